@@ -1,0 +1,116 @@
+import { awscdk, javascript } from 'projen';
+
+// The one place that defines the project. Every generated file (package.json, tsconfig*.json,
+// .projen/*, .gitignore, .npmignore, LICENSE) comes from here: change this file and run `npx projen`.
+
+/** Pinned so that the TypeScript, Python and Java reference apps run the very same aws-cdk-lib. */
+const CDK_VERSION = '2.257.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-multi-env',
+  description:
+    'Multi-environment delivery for AWS CDK: Dev, QA, Staging, Prod, Hotfix and Demo in their own accounts and VPCs, '
+    + 'one pipeline that promotes every change through the gates each tier asks for, cost control, compliance, monitoring and tested backups.',
+  author: 'cdk-multi-env maintainers',
+  authorAddress: 'maintainers@cdk-multi-env.dev',
+  repositoryUrl: 'https://github.com/cdk-multi-env/cdk-multi-env.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // The projenrc's own tsconfig lives with projen's other generated files, not in a top-level folder.
+  projenrcTsOptions: { projenCodeDir: '.projen' },
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // cdk-nag v3 needs aws-cdk-lib 2.257.0 or later: that is our floor, and what we test against.
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+
+  keywords: [
+    'aws-cdk', 'cdk', 'cdk-construct', 'awscdk', 'multi-environment', 'multi-account', 'pipelines',
+    'cdk-pipelines', 'codepipeline', 'environments', 'landing-zone', 'devops', 'hotfix', 'cost-optimization',
+    'compliance', 'backup', 'platform-engineering',
+  ],
+
+  publishToPypi: { distName: 'cdk-multi-env', module: 'cdk_multi_env' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkmultienv',
+    mavenGroupId: 'io.github.cdkmultienv',
+    mavenArtifactId: 'cdk-multi-env',
+  },
+  // A placeholder path until the Go repository exists; the module builds locally from dist/go.
+  publishToGo: { moduleName: 'github.com/cdk-multi-env/cdk-multi-env-go' },
+
+  docgen: true,
+  // Releases and GitHub automation are set up when the repository is published; CI is .ci/run.
+  release: false,
+  github: false,
+  depsUpgrade: false,
+  sampleCode: false,
+
+  jestOptions: {
+    // CI must never rewrite a snapshot: a changed template fails the test until someone reads the diff.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/support/snapshot-serializer.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
+      coverageReporters: ['text-summary'],
+    },
+    junitReporting: false,
+  },
+
+  devDeps: ['fast-check'],
+  gitignore: ['/cdk.out', 'examples/cdk.out', '/test/bindings/.work', '/.jsii.tabl.json', '/*.tabl.json'],
+});
+
+// jsii warnings are errors (STYLE.md habit 5): a warning means a name that reads badly in some language.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// ESLint checks, it does not rewrite: CI must fail on a lint error, not silently change the tree.
+project.eslint?.eslintTask.reset(
+  'eslint --ext .ts,.tsx --no-error-on-unmatched-pattern src test examples .projenrc.ts',
+);
+
+const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+for (const name of ['compile', 'package-all', 'package:python', 'package:java', 'package:go', 'package:js']) {
+  const task = project.tasks.tryFind(name);
+  for (const [k, v] of Object.entries(env)) task?.env(k, v);
+}
+
+// The main job: synthesize the reference app into cdk.out/ and print its summary.
+project.addTask('reference', {
+  description: 'Synthesize the reference app (examples/) into cdk.out/ and print a summary of it',
+  exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
+});
+
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',
+  exec: 'jsii-rosetta extract --strict --fail .jsii',
+});
+
+const docsCheck = project.addTask('docgen:check', {
+  description: 'Fail when API.md is not what jsii-docgen generates from the current source',
+  exec: 'git diff --exit-code -- API.md',
+});
+
+const bindings = project.addTask('test:bindings', {
+  description: 'Build the Python wheel, Java jar and Go module, run the consumer apps and compare their templates with TypeScript',
+  exec: 'bash test/bindings/run.sh',
+});
+
+// Every test there is, in the order a failure is cheapest to find. .ci/run calls exactly this.
+const all = project.addTask('test:all', {
+  description: 'Compile, unit and snapshot tests, API.md and example checks, packages for every language, binding tests',
+  env,
+});
+all.spawn(project.compileTask); // compile + docgen (post-compile)
+all.spawn(project.postCompileTask);
+all.spawn(docsCheck);
+all.spawn(project.testTask); // jest + eslint
+all.spawn(rosetta);
+all.spawn(project.tasks.tryFind('package-all')!);
+all.spawn(bindings);
+
+project.synth();

@@ -1,0 +1,2 @@
+export * from './environment-tier';
+export * from './tier-profile';
