@@ -272,22 +272,29 @@ export class EnvironmentTier {
   /** The tier's name, for example `prod`. It appears in tags and in names of what the tier creates. */
   public readonly name: string;
 
-  /** Every default the tier implies. */
-  public readonly profile: TierProfile;
+  private readonly _profile: TierProfile;
 
   private constructor(name: string, profile: TierProfile) {
     this.name = name;
-    this.profile = Object.freeze({
-      ...profile,
-      testsBeforeDeploy: [...profile.testsBeforeDeploy],
-      testsAfterDeploy: [...profile.testsAfterDeploy],
-    });
+    this._profile = copyOf(profile);
+  }
+
+  /**
+   * Every default the tier implies. Each read returns a copy, so no caller can change a tier for
+   * everyone else. (Not frozen: jsii must be able to tag the object to pass it to Python and Java.)
+   */
+  public get profile(): TierProfile {
+    return copyOf(this._profile);
   }
 
   /** The tier's name. */
   public toString(): string {
     return this.name;
   }
+}
+
+function copyOf(profile: TierProfile): TierProfile {
+  return { ...profile, testsBeforeDeploy: [...profile.testsBeforeDeploy], testsAfterDeploy: [...profile.testsAfterDeploy] };
 }
 
 /** The props the caller gave, without the ones left undefined (which mean "inherit"). */

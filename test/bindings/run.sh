@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Proves the bindings instead of assuming them: the Python wheel and the Java jar that
+# `projen package-all` left in dist/ are installed as a user would install them (a fresh
+# virtualenv, a Maven project with its own local repository), the consumer apps in python/ and
+# java/ synthesize the reference app, and every template must be byte-identical to what the
+# TypeScript reference app (examples/) synthesizes. Python's API checks run under pytest.
+#
+# Everything is fetched from PyPI and Maven Central by this script; nothing is installed by hand.
+set -euo pipefail
+# Node 20 is what this machine has; the jsii runtime says so once per process otherwise.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work="$root/test/bindings/.work"
+version=$(node -p "require('$root/package.json').version")
+# Pinned to the aws-cdk-lib and constructs the TypeScript app runs, so templates can be compared.
+cdk_version=$(node -p "require('aws-cdk-lib/package.json').version")
+constructs_version=$(node -p "require('constructs/package.json').version")
+mkdir -p "$work"
+rm -rf "$work/out"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "TypeScript: synthesize the reference app"
+CDK_OUTDIR="$work/out/typescript" npx ts-node --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
+
+step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv"
+[ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "aws-cdk-lib==$cdk_version" "constructs==$constructs_version" "pytest==8.3.5"
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+  "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
+step "Python: API checks"
+(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py)
+step "Python: synthesize the reference app"
+CDK_OUTDIR="$work/out/python" "$work/venv/bin/python" "$root/test/bindings/python/app.py"
+
+step "Java: build against dist/java (cdk-multi-env $version) and synthesize the reference app"
+# A local repository of its own: no stale copy of this library from an earlier build is ever used.
+rm -rf "$work/m2/io/github/cdkmultienv"
+CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet --file "$root/test/bindings/java/pom.xml" \
+  -Dmaven.repo.local="$work/m2" -Dcdkmultienv.version="$version" \
+  -Dcdk.version="$cdk_version" -Dconstructs.version="$constructs_version" \
+  compile exec:java
+
+step "Compare every template with TypeScript's"
+passed=0
+failed=0
+templates=$(cd "$work/out/typescript" && ls -- *.template.json)
+[ -n "$templates" ] || { echo "the TypeScript app synthesized no template"; exit 1; }
+for lang in python java; do
+  other=$(cd "$work/out/$lang" && ls -- *.template.json)
+  if [ "$other" != "$templates" ]; then
+    echo "FAIL $lang synthesized other stacks:"; diff <(echo "$templates") <(echo "$other") || true
+    failed=$((failed + 1))
+  fi
+  for t in $templates; do
+    if cmp -s "$work/out/typescript/$t" "$work/out/$lang/$t"; then
+      echo "ok   $lang $t"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $lang $t differs from TypeScript's:"
+      diff "$work/out/typescript/$t" "$work/out/$lang/$t" | head -n 40 || true
+      failed=$((failed + 1))
+    fi
+  done
+done
+echo
+echo "bindings: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
