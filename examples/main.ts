@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { buildReferenceApp, REFERENCE_ENVIRONMENTS } from './reference-app';
+import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
 
 /**
@@ -9,7 +9,6 @@ import { summarize } from './summary';
  */
 const outdir = process.env.CDK_OUTDIR ?? path.join(__dirname, '..', 'cdk.out');
 const app = new cdk.App({ outdir });
-buildReferenceApp(app);
+const environments = buildReferenceApp(app);
 const assembly = app.synth();
-process.stdout.write(summarize(assembly, REFERENCE_ENVIRONMENTS.map(e => e.tier)));
-process.stdout.write(`\nCloud assembly written to ${path.relative(process.cwd(), assembly.directory) || '.'}\n`);
+process.stdout.write(summarize(assembly, environments));

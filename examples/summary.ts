@@ -1,7 +1,9 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ApprovalGate, EnvironmentTier, TierProfile } from '../src';
+import { fixedMonthlyCost, LIST_PRICES } from './list-prices';
+import { ApprovalGate, IsolatedEnvironment, TierProfile } from '../src';
 
 /** A plain-text table: a header row, then one row per entry, columns padded to the widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -23,28 +25,46 @@ function minutes(d: Duration): string {
   return m === 0 ? '-' : `${m} min`;
 }
 
-/** What the reference app's tiers imply and what it synthesized, for a person to read. */
-export function summarize(assembly: cxapi.CloudAssembly, tiers: EnvironmentTier[]): string {
-  const tierRows = tiers.map(t => {
-    const p = t.profile;
+const usd = (amount: number) => `$${amount.toFixed(2)}`;
+
+/** What the reference app's environments are and what it synthesized, for a person to read. */
+export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedEnvironment[]): string {
+  const envRows = environments.map(e => {
+    const p = e.profile;
     return [
-      t.name, p.deployment, gates(p),
+      e.environmentName, e.tier.name, p.deployment, gates(p),
       [...p.testsBeforeDeploy.map(k => `${k} before`), ...p.testsAfterDeploy.map(k => `${k} after`)].join(', '),
-      minutes(p.bakeTime), `${p.maxAzs}/${p.natGateways}`, p.sizing, p.scaleDownOffHours ? 'yes' : 'no',
-      `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
+      minutes(p.bakeTime), p.scaleDownOffHours ? 'yes' : 'no', `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
     ];
   });
-  const stackRows = assembly.stacks.map(s => {
-    const resources = Object.keys(s.template.Resources ?? {}).length;
-    const bytes = fs.statSync(`${assembly.directory}/${s.templateFile}`).size;
-    return [s.hierarchicalId, s.stackName, `${s.environment.account}/${s.environment.region}`, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no'];
-  });
+  const stackRows: string[][] = [];
+  const costRows: string[][] = [];
+  for (const e of environments) {
+    const stage = e.synth();
+    let cost = { natGateways: 0, interfaceEndpointAzs: 0, kmsKeys: 0, secrets: 0, monthly: 0 };
+    for (const s of stage.stacks) {
+      const resources = Object.keys(s.template.Resources ?? {}).length;
+      const bytes = fs.statSync(path.join(stage.directory, s.templateFile)).size;
+      stackRows.push([s.stackName, `${s.environment.account}/${s.environment.region}`, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no']);
+      const c = fixedMonthlyCost(s.template);
+      cost = {
+        natGateways: cost.natGateways + c.natGateways,
+        interfaceEndpointAzs: cost.interfaceEndpointAzs + c.interfaceEndpointAzs,
+        kmsKeys: cost.kmsKeys + c.kmsKeys,
+        secrets: cost.secrets + c.secrets,
+        monthly: cost.monthly + c.monthly,
+      };
+    }
+    costRows.push([e.environmentName, String(e.profile.maxAzs), String(cost.natGateways), String(cost.interfaceEndpointAzs), String(cost.kmsKeys), String(cost.secrets), usd(cost.monthly)]);
+  }
   return [
-    'cdk-multi-env reference app',
+    `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,
     '',
-    'Tiers and the defaults they decide (AZs/NAT = availability zones / NAT gateways):',
-    table(['tier', 'deploys', 'gates', 'tests', 'bake', 'AZs/NAT', 'sizing', 'off-hours', 'logs', 'removal', 'backup', 'access', 'alarms'], tierRows),
+    'Environments and what their tiers decide:',
+    table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'off-hours', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
     `Stacks synthesized (${stackRows.length}):`,
-    table(['stack', 'name', 'account/region', 'resources', 'template', 'protected'], stackRows),
+    table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
+    `Fixed monthly cost before any workload runs (list prices, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
+    table(['env', 'AZs', 'NAT gateways', 'interface endpoint AZs', 'KMS keys', 'secrets', 'per month'], costRows),
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { validateTierName, validateTierProfile } from './profile-validation';
 import {
   AccessLevel, AlarmSeverity, ApprovalGate, BackupLevel, DeploymentMode, SizingClass, TestKind, TierProfile,
 } from './tier-profile';
+import { definedOnly } from '../private/defined-only';
 import { ValidationErrors } from '../private/validation-errors';
 
 /**
@@ -295,9 +296,4 @@ export class EnvironmentTier {
 
 function copyOf(profile: TierProfile): TierProfile {
   return { ...profile, testsBeforeDeploy: [...profile.testsBeforeDeploy], testsAfterDeploy: [...profile.testsAfterDeploy] };
-}
-
-/** The props the caller gave, without the ones left undefined (which mean "inherit"). */
-function definedOnly<T extends object>(props: T): Partial<T> {
-  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

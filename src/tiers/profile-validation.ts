@@ -1,18 +1,15 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLevel, ApprovalGate, BackupLevel, DeploymentMode, TestKind, TierProfile } from './tier-profile';
+import { checkName } from '../private/names';
 import { ValidationErrors } from '../private/validation-errors';
 
 /** The most availability zones any AWS region has. */
 const MAX_AZS = 6;
-const TIER_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
-/** A tier's name is used in tags, resource names and paths: keep it to what all of them accept. */
+/** A tier's name is used in tags, resource names and paths; it may not take a built-in tier's name. */
 export function validateTierName(name: string, reserved: string[], errors: ValidationErrors): void {
-  if (Token.isUnresolved(name)) {
-    errors.add('name', 'is a token; a tier name must be a literal string, known at synth time');
-  } else if (!TIER_NAME.test(name)) {
-    errors.add('name', `is '${name}'; expected lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 32 characters`);
-  } else if (reserved.includes(name)) {
+  checkName(errors, 'name', name);
+  if (reserved.includes(name)) {
     errors.add('name', `is '${name}', the name of a built-in tier; use EnvironmentTier.${name.toUpperCase()} or choose another name`);
   }
 }

@@ -31,7 +31,7 @@ step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
   "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
 step "Python: API checks"
-(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py)
+(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py)
 step "Python: synthesize the reference app"
 CDK_OUTDIR="$work/out/python" "$work/venv/bin/python" "$root/test/bindings/python/app.py"
 
@@ -46,10 +46,12 @@ CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet --file "$root/test/bindings
 step "Compare every template with TypeScript's"
 passed=0
 failed=0
-templates=$(cd "$work/out/typescript" && ls -- *.template.json)
+# Every template, nested stage assemblies (assembly-*/) included, by its path in the assembly.
+list_templates() { (cd "$1" && find . -name '*.template.json' | sort); }
+templates=$(list_templates "$work/out/typescript")
 [ -n "$templates" ] || { echo "the TypeScript app synthesized no template"; exit 1; }
 for lang in python java; do
-  other=$(cd "$work/out/$lang" && ls -- *.template.json)
+  other=$(list_templates "$work/out/$lang")
   if [ "$other" != "$templates" ]; then
     echo "FAIL $lang synthesized other stacks:"; diff <(echo "$templates") <(echo "$other") || true
     failed=$((failed + 1))

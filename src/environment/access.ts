@@ -1,0 +1,96 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { EnvironmentConfig } from './environment-config';
+import { AccessLevel } from '../tiers';
+
+export interface EnvironmentAccessProps {
+  /** `<app>-<environment>`, the start of every role name. */
+  readonly namePrefix: string;
+  readonly access: AccessLevel;
+  /** The account whose pipeline deploys the environment. */
+  readonly toolingAccount: string;
+  /** The account people sign in to before they assume a role here. */
+  readonly operatorsAccount: string;
+  readonly config: EnvironmentConfig;
+  /** Told when the break-glass role is used. */
+  readonly alarmTopic: sns.ITopic;
+}
+
+/** People must have signed in with MFA to assume any role meant for people. */
+const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+
+/**
+ * Who may do what in an environment, decided by its tier's access level:
+ * - a deployment role that only the tooling account (the pipeline) may assume;
+ * - a read-only role for people, in every tier;
+ * - a developer role that deploys through the CDK's bootstrap roles, where people may write (READ_WRITE);
+ * - a break-glass administrator role, MFA only, one-hour sessions, whose every use raises an alarm (STRICT).
+ */
+export class EnvironmentAccess extends Construct {
+  public readonly deploymentRole: iam.Role;
+  public readonly readOnlyRole: iam.Role;
+  public readonly developerRole?: iam.Role;
+  public readonly breakGlassRole?: iam.Role;
+
+  constructor(scope: Construct, id: string, props: EnvironmentAccessProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // The roles `cdk bootstrap` creates in this account (deploy, file and image publishing, lookup).
+    const bootstrapRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'cdk-*' });
+    const people = new iam.AccountPrincipal(props.operatorsAccount).withConditions(WITH_MFA);
+
+    this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
+      roleName: `${props.namePrefix}-deployment`,
+      description: `${props.namePrefix}: assumed by the pipeline in the tooling account to deploy through the CDK bootstrap roles, read stack outputs and configuration`,
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount),
+    });
+    this.deploymentRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoles] }));
+    this.deploymentRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:ListStackResources'],
+      // The account holds this environment only, so its stacks are this environment's stacks.
+      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' })],
+    }));
+    props.config.grantRead(this.deploymentRole);
+
+    this.readOnlyRole = new iam.Role(this, 'ReadOnlyRole', {
+      roleName: `${props.namePrefix}-read-only`,
+      description: `${props.namePrefix}: read-only access for people (MFA required)`,
+      assumedBy: people,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+    });
+
+    if (props.access === AccessLevel.READ_WRITE) {
+      this.developerRole = new iam.Role(this, 'DeveloperRole', {
+        roleName: `${props.namePrefix}-developer`,
+        description: `${props.namePrefix}: developers read everything and deploy with the CDK CLI (MFA required)`,
+        assumedBy: people,
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      });
+      this.developerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoles] }));
+    }
+
+    if (props.access === AccessLevel.STRICT) {
+      this.breakGlassRole = new iam.Role(this, 'BreakGlassRole', {
+        roleName: `${props.namePrefix}-break-glass`,
+        description: `${props.namePrefix}: emergency administrator access (MFA required, one-hour sessions, every use raises an alarm)`,
+        assumedBy: people,
+        maxSessionDuration: Duration.hours(1),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+      });
+      // CloudTrail delivers every AssumeRole to EventBridge in the role's account and region.
+      new events.Rule(this, 'BreakGlassUsed', {
+        description: `${props.namePrefix}: the break-glass role was assumed`,
+        eventPattern: {
+          source: ['aws.sts'],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [this.breakGlassRole.roleArn] } },
+        },
+        targets: [new targets.SnsTopic(props.alarmTopic)],
+      });
+    }
+  }
+}

@@ -1,0 +1,349 @@
+import { ArnFormat, Aspects, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct, IConstruct } from 'constructs';
+import { EnvironmentAccess } from './access';
+import { EnvironmentConfig } from './environment-config';
+import { checkIsolation, registerEnvironment } from './isolation-checks';
+import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
+import { Cidr } from '../private/cidr';
+import { definedOnly } from '../private/defined-only';
+import { checkName } from '../private/names';
+import { removalWithoutSnapshot } from '../private/removal';
+import { ValidationErrors } from '../private/validation-errors';
+import { EnvironmentTier, TierProfile } from '../tiers';
+import { validateTierProfile } from '../tiers/profile-validation';
+
+/** Properties of an `IsolatedEnvironment`. */
+export interface IsolatedEnvironmentProps {
+  /** What the environment is for: every default below comes from the tier's profile. */
+  readonly tier: EnvironmentTier;
+
+  /**
+   * The application's name: the first segment of configuration paths (`/<app>/<environment>/`)
+   * and the start of resource names. Lowercase letters, digits and hyphens.
+   */
+  readonly appName: string;
+
+  /**
+   * The environment's name, in tags, configuration paths and resource names.
+   *
+   * @default - the tier's name, for example `dev`
+   */
+  readonly environmentName?: string;
+
+  /** The environment's own AWS account (12 digits). */
+  readonly account: string;
+
+  /** The environment's AWS region, for example `eu-west-1`. */
+  readonly region: string;
+
+  /** The account the pipeline runs in: the only account the deployment role trusts. */
+  readonly toolingAccount: string;
+
+  /**
+   * The account people sign in to (with MFA) before they assume the read-only, developer or
+   * break-glass role of this environment.
+   *
+   * @default - the environment's own account
+   */
+  readonly operatorsAccount?: string;
+
+  /**
+   * The VPC's IPv4 range, for example `10.10.0.0/16`: between /16 and /28, large enough for a
+   * public, a private and a data subnet in each availability zone, and overlapping no other
+   * environment of the app. With `vpc`, the range of that VPC, used for the overlap checks only.
+   *
+   * @default - required unless `vpc` is given
+   */
+  readonly cidr?: string;
+
+  /**
+   * A VPC to use instead of creating one, for example `ec2.Vpc.fromLookup(...)` in a stack of the
+   * same account and region. No flow logs or endpoints are added to it.
+   *
+   * @default - a VPC is created from `cidr`, shaped by the tier
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The availability zones to use, in order of preference; the first `maxAzs` are used. Giving
+   * them lets the app synthesize without AWS credentials (no availability-zone lookup).
+   *
+   * @default - looked up in the account and region (cached in cdk.context.json)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * The key that encrypts everything the environment creates.
+   *
+   * @default - a customer-managed key with yearly rotation, `alias/<app>/<environment>`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * A permissions boundary applied to every IAM role in the environment, the library's and the
+   * workload's.
+   *
+   * @default - no boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Tags for every resource of the environment, besides `Environment` and `Tier` (which the
+   * library sets and which may not be given here).
+   *
+   * @default - only `Environment` and `Tier`
+   */
+  readonly tags?: Record<string, string>;
+
+  /** @default - the tier's `maxAzs` */
+  readonly maxAzs?: number;
+  /** @default - the tier's `natGateways` */
+  readonly natGateways?: number;
+  /** @default - the tier's `logRetention` */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default - the tier's `removalPolicy` */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - the tier's `terminationProtection` */
+  readonly terminationProtection?: boolean;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const RESERVED_TAGS = ['Environment', 'Tier'];
+/** AWS's smallest subnet is a /28 and its largest VPC a /16. */
+const SMALLEST_SUBNET = 28;
+const LARGEST_VPC = 16;
+
+/**
+ * One environment (Dev, QA, Staging, Prod, Hotfix, Demo, or a tier of your own) in its own AWS
+ * account and region. Its `Foundation` stack holds what every workload of the environment needs,
+ * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
+ * the access roles and an alarm topic. Add workload stacks to it as to any `Stage`; they inherit
+ * its account, region, tags, permissions boundary and termination protection.
+ *
+ * @example
+ * import * as cdk from 'aws-cdk-lib';
+ * import { EnvironmentTier, IsolatedEnvironment } from 'cdk-multi-env';
+ *
+ * const app = new cdk.App();
+ * const prod = new IsolatedEnvironment(app, 'Prod', {
+ *   tier: EnvironmentTier.PROD,
+ *   appName: 'shop',
+ *   account: '444444444444',
+ *   region: 'eu-west-1',
+ *   toolingAccount: '999999999999',
+ *   cidr: '10.40.0.0/16',
+ *   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+ * });
+ * const api = new cdk.Stack(prod, 'Api');
+ * // ... use prod.vpc, prod.key, prod.config and prod.applicationSecurityGroup in api
+ */
+export class IsolatedEnvironment extends Stage {
+  /** The environment's tier. */
+  public readonly tier: EnvironmentTier;
+  /** The tier's profile with this environment's overrides applied: what the environment actually uses. */
+  public readonly profile: TierProfile;
+  /** The application's name. */
+  public readonly appName: string;
+  /** The environment's name. */
+  public readonly environmentName: string;
+  /** The stack that holds the environment's foundation. */
+  public readonly foundation: Stack;
+  /** The environment's VPC. */
+  public readonly vpc: ec2.IVpc;
+  /** The key that encrypts what the environment creates. */
+  public readonly key: kms.IKey;
+  /** The environment's parameters and secrets. */
+  public readonly config: EnvironmentConfig;
+  /** The topic the environment's alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The baseline security group for the application tier: no ingress, all egress. */
+  public readonly applicationSecurityGroup: ec2.ISecurityGroup;
+  /** The baseline security group for the data tier: TCP from the application tier only, no egress. */
+  public readonly dataSecurityGroup: ec2.ISecurityGroup;
+  /** The role the pipeline (tooling account) assumes to deploy and test the environment. */
+  public readonly deploymentRole: iam.IRole;
+  /** The role people assume to read the environment (MFA required). */
+  public readonly readOnlyRole: iam.IRole;
+  /**
+   * The role developers assume to deploy by hand (MFA required).
+   *
+   * @default - none, unless the tier's access level is READ_WRITE
+   */
+  public readonly developerRole?: iam.IRole;
+  /**
+   * The emergency administrator role (MFA required, every use alarms).
+   *
+   * @default - none, unless the tier's access level is STRICT
+   */
+  public readonly breakGlassRole?: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: IsolatedEnvironmentProps) {
+    super(scope, id, { env: { account: props.account, region: props.region } });
+    this.tier = props.tier;
+    this.appName = props.appName;
+    this.environmentName = props.environmentName ?? props.tier.name;
+    this.profile = {
+      ...props.tier.profile,
+      ...definedOnly({
+        maxAzs: props.maxAzs,
+        natGateways: props.natGateways,
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+        terminationProtection: props.terminationProtection,
+      }),
+    };
+    const cidr = this.validate(props);
+
+    const namePrefix = `${this.appName}-${this.environmentName}`;
+    this.foundation = new Stack(this, 'Foundation', {
+      description: `${namePrefix} foundation (${this.tier.name} tier): network, key, configuration, access, alarms`,
+      terminationProtection: this.profile.terminationProtection,
+    });
+    this.key = props.encryptionKey ?? this.createKey(namePrefix);
+    this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
+      topicName: `${namePrefix}-alarms`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+
+    const network = new EnvironmentNetwork(this.foundation, 'Network', {
+      namePrefix,
+      cidr: cidr?.toString(),
+      vpc: props.vpc,
+      availabilityZones: props.availabilityZones,
+      maxAzs: this.profile.maxAzs,
+      natGateways: this.profile.natGateways,
+      key: this.key,
+      logRetention: this.profile.logRetention,
+      removalPolicy: this.profile.removalPolicy,
+    });
+    this.vpc = network.vpc;
+    this.applicationSecurityGroup = network.applicationSecurityGroup;
+    this.dataSecurityGroup = network.dataSecurityGroup;
+
+    this.config = new EnvironmentConfig(this.foundation, 'Config', {
+      appName: this.appName,
+      environmentName: this.environmentName,
+      encryptionKey: this.key,
+      removalPolicy: this.profile.removalPolicy,
+    });
+
+    const access = new EnvironmentAccess(this.foundation, 'Access', {
+      namePrefix,
+      access: this.profile.access,
+      toolingAccount: props.toolingAccount,
+      operatorsAccount: props.operatorsAccount ?? props.account,
+      config: this.config,
+      alarmTopic: this.alarmTopic,
+    });
+    this.deploymentRole = access.deploymentRole;
+    this.readOnlyRole = access.readOnlyRole;
+    this.developerRole = access.developerRole;
+    this.breakGlassRole = access.breakGlassRole;
+
+    Tags.of(this).add('Environment', this.environmentName);
+    Tags.of(this).add('Tier', this.tier.name);
+    for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
+    if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
+    if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
+  }
+
+  /** The key, with the services that write encrypted data for the environment allowed to use it. */
+  private createKey(namePrefix: string): kms.IKey {
+    const key = new kms.Key(this.foundation, 'Key', {
+      alias: `alias/${this.appName}/${this.environmentName}`,
+      description: `${namePrefix}: encrypts everything the environment creates`,
+      enableKeyRotation: true,
+      removalPolicy: removalWithoutSnapshot(this.profile.removalPolicy),
+    });
+    const stack = this.foundation;
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AlarmsAndEventsPublishToEncryptedTopics',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    return key;
+  }
+
+  /** Every problem of the props at once; returns the parsed CIDR. */
+  private validate(props: IsolatedEnvironmentProps): Cidr | undefined {
+    const errors = new ValidationErrors(`IsolatedEnvironment '${this.environmentName}'`);
+    checkName(errors, 'appName', props.appName);
+    checkName(errors, 'environmentName', this.environmentName);
+    for (const [field, account] of [['account', props.account], ['toolingAccount', props.toolingAccount], ['operatorsAccount', props.operatorsAccount]] as const) {
+      if (account !== undefined && !Token.isUnresolved(account) && !ACCOUNT.test(account)) {
+        errors.add(field, `is '${account}'; expected an AWS account id of 12 digits`);
+      }
+    }
+    if (!Token.isUnresolved(props.region) && !RegionInfo.regions.some(r => r.name === props.region)) {
+      errors.add('region', `is '${props.region}'; expected an AWS region such as eu-west-1`);
+    }
+    const cidr = this.validateNetwork(props, errors);
+    for (const key of Object.keys(props.tags ?? {}).filter(k => RESERVED_TAGS.includes(k))) {
+      errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
+    }
+    validateTierProfile(this.profile, errors);
+    checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
+    errors.throwIfAny();
+    registerEnvironment(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr });
+    return props.vpc ? undefined : cidr;
+  }
+
+  private validateNetwork(props: IsolatedEnvironmentProps, errors: ValidationErrors): Cidr | undefined {
+    const { maxAzs } = this.profile;
+    if (props.availabilityZones) {
+      if (props.availabilityZones.length < maxAzs) {
+        errors.add('availabilityZones', `has ${props.availabilityZones.length} zone(s) but the environment uses ${maxAzs} (maxAzs); give at least ${maxAzs}`);
+      }
+      const foreign = props.availabilityZones.filter(az => !Token.isUnresolved(az) && !Token.isUnresolved(props.region) && !az.startsWith(props.region));
+      if (foreign.length > 0) {
+        errors.add('availabilityZones', `has ${foreign.join(', ')}, not in region ${props.region}`);
+      }
+    }
+    if (props.cidr === undefined) {
+      if (!props.vpc) errors.add('cidr', 'is missing; give the VPC\'s IPv4 range (for example 10.10.0.0/16), or bring a vpc');
+      return undefined;
+    }
+    if (Token.isUnresolved(props.cidr)) {
+      errors.add('cidr', 'is a token; the range must be known at synth time so environments can be checked for overlaps');
+      return undefined;
+    }
+    const parsed = Cidr.parse(props.cidr);
+    if (typeof parsed === 'string') {
+      errors.add('cidr', `is '${props.cidr}'; ${parsed}`);
+      return undefined;
+    }
+    const subnets = SUBNET_GROUPS.length * maxAzs;
+    const largestPrefix = SMALLEST_SUBNET - Math.ceil(Math.log2(subnets));
+    if (parsed.prefix < LARGEST_VPC) {
+      errors.add('cidr', `is ${parsed}; the largest VPC AWS allows is a /${LARGEST_VPC}`);
+    } else if (!props.vpc && parsed.prefix > largestPrefix) {
+      errors.add('cidr', `is ${parsed}, too small for ${subnets} subnets (${SUBNET_GROUPS.length} groups in ${maxAzs} availability zones) of at least /${SMALLEST_SUBNET}; use a /${largestPrefix} or larger`);
+    }
+    return parsed;
+  }
+}
+
+/** Termination protection on every stack of the environment, the user's workload stacks included. */
+class ProtectStacks implements IAspect {
+  public visit(node: IConstruct): void {
+    if (node instanceof Stack) node.terminationProtection = true;
+  }
+}

@@ -1,0 +1,281 @@
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AccessLevel, EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { environment, foundationOf, newApp, TOOLING } from '../support/environments';
+
+const ALL_TIERS = EnvironmentTier.builtIn().map(tier => [tier.name, tier] as const);
+
+describe('the foundation of each tier', () => {
+  test.each(ALL_TIERS)('%s: NAT gateways, availability zones and subnets follow the tier', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    template.resourceCountIs('AWS::EC2::NatGateway', tier.profile.natGateways);
+    // A public, a private and a data subnet in each availability zone.
+    template.resourceCountIs('AWS::EC2::Subnet', 3 * tier.profile.maxAzs);
+    const zones = Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone);
+    expect(new Set(zones).size).toBe(tier.profile.maxAzs);
+  });
+
+  test.each(ALL_TIERS)('%s: flow logs of all traffic to a log group with the tier\'s retention, encrypted with the key', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: tier.profile.logRetention,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+  });
+
+  test.each(ALL_TIERS)('%s: gateway endpoints for S3 and DynamoDB and no interface endpoint', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints.map(e => e.Properties.VpcEndpointType)).toEqual(['Gateway', 'Gateway']);
+    const services = endpoints.map(e => JSON.stringify(e.Properties.ServiceName));
+    expect(services.some(s => s.includes('.s3'))).toBe(true);
+    expect(services.some(s => s.includes('.dynamodb'))).toBe(true);
+  });
+
+  test.each(ALL_TIERS)('%s: a customer-managed key with rotation, kept or deleted as the tier says', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    const kept = tier.profile.removalPolicy !== cdk.RemovalPolicy.DESTROY;
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: kept ? 'Retain' : 'Delete',
+      UpdateReplacePolicy: kept ? 'Retain' : 'Delete',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/shop/${tier.name}` });
+  });
+
+  test.each(ALL_TIERS)('%s: termination protection as the tier says, on the foundation and on workload stacks', (_, tier) => {
+    const env = environment(newApp(), tier);
+    const workload = new cdk.Stack(env, 'Workload');
+    expect(env.foundation.terminationProtection).toBe(tier.profile.terminationProtection);
+    env.synth();
+    expect(workload.terminationProtection).toBe(tier.profile.terminationProtection);
+  });
+
+  test.each(ALL_TIERS)('%s: a deployment role that trusts the tooling account only', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `shop-${tier.name}-deployment`,
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } },
+        }],
+      },
+    });
+  });
+
+  test.each(ALL_TIERS)('%s: people roles need MFA; developer role only where people may write, break-glass only in strict tiers', (_, tier) => {
+    const env = environment(newApp(), tier);
+    const template = foundationOf(env);
+    const roles = template.findResources('AWS::IAM::Role');
+    const peopleRoles = Object.values(roles).filter(r => !String(r.Properties.RoleName).endsWith('-deployment')
+      && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(':root'));
+    for (const role of peopleRoles) {
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+    }
+    const names = peopleRoles.map(r => r.Properties.RoleName).sort();
+    const expected = [`shop-${tier.name}-read-only`];
+    if (tier.profile.access === AccessLevel.READ_WRITE) expected.push(`shop-${tier.name}-developer`);
+    if (tier.profile.access === AccessLevel.STRICT) expected.push(`shop-${tier.name}-break-glass`);
+    expect(names).toEqual(expected.sort());
+    expect(env.developerRole !== undefined).toBe(tier.profile.access === AccessLevel.READ_WRITE);
+    expect(env.breakGlassRole !== undefined).toBe(tier.profile.access === AccessLevel.STRICT);
+  });
+
+  test.each(ALL_TIERS)('%s: tags Environment and Tier, and the user\'s, on every resource', (_, tier) => {
+    const env = environment(newApp(), tier, { environmentName: `${tier.name}-eu`, tags: { CostCenter: 'cc-42' } });
+    const template = foundationOf(env);
+    template.hasResourceProperties('AWS::EC2::VPC', {
+      Tags: Match.arrayWith([
+        { Key: 'CostCenter', Value: 'cc-42' },
+        { Key: 'Environment', Value: `${tier.name}-eu` },
+        { Key: 'Tier', Value: tier.name },
+      ]),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { Tags: Match.arrayWith([{ Key: 'Tier', Value: tier.name }]) });
+  });
+});
+
+describe('Dev costs nothing by the hour', () => {
+  test('no NAT gateway, no interface endpoint, private subnets isolated', () => {
+    const template = foundationOf(environment(newApp(), EnvironmentTier.DEV));
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
+    template.hasResourceProperties('AWS::EC2::Subnet', {
+      Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'Private' }, { Key: 'aws-cdk:subnet-type', Value: 'Isolated' }]),
+    });
+  });
+});
+
+describe('Prod', () => {
+  const env = environment(newApp(), EnvironmentTier.PROD);
+  const template = foundationOf(env);
+
+  test('one NAT gateway per availability zone, in three zones', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.hasResourceProperties('AWS::EC2::Subnet', {
+      Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-name', Value: 'Private' }, { Key: 'aws-cdk:subnet-type', Value: 'Private' }]),
+    });
+  });
+
+  test('a break-glass role with one-hour sessions, whose use is sent to the alarm topic', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-break-glass',
+      MaxSessionDuration: 3600,
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AdministratorAccess']] }],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.sts'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': { eventName: ['AssumeRole'], requestParameters: { roleArn: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('BreakGlassRole'), 'Arn'] }] } },
+      },
+      Targets: [{ Arn: { Ref: Match.stringLikeRegexp('^AlarmTopic') } }],
+    });
+  });
+
+  test('the alarm topic is encrypted with the key and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'shop-prod-alarms',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('humans get no write access: no developer role, read-only is ReadOnlyAccess', () => {
+    expect(env.developerRole).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-read-only',
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] }],
+    });
+  });
+});
+
+describe('security groups', () => {
+  test.each(ALL_TIERS)('%s: application and data groups named for the environment, nothing open to the internet', (_, tier) => {
+    const template = foundationOf(environment(newApp(), tier));
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupName: `shop-${tier.name}-application` });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupName: `shop-${tier.name}-data`,
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })], // CDK's "no egress" marker
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApplicationSecurityGroup'), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp', FromPort: 0, ToPort: 65535,
+    });
+    // The only ingress rule is the data tier's, from the application tier; no inline rule anywhere.
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    for (const group of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) {
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    }
+  });
+});
+
+describe('overrides win over the tier', () => {
+  test('natGateways and maxAzs', () => {
+    const env = environment(newApp(), EnvironmentTier.DEV, { natGateways: 1, maxAzs: 3 });
+    const template = foundationOf(env);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::Subnet', 9);
+    expect(env.profile.natGateways).toBe(1);
+    expect(EnvironmentTier.DEV.profile.natGateways).toBe(0);
+  });
+
+  test('logRetention, removalPolicy and terminationProtection', () => {
+    const env = environment(newApp(), EnvironmentTier.QA, {
+      logRetention: RetentionDays.SIX_MONTHS, removalPolicy: cdk.RemovalPolicy.RETAIN, terminationProtection: true,
+    });
+    const template = foundationOf(env);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    expect(env.foundation.terminationProtection).toBe(true);
+  });
+
+  test('a key the user brings: none is created, and it encrypts the flow logs, topic and secrets', () => {
+    const app = newApp();
+    const keyStack = new cdk.Stack(app, 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const key = kms.Key.fromKeyArn(keyStack, 'Shared', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const env = environment(app, EnvironmentTier.DEV, { encryptionKey: key });
+    env.config.addSecret('token');
+    const template = foundationOf(env);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(env.key).toBe(key);
+    const keyArn = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: keyArn });
+  });
+
+  test('a VPC the user brings: none is created, the security groups go into it', () => {
+    const app = newApp();
+    const network = new cdk.Stack(app, 'Network', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const vpc = ec2.Vpc.fromVpcAttributes(network, 'Existing', {
+      vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    const env = environment(app, EnvironmentTier.DEV, { vpc, cidr: undefined });
+    const template = foundationOf(env);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
+    expect(env.vpc).toBe(vpc);
+  });
+
+  test('a permissions boundary on every role of the environment, the workload\'s too', () => {
+    const app = newApp();
+    const env = environment(app, EnvironmentTier.PROD);
+    // Given after construction would be too late for nothing: the boundary is an aspect.
+    const boundaryEnv = environment(app, EnvironmentTier.PROD, {
+      environmentName: 'prod-eu', cidr: '10.1.0.0/16',
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(env.foundation, 'Boundary', 'team-boundary'),
+    });
+    const workload = new cdk.Stack(boundaryEnv, 'Workload');
+    new iam.Role(workload, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    boundaryEnv.synth();
+    const boundary = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:policy/team-boundary']] };
+    const foundationRoles = Object.values(Template.fromStack(boundaryEnv.foundation).findResources('AWS::IAM::Role'));
+    expect(foundationRoles.length).toBeGreaterThanOrEqual(4);
+    for (const role of foundationRoles) expect(role.Properties.PermissionsBoundary).toEqual(boundary);
+    Template.fromStack(workload).hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: boundary });
+    // The environment without a boundary has none.
+    for (const role of Object.values(foundationOf(env).findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.PermissionsBoundary).toBeUndefined();
+    }
+  });
+
+  test('operatorsAccount is the account people come from', () => {
+    const template = foundationOf(environment(newApp(), EnvironmentTier.STAGING, { operatorsAccount: '888888888888' }));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-staging-read-only',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::888888888888:root']] } } })] },
+    });
+  });
+});
+
+describe('the stage', () => {
+  test('is in the environment\'s account and region, and workload stacks inherit them', () => {
+    const env = environment(newApp(), EnvironmentTier.QA);
+    const workload = new cdk.Stack(env, 'Api');
+    expect(workload.account).toBe('222222222222');
+    expect(workload.region).toBe('eu-west-1');
+    expect(env.foundation.stackName).toBe('qa-Foundation');
+  });
+
+  test('is an IsolatedEnvironment with the tier and names it was given', () => {
+    const env = environment(newApp(), EnvironmentTier.HOTFIX, { environmentName: 'hotfix-eu' });
+    expect(env).toBeInstanceOf(IsolatedEnvironment);
+    expect(env.tier).toBe(EnvironmentTier.HOTFIX);
+    expect(env.environmentName).toBe('hotfix-eu');
+    expect(env.appName).toBe('shop');
+    expect(env.config.pathPrefix).toBe('/shop/hotfix-eu/');
+  });
+});

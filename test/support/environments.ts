@@ -1,0 +1,37 @@
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { EnvironmentTier, IsolatedEnvironment, IsolatedEnvironmentProps } from '../../src';
+
+/** The tooling account every test environment trusts. */
+export const TOOLING = '999999999999';
+export const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/** An account id per built-in tier, so environments of different tiers never share one. */
+const ACCOUNT_OF_TIER: Record<string, string> = {
+  dev: '111111111111', qa: '222222222222', staging: '333333333333', prod: '444444444444', demo: '555555555555', hotfix: '666666666666',
+};
+
+/** An environment with valid defaults for everything the test does not care about. */
+export function environment(scope: Construct, tier: EnvironmentTier, overrides: Partial<IsolatedEnvironmentProps> = {}): IsolatedEnvironment {
+  return new IsolatedEnvironment(scope, overrides.environmentName ?? tier.name, {
+    tier,
+    appName: 'shop',
+    account: ACCOUNT_OF_TIER[tier.name] ?? '777777777777',
+    region: 'eu-west-1',
+    toolingAccount: TOOLING,
+    cidr: '10.0.0.0/16',
+    availabilityZones: AZS,
+    ...overrides,
+  });
+}
+
+/** The template of an environment's foundation stack. */
+export function foundationOf(env: IsolatedEnvironment): Template {
+  return Template.fromStack(env.foundation);
+}
+
+/** A fresh app per test: environments register themselves per app. */
+export function newApp(): cdk.App {
+  return new cdk.App();
+}
