@@ -21,7 +21,7 @@ export const LIST_PRICES = {
   secretMonth: 0.4,
 };
 
-/** What one stack's template costs per month whatever its traffic, and the counts behind it. */
+/** What some templates cost per month whatever their traffic, and the counts behind it. */
 export interface FixedCost {
   readonly natGateways: number;
   readonly interfaceEndpointAzs: number;
@@ -30,9 +30,9 @@ export interface FixedCost {
   readonly monthly: number;
 }
 
-/** Counts the resources of a template that cost by the hour or the month, and prices them. */
-export function fixedMonthlyCost(template: { Resources?: Record<string, { Type: string; Properties?: any }> }): FixedCost {
-  const resources = Object.values(template.Resources ?? {});
+/** Counts the resources of some templates (an environment's stacks) that cost by the hour or the month, and prices them. */
+export function fixedMonthlyCost(templates: { Resources?: Record<string, { Type: string; Properties?: any }> }[]): FixedCost {
+  const resources = templates.flatMap(t => Object.values(t.Resources ?? {}));
   const count = (type: string) => resources.filter(r => r.Type === type).length;
   const natGateways = count('AWS::EC2::NatGateway');
   const interfaceEndpointAzs = resources

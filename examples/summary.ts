@@ -41,21 +41,14 @@ export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedE
   const costRows: string[][] = [];
   for (const e of environments) {
     const stage = e.synth();
-    let cost = { natGateways: 0, interfaceEndpointAzs: 0, kmsKeys: 0, secrets: 0, monthly: 0 };
     for (const s of stage.stacks) {
       const resources = Object.keys(s.template.Resources ?? {}).length;
       const bytes = fs.statSync(path.join(stage.directory, s.templateFile)).size;
-      stackRows.push([s.stackName, `${s.environment.account}/${s.environment.region}`, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no']);
-      const c = fixedMonthlyCost(s.template);
-      cost = {
-        natGateways: cost.natGateways + c.natGateways,
-        interfaceEndpointAzs: cost.interfaceEndpointAzs + c.interfaceEndpointAzs,
-        kmsKeys: cost.kmsKeys + c.kmsKeys,
-        secrets: cost.secrets + c.secrets,
-        monthly: cost.monthly + c.monthly,
-      };
+      const where = `${s.environment.account}/${s.environment.region}`;
+      stackRows.push([s.stackName, where, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no']);
     }
-    costRows.push([e.environmentName, String(e.profile.maxAzs), String(cost.natGateways), String(cost.interfaceEndpointAzs), String(cost.kmsKeys), String(cost.secrets), usd(cost.monthly)]);
+    const c = fixedMonthlyCost(stage.stacks.map(s => s.template));
+    costRows.push([e.environmentName, String(e.profile.maxAzs), ...[c.natGateways, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String), usd(c.monthly)]);
   }
   return [
     `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,

@@ -312,7 +312,8 @@ export class IsolatedEnvironment extends Stage {
       if (props.availabilityZones.length < maxAzs) {
         errors.add('availabilityZones', `has ${props.availabilityZones.length} zone(s) but the environment uses ${maxAzs} (maxAzs); give at least ${maxAzs}`);
       }
-      const foreign = props.availabilityZones.filter(az => !Token.isUnresolved(az) && !Token.isUnresolved(props.region) && !az.startsWith(props.region));
+      const literal = (value: string) => !Token.isUnresolved(value);
+      const foreign = props.availabilityZones.filter(az => literal(az) && literal(props.region) && !az.startsWith(props.region));
       if (foreign.length > 0) {
         errors.add('availabilityZones', `has ${foreign.join(', ')}, not in region ${props.region}`);
       }

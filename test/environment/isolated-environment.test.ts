@@ -171,7 +171,9 @@ describe('security groups', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApplicationSecurityGroup'), 'GroupId'] },
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataSecurityGroup'), 'GroupId'] },
-      IpProtocol: 'tcp', FromPort: 0, ToPort: 65535,
+      IpProtocol: 'tcp',
+      FromPort: 0,
+      ToPort: 65535,
     });
     // The only ingress rule is the data tier's, from the application tier; no inline rule anywhere.
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
@@ -235,7 +237,8 @@ describe('overrides win over the tier', () => {
     const env = environment(app, EnvironmentTier.PROD);
     // Given after construction would be too late for nothing: the boundary is an aspect.
     const boundaryEnv = environment(app, EnvironmentTier.PROD, {
-      environmentName: 'prod-eu', cidr: '10.1.0.0/16',
+      environmentName: 'prod-eu',
+      cidr: '10.1.0.0/16',
       permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(env.foundation, 'Boundary', 'team-boundary'),
     });
     const workload = new cdk.Stack(boundaryEnv, 'Workload');
