@@ -48,7 +48,8 @@ export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedE
       stackRows.push([s.stackName, where, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no']);
     }
     const c = fixedMonthlyCost(stage.stacks.map(s => s.template));
-    costRows.push([e.environmentName, String(e.profile.maxAzs), ...[c.natGateways, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String), usd(c.monthly)]);
+    const counts = [e.profile.maxAzs, c.natGateways, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
+    costRows.push([e.environmentName, ...counts, usd(c.monthly)]);
   }
   return [
     `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,
