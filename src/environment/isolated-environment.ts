@@ -10,6 +10,7 @@ import { EnvironmentAccess } from './access';
 import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
+import { RetainProductionData } from './retain-production-data';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
@@ -124,7 +125,9 @@ const LARGEST_VPC = 16;
  * account and region. Its `Foundation` stack holds what every workload of the environment needs,
  * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
  * the access roles and an alarm topic. Add workload stacks to it as to any `Stage`; they inherit
- * its account, region, tags, permissions boundary and termination protection.
+ * its account, region, tags, permissions boundary and termination protection, and in a production
+ * tier every stateful resource in them is retained. Elsewhere, give your own resources
+ * `env.profile.removalPolicy`.
  *
  * @example
  * import * as cdk from 'aws-cdk-lib';
@@ -252,6 +255,7 @@ export class IsolatedEnvironment extends Stage {
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
     if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
+    if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
   }
 
   /** The key, with the services that write encrypted data for the environment allowed to use it. */

@@ -1,9 +1,12 @@
 import * as cdk from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AccessLevel, EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { environment, foundationOf, newApp, TOOLING } from '../support/environments';
 
@@ -280,5 +283,32 @@ describe('the stage', () => {
     expect(env.environmentName).toBe('hotfix-eu');
     expect(env.appName).toBe('shop');
     expect(env.config.pathPrefix).toBe('/shop/hotfix-eu/');
+  });
+});
+
+describe('production data outlives its stacks', () => {
+  test('every stateful resource of a production environment is retained, the workload\'s too, with a warning where that overrides the user', () => {
+    const env = environment(newApp(), EnvironmentTier.PROD);
+    const workload = new cdk.Stack(env, 'Workload');
+    new s3.Bucket(workload, 'Uploads', { removalPolicy: cdk.RemovalPolicy.DESTROY });
+    new dynamodb.Table(workload, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new sqs.Queue(workload, 'Work', { removalPolicy: cdk.RemovalPolicy.DESTROY });
+    env.synth();
+    const template = Template.fromStack(workload);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    // A queue holds messages in flight, not data of record: left as the user set it.
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete' });
+    Annotations.fromStack(workload).hasWarning('/prod/Workload/Uploads/Resource', Match.stringLikeRegexp(
+      "AWS::S3::Bucket had DeletionPolicy Delete; it is Retain because environment 'prod' is a production tier"));
+    Annotations.fromStack(workload).hasNoWarning('/prod/Workload/Orders/Resource', Match.anyValue());
+  });
+
+  test('a non-production environment leaves the workload\'s removal policies as they are', () => {
+    const env = environment(newApp(), EnvironmentTier.STAGING);
+    const workload = new cdk.Stack(env, 'Workload');
+    new s3.Bucket(workload, 'Uploads', { removalPolicy: cdk.RemovalPolicy.DESTROY });
+    env.synth();
+    Template.fromStack(workload).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 });
