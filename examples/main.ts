@@ -1,14 +1,30 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { pathToProduction } from './pipeline-path';
+import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
 
 /**
  * The main job: synthesizes the reference app into cdk.out/ (or $CDK_OUTDIR) and prints what it
- * holds. Needs no AWS credentials.
+ * holds, with its pipeline's path to production next to plain CDK Pipelines' for the same app.
+ * Needs no AWS credentials.
  */
 const outdir = process.env.CDK_OUTDIR ?? path.join(__dirname, '..', 'cdk.out');
 const app = new cdk.App({ outdir });
-const environments = buildReferenceApp(app);
+const reference = buildReferenceApp(app);
 const assembly = app.synth();
-process.stdout.write(summarize(assembly, environments));
+
+const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
+buildPlainCdkPipelinesApp(plainApp);
+const pipelineOf = (template: any, trigger: boolean) => Object.values<any>(template.Resources)
+  .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && (r.Properties.Triggers !== undefined) === trigger).Properties;
+const comparison = {
+  library: pathToProduction(pipelineOf(assembly.getStackByName('Tooling').template, false), 'Prod'),
+  plainCdkPipelines: pathToProduction(pipelineOf(plainApp.synth().getStackByName('Tooling').template, false), 'Prod'),
+};
+fs.rmSync(plainApp.outdir, { recursive: true, force: true });
+
+process.stdout.write(summarize(assembly, reference, comparison));

@@ -1,7 +1,11 @@
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EnvironmentTier, IsolatedEnvironment } from '../src';
+import { EnvironmentTier, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind } from '../src';
 
 /**
  * The reference app: how a team uses cdk-multi-env. The Python and Java consumer apps in
@@ -37,19 +41,51 @@ export const REFERENCE_ENVIRONMENTS: ReferenceEnvironment[] = [
 class WorkloadStack extends cdk.Stack {
   constructor(scope: IsolatedEnvironment, id: string) {
     super(scope, id, { description: `${APP_NAME} ${scope.environmentName}: the application` });
-    new logs.LogGroup(this, 'ApplicationLogs', {
+    const logGroup = new logs.LogGroup(this, 'ApplicationLogs', {
       logGroupName: `/${APP_NAME}/${scope.environmentName}/application`,
       retention: scope.profile.logRetention,
       encryptionKey: scope.key,
     });
+    // The alarm production's bake period watches after each deploy.
+    const errors = logGroup.addMetricFilter('Errors', {
+      filterPattern: logs.FilterPattern.literal('ERROR'),
+      metricNamespace: APP_NAME,
+      metricName: `${scope.environmentName}-errors`,
+    }).metric({ statistic: 'Sum', period: cdk.Duration.minutes(1) });
+    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${APP_NAME}-${scope.environmentName}-errors`,
+      metric: errors,
+      threshold: 5,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Two functions: two file assets, which the pipeline publishes in one job.
+    for (const [name, directory] of [['Api', 'api'], ['Worker', 'worker']]) {
+      const fn = new lambda.Function(this, `${name}Function`, {
+        runtime: lambda.Runtime.NODEJS_20_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(path.join(__dirname, 'functions', directory)),
+        logGroup: new logs.LogGroup(this, `${name}Logs`, {
+          retention: scope.profile.logRetention,
+          encryptionKey: scope.key,
+        }),
+      });
+      scope.config.grantRead(fn);
+    }
     scope.config.addParameter('log-level', scope.tier === EnvironmentTier.DEV ? 'debug' : 'info', {
       description: 'How much the application logs',
     });
   }
 }
 
-/** Adds the reference setup to an app: every environment, each with the workload. */
-export function buildReferenceApp(app: Construct): IsolatedEnvironment[] {
+/** What the reference app holds: its environments and the pipeline that promotes changes through them. */
+export interface ReferenceApp {
+  readonly environments: IsolatedEnvironment[];
+  readonly pipeline: MultiEnvPipeline;
+}
+
+/** Every environment of the reference setup, each with the workload. */
+export function buildEnvironments(app: Construct): IsolatedEnvironment[] {
   return REFERENCE_ENVIRONMENTS.map(e => {
     const environment = new IsolatedEnvironment(app, e.id, {
       tier: e.tier,
@@ -61,7 +97,47 @@ export function buildReferenceApp(app: Construct): IsolatedEnvironment[] {
       availabilityZones: AVAILABILITY_ZONES,
       tags: { CostCenter: 'shop-platform' },
     });
-    new WorkloadStack(environment, 'Workload');
+    new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
     return environment;
   });
+}
+
+/** The test commands of the reference app, one per kind. */
+export const REFERENCE_TESTS = [
+  { kind: TestKind.UNIT, commands: ['npm test'] },
+  { kind: TestKind.SMOKE, commands: ['./scripts/smoke-test.sh'] },
+  { kind: TestKind.INTEGRATION, commands: ['npm run test:integration'] },
+  { kind: TestKind.PERFORMANCE, commands: ['npm run test:performance'] },
+  { kind: TestKind.DATA_MIGRATION, commands: ['./scripts/rehearse-migration.sh'] },
+  { kind: TestKind.LOAD, commands: ['npm run test:load'] },
+  { kind: TestKind.SECURITY, commands: ['./scripts/security-scan.sh'] },
+];
+export const REFERENCE_REPOSITORY = 'acme/shop';
+export const REFERENCE_CONNECTION_ARN = `arn:aws:codeconnections:${REGION}:${TOOLING_ACCOUNT}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+
+/** Adds the reference setup to an app: every environment with the workload, and the pipeline. */
+export function buildReferenceApp(app: Construct): ReferenceApp {
+  const environments = buildEnvironments(app);
+
+  const tooling = new cdk.Stack(app, 'Tooling', {
+    env: { account: TOOLING_ACCOUNT, region: REGION },
+    description: `${APP_NAME}: the delivery pipeline and its hotfix lane`,
+  });
+  const pipeline = new MultiEnvPipeline(tooling, 'Delivery', {
+    source: PipelineSource.connection(REFERENCE_REPOSITORY, { connectionArn: REFERENCE_CONNECTION_ARN }),
+    tests: REFERENCE_TESTS,
+    dataSeed: { commands: ['./scripts/seed-demo-data.sh'] },
+  });
+  const releaseManagers = iam.Role.fromRoleName(tooling, 'ReleaseManagers', `${APP_NAME}-release-managers`);
+  const onCall = iam.Role.fromRoleName(tooling, 'OnCall', `${APP_NAME}-on-call`);
+  for (const environment of environments) {
+    if (environment.tier === EnvironmentTier.PROD) {
+      pipeline.addEnvironment(environment, { approvers: [releaseManagers], bakeAlarmNames: [`${APP_NAME}-prod-errors`] });
+    } else if (environment.tier === EnvironmentTier.HOTFIX) {
+      pipeline.addEnvironment(environment, { approvers: [onCall] });
+    } else {
+      pipeline.addEnvironment(environment);
+    }
+  }
+  return { environments, pipeline };
 }

@@ -3,7 +3,9 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { fixedMonthlyCost, LIST_PRICES } from './list-prices';
-import { ApprovalGate, IsolatedEnvironment, TierProfile } from '../src';
+import { PathToProduction } from './pipeline-path';
+import { ReferenceApp } from './reference-app';
+import { ApprovalGate, TierProfile } from '../src';
 
 /** A plain-text table: a header row, then one row per entry, columns padded to the widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -26,9 +28,36 @@ function minutes(d: Duration): string {
 }
 
 const usd = (amount: number) => `$${amount.toFixed(2)}`;
+const pathRow = (p: PathToProduction) => [p.codeBuildJobs, p.sequentialActions, p.approvals].map(String);
+
+/** The pipeline's path to production next to plain CDK Pipelines' for the same app. */
+export interface PipelineComparison {
+  readonly library: PathToProduction;
+  readonly plainCdkPipelines: PathToProduction;
+}
+
+/** The stages and actions of every pipeline of a stack, one line per stage. */
+function lanes(template: any): string {
+  const lines: string[] = [];
+  for (const [id, r] of Object.entries<any>(template.Resources)) {
+    if (r.Type !== 'AWS::CodePipeline::Pipeline') continue;
+    const trigger = r.Properties.Triggers?.[0]?.GitConfiguration?.Push?.[0]?.Branches?.Includes?.join(', ');
+    lines.push(`${id.includes('Hotfix') ? 'Hotfix lane' : 'Main pipeline'} (${trigger ? `pushes to ${trigger}` : 'commits to main'}):`);
+    for (const stage of r.Properties.Stages) {
+      const byOrder = new Map<number, string[]>();
+      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), a.Name]);
+      const steps = [...byOrder.keys()].sort((a, b) => a - b).map(k => byOrder.get(k)!.join(' + '));
+      const extras = [stage.OnSuccess ? 'alarm-watched bake' : '', stage.OnFailure ? 'retried on failure' : ''].filter(Boolean);
+      lines.push(`  ${stage.Name.padEnd(14)} ${steps.join(' > ')}${extras.length ? `  [${extras.join(', ')}]` : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
 
 /** What the reference app's environments are and what it synthesized, for a person to read. */
-export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedEnvironment[]): string {
+export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp, comparison: PipelineComparison): string {
+  const environments = reference.environments;
+  const tooling = assembly.getStackByName('Tooling');
   const envRows = environments.map(e => {
     const p = e.profile;
     return [
@@ -37,16 +66,17 @@ export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedE
       minutes(p.bakeTime), p.scaleDownOffHours ? 'yes' : 'no', `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
     ];
   });
-  const stackRows: string[][] = [];
+  const stackRow = (s: cxapi.CloudFormationStackArtifact) => {
+    const resources = Object.keys(s.template.Resources ?? {}).length;
+    const bytes = fs.statSync(path.join(s.assembly.directory, s.templateFile)).size;
+    const where = `${s.environment.account}/${s.environment.region}`;
+    return [s.stackName, where, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no'];
+  };
+  const stackRows: string[][] = [stackRow(tooling)];
   const costRows: string[][] = [];
   for (const e of environments) {
     const stage = e.synth();
-    for (const s of stage.stacks) {
-      const resources = Object.keys(s.template.Resources ?? {}).length;
-      const bytes = fs.statSync(path.join(stage.directory, s.templateFile)).size;
-      const where = `${s.environment.account}/${s.environment.region}`;
-      stackRows.push([s.stackName, where, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no']);
-    }
+    stackRows.push(...stage.stacks.map(stackRow));
     const c = fixedMonthlyCost(stage.stacks.map(s => s.template));
     const counts = [e.profile.maxAzs, c.natGateways, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
     costRows.push([e.environmentName, ...counts, usd(c.monthly)]);
@@ -58,6 +88,13 @@ export function summarize(assembly: cxapi.CloudAssembly, environments: IsolatedE
     table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'off-hours', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
+    'Pipelines (actions joined by + run in parallel, > in sequence):',
+    lanes(tooling.template),
+    'Path of a commit to production, this library against plain CDK Pipelines defaults for the same app:',
+    table(['', 'CodeBuild jobs', 'actions in sequence', 'approvals'], [
+      ['cdk-multi-env', ...pathRow(comparison.library)],
+      ['plain CDK Pipelines', ...pathRow(comparison.plainCdkPipelines)],
+    ]),
     `Fixed monthly cost before any workload runs (list prices, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
     table(['env', 'AZs', 'NAT gateways', 'interface endpoint AZs', 'KMS keys', 'secrets', 'per month'], costRows),
   ].join('\n');

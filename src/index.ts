@@ -1,2 +1,3 @@
 export * from './environment';
+export * from './pipeline';
 export * from './tiers';

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,11 @@ export interface EnvironmentAccessProps {
   readonly config: EnvironmentConfig;
   /** Told when the break-glass role is used. */
   readonly alarmTopic: sns.ITopic;
+}
+
+/** The name of an environment's deployment role: fixed, so the pipeline can name it across accounts. */
+export function deploymentRoleName(namePrefix: string): string {
+  return `${namePrefix}-deployment`;
 }
 
 /** People must have signed in with MFA to assume any role meant for people. */
@@ -44,7 +49,7 @@ export class EnvironmentAccess extends Construct {
     const people = new iam.AccountPrincipal(props.operatorsAccount).withConditions(WITH_MFA);
 
     this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
-      roleName: `${props.namePrefix}-deployment`,
+      roleName: deploymentRoleName(props.namePrefix),
       description: `${props.namePrefix}: assumed by the pipeline in the tooling account to deploy through the CDK bootstrap roles, read stack outputs and configuration`,
       assumedBy: new iam.AccountPrincipal(props.toolingAccount),
     });
@@ -53,6 +58,11 @@ export class EnvironmentAccess extends Construct {
       actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:ListStackResources'],
       // The account holds this environment only, so its stacks are this environment's stacks.
       resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' })],
+    }));
+    // The pipeline's bake period watches the environment's alarms through this role.
+    this.deploymentRole.addToPolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
     }));
     props.config.grantRead(this.deploymentRole);
 

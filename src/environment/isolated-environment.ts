@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { EnvironmentAccess } from './access';
+import { deploymentRoleName, EnvironmentAccess } from './access';
 import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
@@ -171,6 +171,11 @@ export class IsolatedEnvironment extends Stage {
   public readonly dataSecurityGroup: ec2.ISecurityGroup;
   /** The role the pipeline (tooling account) assumes to deploy and test the environment. */
   public readonly deploymentRole: iam.IRole;
+  /**
+   * The deployment role's ARN, built from its fixed name so that stacks in other accounts (the
+   * pipeline's) can refer to it without a cross-account reference.
+   */
+  public readonly deploymentRoleArn: string;
   /** The role people assume to read the environment (MFA required). */
   public readonly readOnlyRole: iam.IRole;
   /**
@@ -246,6 +251,7 @@ export class IsolatedEnvironment extends Stage {
       alarmTopic: this.alarmTopic,
     });
     this.deploymentRole = access.deploymentRole;
+    this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;

@@ -38,10 +38,13 @@ CDK_OUTDIR="$work/out/python" "$work/venv/bin/python" "$root/test/bindings/pytho
 step "Java: build against dist/java (cdk-multi-env $version) and synthesize the reference app"
 # A local repository of its own: no stale copy of this library from an earlier build is ever used.
 rm -rf "$work/m2/io/github/cdkmultienv"
-CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet --file "$root/test/bindings/java/pom.xml" \
+# From its own folder, as a user runs a Maven project (the app finds examples/functions from there).
+cd "$root/test/bindings/java"
+CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet \
   -Dmaven.repo.local="$work/m2" -Dcdkmultienv.version="$version" \
   -Dcdk.version="$cdk_version" -Dconstructs.version="$constructs_version" \
   compile exec:java
+cd "$root"
 
 step "Compare every template with TypeScript's"
 passed=0

@@ -1,15 +1,19 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { fixedMonthlyCost, LIST_PRICES } from '../../examples/list-prices';
+import { pathToProduction } from '../../examples/pipeline-path';
+import { buildPlainCdkPipelinesApp } from '../../examples/plain-cdk-pipelines';
 import { buildReferenceApp, REFERENCE_ENVIRONMENTS } from '../../examples/reference-app';
 import { summarize } from '../../examples/summary';
 import { EnvironmentTier } from '../../src';
 
 /** The reference app, synthesized once for every test of this file. */
 const app = new cdk.App();
-const environments = buildReferenceApp(app);
+const reference = buildReferenceApp(app);
+const environments = reference.environments;
 const assembly = app.synth();
-const stacks = environments.flatMap(e => e.synth().stacks);
+const tooling = assembly.getStackByName('Tooling');
+const stacks = [tooling, ...environments.flatMap(e => e.synth().stacks)];
 
 describe('the reference app', () => {
   test('has one environment per built-in tier, each in its own account', () => {
@@ -53,8 +57,36 @@ describe('the reference app', () => {
     });
   });
 
-  test('the summary names every environment and stack, and the fixed costs', () => {
-    const text = summarize(assembly, environments);
+  test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod', () => {
+    const pipelines = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline');
+    const stageNames = pipelines.map(p => p.Properties.Stages.map((s: any) => s.Name));
+    expect(stageNames).toEqual([
+      ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'QA', 'Staging', 'Prod', 'Demo'],
+      ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Hotfix', 'Prod'],
+    ]);
+  });
+
+  test('the pipeline publishes both functions\' code in one job, where plain CDK Pipelines takes one job per asset', () => {
+    const library = pathToProduction(mainPipeline(tooling.template), 'Prod');
+    const plainApp = new cdk.App();
+    buildPlainCdkPipelinesApp(plainApp);
+    const plainTemplate = plainApp.synth().getStackByName('Tooling').template;
+    const plain = pathToProduction(mainPipeline(plainTemplate), 'Prod');
+    const assetJobs = (t: any) => mainPipeline(t).Stages.find((s: any) => s.Name === 'Assets').Actions.length;
+    expect(assetJobs(tooling.template)).toBe(1);
+    expect(assetJobs(plainTemplate)).toBe(2);
+    expect(library.codeBuildJobs).toBe(plain.codeBuildJobs - 1);
+  });
+
+  test('the summary names every environment and stack, the pipeline comparison and the fixed costs', () => {
+    const comparison = {
+      library: pathToProduction(mainPipeline(tooling.template), 'Prod'),
+      plainCdkPipelines: { stages: [], codeBuildJobs: 11, sequentialActions: 26, approvals: 3 },
+    };
+    const text = summarize(assembly, reference, comparison);
+    expect(text).toMatch(/^cdk-multi-env +10 +29 +4$/m);
+    expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
+    expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);
     expect(text).toMatch(/^dev +2 +0 +0 +1 +0 +\$1\.00$/m);
     expect(text).toMatch(/^prod +3 +3 +0 +1 +0 +\$106\.12$/m);
@@ -64,3 +96,9 @@ describe('the reference app', () => {
     expect(stack.template).toMatchSnapshot();
   });
 });
+
+/** The main pipeline (the one without a branch-filter trigger) of a tooling stack's template. */
+function mainPipeline(template: any): any {
+  return Object.values<any>(template.Resources)
+    .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && r.Properties.Triggers === undefined).Properties;
+}

@@ -3,14 +3,26 @@ would write it. test/bindings/run.sh checks that its templates are identical to 
 import os
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
-from cdk_multi_env import EnvironmentTier, IsolatedEnvironment
+from cdk_multi_env import (
+    EnvironmentTier,
+    IsolatedEnvironment,
+    MultiEnvPipeline,
+    PipelineCommands,
+    PipelineSource,
+    PipelineTest,
+    TestKind,
+)
 
 APP_NAME = "shop"
 REGION = "eu-west-1"
 TOOLING_ACCOUNT = "999999999999"
 AVAILABILITY_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples")
 
 # Six environments, each in its own account (placeholder account ids) and VPC range.
 REFERENCE_ENVIRONMENTS = [
@@ -22,19 +34,58 @@ REFERENCE_ENVIRONMENTS = [
     ("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16"),
 ]
 
+REFERENCE_TESTS = [
+    PipelineTest(kind=TestKind.UNIT, commands=["npm test"]),
+    PipelineTest(kind=TestKind.SMOKE, commands=["./scripts/smoke-test.sh"]),
+    PipelineTest(kind=TestKind.INTEGRATION, commands=["npm run test:integration"]),
+    PipelineTest(kind=TestKind.PERFORMANCE, commands=["npm run test:performance"]),
+    PipelineTest(kind=TestKind.DATA_MIGRATION, commands=["./scripts/rehearse-migration.sh"]),
+    PipelineTest(kind=TestKind.LOAD, commands=["npm run test:load"]),
+    PipelineTest(kind=TestKind.SECURITY, commands=["./scripts/security-scan.sh"]),
+]
+
 
 class WorkloadStack(cdk.Stack):
     """The team's workload, written once and right-sized by each environment's profile."""
 
     def __init__(self, scope: IsolatedEnvironment, id: str) -> None:
         super().__init__(scope, id, description=f"{APP_NAME} {scope.environment_name}: the application")
-        logs.LogGroup(
+        log_group = logs.LogGroup(
             self,
             "ApplicationLogs",
             log_group_name=f"/{APP_NAME}/{scope.environment_name}/application",
             retention=scope.profile.log_retention,
             encryption_key=scope.key,
         )
+        # The alarm production's bake period watches after each deploy.
+        errors = log_group.add_metric_filter(
+            "Errors",
+            filter_pattern=logs.FilterPattern.literal("ERROR"),
+            metric_namespace=APP_NAME,
+            metric_name=f"{scope.environment_name}-errors",
+        ).metric(statistic="Sum", period=cdk.Duration.minutes(1))
+        cloudwatch.Alarm(
+            self,
+            "ErrorsAlarm",
+            alarm_name=f"{APP_NAME}-{scope.environment_name}-errors",
+            metric=errors,
+            threshold=5,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        # Two functions: two file assets, which the pipeline publishes in one job.
+        for id_, directory in [("Api", "api"), ("Worker", "worker")]:
+            fn = lambda_.Function(
+                self,
+                f"{id_}Function",
+                runtime=lambda_.Runtime.NODEJS_20_X,
+                handler="index.handler",
+                code=lambda_.Code.from_asset(os.path.join(EXAMPLES, "functions", directory)),
+                log_group=logs.LogGroup(
+                    self, f"{id_}Logs", retention=scope.profile.log_retention, encryption_key=scope.key
+                ),
+            )
+            scope.config.grant_read(fn)
         scope.config.add_parameter(
             "log-level",
             "debug" if scope.tier.name == EnvironmentTier.DEV.name else "info",
@@ -43,6 +94,7 @@ class WorkloadStack(cdk.Stack):
 
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"])
+environments = []
 for id, tier, account, cidr in REFERENCE_ENVIRONMENTS:
     environment = IsolatedEnvironment(
         app,
@@ -56,5 +108,32 @@ for id, tier, account, cidr in REFERENCE_ENVIRONMENTS:
         availability_zones=AVAILABILITY_ZONES,
         tags={"CostCenter": "shop-platform"},
     )
-    WorkloadStack(environment, "Workload")
+    WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
+    environments.append(environment)
+
+tooling = cdk.Stack(
+    app,
+    "Tooling",
+    env=cdk.Environment(account=TOOLING_ACCOUNT, region=REGION),
+    description=f"{APP_NAME}: the delivery pipeline and its hotfix lane",
+)
+pipeline = MultiEnvPipeline(
+    tooling,
+    "Delivery",
+    source=PipelineSource.connection(
+        "acme/shop",
+        connection_arn=f"arn:aws:codeconnections:{REGION}:{TOOLING_ACCOUNT}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+    ),
+    tests=REFERENCE_TESTS,
+    data_seed=PipelineCommands(commands=["./scripts/seed-demo-data.sh"]),
+)
+release_managers = iam.Role.from_role_name(tooling, "ReleaseManagers", f"{APP_NAME}-release-managers")
+on_call = iam.Role.from_role_name(tooling, "OnCall", f"{APP_NAME}-on-call")
+for environment in environments:
+    if environment.tier.name == EnvironmentTier.PROD.name:
+        pipeline.add_environment(environment, approvers=[release_managers], bake_alarm_names=[f"{APP_NAME}-prod-errors"])
+    elif environment.tier.name == EnvironmentTier.HOTFIX.name:
+        pipeline.add_environment(environment, approvers=[on_call])
+    else:
+        pipeline.add_environment(environment)
 app.synth()

@@ -1,15 +1,37 @@
 package io.github.cdkmultienv.reference;
 
+import io.github.cdkmultienv.AddEnvironmentOptions;
 import io.github.cdkmultienv.EnvironmentTier;
 import io.github.cdkmultienv.IsolatedEnvironment;
+import io.github.cdkmultienv.MultiEnvPipeline;
+import io.github.cdkmultienv.ConnectionSourceOptions;
 import io.github.cdkmultienv.ParameterOptions;
+import io.github.cdkmultienv.PipelineCommands;
+import io.github.cdkmultienv.PipelineSource;
+import io.github.cdkmultienv.PipelineTest;
+import io.github.cdkmultienv.TestKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.MetricFilterOptions;
 
 /**
  * The reference app of examples/reference-app.ts, written in Java as a user of the Maven package
@@ -20,6 +42,8 @@ public final class ReferenceApp {
     static final String REGION = "eu-west-1";
     static final String TOOLING_ACCOUNT = "999999999999";
     static final List<String> AVAILABILITY_ZONES = List.of("eu-west-1a", "eu-west-1b", "eu-west-1c");
+    /** The examples folder, for the functions' code; the consumer app runs from test/bindings/java. */
+    static final Path EXAMPLES = Path.of(System.getProperty("user.dir"), "..", "..", "..", "examples").normalize();
 
     /** One environment of the reference setup: a tier in its own account, with its own VPC range. */
     record ReferenceEnvironment(String id, EnvironmentTier tier, String account, String cidr) {}
@@ -33,17 +57,57 @@ public final class ReferenceApp {
         new ReferenceEnvironment("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16"),
         new ReferenceEnvironment("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16"));
 
+    static PipelineTest test(final TestKind kind, final String command) {
+        return PipelineTest.builder().kind(kind).commands(List.of(command)).build();
+    }
+
+    static final List<PipelineTest> REFERENCE_TESTS = List.of(
+        test(TestKind.UNIT, "npm test"),
+        test(TestKind.SMOKE, "./scripts/smoke-test.sh"),
+        test(TestKind.INTEGRATION, "npm run test:integration"),
+        test(TestKind.PERFORMANCE, "npm run test:performance"),
+        test(TestKind.DATA_MIGRATION, "./scripts/rehearse-migration.sh"),
+        test(TestKind.LOAD, "npm run test:load"),
+        test(TestKind.SECURITY, "./scripts/security-scan.sh"));
+
     /** The team's workload, written once and right-sized by each environment's profile. */
     static final class WorkloadStack extends Stack {
         WorkloadStack(final IsolatedEnvironment scope, final String id) {
             super(scope, id, StackProps.builder()
                 .description(APP_NAME + " " + scope.getEnvironmentName() + ": the application")
                 .build());
-            LogGroup.Builder.create(this, "ApplicationLogs")
+            final LogGroup logGroup = LogGroup.Builder.create(this, "ApplicationLogs")
                 .logGroupName("/" + APP_NAME + "/" + scope.getEnvironmentName() + "/application")
                 .retention(scope.getProfile().getLogRetention())
                 .encryptionKey(scope.getKey())
                 .build();
+            // The alarm production's bake period watches after each deploy.
+            final IMetric errors = logGroup.addMetricFilter("Errors", MetricFilterOptions.builder()
+                    .filterPattern(FilterPattern.literal("ERROR"))
+                    .metricNamespace(APP_NAME)
+                    .metricName(scope.getEnvironmentName() + "-errors")
+                    .build())
+                .metric(MetricOptions.builder().statistic("Sum").period(Duration.minutes(1)).build());
+            Alarm.Builder.create(this, "ErrorsAlarm")
+                .alarmName(APP_NAME + "-" + scope.getEnvironmentName() + "-errors")
+                .metric(errors)
+                .threshold(5)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+            // Two functions: two file assets, which the pipeline publishes in one job.
+            for (final String[] function : new String[][] {{"Api", "api"}, {"Worker", "worker"}}) {
+                final Function fn = Function.Builder.create(this, function[0] + "Function")
+                    .runtime(Runtime.NODEJS_20_X)
+                    .handler("index.handler")
+                    .code(Code.fromAsset(EXAMPLES.resolve("functions").resolve(function[1]).toString()))
+                    .logGroup(LogGroup.Builder.create(this, function[0] + "Logs")
+                        .retention(scope.getProfile().getLogRetention())
+                        .encryptionKey(scope.getKey())
+                        .build())
+                    .build();
+                scope.getConfig().grantRead(fn);
+            }
             scope.getConfig().addParameter("log-level",
                 scope.getTier().getName().equals(EnvironmentTier.DEV.getName()) ? "debug" : "info",
                 ParameterOptions.builder().description("How much the application logs").build());
@@ -52,6 +116,7 @@ public final class ReferenceApp {
 
     public static void main(final String[] args) {
         final App app = new App(AppProps.builder().outdir(System.getenv("CDK_OUTDIR")).build());
+        final List<IsolatedEnvironment> environments = new ArrayList<>();
         for (final ReferenceEnvironment e : REFERENCE_ENVIRONMENTS) {
             final IsolatedEnvironment environment = IsolatedEnvironment.Builder.create(app, e.id())
                 .tier(e.tier())
@@ -63,7 +128,36 @@ public final class ReferenceApp {
                 .availabilityZones(AVAILABILITY_ZONES)
                 .tags(Map.of("CostCenter", "shop-platform"))
                 .build();
-            new WorkloadStack(environment, "Workload");
+            new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
+            environments.add(environment);
+        }
+
+        final Stack tooling = new Stack(app, "Tooling", StackProps.builder()
+            .env(Environment.builder().account(TOOLING_ACCOUNT).region(REGION).build())
+            .description(APP_NAME + ": the delivery pipeline and its hotfix lane")
+            .build());
+        final MultiEnvPipeline pipeline = MultiEnvPipeline.Builder.create(tooling, "Delivery")
+            .source(PipelineSource.connection("acme/shop", ConnectionSourceOptions.builder()
+                .connectionArn("arn:aws:codeconnections:" + REGION + ":" + TOOLING_ACCOUNT
+                    + ":connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
+                .build()))
+            .tests(REFERENCE_TESTS)
+            .dataSeed(PipelineCommands.builder().commands(List.of("./scripts/seed-demo-data.sh")).build())
+            .build();
+        final IRole releaseManagers = Role.fromRoleName(tooling, "ReleaseManagers", APP_NAME + "-release-managers");
+        final IRole onCall = Role.fromRoleName(tooling, "OnCall", APP_NAME + "-on-call");
+        for (final IsolatedEnvironment environment : environments) {
+            final String tier = environment.getTier().getName();
+            if (tier.equals(EnvironmentTier.PROD.getName())) {
+                pipeline.addEnvironment(environment, AddEnvironmentOptions.builder()
+                    .approvers(List.of(releaseManagers))
+                    .bakeAlarmNames(List.of(APP_NAME + "-prod-errors"))
+                    .build());
+            } else if (tier.equals(EnvironmentTier.HOTFIX.getName())) {
+                pipeline.addEnvironment(environment, AddEnvironmentOptions.builder().approvers(List.of(onCall)).build());
+            } else {
+                pipeline.addEnvironment(environment);
+            }
         }
         app.synth();
     }

@@ -1,0 +1,2 @@
+// The reference app's background worker: processes a batch of jobs.
+exports.handler = async (event) => ({ processed: (event.Records || []).length });

@@ -1,0 +1,145 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { PipelineCommands, PipelineTest } from './pipeline-test';
+import { IsolatedEnvironment } from '../environment';
+import { ValidationErrors } from '../private/validation-errors';
+import { ApprovalGate, TestKind } from '../tiers';
+
+/** What the pipeline does around one environment's deploy, after the tier's defaults and the options are merged. */
+export interface EnvironmentPlan {
+  readonly environment: IsolatedEnvironment;
+  readonly approvalBeforeDeploy: ApprovalGate;
+  readonly approvalAfterDeploy: ApprovalGate;
+  readonly testsBeforeDeploy: TestKind[];
+  readonly testsAfterDeploy: TestKind[];
+  readonly bakeTime: Duration;
+  readonly bakeAlarmNames: string[];
+  readonly approvers: iam.IGrantable[];
+  /** The test commands of each kind this environment runs. */
+  readonly tests: Map<TestKind, PipelineTest>;
+  readonly dataSeed?: PipelineCommands;
+}
+
+/** The CDK Pipelines steps of one environment. */
+export interface EnvironmentSteps {
+  readonly pre: pipelines.Step[];
+  readonly post: pipelines.Step[];
+  readonly stackSteps: pipelines.StackSteps[];
+}
+
+/** The variables every step of an environment gets, so one test script serves every environment. */
+function standardEnv(env: IsolatedEnvironment): Record<string, string> {
+  return {
+    ENVIRONMENT_NAME: env.environmentName,
+    TIER: env.tier.name,
+    TARGET_ACCOUNT: env.account!,
+    TARGET_REGION: env.region!,
+    DEPLOYMENT_ROLE_ARN: env.deploymentRoleArn,
+  };
+}
+
+/** A CodeBuild job that runs the user's commands with the environment's variables and may assume its deployment role. */
+function commandStep(id: string, env: IsolatedEnvironment, commands: PipelineCommands): pipelines.CodeBuildStep {
+  return new pipelines.CodeBuildStep(id, {
+    installCommands: commands.installCommands,
+    commands: commands.commands,
+    buildEnvironment: commands.buildImage ? { buildImage: commands.buildImage } : undefined,
+    env: { ...standardEnv(env), ...commands.env },
+    envFromCfnOutputs: commands.envFromOutputs,
+    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [env.deploymentRoleArn] })],
+  });
+}
+
+const TEST_STEP_NAMES: Record<TestKind, string> = {
+  [TestKind.UNIT]: 'UnitTests',
+  [TestKind.SMOKE]: 'SmokeTests',
+  [TestKind.INTEGRATION]: 'IntegrationTests',
+  [TestKind.PERFORMANCE]: 'PerformanceTests',
+  [TestKind.DATA_MIGRATION]: 'DataMigrationTests',
+  [TestKind.LOAD]: 'LoadTests',
+  [TestKind.SECURITY]: 'SecurityTests',
+};
+
+/**
+ * The steps before and after an environment's deploy, in the order the tier asks for:
+ * tests before, then the approval (the approver sees their result); the deploy, where a change
+ * review places an approval between each stack's change set and its execution; then data seeding,
+ * tests after, and the sign-off once they pass.
+ */
+export function stepsFor(plan: EnvironmentPlan): EnvironmentSteps {
+  const env = plan.environment;
+  const pre: pipelines.Step[] = plan.testsBeforeDeploy
+    .filter(kind => kind !== TestKind.UNIT)
+    .map(kind => commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!));
+  if (plan.approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
+    const approval = new pipelines.ManualApprovalStep('Approve', {
+      comment: `Deploy to ${env.environmentName} (${env.tier.name}, account ${env.account})?`,
+    });
+    pre.forEach(step => approval.addStepDependency(step));
+    pre.push(approval);
+  }
+
+  const stackSteps: pipelines.StackSteps[] = plan.approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW ? [] : env.node.children
+    .filter(Stack.isStack)
+    .map(stack => ({
+      stack,
+      changeSet: [new pipelines.ManualApprovalStep(`Review-${stack.node.id}`, {
+        comment: `Review change set PipelineChange of stack ${stack.stackName} in account ${env.account} (${env.region}) before it is executed`,
+        reviewUrl: `https://${env.region}.console.aws.amazon.com/cloudformation/home?region=${env.region}#/stacks?filteringText=${stack.stackName}`,
+      })],
+    }));
+
+  const post: pipelines.Step[] = [];
+  const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed) : undefined;
+  if (seed) post.push(seed);
+  for (const kind of plan.testsAfterDeploy) {
+    const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!);
+    if (seed) test.addStepDependency(seed);
+    post.push(test);
+  }
+  if (plan.approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
+    const signOff = new pipelines.ManualApprovalStep('SignOff', {
+      comment: `${env.environmentName} (${env.tier.name}) is deployed and tested: sign off to promote the change`,
+    });
+    post.forEach(step => signOff.addStepDependency(step));
+    post.push(signOff);
+  }
+  return { pre, post, stackSteps };
+}
+
+/** Every problem of one environment's plan: missing commands, approvers, alarms. */
+export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean, errors: ValidationErrors): void {
+  const env = plan.environment;
+  const who = `environment '${env.environmentName}' (tier ${env.tier.name})`;
+  for (const [when, kinds] of [['before', plan.testsBeforeDeploy], ['after', plan.testsAfterDeploy]] as const) {
+    for (const kind of kinds.filter(k => !plan.tests.has(k))) {
+      errors.add('tests', `has no test of kind ${kind}, which ${who} runs ${when} deploy; add one, or set tests${when === 'before' ? 'Before' : 'After'}Deploy for this environment`);
+    }
+  }
+  if (plan.testsAfterDeploy.includes(TestKind.UNIT)) {
+    errors.add('testsAfterDeploy', `contains UNIT for ${who}; unit tests run in the synth step, before any deploy`);
+  }
+  const gates = [plan.approvalBeforeDeploy, plan.approvalAfterDeploy].filter(g => g !== ApprovalGate.NONE);
+  if (plan.approvalAfterDeploy === ApprovalGate.CHANGE_REVIEW) {
+    errors.add('approvalAfterDeploy', `is CHANGE_REVIEW for ${who}; a change review comes before the deploy: use MANUAL_APPROVAL after deploy`);
+  }
+  if (env.profile.production && plan.approvalBeforeDeploy === ApprovalGate.NONE) {
+    errors.add('approvalBeforeDeploy', `is NONE for ${who}, a production environment; production is reached only through an approval: use MANUAL_APPROVAL or CHANGE_REVIEW`);
+  }
+  if (restrictedApprovers && gates.length > 0 && plan.approvers.length === 0) {
+    errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may`);
+  }
+  if (plan.approvers.length > 0 && gates.length === 0) {
+    errors.add('approvers', `are given, but ${who} has no approval gate; set approvalBeforeDeploy or approvalAfterDeploy, or remove approvers`);
+  }
+  if (plan.bakeTime.toSeconds() > 0 && plan.bakeAlarmNames.length === 0) {
+    errors.add('bakeAlarmNames', `is empty, but ${who} bakes for ${plan.bakeTime.toMinutes()} minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero`);
+  }
+  if (plan.bakeTime.toSeconds() % 60 !== 0) {
+    errors.add('bakeTime', `is ${plan.bakeTime.toHumanString()} for ${who}; CodePipeline waits in whole minutes`);
+  }
+  if (env.profile.reseedsData && !plan.dataSeed) {
+    errors.add('dataSeed', `is missing, but ${who} re-seeds its data on every deploy; give the commands that seed it`);
+  }
+}

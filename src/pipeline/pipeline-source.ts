@@ -1,0 +1,72 @@
+import { Token } from 'aws-cdk-lib';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { ValidationErrors } from '../private/validation-errors';
+
+/** Options of a source reached through an AWS CodeConnections connection. */
+export interface ConnectionSourceOptions {
+  /**
+   * The ARN of the CodeConnections (formerly CodeStar Connections) connection to GitHub, GitLab or
+   * Bitbucket, created and authorized once in the tooling account.
+   */
+  readonly connectionArn: string;
+
+  /**
+   * The branch whose commits are promoted from Dev to Prod.
+   *
+   * @default 'main'
+   */
+  readonly branch?: string;
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
+
+/**
+ * Where the pipeline's code comes from. A connection source is the one kind that lets pipeline
+ * type V2 trigger on pushes to branches matching a pattern, which the hotfix lane needs.
+ */
+export class PipelineSource {
+  /**
+   * A repository on GitHub, GitLab or Bitbucket, reached through a CodeConnections connection.
+   *
+   * @param repository `owner/name` of the repository
+   */
+  public static connection(repository: string, options: ConnectionSourceOptions): PipelineSource {
+    const errors = new ValidationErrors('PipelineSource.connection');
+    if (!Token.isUnresolved(repository) && !REPOSITORY.test(repository)) {
+      errors.add('repository', `is '${repository}'; expected 'owner/name'`);
+    }
+    if (!Token.isUnresolved(options.connectionArn) && !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/.test(options.connectionArn)) {
+      errors.add('connectionArn', `is '${options.connectionArn}'; expected the ARN of a CodeConnections connection, arn:aws:codeconnections:<region>:<account>:connection/<id>`);
+    }
+    const branch = options.branch ?? 'main';
+    if (branch.trim() === '' || /[*?[\]\s]/.test(branch)) {
+      errors.add('branch', `is '${branch}'; expected the name of one branch, with no wildcard`);
+    }
+    errors.throwIfAny();
+    return new PipelineSource(repository, options.connectionArn, branch);
+  }
+
+  /** The repository, `owner/name`. */
+  public readonly repository: string;
+  /** The branch promoted from Dev to Prod. */
+  public readonly branch: string;
+  private readonly connectionArn: string;
+
+  private constructor(repository: string, connectionArn: string, branch: string) {
+    this.repository = repository;
+    this.connectionArn = connectionArn;
+    this.branch = branch;
+  }
+
+  /**
+   * The CDK Pipelines source for a branch of the repository.
+   *
+   * @internal
+   */
+  public _forBranch(branch: string, triggerOnPush: boolean): pipelines.CodePipelineSource {
+    return pipelines.CodePipelineSource.connection(this.repository, branch, {
+      connectionArn: this.connectionArn,
+      triggerOnPush,
+    });
+  }
+}

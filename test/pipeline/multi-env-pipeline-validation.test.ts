@@ -1,0 +1,162 @@
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ApprovalGate, EnvironmentTier, PipelineSource, TestKind } from '../../src';
+import { environment } from '../support/environments';
+import { ALL_TESTS, CONNECTION_ARN, newPipeline } from '../support/pipelines';
+
+/** An app with one environment per named tier, each in its own range. */
+function envs(...tiers: EnvironmentTier[]) {
+  const app = new cdk.App();
+  return { app, envs: tiers.map((tier, i) => environment(app, tier, { cidr: `10.${i}.0.0/16` })) };
+}
+
+function approver(app: cdk.App) {
+  return iam.Role.fromRoleName(new cdk.Stack(app, 'People'), 'Approver', 'release-managers');
+}
+
+describe('promotion order', () => {
+  test('the same environment twice', () => {
+    const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(dev);
+    expect(() => pipeline.addEnvironment(dev)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment is already in the pipeline; add each environment once"));
+  });
+
+  test('a non-production environment after production', () => {
+    const { app, envs: [prod, qa] } = envs(EnvironmentTier.PROD, EnvironmentTier.QA);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(prod, { approvers: [approver(app)], bakeAlarmNames: ['a'] });
+    expect(() => pipeline.addEnvironment(qa)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'qa': environment 'qa' (tier qa) is not a production tier but would come after production environment 'prod'; add it before, or use a tier that deploys AFTER_PRODUCTION (like DEMO)"));
+  });
+
+  test('Dev after another environment', () => {
+    const { app, envs: [qa, dev] } = envs(EnvironmentTier.QA, EnvironmentTier.DEV);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(qa);
+    expect(() => pipeline.addEnvironment(dev)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' (tier dev) deploys on every commit, so it comes first; add it before 'qa'"));
+  });
+
+  test('Demo before any production environment', () => {
+    const { app, envs: [demo] } = envs(EnvironmentTier.DEMO);
+    expect(() => newPipeline(app).addEnvironment(demo)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'demo': environment 'demo' (tier demo) follows production, but no production environment is in the pipeline yet; add the production environment first"));
+  });
+
+  test('an environment after one that follows production', () => {
+    const { app, envs: [prod, demo] } = envs(EnvironmentTier.PROD, EnvironmentTier.DEMO);
+    const prod2 = environment(app, EnvironmentTier.PROD, { environmentName: 'prod-us', cidr: '10.9.0.0/16' });
+    const pipeline = newPipeline(app);
+    const options = { approvers: [approver(app)], bakeAlarmNames: ['a'] };
+    pipeline.addEnvironment(prod, options);
+    pipeline.addEnvironment(demo);
+    expect(() => pipeline.addEnvironment(prod2, options)).toThrow(/comes after 'demo', which follows production; add it before 'demo'/);
+  });
+
+  test('production reached without an approval', () => {
+    const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
+    expect(() => newPipeline(app).addEnvironment(prod, { approvalBeforeDeploy: ApprovalGate.NONE, approvers: [approver(app)], bakeAlarmNames: ['a'] }))
+      .toThrow(/approvalBeforeDeploy is NONE for environment 'prod' \(tier prod\), a production environment; production is reached only through an approval: use MANUAL_APPROVAL or CHANGE_REVIEW/);
+  });
+
+  test('a hotfix lane with no production environment to reach fails at synth', () => {
+    const { app, envs: [hotfix] } = envs(EnvironmentTier.HOTFIX);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(hotfix, { approvers: [approver(app)] });
+    expect(() => app.synth()).toThrow(/hotfix environment 'hotfix' has no production environment to reach; add the production environment to the pipeline/);
+  });
+});
+
+describe('what an environment needs', () => {
+  test('Prod without named approvers', () => {
+    const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
+    expect(() => newPipeline(app).addEnvironment(prod, { bakeAlarmNames: ['a'] })).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may"));
+  });
+
+  test('Prod without alarms to watch during its bake period', () => {
+    const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
+    expect(() => newPipeline(app).addEnvironment(prod, { approvers: [approver(app)] })).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero"));
+  });
+
+  test('a bake time that is not whole minutes', () => {
+    const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
+    expect(() => newPipeline(app).addEnvironment(prod, { approvers: [approver(app)], bakeAlarmNames: ['a'], bakeTime: cdk.Duration.seconds(90) }))
+      .toThrow(/bakeTime is 1 minute 30 seconds for environment 'prod' \(tier prod\); CodePipeline waits in whole minutes/);
+  });
+
+  test('a test kind the tier runs but nobody wrote', () => {
+    const { app, envs: [qa] } = envs(EnvironmentTier.QA);
+    const pipeline = newPipeline(app, { tests: ALL_TESTS.filter(t => t.kind !== TestKind.PERFORMANCE) });
+    expect(() => pipeline.addEnvironment(qa)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'qa': tests has no test of kind PERFORMANCE, which environment 'qa' (tier qa) runs after deploy; add one, or set testsAfterDeploy for this environment"));
+  });
+
+  test('a Demo environment with no data seed', () => {
+    const { app, envs: [prod, demo] } = envs(EnvironmentTier.PROD, EnvironmentTier.DEMO);
+    const pipeline = newPipeline(app, { dataSeed: undefined });
+    pipeline.addEnvironment(prod, { approvers: [approver(app)], bakeAlarmNames: ['a'] });
+    expect(() => pipeline.addEnvironment(demo)).toThrow(/dataSeed is missing, but environment 'demo' \(tier demo\) re-seeds its data on every deploy; give the commands that seed it/);
+  });
+
+  test('approvers for an environment without a gate', () => {
+    const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
+    expect(() => newPipeline(app).addEnvironment(dev, { approvers: [approver(app)] })).toThrow(
+      /approvers are given, but environment 'dev' \(tier dev\) has no approval gate; set approvalBeforeDeploy or approvalAfterDeploy, or remove approvers/);
+  });
+
+  test('a change review after deploy', () => {
+    const { app, envs: [qa] } = envs(EnvironmentTier.QA);
+    expect(() => newPipeline(app).addEnvironment(qa, { approvalAfterDeploy: ApprovalGate.CHANGE_REVIEW })).toThrow(
+      /approvalAfterDeploy is CHANGE_REVIEW for environment 'qa' \(tier qa\); a change review comes before the deploy: use MANUAL_APPROVAL after deploy/);
+  });
+
+  test('unit tests after deploy', () => {
+    const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
+    expect(() => newPipeline(app).addEnvironment(dev, { testsAfterDeploy: [TestKind.UNIT] })).toThrow(
+      /testsAfterDeploy contains UNIT for environment 'dev' \(tier dev\); unit tests run in the synth step, before any deploy/);
+  });
+
+  test('options override the tier: Prod without bake and with a plain approval', () => {
+    const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
+    const deployment = newPipeline(app).addEnvironment(prod, {
+      approvers: [approver(app)], bakeTime: cdk.Duration.minutes(0), approvalBeforeDeploy: ApprovalGate.MANUAL_APPROVAL,
+    });
+    expect(deployment.stageName).toBe('prod');
+  });
+});
+
+describe('pipeline props', () => {
+  test.each([
+    ['a hotfix pattern that matches the main branch', { hotfixBranches: ['*'] },
+      "MultiEnvPipeline 'Delivery': hotfixBranches has '*', which matches the source branch 'main'; a push to it would start both lanes"],
+    ['no hotfix pattern', { hotfixBranches: [] },
+      "MultiEnvPipeline 'Delivery': hotfixBranches is empty; give at least one pattern, for example hotfix/*"],
+    ['two tests of one kind', { tests: [...ALL_TESTS, { kind: TestKind.SMOKE, commands: ['again'] }] },
+      "MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
+    ['a test with no commands', { tests: [{ kind: TestKind.SMOKE, commands: [] }] },
+      "MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
+  ])('rejects %s', (_, props, message) => {
+    expect(() => newPipeline(new cdk.App(), props)).toThrow(new Error(message));
+  });
+
+  test('a unit test reading stack outputs', () => {
+    const app = new cdk.App();
+    const output = new cdk.CfnOutput(new cdk.Stack(app, 'S'), 'Url', { value: 'x' });
+    expect(() => newPipeline(app, { tests: [{ kind: TestKind.UNIT, commands: ['npm test'], envFromOutputs: { URL: output } }] })).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': tests has a UNIT test with envFromOutputs; unit tests run in the synth step, before any environment exists"));
+  });
+
+  test.each([
+    ['acme', { connectionArn: CONNECTION_ARN }, "PipelineSource.connection: repository is 'acme'; expected 'owner/name'"],
+    ['acme/shop', { connectionArn: 'arn:aws:s3:::bucket' },
+      "PipelineSource.connection: connectionArn is 'arn:aws:s3:::bucket'; expected the ARN of a CodeConnections connection, arn:aws:codeconnections:<region>:<account>:connection/<id>"],
+    ['acme/shop', { connectionArn: CONNECTION_ARN, branch: 'release/*' },
+      "PipelineSource.connection: branch is 'release/*'; expected the name of one branch, with no wildcard"],
+  ])('PipelineSource.connection rejects %j %j', (repository, options, message) => {
+    expect(() => PipelineSource.connection(repository, options)).toThrow(new Error(message));
+  });
+});

@@ -1,0 +1,251 @@
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { environment } from '../support/environments';
+import { newPipeline, stagesOf } from '../support/pipelines';
+
+/** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
+function fullSetup() {
+  const app = new cdk.App();
+  const envs: Record<string, IsolatedEnvironment> = {};
+  EnvironmentTier.builtIn().forEach((tier, i) => {
+    envs[tier.name] = environment(app, tier, { cidr: `10.${i}.0.0/16` });
+    // Like a real workload, it uses the foundation (here: only declared), so it deploys after it.
+    new cdk.Stack(envs[tier.name], 'Workload').addDependency(envs[tier.name].foundation);
+  });
+  const pipeline = newPipeline(app);
+  const tooling = cdk.Stack.of(pipeline);
+  const releaseManagers = new iam.Role(tooling, 'ReleaseManagers', { assumedBy: new iam.AccountRootPrincipal() });
+  const oncall = new iam.Role(tooling, 'OnCall', { assumedBy: new iam.AccountRootPrincipal() });
+  for (const name of ['dev', 'qa', 'staging']) pipeline.addEnvironment(envs[name]);
+  pipeline.addEnvironment(envs.prod, { approvers: [releaseManagers], bakeAlarmNames: ['shop-prod-5xx', 'shop-prod-latency'] });
+  pipeline.addEnvironment(envs.demo);
+  pipeline.addEnvironment(envs.hotfix, { approvers: [oncall] });
+  const template = Template.fromStack(tooling);
+  return { app, envs, pipeline, template, stages: stagesOf(template.toJSON()) };
+}
+
+const setup = fullSetup();
+const pipelineIds = Object.keys(setup.stages);
+const main = setup.stages[pipelineIds.find(id => id.includes('DeliveryPipelineDefinition'))!];
+const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDefinition'))!];
+
+describe('the main pipeline', () => {
+  test('is a CodePipeline V2 whose source is the main branch through the connection', () => {
+    setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      PipelineType: 'V2',
+      Stages: Match.arrayWith([Match.objectLike({
+        Name: 'Source',
+        Actions: [Match.objectLike({
+          ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeStarSourceConnection', Version: '1' },
+          Configuration: Match.objectLike({ BranchName: 'main', FullRepositoryId: 'acme/shop', ConnectionArn: Match.stringLikeRegexp('codeconnections') }),
+        })],
+      })]),
+    });
+  });
+
+  test('promotes in tier order: Dev, QA, Staging, Prod, then Demo', () => {
+    expect(Object.keys(main)).toEqual(['Source', 'Build', 'UpdatePipeline', 'dev', 'qa', 'staging', 'prod', 'demo']);
+  });
+
+  test('unit tests run in the synth job, before cdk synth', () => {
+    setup.template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Source: {
+        BuildSpec: Match.serializedJson(Match.objectLike({
+          phases: Match.objectLike({ build: { commands: ['./scripts/test UNIT', 'npm ci', 'npx cdk synth'] } }),
+        })),
+      },
+    });
+  });
+
+  test('Dev: deployed on every commit, then smoke tests; retried once on failure', () => {
+    expect(main.dev).toEqual([
+      'Foundation.Prepare[Deploy/1]', 'Foundation.Deploy[Deploy/2]', 'Workload.Prepare[Deploy/3]', 'Workload.Deploy[Deploy/4]', 'SmokeTests[Build/5]',
+    ]);
+    const dev = stageNamed(setup.template, 'dev');
+    expect(dev.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
+  });
+
+  test('QA: integration and performance tests after deploy, in parallel, then the UAT sign-off', () => {
+    expect(main.qa.slice(4)).toEqual(['IntegrationTests[Build/5]', 'PerformanceTests[Build/5]', 'SignOff[Approval/6]']);
+  });
+
+  test('Staging: data-migration tests, then the approval, before deploy; load and security tests after', () => {
+    expect(main.staging).toEqual([
+      'DataMigrationTests[Build/1]', 'Approve[Approval/2]',
+      'Foundation.Prepare[Deploy/3]', 'Foundation.Deploy[Deploy/4]', 'Workload.Prepare[Deploy/5]', 'Workload.Deploy[Deploy/6]',
+      'LoadTests[Build/7]', 'SecurityTests[Build/7]',
+    ]);
+  });
+
+  test('Prod: each stack\'s change set is reviewed before it is executed, then smoke tests', () => {
+    expect(main.prod).toEqual([
+      'Foundation.Prepare[Deploy/1]', 'Foundation.Review-Foundation[Approval/2]', 'Foundation.Deploy[Deploy/3]',
+      'Workload.Prepare[Deploy/4]', 'Workload.Review-Workload[Approval/5]', 'Workload.Deploy[Deploy/6]',
+      'SmokeTests[Build/7]',
+    ]);
+    const review = stageNamed(setup.template, 'prod').Actions.find((a: any) => a.Name === 'Foundation.Review-Foundation');
+    expect(review.Configuration.CustomData).toBe('Review change set PipelineChange of stack prod-Foundation in account 444444444444 (eu-west-1) before it is executed');
+  });
+
+  test('Prod: an alarm-watched bake period rolls the stage back if an alarm fires', () => {
+    const prod = stageNamed(setup.template, 'prod');
+    const deploymentRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:role/shop-prod-deployment']] };
+    expect(prod.OnSuccess).toEqual({
+      Conditions: [{
+        Result: 'ROLLBACK',
+        Rules: ['shop-prod-5xx', 'shop-prod-latency'].map((alarm, i) => ({
+          Name: `Bake${i + 1}`,
+          RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'CloudWatchAlarm', Version: '1' },
+          Configuration: { AlarmName: alarm, AlarmStates: 'ALARM', WaitTime: '30' },
+          Region: 'eu-west-1',
+          RoleArn: deploymentRole,
+        })),
+      }],
+    });
+  });
+
+  test('Demo: after Prod, its data re-seeded, then smoke tests', () => {
+    expect(main.demo.slice(4)).toEqual(['SeedData[Build/5]', 'SmokeTests[Build/6]']);
+  });
+
+  test('test steps know their environment and may assume its deployment role, nothing more', () => {
+    setup.template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({
+        EnvironmentVariables: Match.arrayWith([
+          { Name: 'ENVIRONMENT_NAME', Type: 'PLAINTEXT', Value: 'qa' },
+          { Name: 'TIER', Type: 'PLAINTEXT', Value: 'qa' },
+          { Name: 'TARGET_ACCOUNT', Type: 'PLAINTEXT', Value: '222222222222' },
+        ]),
+      }),
+      Source: { BuildSpec: Match.serializedJson(Match.objectLike({ phases: { build: { commands: ['./scripts/test INTEGRATION'] } } })) },
+    });
+    setup.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-deployment']] },
+        }]),
+      },
+    });
+  });
+});
+
+describe('who may approve', () => {
+  test('the release managers may approve exactly the Prod reviews, in both lanes, and nothing else', () => {
+    const policies = Object.values(setup.template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ReleaseManagers') }] },
+    }));
+    const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements.every(s => s.Action === 'codepipeline:PutApprovalResult')).toBe(true);
+    const resources = statements.map(s => JSON.stringify(s.Resource));
+    expect(resources).toHaveLength(4); // two stacks to review, in the main pipeline and in the hotfix lane
+    expect(resources.every(r => r.includes('/prod/Foundation.Review-Foundation') || r.includes('/prod/Workload.Review-Workload'))).toBe(true);
+  });
+
+  test('on-call may approve the hotfix sign-off only', () => {
+    const policies = Object.values(setup.template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('OnCall') }] },
+    }));
+    const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(JSON.stringify(statements[0].Resource)).toContain('/hotfix/SignOff');
+  });
+});
+
+describe('the hotfix lane', () => {
+  test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates', () => {
+    expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'UpdatePipeline', 'hotfix', 'prod']);
+    expect(hotfix.hotfix.slice(4)).toEqual(['SmokeTests[Build/5]', 'SignOff[Approval/6]']);
+    expect(hotfix.prod).toEqual(main.prod);
+    setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      PipelineType: 'V2',
+      Triggers: [{
+        ProviderType: 'CodeStarSourceConnection',
+        GitConfiguration: { SourceActionName: 'acme_shop', Push: [{ Branches: { Includes: ['hotfix/*'] } }] },
+      }],
+    });
+  });
+
+  test('a manual run starts from the branch the pattern names, never from main', () => {
+    const definition = Object.values(setup.template.findResources('AWS::CodePipeline::Pipeline'))
+      .find(p => p.Properties.Triggers !== undefined)!;
+    expect(definition.Properties.Stages[0].Actions[0].Configuration.BranchName).toBe('hotfix');
+    expect(definition.Properties.Stages[0].Actions[0].Configuration.DetectChanges).toBe(false);
+  });
+
+  test('shares the main pipeline\'s artifact bucket and key', () => {
+    setup.template.resourceCountIs('AWS::S3::Bucket', 1);
+    setup.template.resourceCountIs('AWS::KMS::Key', 1);
+  });
+});
+
+describe('notifications', () => {
+  test('failed runs, waiting approvals and production deploys of both lanes go to one topic', () => {
+    setup.template.resourceCountIs('AWS::SNS::Topic', 1);
+    const rules = Object.values(setup.template.findResources('AWS::Events::Rule')).map(r => r.Properties);
+    expect(rules.map(r => r.EventPattern['detail-type'][0]).sort()).toEqual([
+      'CodePipeline Action Execution State Change', 'CodePipeline Pipeline Execution State Change', 'CodePipeline Stage Execution State Change',
+    ]);
+    for (const rule of rules) {
+      expect(rule.EventPattern.detail.pipeline).toHaveLength(2);
+      expect(rule.Targets).toHaveLength(1);
+      expect(rule.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/NotificationsTopic/) });
+    }
+    const production = rules.find(r => r.EventPattern['detail-type'][0] === 'CodePipeline Stage Execution State Change')!;
+    expect(production.EventPattern.detail).toEqual(expect.objectContaining({ stage: ['prod'], state: ['SUCCEEDED'] }));
+    const approvals = rules.find(r => r.EventPattern['detail-type'][0] === 'CodePipeline Action Execution State Change')!;
+    expect(approvals.EventPattern.detail).toEqual(expect.objectContaining({ state: ['STARTED'], type: { category: ['Approval'] } }));
+  });
+
+  test('an alarm counts failed runs', () => {
+    setup.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'TriggeredRules',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: Match.stringLikeRegexp('RunFailed') } }],
+    });
+  });
+
+  test('a Slack channel through AWS Chatbot, and a topic of the user\'s', () => {
+    const app = new cdk.App();
+    const dev = environment(app, EnvironmentTier.DEV);
+    const topicStack = new cdk.Stack(app, 'Topics', { env: { account: '999999999999', region: 'eu-west-1' } });
+    const topic = new sns.Topic(topicStack, 'Team');
+    const pipeline = newPipeline(app, { notificationTopic: topic, slack: { workspaceId: 'T0123', channelId: 'C0456' } });
+    pipeline.addEnvironment(dev);
+    const template = Template.fromStack(cdk.Stack.of(pipeline));
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123', SlackChannelId: 'C0456', SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Team') }],
+    });
+  });
+});
+
+describe('fast by default', () => {
+  test('one job publishes every file asset, however many there are', () => {
+    const app = new cdk.App();
+    const dev = environment(app, EnvironmentTier.DEV);
+    const workload = new cdk.Stack(dev, 'Workload');
+    for (const dir of ['support', 'tiers', 'environment', 'pipeline']) {
+      new s3assets.Asset(workload, `Asset-${dir}`, { path: path.join(__dirname, '..', dir) });
+    }
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(dev);
+    const stages = stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON());
+    const assets = Object.values(stages)[0].Assets;
+    expect(assets).toEqual(['FileAssets[Build/1]']);
+  });
+});
+
+function stageNamed(template: Template, name: string): any {
+  const definition = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))
+    .find(p => p.Properties.Triggers === undefined)!;
+  return definition.Properties.Stages.find((s: any) => s.Name === name);
+}

@@ -1,0 +1,30 @@
+import * as cdk from 'aws-cdk-lib';
+import { MultiEnvPipeline, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
+
+export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+
+/** A test of every kind, each running `./scripts/test <KIND>`. */
+export const ALL_TESTS = Object.values(TestKind).map(kind => ({ kind, commands: [`./scripts/test ${kind}`] }));
+
+/** The tooling stack and a pipeline in it with every test kind and a data seed. */
+export function newPipeline(app: cdk.App, props: Partial<MultiEnvPipelineProps> = {}): MultiEnvPipeline {
+  const tooling = new cdk.Stack(app, 'Tooling', { env: { account: '999999999999', region: 'eu-west-1' } });
+  return new MultiEnvPipeline(tooling, 'Delivery', {
+    source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }),
+    tests: ALL_TESTS,
+    dataSeed: { commands: ['./scripts/seed'] },
+    ...props,
+  });
+}
+
+/** The pipelines of a synthesized tooling stack: name → its stages, each as `action[category/runOrder]`. */
+export function stagesOf(template: any): Record<string, Record<string, string[]>> {
+  const result: Record<string, Record<string, string[]>> = {};
+  for (const [id, r] of Object.entries<any>(template.Resources)) {
+    if (r.Type !== 'AWS::CodePipeline::Pipeline') continue;
+    result[id] = Object.fromEntries(r.Properties.Stages.map((s: any) => [
+      s.Name, s.Actions.map((a: any) => `${a.Name}[${a.ActionTypeId.Category}/${a.RunOrder}]`),
+    ]));
+  }
+  return result;
+}
