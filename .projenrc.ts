@@ -71,7 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     commandOptions: { fix: false },
   },
 
-  devDeps: ['fast-check'],
+  devDeps: ['fast-check', 'aws-cdk@^2.1148.1'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/.jsii.tabl.json'],
 });
 
@@ -98,6 +98,14 @@ project.addTask('reference', {
   exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
 });
 
+// The reference app through the CDK CLI, as a user runs it: examples/cdk.json names the app.
+const cliSynth = project.addTask('reference:cli', {
+  description: 'Synthesize the reference app with the CDK CLI from examples/cdk.json (no AWS credentials needed)',
+  cwd: 'examples',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  exec: 'cdk synth --quiet --no-notices --output ../cdk.out',
+});
+
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',
   exec: 'jsii-rosetta extract --strict --fail .jsii',
@@ -121,6 +129,7 @@ all.spawn(project.compileTask); // compile + docgen (post-compile)
 all.spawn(project.postCompileTask);
 all.spawn(docsCheck);
 all.spawn(project.testTask); // jest + eslint
+all.spawn(cliSynth);
 all.spawn(rosetta);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(bindings);

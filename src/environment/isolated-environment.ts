@@ -1,9 +1,10 @@
-import { ArnFormat, Aspects, Aws, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, ContextProvider, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { deploymentRoleName, EnvironmentAccess } from './access';
@@ -213,6 +214,12 @@ export class IsolatedEnvironment extends Stage {
       description: `${namePrefix} foundation (${this.tier.name} tier): network, key, configuration, access, alarms`,
       terminationProtection: this.profile.terminationProtection,
     });
+    if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
+      // The zones the user gave are the foundation's answer to the availability-zone lookup, so
+      // neither `cdk synth` nor the VPC (which checks them against the stack's) asks AWS.
+      const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+      this.foundation.node.setContext(key, props.availabilityZones);
+    }
     this.key = props.encryptionKey ?? this.createKey(namePrefix);
     this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
       topicName: `${namePrefix}-alarms`,
@@ -318,7 +325,7 @@ export class IsolatedEnvironment extends Stage {
 
   private validateNetwork(props: IsolatedEnvironmentProps, errors: ValidationErrors): Cidr | undefined {
     const { maxAzs } = this.profile;
-    if (props.availabilityZones) {
+    if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
       if (props.availabilityZones.length < maxAzs) {
         errors.add('availabilityZones', `has ${props.availabilityZones.length} zone(s) but the environment uses ${maxAzs} (maxAzs); give at least ${maxAzs}`);
       }

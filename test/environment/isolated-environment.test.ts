@@ -268,6 +268,20 @@ describe('overrides win over the tier', () => {
 });
 
 describe('the stage', () => {
+  test('with availability zones given, synth asks AWS for nothing: no missing context for the CLI to look up', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.PROD);
+    const assembly = app.synth().getNestedAssembly('assembly-prod');
+    expect(assembly.manifest.missing).toBeUndefined();
+  });
+
+  test('without them, the zones are looked up, as in any CDK app', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.DEV, { availabilityZones: undefined });
+    const missing = app.synth().getNestedAssembly('assembly-dev').manifest.missing ?? [];
+    expect(missing.map(m => m.key)).toEqual(['availability-zones:account=111111111111:region=eu-west-1']);
+  });
+
   test('is in the environment\'s account and region, and workload stacks inherit them', () => {
     const env = environment(newApp(), EnvironmentTier.QA);
     const workload = new cdk.Stack(env, 'Api');

@@ -34,3 +34,24 @@ def test_overlapping_ranges_raise_naming_both_environments():
     make(app, "Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16")
     with pytest.raises(Exception, match=r"IsolatedEnvironment 'qa': cidr 10.10.0.0/17 overlaps environment 'dev' \(10.10.0.0/16\)"):
         make(app, "QA", EnvironmentTier.QA, "222222222222", "10.10.0.0/17")
+
+
+def test_pipeline_refuses_an_environment_after_production():
+    from cdk_multi_env import MultiEnvPipeline, PipelineSource, PipelineTest, TestKind
+
+    app = cdk.App()
+    prod = make(app, "Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16")
+    qa = make(app, "QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16")
+    tooling = cdk.Stack(app, "Tooling", env=cdk.Environment(account="999999999999", region="eu-west-1"))
+    pipeline = MultiEnvPipeline(
+        tooling, "Delivery",
+        source=PipelineSource.connection(
+            "acme/shop",
+            connection_arn="arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        ),
+        tests=[PipelineTest(kind=kind, commands=["true"]) for kind in TestKind],
+    )
+    approvers = [iam.Role.from_role_name(tooling, "Approvers", "release-managers")]
+    pipeline.add_environment(prod, approvers=approvers, bake_alarm_names=["shop-prod-errors"])
+    with pytest.raises(Exception, match=r"environment 'qa' \(tier qa\) is not a production tier but would come after production environment 'prod'"):
+        pipeline.add_environment(qa)
