@@ -4,7 +4,8 @@
  * Usage-billed items (NAT and flow-log data, API requests) are left out: they depend on traffic.
  *
  * Region eu-west-1 (the reference app's), USD, on-demand list prices as published on the AWS
- * pricing pages for Amazon VPC, AWS KMS and AWS Secrets Manager, read 2026-11. They are not
+ * pricing pages for Amazon VPC (NAT gateways, public IPv4 addresses, endpoints), AWS KMS and AWS
+ * Secrets Manager, read 2026-11. They are not
  * fetched at run time: check the pricing pages before relying on them.
  */
 export const LIST_PRICES = {
@@ -13,6 +14,8 @@ export const LIST_PRICES = {
   hoursPerMonth: 730,
   /** A NAT gateway, per hour. */
   natGatewayHour: 0.048,
+  /** A public IPv4 address (each NAT gateway's Elastic IP), per hour. */
+  publicIpv4Hour: 0.005,
   /** An interface VPC endpoint, per availability zone, per hour. */
   interfaceEndpointAzHour: 0.011,
   /** A customer-managed KMS key, per month (each of its first two rotations adds as much again). */
@@ -24,6 +27,7 @@ export const LIST_PRICES = {
 /** What some templates cost per month whatever their traffic, and the counts behind it. */
 export interface FixedCost {
   readonly natGateways: number;
+  readonly publicIpv4Addresses: number;
   readonly interfaceEndpointAzs: number;
   readonly kmsKeys: number;
   readonly secrets: number;
@@ -35,6 +39,7 @@ export function fixedMonthlyCost(templates: { Resources?: Record<string, { Type:
   const resources = templates.flatMap(t => Object.values(t.Resources ?? {}));
   const count = (type: string) => resources.filter(r => r.Type === type).length;
   const natGateways = count('AWS::EC2::NatGateway');
+  const publicIpv4Addresses = count('AWS::EC2::EIP');
   const interfaceEndpointAzs = resources
     .filter(r => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface')
     .reduce((sum, r) => sum + (r.Properties?.SubnetIds?.length ?? 0), 0);
@@ -42,8 +47,9 @@ export function fixedMonthlyCost(templates: { Resources?: Record<string, { Type:
   const secrets = count('AWS::SecretsManager::Secret');
   const p = LIST_PRICES;
   const monthly = natGateways * p.natGatewayHour * p.hoursPerMonth
+    + publicIpv4Addresses * p.publicIpv4Hour * p.hoursPerMonth
     + interfaceEndpointAzs * p.interfaceEndpointAzHour * p.hoursPerMonth
     + kmsKeys * p.kmsKeyMonth
     + secrets * p.secretMonth;
-  return { natGateways, interfaceEndpointAzs, kmsKeys, secrets, monthly };
+  return { natGateways, publicIpv4Addresses, interfaceEndpointAzs, kmsKeys, secrets, monthly };
 }

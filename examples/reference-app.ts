@@ -98,6 +98,8 @@ export function buildEnvironments(app: Construct): IsolatedEnvironment[] {
       tags: { CostCenter: 'shop-platform' },
     });
     new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
+    // Dev, QA and Demo: the instances the team tags run in working hours only.
+    environment.costScheduler?.addInstancesByTag('Schedule', 'office-hours');
     return environment;
   });
 }

@@ -63,8 +63,15 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     return [
       e.environmentName, e.tier.name, p.deployment, gates(p),
       [...p.testsBeforeDeploy.map(k => `${k} before`), ...p.testsAfterDeploy.map(k => `${k} after`)].join(', '),
-      minutes(p.bakeTime), p.scaleDownOffHours ? 'yes' : 'no', `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
+      minutes(p.bakeTime), `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
     ];
+  });
+  const hoursRows = environments.map(e => {
+    const hours = e.costScheduler?.schedule.hoursPerWeek ?? 168;
+    const when = e.costScheduler
+      ? `${e.costScheduler.schedule.days.join(',')} ${e.costScheduler.schedule.start}-${e.costScheduler.schedule.stop} ${e.costScheduler.schedule.timeZone}`
+      : 'always on';
+    return [e.environmentName, when, String(hours), `${Math.round(100 * (168 - hours) / 168)}%`];
   });
   const stackRow = (s: cxapi.CloudFormationStackArtifact) => {
     const resources = Object.keys(s.template.Resources ?? {}).length;
@@ -78,14 +85,16 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     const stage = e.synth();
     stackRows.push(...stage.stacks.map(stackRow));
     const c = fixedMonthlyCost(stage.stacks.map(s => s.template));
-    const counts = [e.profile.maxAzs, c.natGateways, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
+    const counts = [e.profile.maxAzs, c.natGateways, c.publicIpv4Addresses, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
     costRows.push([e.environmentName, ...counts, usd(c.monthly)]);
   }
   return [
     `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,
     '',
     'Environments and what their tiers decide:',
-    table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'off-hours', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
+    table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
+    'Hours per week the scheduled resources run, and the share of compute hours the schedule saves:',
+    table(['env', 'running', 'hours/week', 'saved'], hoursRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
     'Pipelines (actions joined by + run in parallel, > in sequence):',
@@ -96,6 +105,6 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       ['plain CDK Pipelines', ...pathRow(comparison.plainCdkPipelines)],
     ]),
     `Fixed monthly cost before any workload runs (list prices, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
-    table(['env', 'AZs', 'NAT gateways', 'interface endpoint AZs', 'KMS keys', 'secrets', 'per month'], costRows),
+    table(['env', 'AZs', 'NAT gateways', 'public IPv4', 'interface endpoint AZs', 'KMS keys', 'secrets', 'per month'], costRows),
   ].join('\n');
 }

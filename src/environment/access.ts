@@ -50,10 +50,12 @@ export class EnvironmentAccess extends Construct {
 
     this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
       roleName: deploymentRoleName(props.namePrefix),
-      description: `${props.namePrefix}: assumed by the pipeline in the tooling account to deploy through the CDK bootstrap roles, read stack outputs and configuration`,
+      description: `${props.namePrefix}: assumed by the pipeline in the tooling account to test the environment: reads stacks, alarms and configuration`,
       assumedBy: new iam.AccountPrincipal(props.toolingAccount),
     });
-    this.deploymentRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoles] }));
+    // It deploys nothing: the pipeline's deploy actions use the CDK bootstrap roles (trusted with
+    // `cdk bootstrap --trust <tooling account>`), so the test steps that assume this role cannot
+    // change the environment.
     this.deploymentRole.addToPolicy(new iam.PolicyStatement({
       actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:ListStackResources'],
       // The account holds this environment only, so its stacks are this environment's stacks.
@@ -66,11 +68,16 @@ export class EnvironmentAccess extends Construct {
     }));
     props.config.grantRead(this.deploymentRole);
 
+    // In strict tiers people see configuration and metadata but not data (ViewOnlyAccess reads no
+    // S3 objects, table items or secrets); elsewhere they read everything (ReadOnlyAccess).
+    const strict = props.access === AccessLevel.STRICT;
     this.readOnlyRole = new iam.Role(this, 'ReadOnlyRole', {
       roleName: `${props.namePrefix}-read-only`,
-      description: `${props.namePrefix}: read-only access for people (MFA required)`,
+      description: `${props.namePrefix}: ${strict ? 'view-only' : 'read-only'} access for people (MFA required)`,
       assumedBy: people,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      managedPolicies: [strict
+        ? iam.ManagedPolicy.fromAwsManagedPolicyName('job-function/ViewOnlyAccess')
+        : iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
     });
 
     if (props.access === AccessLevel.READ_WRITE) {
@@ -87,11 +94,15 @@ export class EnvironmentAccess extends Construct {
       this.breakGlassRole = new iam.Role(this, 'BreakGlassRole', {
         roleName: `${props.namePrefix}-break-glass`,
         description: `${props.namePrefix}: emergency administrator access (MFA required, one-hour sessions, every use raises an alarm)`,
-        assumedBy: people,
+        // MFA within the last hour, not a long-lived session that once used it.
+        assumedBy: new iam.AccountPrincipal(props.operatorsAccount).withConditions({
+          ...WITH_MFA, NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' },
+        }),
         maxSessionDuration: Duration.hours(1),
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
       });
-      // CloudTrail delivers every AssumeRole to EventBridge in the role's account and region.
+      // CloudTrail delivers AssumeRole calls to EventBridge in the region of the STS endpoint that
+      // served them; this needs a trail in the account (ComplianceBaseline, or Control Tower's).
       new events.Rule(this, 'BreakGlassUsed', {
         description: `${props.namePrefix}: the break-glass role was assumed`,
         eventPattern: {

@@ -51,6 +51,9 @@ export interface SecretOptions {
 
 const NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+/** A construct id for a name: ':' never appears in a name, so replacing '/' by it keeps ids unique. */
+const idOf = (name: string) => name.replace(/\//g, ':');
+
 /**
  * An environment's configuration: variables as SSM parameters and secrets in Secrets Manager,
  * all under `/<app>/<environment>/`, the secrets encrypted with the environment's key. Workload
@@ -100,7 +103,7 @@ export class EnvironmentConfig extends Construct {
     if (value === '') errors.add('value', 'is empty; an SSM parameter cannot hold an empty string');
     errors.throwIfAny();
     this.names.add(name);
-    return new ssm.StringParameter(this, `Parameter-${name}`, {
+    return new ssm.StringParameter(this, `Parameter-${idOf(name)}`, {
       parameterName: this.parameterName(name),
       stringValue: value,
       description: options.description,
@@ -117,7 +120,7 @@ export class EnvironmentConfig extends Construct {
   public addSecret(name: string, options: SecretOptions = {}): secretsmanager.Secret {
     this.checkNewName('addSecret', name).throwIfAny();
     this.names.add(name);
-    return new secretsmanager.Secret(this, `Secret-${name}`, {
+    return new secretsmanager.Secret(this, `Secret-${idOf(name)}`, {
       secretName: this.parameterName(name),
       description: options.description,
       encryptionKey: this.props.encryptionKey,

@@ -12,10 +12,12 @@ import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
+import { CostScheduler, OffHoursSchedule } from '../cost';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
+import { registerStageProfile } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -103,6 +105,14 @@ export interface IsolatedEnvironmentProps {
    */
   readonly tags?: Record<string, string>;
 
+  /**
+   * The working hours of an environment whose tier scales down off-hours (Dev, QA, Demo): its
+   * `costScheduler` scales down what you add to it outside them.
+   *
+   * @default - Monday to Friday, 07:00 to 19:00 UTC
+   */
+  readonly offHours?: OffHoursSchedule;
+
   /** @default - the tier's `maxAzs` */
   readonly maxAzs?: number;
   /** @default - the tier's `natGateways` */
@@ -116,6 +126,7 @@ export interface IsolatedEnvironmentProps {
 }
 
 const ACCOUNT = /^\d{12}$/;
+const literal = (value: string) => !Token.isUnresolved(value);
 const RESERVED_TAGS = ['Environment', 'Tier'];
 /** AWS's smallest subnet is a /28 and its largest VPC a /16. */
 const SMALLEST_SUBNET = 28;
@@ -170,7 +181,15 @@ export class IsolatedEnvironment extends Stage {
   public readonly applicationSecurityGroup: ec2.ISecurityGroup;
   /** The baseline security group for the data tier: TCP from the application tier only, no egress. */
   public readonly dataSecurityGroup: ec2.ISecurityGroup;
-  /** The role the pipeline (tooling account) assumes to deploy and test the environment. */
+  /**
+   * The scheduler that scales down what you add to it outside working hours.
+   *
+   * @default - none, unless the tier scales down off-hours (Dev, QA, Demo)
+   */
+  public readonly costScheduler?: CostScheduler;
+  /** The account the pipeline runs in. */
+  public readonly toolingAccount: string;
+  /** The role the pipeline (tooling account) assumes to test the environment: it reads, it deploys nothing. */
   public readonly deploymentRole: iam.IRole;
   /**
    * The deployment role's ARN, built from its fixed name so that stacks in other accounts (the
@@ -197,6 +216,7 @@ export class IsolatedEnvironment extends Stage {
     this.tier = props.tier;
     this.appName = props.appName;
     this.environmentName = props.environmentName ?? props.tier.name;
+    this.toolingAccount = props.toolingAccount;
     this.profile = {
       ...props.tier.profile,
       ...definedOnly({
@@ -208,6 +228,7 @@ export class IsolatedEnvironment extends Stage {
       }),
     };
     const cidr = this.validate(props);
+    registerStageProfile(this, this.environmentName, this.profile);
 
     const namePrefix = `${this.appName}-${this.environmentName}`;
     this.foundation = new Stack(this, 'Foundation', {
@@ -263,6 +284,12 @@ export class IsolatedEnvironment extends Stage {
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
 
+    if (this.profile.scaleDownOffHours) {
+      this.costScheduler = new CostScheduler(this.foundation, 'OffHours', {
+        schedule: props.offHours ?? OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00' }),
+      });
+    }
+
     Tags.of(this).add('Environment', this.environmentName);
     Tags.of(this).add('Tier', this.tier.name);
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
@@ -309,6 +336,9 @@ export class IsolatedEnvironment extends Stage {
         errors.add(field, `is '${account}'; expected an AWS account id of 12 digits`);
       }
     }
+    if (literal(props.account) && literal(props.toolingAccount) && props.account === props.toolingAccount) {
+      errors.add('toolingAccount', `is ${props.toolingAccount}, the environment's own account; the pipeline runs in an account of its own, so that no environment can change it`);
+    }
     if (!Token.isUnresolved(props.region) && !RegionInfo.regions.some(r => r.name === props.region)) {
       errors.add('region', `is '${props.region}'; expected an AWS region such as eu-west-1`);
     }
@@ -329,7 +359,6 @@ export class IsolatedEnvironment extends Stage {
       if (props.availabilityZones.length < maxAzs) {
         errors.add('availabilityZones', `has ${props.availabilityZones.length} zone(s) but the environment uses ${maxAzs} (maxAzs); give at least ${maxAzs}`);
       }
-      const literal = (value: string) => !Token.isUnresolved(value);
       const foreign = props.availabilityZones.filter(az => literal(az) && literal(props.region) && !az.startsWith(props.region));
       if (foreign.length > 0) {
         errors.add('availabilityZones', `has ${foreign.join(', ')}, not in region ${props.region}`);

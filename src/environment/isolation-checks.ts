@@ -29,7 +29,7 @@ export function checkIsolation(app: IConstruct, env: EnvironmentFacts, errors: V
     if (env.cidr && other.cidr && env.cidr.overlaps(other.cidr)) {
       errors.add('cidr', `${env.cidr} overlaps environment '${other.name}' (${other.cidr}); give each environment its own range`);
     }
-    if (!Token.isUnresolved(env.account) && env.account === other.account && env.tier.name !== other.tier.name) {
+    if (!Token.isUnresolved(env.account) && env.account === other.account && env.tier !== other.tier) {
       errors.add('account', `${env.account} is also the account of environment '${other.name}' (tier ${other.tier.name}); environments of different tiers need accounts of their own`);
     }
   }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -19,6 +19,8 @@ export interface EnvironmentPlan {
   /** The test commands of each kind this environment runs. */
   readonly tests: Map<TestKind, PipelineTest>;
   readonly dataSeed?: PipelineCommands;
+  /** Whether the environment's options gave a UNIT test, which cannot run per environment. */
+  readonly unitTestPerEnvironment: boolean;
 }
 
 /** The CDK Pipelines steps of one environment. */
@@ -80,8 +82,9 @@ export function stepsFor(plan: EnvironmentPlan): EnvironmentSteps {
     pre.push(approval);
   }
 
-  const stackSteps: pipelines.StackSteps[] = plan.approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW ? [] : env.node.children
-    .filter(Stack.isStack)
+  // Every stack the stage deploys, also those nested in constructs (not those of nested stages).
+  const stacks = env.node.findAll().filter(Stack.isStack).filter(stack => Stage.of(stack) === env);
+  const stackSteps: pipelines.StackSteps[] = plan.approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW ? [] : stacks
     .map(stack => ({
       stack,
       changeSet: [new pipelines.ManualApprovalStep(`Review-${stack.node.id}`, {
@@ -117,6 +120,9 @@ export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean
       errors.add('tests', `has no test of kind ${kind}, which ${who} runs ${when} deploy; add one, or set tests${when === 'before' ? 'Before' : 'After'}Deploy for this environment`);
     }
   }
+  if (plan.unitTestPerEnvironment) {
+    errors.add('tests', `has a UNIT test for ${who}; unit tests run once, in the synth step: give them in the pipeline's tests`);
+  }
   if (plan.testsAfterDeploy.includes(TestKind.UNIT)) {
     errors.add('testsAfterDeploy', `contains UNIT for ${who}; unit tests run in the synth step, before any deploy`);
   }
@@ -135,6 +141,9 @@ export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean
   }
   if (plan.bakeTime.toSeconds() > 0 && plan.bakeAlarmNames.length === 0) {
     errors.add('bakeAlarmNames', `is empty, but ${who} bakes for ${plan.bakeTime.toMinutes()} minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero`);
+  }
+  if (plan.bakeTime.toSeconds() === 0 && plan.bakeAlarmNames.length > 0) {
+    errors.add('bakeAlarmNames', `are given, but ${who} has no bake period (bakeTime is zero); set bakeTime, or remove bakeAlarmNames`);
   }
   if (plan.bakeTime.toSeconds() % 60 !== 0) {
     errors.add('bakeTime', `is ${plan.bakeTime.toHumanString()} for ${who}; CodePipeline waits in whole minutes`);

@@ -1,4 +1,4 @@
-import { Aspects, Duration, IAspect } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -128,6 +128,12 @@ interface Placement {
   readonly lane: 'main' | 'hotfix';
 }
 
+/** The stage a plan became in one lane. */
+interface PlacedStage {
+  readonly plan: EnvironmentPlan;
+  readonly stageName: string;
+}
+
 /**
  * One pipeline, in the tooling account, that promotes every change through the environments in
  * tier order, running the tests and waiting at the gates each tier asks for; plus a hotfix lane
@@ -170,7 +176,8 @@ export class MultiEnvPipeline extends Construct {
   private readonly notifications: PipelineNotifications;
   private hotfix?: pipelines.CodePipeline;
   private mainDefinition?: codepipeline.Pipeline;
-  private built = false;
+  private readonly mainStages: PlacedStage[] = [];
+  private readonly hotfixStages: PlacedStage[] = [];
 
   constructor(scope: Construct, id: string, props: MultiEnvPipelineProps) {
     super(scope, id);
@@ -221,10 +228,13 @@ export class MultiEnvPipeline extends Construct {
     errors.throwIfAny();
 
     this.placements.push({ plan, lane });
-    if (lane === 'main') return this.pipeline.addStage(environment, stepsFor(plan));
-    this.hotfix ??= this.newPipeline('HotfixPipeline', this.hotfixPatterns[0].literalPrefix, false,
-      this.props.pipelineName ? `${this.props.pipelineName}-hotfix` : undefined);
-    return this.hotfix.addStage(environment, stepsFor(plan));
+    if (lane === 'hotfix') {
+      this.hotfix ??= this.newPipeline('HotfixPipeline', this.hotfixPatterns[0].literalPrefix, false,
+        this.props.pipelineName ? `${this.props.pipelineName}-hotfix` : undefined);
+    }
+    const deployment = (lane === 'main' ? this.pipeline : this.hotfix!).addStage(environment, stepsFor(plan));
+    (lane === 'main' ? this.mainStages : this.hotfixStages).push({ plan, stageName: deployment.stageName });
+    return deployment;
   }
 
   private planFor(environment: IsolatedEnvironment, options: AddEnvironmentOptions, errors: ValidationErrors): EnvironmentPlan {
@@ -244,7 +254,8 @@ export class MultiEnvPipeline extends Construct {
       }),
     };
     const tests = new Map(this.testsByKind);
-    for (const [kind, test] of testsByKind(options.tests ?? [], 'tests', errors)) tests.set(kind, test);
+    const own = testsByKind(options.tests ?? [], 'tests', errors);
+    for (const [kind, test] of own) tests.set(kind, test);
     return {
       environment,
       ...merged,
@@ -252,6 +263,7 @@ export class MultiEnvPipeline extends Construct {
       approvers: options.approvers ?? [],
       tests,
       dataSeed: this.props.dataSeed,
+      unitTestPerEnvironment: own.has(TestKind.UNIT),
     };
   }
 
@@ -261,6 +273,10 @@ export class MultiEnvPipeline extends Construct {
     if (placed.includes(environment)) {
       errors.add('environment', 'is already in the pipeline; add each environment once');
       return;
+    }
+    const tooling = Stack.of(this).account;
+    if (!Token.isUnresolved(tooling) && !Token.isUnresolved(environment.toolingAccount) && tooling !== environment.toolingAccount) {
+      errors.add('environment', `'${environment.environmentName}' trusts tooling account ${environment.toolingAccount}, but this pipeline runs in ${tooling}; give the environment this pipeline's account as toolingAccount`);
     }
     if (lane === 'hotfix') return;
     const main = this.placements.filter(p => p.lane === 'main').map(p => p.plan.environment);
@@ -295,6 +311,7 @@ export class MultiEnvPipeline extends Construct {
       // cross-account action.
       artifactBucket: this.mainDefinition?.artifactBucket,
       crossAccountKeys: this.mainDefinition ? undefined : true,
+      enableKeyRotation: this.mainDefinition ? undefined : true,
       restartExecutionOnUpdate: true,
     });
     this.mainDefinition ??= codePipeline;
@@ -317,8 +334,6 @@ export class MultiEnvPipeline extends Construct {
 
   /** Turns the steps into actions, then adds what CDK Pipelines has no API for. */
   private build(): void {
-    if (this.built) return;
-    this.built = true;
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`);
     const hotfixEnvironments = this.placements.filter(p => p.lane === 'hotfix');
     const production = this.placements.filter(p => p.lane === 'main' && p.plan.environment.profile.production);
@@ -327,14 +342,17 @@ export class MultiEnvPipeline extends Construct {
     }
     errors.throwIfAny();
     if (this.hotfix) {
-      for (const p of production) this.hotfix.addStage(p.plan.environment, stepsFor(p.plan));
+      for (const p of production) {
+        const deployment = this.hotfix.addStage(p.plan.environment, stepsFor(p.plan));
+        this.hotfixStages.push({ plan: p.plan, stageName: deployment.stageName });
+      }
     }
 
-    const lanes: [pipelines.CodePipeline, Placement[]][] = [[this.pipeline, this.placements.filter(p => p.lane === 'main')]];
-    if (this.hotfix) lanes.push([this.hotfix, [...hotfixEnvironments, ...production]]);
-    for (const [lane, placements] of lanes) {
+    const lanes: [pipelines.CodePipeline, PlacedStage[]][] = [[this.pipeline, this.mainStages]];
+    if (this.hotfix) lanes.push([this.hotfix, this.hotfixStages]);
+    for (const [lane, stages] of lanes) {
       lane.buildPipeline();
-      for (const placement of placements) this.addStageConditions(lane.pipeline, placement.plan);
+      for (const stage of stages) this.addStageConditions(lane.pipeline, stage);
     }
     if (this.hotfix) {
       const sourceAction = this.hotfix.pipeline.stages[0].actions[0];
@@ -343,13 +361,14 @@ export class MultiEnvPipeline extends Construct {
         gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: this.hotfixPatterns.map(p => p.pattern) }] },
       });
     }
-    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), production.map(p => p.plan.environment.node.id));
+    const productionStages = this.mainStages.filter(s => s.plan.environment.profile.production).map(s => s.stageName);
+    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
   }
 
   /** Approver permissions, the bake period and automatic retries of one environment's stage. */
-  private addStageConditions(pipeline: codepipeline.Pipeline, plan: EnvironmentPlan): void {
+  private addStageConditions(pipeline: codepipeline.Pipeline, placed: PlacedStage): void {
+    const { plan, stageName } = placed;
     const env = plan.environment;
-    const stageName = env.node.id;
     const index = pipeline.stages.findIndex(s => s.stageName === stageName);
     const stage = pipeline.stages[index];
     for (const action of stage.actions.filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)) {

@@ -43,6 +43,8 @@ describe('invalid props are rejected with the prop, the value and what is expect
       "IsolatedEnvironment 'prod': terminationProtection is false; for a production tier (production is true) expected true"],
     ['a production environment destroyed with its stacks', EnvironmentTier.PROD, { removalPolicy: cdk.RemovalPolicy.DESTROY },
       "IsolatedEnvironment 'prod': removalPolicy is destroy; for a production tier (production is true) expected RETAIN, so end users' data outlives its stack"],
+    ['the tooling account as the environment\'s own', EnvironmentTier.PROD, { toolingAccount: '444444444444' },
+      "IsolatedEnvironment 'prod': toolingAccount is 444444444444, the environment's own account; the pipeline runs in an account of its own, so that no environment can change it"],
     ['zero availability zones', EnvironmentTier.DEV, { maxAzs: 0, natGateways: 0 },
       "IsolatedEnvironment 'dev': maxAzs is 0; expected a whole number from 1 to 6"],
   ];
@@ -95,6 +97,15 @@ describe('isolation across the environments of an app', () => {
     expect(() => new IsolatedEnvironment(app, 'DevAgain', {
       tier: EnvironmentTier.DEV, appName: 'shop', account: '111111111111', region: 'eu-west-1', toolingAccount: '999999999999', cidr: '10.2.0.0/16',
     })).toThrow(new Error("IsolatedEnvironment 'dev': environmentName is 'dev', already the name of another environment of this app; give each environment its own name"));
+  });
+
+  test('two custom tiers that share a name are still different tiers, and may not share an account', () => {
+    const app = newApp();
+    const liveProd = EnvironmentTier.custom({ name: 'live', basedOn: EnvironmentTier.PROD });
+    const liveDev = EnvironmentTier.custom({ name: 'live', basedOn: EnvironmentTier.DEV });
+    environment(app, liveProd, { environmentName: 'live-a', account: '123456789012', cidr: '10.1.0.0/16' });
+    expect(() => environment(app, liveDev, { environmentName: 'live-b', account: '123456789012', cidr: '10.2.0.0/16' }))
+      .toThrow(/account 123456789012 is also the account of environment 'live-a' \(tier live\); environments of different tiers need accounts of their own/);
   });
 
   test('environments of one tier may share an account, in separate ranges (for example two Dev regions)', () => {

@@ -80,7 +80,7 @@ describe('the foundation of each tier', () => {
     const peopleRoles = Object.values(roles).filter(r => !String(r.Properties.RoleName).endsWith('-deployment')
       && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(':root'));
     for (const role of peopleRoles) {
-      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+      expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual(expect.objectContaining({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }));
     }
     const names = peopleRoles.map(r => r.Properties.RoleName).sort();
     const expected = [`shop-${tier.name}-read-only`];
@@ -154,12 +154,30 @@ describe('Prod', () => {
     });
   });
 
-  test('humans get no write access: no developer role, read-only is ReadOnlyAccess', () => {
+  test('humans get no write access and see no data: no developer role, read-only is ViewOnlyAccess', () => {
     expect(env.developerRole).toBeUndefined();
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'shop-prod-read-only',
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] }],
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/job-function/ViewOnlyAccess']] }],
     });
+  });
+
+  test('break-glass needs an MFA sign-in of the last hour', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-break-glass',
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } },
+        })],
+      },
+    });
+  });
+
+  test('the deployment role deploys nothing: it may not assume the CDK bootstrap roles', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('DeploymentRole') }] } }));
+    const actions = policies.flatMap(p => p.Properties.PolicyDocument.Statement).flatMap(st => [st.Action].flat());
+    expect(actions).not.toContain('sts:AssumeRole');
+    expect(actions).toEqual(expect.arrayContaining(['cloudformation:DescribeStacks', 'cloudwatch:DescribeAlarms', 'ssm:GetParameter']));
   });
 });
 

@@ -43,18 +43,23 @@ describe('the reference app', () => {
 
   test('Dev has no hourly cost: its fixed monthly cost is its KMS key alone', () => {
     const dev = fixedMonthlyCost(stacks.filter(s => s.stackName.startsWith('Dev-')).map(s => s.template));
-    expect(dev).toEqual({ natGateways: 0, interfaceEndpointAzs: 0, kmsKeys: 1, secrets: 0, monthly: LIST_PRICES.kmsKeyMonth });
+    expect(dev).toEqual({
+      natGateways: 0, publicIpv4Addresses: 0, interfaceEndpointAzs: 0, kmsKeys: 1, secrets: 0, monthly: LIST_PRICES.kmsKeyMonth,
+    });
   });
 
-  test('Prod\'s fixed monthly cost is three NAT gateways and a key', () => {
+  test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, and a key', () => {
     const prod = fixedMonthlyCost([assembly.getNestedAssembly('assembly-Prod').getStackByName('Prod-Foundation').template]);
     expect(prod).toEqual({
       natGateways: 3,
+      publicIpv4Addresses: 3,
       interfaceEndpointAzs: 0,
       kmsKeys: 1,
       secrets: 0,
-      monthly: 3 * LIST_PRICES.natGatewayHour * LIST_PRICES.hoursPerMonth + LIST_PRICES.kmsKeyMonth,
+      monthly: expect.any(Number),
     });
+    const p = LIST_PRICES;
+    expect(prod.monthly).toBeCloseTo(3 * (p.natGatewayHour + p.publicIpv4Hour) * p.hoursPerMonth + p.kmsKeyMonth, 6);
   });
 
   test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod', () => {
@@ -88,8 +93,8 @@ describe('the reference app', () => {
     expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
     expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);
-    expect(text).toMatch(/^dev +2 +0 +0 +1 +0 +\$1\.00$/m);
-    expect(text).toMatch(/^prod +3 +3 +0 +1 +0 +\$106\.12$/m);
+    expect(text).toMatch(/^dev +2 +0 +0 +0 +1 +0 +\$1\.00$/m);
+    expect(text).toMatch(/^prod +3 +3 +3 +0 +1 +0 +\$117\.07$/m);
   });
 
   test.each(stacks.map(s => [s.stackName, s] as const))('%s matches its snapshot', (_, stack) => {

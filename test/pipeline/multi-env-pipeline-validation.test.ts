@@ -120,10 +120,33 @@ describe('what an environment needs', () => {
       /testsAfterDeploy contains UNIT for environment 'dev' \(tier dev\); unit tests run in the synth step, before any deploy/);
   });
 
+  test('bake alarms without a bake period', () => {
+    const { app, envs: [staging] } = envs(EnvironmentTier.STAGING);
+    expect(() => newPipeline(app).addEnvironment(staging, { bakeAlarmNames: ['shop-staging-errors'] })).toThrow(
+      /bakeAlarmNames are given, but environment 'staging' \(tier staging\) has no bake period \(bakeTime is zero\); set bakeTime, or remove bakeAlarmNames/);
+  });
+
+  test('unit tests for one environment', () => {
+    const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
+    expect(() => newPipeline(app).addEnvironment(dev, { tests: [{ kind: TestKind.UNIT, commands: ['npm test'] }] })).toThrow(
+      /tests has a UNIT test for environment 'dev' \(tier dev\); unit tests run once, in the synth step: give them in the pipeline's tests/);
+  });
+
+  test('an environment that trusts another tooling account than the pipeline\'s', () => {
+    const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
+    const other = environment(app, EnvironmentTier.QA, { toolingAccount: '888888888888', cidr: '10.8.0.0/16' });
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(dev);
+    expect(() => pipeline.addEnvironment(other)).toThrow(
+      /environment 'qa' trusts tooling account 888888888888, but this pipeline runs in 999999999999; give the environment this pipeline's account as toolingAccount/);
+  });
+
   test('options override the tier: Prod without bake and with a plain approval', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
     const deployment = newPipeline(app).addEnvironment(prod, {
-      approvers: [approver(app)], bakeTime: cdk.Duration.minutes(0), approvalBeforeDeploy: ApprovalGate.MANUAL_APPROVAL,
+      approvers: [approver(app)],
+      bakeTime: cdk.Duration.minutes(0),
+      approvalBeforeDeploy: ApprovalGate.MANUAL_APPROVAL,
     });
     expect(deployment.stageName).toBe('prod');
   });

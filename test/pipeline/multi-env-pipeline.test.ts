@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { environment } from '../support/environments';
 import { newPipeline, stagesOf } from '../support/pipelines';
@@ -225,6 +226,19 @@ describe('notifications', () => {
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123', SlackChannelId: 'C0456', SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Team') }],
     });
+  });
+});
+
+describe('change review', () => {
+  test('covers every stack of the environment, also those nested in constructs', () => {
+    const app = new cdk.App();
+    const prod = environment(app, EnvironmentTier.PROD);
+    new cdk.Stack(new Construct(prod, 'Group'), 'Nested').addDependency(prod.foundation);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
+    const stages = stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON());
+    const reviews = Object.values(stages)[0].prod.filter(a => a.includes('Review-'));
+    expect(reviews).toEqual(['Foundation.Review-Foundation[Approval/2]', 'GroupNestedC36662CA.Review-Nested[Approval/5]']);
   });
 });
 

@@ -109,6 +109,9 @@ for id, tier, account, cidr in REFERENCE_ENVIRONMENTS:
         tags={"CostCenter": "shop-platform"},
     )
     WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
+    # Dev, QA and Demo: the instances the team tags run in working hours only.
+    if environment.cost_scheduler is not None:
+        environment.cost_scheduler.add_instances_by_tag("Schedule", "office-hours")
     environments.append(environment)
 
 tooling = cdk.Stack(

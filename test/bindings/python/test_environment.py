@@ -55,3 +55,13 @@ def test_pipeline_refuses_an_environment_after_production():
     pipeline.add_environment(prod, approvers=approvers, bake_alarm_names=["shop-prod-errors"])
     with pytest.raises(Exception, match=r"environment 'qa' \(tier qa\) is not a production tier but would come after production environment 'prod'"):
         pipeline.add_environment(qa)
+
+
+def test_off_hours_schedule_reads_well_and_rejects_bad_hours():
+    from cdk_multi_env import OffHoursSchedule, WeekDay
+
+    office = OffHoursSchedule.weekdays(start="07:00", stop="18:00", time_zone="Europe/Berlin")
+    assert office.hours_per_week == 55
+    assert office.days == [WeekDay.MONDAY, WeekDay.TUESDAY, WeekDay.WEDNESDAY, WeekDay.THURSDAY, WeekDay.FRIDAY]
+    with pytest.raises(Exception, match=r"OffHoursSchedule: stop is 07:00, not after start \(18:00\)"):
+        OffHoursSchedule.weekdays(start="18:00", stop="07:00")

@@ -129,6 +129,10 @@ public final class ReferenceApp {
                 .tags(Map.of("CostCenter", "shop-platform"))
                 .build();
             new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
+            // Dev, QA and Demo: the instances the team tags run in working hours only.
+            if (environment.getCostScheduler() != null) {
+                environment.getCostScheduler().addInstancesByTag("Schedule", "office-hours");
+            }
             environments.add(environment);
         }
 

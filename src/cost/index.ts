@@ -1,0 +1,2 @@
+export * from './cost-scheduler';
+export * from './off-hours-schedule';
