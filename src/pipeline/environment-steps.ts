@@ -5,6 +5,7 @@ import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, TestKind } from '../tiers';
+import { validateTierProfile } from '../tiers/profile-validation';
 
 /** What the pipeline does around one environment's deploy, after the tier's defaults and the options are merged. */
 export interface EnvironmentPlan {
@@ -123,16 +124,17 @@ export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean
   if (plan.unitTestPerEnvironment) {
     errors.add('tests', `has a UNIT test for ${who}; unit tests run once, in the synth step: give them in the pipeline's tests`);
   }
-  if (plan.testsAfterDeploy.includes(TestKind.UNIT)) {
-    errors.add('testsAfterDeploy', `contains UNIT for ${who}; unit tests run in the synth step, before any deploy`);
-  }
   const gates = [plan.approvalBeforeDeploy, plan.approvalAfterDeploy].filter(g => g !== ApprovalGate.NONE);
-  if (plan.approvalAfterDeploy === ApprovalGate.CHANGE_REVIEW) {
-    errors.add('approvalAfterDeploy', `is CHANGE_REVIEW for ${who}; a change review comes before the deploy: use MANUAL_APPROVAL after deploy`);
-  }
-  if (env.profile.production && plan.approvalBeforeDeploy === ApprovalGate.NONE) {
-    errors.add('approvalBeforeDeploy', `is NONE for ${who}, a production environment; production is reached only through an approval: use MANUAL_APPROVAL or CHANGE_REVIEW`);
-  }
+  // The tier's consistency rules (a production tier needs an approval, a change review comes
+  // before the deploy, unit tests run before it) hold for the options too: one place decides them.
+  validateTierProfile({
+    ...env.profile,
+    approvalBeforeDeploy: plan.approvalBeforeDeploy,
+    approvalAfterDeploy: plan.approvalAfterDeploy,
+    testsBeforeDeploy: plan.testsBeforeDeploy,
+    testsAfterDeploy: plan.testsAfterDeploy,
+    bakeTime: plan.bakeTime,
+  }, errors);
   if (restrictedApprovers && gates.length > 0 && plan.approvers.length === 0) {
     errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may`);
   }

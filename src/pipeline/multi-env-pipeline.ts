@@ -207,6 +207,15 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /**
+   * The CDK Pipelines pipeline of the hotfix lane.
+   *
+   * @default - none, until an environment of a HOTFIX_LANE tier is added
+   */
+  public get hotfixPipeline(): pipelines.CodePipeline | undefined {
+    return this.hotfix;
+  }
+
+  /**
    * Places an environment in the pipeline, after those already added, with the gates and tests
    * its tier asks for (the options override them). An environment of a HOTFIX_LANE tier goes into
    * the hotfix lane, which deploys it from hotfix branches and then goes on to every production

@@ -58,7 +58,7 @@ describe('promotion order', () => {
   test('production reached without an approval', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
     expect(() => newPipeline(app).addEnvironment(prod, { approvalBeforeDeploy: ApprovalGate.NONE, approvers: [approver(app)], bakeAlarmNames: ['a'] }))
-      .toThrow(/approvalBeforeDeploy is NONE for environment 'prod' \(tier prod\), a production environment; production is reached only through an approval: use MANUAL_APPROVAL or CHANGE_REVIEW/);
+      .toThrow(/approvalBeforeDeploy is NONE; for a production tier \(production is true\) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved/);
   });
 
   test('a hotfix lane with no production environment to reach fails at synth', () => {
@@ -111,13 +111,13 @@ describe('what an environment needs', () => {
   test('a change review after deploy', () => {
     const { app, envs: [qa] } = envs(EnvironmentTier.QA);
     expect(() => newPipeline(app).addEnvironment(qa, { approvalAfterDeploy: ApprovalGate.CHANGE_REVIEW })).toThrow(
-      /approvalAfterDeploy is CHANGE_REVIEW for environment 'qa' \(tier qa\); a change review comes before the deploy: use MANUAL_APPROVAL after deploy/);
+      /addEnvironment 'qa': approvalAfterDeploy is CHANGE_REVIEW, but a change review shows the change before it is made; use MANUAL_APPROVAL after deploy, or CHANGE_REVIEW in approvalBeforeDeploy/);
   });
 
   test('unit tests after deploy', () => {
     const { app, envs: [dev] } = envs(EnvironmentTier.DEV);
     expect(() => newPipeline(app).addEnvironment(dev, { testsAfterDeploy: [TestKind.UNIT] })).toThrow(
-      /testsAfterDeploy contains UNIT for environment 'dev' \(tier dev\); unit tests run in the synth step, before any deploy/);
+      /addEnvironment 'dev': testsAfterDeploy contains UNIT, but unit tests need no environment and run in the synth step; move UNIT to testsBeforeDeploy/);
   });
 
   test('bake alarms without a bake period', () => {

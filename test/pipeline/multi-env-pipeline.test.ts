@@ -180,6 +180,15 @@ describe('the hotfix lane', () => {
     expect(definition.Properties.Stages[0].Actions[0].Configuration.DetectChanges).toBe(false);
   });
 
+  test('is reachable as hotfixPipeline, and absent without a hotfix environment', () => {
+    expect(setup.pipeline.hotfixPipeline?.pipeline.pipelineArn).toBeDefined();
+    const app = new cdk.App();
+    const dev = environment(app, EnvironmentTier.DEV);
+    const lone = newPipeline(app);
+    lone.addEnvironment(dev);
+    expect(lone.hotfixPipeline).toBeUndefined();
+  });
+
   test('shares the main pipeline\'s artifact bucket and key', () => {
     setup.template.resourceCountIs('AWS::S3::Bucket', 1);
     setup.template.resourceCountIs('AWS::KMS::Key', 1);
