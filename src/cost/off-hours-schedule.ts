@@ -2,12 +2,19 @@ import { ValidationErrors } from '../private/validation-errors';
 
 /** A day of the week. */
 export enum WeekDay {
+  /** Monday. */
   MONDAY = 'MON',
+  /** Tuesday. */
   TUESDAY = 'TUE',
+  /** Wednesday. */
   WEDNESDAY = 'WED',
+  /** Thursday. */
   THURSDAY = 'THU',
+  /** Friday. */
   FRIDAY = 'FRI',
+  /** Saturday. */
   SATURDAY = 'SAT',
+  /** Sunday. */
   SUNDAY = 'SUN',
 }
 

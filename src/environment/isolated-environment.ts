@@ -113,15 +113,35 @@ export interface IsolatedEnvironmentProps {
    */
   readonly offHours?: OffHoursSchedule;
 
-  /** @default - the tier's `maxAzs` */
+  /**
+   * How many availability zones the VPC spans.
+   *
+   * @default - the tier's `maxAzs`
+   */
   readonly maxAzs?: number;
-  /** @default - the tier's `natGateways` */
+  /**
+   * How many NAT gateways the VPC gets, at most one per availability zone.
+   *
+   * @default - the tier's `natGateways`
+   */
   readonly natGateways?: number;
-  /** @default - the tier's `logRetention` */
+  /**
+   * How long CloudWatch logs are kept.
+   *
+   * @default - the tier's `logRetention`
+   */
   readonly logRetention?: logs.RetentionDays;
-  /** @default - the tier's `removalPolicy` */
+  /**
+   * What happens to stateful resources when they leave the stack.
+   *
+   * @default - the tier's `removalPolicy`
+   */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default - the tier's `terminationProtection` */
+  /**
+   * Whether the stacks have termination protection.
+   *
+   * @default - the tier's `terminationProtection`
+   */
   readonly terminationProtection?: boolean;
 }
 

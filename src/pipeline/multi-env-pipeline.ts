@@ -83,13 +83,29 @@ export interface MultiEnvPipelineProps {
 
 /** How one environment is placed in the pipeline; everything not given comes from its tier. */
 export interface AddEnvironmentOptions {
-  /** @default - the tier's `approvalBeforeDeploy` */
+  /**
+   * The gate before the environment is deployed.
+   *
+   * @default - the tier's `approvalBeforeDeploy`
+   */
   readonly approvalBeforeDeploy?: ApprovalGate;
-  /** @default - the tier's `approvalAfterDeploy` */
+  /**
+   * The gate after the environment is deployed and tested, before the change moves on.
+   *
+   * @default - the tier's `approvalAfterDeploy`
+   */
   readonly approvalAfterDeploy?: ApprovalGate;
-  /** @default - the tier's `testsBeforeDeploy` */
+  /**
+   * The kinds of test that run before the deploy.
+   *
+   * @default - the tier's `testsBeforeDeploy`
+   */
   readonly testsBeforeDeploy?: TestKind[];
-  /** @default - the tier's `testsAfterDeploy` */
+  /**
+   * The kinds of test that run after the deploy.
+   *
+   * @default - the tier's `testsAfterDeploy`
+   */
   readonly testsAfterDeploy?: TestKind[];
 
   /**
@@ -110,7 +126,11 @@ export interface AddEnvironmentOptions {
    */
   readonly approvers?: iam.IGrantable[];
 
-  /** @default - the tier's `bakeTime` */
+  /**
+   * How long alarms are watched after a deploy; zero for none.
+   *
+   * @default - the tier's `bakeTime`
+   */
   readonly bakeTime?: Duration;
 
   /**

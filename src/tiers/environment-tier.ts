@@ -22,43 +22,119 @@ export interface CustomTierProps {
   /** The tier whose profile the new tier starts from. */
   readonly basedOn: EnvironmentTier;
 
-  /** @default - `basedOn`'s value */
+  /**
+   * Whether end users depend on the environment (see `TierProfile.production`).
+   *
+   * @default - `basedOn`'s value
+   */
   readonly production?: boolean;
-  /** @default - `basedOn`'s value */
+  /**
+   * When the pipeline deploys the environment (see `TierProfile.deployment`).
+   *
+   * @default - `basedOn`'s value
+   */
   readonly deployment?: DeploymentMode;
-  /** @default - `basedOn`'s value */
+  /**
+   * The gate before the environment is deployed.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly approvalBeforeDeploy?: ApprovalGate;
-  /** @default - `basedOn`'s value */
+  /**
+   * The gate after the environment is deployed and tested, before the change moves on.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly approvalAfterDeploy?: ApprovalGate;
-  /** @default - `basedOn`'s value */
+  /**
+   * Whether only named principals may approve the gates.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly restrictedApprovers?: boolean;
-  /** @default - `basedOn`'s value */
+  /**
+   * The kinds of test that run before the deploy.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly testsBeforeDeploy?: TestKind[];
-  /** @default - `basedOn`'s value */
+  /**
+   * The kinds of test that run after the deploy.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly testsAfterDeploy?: TestKind[];
-  /** @default - `basedOn`'s value */
+  /**
+   * How long alarms are watched after a deploy; zero for none.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly bakeTime?: Duration;
-  /** @default - `basedOn`'s value */
+  /**
+   * Whether each deploy re-seeds the controlled data set.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly reseedsData?: boolean;
-  /** @default - `basedOn`'s value */
+  /**
+   * How many availability zones the VPC spans.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly maxAzs?: number;
-  /** @default - `basedOn`'s value */
+  /**
+   * How many NAT gateways the VPC gets, at most one per availability zone.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly natGateways?: number;
-  /** @default - `basedOn`'s value */
+  /**
+   * How large the environment's resources are.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly sizing?: SizingClass;
-  /** @default - `basedOn`'s value */
+  /**
+   * Whether the environment is scaled down outside working hours.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly scaleDownOffHours?: boolean;
-  /** @default - `basedOn`'s value */
+  /**
+   * How long CloudWatch logs are kept.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly logRetention?: RetentionDays;
-  /** @default - `basedOn`'s value */
+  /**
+   * What happens to stateful resources when they leave the stack.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default - `basedOn`'s value */
+  /**
+   * Whether the stacks have termination protection.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly terminationProtection?: boolean;
-  /** @default - `basedOn`'s value */
+  /**
+   * How much of the data is backed up.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly backup?: BackupLevel;
-  /** @default - `basedOn`'s value */
+  /**
+   * What people may do in the environment.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly access?: AccessLevel;
-  /** @default - `basedOn`'s value */
+  /**
+   * What the alarms do.
+   *
+   * @default - `basedOn`'s value
+   */
   readonly alarmSeverity?: AlarmSeverity;
 }
 
