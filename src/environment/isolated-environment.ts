@@ -13,6 +13,7 @@ import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
 import { CostScheduler, OffHoursSchedule } from '../cost';
+import { CleanupPolicies } from '../cost/cleanup-policies';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
@@ -316,6 +317,7 @@ export class IsolatedEnvironment extends Stage {
     if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
     if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
+    Aspects.of(this).add(new CleanupPolicies(this.profile));
   }
 
   /** The key, with the services that write encrypted data for the environment allowed to use it. */
