@@ -28,20 +28,24 @@ describe('cleanup policies', () => {
   test('in a tier with disposable data, a bucket aborts stale uploads and its objects expire', () => {
     const template = workloadOf(EnvironmentTier.DEV, stack => new s3.Bucket(stack, 'Scratch'));
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [
-        { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
-        { Id: 'ExpireDisposableObjects', Status: 'Enabled', ExpirationInDays: 30 },
-      ] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+          { Id: 'ExpireDisposableObjects', Status: 'Enabled', ExpirationInDays: 30 },
+        ],
+      },
     });
   });
 
   test('in production, a versioned bucket expires replaced versions and never its objects', () => {
     const template = workloadOf(EnvironmentTier.PROD, stack => new s3.Bucket(stack, 'Uploads', { versioned: true }));
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [
-        { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
-        { Id: 'ExpireReplacedVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
-      ] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+          { Id: 'ExpireReplacedVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+        ],
+      },
     });
   });
 
