@@ -18,6 +18,8 @@ export interface ReferenceEnvironment {
   readonly tier: EnvironmentTier;
   readonly account: string;
   readonly cidr: string;
+  /** The monthly cost budget of the environment's account, in US dollars. */
+  readonly monthlyBudgetUsd: number;
 }
 
 export const APP_NAME = 'shop';
@@ -27,14 +29,14 @@ export const TOOLING_ACCOUNT = '999999999999';
 /** Given, so that the app synthesizes without AWS credentials (no availability-zone lookup). */
 export const AVAILABILITY_ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
-/** Six environments, each in its own account (placeholder account ids) and VPC range. */
+/** Six environments, each in its own account (placeholder account ids), VPC range and monthly budget. */
 export const REFERENCE_ENVIRONMENTS: ReferenceEnvironment[] = [
-  { id: 'Dev', tier: EnvironmentTier.DEV, account: '111111111111', cidr: '10.10.0.0/16' },
-  { id: 'QA', tier: EnvironmentTier.QA, account: '222222222222', cidr: '10.20.0.0/16' },
-  { id: 'Staging', tier: EnvironmentTier.STAGING, account: '333333333333', cidr: '10.30.0.0/16' },
-  { id: 'Prod', tier: EnvironmentTier.PROD, account: '444444444444', cidr: '10.40.0.0/16' },
-  { id: 'Demo', tier: EnvironmentTier.DEMO, account: '555555555555', cidr: '10.50.0.0/16' },
-  { id: 'Hotfix', tier: EnvironmentTier.HOTFIX, account: '666666666666', cidr: '10.60.0.0/16' },
+  { id: 'Dev', tier: EnvironmentTier.DEV, account: '111111111111', cidr: '10.10.0.0/16', monthlyBudgetUsd: 100 },
+  { id: 'QA', tier: EnvironmentTier.QA, account: '222222222222', cidr: '10.20.0.0/16', monthlyBudgetUsd: 200 },
+  { id: 'Staging', tier: EnvironmentTier.STAGING, account: '333333333333', cidr: '10.30.0.0/16', monthlyBudgetUsd: 400 },
+  { id: 'Prod', tier: EnvironmentTier.PROD, account: '444444444444', cidr: '10.40.0.0/16', monthlyBudgetUsd: 1500 },
+  { id: 'Demo', tier: EnvironmentTier.DEMO, account: '555555555555', cidr: '10.50.0.0/16', monthlyBudgetUsd: 100 },
+  { id: 'Hotfix', tier: EnvironmentTier.HOTFIX, account: '666666666666', cidr: '10.60.0.0/16', monthlyBudgetUsd: 100 },
 ];
 
 /** The team's workload, written once and right-sized by each environment's profile. */
@@ -96,6 +98,7 @@ export function buildEnvironments(app: Construct): IsolatedEnvironment[] {
       cidr: e.cidr,
       availabilityZones: AVAILABILITY_ZONES,
       tags: { CostCenter: 'shop-platform' },
+      budget: { monthlyLimitUsd: e.monthlyBudgetUsd, emails: ['shop-platform@example.com'] },
     });
     new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
     // Dev, QA and Demo: the instances the team tags run in working hours only.

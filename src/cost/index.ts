@@ -1,2 +1,3 @@
+export * from './budget-options';
 export * from './cost-scheduler';
 export * from './off-hours-schedule';

@@ -12,8 +12,9 @@ import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
-import { CostScheduler, OffHoursSchedule } from '../cost';
+import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
+import { EnvironmentBudget } from '../cost/environment-budget';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
@@ -113,6 +114,14 @@ export interface IsolatedEnvironmentProps {
    * @default - Monday to Friday, 07:00 to 19:00 UTC
    */
   readonly offHours?: OffHoursSchedule;
+
+  /**
+   * A monthly cost budget for the environment's account: the alarm topic (and the emails given)
+   * hear when actual spend passes 80% of it, and when the month's forecast passes 100%.
+   *
+   * @default - no budget
+   */
+  readonly budget?: BudgetOptions;
 
   /**
    * How many availability zones the VPC spans.
@@ -262,7 +271,7 @@ export class IsolatedEnvironment extends Stage {
       const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
       this.foundation.node.setContext(key, props.availabilityZones);
     }
-    this.key = props.encryptionKey ?? this.createKey(namePrefix);
+    this.key = props.encryptionKey ?? this.createKey(namePrefix, props.budget !== undefined);
     this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
       topicName: `${namePrefix}-alarms`,
       masterKey: this.key,
@@ -311,6 +320,17 @@ export class IsolatedEnvironment extends Stage {
       });
     }
 
+    if (props.budget) {
+      // AWS Budgets publishes to the topic, encrypted with the key: both must let it.
+      this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.foundation.account } },
+      }));
+      new EnvironmentBudget(this.foundation, 'Budget', { ...props.budget, namePrefix, environmentName: this.environmentName, topic: this.alarmTopic });
+    }
+
     Tags.of(this).add('Environment', this.environmentName);
     Tags.of(this).add('Tier', this.tier.name);
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
@@ -321,7 +341,7 @@ export class IsolatedEnvironment extends Stage {
   }
 
   /** The key, with the services that write encrypted data for the environment allowed to use it. */
-  private createKey(namePrefix: string): kms.IKey {
+  private createKey(namePrefix: string, withBudget: boolean): kms.IKey {
     const key = new kms.Key(this.foundation, 'Key', {
       alias: `alias/${this.appName}/${this.environmentName}`,
       description: `${namePrefix}: encrypts everything the environment creates`,
@@ -340,7 +360,7 @@ export class IsolatedEnvironment extends Stage {
     }));
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AlarmsAndEventsPublishToEncryptedTopics',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      principals: ['events', 'cloudwatch', ...(withBudget ? ['budgets'] : [])].map(service => new iam.ServicePrincipal(`${service}.amazonaws.com`)),
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

@@ -36,6 +36,13 @@ describe('the reference app', () => {
     });
   });
 
+  test.each(REFERENCE_ENVIRONMENTS)('$id has its monthly budget of $monthlyBudgetUsd USD', ({ id, monthlyBudgetUsd }) => {
+    const foundation = assembly.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`);
+    Template.fromJSON(foundation.template).hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetLimit: { Amount: monthlyBudgetUsd, Unit: 'USD' } }),
+    });
+  });
+
   test('only production\'s stacks are protected from termination', () => {
     const isProtected = stacks.filter(s => s.terminationProtection).map(s => s.stackName);
     expect(isProtected).toEqual(['Prod-Foundation', 'Prod-Workload']);

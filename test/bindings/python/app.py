@@ -9,6 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
 from cdk_multi_env import (
+    BudgetOptions,
     EnvironmentTier,
     IsolatedEnvironment,
     MultiEnvPipeline,
@@ -24,14 +25,14 @@ TOOLING_ACCOUNT = "999999999999"
 AVAILABILITY_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples")
 
-# Six environments, each in its own account (placeholder account ids) and VPC range.
+# Six environments, each in its own account (placeholder account ids), VPC range and monthly budget (USD).
 REFERENCE_ENVIRONMENTS = [
-    ("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16"),
-    ("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16"),
-    ("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16"),
-    ("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16"),
-    ("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16"),
-    ("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16"),
+    ("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16", 100),
+    ("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16", 200),
+    ("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16", 400),
+    ("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16", 1500),
+    ("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16", 100),
+    ("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16", 100),
 ]
 
 REFERENCE_TESTS = [
@@ -95,7 +96,7 @@ class WorkloadStack(cdk.Stack):
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"])
 environments = []
-for id, tier, account, cidr in REFERENCE_ENVIRONMENTS:
+for id, tier, account, cidr, monthly_budget_usd in REFERENCE_ENVIRONMENTS:
     environment = IsolatedEnvironment(
         app,
         id,
@@ -107,6 +108,7 @@ for id, tier, account, cidr in REFERENCE_ENVIRONMENTS:
         cidr=cidr,
         availability_zones=AVAILABILITY_ZONES,
         tags={"CostCenter": "shop-platform"},
+        budget=BudgetOptions(monthly_limit_usd=monthly_budget_usd, emails=["shop-platform@example.com"]),
     )
     WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
     # Dev, QA and Demo: the instances the team tags run in working hours only.

@@ -1,6 +1,7 @@
 package io.github.cdkmultienv.reference;
 
 import io.github.cdkmultienv.AddEnvironmentOptions;
+import io.github.cdkmultienv.BudgetOptions;
 import io.github.cdkmultienv.EnvironmentTier;
 import io.github.cdkmultienv.IsolatedEnvironment;
 import io.github.cdkmultienv.MultiEnvPipeline;
@@ -46,16 +47,16 @@ public final class ReferenceApp {
     static final Path EXAMPLES = Path.of(System.getProperty("user.dir"), "..", "..", "..", "examples").normalize();
 
     /** One environment of the reference setup: a tier in its own account, with its own VPC range. */
-    record ReferenceEnvironment(String id, EnvironmentTier tier, String account, String cidr) {}
+    record ReferenceEnvironment(String id, EnvironmentTier tier, String account, String cidr, int monthlyBudgetUsd) {}
 
-    /** Six environments, each in its own account (placeholder account ids) and VPC range. */
+    /** Six environments, each in its own account (placeholder account ids), VPC range and monthly budget (USD). */
     static final List<ReferenceEnvironment> REFERENCE_ENVIRONMENTS = List.of(
-        new ReferenceEnvironment("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16"),
-        new ReferenceEnvironment("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16"),
-        new ReferenceEnvironment("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16"),
-        new ReferenceEnvironment("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16"),
-        new ReferenceEnvironment("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16"),
-        new ReferenceEnvironment("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16"));
+        new ReferenceEnvironment("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16", 100),
+        new ReferenceEnvironment("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16", 200),
+        new ReferenceEnvironment("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16", 400),
+        new ReferenceEnvironment("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16", 1500),
+        new ReferenceEnvironment("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16", 100),
+        new ReferenceEnvironment("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16", 100));
 
     static PipelineTest test(final TestKind kind, final String command) {
         return PipelineTest.builder().kind(kind).commands(List.of(command)).build();
@@ -127,6 +128,10 @@ public final class ReferenceApp {
                 .cidr(e.cidr())
                 .availabilityZones(AVAILABILITY_ZONES)
                 .tags(Map.of("CostCenter", "shop-platform"))
+                .budget(BudgetOptions.builder()
+                    .monthlyLimitUsd(e.monthlyBudgetUsd())
+                    .emails(List.of("shop-platform@example.com"))
+                    .build())
                 .build();
             new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
             // Dev, QA and Demo: the instances the team tags run in working hours only.
