@@ -142,12 +142,6 @@ export interface AddEnvironmentOptions {
   readonly bakeAlarmNames?: string[];
 }
 
-/** An environment as placed: its plan, and the lane it is in. */
-interface Placement {
-  readonly plan: EnvironmentPlan;
-  readonly lane: 'main' | 'hotfix';
-}
-
 /** The stage a plan became in one lane. */
 interface PlacedStage {
   readonly plan: EnvironmentPlan;
@@ -191,7 +185,6 @@ export class MultiEnvPipeline extends Construct {
 
   private readonly props: MultiEnvPipelineProps;
   private readonly hotfixPatterns: BranchPattern[];
-  private readonly placements: Placement[] = [];
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
   private hotfix?: pipelines.CodePipeline;
@@ -256,7 +249,6 @@ export class MultiEnvPipeline extends Construct {
     validatePlan(plan, environment.profile.restrictedApprovers, errors);
     errors.throwIfAny();
 
-    this.placements.push({ plan, lane });
     if (lane === 'hotfix') {
       this.hotfix ??= this.newPipeline('HotfixPipeline', this.hotfixPatterns[0].literalPrefix, false,
         this.props.pipelineName ? `${this.props.pipelineName}-hotfix` : undefined);
@@ -298,7 +290,7 @@ export class MultiEnvPipeline extends Construct {
 
   /** Promotion order: Dev first, then the tiers in between, production, and the followers of production. */
   private checkOrder(environment: IsolatedEnvironment, lane: 'main' | 'hotfix', errors: ValidationErrors): void {
-    const placed = this.placements.map(p => p.plan.environment);
+    const placed = [...this.mainStages, ...this.hotfixStages].map(s => s.plan.environment);
     if (placed.includes(environment)) {
       errors.add('environment', 'is already in the pipeline; add each environment once');
       return;
@@ -308,7 +300,7 @@ export class MultiEnvPipeline extends Construct {
       errors.add('environment', `'${environment.environmentName}' trusts tooling account ${environment.toolingAccount}, but this pipeline runs in ${tooling}; give the environment this pipeline's account as toolingAccount`);
     }
     if (lane === 'hotfix') return;
-    const main = this.placements.filter(p => p.lane === 'main').map(p => p.plan.environment);
+    const main = this.mainStages.map(s => s.plan.environment);
     const mode = environment.profile.deployment;
     const production = main.filter(e => e.profile.production);
     const who = `'${environment.environmentName}' (tier ${environment.tier.name})`;
@@ -364,10 +356,9 @@ export class MultiEnvPipeline extends Construct {
   /** Turns the steps into actions, then adds what CDK Pipelines has no API for. */
   private build(): void {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`);
-    const hotfixEnvironments = this.placements.filter(p => p.lane === 'hotfix');
-    const production = this.placements.filter(p => p.lane === 'main' && p.plan.environment.profile.production);
+    const production = this.mainStages.filter(s => s.plan.environment.profile.production);
     if (this.hotfix && production.length === 0) {
-      errors.add('environment', `hotfix environment '${hotfixEnvironments[0].plan.environment.environmentName}' has no production environment to reach; add the production environment to the pipeline`);
+      errors.add('environment', `hotfix environment '${this.hotfixStages[0].plan.environment.environmentName}' has no production environment to reach; add the production environment to the pipeline`);
     }
     errors.throwIfAny();
     if (this.hotfix) {
@@ -390,8 +381,7 @@ export class MultiEnvPipeline extends Construct {
         gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: this.hotfixPatterns.map(p => p.pattern) }] },
       });
     }
-    const productionStages = this.mainStages.filter(s => s.plan.environment.profile.production).map(s => s.stageName);
-    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
+    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), production.map(s => s.stageName));
   }
 
   /** Approver permissions, the bake period and automatic retries of one environment's stage. */

@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { EnvironmentTier } from '../../src';
 import { environment, foundationOf, newApp } from '../support/environments';
 
