@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, Aws, ContextProvider, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +15,7 @@ import { RetainProductionData } from './retain-production-data';
 import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
+import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
@@ -122,6 +123,18 @@ export interface IsolatedEnvironmentProps {
    * @default - no budget
    */
   readonly budget?: BudgetOptions;
+
+  /**
+   * When the environment is torn down: every stack of it is deleted, the stacks that depend on
+   * others first and the foundation last, an hour apart. For short-lived environments, such as a
+   * demo for one client. `Expiration.after(...)` counts from synthesis, so in a pipeline every
+   * deploy pushes the teardown back. CloudFormation deletes each stack with the role that deployed
+   * it; what a stack retains (removal policy RETAIN) stays. Not allowed in a production tier or
+   * with termination protection.
+   *
+   * @default - the environment lives until it is deleted by hand
+   */
+  readonly timeToLive?: Expiration;
 
   /**
    * How many availability zones the VPC spans.
@@ -338,6 +351,10 @@ export class IsolatedEnvironment extends Stage {
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
     if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
     Aspects.of(this).add(new CleanupPolicies(this.profile));
+    if (props.timeToLive) {
+      const teardown = new EnvironmentTeardown(this.foundation, 'Teardown', { expiration: props.timeToLive, namePrefix });
+      Aspects.of(this).add(new ScheduleTeardown(this, teardown));
+    }
   }
 
   /** The key, with the services that write encrypted data for the environment allowed to use it. */
@@ -388,11 +405,23 @@ export class IsolatedEnvironment extends Stage {
     for (const key of Object.keys(props.tags ?? {}).filter(k => RESERVED_TAGS.includes(k))) {
       errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
     }
+    if (props.timeToLive) this.validateTimeToLive(props.timeToLive, errors);
     validateTierProfile(this.profile, errors);
     checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
     errors.throwIfAny();
     registerEnvironment(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr });
     return props.vpc ? undefined : cidr;
+  }
+
+  private validateTimeToLive(timeToLive: Expiration, errors: ValidationErrors): void {
+    if (this.profile.production) {
+      errors.add('timeToLive', `is set, but tier ${this.tier.name} is a production tier, which is never torn down on a timer`);
+    } else if (this.profile.terminationProtection) {
+      errors.add('timeToLive', 'is set, but the stacks have termination protection, which would stop the teardown; set terminationProtection to false');
+    }
+    if (timeToLive.isBefore(Duration.seconds(0))) {
+      errors.add('timeToLive', `is ${timeToLive.date.toISOString()}, in the past; give a time to come, or delete the environment`);
+    }
   }
 
   private validateNetwork(props: IsolatedEnvironmentProps, errors: ValidationErrors): Cidr | undefined {
