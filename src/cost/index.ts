@@ -1,3 +1,4 @@
 export * from './budget-options';
 export * from './cost-scheduler';
 export * from './off-hours-schedule';
+export * from './tier-capacity';
