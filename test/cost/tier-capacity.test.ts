@@ -35,7 +35,8 @@ describe('TierCapacity', () => {
     [EnvironmentTier.PROD, 2, 9, 60],
   ])('GIVEN production bounds 2..9 WHEN tier %s THEN min %d, max %d, CPU target %s', (tier, min, max, target) => {
     const capacity = TierCapacity.of(tier, PRODUCTION);
-    expect([capacity.minCapacity, capacity.maxCapacity, capacity.targetCpuUtilizationPercent, capacity.autoScaling]).toEqual([min, max, target, target !== undefined]);
+    expect([capacity.minCapacity, capacity.maxCapacity, capacity.targetCpuUtilizationPercent, capacity.autoScaling])
+      .toEqual([min, max, target, target !== undefined]);
     expect(capacity.workingCapacity).toEqual({ minCapacity: min, maxCapacity: max, desiredCapacity: min, autoScaling: target !== undefined });
   });
 
