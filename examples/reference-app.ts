@@ -1,11 +1,15 @@
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { EnvironmentTier, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind } from '../src';
+import { EnvironmentTier, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind, TierCapacity } from '../src';
 
 /**
  * The reference app: how a team uses cdk-multi-env. The Python and Java consumer apps in
@@ -77,6 +81,73 @@ class WorkloadStack extends cdk.Stack {
     scope.config.addParameter('log-level', scope.tier === EnvironmentTier.DEV ? 'debug' : 'info', {
       description: 'How much the application logs',
     });
+
+    // Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
+    const capacity = TierCapacity.of(scope.tier, { minCapacity: 2, maxCapacity: 8 });
+    const instanceType = new ec2.InstanceType('t4g.micro');
+    const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 });
+    const applicationSubnets = { subnetGroupName: 'Private' };
+    const reports = new ec2.Instance(this, 'Reports', {
+      vpc: scope.vpc,
+      vpcSubnets: applicationSubnets,
+      instanceType,
+      machineImage,
+      securityGroup: scope.applicationSecurityGroup,
+      requireImdsv2: true,
+    });
+    // Runs in working hours only where the environment has an off-hours schedule.
+    cdk.Tags.of(reports).add('Schedule', 'office-hours');
+    const database = new rds.DatabaseInstance(this, 'Database', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      instanceType,
+      vpc: scope.vpc,
+      vpcSubnets: { subnetGroupName: 'Data' },
+      securityGroups: [scope.dataSecurityGroup],
+      credentials: rds.Credentials.fromGeneratedSecret('shop', { encryptionKey: scope.key }),
+      storageEncryptionKey: scope.key,
+      multiAz: scope.profile.production,
+      deletionProtection: scope.profile.production,
+      removalPolicy: scope.profile.removalPolicy,
+    });
+    const workers = new autoscaling.AutoScalingGroup(this, 'Workers', {
+      vpc: scope.vpc,
+      vpcSubnets: applicationSubnets,
+      launchTemplate: new ec2.LaunchTemplate(this, 'WorkerTemplate', {
+        instanceType,
+        machineImage,
+        securityGroup: scope.applicationSecurityGroup,
+        requireImdsv2: true,
+      }),
+    });
+    capacity.applyToAutoScalingGroup(workers);
+    const task = new ecs.FargateTaskDefinition(this, 'WebTask', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    task.addContainer('web', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+      portMappings: [{ containerPort: 80 }],
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'web',
+        logGroup: new logs.LogGroup(this, 'WebLogs', { retention: scope.profile.logRetention, encryptionKey: scope.key }),
+      }),
+    });
+    const web = new ecs.FargateService(this, 'Web', {
+      cluster: new ecs.Cluster(this, 'Cluster', { vpc: scope.vpc }),
+      taskDefinition: task,
+      vpcSubnets: applicationSubnets,
+      securityGroups: [scope.applicationSecurityGroup],
+    });
+    capacity.applyToEcsService(web);
+
+    // Dev, QA and Demo: everything above sleeps outside working hours.
+    const scheduler = scope.costScheduler;
+    if (scheduler) {
+      scheduler.addDatabaseInstance(database);
+      scheduler.addAutoScalingGroup(workers, capacity.workingCapacity);
+      scheduler.addEcsService(web, capacity.workingCapacity);
+    }
   }
 }
 
@@ -100,9 +171,9 @@ export function buildEnvironments(app: Construct): IsolatedEnvironment[] {
       tags: { CostCenter: 'shop-platform' },
       budget: { monthlyLimitUsd: e.monthlyBudgetUsd, emails: ['shop-platform@example.com'] },
     });
-    new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
     // Dev, QA and Demo: the instances the team tags run in working hours only.
     environment.costScheduler?.addInstancesByTag('Schedule', 'office-hours');
+    new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
     return environment;
   });
 }

@@ -54,6 +54,29 @@ function lanes(template: any): string {
   return lines.join('\n') + '\n';
 }
 
+/** The API call each kind of target's evening schedule makes, and how the summary names the kind. */
+const SCHEDULED_KINDS: Record<string, string> = {
+  'ssm:startAutomationExecution': 'EC2 by tag',
+  'rds:stopDBInstance': 'RDS',
+  'rds:stopDBCluster': 'Aurora',
+  'autoscaling:updateAutoScalingGroup': 'Auto Scaling',
+  'ecs:updateService': 'ECS',
+};
+
+/** What the off-hours schedules of these templates scale down, by kind: `RDS 1, ECS 1`. */
+function scheduledKinds(templates: any[]): string {
+  const counts = new Map<string, number>();
+  for (const t of templates) {
+    for (const r of Object.values<any>(t.Resources ?? {})) {
+      if (r.Type !== 'AWS::Scheduler::Schedule' || !r.Properties.Description?.startsWith('Scale down at')) continue;
+      const arn: string = JSON.stringify(r.Properties.Target.Arn);
+      const kind = Object.entries(SCHEDULED_KINDS).find(([call]) => arn.includes(`aws-sdk:${call}"`))?.[1];
+      if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+  }
+  return counts.size === 0 ? '-' : Object.values(SCHEDULED_KINDS).filter(k => counts.has(k)).map(k => `${k} ${counts.get(k)}`).join(', ');
+}
+
 /** What the reference app's environments are and what it synthesized, for a person to read. */
 export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp, comparison: PipelineComparison): string {
   const environments = reference.environments;
@@ -71,7 +94,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     const when = e.costScheduler
       ? `${e.costScheduler.schedule.days.join(',')} ${e.costScheduler.schedule.start}-${e.costScheduler.schedule.stop} ${e.costScheduler.schedule.timeZone}`
       : 'always on';
-    return [e.environmentName, when, String(hours), `${Math.round(100 * (168 - hours) / 168)}%`];
+    return [e.environmentName, when, scheduledKinds(e.synth().stacks.map(s => s.template)), String(hours), `${Math.round(100 * (168 - hours) / 168)}%`];
   });
   const stackRow = (s: cxapi.CloudFormationStackArtifact) => {
     const resources = Object.keys(s.template.Resources ?? {}).length;
@@ -84,7 +107,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
   for (const e of environments) {
     const stage = e.synth();
     stackRows.push(...stage.stacks.map(stackRow));
-    const c = fixedMonthlyCost(stage.stacks.map(s => s.template));
+    const c = fixedMonthlyCost([stage.getStackByName(e.foundation.stackName).template]);
     const counts = [e.profile.maxAzs, c.natGateways, c.publicIpv4Addresses, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
     costRows.push([e.environmentName, ...counts, usd(c.monthly)]);
   }
@@ -94,7 +117,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     'Environments and what their tiers decide:',
     table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
     'Hours per week the scheduled resources run, and the share of compute hours the schedule saves:',
-    table(['env', 'running', 'hours/week', 'saved'], hoursRows),
+    table(['env', 'running', 'scheduled', 'hours/week', 'saved'], hoursRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
     'Pipelines (actions joined by + run in parallel, > in sequence):',

@@ -43,13 +43,38 @@ describe('the reference app', () => {
     });
   });
 
+  test.each(environments.map(e => [e.environmentName, e] as const))('%s: the workload is sized by its tier, and scheduled off-hours exactly where the tier says', (name, env) => {
+    const workload = env.synth().getStackByName(`${env.stageName}-Workload`).template;
+    const resources = Object.values<any>(workload.Resources);
+    const group = resources.find(r => r.Type === 'AWS::AutoScaling::AutoScalingGroup').Properties;
+    const service = resources.find(r => r.Type === 'AWS::ECS::Service').Properties;
+    const sizes: Record<string, [string, string, number]> = {
+      dev: ['1', '1', 1], qa: ['2', '2', 2], staging: ['2', '4', 2], prod: ['2', '8', 2], demo: ['2', '2', 2], hotfix: ['2', '2', 2],
+    };
+    expect([group.MinSize, group.MaxSize, service.DesiredCount]).toEqual(sizes[name]);
+    const calls = resources.filter(r => r.Type === 'AWS::Scheduler::Schedule')
+      .map(r => JSON.stringify(r.Properties.Target.Arn).match(/aws-sdk:([\w:]+)/)![1]).sort();
+    const foundationCalls = Object.values<any>(env.synth().getStackByName(`${env.stageName}-Foundation`).template.Resources)
+      .filter(r => r.Type === 'AWS::Scheduler::Schedule').map(r => JSON.stringify(r.Properties.Target.Arn).match(/aws-sdk:([\w:]+)/)![1]).sort();
+    if (env.profile.scaleDownOffHours) {
+      expect(calls).toEqual([
+        'autoscaling:updateAutoScalingGroup', 'autoscaling:updateAutoScalingGroup',
+        'ecs:updateService', 'ecs:updateService',
+        'rds:startDBInstance', 'rds:stopDBInstance',
+      ]);
+      expect(foundationCalls).toEqual(['ssm:startAutomationExecution', 'ssm:startAutomationExecution']);
+    } else {
+      expect([...calls, ...foundationCalls]).toEqual([]);
+    }
+  });
+
   test('only production\'s stacks are protected from termination', () => {
     const isProtected = stacks.filter(s => s.terminationProtection).map(s => s.stackName);
     expect(isProtected).toEqual(['Prod-Foundation', 'Prod-Workload']);
   });
 
-  test('Dev has no hourly cost: its fixed monthly cost is its KMS key alone', () => {
-    const dev = fixedMonthlyCost(stacks.filter(s => s.stackName.startsWith('Dev-')).map(s => s.template));
+  test('Dev\'s foundation has no hourly cost: its fixed monthly cost is its KMS key alone', () => {
+    const dev = fixedMonthlyCost([assembly.getNestedAssembly('assembly-Dev').getStackByName('Dev-Foundation').template]);
     expect(dev).toEqual({
       natGateways: 0, publicIpv4Addresses: 0, interfaceEndpointAzs: 0, kmsKeys: 1, secrets: 0, monthly: LIST_PRICES.kmsKeyMonth,
     });
