@@ -3,10 +3,14 @@ would write it. test/bindings/run.sh checks that its templates are identical to 
 import os
 
 import aws_cdk as cdk
+from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_rds as rds
 
 from cdk_multi_env import (
     BudgetOptions,
@@ -17,6 +21,7 @@ from cdk_multi_env import (
     PipelineSource,
     PipelineTest,
     TestKind,
+    TierCapacity,
 )
 
 APP_NAME = "shop"
@@ -93,6 +98,90 @@ class WorkloadStack(cdk.Stack):
             description="How much the application logs",
         )
 
+        # Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
+        capacity = TierCapacity.of(scope.tier, min_capacity=2, max_capacity=8)
+        instance_type = ec2.InstanceType("t4g.micro")
+        machine_image = ec2.MachineImage.latest_amazon_linux2023(cpu_type=ec2.AmazonLinuxCpuType.ARM_64)
+        application_subnets = ec2.SubnetSelection(subnet_group_name="Private")
+        reports = ec2.Instance(
+            self,
+            "Reports",
+            vpc=scope.vpc,
+            vpc_subnets=application_subnets,
+            instance_type=instance_type,
+            machine_image=machine_image,
+            security_group=scope.application_security_group,
+            require_imdsv2=True,
+        )
+        # Runs in working hours only where the environment has an off-hours schedule.
+        cdk.Tags.of(reports).add("Schedule", "office-hours")
+        database = rds.DatabaseInstance(
+            self,
+            "Database",
+            engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_16),
+            instance_type=instance_type,
+            vpc=scope.vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_group_name="Data"),
+            security_groups=[scope.data_security_group],
+            credentials=rds.Credentials.from_generated_secret("shop", encryption_key=scope.key),
+            storage_encryption_key=scope.key,
+            multi_az=scope.profile.production,
+            deletion_protection=scope.profile.production,
+            removal_policy=scope.profile.removal_policy,
+        )
+        workers = autoscaling.AutoScalingGroup(
+            self,
+            "Workers",
+            vpc=scope.vpc,
+            vpc_subnets=application_subnets,
+            launch_template=ec2.LaunchTemplate(
+                self,
+                "WorkerTemplate",
+                instance_type=instance_type,
+                machine_image=machine_image,
+                security_group=scope.application_security_group,
+                require_imdsv2=True,
+            ),
+        )
+        capacity.apply_to_auto_scaling_group(workers)
+        task = ecs.FargateTaskDefinition(
+            self,
+            "WebTask",
+            cpu=256,
+            memory_limit_mib=512,
+            runtime_platform=ecs.RuntimePlatform(
+                cpu_architecture=ecs.CpuArchitecture.ARM64,
+                operating_system_family=ecs.OperatingSystemFamily.LINUX,
+            ),
+        )
+        task.add_container(
+            "web",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
+            port_mappings=[ecs.PortMapping(container_port=80)],
+            logging=ecs.LogDrivers.aws_logs(
+                stream_prefix="web",
+                log_group=logs.LogGroup(
+                    self, "WebLogs", retention=scope.profile.log_retention, encryption_key=scope.key
+                ),
+            ),
+        )
+        web = ecs.FargateService(
+            self,
+            "Web",
+            cluster=ecs.Cluster(self, "Cluster", vpc=scope.vpc),
+            task_definition=task,
+            vpc_subnets=application_subnets,
+            security_groups=[scope.application_security_group],
+        )
+        capacity.apply_to_ecs_service(web)
+
+        # Dev, QA and Demo: everything above sleeps outside working hours.
+        scheduler = scope.cost_scheduler
+        if scheduler is not None:
+            scheduler.add_database_instance(database)
+            scheduler.add_auto_scaling_group(workers, capacity.working_capacity)
+            scheduler.add_ecs_service(web, capacity.working_capacity)
+
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"])
 environments = []
@@ -110,10 +199,10 @@ for id, tier, account, cidr, monthly_budget_usd in REFERENCE_ENVIRONMENTS:
         tags={"CostCenter": "shop-platform"},
         budget=BudgetOptions(monthly_limit_usd=monthly_budget_usd, emails=["shop-platform@example.com"]),
     )
-    WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
     # Dev, QA and Demo: the instances the team tags run in working hours only.
     if environment.cost_scheduler is not None:
         environment.cost_scheduler.add_instances_by_tag("Schedule", "office-hours")
+    WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
     environments.append(environment)
 
 tooling = cdk.Stack(

@@ -10,7 +10,10 @@ import io.github.cdkmultienv.ParameterOptions;
 import io.github.cdkmultienv.PipelineCommands;
 import io.github.cdkmultienv.PipelineSource;
 import io.github.cdkmultienv.PipelineTest;
+import io.github.cdkmultienv.CostScheduler;
+import io.github.cdkmultienv.ProductionCapacity;
 import io.github.cdkmultienv.TestKind;
+import io.github.cdkmultienv.TierCapacity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +24,31 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.ec2.AmazonLinux2023ImageSsmParameterProps;
+import software.amazon.awscdk.services.ec2.AmazonLinuxCpuType;
+import software.amazon.awscdk.services.ec2.IMachineImage;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.LaunchTemplate;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDrivers;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.Code;
@@ -33,6 +57,12 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.MetricFilterOptions;
+import software.amazon.awscdk.services.rds.Credentials;
+import software.amazon.awscdk.services.rds.CredentialsBaseOptions;
+import software.amazon.awscdk.services.rds.DatabaseInstance;
+import software.amazon.awscdk.services.rds.DatabaseInstanceEngine;
+import software.amazon.awscdk.services.rds.PostgresEngineVersion;
+import software.amazon.awscdk.services.rds.PostgresInstanceEngineProps;
 
 /**
  * The reference app of examples/reference-app.ts, written in Java as a user of the Maven package
@@ -112,6 +142,83 @@ public final class ReferenceApp {
             scope.getConfig().addParameter("log-level",
                 scope.getTier().getName().equals(EnvironmentTier.DEV.getName()) ? "debug" : "info",
                 ParameterOptions.builder().description("How much the application logs").build());
+
+            // Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
+            final TierCapacity capacity = TierCapacity.of(scope.getTier(),
+                ProductionCapacity.builder().minCapacity(2).maxCapacity(8).build());
+            final InstanceType instanceType = new InstanceType("t4g.micro");
+            final IMachineImage machineImage = MachineImage.latestAmazonLinux2023(
+                AmazonLinux2023ImageSsmParameterProps.builder().cpuType(AmazonLinuxCpuType.ARM_64).build());
+            final SubnetSelection applicationSubnets = SubnetSelection.builder().subnetGroupName("Private").build();
+            final Instance reports = Instance.Builder.create(this, "Reports")
+                .vpc(scope.getVpc())
+                .vpcSubnets(applicationSubnets)
+                .instanceType(instanceType)
+                .machineImage(machineImage)
+                .securityGroup(scope.getApplicationSecurityGroup())
+                .requireImdsv2(true)
+                .build();
+            // Runs in working hours only where the environment has an off-hours schedule.
+            Tags.of(reports).add("Schedule", "office-hours");
+            final DatabaseInstance database = DatabaseInstance.Builder.create(this, "Database")
+                .engine(DatabaseInstanceEngine.postgres(
+                    PostgresInstanceEngineProps.builder().version(PostgresEngineVersion.VER_16).build()))
+                .instanceType(instanceType)
+                .vpc(scope.getVpc())
+                .vpcSubnets(SubnetSelection.builder().subnetGroupName("Data").build())
+                .securityGroups(List.of(scope.getDataSecurityGroup()))
+                .credentials(Credentials.fromGeneratedSecret("shop",
+                    CredentialsBaseOptions.builder().encryptionKey(scope.getKey()).build()))
+                .storageEncryptionKey(scope.getKey())
+                .multiAz(scope.getProfile().getProduction())
+                .deletionProtection(scope.getProfile().getProduction())
+                .removalPolicy(scope.getProfile().getRemovalPolicy())
+                .build();
+            final AutoScalingGroup workers = AutoScalingGroup.Builder.create(this, "Workers")
+                .vpc(scope.getVpc())
+                .vpcSubnets(applicationSubnets)
+                .launchTemplate(LaunchTemplate.Builder.create(this, "WorkerTemplate")
+                    .instanceType(instanceType)
+                    .machineImage(machineImage)
+                    .securityGroup(scope.getApplicationSecurityGroup())
+                    .requireImdsv2(true)
+                    .build())
+                .build();
+            capacity.applyToAutoScalingGroup(workers);
+            final FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "WebTask")
+                .cpu(256)
+                .memoryLimitMiB(512)
+                .runtimePlatform(RuntimePlatform.builder()
+                    .cpuArchitecture(CpuArchitecture.ARM64)
+                    .operatingSystemFamily(OperatingSystemFamily.LINUX)
+                    .build())
+                .build();
+            task.addContainer("web", ContainerDefinitionOptions.builder()
+                .image(ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx:stable"))
+                .portMappings(List.of(PortMapping.builder().containerPort(80).build()))
+                .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
+                    .streamPrefix("web")
+                    .logGroup(LogGroup.Builder.create(this, "WebLogs")
+                        .retention(scope.getProfile().getLogRetention())
+                        .encryptionKey(scope.getKey())
+                        .build())
+                    .build()))
+                .build());
+            final FargateService web = FargateService.Builder.create(this, "Web")
+                .cluster(Cluster.Builder.create(this, "Cluster").vpc(scope.getVpc()).build())
+                .taskDefinition(task)
+                .vpcSubnets(applicationSubnets)
+                .securityGroups(List.of(scope.getApplicationSecurityGroup()))
+                .build();
+            capacity.applyToEcsService(web);
+
+            // Dev, QA and Demo: everything above sleeps outside working hours.
+            final CostScheduler scheduler = scope.getCostScheduler();
+            if (scheduler != null) {
+                scheduler.addDatabaseInstance(database);
+                scheduler.addAutoScalingGroup(workers, capacity.getWorkingCapacity());
+                scheduler.addEcsService(web, capacity.getWorkingCapacity());
+            }
         }
     }
 
@@ -133,11 +240,11 @@ public final class ReferenceApp {
                     .emails(List.of("shop-platform@example.com"))
                     .build())
                 .build();
-            new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
             // Dev, QA and Demo: the instances the team tags run in working hours only.
             if (environment.getCostScheduler() != null) {
                 environment.getCostScheduler().addInstancesByTag("Schedule", "office-hours");
             }
+            new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
             environments.add(environment);
         }
 
