@@ -18,11 +18,12 @@ import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
+import { featureCopyOf } from '../private/feature-context';
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
-import { EnvironmentTier, TierProfile } from '../tiers';
+import { EnvironmentTier, SizingClass, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
 
 /** Properties of an `IsolatedEnvironment`. */
@@ -232,6 +233,12 @@ export class IsolatedEnvironment extends Stage {
   public readonly costScheduler?: CostScheduler;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
+  /**
+   * The branch this environment is a feature copy for, in a feature lane's build.
+   *
+   * @default - none: the environment itself, not a copy
+   */
+  public readonly featureBranch?: string;
   /** The role the pipeline (tooling account) assumes to test the environment: it reads, it deploys nothing. */
   public readonly deploymentRole: iam.IRole;
   /**
@@ -255,13 +262,26 @@ export class IsolatedEnvironment extends Stage {
   public readonly breakGlassRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: IsolatedEnvironmentProps) {
-    super(scope, id, { env: { account: props.account, region: props.region } });
+    // In a feature lane's build the app's context asks for a copy of one environment, named after
+    // the branch, in the cheapest shape of its tier, torn down after a time without pushes.
+    const feature = featureCopyOf(scope, id, props.environmentName ?? props.tier.name);
+    super(scope, feature ? `${id}-${feature.suffix}` : id, { env: { account: props.account, region: props.region } });
+    props = feature ? {
+      ...props,
+      environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
+      natGateways: 0,
+      removalPolicy: RemovalPolicy.DESTROY,
+      terminationProtection: false,
+      timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
+    } : props;
     this.tier = props.tier;
     this.appName = props.appName;
     this.environmentName = props.environmentName ?? props.tier.name;
     this.toolingAccount = props.toolingAccount;
+    this.featureBranch = feature?.branch;
     this.profile = {
       ...props.tier.profile,
+      ...(feature ? { sizing: SizingClass.SMALLEST } : {}),
       ...definedOnly({
         maxAzs: props.maxAzs,
         natGateways: props.natGateways,
@@ -346,6 +366,7 @@ export class IsolatedEnvironment extends Stage {
 
     Tags.of(this).add('Environment', this.environmentName);
     Tags.of(this).add('Tier', this.tier.name);
+    if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
     if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());

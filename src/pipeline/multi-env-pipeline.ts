@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { EnvironmentPlan, stepsFor, validatePlan } from './environment-steps';
+import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -188,6 +189,7 @@ export class MultiEnvPipeline extends Construct {
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
   private hotfix?: pipelines.CodePipeline;
+  private featureLane?: FeatureLane;
   private mainDefinition?: codepipeline.Pipeline;
   private readonly mainStages: PlacedStage[] = [];
   private readonly hotfixStages: PlacedStage[] = [];
@@ -256,6 +258,33 @@ export class MultiEnvPipeline extends Construct {
     const deployment = (lane === 'main' ? this.pipeline : this.hotfix!).addStage(environment, stepsFor(plan));
     (lane === 'main' ? this.mainStages : this.hotfixStages).push({ plan, stageName: deployment.stageName });
     return deployment;
+  }
+
+  /**
+   * Gives every feature branch an environment of its own: each push to a branch matching
+   * `options.branches` deploys a copy of `environment` (the Dev environment) named after the
+   * branch, in the cheapest shape of its tier, into its account, and runs the unit and smoke tests
+   * on it. The copy is torn down when the branch's pull request is closed, or after
+   * `options.timeToLive` without a push. The main pipeline and the hotfix lane are untouched.
+   *
+   * @throws if the branches match the main branch or hotfix branches, if the environment does not
+   * deploy on every commit, or if the limits are not positive.
+   */
+  public addFeatureEnvironments(environment: IsolatedEnvironment, options: FeatureEnvironmentOptions = {}): FeatureLane {
+    if (this.featureLane) {
+      throw new Error(`MultiEnvPipeline '${this.node.id}': addFeatureEnvironments was already called; a pipeline has one feature lane`);
+    }
+    this.featureLane = new FeatureLane(this, 'FeatureLane', {
+      ...options,
+      source: this.props.source,
+      environment,
+      tests: this.props.tests,
+      synthCommands: this.props.synthCommands,
+      synthOutputDirectory: this.props.synthOutputDirectory,
+      otherLaneBranches: this.hotfixPatterns.map(p => p.pattern),
+      artifactBucket: this.mainDefinition?.artifactBucket,
+    });
+    return this.featureLane;
   }
 
   private planFor(environment: IsolatedEnvironment, options: AddEnvironmentOptions, errors: ValidationErrors): EnvironmentPlan {

@@ -1,4 +1,6 @@
 import { Token } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -67,6 +69,26 @@ export class PipelineSource {
     return pipelines.CodePipelineSource.connection(this.repository, branch, {
       connectionArn: this.connectionArn,
       triggerOnPush,
+    });
+  }
+
+  /**
+   * A plain CodePipeline source action for a branch of the repository, which does not start the
+   * pipeline by itself (its pipeline's triggers do), with its variables in `namespace`.
+   *
+   * @internal
+   */
+  public _sourceAction(branch: string, output: codepipeline.Artifact, namespace: string): actions.CodeStarConnectionsSourceAction {
+    const [owner, ...repo] = this.repository.split('/');
+    return new actions.CodeStarConnectionsSourceAction({
+      actionName: 'Source',
+      connectionArn: this.connectionArn,
+      owner,
+      repo: repo.join('/'),
+      branch,
+      output,
+      triggerOnPush: false,
+      variablesNamespace: namespace,
     });
   }
 }

@@ -15,6 +15,21 @@ export class BranchPattern {
     this.regex = new RegExp(`^${source}$`);
   }
 
+  /** The pattern as an extended regular expression (for `[[ =~ ]]` in bash as well as JavaScript). */
+  public get regexSource(): string {
+    return this.regex.source;
+  }
+
+  /** Whether some branch matches both patterns, as far as one sample branch of each tells. */
+  public overlaps(other: BranchPattern): boolean {
+    return this.matches(other.sample) || other.matches(this.sample);
+  }
+
+  /** A branch this pattern matches: every wildcard stands for `x`. */
+  private get sample(): string {
+    return this.pattern.replace(/\*\*|\*|\?/g, 'x');
+  }
+
   public matches(branch: string): boolean {
     return this.regex.test(branch);
   }

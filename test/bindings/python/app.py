@@ -179,8 +179,16 @@ class WorkloadStack(cdk.Stack):
         scheduler = scope.cost_scheduler
         if scheduler is not None:
             scheduler.add_database_instance(database)
-            scheduler.add_auto_scaling_group(workers, capacity.working_capacity)
-            scheduler.add_ecs_service(web, capacity.working_capacity)
+            # Python flattens a struct parameter into keyword arguments: the capacity's fields go one by one.
+            scheduler.add_auto_scaling_group(
+                workers, min_capacity=capacity.min_capacity, max_capacity=capacity.max_capacity
+            )
+            scheduler.add_ecs_service(
+                web,
+                min_capacity=capacity.min_capacity,
+                max_capacity=capacity.max_capacity,
+                auto_scaling=capacity.auto_scaling,
+            )
 
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"])

@@ -1,0 +1,284 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { PipelineSource } from './pipeline-source';
+import { PipelineTest } from './pipeline-test';
+import { IsolatedEnvironment } from '../environment';
+import { BranchPattern } from '../private/branch-pattern';
+import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
+import { ValidationErrors } from '../private/validation-errors';
+import { DeploymentMode, TestKind } from '../tiers';
+
+/** How feature branches get environments of their own. */
+export interface FeatureEnvironmentOptions {
+  /**
+   * Branches that get a feature environment, as CodePipeline push-filter globs. None may match the
+   * main branch or a hotfix branch.
+   *
+   * @default ['feature/*']
+   */
+  readonly branches?: string[];
+
+  /**
+   * The most feature environments that may exist at once; a push of one more branch fails, naming
+   * the environments in use. Each has its own VPC: keep the Dev account's VPC quota (5 per region
+   * by default) in mind.
+   *
+   * @default 5
+   */
+  readonly maxEnvironments?: number;
+
+  /**
+   * How long a feature environment lives without a push before it is torn down, in whole hours.
+   * Every push starts it anew.
+   *
+   * @default Duration.days(7)
+   */
+  readonly timeToLive?: Duration;
+}
+
+/** Properties of a `FeatureLane`. */
+export interface FeatureLaneProps extends FeatureEnvironmentOptions {
+  /** Where the code comes from; its branch is the main branch, which the lane never deploys. */
+  readonly source: PipelineSource;
+
+  /**
+   * The environment each feature branch gets a copy of: one that deploys on every commit (Dev),
+   * at the top level of the app.
+   */
+  readonly environment: IsolatedEnvironment;
+
+  /**
+   * The tests: the UNIT test runs before the synth, and the kinds the environment's tier runs
+   * after a deploy (SMOKE for Dev) run against the copy, with `FEATURE_ENVIRONMENT` set to its name.
+   *
+   * @default - no tests; then the environment's tier may run none after a deploy
+   */
+  readonly tests?: PipelineTest[];
+
+  /**
+   * The commands that build the app and synthesize it into `synthOutputDirectory`.
+   *
+   * @default ['npm ci', 'npx cdk synth']
+   */
+  readonly synthCommands?: string[];
+
+  /**
+   * Where `synthCommands` write the cloud assembly.
+   *
+   * @default 'cdk.out'
+   */
+  readonly synthOutputDirectory?: string;
+
+  /**
+   * Branch patterns of other lanes (hotfix), which the feature branches may not overlap.
+   *
+   * @default - none
+   */
+  readonly otherLaneBranches?: string[];
+
+  /**
+   * The artifact bucket the lane's pipelines share.
+   *
+   * @default - a bucket is created
+   */
+  readonly artifactBucket?: s3.IBucket;
+}
+
+/** What starts a pipeline of the lane. */
+interface LaneTrigger {
+  readonly pushFilter?: codepipeline.GitPushFilter[];
+  readonly pullRequestFilter?: codepipeline.GitPullRequestFilter[];
+}
+
+const DEFAULT_MAX = 5;
+const DEFAULT_TTL = Duration.days(7);
+const BOOTSTRAP_QUALIFIER = 'hnb659fds';
+
+/**
+ * Feature environments: every push to a feature branch deploys a copy of the Dev environment
+ * named after the branch into the Dev account, in the cheapest shape of the tier (no NAT gateway,
+ * smallest sizes, the off-hours schedule), and runs the Dev tier's unit and smoke tests on it.
+ * A pull request that is closed (merged or not) tears its branch's copy down, and so does the
+ * copy itself after `timeToLive` without a push (a branch deleted without a pull request).
+ * The main pipeline is untouched: the lane is two pipelines of its own.
+ *
+ * The lane's builds write the branch into the app's context (`cdk.context.json`) before the synth
+ * commands run, and the environment builds itself as the copy; nothing in the app changes. They
+ * deploy with the CDK bootstrap roles of the Dev account (default qualifier), which must trust the
+ * tooling account, as for CDK Pipelines.
+ *
+ * Written by hand: neither CDK Pipelines nor any cdklabs construct has per-branch environments.
+ */
+export class FeatureLane extends Construct {
+  /** The pipeline that deploys and tests a feature branch's environment on every push. */
+  public readonly deployPipeline: codepipeline.Pipeline;
+  /** The pipeline that tears a feature branch's environment down when its pull request is closed. */
+  public readonly teardownPipeline: codepipeline.Pipeline;
+  /** The branch patterns that get feature environments. */
+  public readonly branches: string[];
+  /** The most feature environments at once. */
+  public readonly maxEnvironments: number;
+  /** How long a feature environment lives without a push. */
+  public readonly timeToLive: Duration;
+
+  private readonly props: FeatureLaneProps;
+  private readonly patterns: BranchPattern[];
+
+  constructor(scope: Construct, id: string, props: FeatureLaneProps) {
+    super(scope, id);
+    this.props = props;
+    this.branches = props.branches ?? ['feature/*'];
+    this.maxEnvironments = props.maxEnvironments ?? DEFAULT_MAX;
+    this.timeToLive = props.timeToLive ?? DEFAULT_TTL;
+    this.patterns = this.branches.map(b => new BranchPattern(b));
+    this.validate(id);
+
+    this.deployPipeline = this.lanePipeline('Deploy', this.deployCommands(), {
+      pushFilter: [{ branchesIncludes: this.branches }],
+    });
+    this.teardownPipeline = this.lanePipeline('Teardown', this.teardownCommands(), {
+      pullRequestFilter: [{ branchesIncludes: [props.source.branch], events: [codepipeline.GitPullRequestEvent.CLOSED] }],
+    });
+  }
+
+  private validate(id: string): void {
+    const { environment, source } = this.props;
+    const errors = new ValidationErrors(`FeatureLane '${id}'`);
+    if (this.branches.length === 0) errors.add('branches', 'is empty; give at least one pattern, for example feature/*');
+    for (const pattern of this.patterns) {
+      if (pattern.matches(source.branch)) {
+        errors.add('branches', `has '${pattern.pattern}', which matches the main branch '${source.branch}'; feature branches must be other branches`);
+      }
+      for (const other of (this.props.otherLaneBranches ?? []).map(b => new BranchPattern(b))) {
+        if (pattern.overlaps(other)) {
+          errors.add('branches', `has '${pattern.pattern}', which matches branches of the hotfix lane ('${other.pattern}'); a push would start both lanes`);
+        }
+      }
+    }
+    if (!Number.isInteger(this.maxEnvironments) || this.maxEnvironments < 1) {
+      errors.add('maxEnvironments', `is ${this.maxEnvironments}; expected a whole number, 1 or more`);
+    }
+    const minutes = this.timeToLive.toMinutes({ integral: false });
+    if (minutes < 60 || minutes % 60 !== 0) {
+      errors.add('timeToLive', `is ${this.timeToLive.toHumanString()}; expected whole hours, at least 1 hour`);
+    }
+    if (environment.profile.deployment !== DeploymentMode.EVERY_COMMIT) {
+      errors.add('environment', `'${environment.environmentName}' (tier ${environment.tier.name}) does not deploy on every commit; feature environments are copies of the one that does (Dev)`);
+    }
+    if (environment.node.scope !== environment.node.root) {
+      errors.add('environment', `'${environment.environmentName}' is at ${environment.node.path}; a copied environment must be created at the top level of the app`);
+    }
+    if (environment.featureBranch === undefined && environment.environmentName.length > MAX_COPIED_NAME) {
+      errors.add('environment', `'${environment.environmentName}' has a name of ${environment.environmentName.length} characters; a copied environment's name may have at most ${MAX_COPIED_NAME}, to leave room for the branch`);
+    }
+    for (const kind of environment.profile.testsAfterDeploy) {
+      if (!this.props.tests?.some(t => t.kind === kind)) {
+        errors.add('tests', `has no ${kind} test, which environment '${environment.environmentName}' runs after each deploy`);
+      }
+    }
+    errors.throwIfAny();
+  }
+
+  /** A pipeline of the lane: the source, then one build running the given commands. */
+  private lanePipeline(id: string, commands: string[], trigger: LaneTrigger): codepipeline.Pipeline {
+    const output = new codepipeline.Artifact(`${id}Source`);
+    const sourceAction = this.props.source._sourceAction(this.patterns[0].literalPrefix, output, `${id}Source`);
+    const unit = this.props.tests?.find(t => t.kind === TestKind.UNIT);
+    const project = new codebuild.PipelineProject(this, `${id}Project`, {
+      description: `${id === 'Deploy' ? 'Deploys and tests' : 'Tears down'} the feature environment of a branch (copy of ${this.props.environment.environmentName})`,
+      environment: { buildImage: unit?.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0 },
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        env: { shell: 'bash' },
+        phases: {
+          ...(unit?.installCommands ? { install: { commands: unit.installCommands } } : {}),
+          // One script, so that a build for a branch that is not a feature branch can stop early.
+          build: { commands: [['set -euo pipefail', ...commands].join('\n')] },
+        },
+      }),
+    });
+    this.allowBootstrapRoles(project);
+    const pipeline = new codepipeline.Pipeline(this, `${id}Pipeline`, {
+      pipelineType: codepipeline.PipelineType.V2,
+      artifactBucket: this.props.artifactBucket,
+      stages: [
+        { stageName: 'Source', actions: [sourceAction] },
+        {
+          stageName: id,
+          actions: [new actions.CodeBuildAction({
+            actionName: id,
+            project,
+            input: output,
+            environmentVariables: { BRANCH: { value: sourceAction.variables.branchName } },
+          })],
+        },
+      ],
+      triggers: [{ providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION, gitConfiguration: { sourceAction, ...trigger } }],
+    });
+    return pipeline;
+  }
+
+  /** The builds deploy with the Dev account's CDK bootstrap roles, as `cdk deploy` does. */
+  private allowBootstrapRoles(project: codebuild.PipelineProject): void {
+    const { account, region } = this.props.environment;
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup']
+        .map(role => `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${BOOTSTRAP_QUALIFIER}-${role}-role-${account}-${region}`),
+    }));
+  }
+
+  /** Stops a build that is not for a feature branch, then points the app at the branch's copy. */
+  private prepareCommands(): string[] {
+    const regexes = this.patterns.map(p => p.regexSource).join('|');
+    const context = JSON.stringify({
+      [FEATURE_CONTEXT.copyOf]: this.props.environment.node.id,
+      [FEATURE_CONTEXT.timeToLiveHours]: this.timeToLive.toHours(),
+    });
+    const out = this.props.synthOutputDirectory ?? 'cdk.out';
+    const id = this.props.environment.node.id;
+    const name = this.props.environment.environmentName;
+    return [
+      `if [[ ! "$BRANCH" =~ ${regexes} ]]; then echo "$BRANCH is not a feature branch (${this.branches.join(', ')}): nothing to do"; exit 0; fi`,
+      'node -e \'const fs = require("fs"); const file = "cdk.context.json"; const context = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}; '
+        + `Object.assign(context, ${context}, { "${FEATURE_CONTEXT.branch}": process.env.BRANCH }); fs.writeFileSync(file, JSON.stringify(context, null, 1))'`,
+      ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.commands ?? []),
+      ...(this.props.synthCommands ?? ['npm ci', 'npx cdk synth']),
+      // The copy's stage is `<id>-<branch suffix>`: the one stage of the assembly so named.
+      `STAGE=$(cd ${out} && ls -d assembly-${id}-* | sed 's/^assembly-//')`,
+      `[ "$(echo "$STAGE" | wc -l)" -eq 1 ] && [ -n "$STAGE" ] || { echo "expected one feature copy of ${id} in ${out}, found: $STAGE"; exit 1; }`,
+      `export FEATURE_ENVIRONMENT="${name}-\${STAGE#${id}-}"`,
+    ];
+  }
+
+  private deployCommands(): string[] {
+    const { environment } = this.props;
+    const out = this.props.synthOutputDirectory ?? 'cdk.out';
+    const lookupRole = `arn:${Aws.PARTITION}:iam::${environment.account}:role/cdk-${BOOTSTRAP_QUALIFIER}-lookup-role-${environment.account}-${environment.region}`;
+    const afterDeploy = environment.profile.testsAfterDeploy
+      .flatMap(kind => this.props.tests?.find(t => t.kind === kind)?.commands ?? []);
+    return [
+      ...this.prepareCommands(),
+      // At most maxEnvironments at once: count the other copies' foundation stacks in the account.
+      `CREDS=($(aws sts assume-role --role-arn ${lookupRole} --role-session-name feature-lane --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))`,
+      `IN_USE=$(AWS_ACCESS_KEY_ID=\${CREDS[0]} AWS_SECRET_ACCESS_KEY=\${CREDS[1]} AWS_SESSION_TOKEN=\${CREDS[2]} aws cloudformation list-stacks --region ${environment.region} `
+        + '--stack-status-filter CREATE_IN_PROGRESS CREATE_COMPLETE ROLLBACK_COMPLETE UPDATE_IN_PROGRESS UPDATE_COMPLETE UPDATE_ROLLBACK_COMPLETE DELETE_FAILED '
+        + `--query "StackSummaries[?starts_with(StackName, '${environment.node.id}-') && ends_with(StackName, '-Foundation')].StackName" --output text `
+        + `| tr '\\t' '\\n' | grep -v -x -e "$STAGE-Foundation" -e "${environment.node.id}-Foundation" | sed 's/-Foundation$//' || true)`,
+      `if [ "$(echo "$IN_USE" | grep -c .)" -ge ${this.maxEnvironments} ]; then echo "All ${this.maxEnvironments} feature environments are in use: $(echo $IN_USE). `
+        + 'Merge or close the pull request of one of them (or wait for its time to live) and push again."; exit 1; fi',
+      `npx cdk deploy --app ${out} --require-approval never "$STAGE/*"`,
+      ...afterDeploy,
+    ];
+  }
+
+  private teardownCommands(): string[] {
+    const out = this.props.synthOutputDirectory ?? 'cdk.out';
+    return [...this.prepareCommands(), `npx cdk destroy --app ${out} --force "$STAGE/*"`];
+  }
+}

@@ -1,0 +1,186 @@
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { EnvironmentTier, MultiEnvPipelineProps, TestKind } from '../../src';
+import { featureSuffix } from '../../src/private/feature-context';
+import { environment } from '../support/environments';
+import { newPipeline } from '../support/pipelines';
+
+/** An app with Dev and a pipeline; `context` is what a feature lane's build writes into cdk.context.json. */
+function appWithDev(context: Record<string, unknown> = {}, props: Partial<MultiEnvPipelineProps> = {}) {
+  const app = new cdk.App({ context });
+  const dev = environment(app, EnvironmentTier.DEV, { environmentName: 'dev' });
+  new cdk.Stack(dev, 'Workload').addDependency(dev.foundation);
+  const pipeline = newPipeline(app, props);
+  pipeline.addEnvironment(dev);
+  return { app, dev, pipeline };
+}
+
+/** The pipelines of the tooling stack, by the id of their construct's path. */
+function pipelines(template: Template) {
+  return template.findResources('AWS::CodePipeline::Pipeline');
+}
+
+/** The build script of a CodeBuild project whose description starts with `prefix`. */
+function buildScript(template: Template, prefix: string): string {
+  const [project] = Object.values(template.findResources('AWS::CodeBuild::Project', { Properties: { Description: Match.stringLikeRegexp(`^${prefix}`) } }));
+  const spec = project.Properties.Source.BuildSpec;
+  const text = typeof spec === 'string' ? spec : spec['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'aws')).join('');
+  return JSON.parse(text).phases.build.commands.join('\n');
+}
+
+describe('MultiEnvPipeline feature environments', () => {
+  test('GIVEN a feature lane THEN pushes to feature/* start the deploy pipeline and closed pull requests into main start the teardown', () => {
+    const { pipeline, dev } = appWithDev();
+    const lane = pipeline.addFeatureEnvironments(dev);
+    const template = Template.fromStack(cdk.Stack.of(pipeline));
+    expect([lane.branches, lane.maxEnvironments, lane.timeToLive.toDays()]).toEqual([['feature/*'], 5, 7]);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      PipelineType: 'V2',
+      Triggers: [{ ProviderType: 'CodeStarSourceConnection', GitConfiguration: { Push: [{ Branches: { Includes: ['feature/*'] } }], SourceActionName: 'Source' } }],
+      Stages: [Match.objectLike({ Name: 'Source' }), Match.objectLike({
+        Name: 'Deploy',
+        Actions: [Match.objectLike({
+          Configuration: Match.objectLike({ EnvironmentVariables: Match.stringLikeRegexp('"name":"BRANCH","type":"PLAINTEXT","value":"#{DeploySource.BranchName}"') }),
+        })],
+      })],
+    });
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Triggers: [{ ProviderType: 'CodeStarSourceConnection', GitConfiguration: { PullRequest: [{ Branches: { Includes: ['main'] }, Events: ['CLOSED'] }], SourceActionName: 'Source' } }],
+      Stages: [Match.objectLike({ Name: 'Source' }), Match.objectLike({ Name: 'Teardown' })],
+    });
+  });
+
+  test('GIVEN a feature lane THEN the main pipeline is exactly what it was without it', () => {
+    const mainPipeline = (withLane: boolean) => {
+      const { pipeline, dev } = appWithDev();
+      if (withLane) pipeline.addFeatureEnvironments(dev);
+      const template = Template.fromStack(cdk.Stack.of(pipeline));
+      return Object.entries(pipelines(template)).filter(([id]) => !id.includes('FeatureLane'));
+    };
+    expect(mainPipeline(true)).toEqual(mainPipeline(false));
+  });
+
+  test('GIVEN a push THEN the build checks the branch, points the app at its copy, tests, checks the limit, deploys only the copy and smoke-tests it', () => {
+    const { pipeline, dev } = appWithDev();
+    pipeline.addFeatureEnvironments(dev, { maxEnvironments: 3, timeToLive: cdk.Duration.hours(48) });
+    const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests');
+    const lines = script.split('\n');
+    expect(lines[0]).toBe('set -euo pipefail');
+    expect(lines[1]).toBe('if [[ ! "$BRANCH" =~ ^feature\\/[^/]*$ ]]; then echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0; fi');
+    expect(lines[2]).toContain('Object.assign(context, {"cdk-multi-env:feature-copy-of":"dev","cdk-multi-env:feature-ttl-hours":48}, { "cdk-multi-env:feature-branch": process.env.BRANCH })');
+    expect(lines.slice(3, 6)).toEqual(['./scripts/test UNIT', 'npm ci', 'npx cdk synth']);
+    expect(script).toContain('arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1');
+    expect(script).toContain('if [ "$(echo "$IN_USE" | grep -c .)" -ge 3 ]; then echo "All 3 feature environments are in use: $(echo $IN_USE).');
+    expect(lines.slice(-2)).toEqual(['npx cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
+  });
+
+  test('GIVEN a closed pull request THEN the teardown destroys only the branch\'s copy, and nothing for other branches', () => {
+    const { pipeline, dev } = appWithDev();
+    pipeline.addFeatureEnvironments(dev);
+    const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down');
+    expect(script).toContain('echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0');
+    expect(script.split('\n').slice(-1)).toEqual(['npx cdk destroy --app cdk.out --force "$STAGE/*"']);
+  });
+
+  test('GIVEN a feature lane THEN its builds may assume the Dev account\'s CDK bootstrap roles and nothing else', () => {
+    const { pipeline, dev } = appWithDev();
+    pipeline.addFeatureEnvironments(dev);
+    const template = Template.fromStack(cdk.Stack.of(pipeline));
+    const roles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(role => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::111111111111:role/cdk-hnb659fds-${role}-role-111111111111-eu-west-1`]],
+    }));
+    const assumes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => p.Properties.Roles.some((r: any) => r.Ref.includes('FeatureLane')))
+      .flatMap(p => p.Properties.PolicyDocument.Statement)
+      .filter((s: any) => s.Action === 'sts:AssumeRole' && JSON.stringify(s.Resource).includes('cdk-hnb659fds'));
+    expect(assumes).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }, { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }]);
+  });
+
+  describe('the copy a feature build synthesizes', () => {
+    const context = { 'cdk-multi-env:feature-copy-of': 'dev', 'cdk-multi-env:feature-branch': 'feature/Login-Page', 'cdk-multi-env:feature-ttl-hours': 168 };
+
+    test('is named after the branch everywhere: stage, stacks, configuration path, tags', () => {
+      const { dev } = appWithDev(context);
+      const suffix = featureSuffix('feature/Login-Page', 'dev');
+      expect(suffix).toMatch(/^feature-login-page-[0-9a-f]{8}$/);
+      expect(dev.node.id).toBe(`dev-${suffix}`);
+      expect(dev.environmentName).toBe(`dev-${suffix}`);
+      expect(dev.featureBranch).toBe('feature/Login-Page');
+      expect(dev.foundation.stackName).toBe(`dev-${suffix}-Foundation`);
+      expect(dev.config.pathPrefix).toBe(`/shop/dev-${suffix}/`);
+      Template.fromStack(dev.foundation).hasResourceProperties('AWS::EC2::VPC', {
+        Tags: Match.arrayWith([{ Key: 'Environment', Value: `dev-${suffix}` }, { Key: 'FeatureBranch', Value: 'feature/Login-Page' }]),
+      });
+    });
+
+    test('is the cheapest shape of the tier: no NAT gateway, smallest sizes, destroyed with its stacks, off-hours scheduled', () => {
+      const { dev } = appWithDev({ ...context, 'cdk-multi-env:feature-branch': 'feature/x' });
+      const template = Template.fromStack(dev.foundation);
+      template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      expect([dev.profile.natGateways, dev.profile.sizing, dev.profile.removalPolicy, dev.profile.terminationProtection]).toEqual([0, 'SMALLEST', 'destroy', false]);
+      expect(dev.costScheduler).toBeDefined();
+    });
+
+    test('is torn down after the time to live, counted from this synth (the last push)', () => {
+      jest.useFakeTimers({ now: new Date('2030-05-06T10:20:30Z') });
+      try {
+        const { dev } = appWithDev(context);
+        cdk.Stage.of(dev)!.synth();
+        const expressions = Object.values(Template.fromStack(dev.foundation).findResources('AWS::Scheduler::Schedule'))
+          .filter(s => s.Properties.Description.startsWith('Tears down')).map(s => s.Properties.ScheduleExpression).sort();
+        expect(expressions).toEqual(['at(2030-05-13T10:20:30)', 'at(2030-05-13T11:20:30)']);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    test('a bad context is an error naming the keys', () => {
+      expect(() => appWithDev({ ...context, 'cdk-multi-env:feature-ttl-hours': 0 })).toThrow(/cdk-multi-env:feature-ttl-hours is '0'; expected a branch and a whole number of hours/);
+    });
+  });
+
+  test('property: any branch name a Git host accepts maps to a valid environment name, and different branches to different names', () => {
+    // git check-ref-format: no control characters, space, ~ ^ : ? * [ \, no '..' or '@{', no component starting with '.' or ending with '.lock'.
+    const component = fc.stringMatching(/^[A-Za-z0-9_+#!,;=%&'()$é-][A-Za-z0-9_.+#!,;=%&'()$é-]{0,30}$/)
+      .filter(c => !c.endsWith('.lock') && !c.endsWith('.') && !c.includes('..'));
+    const branch = fc.array(component, { minLength: 1, maxLength: 4 }).map(parts => parts.join('/'));
+    fc.assert(fc.property(fc.uniqueArray(branch, { minLength: 2, maxLength: 20 }), fc.constantFrom('dev', 'development-team-a'), (branches, base) => {
+      const names = branches.map(b => `${base}-${featureSuffix(b, base)}`);
+      for (const name of names) expect(name).toMatch(/^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/);
+      expect(new Set(names).size).toBe(branches.length);
+    }), { numRuns: 300 });
+  });
+
+  test.each([
+    [{ branches: ['*'] }, /branches has '\*', which matches the main branch 'main'/],
+    [{ branches: ['**'] }, /branches has '\*\*', which matches the main branch 'main'; .*branches has '\*\*', which matches branches of the hotfix lane \('hotfix\/\*'\)/s],
+    [{ branches: ['hotfix/**'] }, /branches has 'hotfix\/\*\*', which matches branches of the hotfix lane/],
+    [{ branches: [] }, /branches is empty/],
+    [{ maxEnvironments: 0 }, /maxEnvironments is 0; expected a whole number, 1 or more/],
+    [{ timeToLive: cdk.Duration.hours(0) }, /timeToLive is 0 hours; expected whole hours, at least 1 hour/],
+    [{ timeToLive: cdk.Duration.minutes(90) }, /timeToLive is 1 hour 30 minutes; expected whole hours/],
+  ])('GIVEN %j THEN it is an error naming the option', (options, message) => {
+    const { pipeline, dev } = appWithDev();
+    expect(() => pipeline.addFeatureEnvironments(dev, options)).toThrow(message);
+  });
+
+  test('GIVEN an environment that does not deploy on every commit THEN it cannot be copied', () => {
+    const { app, pipeline } = appWithDev();
+    const qa = environment(app, EnvironmentTier.QA, { cidr: '10.1.0.0/16' });
+    expect(() => pipeline.addFeatureEnvironments(qa)).toThrow(/environment 'qa' \(tier qa\) does not deploy on every commit/);
+  });
+
+  test('GIVEN no smoke test THEN the lane cannot test the copy as Dev is tested', () => {
+    const app = new cdk.App();
+    const dev = environment(app, EnvironmentTier.DEV);
+    const pipeline = newPipeline(app, { tests: [{ kind: TestKind.UNIT, commands: ['npm test'] }] });
+    expect(() => pipeline.addFeatureEnvironments(dev)).toThrow(/tests has no SMOKE test, which environment 'dev' runs after each deploy/);
+  });
+
+  test('a pipeline has one feature lane', () => {
+    const { pipeline, dev } = appWithDev();
+    pipeline.addFeatureEnvironments(dev);
+    expect(() => pipeline.addFeatureEnvironments(dev)).toThrow(/addFeatureEnvironments was already called/);
+  });
+});
