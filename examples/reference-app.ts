@@ -215,5 +215,7 @@ export function buildReferenceApp(app: Construct): ReferenceApp {
       pipeline.addEnvironment(environment);
     }
   }
+  // Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
+  pipeline.addFeatureEnvironments(environments.find(e => e.tier === EnvironmentTier.DEV)!, { maxEnvironments: 4 });
   return { environments, pipeline };
 }

@@ -41,8 +41,13 @@ function lanes(template: any): string {
   const lines: string[] = [];
   for (const [id, r] of Object.entries<any>(template.Resources)) {
     if (r.Type !== 'AWS::CodePipeline::Pipeline') continue;
-    const trigger = r.Properties.Triggers?.[0]?.GitConfiguration?.Push?.[0]?.Branches?.Includes?.join(', ');
-    lines.push(`${id.includes('Hotfix') ? 'Hotfix lane' : 'Main pipeline'} (${trigger ? `pushes to ${trigger}` : 'commits to main'}):`);
+    const git = r.Properties.Triggers?.[0]?.GitConfiguration;
+    const push = git?.Push?.[0]?.Branches?.Includes?.join(', ');
+    const pullRequest = git?.PullRequest?.[0]?.Branches?.Includes?.join(', ');
+    const lane = id.includes('Hotfix') ? 'Hotfix lane' : id.includes('FeatureLaneDeploy') ? 'Feature lane'
+      : id.includes('FeatureLaneTeardown') ? 'Feature teardown' : 'Main pipeline';
+    const trigger = push ? `pushes to ${push}` : pullRequest ? `pull requests into ${pullRequest} closed` : 'commits to main';
+    lines.push(`${lane} (${trigger}):`);
     for (const stage of r.Properties.Stages) {
       const byOrder = new Map<number, string[]>();
       for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), a.Name]);
@@ -81,6 +86,7 @@ function scheduledKinds(templates: any[]): string {
 export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp, comparison: PipelineComparison): string {
   const environments = reference.environments;
   const tooling = assembly.getStackByName('Tooling');
+  const features = reference.pipeline.features;
   const envRows = environments.map(e => {
     const p = e.profile;
     return [
@@ -122,6 +128,11 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
     'Pipelines (actions joined by + run in parallel, > in sequence):',
     lanes(tooling.template),
+    ...(features ? [
+      `Feature environments: a copy of ${features.environment.environmentName} per branch matching ${features.branches.join(', ')}, at most ${features.maxEnvironments} at once, `
+        + `each torn down when its pull request closes or ${features.timeToLive.toHumanString()} after its last push.`,
+      '',
+    ] : []),
     'Path of a commit to production, this library against plain CDK Pipelines defaults for the same app:',
     table(['', 'CodeBuild jobs', 'actions in sequence', 'approvals'], [
       ['cdk-multi-env', ...pathRow(comparison.library)],

@@ -119,6 +119,8 @@ export class FeatureLane extends Construct {
   public readonly deployPipeline: codepipeline.Pipeline;
   /** The pipeline that tears a feature branch's environment down when its pull request is closed. */
   public readonly teardownPipeline: codepipeline.Pipeline;
+  /** The environment each feature branch gets a copy of. */
+  public readonly environment: IsolatedEnvironment;
   /** The branch patterns that get feature environments. */
   public readonly branches: string[];
   /** The most feature environments at once. */
@@ -132,6 +134,7 @@ export class FeatureLane extends Construct {
   constructor(scope: Construct, id: string, props: FeatureLaneProps) {
     super(scope, id);
     this.props = props;
+    this.environment = props.environment;
     this.branches = props.branches ?? ['feature/*'];
     this.maxEnvironments = props.maxEnvironments ?? DEFAULT_MAX;
     this.timeToLive = props.timeToLive ?? DEFAULT_TTL;

@@ -231,6 +231,15 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /**
+   * The feature lane.
+   *
+   * @default - none, until `addFeatureEnvironments` is called
+   */
+  public get features(): FeatureLane | undefined {
+    return this.featureLane;
+  }
+
+  /**
    * Places an environment in the pipeline, after those already added, with the gates and tests
    * its tier asks for (the options override them). An environment of a HOTFIX_LANE tier goes into
    * the hotfix lane, which deploys it from hotfix branches and then goes on to every production

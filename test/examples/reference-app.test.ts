@@ -94,13 +94,26 @@ describe('the reference app', () => {
     expect(prod.monthly).toBeCloseTo(3 * (p.natGatewayHour + p.publicIpv4Hour) * p.hoursPerMonth + p.kmsKeyMonth, 6);
   });
 
-  test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod', () => {
+  test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod; the feature lane has pipelines of its own', () => {
     const pipelines = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline');
     const stageNames = pipelines.map(p => p.Properties.Stages.map((s: any) => s.Name));
     expect(stageNames).toEqual([
       ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'QA', 'Staging', 'Prod', 'Demo'],
       ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Hotfix', 'Prod'],
+      ['Source', 'Deploy'],
+      ['Source', 'Teardown'],
     ]);
+  });
+
+  test('feature branches get copies of Dev, four at most, each gone a week after its last push', () => {
+    const lane = reference.pipeline.features!;
+    expect([lane.environment.environmentName, lane.branches, lane.maxEnvironments, lane.timeToLive.toDays()]).toEqual(['dev', ['feature/*'], 4, 7]);
+    const triggers = Object.values<any>(tooling.template.Resources)
+      .filter(r => r.Type === 'AWS::CodePipeline::Pipeline').map(r => r.Properties.Triggers?.[0]?.GitConfiguration).filter(Boolean);
+    expect(triggers).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Push: [{ Branches: { Includes: ['feature/*'] } }] }),
+      expect.objectContaining({ PullRequest: [{ Branches: { Includes: ['main'] }, Events: ['CLOSED'] }] }),
+    ]));
   });
 
   test('the pipeline publishes both functions\' code in one job, where plain CDK Pipelines takes one job per asset', () => {

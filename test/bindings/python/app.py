@@ -238,4 +238,7 @@ for environment in environments:
         pipeline.add_environment(environment, approvers=[on_call])
     else:
         pipeline.add_environment(environment)
+# Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
+dev = next(e for e in environments if e.tier.name == EnvironmentTier.DEV.name)
+pipeline.add_feature_environments(dev, max_environments=4)
 app.synth()

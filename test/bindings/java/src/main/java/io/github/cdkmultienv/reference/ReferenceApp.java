@@ -3,6 +3,7 @@ package io.github.cdkmultienv.reference;
 import io.github.cdkmultienv.AddEnvironmentOptions;
 import io.github.cdkmultienv.BudgetOptions;
 import io.github.cdkmultienv.EnvironmentTier;
+import io.github.cdkmultienv.FeatureEnvironmentOptions;
 import io.github.cdkmultienv.IsolatedEnvironment;
 import io.github.cdkmultienv.MultiEnvPipeline;
 import io.github.cdkmultienv.ConnectionSourceOptions;
@@ -275,6 +276,11 @@ public final class ReferenceApp {
                 pipeline.addEnvironment(environment);
             }
         }
+        // Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
+        final IsolatedEnvironment dev = environments.stream()
+            .filter(e -> e.getTier().getName().equals(EnvironmentTier.DEV.getName()))
+            .findFirst().orElseThrow();
+        pipeline.addFeatureEnvironments(dev, FeatureEnvironmentOptions.builder().maxEnvironments(4).build());
         app.synth();
     }
 
