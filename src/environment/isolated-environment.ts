@@ -8,6 +8,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { deploymentRoleName, EnvironmentAccess } from './access';
+import { DestroyFeatureCopy } from './destroy-feature-copy';
 import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
@@ -372,6 +373,7 @@ export class IsolatedEnvironment extends Stage {
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
     if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
     Aspects.of(this).add(new CleanupPolicies(this.profile));
+    if (feature) Aspects.of(this).add(new DestroyFeatureCopy());
     if (props.timeToLive) {
       const teardown = new EnvironmentTeardown(this.foundation, 'Teardown', { expiration: props.timeToLive, namePrefix });
       Aspects.of(this).add(new ScheduleTeardown(this, teardown));

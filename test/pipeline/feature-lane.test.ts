@@ -1,5 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
 import { EnvironmentTier, MultiEnvPipelineProps, TestKind } from '../../src';
 import { featureSuffix } from '../../src/private/feature-context';
@@ -133,6 +135,28 @@ describe('MultiEnvPipeline feature environments', () => {
       } finally {
         jest.useRealTimers();
       }
+    });
+
+    test('leaves nothing behind: retained resources are deleted with their stack, and buckets are emptied first', () => {
+      const dev = environment(new cdk.App({ context }), EnvironmentTier.DEV);
+      const data = new cdk.Stack(dev, 'Data');
+      new logs.LogGroup(data, 'Audit', { removalPolicy: cdk.RemovalPolicy.RETAIN });
+      new s3.Bucket(data, 'Uploads', { removalPolicy: cdk.RemovalPolicy.RETAIN });
+      new s3.Bucket(data, 'Reports', { removalPolicy: cdk.RemovalPolicy.DESTROY, autoDeleteObjects: true });
+      const template = Template.fromStack(data);
+      for (const type of ['AWS::Logs::LogGroup', 'AWS::S3::Bucket']) {
+        for (const resource of Object.values(template.findResources(type))) expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Delete', 'Delete']);
+      }
+      // Both buckets are emptied before deletion, the one that asked for it once.
+      template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    });
+
+    test('the environment itself keeps the removal policies it was given', () => {
+      const data = new cdk.Stack(environment(new cdk.App(), EnvironmentTier.DEV), 'Data');
+      new s3.Bucket(data, 'Uploads', { removalPolicy: cdk.RemovalPolicy.RETAIN });
+      const template = Template.fromStack(data);
+      template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     });
 
     test('a bad context is an error naming the keys', () => {
