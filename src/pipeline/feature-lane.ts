@@ -208,6 +208,8 @@ export class FeatureLane extends Construct {
     this.allowBootstrapRoles(project);
     const pipeline = new codepipeline.Pipeline(this, `${id}Pipeline`, {
       pipelineType: codepipeline.PipelineType.V2,
+      // Pushes to different branches must not supersede each other: every run goes through.
+      executionMode: codepipeline.ExecutionMode.PARALLEL,
       artifactBucket: this.props.artifactBucket,
       stages: [
         { stageName: 'Source', actions: [sourceAction] },

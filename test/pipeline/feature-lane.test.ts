@@ -32,13 +32,14 @@ function buildScript(template: Template, prefix: string): string {
 }
 
 describe('MultiEnvPipeline feature environments', () => {
-  test('GIVEN a feature lane THEN pushes to feature/* start the deploy pipeline and closed pull requests into main start the teardown', () => {
+  test('GIVEN a feature lane THEN pushes to feature/* start the deploy pipeline and closed pull requests into main start the teardown, runs in parallel', () => {
     const { pipeline, dev } = appWithDev();
     const lane = pipeline.addFeatureEnvironments(dev);
     const template = Template.fromStack(cdk.Stack.of(pipeline));
     expect([lane.branches, lane.maxEnvironments, lane.timeToLive.toDays()]).toEqual([['feature/*'], 5, 7]);
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       PipelineType: 'V2',
+      ExecutionMode: 'PARALLEL',
       Triggers: [{ ProviderType: 'CodeStarSourceConnection', GitConfiguration: { Push: [{ Branches: { Includes: ['feature/*'] } }], SourceActionName: 'Source' } }],
       Stages: [Match.objectLike({ Name: 'Source' }), Match.objectLike({
         Name: 'Deploy',
@@ -48,6 +49,7 @@ describe('MultiEnvPipeline feature environments', () => {
       })],
     });
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      ExecutionMode: 'PARALLEL',
       Triggers: [{ ProviderType: 'CodeStarSourceConnection', GitConfiguration: { PullRequest: [{ Branches: { Includes: ['main'] }, Events: ['CLOSED'] }], SourceActionName: 'Source' } }],
       Stages: [Match.objectLike({ Name: 'Source' }), Match.objectLike({ Name: 'Teardown' })],
     });
