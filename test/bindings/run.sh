@@ -31,7 +31,7 @@ step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
   "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
 step "Python: API checks"
-(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py)
+(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py test_cost.py)
 step "Python: synthesize the reference app"
 CDK_OUTDIR="$work/out/python" "$work/venv/bin/python" "$root/test/bindings/python/app.py"
 
