@@ -121,6 +121,12 @@ const bindings = project.addTask('test:bindings', {
   exec: 'bash test/bindings/run.sh',
 });
 
+// ts-jest transpiles test files one by one without type-checking them against each other.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests, examples, bench and .projenrc.ts with the dev tsconfig',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
 // Every test there is, in the order a failure is cheapest to find. .ci/run calls exactly this.
 const all = project.addTask('test:all', {
   description: 'Compile, unit and snapshot tests, API.md and example checks, packages for every language, binding tests',
@@ -128,6 +134,7 @@ const all = project.addTask('test:all', {
 all.spawn(project.compileTask); // compile + docgen (post-compile)
 all.spawn(project.postCompileTask);
 all.spawn(docsCheck);
+all.spawn(typecheck);
 all.spawn(project.testTask); // jest + eslint
 all.spawn(cliSynth);
 all.spawn(rosetta);
