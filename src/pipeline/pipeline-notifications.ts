@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { SlackChannelOptions } from './slack-channel';
@@ -23,7 +24,7 @@ export class PipelineNotifications extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineNotificationsProps) {
     super(scope, id);
-    this.topic = props.topic ?? new sns.Topic(this, 'Topic', { enforceSSL: true });
+    this.topic = props.topic ?? new sns.Topic(this, 'Topic', { enforceSSL: true, masterKey: this.topicKey() });
     if (props.slack) {
       new chatbot.SlackChannelConfiguration(this, 'Slack', {
         slackChannelConfigurationName: `${this.node.addr.slice(0, 8)}-pipeline`,
@@ -32,6 +33,11 @@ export class PipelineNotifications extends Construct {
         notificationTopics: [this.topic],
       });
     }
+  }
+
+  /** A key of its own for the topic; the EventBridge targets let EventBridge use it (aws-events-targets' SnsTopic does). */
+  private topicKey(): kms.IKey {
+    return new kms.Key(this, 'TopicKey', { description: 'Encrypts the pipeline notifications', enableKeyRotation: true });
   }
 
   /** Adds the rules for these pipelines, once their stages are known. */

@@ -191,7 +191,9 @@ describe('the hotfix lane', () => {
 
   test('shares the main pipeline\'s artifact bucket and key', () => {
     setup.template.resourceCountIs('AWS::S3::Bucket', 1);
-    setup.template.resourceCountIs('AWS::KMS::Key', 1);
+    // The artifact key, and the notification topic's.
+    expect(Object.values(setup.template.findResources('AWS::KMS::Key')).map(k => k.Properties.Description ?? 'artifacts').sort())
+      .toEqual(['Encrypts the pipeline notifications', 'artifacts']);
   });
 });
 
@@ -213,6 +215,23 @@ describe('notifications', () => {
     expect(approvals.EventPattern.detail).toEqual(expect.objectContaining({ state: ['STARTED'], type: { category: ['Approval'] } }));
   });
 
+  test('the topic is encrypted with a rotated key of its own, which EventBridge may use to publish', () => {
+    const [keyId] = Object.keys(setup.template.findResources('AWS::KMS::Key', { Properties: { Description: 'Encrypts the pipeline notifications' } }));
+    setup.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    setup.template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'Encrypts the pipeline notifications',
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Resource: '*',
+        }]),
+      },
+    });
+  });
+
   test('an alarm counts failed runs', () => {
     setup.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Events',
@@ -232,6 +251,7 @@ describe('notifications', () => {
     pipeline.addEnvironment(dev);
     const template = Template.fromStack(cdk.Stack.of(pipeline));
     template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 1); // the artifact key alone
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123', SlackChannelId: 'C0456', SnsTopicArns: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Team') }],
     });
