@@ -1,0 +1,201 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import {
+  ApprovalGate, CostScheduler, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps, OffHoursSchedule, PipelineSource,
+  TestKind, TierCapacity, WeekDay,
+} from '../../src';
+import { environment } from '../support/environments';
+import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
+
+/**
+ * Every invalid input the library rejects, with the exact message the user reads. Each case
+ * builds into a fresh app; the app is then synthesized, and no cloud assembly may come out: no
+ * manifest, and no template but those of stages a pipeline accepted before the bad input (CDK
+ * Pipelines synthesizes a stage as soon as it is added), listed as the fourth element.
+ */
+type Case = [what: string, build: (app: cdk.App) => void, message: string, acceptedStages?: string[]];
+
+const env = (overrides: Partial<IsolatedEnvironmentProps>, tier = EnvironmentTier.DEV) => (app: cdk.App) => { environment(app, tier, overrides); };
+const pipeline = (props: Partial<MultiEnvPipelineProps>) => (app: cdk.App) => { newPipeline(app, props); };
+const schedule = (build: () => OffHoursSchedule) => () => { build(); };
+const capacity = (min: number, max: number, target?: number) => () => {
+  TierCapacity.of(EnvironmentTier.PROD, { minCapacity: min, maxCapacity: max, targetCpuUtilizationPercent: target });
+};
+const custom = (overrides: object) => () => { EnvironmentTier.custom({ name: 'perf', basedOn: EnvironmentTier.QA, ...overrides }); };
+const productionCustom = (overrides: object) => () => { EnvironmentTier.custom({ name: 'live', basedOn: EnvironmentTier.PROD, ...overrides }); };
+const source = (repository: string, options: object) => () => {
+  PipelineSource.connection(repository, { connectionArn: CONNECTION_ARN, ...options });
+};
+/** A Dev environment and a scheduler in its foundation, handed to `use`. */
+const scheduler = (use: (s: CostScheduler, stack: cdk.Stack) => void) => (app: cdk.App) => {
+  const dev = environment(app, EnvironmentTier.DEV);
+  use(dev.costScheduler!, dev.foundation);
+};
+const group = (stack: cdk.Stack) => autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', 'workers');
+/** Dev and Prod placed in a pipeline, Prod with the options given (and named approvers, if asked). */
+const placeProd = (options: object, withApprovers = false) => (app: cdk.App) => {
+  const dev = environment(app, EnvironmentTier.DEV);
+  const prod = environment(app, EnvironmentTier.PROD, { cidr: '10.1.0.0/16' });
+  const p = newPipeline(app);
+  p.addEnvironment(dev);
+  p.addEnvironment(prod, { ...options, ...(withApprovers ? { approvers: approvers(p) } : {}) });
+};
+const feature = (options: object) => (app: cdk.App) => {
+  const dev = environment(app, EnvironmentTier.DEV);
+  newPipeline(app).addFeatureEnvironments(dev, options);
+};
+const approvers = (p: MultiEnvPipeline) => [iam.Role.fromRoleName(cdk.Stack.of(p), 'ReleaseManagers', 'release-managers')];
+
+const CASES: Case[] = [
+  // EnvironmentTier.custom
+  ['custom tier named like a built-in one', () => { EnvironmentTier.custom({ name: 'prod', basedOn: EnvironmentTier.QA }); },
+    "EnvironmentTier.custom 'prod': name is 'prod', the name of a built-in tier; use EnvironmentTier.PROD or choose another name"],
+  ['custom tier name with capitals', () => { EnvironmentTier.custom({ name: 'Perf', basedOn: EnvironmentTier.QA }); },
+    "EnvironmentTier.custom 'Perf': name is 'Perf'; expected lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 32 characters"],
+  ['custom tier with more NAT gateways than AZs', custom({ maxAzs: 2, natGateways: 3 }),
+    "EnvironmentTier.custom 'perf': natGateways is 3, more than maxAzs (2); a VPC has at most one NAT gateway per availability zone"],
+  ['custom tier with 0 AZs', custom({ maxAzs: 0, natGateways: 0 }), "EnvironmentTier.custom 'perf': maxAzs is 0; expected a whole number from 1 to 6"],
+  ['custom tier with negative NAT gateways', custom({ natGateways: -1 }), "EnvironmentTier.custom 'perf': natGateways is -1; expected a whole number, 0 or more"],
+  ['custom tier with a change review after deploy', custom({ approvalAfterDeploy: ApprovalGate.CHANGE_REVIEW }),
+    "EnvironmentTier.custom 'perf': approvalAfterDeploy is CHANGE_REVIEW, but a change review shows the change before it is made; use MANUAL_APPROVAL after deploy, or CHANGE_REVIEW in approvalBeforeDeploy"],
+  ['custom tier with unit tests after deploy', custom({ testsAfterDeploy: [TestKind.UNIT] }),
+    "EnvironmentTier.custom 'perf': testsAfterDeploy contains UNIT, but unit tests need no environment and run in the synth step; move UNIT to testsBeforeDeploy"],
+  ['custom tier listing a test twice', custom({ testsAfterDeploy: [TestKind.SMOKE, TestKind.SMOKE] }),
+    "EnvironmentTier.custom 'perf': testsAfterDeploy lists SMOKE more than once; list each kind of test once"],
+  ['custom production tier without approval', productionCustom({ approvalBeforeDeploy: ApprovalGate.NONE, restrictedApprovers: false }),
+    "EnvironmentTier.custom 'live': approvalBeforeDeploy is NONE; for a production tier (production is true) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved"],
+  ['custom production tier scaled down off-hours', productionCustom({ scaleDownOffHours: true }),
+    "EnvironmentTier.custom 'live': scaleDownOffHours is true; for a production tier (production is true) expected false: end users have no off-hours"],
+
+  // IsolatedEnvironment
+  ['account that is not 12 digits', env({ account: '1234' }), "IsolatedEnvironment 'dev': account is '1234'; expected an AWS account id of 12 digits"],
+  ['tooling account that is not 12 digits', env({ toolingAccount: 'tooling' }), "IsolatedEnvironment 'dev': toolingAccount is 'tooling'; expected an AWS account id of 12 digits"],
+  ['tooling account that is the environment\'s', env({ toolingAccount: '111111111111' }),
+    "IsolatedEnvironment 'dev': toolingAccount is 111111111111, the environment's own account; the pipeline runs in an account of its own, so that no environment can change it"],
+  ['unknown region', env({ region: 'eu-middle-9', availabilityZones: undefined }), "IsolatedEnvironment 'dev': region is 'eu-middle-9'; expected an AWS region such as eu-west-1"],
+  ['app name with a space', env({ appName: 'my shop' }),
+    "IsolatedEnvironment 'dev': appName is 'my shop'; expected lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 32 characters"],
+  ['no CIDR and no VPC', env({ cidr: undefined }), "IsolatedEnvironment 'dev': cidr is missing; give the VPC's IPv4 range (for example 10.10.0.0/16), or bring a vpc"],
+  ['CIDR that is not a range', env({ cidr: '10.0.0.0' }), "IsolatedEnvironment 'dev': cidr is '10.0.0.0'; expected an IPv4 CIDR block such as 10.0.0.0/16"],
+  ['CIDR larger than a /16', env({ cidr: '10.0.0.0/8' }), "IsolatedEnvironment 'dev': cidr is 10.0.0.0/8; the largest VPC AWS allows is a /16"],
+  ['CIDR too small for the subnets', env({ cidr: '10.0.0.0/26' }),
+    "IsolatedEnvironment 'dev': cidr is 10.0.0.0/26, too small for 6 subnets (3 groups in 2 availability zones) of at least /28; use a /25 or larger"],
+  ['fewer zones than the tier uses', env({ availabilityZones: ['eu-west-1a'] }, EnvironmentTier.PROD),
+    "IsolatedEnvironment 'prod': availabilityZones has 1 zone(s) but the environment uses 3 (maxAzs); give at least 3"],
+  ['zones of another region', env({ availabilityZones: ['us-east-1a', 'us-east-1b'] }), "IsolatedEnvironment 'dev': availabilityZones has us-east-1a, us-east-1b, not in region eu-west-1"],
+  ['a reserved tag', env({ tags: { Tier: 'gold' } }), "IsolatedEnvironment 'dev': tags has 'Tier', which the library sets from the environment; remove it from tags"],
+  ['more NAT gateways than zones', env({ natGateways: 4 }),
+    "IsolatedEnvironment 'dev': natGateways is 4, more than maxAzs (2); a VPC has at most one NAT gateway per availability zone"],
+  ['time to live in production', env({ timeToLive: cdk.Expiration.atDate(new Date('2099-01-01T00:00:00Z')) }, EnvironmentTier.PROD),
+    "IsolatedEnvironment 'prod': timeToLive is set, but tier prod is a production tier, which is never torn down on a timer"],
+  ['time to live with termination protection', env({ timeToLive: cdk.Expiration.atDate(new Date('2099-01-01T00:00:00Z')), terminationProtection: true }),
+    "IsolatedEnvironment 'dev': timeToLive is set, but the stacks have termination protection, which would stop the teardown; set terminationProtection to false"],
+  ['time to live in the past', env({ timeToLive: cdk.Expiration.atDate(new Date('2001-01-01T00:00:00Z')) }),
+    "IsolatedEnvironment 'dev': timeToLive is 2001-01-01T00:00:00.000Z, in the past; give a time to come, or delete the environment"],
+  ['two environments with overlapping ranges', (app) => { environment(app, EnvironmentTier.DEV); environment(app, EnvironmentTier.QA, { cidr: '10.0.128.0/17' }); },
+    "IsolatedEnvironment 'qa': cidr 10.0.128.0/17 overlaps environment 'dev' (10.0.0.0/16); give each environment its own range"],
+  ['budget of zero', env({ budget: { monthlyLimitUsd: 0 } }), "IsolatedEnvironment 'dev': budget.monthlyLimitUsd is 0; expected an amount of US dollars above zero"],
+  ['budget email that is not one', env({ budget: { monthlyLimitUsd: 10, emails: ['ops'] } }), "IsolatedEnvironment 'dev': budget.emails has 'ops'; expected an email address"],
+
+  // OffHoursSchedule
+  ['working hours inverted', schedule(() => OffHoursSchedule.weekdays({ start: '19:00', stop: '07:00' })),
+    'OffHoursSchedule: stop is 07:00, not after start (19:00); working hours end later the same day than they begin'],
+  ['a time that is not HH:MM', schedule(() => OffHoursSchedule.weekdays({ start: '7am', stop: '19:00' })),
+    "OffHoursSchedule: start is '7am'; expected HH:MM in 24-hour time, for example 07:00"],
+  ['an unknown time zone', schedule(() => OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00', timeZone: 'Europe/Atlantis' })),
+    "OffHoursSchedule: timeZone is 'Europe/Atlantis'; expected an IANA time zone such as Europe/Berlin or UTC"],
+  ['an empty schedule', schedule(() => OffHoursSchedule.onDays([], { start: '07:00', stop: '19:00' })),
+    'OffHoursSchedule: days is empty; give at least one working day, or do not schedule the environment'],
+  ['a working day twice', schedule(() => OffHoursSchedule.onDays([WeekDay.MONDAY, WeekDay.MONDAY], { start: '07:00', stop: '19:00' })),
+    'OffHoursSchedule: days lists MON more than once'],
+  ['a day off that is not a date', schedule(() => OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00', daysOff: ['24.12.2026'] })),
+    "OffHoursSchedule: daysOff has '24.12.2026'; expected a date as YYYY-MM-DD"],
+
+  // CostScheduler
+  ['a scheduler in production', (app) => { new CostScheduler(environment(app, EnvironmentTier.PROD).foundation, 'OffHours', { schedule: OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00' }) }); },
+    "CostScheduler 'OffHours': allowProduction is not set, but environment 'prod' is a production tier, whose end users have no off-hours; set allowProduction to true to scale it down all the same"],
+  ['a group scheduled with max below min', scheduler((s, stack) => s.addAutoScalingGroup(group(stack), { minCapacity: 3, maxCapacity: 2 })),
+    "CostScheduler 'OffHours': maxCapacity is 2, less than minCapacity (3)"],
+  ['a group scheduled with desired outside the bounds', scheduler((s, stack) => s.addAutoScalingGroup(group(stack), { minCapacity: 1, maxCapacity: 2, desiredCapacity: 5 })),
+    "CostScheduler 'OffHours': desiredCapacity is 5; expected a whole number from minCapacity (1) to maxCapacity (2)"],
+  ['a negative minimum', scheduler((s, stack) => s.addAutoScalingGroup(group(stack), { minCapacity: -1, maxCapacity: 2 })),
+    "CostScheduler 'OffHours': minCapacity is -1; expected a whole number, 0 or more"],
+  ['a tag key of AWS\'s', scheduler(s => s.addInstancesByTag('aws:schedule', 'x')),
+    "CostScheduler 'OffHours': addInstancesByTag: key is 'aws:schedule'; expected a tag key of 1 to 128 characters, not starting with aws:"],
+  ['the same database twice', scheduler((s, stack) => {
+    const db = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', { instanceIdentifier: 'db', instanceEndpointAddress: 'x', port: 5432, securityGroups: [] });
+    s.addDatabaseInstance(db);
+    s.addDatabaseInstance(db);
+  }), "CostScheduler 'OffHours': target rds-devFoundationDb366D9375 is already scheduled; add each target once"],
+
+  // TierCapacity
+  ['capacity with a minimum of zero', capacity(0, 4), 'TierCapacity.of (tier prod): minCapacity is 0; expected a whole number, 1 or more'],
+  ['capacity with max below min', capacity(4, 2), 'TierCapacity.of (tier prod): maxCapacity is 2, less than minCapacity (4)'],
+  ['capacity with a CPU target above 100%', capacity(1, 2, 150), 'TierCapacity.of (tier prod): targetCpuUtilizationPercent is 150; expected a percentage above 0 and at most 100'],
+
+  // PipelineSource
+  ['a repository without an owner', source('shop', {}), "PipelineSource.connection: repository is 'shop'; expected 'owner/name'"],
+  ['a connection ARN of something else', () => { PipelineSource.connection('acme/shop', { connectionArn: 'arn:aws:s3:::bucket' }); },
+    "PipelineSource.connection: connectionArn is 'arn:aws:s3:::bucket'; expected the ARN of a CodeConnections connection, arn:aws:codeconnections:<region>:<account>:connection/<id>"],
+  ['a main branch with a wildcard', source('acme/shop', { branch: 'release/*' }), "PipelineSource.connection: branch is 'release/*'; expected the name of one branch, with no wildcard"],
+
+  // MultiEnvPipeline
+  ['hotfix branches matching main', pipeline({ hotfixBranches: ['*'] }),
+    "MultiEnvPipeline 'Delivery': hotfixBranches has '*', which matches the source branch 'main'; a push to it would start both lanes"],
+  ['no hotfix branches', pipeline({ hotfixBranches: [] }), "MultiEnvPipeline 'Delivery': hotfixBranches is empty; give at least one pattern, for example hotfix/*"],
+  ['a test kind twice', pipeline({ tests: [{ kind: TestKind.SMOKE, commands: ['a'] }, { kind: TestKind.SMOKE, commands: ['b'] }] }),
+    "MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
+  ['a test with no commands', pipeline({ tests: [{ kind: TestKind.SMOKE, commands: [] }] }), "MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
+  ['Prod without named approvers', placeProd({ bakeAlarmNames: ['errors'] }),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may", ['dev']],
+  ['Prod baking without alarms', placeProd({}, true),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero", ['dev']],
+  ['a bake time in seconds', placeProd({ bakeTime: cdk.Duration.seconds(90), bakeAlarmNames: ['errors'] }),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': 2 problems:\n  - approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may\n  - bakeTime is 1 minute 30 seconds for environment 'prod' (tier prod); CodePipeline waits in whole minutes", ['dev']],
+  ['Dev after Prod', (app) => {
+    const prod = environment(app, EnvironmentTier.PROD);
+    const dev = environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16' });
+    const p = newPipeline(app);
+    p.addEnvironment(prod, { approvers: approvers(p), bakeAlarmNames: ['errors'] });
+    p.addEnvironment(dev);
+  }, "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' (tier dev) deploys on every commit, so it comes first; add it before 'prod'", ['prod']],
+
+  // Feature environments
+  ['feature branches matching main', feature({ branches: ['m*'] }),
+    "FeatureLane 'FeatureLane': branches has 'm*', which matches the main branch 'main'; feature branches must be other branches"],
+  ['feature branches matching hotfix branches', feature({ branches: ['hotfix/**'] }),
+    "FeatureLane 'FeatureLane': branches has 'hotfix/**', which matches branches of the hotfix lane ('hotfix/*'); a push would start both lanes"],
+  ['a feature time to live of zero', feature({ timeToLive: cdk.Duration.hours(0) }), "FeatureLane 'FeatureLane': timeToLive is 0 hours; expected whole hours, at least 1 hour"],
+  ['no feature environment allowed', feature({ maxEnvironments: 0 }), "FeatureLane 'FeatureLane': maxEnvironments is 0; expected a whole number, 1 or more"],
+];
+
+describe('every invalid input is rejected with its message, and no template is written', () => {
+  test('the table covers at least fifty cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(50);
+  });
+
+  test.each(CASES)('%s', (_, build, message, acceptedStages = []) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+    try {
+      const app = new cdk.App({ outdir });
+      let error: Error | undefined;
+      try {
+        build(app);
+        app.synth();
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).toBe(message);
+      expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+      const templates = fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'));
+      expect(templates.filter(t => !acceptedStages.some(stage => t.startsWith(`assembly-${stage}/`)))).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
