@@ -21,7 +21,9 @@ import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
-import { EnvironmentTier, TierProfile } from '../tiers';
+import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
+import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
+import { BackupLevel, EnvironmentTier, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
 
 /** Properties of an `IsolatedEnvironment`. */
@@ -124,6 +126,21 @@ export interface IsolatedEnvironmentProps {
   readonly budget?: BudgetOptions;
 
   /**
+   * How the environment's data is backed up (`backupPolicy`): the backup level (NONE switches
+   * backups off, except in a production tier), retention, copies, vault lock and restore tests.
+   *
+   * @default - as the tier's `backup` level says
+   */
+  readonly backup?: BackupOptions;
+
+  /**
+   * How the environment is monitored (`monitoring`): the alarm severity and which events alarm.
+   *
+   * @default - as the tier's `alarmSeverity` says, every event watched
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
    * How many availability zones the VPC spans.
    *
    * @default - the tier's `maxAzs`
@@ -217,6 +234,17 @@ export class IsolatedEnvironment extends Stage {
    * @default - none, unless the tier scales down off-hours (Dev, QA, Demo)
    */
   public readonly costScheduler?: CostScheduler;
+  /**
+   * The environment's dashboard and alarms, in the `Monitoring` stack: give it your workload's
+   * alarms and functions.
+   */
+  public readonly monitoring: EnvironmentMonitoring;
+  /**
+   * The environment's backups, in the foundation stack: give it the resources that hold data.
+   *
+   * @default - none, unless the tier (or `backup.level`) backs up (Staging, Prod, Hotfix)
+   */
+  public readonly backupPolicy?: BackupPolicy;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
   /** The role the pipeline (tooling account) assumes to test the environment: it reads, it deploys nothing. */
@@ -255,6 +283,8 @@ export class IsolatedEnvironment extends Stage {
         logRetention: props.logRetention,
         removalPolicy: props.removalPolicy,
         terminationProtection: props.terminationProtection,
+        backup: props.backup?.level,
+        alarmSeverity: props.monitoring?.alarmSeverity,
       }),
     };
     const cidr = this.validate(props);
@@ -330,6 +360,27 @@ export class IsolatedEnvironment extends Stage {
       }));
       new EnvironmentBudget(this.foundation, 'Budget', { ...props.budget, namePrefix, environmentName: this.environmentName, topic: this.alarmTopic });
     }
+
+    if (this.profile.backup !== BackupLevel.NONE) {
+      this.backupPolicy = new BackupPolicy(this.foundation, 'Backup', {
+        ...props.backup,
+        level: this.profile.backup,
+        encryptionKey: this.key,
+        backupVaultName: namePrefix,
+      });
+    }
+    const monitoringStack = new Stack(this, 'Monitoring', {
+      description: `${namePrefix} monitoring (${this.tier.name} tier): dashboard and alarms`,
+      terminationProtection: this.profile.terminationProtection,
+    });
+    this.monitoring = new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
+      ...props.monitoring,
+      alarmSeverity: this.profile.alarmSeverity,
+      alarmTopic: this.alarmTopic,
+      dashboardName: namePrefix,
+      vpc: props.vpc ? undefined : this.vpc,
+      offHoursSchedules: this.costScheduler !== undefined,
+    });
 
     Tags.of(this).add('Environment', this.environmentName);
     Tags.of(this).add('Tier', this.tier.name);
