@@ -29,7 +29,7 @@ export interface CopyRegionOptions {
  *   cidr: '10.40.0.0/16',
  *   backup: {
  *     // copies in Frankfurt, in the organization's backup account
- *     copyTo: BackupCopyDestination.region('eu-central-1', { account: '888888888888' }),
+ *     copyTo: BackupCopyDestination.toRegion('eu-central-1', { account: '888888888888' }),
  *   },
  * });
  */
@@ -38,12 +38,12 @@ export class BackupCopyDestination {
    * A vault the library creates in another region (and optionally another account), encrypted
    * with a key of its own there and locked like the environment's vault.
    */
-  public static region(region: string, options: CopyRegionOptions = {}): BackupCopyDestination {
+  public static toRegion(region: string, options: CopyRegionOptions = {}): BackupCopyDestination {
     return new BackupCopyDestination(region, options.account, undefined);
   }
 
   /** A vault that already exists, in another region or account. */
-  public static vault(vault: backup.IBackupVault): BackupCopyDestination {
+  public static toVault(vault: backup.IBackupVault): BackupCopyDestination {
     return new BackupCopyDestination(undefined, undefined, vault);
   }
 

@@ -225,7 +225,7 @@ export class BackupPolicy extends Construct {
   constructor(scope: Construct, id: string, props: BackupPolicyProps = {}) {
     super(scope, id);
     const environment = profileOfStage(Stage.of(this));
-    const errors = new ValidationErrors(`BackupPolicy '${id}'`);
+    const errors = new ValidationErrors(environment ? `BackupPolicy of environment '${environment.environmentName}'` : `BackupPolicy '${id}'`);
     const level = props.level ?? environment?.profile.backup;
     if (level === undefined) {
       errors.add('level', 'is missing; outside an IsolatedEnvironment give the backup level (SHORT or FULL)');
@@ -291,7 +291,7 @@ export class BackupPolicy extends Construct {
         ruleName: rule.name,
         scheduleExpression: events.Schedule.cron(rule.cron),
         deleteAfter: retention,
-        enableContinuousBackup: pitr,
+        enableContinuousBackup: pitr || undefined,
         copyActions: this.copyVault ? [{ destinationBackupVault: this.copyVault, deleteAfter: retention }] : undefined,
       }));
     }
@@ -475,9 +475,9 @@ export class BackupPolicy extends Construct {
   private defaultCopy(full: boolean, region: string): BackupCopyDestination {
     if (!full) return BackupCopyDestination.none();
     const second = Token.isUnresolved(region) ? undefined : DEFAULT_COPY_REGION[region];
-    if (second) return BackupCopyDestination.region(second);
+    if (second) return BackupCopyDestination.toRegion(second);
     Annotations.of(this).addWarningV2('cdk-multi-env:backupWithoutCopy',
-      `recovery points stay in ${Token.isUnresolved(region) ? 'the stack\'s region' : region} only: the library knows no second region of the same jurisdiction for it; give copyTo (BackupCopyDestination.region(...)) to copy them away, or BackupCopyDestination.none() to acknowledge`);
+      `recovery points stay in ${Token.isUnresolved(region) ? 'the stack\'s region' : region} only: the library knows no second region of the same jurisdiction for it; give copyTo (BackupCopyDestination.toRegion(...)) to copy them away, or BackupCopyDestination.none() to acknowledge`);
     return BackupCopyDestination.none();
   }
 
