@@ -123,8 +123,8 @@ describe('addResource refuses what it cannot back up', () => {
   test('a resource of another environment', () => {
     const app = newApp();
     const prodEnv = environment(app, EnvironmentTier.PROD);
-    const staging = environment(app, EnvironmentTier.STAGING, { cidr: '10.1.0.0/16' });
-    const bucket = new s3.Bucket(new cdk.Stack(staging, 'Data'), 'Uploads', { versioned: true });
+    const stagingEnv = environment(app, EnvironmentTier.STAGING, { cidr: '10.1.0.0/16' });
+    const bucket = new s3.Bucket(new cdk.Stack(stagingEnv, 'Data'), 'Uploads', { versioned: true });
     expect(() => prodEnv.backupPolicy!.addResource(bucket)).toThrow(/resource is staging\/Data\/Uploads, in 333333333333\/eu-west-1; the vault is in 444444444444\/eu-west-1/);
   });
 });

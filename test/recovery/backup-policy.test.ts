@@ -186,13 +186,19 @@ describe('backups by tier', () => {
   test('overrides: retention, no continuous backups, no lock, a tag of the user\'s', () => {
     const env = environment(newApp(), EnvironmentTier.PROD, {
       backup: {
-        dailyRetention: cdk.Duration.days(60), weeklyRetention: cdk.Duration.days(120), monthlyRetention: cdk.Duration.days(2555),
-        continuousBackup: false, vaultLock: false, tagKey: 'backup', tagValue: 'yes',
+        dailyRetention: cdk.Duration.days(60),
+        weeklyRetention: cdk.Duration.days(120),
+        monthlyRetention: cdk.Duration.days(2555),
+        continuousBackup: false,
+        vaultLock: false,
+        tagKey: 'backup',
+        tagValue: 'yes',
       },
     });
     const template = foundationOf(env);
     const planned = planRules(template);
-    expect([planned.Daily.Lifecycle, planned.Weekly.Lifecycle, planned.Monthly.Lifecycle]).toEqual([{ DeleteAfterDays: 60 }, { DeleteAfterDays: 120 }, { DeleteAfterDays: 2555 }]);
+    expect([planned.Daily.Lifecycle, planned.Weekly.Lifecycle, planned.Monthly.Lifecycle])
+      .toEqual([{ DeleteAfterDays: 60 }, { DeleteAfterDays: 120 }, { DeleteAfterDays: 2555 }]);
     expect(planned.Daily.EnableContinuousBackup).toBeUndefined();
     template.hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'shop-prod', LockConfiguration: Match.absent() });
     template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupSelection: { ListOfTags: [{ ConditionKey: 'backup', ConditionType: 'STRINGEQUALS', ConditionValue: 'yes' }] } });
