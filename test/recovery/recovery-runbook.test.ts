@@ -73,10 +73,10 @@ describe('the runbook of a production environment', () => {
     expect(section(markdown, '### RDS database instance')).toContain('Set `DBInstanceIdentifier` to a new name');
   });
 
-  test('says how to rebuild from the pipeline: the stacks in deployment order, copy vault first', () => {
+  test('says how to rebuild from the pipeline: the stacks in deployment order', () => {
     const rebuild = section(markdown, '## How to rebuild the environment from the pipeline');
     const stacks = [...rebuild.matchAll(/^\| `([^`]+)` \|/gm)].map(m => m[1]);
-    expect(stacks).toEqual(['prod-FoundationBackupCopy', 'prod-Foundation', 'prod-Monitoring', 'prod-Data']);
+    expect(stacks).toEqual(['prod-Foundation', 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Data']);
     expect(rebuild).toContain('| `prod-FoundationBackupCopy` | 444444444444 | eu-central-1 | yes |');
     expect(rebuild).toContain('Termination protection must be switched off for that stack first');
     expect(rebuild).toContain('Its data resources are retained: import them into the new stack (`cdk import`)');
