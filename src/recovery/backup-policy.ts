@@ -262,6 +262,9 @@ export class BackupPolicy extends Construct {
       ].map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name.includes('S3') ? name : `service-role/${name}`)),
     });
 
+    // AWS Backup encrypts and reads the recovery points of the kinds it encrypts itself with the vault's key.
+    props.encryptionKey?.grantEncryptDecrypt(this.role);
+
     this.backupVault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: this.vaultName,
       encryptionKey: props.encryptionKey,
