@@ -16,7 +16,6 @@ import { AlarmSeverity } from '../tiers/tier-profile';
  * during synthesis.
  *
  * @example
- * import * as fs from 'fs';
  * import * as cdk from 'aws-cdk-lib';
  * import { EnvironmentTier, IsolatedEnvironment, RecoveryRunbook } from 'cdk-multi-env';
  *
@@ -30,7 +29,8 @@ import { AlarmSeverity } from '../tiers/tier-profile';
  *   cidr: '10.40.0.0/16',
  * });
  * app.synth();
- * fs.writeFileSync('prod-recovery.md', new RecoveryRunbook(prod).toMarkdown());
+ * const markdown = new RecoveryRunbook(prod).toMarkdown();
+ * // write it where the operations team finds it, for example beside the templates in cdk.out/
  */
 export class RecoveryRunbook {
   /** The environment the runbook describes. */
