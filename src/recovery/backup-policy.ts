@@ -250,6 +250,9 @@ export class BackupPolicy extends Construct {
     const restoreTesting = props.restoreTesting ?? full;
     this.checkRestoreTesting(props, restoreTesting, errors);
     this.checkNames(props, errors);
+    const kinds = props.resourceKinds ?? [];
+    const repeated = [...new Set(kinds.filter((k, i) => kinds.indexOf(k) !== i))];
+    if (repeated.length > 0) errors.add('resourceKinds', `lists ${repeated.join(', ')} more than once; list each kind once`);
     errors.throwIfAny();
 
     this.role = new iam.Role(this, 'Role', {

@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmSeverity, EnvironmentMonitoring, EnvironmentTier, IsolatedEnvironment } from '../../src';
@@ -82,6 +83,16 @@ describe('alarms by tier', () => {
       expect(scheduler[0].Metrics.map((m: any) => m.MetricStat?.Metric.MetricName ?? m.Expression))
         .toEqual(['FILL(errors, 0) + FILL(dropped, 0)', 'TargetErrorCount', 'InvocationDroppedCount']);
     }
+  });
+
+  test('a VPC the user brings: its NAT gateways are not the environment\'s to see, no NAT alarms', () => {
+    const app = newApp();
+    const network = new cdk.Stack(app, 'Network', { env: { account: '444444444444', region: 'eu-west-1' } });
+    const vpc = ec2.Vpc.fromVpcAttributes(network, 'Existing', {
+      vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], privateSubnetIds: ['subnet-1', 'subnet-2', 'subnet-3'],
+    });
+    const env = environment(app, EnvironmentTier.PROD, { vpc, cidr: undefined });
+    expect(alarmsOf(monitoringOf(env)).filter(a => JSON.stringify(a.Metrics ?? []).includes('AWS/NATGateway'))).toEqual([]);
   });
 
   test('monitoring.alarmSeverity overrides the tier: Dev pages', () => {

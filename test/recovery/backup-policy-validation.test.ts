@@ -3,7 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { BackupCopyDestination, BackupLevel, BackupOptions, BackupPolicy, EnvironmentTier } from '../../src';
+import { BackupCopyDestination, BackupLevel, BackupOptions, BackupPolicy, BackupResourceKind, EnvironmentTier } from '../../src';
 import { environment, newApp } from '../support/environments';
 
 const days = cdk.Duration.days;
@@ -72,6 +72,10 @@ describe('bad backup options fail with the prop, the value and what is expected'
 
   test('a selecting tag AWS reserves', () => {
     expect(staging({ tagKey: 'aws:backup' })).toThrow(/tagKey is 'aws:backup'; expected a tag key of 1 to 128 characters, not starting with aws:/);
+  });
+
+  test('a kind listed twice', () => {
+    expect(prod({ resourceKinds: [BackupResourceKind.RDS, BackupResourceKind.RDS] })).toThrow(new Error(SUBJECT + 'resourceKinds lists RDS more than once; list each kind once'));
   });
 
   test('no backups in a production tier', () => {
