@@ -442,6 +442,10 @@ export class IsolatedEnvironment extends Stage {
       errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
     }
     validateTierProfile(this.profile, errors);
+    const backupOptions = Object.entries(props.backup ?? {}).filter(([k, v]) => k !== 'level' && v !== undefined).map(([k]) => k);
+    if (this.profile.backup === BackupLevel.NONE && backupOptions.length > 0) {
+      errors.add('backup', `sets ${backupOptions.join(', ')}, but the environment backs nothing up (backup level NONE, from ${props.backup?.level ? 'backup.level' : `tier ${this.tier.name}`}); set backup.level to SHORT or FULL, or remove them`);
+    }
     checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
     errors.throwIfAny();
     registerEnvironment(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr });

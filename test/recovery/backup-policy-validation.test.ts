@@ -78,6 +78,11 @@ describe('bad backup options fail with the prop, the value and what is expected'
     expect(prod({ resourceKinds: [BackupResourceKind.RDS, BackupResourceKind.RDS] })).toThrow(new Error(SUBJECT + 'resourceKinds lists RDS more than once; list each kind once'));
   });
 
+  test('backup options where the environment backs nothing up', () => {
+    expect(() => environment(newApp(), EnvironmentTier.DEV, { backup: { dailyRetention: days(7), vaultLock: true } })).toThrow(new Error(
+      "IsolatedEnvironment 'dev': backup sets dailyRetention, vaultLock, but the environment backs nothing up (backup level NONE, from tier dev); set backup.level to SHORT or FULL, or remove them"));
+  });
+
   test('no backups in a production tier', () => {
     expect(prod({ level: BackupLevel.NONE })).toThrow(/backup is NONE; for a production tier \(production is true\) expected SHORT or FULL/);
   });

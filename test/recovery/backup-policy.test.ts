@@ -321,10 +321,14 @@ describe('selection by construct', () => {
     expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(':cluster:');
   });
 
-  test('a versioned S3 bucket can be added', () => {
+  test('a versioned S3 bucket can be added, by its ARN', () => {
     const env = environment(newApp(), EnvironmentTier.PROD);
-    const bucket = new s3.Bucket(new cdk.Stack(env, 'Data'), 'Uploads', { versioned: true });
+    const data = new cdk.Stack(env, 'Data');
+    const bucket = new s3.Bucket(data, 'Uploads', { versioned: true });
     expect(env.backupPolicy!.addResource(bucket)).toEqual([BackupResourceKind.S3]);
+    Template.fromStack(data).hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: { Resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: Match.stringLikeRegexp('^Uploads') }]] }] },
+    });
   });
 });
 
