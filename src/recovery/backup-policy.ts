@@ -572,6 +572,7 @@ export class BackupPolicy extends Construct {
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
       lockConfiguration: this.lockConfiguration(),
+      blockRecoveryPointDeletion: this.lock !== undefined,
       accessPolicy,
     });
     // No dependency between the two stacks: AWS Backup does not check a copy action's vault when

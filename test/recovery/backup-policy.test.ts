@@ -113,7 +113,9 @@ describe('backups by tier', () => {
         BackupVaultName: 'shop-prod-copy',
         EncryptionKeyArn: KEY,
         LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 },
-        AccessPolicy: Match.absent(),
+        AccessPolicy: {
+          Statement: [Match.objectLike({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] })],
+        },
       },
       DeletionPolicy: 'Retain',
     });
@@ -127,7 +129,12 @@ describe('backups by tier', () => {
     const source = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:root']] } };
     const template = Template.fromStack(copyStack);
     template.hasResourceProperties('AWS::Backup::BackupVault', {
-      AccessPolicy: { Statement: [Match.objectLike({ Effect: 'Allow', Action: 'backup:CopyIntoBackupVault', Principal: source })] },
+      AccessPolicy: {
+        Statement: [
+          Match.objectLike({ Effect: 'Allow', Action: 'backup:CopyIntoBackupVault', Principal: source }),
+          Match.objectLike({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] }),
+        ],
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CopiesFromTheEnvironment', Principal: source })]) },
