@@ -265,8 +265,9 @@ export class BackupPolicy extends Construct {
       ].map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name.includes('S3') ? name : `service-role/${name}`)),
     });
 
-    // AWS Backup encrypts and reads the recovery points of the kinds it encrypts itself with the vault's key.
-    props.encryptionKey?.grantEncryptDecrypt(this.role);
+    // AWS Backup encrypts and reads the recovery points of the kinds it encrypts itself with the
+    // vault's key: the actions its documentation lists for a customer-managed vault key, no wildcard.
+    props.encryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:RetireGrant', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey');
 
     this.backupVault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: this.vaultName,

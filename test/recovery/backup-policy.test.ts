@@ -191,6 +191,19 @@ describe('backups by tier', () => {
     });
   });
 
+  test('the backup role may use the environment key for the vault, with the actions AWS Backup documents', () => {
+    foundationOf(environment(newApp(), EnvironmentTier.PROD)).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BackupRole') }],
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+          Resource: KEY,
+        }],
+      },
+    });
+  });
+
   test('overrides: retention, no continuous backups, no lock, a tag of the user\'s', () => {
     const env = environment(newApp(), EnvironmentTier.PROD, {
       backup: {
