@@ -3,12 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { pathToProduction } from './pipeline-path';
+import { RecoveryRunbook } from '../src';
 import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
 
 /**
- * The main job: synthesizes the reference app into cdk.out/ (or $CDK_OUTDIR) and prints what it
+ * The main job: synthesizes the reference app into cdk.out/ (or $CDK_OUTDIR), writes each
+ * environment's recovery runbook to cdk.out/runbooks/<environment>.md, and prints what the app
  * holds, with its pipeline's path to production next to plain CDK Pipelines' for the same app.
  * Needs no AWS credentials.
  */
@@ -16,6 +18,13 @@ const outdir = process.env.CDK_OUTDIR ?? path.join(__dirname, '..', 'cdk.out');
 const app = new cdk.App({ outdir });
 const reference = buildReferenceApp(app);
 const assembly = app.synth();
+
+// Each environment's recovery runbook, generated from what it configures, beside its templates.
+const runbooks = path.join(outdir, 'runbooks');
+fs.mkdirSync(runbooks, { recursive: true });
+for (const environment of reference.environments) {
+  fs.writeFileSync(path.join(runbooks, `${environment.environmentName}.md`), new RecoveryRunbook(environment).toMarkdown());
+}
 
 const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
 buildPlainCdkPipelinesApp(plainApp);

@@ -1,4 +1,6 @@
 export * from './cost';
 export * from './environment';
+export * from './monitoring';
 export * from './pipeline';
+export * from './recovery';
 export * from './tiers';

@@ -17,6 +17,7 @@ import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
+import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
@@ -24,7 +25,8 @@ import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
-import { EnvironmentTier, SizingClass, TierProfile } from '../tiers';
+import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
+import { BackupLevel, EnvironmentTier, SizingClass, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
 
 /** Properties of an `IsolatedEnvironment`. */
@@ -139,6 +141,21 @@ export interface IsolatedEnvironmentProps {
   readonly timeToLive?: Expiration;
 
   /**
+   * How the environment's data is backed up (`backupPolicy`): the backup level (NONE switches
+   * backups off, except in a production tier), retention, copies, vault lock and restore tests.
+   *
+   * @default - as the tier's `backup` level says
+   */
+  readonly backup?: BackupOptions;
+
+  /**
+   * How the environment is monitored (`monitoring`): the alarm severity and which events alarm.
+   *
+   * @default - as the tier's `alarmSeverity` says, every event watched
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
    * How many availability zones the VPC spans.
    *
    * @default - the tier's `maxAzs`
@@ -181,9 +198,11 @@ const LARGEST_VPC = 16;
  * One environment (Dev, QA, Staging, Prod, Hotfix, Demo, or a tier of your own) in its own AWS
  * account and region. Its `Foundation` stack holds what every workload of the environment needs,
  * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
- * the access roles and an alarm topic. Add workload stacks to it as to any `Stage`; they inherit
- * its account, region, tags, permissions boundary and termination protection, and in a production
- * tier every stateful resource in them is retained. Elsewhere, give your own resources
+ * the access roles, an alarm topic and, where the tier backs up, the backup policy
+ * (`backupPolicy`); its `Monitoring` stack holds the dashboard and alarms (`monitoring`). Add
+ * workload stacks to it as to any `Stage`; they inherit its account, region, tags, permissions
+ * boundary and termination protection, and in a production tier every stateful resource in them
+ * is retained. Elsewhere, give your own resources
  * `env.profile.removalPolicy`.
  *
  * @example
@@ -232,6 +251,17 @@ export class IsolatedEnvironment extends Stage {
    * @default - none, unless the tier scales down off-hours (Dev, QA, Demo)
    */
   public readonly costScheduler?: CostScheduler;
+  /**
+   * The environment's dashboard and alarms, in the `Monitoring` stack: give it your workload's
+   * alarms and functions.
+   */
+  public readonly monitoring: EnvironmentMonitoring;
+  /**
+   * The environment's backups, in the foundation stack: give it the resources that hold data.
+   *
+   * @default - none, unless the tier (or `backup.level`) backs up (Staging, Prod, Hotfix)
+   */
+  public readonly backupPolicy?: BackupPolicy;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
   /**
@@ -289,6 +319,8 @@ export class IsolatedEnvironment extends Stage {
         logRetention: props.logRetention,
         removalPolicy: props.removalPolicy,
         terminationProtection: props.terminationProtection,
+        backup: props.backup?.level,
+        alarmSeverity: props.monitoring?.alarmSeverity,
       }),
     };
     const cidr = this.validate(props);
@@ -365,6 +397,27 @@ export class IsolatedEnvironment extends Stage {
       new EnvironmentBudget(this.foundation, 'Budget', { ...props.budget, namePrefix, environmentName: this.environmentName, topic: this.alarmTopic });
     }
 
+    if (this.profile.backup !== BackupLevel.NONE) {
+      this.backupPolicy = new BackupPolicy(this.foundation, 'Backup', {
+        ...props.backup,
+        level: this.profile.backup,
+        encryptionKey: this.key,
+        backupVaultName: namePrefix,
+      });
+    }
+    const monitoringStack = new Stack(this, 'Monitoring', {
+      description: `${namePrefix} monitoring (${this.tier.name} tier): dashboard and alarms`,
+      terminationProtection: this.profile.terminationProtection,
+    });
+    this.monitoring = new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
+      ...props.monitoring,
+      alarmSeverity: this.profile.alarmSeverity,
+      alarmTopic: this.alarmTopic,
+      dashboardName: namePrefix,
+      vpc: props.vpc ? undefined : this.vpc,
+      offHoursSchedules: this.costScheduler !== undefined,
+    });
+
     Tags.of(this).add('Environment', this.environmentName);
     Tags.of(this).add('Tier', this.tier.name);
     if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));
@@ -430,6 +483,10 @@ export class IsolatedEnvironment extends Stage {
     }
     if (props.timeToLive) this.validateTimeToLive(props.timeToLive, errors);
     validateTierProfile(this.profile, errors);
+    const backupOptions = Object.entries(props.backup ?? {}).filter(([k, v]) => k !== 'level' && v !== undefined).map(([k]) => k);
+    if (this.profile.backup === BackupLevel.NONE && backupOptions.length > 0) {
+      errors.add('backup', `sets ${backupOptions.join(', ')}, but the environment backs nothing up (backup level NONE, from ${props.backup?.level ? 'backup.level' : `tier ${this.tier.name}`}); set backup.level to SHORT or FULL, or remove them`);
+    }
     checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
     errors.throwIfAny();
     registerEnvironment(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr });

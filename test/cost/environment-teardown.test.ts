@@ -17,7 +17,7 @@ function teardownOf(env: IsolatedEnvironment) {
       api: s.Properties.Target.Arn['Fn::Join'][1][2],
       stackName: JSON.parse(s.Properties.Target.Input).StackName,
     }))
-    .sort((a, b) => a.expression.localeCompare(b.expression));
+    .sort((a, b) => a.expression.localeCompare(b.expression) || a.stackName.localeCompare(b.stackName));
 }
 
 /** A Demo environment with a time to live and a workload of two stacks, Api depending on Data. */
@@ -37,6 +37,7 @@ describe('IsolatedEnvironment timeToLive', () => {
     const { env } = demoWithWorkload();
     expect(teardownOf(env)).toEqual([
       { expression: 'at(2099-03-01T18:00:00)', zone: 'Etc/UTC', api: ':scheduler:::aws-sdk:cloudformation:deleteStack', stackName: 'demo-Api' },
+      { expression: 'at(2099-03-01T18:00:00)', zone: 'Etc/UTC', api: ':scheduler:::aws-sdk:cloudformation:deleteStack', stackName: 'demo-Monitoring' },
       { expression: 'at(2099-03-01T19:00:00)', zone: 'Etc/UTC', api: ':scheduler:::aws-sdk:cloudformation:deleteStack', stackName: 'demo-Data' },
       { expression: 'at(2099-03-01T20:00:00)', zone: 'Etc/UTC', api: ':scheduler:::aws-sdk:cloudformation:deleteStack', stackName: 'demo-Foundation' },
     ]);
@@ -50,7 +51,7 @@ describe('IsolatedEnvironment timeToLive', () => {
     const statements = policies[0].Properties.PolicyDocument.Statement
       .map((s: any) => ({ ...s, Resource: s.Resource['Fn::Join'][1][2] }))
       .sort((a: any, b: any) => a.Resource.localeCompare(b.Resource));
-    expect(statements).toEqual(['demo-Api', 'demo-Data', 'demo-Foundation'].map(name => ({
+    expect(statements).toEqual(['demo-Api', 'demo-Data', 'demo-Foundation', 'demo-Monitoring'].map(name => ({
       Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: `:cloudformation:eu-west-1:555555555555:stack/${name}/*`,
     })));
     template.hasResourceProperties('AWS::IAM::Role', {

@@ -133,7 +133,7 @@ describe('MultiEnvPipeline feature environments', () => {
         cdk.Stage.of(dev)!.synth();
         const expressions = Object.values(Template.fromStack(dev.foundation).findResources('AWS::Scheduler::Schedule'))
           .filter(s => s.Properties.Description.startsWith('Tears down')).map(s => s.Properties.ScheduleExpression).sort();
-        expect(expressions).toEqual(['at(2030-05-13T10:20:30)', 'at(2030-05-13T11:20:30)']);
+        expect(expressions).toEqual(['at(2030-05-13T10:20:30)', 'at(2030-05-13T10:20:30)', 'at(2030-05-13T11:20:30)']);
       } finally {
         jest.useRealTimers();
       }

@@ -65,28 +65,34 @@ describe('the main pipeline', () => {
 
   test('Dev: deployed on every commit, then smoke tests; retried once on failure', () => {
     expect(main.dev).toEqual([
-      'Foundation.Prepare[Deploy/1]', 'Foundation.Deploy[Deploy/2]', 'Workload.Prepare[Deploy/3]', 'Workload.Deploy[Deploy/4]', 'SmokeTests[Build/5]',
+      'Foundation.Prepare[Deploy/1]', 'Monitoring.Prepare[Deploy/1]', 'Foundation.Deploy[Deploy/2]', 'Monitoring.Deploy[Deploy/2]',
+      'Workload.Prepare[Deploy/3]', 'Workload.Deploy[Deploy/4]', 'SmokeTests[Build/5]',
     ]);
     const dev = stageNamed(setup.template, 'dev');
     expect(dev.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
   });
 
   test('QA: integration and performance tests after deploy, in parallel, then the UAT sign-off', () => {
-    expect(main.qa.slice(4)).toEqual(['IntegrationTests[Build/5]', 'PerformanceTests[Build/5]', 'SignOff[Approval/6]']);
+    expect(main.qa.slice(6)).toEqual(['IntegrationTests[Build/5]', 'PerformanceTests[Build/5]', 'SignOff[Approval/6]']);
   });
 
   test('Staging: data-migration tests, then the approval, before deploy; load and security tests after', () => {
     expect(main.staging).toEqual([
       'DataMigrationTests[Build/1]', 'Approve[Approval/2]',
-      'Foundation.Prepare[Deploy/3]', 'Foundation.Deploy[Deploy/4]', 'Workload.Prepare[Deploy/5]', 'Workload.Deploy[Deploy/6]',
+      'Foundation.Prepare[Deploy/3]', 'Foundation.Deploy[Deploy/4]',
+      'Monitoring.Prepare[Deploy/5]', 'Workload.Prepare[Deploy/5]', 'Monitoring.Deploy[Deploy/6]', 'Workload.Deploy[Deploy/6]',
       'LoadTests[Build/7]', 'SecurityTests[Build/7]',
     ]);
   });
 
   test('Prod: each stack\'s change set is reviewed before it is executed, then smoke tests', () => {
     expect(main.prod).toEqual([
-      'Foundation.Prepare[Deploy/1]', 'Foundation.Review-Foundation[Approval/2]', 'Foundation.Deploy[Deploy/3]',
-      'Workload.Prepare[Deploy/4]', 'Workload.Review-Workload[Approval/5]', 'Workload.Deploy[Deploy/6]',
+      'Foundation.Prepare[Deploy/1]', 'FoundationBackupCopy.Prepare[Deploy/1]',
+      'Foundation.Review-Foundation[Approval/2]', 'FoundationBackupCopy.Review-FoundationBackupCopy[Approval/2]',
+      'Foundation.Deploy[Deploy/3]', 'FoundationBackupCopy.Deploy[Deploy/3]',
+      'Monitoring.Prepare[Deploy/4]', 'Workload.Prepare[Deploy/4]',
+      'Monitoring.Review-Monitoring[Approval/5]', 'Workload.Review-Workload[Approval/5]',
+      'Monitoring.Deploy[Deploy/6]', 'Workload.Deploy[Deploy/6]',
       'SmokeTests[Build/7]',
     ]);
     const review = stageNamed(setup.template, 'prod').Actions.find((a: any) => a.Name === 'Foundation.Review-Foundation');
@@ -111,7 +117,7 @@ describe('the main pipeline', () => {
   });
 
   test('Demo: after Prod, its data re-seeded, then smoke tests', () => {
-    expect(main.demo.slice(4)).toEqual(['SeedData[Build/5]', 'SmokeTests[Build/6]']);
+    expect(main.demo.slice(6)).toEqual(['SeedData[Build/5]', 'SmokeTests[Build/6]']);
   });
 
   test('test steps know their environment and may assume its deployment role, nothing more', () => {
@@ -145,8 +151,10 @@ describe('who may approve', () => {
     const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement);
     expect(statements.every(s => s.Action === 'codepipeline:PutApprovalResult')).toBe(true);
     const resources = statements.map(s => JSON.stringify(s.Resource));
-    expect(resources).toHaveLength(4); // two stacks to review, in the main pipeline and in the hotfix lane
-    expect(resources.every(r => r.includes('/prod/Foundation.Review-Foundation') || r.includes('/prod/Workload.Review-Workload'))).toBe(true);
+    // four stacks to review (foundation, backup copy vault, monitoring, workload), in the main pipeline and in the hotfix lane
+    expect(resources).toHaveLength(8);
+    const reviews = ['Foundation.Review-Foundation', 'FoundationBackupCopy.Review-FoundationBackupCopy', 'Monitoring.Review-Monitoring', 'Workload.Review-Workload'];
+    expect(resources.every(r => reviews.some(review => r.includes(`/prod/${review}`)))).toBe(true);
   });
 
   test('on-call may approve the hotfix sign-off only', () => {
@@ -162,7 +170,7 @@ describe('who may approve', () => {
 describe('the hotfix lane', () => {
   test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates', () => {
     expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'UpdatePipeline', 'hotfix', 'prod']);
-    expect(hotfix.hotfix.slice(4)).toEqual(['SmokeTests[Build/5]', 'SignOff[Approval/6]']);
+    expect(hotfix.hotfix.slice(6)).toEqual(['SmokeTests[Build/5]', 'SignOff[Approval/6]']);
     expect(hotfix.prod).toEqual(main.prod);
     setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       PipelineType: 'V2',
@@ -267,7 +275,10 @@ describe('change review', () => {
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const stages = stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON());
     const reviews = Object.values(stages)[0].prod.filter(a => a.includes('Review-'));
-    expect(reviews).toEqual(['Foundation.Review-Foundation[Approval/2]', 'GroupNestedC36662CA.Review-Nested[Approval/5]']);
+    expect(reviews).toEqual([
+      'Foundation.Review-Foundation[Approval/2]', 'FoundationBackupCopy.Review-FoundationBackupCopy[Approval/2]',
+      'Monitoring.Review-Monitoring[Approval/5]', 'GroupNestedC36662CA.Review-Nested[Approval/5]',
+    ]);
   });
 });
 
