@@ -71,7 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     commandOptions: { fix: false },
   },
 
-  devDeps: ['fast-check', 'aws-cdk@^2.1148.1'],
+  devDeps: ['fast-check', 'aws-cdk@^2.1148.1', 'cdk-nag@^3.0.2'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/.jsii.tabl.json'],
 });
 
