@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, Aws, ContextProvider, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aspects, Aws, ContextProvider, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
+import { ComplianceBaseline, ComplianceBaselineOptions } from '../compliance';
 import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
@@ -124,6 +125,23 @@ export interface IsolatedEnvironmentProps {
   readonly budget?: BudgetOptions;
 
   /**
+   * Whether the foundation stack holds a `ComplianceBaseline` for the environment's account and
+   * region. Switch it off where the organization deploys one to every account
+   * (`ComplianceBaselineStackSet`, Control Tower).
+   *
+   * @default true: every tier gets one, with the parts its tier turns on
+   */
+  readonly complianceBaseline?: boolean;
+
+  /**
+   * Parts of the compliance baseline to switch on or off, and how they are set up. Its alarms
+   * notify the environment's alarm topic.
+   *
+   * @default - the parts and settings the tier decides
+   */
+  readonly compliance?: ComplianceBaselineOptions;
+
+  /**
    * How many availability zones the VPC spans.
    *
    * @default - the tier's `maxAzs`
@@ -217,6 +235,12 @@ export class IsolatedEnvironment extends Stage {
    * @default - none, unless the tier scales down off-hours (Dev, QA, Demo)
    */
   public readonly costScheduler?: CostScheduler;
+  /**
+   * The account's audit and security setup: trail, Config, GuardDuty, Security Hub, CIS alarms.
+   *
+   * @default - none if `complianceBaseline` is false
+   */
+  public readonly complianceBaseline?: ComplianceBaseline;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
   /** The role the pipeline (tooling account) assumes to test the environment: it reads, it deploys nothing. */
@@ -314,6 +338,14 @@ export class IsolatedEnvironment extends Stage {
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
 
+    if (props.complianceBaseline ?? true) {
+      this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, alarmTopic: this.alarmTopic });
+    }
+    if (this.breakGlassRole && !this.complianceBaseline?.trail) {
+      Annotations.of(this.foundation).addWarningV2('cdk-multi-env:breakGlassNeedsTrail',
+        'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');
+    }
+
     if (this.profile.scaleDownOffHours) {
       this.costScheduler = new CostScheduler(this.foundation, 'OffHours', {
         schedule: props.offHours ?? OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00' }),
@@ -387,6 +419,9 @@ export class IsolatedEnvironment extends Stage {
     const cidr = this.validateNetwork(props, errors);
     for (const key of Object.keys(props.tags ?? {}).filter(k => RESERVED_TAGS.includes(k))) {
       errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
+    }
+    if (props.complianceBaseline === false && props.compliance) {
+      errors.add('compliance', 'is given, but complianceBaseline is false; remove compliance, or drop complianceBaseline: false');
     }
     validateTierProfile(this.profile, errors);
     checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
