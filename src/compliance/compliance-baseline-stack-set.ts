@@ -103,8 +103,8 @@ export class ComplianceBaselineStackSet extends Construct {
         synthesizer: new BootstraplessSynthesizer(),
         description: `Compliance baseline (${props.tier.name} tier), deployed by the StackSet ${stackSetName}`,
       });
-      const { stackSetName: _n, organizationalUnitIds: _o, regions: _r, delegatedAdministrator: _d, retainStacksOnAccountRemoval: _k, ...options } = props;
-      this.baseline = new ComplianceBaseline(stack, 'Baseline', options);
+      // The StackSet's own props mean nothing to the baseline, which reads the tier and the options.
+      this.baseline = new ComplianceBaseline(stack, 'Baseline', props);
       this.templateBody = JSON.stringify(app.synth().getStackByName(stack.stackName).template);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

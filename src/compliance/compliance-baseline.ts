@@ -298,7 +298,8 @@ export class ComplianceBaseline extends Construct {
         ...inCompliancePacks('S3BucketReplicationEnabled'));
     }
     const prefix = `${id}/`;
-    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: this.accessLogsBucket.bucketName, logFilePrefix: prefix };
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.loggingConfiguration = { destinationBucketName: this.accessLogsBucket.bucketName, logFilePrefix: prefix };
     this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: `S3ServerAccessLogsOf${id}`,
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
