@@ -21,6 +21,7 @@ import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
 import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
+import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
@@ -199,7 +200,13 @@ export class ComplianceBaseline extends Construct {
       if (repeated.length > 0) errors.add('securityHubStandards', `lists ${repeated.join(', ')} more than once; list each standard once`);
       if (ids.length === 0) errors.add('securityHubStandards', 'is empty; give at least one standard, or set securityHub to false');
     }
+    const other = baselineInAccountOf(this);
+    if (other) {
+      const { account, region } = Stack.of(this);
+      errors.add('scope', `is in account ${account} and region ${region}, which already has a baseline (${other}); an account and region take one (one GuardDuty detector, one Config recorder, one Security Hub): keep that one`);
+    }
     errors.throwIfAny();
+    registerBaseline(this);
     if (parts.securityHub && !parts.configRecorder) {
       Annotations.of(this).addWarningV2('cdk-multi-env:securityHubWithoutRecorder',
         'Security Hub evaluates its controls through AWS Config, but configRecorder is false: make sure a recorder runs in the account (Control Tower\'s, for example)');

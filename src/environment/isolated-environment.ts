@@ -16,6 +16,7 @@ import { ComplianceBaseline, ComplianceBaselineOptions } from '../compliance';
 import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
+import { baselineInAccountOf } from '../private/account-baselines';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { checkName } from '../private/names';
@@ -127,9 +128,11 @@ export interface IsolatedEnvironmentProps {
   /**
    * Whether the foundation stack holds a `ComplianceBaseline` for the environment's account and
    * region. Switch it off where the organization deploys one to every account
-   * (`ComplianceBaselineStackSet`, Control Tower).
+   * (`ComplianceBaselineStackSet`, Control Tower). Environments that share an account (of the
+   * same tier) share its baseline: the first of them in the app holds it.
    *
-   * @default true: every tier gets one, with the parts its tier turns on
+   * @default - true in the first environment of an account and region (every tier gets one, with
+   * the parts its tier turns on), false in the others
    */
   readonly complianceBaseline?: boolean;
 
@@ -338,10 +341,17 @@ export class IsolatedEnvironment extends Stage {
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
 
-    if (props.complianceBaseline ?? true) {
+    // Environments that share an account share its baseline: the first one of the account holds it.
+    const accountBaseline = baselineInAccountOf(this.foundation);
+    if (props.complianceBaseline ?? !accountBaseline) {
       this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, alarmTopic: this.alarmTopic });
+    } else if (accountBaseline) {
+      if (props.compliance) {
+        throw new Error(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`);
+      }
+      Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${accountBaseline}: environments that share an account share its baseline`);
     }
-    if (this.breakGlassRole && !this.complianceBaseline?.trail) {
+    if (this.breakGlassRole && !accountBaseline && !this.complianceBaseline?.trail) {
       Annotations.of(this.foundation).addWarningV2('cdk-multi-env:breakGlassNeedsTrail',
         'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');
     }

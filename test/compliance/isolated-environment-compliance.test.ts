@@ -44,3 +44,29 @@ describe('the compliance baseline of an environment', () => {
       .toThrow("IsolatedEnvironment 'dev': compliance is given, but complianceBaseline is false");
   });
 });
+
+describe('environments that share an account share its baseline', () => {
+  test('the first environment of the account holds it; the second has none and says where it is', () => {
+    const app = newApp();
+    const first = environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    const second = environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16' });
+    expect(first.complianceBaseline).toBeDefined();
+    expect(second.complianceBaseline).toBeUndefined();
+    foundationOf(second).resourceCountIs('AWS::GuardDuty::Detector', 0);
+    Annotations.fromStack(second.foundation).hasInfo('/dev-b/Foundation', Match.stringLikeRegexp('compliance baseline is dev-a/Foundation/Compliance'));
+  });
+
+  test('a second baseline in the account, asked for, fails: an account takes one detector, recorder and hub', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    expect(() => environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16', complianceBaseline: true }))
+      .toThrow(/ComplianceBaseline 'dev-b\/Foundation\/Compliance': scope is in account 111111111111 and region eu-west-1, which already has a baseline \(dev-a\/Foundation\/Compliance\)/);
+  });
+
+  test('options for a baseline the environment does not hold fail', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    expect(() => environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16', compliance: { guardDuty: false } }))
+      .toThrow("IsolatedEnvironment 'dev-b': compliance is given, but the account's compliance baseline is dev-a/Foundation/Compliance");
+  });
+});
