@@ -6,7 +6,7 @@ import { AccessLevel, TierProfile } from '../tiers';
 /** What a baseline ends up with: the tier's defaults with the user's options applied. */
 export interface BaselineParts {
   readonly cloudTrail: boolean;
-  readonly trailRetention: logs.RetentionDays;
+  readonly auditLogRetention: logs.RetentionDays;
   readonly cisAlarms: boolean;
   readonly configRecorder: boolean;
   readonly configRules: boolean;
@@ -40,7 +40,7 @@ export function baselineParts(profile: TierProfile, options: ComplianceBaselineO
   const configRecorder = options.configRecorder ?? handsOff;
   return {
     cloudTrail,
-    trailRetention: options.trailRetention ?? profile.logRetention,
+    auditLogRetention: options.auditLogRetention ?? profile.logRetention,
     cisAlarms: options.cisAlarms ?? cloudTrail,
     configRecorder,
     configRules: options.configRules ?? configRecorder,

@@ -17,13 +17,13 @@ export interface ComplianceBaselineOptions {
   readonly cloudTrail?: boolean;
 
   /**
-   * How long the trail's logs are kept, in CloudWatch Logs and in the bucket (where, in a
-   * production tier, object lock keeps them from deletion for as long). At least the tier's
-   * `logRetention`.
+   * How long the audit logs are kept: the trail's in CloudWatch Logs and in its bucket (where, in
+   * a production tier, object lock keeps them from deletion for as long), AWS Config's deliveries
+   * and the buckets' access logs. At least the tier's `logRetention`.
    *
    * @default - the tier's `logRetention`
    */
-  readonly trailRetention?: logs.RetentionDays;
+  readonly auditLogRetention?: logs.RetentionDays;
 
   /**
    * The fourteen CIS AWS Foundations Benchmark metric filters on the trail's log group (root user

@@ -20,8 +20,8 @@ import { CIS_METRIC_FILTERS } from './cis-metric-filters';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
-import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
+import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
@@ -54,7 +54,7 @@ export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
    * `Bucket.fromBucketAttributes`), and its policy must let CloudTrail and Config write.
    *
    * @default - a bucket encrypted with the baseline's key, versioned, blocking public access,
-   * enforcing TLS, with access logging and lifecycle expiry after `trailRetention`, and object
+   * enforcing TLS, with access logging and lifecycle expiry after `auditLogRetention`, and object
    * lock in compliance mode for as long in production tiers; kept when the stack is deleted
    */
   readonly trailBucket?: s3.IBucket;
@@ -73,6 +73,17 @@ const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTE
  * alarms, the account's S3 public access block and EBS encryption by default. The tier decides
  * what is on (see `ComplianceBaselineOptions`); every part can be switched off, for example where
  * Control Tower already runs the trail and the Config recorder.
+ *
+ * What the tier turns on (each part's option overrides it):
+ * - every tier: the trail, the CIS alarms, GuardDuty, Access Analyzer, the S3 public access block
+ *   and EBS default encryption: the basics every account needs (a root sign-in is an incident in
+ *   Dev too);
+ * - tiers where only the pipeline changes resources (access READ_ONLY or STRICT: all but Dev):
+ *   AWS Config and Security Hub, whose record is the evidence that nothing changed by hand;
+ * - production and strict-access tiers (Prod, Hotfix): more Config rules and GuardDuty's
+ *   protection plans; production also object lock on the trail bucket.
+ * Audit logs are kept for the tier's `logRetention`; the buckets, the trail's log group and the
+ * key are kept when the stack is deleted, in every tier: audit evidence outlives its stack.
  *
  * An `IsolatedEnvironment` adds one to its foundation stack; use this construct directly for an
  * account that is not an environment (tooling, log archive), or `ComplianceBaselineStackSet` for
@@ -143,7 +154,7 @@ export class ComplianceBaseline extends Construct {
       this.trailBucket = props.trailBucket ?? this.createAuditBucket('TrailBucket', parts, parts.objectLock);
       this.trailLogGroup = new logs.LogGroup(this, 'TrailLogs', {
         encryptionKey: this.key,
-        retention: parts.trailRetention,
+        retention: parts.auditLogRetention,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.trail = new cloudtrail.Trail(this, 'Trail', {
@@ -178,8 +189,8 @@ export class ComplianceBaseline extends Construct {
   private validate(props: ComplianceBaselineProps, parts: BaselineParts): void {
     const errors = new ValidationErrors(`ComplianceBaseline '${this.node.path}'`);
     const tierRetention = props.tier.profile.logRetention;
-    if (props.trailRetention !== undefined && !Token.isUnresolved(props.trailRetention) && props.trailRetention < tierRetention) {
-      errors.add('trailRetention', `is ${retentionName(props.trailRetention)} (${props.trailRetention} days); the ${props.tier.name} tier keeps logs for ${retentionName(tierRetention)} (${tierRetention} days): expected at least that`);
+    if (props.auditLogRetention !== undefined && !Token.isUnresolved(props.auditLogRetention) && props.auditLogRetention < tierRetention) {
+      errors.add('auditLogRetention', `is ${retentionName(props.auditLogRetention)} (${props.auditLogRetention} days); the ${props.tier.name} tier keeps logs for ${retentionName(tierRetention)} (${tierRetention} days): expected at least that`);
     }
     if (props.cisAlarms === true && !parts.cloudTrail) {
       errors.add('cisAlarms', 'is true, but cloudTrail is false; the CIS metric filters read the trail\'s CloudWatch Logs: turn cloudTrail on, or set cisAlarms to false');
@@ -257,7 +268,7 @@ export class ComplianceBaseline extends Construct {
    * TLS 1.2, its access logged, expiring after the retention, and kept when the stack is deleted.
    */
   private createAuditBucket(id: string, parts: BaselineParts, objectLock: boolean): s3.Bucket {
-    const expiry = retentionDuration(parts.trailRetention);
+    const expiry = retentionDuration(parts.auditLogRetention);
     const bucket = new s3.Bucket(this, id, {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -294,7 +305,7 @@ export class ComplianceBaseline extends Construct {
         minimumTLSVersion: 1.2,
         versioned: true,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules: lifecycleRules(retentionDuration(parts.trailRetention)),
+        lifecycleRules: lifecycleRules(retentionDuration(parts.auditLogRetention)),
         removalPolicy: RemovalPolicy.RETAIN,
       });
       acknowledge(this.accessLogsBucket, 'This is the access-log bucket of the audit buckets: logging its own access would log into itself',

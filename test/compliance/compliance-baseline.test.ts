@@ -71,8 +71,8 @@ describe('CloudTrail', () => {
     template.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: { Ref: Match.stringLikeRegexp('^BaselineConfigBucket') } });
   });
 
-  test('a longer trailRetention than the tier\'s is taken', () => {
-    const { template } = baselineIn({ tier: EnvironmentTier.DEV, trailRetention: logs.RetentionDays.ONE_YEAR });
+  test('a longer auditLogRetention than the tier\'s is taken', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.DEV, auditLogRetention: logs.RetentionDays.ONE_YEAR });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
@@ -320,6 +320,42 @@ describe('account settings', () => {
   });
 });
 
+describe('the tier decides', () => {
+  // tier, Config recorder and Security Hub, Config rules, GuardDuty protection plans, object lock
+  test.each([
+    [EnvironmentTier.DEV, false, 0, 'DISABLED', false],
+    [EnvironmentTier.QA, true, 16, 'DISABLED', false],
+    [EnvironmentTier.STAGING, true, 16, 'DISABLED', false],
+    [EnvironmentTier.PROD, true, 30, 'ENABLED', true],
+    [EnvironmentTier.DEMO, true, 16, 'DISABLED', false],
+    [EnvironmentTier.HOTFIX, true, 30, 'ENABLED', false],
+  ])('%s: recorder and hub %s, %d rules, protection plans %s, object lock %s', (tier, recorded, rules, plans, locked) => {
+    const { template } = baselineIn({ tier });
+    for (const type of ['AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer', 'Custom::S3PublicAccessBlock', 'Custom::EbsEncryptionByDefault']) {
+      template.resourceCountIs(type, 1);
+    }
+    template.resourceCountIs('AWS::Logs::MetricFilter', 14);
+    template.resourceCountIs('AWS::Config::ConfigurationRecorder', recorded ? 1 : 0);
+    template.resourceCountIs('AWS::SecurityHub::Hub', recorded ? 1 : 0);
+    template.resourceCountIs('AWS::Config::ConfigRule', rules);
+    template.hasResourceProperties('AWS::GuardDuty::Detector', { Features: Match.arrayWith([{ Name: 'S3_DATA_EVENTS', Status: plans }]) });
+    expect(Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } })).length).toBe(locked ? 1 : 0);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: tier.profile.logRetention });
+  });
+
+  test('a custom tier follows what it is based on, with its own retention', () => {
+    const perf = EnvironmentTier.custom({ name: 'perf', basedOn: EnvironmentTier.STAGING, logRetention: logs.RetentionDays.TWO_MONTHS });
+    const { template } = baselineIn({ tier: perf });
+    template.resourceCountIs('AWS::Config::ConfigurationRecorder', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 60 });
+    expect(() => baselineIn({ tier: perf, auditLogRetention: logs.RetentionDays.ONE_MONTH })).toThrow(/auditLogRetention is ONE_MONTH \(30 days\); the perf tier keeps logs for TWO_MONTHS \(60 days\)/);
+  });
+
+  test('the production baseline as a whole, against its snapshot', () => {
+    expect(baselineIn({ tier: EnvironmentTier.PROD }).template.toJSON()).toMatchSnapshot();
+  });
+});
+
 describe('every part can be switched off', () => {
   test.each([
     ['cloudTrail', { cloudTrail: false }, ['AWS::CloudTrail::Trail', 'AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm']],
@@ -370,8 +406,8 @@ describe('bad input fails with the prop named', () => {
   });
 
   test('a trail retention below the tier\'s', () => {
-    expect(fail({ trailRetention: logs.RetentionDays.ONE_MONTH }))
-      .toThrow(/trailRetention is ONE_MONTH \(30 days\); the prod tier keeps logs for ONE_YEAR \(365 days\): expected at least that/);
+    expect(fail({ auditLogRetention: logs.RetentionDays.ONE_MONTH }))
+      .toThrow(/auditLogRetention is ONE_MONTH \(30 days\); the prod tier keeps logs for ONE_YEAR \(365 days\): expected at least that/);
   });
 
   test('CIS alarms without the trail they read', () => {
@@ -379,7 +415,7 @@ describe('bad input fails with the prop named', () => {
   });
 
   test('every problem at once', () => {
-    expect(fail({ cloudTrail: false, cisAlarms: true, trailRetention: logs.RetentionDays.ONE_DAY, securityHubStandards: [SecurityHubStandard.of('nope')] }))
-      .toThrow(/3 problems:\n {2}- trailRetention .*\n {2}- cisAlarms .*\n {2}- securityHubStandards has 'nope'/);
+    expect(fail({ cloudTrail: false, cisAlarms: true, auditLogRetention: logs.RetentionDays.ONE_DAY, securityHubStandards: [SecurityHubStandard.of('nope')] }))
+      .toThrow(/3 problems:\n {2}- auditLogRetention .*\n {2}- cisAlarms .*\n {2}- securityHubStandards has 'nope'/);
   });
 });
