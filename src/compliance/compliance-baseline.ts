@@ -49,9 +49,9 @@ export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * The bucket the trail (and AWS Config) deliver to, for example a central log archive. It must
-   * be encrypted with a KMS key (`encryption: s3.BucketEncryption.KMS`, or `encryptionKey` in
-   * `Bucket.fromBucketAttributes`), and its policy must let CloudTrail and Config write.
+   * The bucket the trail delivers to, for example a central log archive. It must be encrypted
+   * with a KMS key (`encryption: s3.BucketEncryption.KMS`, or `encryptionKey` in
+   * `Bucket.fromBucketAttributes`), and, if imported, its policy must already let CloudTrail write.
    *
    * @default - a bucket encrypted with the baseline's key, versioned, blocking public access,
    * enforcing TLS, with access logging and lifecycle expiry after `auditLogRetention`, and object
@@ -117,7 +117,7 @@ export class ComplianceBaseline extends Construct {
    */
   public readonly trail?: cloudtrail.Trail;
   /**
-   * The bucket the trail and AWS Config deliver to.
+   * The bucket the trail delivers to.
    *
    * @default - none if `cloudTrail` is false
    */
@@ -227,6 +227,10 @@ export class ComplianceBaseline extends Construct {
   /** The services that write encrypted data for the baseline may use the key, for this account only. */
   private allowServicesToUseKey(): void {
     const stack = Stack.of(this);
+    if (!(this.key instanceof kms.Key)) {
+      Annotations.of(this).addWarningV2('cdk-multi-env:importedAuditKey',
+        'encryptionKey is imported, so the baseline cannot add to its policy: it must already let CloudTrail, CloudWatch Logs, AWS Config, CloudWatch alarms and EventBridge of this account use it');
+    }
     const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'CloudTrailEncryptsLogsOfThisAccount',

@@ -94,6 +94,17 @@ describe('CloudTrail', () => {
     });
   });
 
+  test('an imported key is used as it is, with a warning that its policy must already allow the services', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Audit', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Org', `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    new ComplianceBaseline(stack, 'Baseline', { tier: EnvironmentTier.DEV, encryptionKey: key });
+    const template = cdk.assertions.Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: key.keyArn });
+    Annotations.fromStack(stack).hasWarning('/Audit/Baseline', Match.stringLikeRegexp('encryptionKey is imported'));
+  });
+
   test('a bucket of the user\'s, encrypted with a KMS key, takes the trail', () => {
     const app = new cdk.App();
     const stack = new cdk.Stack(app, 'Audit', { env: { account: ACCOUNT, region: 'eu-west-1' } });
@@ -187,6 +198,34 @@ describe('AWS Config', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'config.amazonaws.com' } })] },
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWS_ConfigRole']] }],
+    });
+  });
+
+  test('Config writes under its own prefix of its own bucket, with the recorder\'s role and nothing more', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.QA });
+    const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineConfigBucket'), 'Arn'] };
+    const objects = { 'Fn::Join': ['', [bucketArn, `/AWSLogs/${ACCOUNT}/Config/*`]] };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BaselineConfigRole') }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 's3:GetBucketAcl', Resource: bucketArn },
+          { Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectAcl'], Resource: objects },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineKey'), 'Arn'] } },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^BaselineConfigBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'ConfigDelivers',
+          Principal: { Service: 'config.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: objects,
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        })]),
+      },
     });
   });
 
