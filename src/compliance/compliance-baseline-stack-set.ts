@@ -54,6 +54,7 @@ export interface ComplianceBaselineStackSetProps extends ComplianceBaselineOptio
 
 /** CloudFormation takes a template body of at most 51,200 bytes. */
 const MAX_TEMPLATE_BODY = 51_200;
+const PATH_METADATA = 'aws:cdk:enable-path-metadata';
 const ORG_TARGET = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 
 /**
@@ -97,7 +98,16 @@ export class ComplianceBaselineStackSet extends Construct {
     // An app of its own, written to a directory of its own (never the CLI's output directory).
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-multi-env-stackset-'));
     try {
-      const app = new App({ outdir, analyticsReporting: false });
+      const app = new App({
+        outdir,
+        autoSynth: false,
+        treeMetadata: false,
+        stackTraces: false,
+        analyticsReporting: false,
+        // Over what the CDK CLI passes: construct paths on every resource would make the template
+        // depend on how the app is run, and cost it a sixth of its size limit.
+        postCliContext: { [PATH_METADATA]: false },
+      });
       const stack = new Stack(app, 'ComplianceBaseline', {
         // No bootstrap stack in the target accounts: no BootstrapVersion parameter, and any asset fails synth.
         synthesizer: new BootstraplessSynthesizer(),

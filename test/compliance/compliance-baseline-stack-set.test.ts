@@ -39,6 +39,19 @@ describe('ComplianceBaselineStackSet', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(51_200);
   });
 
+  test('the same template when the CDK CLI runs the app (its context and output directory)', () => {
+    const saved = { context: process.env.CDK_CONTEXT_JSON, outdir: process.env.CDK_OUTDIR };
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:enable-path-metadata': true });
+    process.env.CDK_OUTDIR = '/nonexistent/cdk.out';
+    try {
+      expect(stackSetIn().stackSet.templateBody).toEqual(stackSet.templateBody);
+    } finally {
+      for (const [name, value] of [['CDK_CONTEXT_JSON', saved.context], ['CDK_OUTDIR', saved.outdir]] as const) {
+        if (value === undefined) delete process.env[name]; else process.env[name] = value;
+      }
+    }
+  });
+
   test('the template holds the whole baseline of the tier', () => {
     const types = Object.values(body.Resources).map((r: any) => r.Type);
     for (const type of ['AWS::CloudTrail::Trail', 'AWS::Config::ConfigurationRecorder', 'AWS::GuardDuty::Detector', 'AWS::SecurityHub::Hub',
