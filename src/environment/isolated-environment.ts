@@ -187,10 +187,10 @@ const LARGEST_VPC = 16;
  * One environment (Dev, QA, Staging, Prod, Hotfix, Demo, or a tier of your own) in its own AWS
  * account and region. Its `Foundation` stack holds what every workload of the environment needs,
  * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
- * the access roles and an alarm topic. Add workload stacks to it as to any `Stage`; they inherit
- * its account, region, tags, permissions boundary and termination protection, and in a production
- * tier every stateful resource in them is retained. Elsewhere, give your own resources
- * `env.profile.removalPolicy`.
+ * the access roles, an alarm topic and the account's `ComplianceBaseline`. Add workload stacks to
+ * it as to any `Stage`; they inherit its account, region, tags, permissions boundary and
+ * termination protection, and in a production tier every stateful resource in them is retained.
+ * Elsewhere, give your own resources `env.profile.removalPolicy`.
  *
  * @example
  * import * as cdk from 'aws-cdk-lib';
