@@ -1,4 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
+import { buildReferenceApp } from '../../examples/reference-app';
 import { ComplianceBaseline, ComplianceBaselineStackSet, EnvironmentTier } from '../../src';
 import { acknowledgements, unacknowledgedFindings } from '../support/compliance';
 import { environment, newApp } from '../support/environments';
@@ -29,6 +30,16 @@ describe('cdk-nag over the compliance baseline', () => {
     const env = environment(app, EnvironmentTier.PROD);
     app.synth();
     expect(unacknowledgedFindings(env.complianceBaseline!)).toEqual([]);
+  });
+
+  test('the reference app: every environment account has a baseline, and nothing in them is unacknowledged', () => {
+    const app = new cdk.App();
+    const { environments } = buildReferenceApp(app);
+    app.synth();
+    for (const env of environments) {
+      expect(env.complianceBaseline).toBeDefined();
+      expect(unacknowledgedFindings(env.complianceBaseline!)).toEqual([]);
+    }
   });
 
   test('every acknowledgement names a rule of the four packs and gives a reason', () => {
