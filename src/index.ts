@@ -1,3 +1,4 @@
+export * from './compliance';
 export * from './cost';
 export * from './environment';
 export * from './monitoring';

@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,11 +13,13 @@ import { EnvironmentConfig } from './environment-config';
 import { checkIsolation, registerEnvironment } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
+import { ComplianceBaseline, ComplianceBaselineOptions } from '../compliance';
 import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
 import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
+import { baselineInAccountOf } from '../private/account-baselines';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
@@ -156,6 +158,25 @@ export interface IsolatedEnvironmentProps {
   readonly monitoring?: MonitoringOptions;
 
   /**
+   * Whether the foundation stack holds a `ComplianceBaseline` for the environment's account and
+   * region. Switch it off where the organization deploys one to every account
+   * (`ComplianceBaselineStackSet`, Control Tower). Environments that share an account (of the
+   * same tier) share its baseline: the first of them in the app holds it.
+   *
+   * @default - true in the first environment of an account and region (every tier gets one, with
+   * the parts its tier turns on), false in the others
+   */
+  readonly complianceBaseline?: boolean;
+
+  /**
+   * Parts of the compliance baseline to switch on or off, and how they are set up. Its alarms
+   * notify the environment's alarm topic.
+   *
+   * @default - the parts and settings the tier decides
+   */
+  readonly compliance?: ComplianceBaselineOptions;
+
+  /**
    * How many availability zones the VPC spans.
    *
    * @default - the tier's `maxAzs`
@@ -198,12 +219,11 @@ const LARGEST_VPC = 16;
  * One environment (Dev, QA, Staging, Prod, Hotfix, Demo, or a tier of your own) in its own AWS
  * account and region. Its `Foundation` stack holds what every workload of the environment needs,
  * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
- * the access roles, an alarm topic and, where the tier backs up, the backup policy
- * (`backupPolicy`); its `Monitoring` stack holds the dashboard and alarms (`monitoring`). Add
- * workload stacks to it as to any `Stage`; they inherit its account, region, tags, permissions
- * boundary and termination protection, and in a production tier every stateful resource in them
- * is retained. Elsewhere, give your own resources
- * `env.profile.removalPolicy`.
+ * the access roles, an alarm topic, the account's `ComplianceBaseline` and, where the tier backs
+ * up, the backup policy (`backupPolicy`); its `Monitoring` stack holds the dashboard and alarms
+ * (`monitoring`). Add workload stacks to it as to any `Stage`; they inherit its account, region,
+ * tags, permissions boundary and termination protection, and in a production tier every stateful
+ * resource in them is retained. Elsewhere, give your own resources `env.profile.removalPolicy`.
  *
  * @example
  * import * as cdk from 'aws-cdk-lib';
@@ -262,6 +282,12 @@ export class IsolatedEnvironment extends Stage {
    * @default - none, unless the tier (or `backup.level`) backs up (Staging, Prod, Hotfix)
    */
   public readonly backupPolicy?: BackupPolicy;
+  /**
+   * The account's audit and security setup: trail, Config, GuardDuty, Security Hub, CIS alarms.
+   *
+   * @default - none if `complianceBaseline` is false
+   */
+  public readonly complianceBaseline?: ComplianceBaseline;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
   /**
@@ -304,6 +330,10 @@ export class IsolatedEnvironment extends Stage {
       removalPolicy: RemovalPolicy.DESTROY,
       terminationProtection: false,
       timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
+      // The account's baseline is the copied environment's: a second trail, Config recorder or
+      // GuardDuty detector would fail to deploy.
+      complianceBaseline: false,
+      compliance: undefined,
     } : props;
     this.tier = props.tier;
     this.appName = props.appName;
@@ -379,6 +409,21 @@ export class IsolatedEnvironment extends Stage {
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
+
+    // Environments that share an account share its baseline: the first one of the account holds it.
+    const accountBaseline = baselineInAccountOf(this.foundation);
+    if (props.complianceBaseline ?? !accountBaseline) {
+      this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, alarmTopic: this.alarmTopic });
+    } else if (accountBaseline) {
+      if (props.compliance) {
+        throw new Error(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`);
+      }
+      Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${accountBaseline}: environments that share an account share its baseline`);
+    }
+    if (this.breakGlassRole && !accountBaseline && !this.complianceBaseline?.trail) {
+      Annotations.of(this.foundation).addWarningV2('cdk-multi-env:breakGlassNeedsTrail',
+        'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');
+    }
 
     if (this.profile.scaleDownOffHours) {
       this.costScheduler = new CostScheduler(this.foundation, 'OffHours', {
@@ -482,6 +527,9 @@ export class IsolatedEnvironment extends Stage {
       errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
     }
     if (props.timeToLive) this.validateTimeToLive(props.timeToLive, errors);
+    if (props.complianceBaseline === false && props.compliance) {
+      errors.add('compliance', 'is given, but complianceBaseline is false; remove compliance, or drop complianceBaseline: false');
+    }
     validateTierProfile(this.profile, errors);
     const backupOptions = Object.entries(props.backup ?? {}).filter(([k, v]) => k !== 'level' && v !== undefined).map(([k]) => k);
     if (this.profile.backup === BackupLevel.NONE && backupOptions.length > 0) {

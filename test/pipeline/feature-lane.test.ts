@@ -118,12 +118,16 @@ describe('MultiEnvPipeline feature environments', () => {
       });
     });
 
-    test('is the cheapest shape of the tier: no NAT gateway, smallest sizes, destroyed with its stacks, off-hours scheduled', () => {
+    test('is the cheapest shape of the tier: no NAT gateway, smallest sizes, destroyed with its stacks, off-hours scheduled, no second account baseline', () => {
       const { dev } = appWithDev({ ...context, 'cdk-multi-env:feature-branch': 'feature/x' });
       const template = Template.fromStack(dev.foundation);
       template.resourceCountIs('AWS::EC2::NatGateway', 0);
       expect([dev.profile.natGateways, dev.profile.sizing, dev.profile.removalPolicy, dev.profile.terminationProtection]).toEqual([0, 'SMALLEST', 'destroy', false]);
       expect(dev.costScheduler).toBeDefined();
+      // The account's compliance baseline is the Dev environment's own.
+      expect(dev.complianceBaseline).toBeUndefined();
+      template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+      template.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
     });
 
     test('is torn down after the time to live, counted from this synth (the last push)', () => {

@@ -1,0 +1,120 @@
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { INLINE_POLICY_REASON } from '../private/reasons';
+
+export interface AccountSecuritySettingsProps {
+  readonly s3PublicAccessBlock: boolean;
+  readonly ebsDefaultEncryption: boolean;
+  /** Encrypts the function's logs. */
+  readonly key: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The function behind the custom resources, inline so that the template needs no asset (and so
+ * deploys as a StackSet). It only ever turns a setting on: on Delete it reports success and leaves
+ * the account as it is, so removing the baseline never exposes the account, and the role needs no
+ * permission to undo anything. The Lambda Node.js runtime ships the AWS SDK v3 clients it uses.
+ */
+const HANDLER = `
+const https = require('https');
+const { S3ControlClient, PutPublicAccessBlockCommand } = require('@aws-sdk/client-s3-control');
+const { EC2Client, EnableEbsEncryptionByDefaultCommand } = require('@aws-sdk/client-ec2');
+const SETTINGS = {
+  S3PublicAccessBlock: p => new S3ControlClient({}).send(new PutPublicAccessBlockCommand({
+    AccountId: p.AccountId,
+    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+  })),
+  EbsEncryptionByDefault: () => new EC2Client({}).send(new EnableEbsEncryptionByDefaultCommand({})),
+};
+exports.handler = async (event, context) => {
+  const p = event.ResourceProperties;
+  let status = 'SUCCESS';
+  let reason = 'See ' + context.logGroupName + ' ' + context.logStreamName;
+  try {
+    if (!SETTINGS[p.Setting]) throw new Error('unknown setting ' + p.Setting);
+    if (event.RequestType !== 'Delete') await SETTINGS[p.Setting](p);
+  } catch (e) {
+    console.error(e);
+    status = 'FAILED';
+    reason = String(e).slice(0, 300) + ' (' + reason + ')';
+  }
+  const body = JSON.stringify({
+    Status: status, Reason: reason, PhysicalResourceId: p.Setting + '-' + p.AccountId,
+    StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+  });
+  await new Promise((resolve, reject) => {
+    const req = https.request(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+};
+`;
+
+/**
+ * The account's S3 public access block and the region's EBS encryption by default: settings that
+ * CloudFormation has no resource type for, set by the smallest custom resource that can: one
+ * inline function whose role may call the two "turn on" actions and write its own logs, nothing else.
+ */
+export class AccountSecuritySettings extends Construct {
+  constructor(scope: Construct, id: string, props: AccountSecuritySettingsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.key,
+      retention: props.logRetention,
+    });
+    const role = new iam.Role(this, 'Role', {
+      description: 'Turns on the account S3 public access block and EBS encryption by default',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    const actions = [
+      ...props.s3PublicAccessBlock ? ['s3:PutAccountPublicAccessBlock'] : [],
+      ...props.ebsDefaultEncryption ? ['ec2:EnableEbsEncryptionByDefault'] : [],
+    ];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
+
+    const handler = new lambda.Function(this, 'Handler', {
+      description: 'Turns on the account S3 public access block and EBS encryption by default (CloudFormation custom resource)',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(HANDLER),
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+    });
+
+    const settings = [
+      ...props.s3PublicAccessBlock ? ['S3PublicAccessBlock'] : [],
+      ...props.ebsDefaultEncryption ? ['EbsEncryptionByDefault'] : [],
+    ];
+    for (const setting of settings) {
+      const resource = new CustomResource(this, setting, {
+        serviceToken: handler.functionArn,
+        resourceType: `Custom::${setting}`,
+        properties: { Setting: setting, AccountId: stack.account },
+      });
+      // The role's policy must be in place before the function runs.
+      resource.node.addDependency(role);
+    }
+
+    acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+    acknowledge(role, 's3:PutAccountPublicAccessBlock and ec2:EnableEbsEncryptionByDefault are account-level actions without resource-level permissions: "*" is the only resource IAM accepts for them',
+      'AwsSolutions-IAM5[Resource::*]');
+    acknowledge(handler, 'Runs only when CloudFormation creates or updates the baseline; reserving concurrency takes from the account\'s unreserved pool, which must stay at 10 or more, and fails in new accounts with a low limit',
+      ...inCompliancePacks('LambdaConcurrency'));
+    acknowledge(handler, 'CloudFormation waits for the function\'s answer: a failed run fails the stack operation, which a redeploy retries; there is nothing for a dead-letter queue to redrive',
+      ...inCompliancePacks('LambdaDLQ'));
+    acknowledge(handler, 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it',
+      ...inCompliancePacks('LambdaInsideVPC'));
+  }
+}

@@ -1,0 +1,44 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Acknowledges rule findings on a construct, with the reason, through `Validations.of(scope)`:
+ * where cdk-nag v3 (and any other validation plugin) reads them.
+ *
+ * `Validations.acknowledge()` rejects an id with more than one `::`, yet cdk-nag names some
+ * findings that way (`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/...]`).
+ * Those are recorded in the same construct metadata that `acknowledge()` writes and cdk-nag reads.
+ */
+export function acknowledge(scope: IConstruct, reason: string, ...ids: string[]): void {
+  for (const id of ids) {
+    if (id.split('::').length <= 2) {
+      Validations.of(scope).acknowledge({ id, reason });
+    } else {
+      scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+    }
+  }
+}
+
+/** The four cdk-nag packs' ids for one rule, for example `nag('S3BucketLoggingEnabled')`. */
+export function inCompliancePacks(rule: string): string[] {
+  return ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map(pack => `${pack}-${rule}`);
+}
+
+/**
+ * A value as cdk-nag writes it in a finding id (`<Logical.Arn>/path/*`), for acknowledging a
+ * finding about a resource of the construct tree. Resolved now, so only for values whose logical
+ * ids are settled (resources the library creates).
+ */
+export function asNagFinding(scope: IConstruct, value: string): string {
+  const visit = (node: any): string => {
+    if (node === undefined) return '';
+    if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
+    if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(visit).join(node['Fn::Join'][0]);
+    if (node['Fn::Sub']) return visit(node['Fn::Sub']);
+    if (node['Fn::GetAtt']) return `<${visit(node['Fn::GetAtt'][0])}.${visit(node['Fn::GetAtt'][1])}>`;
+    if (node['Fn::ImportValue']) return visit(node['Fn::ImportValue']);
+    if (node.Ref) return `<${visit(node.Ref)}>`;
+    return JSON.stringify(node);
+  };
+  return visit(Stack.of(scope).resolve(value));
+}

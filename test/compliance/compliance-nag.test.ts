@@ -1,0 +1,56 @@
+import * as cdk from 'aws-cdk-lib';
+import { buildReferenceApp } from '../../examples/reference-app';
+import { ComplianceBaseline, ComplianceBaselineStackSet, EnvironmentTier } from '../../src';
+import { acknowledgements, unacknowledgedFindings } from '../support/compliance';
+import { environment, newApp } from '../support/environments';
+
+/**
+ * The baseline certifies itself: cdk-nag v3's AwsSolutions, NIST 800-53 rev 5, HIPAA Security and
+ * PCI DSS 3.2.1 packs find nothing in it that is not acknowledged, and every acknowledgement
+ * says why.
+ */
+describe('cdk-nag over the compliance baseline', () => {
+  test.each(EnvironmentTier.builtIn().map(t => [t.name, t] as const))('%s tier: no unacknowledged finding', (_name, tier) => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Audit', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new ComplianceBaseline(stack, 'Baseline', { tier, configRecorder: true });
+    app.synth();
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  test('the StackSet\'s environment-agnostic template: no unacknowledged finding', () => {
+    const app = new cdk.App();
+    const management = new cdk.Stack(app, 'Management', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const { baseline } = new ComplianceBaselineStackSet(management, 'Org', { tier: EnvironmentTier.PROD, organizationalUnitIds: ['r-ab12'], regions: ['eu-west-1'] });
+    expect(unacknowledgedFindings(cdk.Stack.of(baseline))).toEqual([]);
+  });
+
+  test('inside an environment: nothing under the baseline, with the environment\'s aspects applied', () => {
+    const app = newApp();
+    const env = environment(app, EnvironmentTier.PROD);
+    app.synth();
+    expect(unacknowledgedFindings(env.complianceBaseline!)).toEqual([]);
+  });
+
+  test('the reference app: every environment account has a baseline, and nothing in them is unacknowledged', () => {
+    const app = new cdk.App();
+    const { environments } = buildReferenceApp(app);
+    app.synth();
+    for (const env of environments) {
+      expect(env.complianceBaseline).toBeDefined();
+      expect(unacknowledgedFindings(env.complianceBaseline!)).toEqual([]);
+    }
+  });
+
+  test('every acknowledgement names a rule of the four packs and gives a reason', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'Audit', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new ComplianceBaseline(stack, 'Baseline', { tier: EnvironmentTier.PROD });
+    const acks = acknowledgements(stack);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.id).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321)-[A-Za-z0-9]+(\[.+\])?$/);
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  });
+});

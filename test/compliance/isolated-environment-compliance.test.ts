@@ -1,0 +1,72 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { EnvironmentTier } from '../../src';
+import { environment, foundationOf, newApp } from '../support/environments';
+
+describe('the compliance baseline of an environment', () => {
+  test('every tier\'s foundation stack holds one, whose alarms notify the environment\'s alarm topic', () => {
+    const env = environment(newApp(), EnvironmentTier.DEV);
+    expect(env.complianceBaseline).toBeDefined();
+    expect(env.complianceBaseline!.alarmTopic).toBe(env.alarmTopic);
+    const template = foundationOf(env);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CISBenchmark',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  test('the tier decides its parts: Config and Security Hub in Prod, not in Dev', () => {
+    const prod = foundationOf(environment(newApp(), EnvironmentTier.PROD));
+    prod.resourceCountIs('AWS::Config::ConfigurationRecorder', 1);
+    prod.resourceCountIs('AWS::SecurityHub::Hub', 1);
+    prod.hasResourceProperties('AWS::S3::Bucket', { ObjectLockEnabled: true });
+    const dev = foundationOf(environment(newApp(), EnvironmentTier.DEV));
+    dev.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+    dev.resourceCountIs('AWS::SecurityHub::Hub', 0);
+  });
+
+  test('compliance overrides parts', () => {
+    const template = foundationOf(environment(newApp(), EnvironmentTier.PROD, { compliance: { guardDuty: false, configRecorder: false } }));
+    template.resourceCountIs('AWS::GuardDuty::Detector', 0);
+    template.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+  });
+
+  test('complianceBaseline: false leaves it out, and the break-glass alarm warns that it needs a trail', () => {
+    const env = environment(newApp(), EnvironmentTier.PROD, { complianceBaseline: false });
+    expect(env.complianceBaseline).toBeUndefined();
+    foundationOf(env).resourceCountIs('AWS::CloudTrail::Trail', 0);
+    Annotations.fromStack(env.foundation).hasWarning('/prod/Foundation', Match.stringLikeRegexp('break-glass alarm hears of the role\'s use through a CloudTrail trail'));
+  });
+
+  test('compliance given while complianceBaseline is false is an error', () => {
+    expect(() => environment(newApp(), EnvironmentTier.DEV, { complianceBaseline: false, compliance: { guardDuty: false } }))
+      .toThrow("IsolatedEnvironment 'dev': compliance is given, but complianceBaseline is false");
+  });
+});
+
+describe('environments that share an account share its baseline', () => {
+  test('the first environment of the account holds it; the second has none and says where it is', () => {
+    const app = newApp();
+    const first = environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    const second = environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16' });
+    expect(first.complianceBaseline).toBeDefined();
+    expect(second.complianceBaseline).toBeUndefined();
+    foundationOf(second).resourceCountIs('AWS::GuardDuty::Detector', 0);
+    Annotations.fromStack(second.foundation).hasInfo('/dev-b/Foundation', Match.stringLikeRegexp('compliance baseline is dev-a/Foundation/Compliance'));
+  });
+
+  test('a second baseline in the account, asked for, fails: an account takes one detector, recorder and hub', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    expect(() => environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16', complianceBaseline: true }))
+      .toThrow(/ComplianceBaseline 'dev-b\/Foundation\/Compliance': scope is in account 111111111111 and region eu-west-1, which already has a baseline \(dev-a\/Foundation\/Compliance\)/);
+  });
+
+  test('options for a baseline the environment does not hold fail', () => {
+    const app = newApp();
+    environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
+    expect(() => environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16', compliance: { guardDuty: false } }))
+      .toThrow("IsolatedEnvironment 'dev-b': compliance is given, but the account's compliance baseline is dev-a/Foundation/Compliance");
+  });
+});
