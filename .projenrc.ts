@@ -64,7 +64,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'bench'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
     // ESLint checks, it does not rewrite: CI must fail on a lint error, not silently change the tree.
@@ -104,6 +104,12 @@ const cliSynth = project.addTask('reference:cli', {
   cwd: 'examples',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'cdk synth --quiet --no-notices --output ../cdk.out',
+});
+
+// Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
+project.addTask('bench', {
+  description: 'Measure synthesis, template headroom, the path to Prod and fixed costs; write bench/results.json and results.md',
+  exec: 'ts-node --project tsconfig.dev.json bench/run.ts',
 });
 
 const rosetta = project.addTask('rosetta:extract', {

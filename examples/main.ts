@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { pathToProduction } from './pipeline-path';
+import { mainPipeline, pathToProduction } from './pipeline-path';
 import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
@@ -19,11 +19,9 @@ const assembly = app.synth();
 
 const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
 buildPlainCdkPipelinesApp(plainApp);
-const pipelineOf = (template: any, trigger: boolean) => Object.values<any>(template.Resources)
-  .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && (r.Properties.Triggers !== undefined) === trigger).Properties;
 const comparison = {
-  library: pathToProduction(pipelineOf(assembly.getStackByName('Tooling').template, false), 'Prod'),
-  plainCdkPipelines: pathToProduction(pipelineOf(plainApp.synth().getStackByName('Tooling').template, false), 'Prod'),
+  library: pathToProduction(mainPipeline(assembly.getStackByName('Tooling').template), 'Prod'),
+  plainCdkPipelines: pathToProduction(mainPipeline(plainApp.synth().getStackByName('Tooling').template), 'Prod'),
 };
 fs.rmSync(plainApp.outdir, { recursive: true, force: true });
 
