@@ -15,7 +15,9 @@ export function synthesizeAndReport(app: cdk.App, loadedMs: number): void {
   const stacks = (a: cxapi.CloudAssembly): number => a.stacks.length
     + a.nestedAssemblies.reduce((sum, n) => sum + stacks(n.nestedAssembly), 0);
   process.stdout.write(JSON.stringify({
-    loadedMs, builtMs, synthMs,
+    loadedMs,
+    builtMs,
+    synthMs,
     // CPU time of the whole process (user and system, every thread): hardly inflated by other
     // processes competing for the CPU, unlike the wall time.
     cpuMs: (cpu.user + cpu.system) / 1000,

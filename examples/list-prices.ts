@@ -35,7 +35,10 @@ export const PRICE_TABLE: PriceRow[] = [
   // Each NAT gateway's Elastic IP.
   { type: 'AWS::EC2::EIP', item: 'public IPv4 address', usd: 0.005, per: 'hour' },
   {
-    type: 'AWS::EC2::VPCEndpoint', item: 'interface endpoint AZ', usd: 0.011, per: 'hour',
+    type: 'AWS::EC2::VPCEndpoint',
+    item: 'interface endpoint AZ',
+    usd: 0.011,
+    per: 'hour',
     // Gateway endpoints (S3, DynamoDB) are free; an interface endpoint is billed per AZ (subnet).
     units: p => (p?.VpcEndpointType === 'Interface' ? p?.SubnetIds?.length ?? 0 : 0),
   },
@@ -47,7 +50,10 @@ export const PRICE_TABLE: PriceRow[] = [
   { type: 'AWS::CloudWatch::CompositeAlarm', item: 'composite alarm', usd: 0.5, per: 'month' },
   { type: 'AWS::CloudWatch::Dashboard', item: 'dashboard', usd: 3.0, per: 'month' },
   {
-    type: 'AWS::CodePipeline::Pipeline', item: 'V1 pipeline', usd: 1.0, per: 'month',
+    type: 'AWS::CodePipeline::Pipeline',
+    item: 'V1 pipeline',
+    usd: 1.0,
+    per: 'month',
     // A V2 pipeline has no monthly fee: it is billed per action-execution minute (usage).
     units: p => (p?.PipelineType === 'V2' ? 0 : 1),
   },

@@ -13,7 +13,9 @@ import { ApprovalGate, TestKind } from '../src';
  * tests as shell steps and a manual approval wherever a tier has a gate. (No hotfix lane,
  * notifications, bake period or restricted approvers: plain CDK Pipelines has none of them.)
  */
-export function buildPlainCdkPipelinesApp(app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS): pipelines.CodePipeline {
+export function buildPlainCdkPipelinesApp(
+  app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS,
+): pipelines.CodePipeline {
   const environments = buildEnvironments(app, referenceEnvironments);
   const tooling = new cdk.Stack(app, 'Tooling', { env: { account: TOOLING_ACCOUNT, region: REGION } });
   const pipeline = new pipelines.CodePipeline(tooling, 'Delivery', {
