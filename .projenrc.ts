@@ -112,6 +112,7 @@ project.addTask('bench', {
   // Transpile only: `tsc --noEmit -p tsconfig.dev.json` and ESLint check bench/'s types.
   exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
 });
+project.npmignore?.exclude('/bench/');
 
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',
