@@ -104,11 +104,13 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(`Per environment, least squares over the medians of cdk-multi-env: **+${f1(g.wallSeconds.slope)} s** of synth time `
     + `(R² ${g.wallSeconds.r2.toFixed(2)}), **+${f1(g.cpuSeconds.slope)} s** of CPU time (R² ${g.cpuSeconds.r2.toFixed(2)}), `
     + `**+${g.peakMemoryMb.slope.toFixed(0)} MB** of peak memory (R² ${g.peakMemoryMb.r2.toFixed(2)}). `
-    + `Step by step: synth time ${steps(g.wallSeconds, 's', 2)}; CPU time ${steps(g.cpuSeconds, 's', 2)}; memory ${steps(g.peakMemoryMb, 'MB', 1)}.\n`);
+    + `Step by step: synth time ${steps(g.wallSeconds, 's', 2)}; CPU time ${steps(g.cpuSeconds, 's', 2)}; memory ${steps(g.peakMemoryMb, 'MB', 1)}. `
+    + '("Linear or better": one more environment costs at most 25% more between the two largest sizes than between the two smallest or '
+    + 'on average; a cost that grows with every pair of environments would show as a steeper last step.)\n');
 
   const L = r.headroom.limits;
   out.push('## Template headroom\n');
-  out.push(`Limits per stack: ${L.resources} resources, a template body of 1 MB uploaded through S3 (as the CDK CLI and CDK Pipelines do; `
+  out.push(`Limits per stack: ${L.resources} resources, a template body of 1 MB (taken as 1,000,000 bytes) uploaded through S3 (as the CDK CLI and CDK Pipelines do; `
     + `${L.templateBytesDirect.toLocaleString('en')} bytes when passed directly), ${L.parameters} parameters, ${L.outputs} outputs, `
     + `${L.dynamicReferences} dynamic references; read from the ${L.source}. Per pipeline: ${r.headroom.pipelineLimits.stagesPerPipeline} stages, `
     + `${r.headroom.pipelineLimits.actionsPerStage} actions per stage (${r.headroom.pipelineLimits.source}).\n`);
