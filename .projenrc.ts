@@ -111,6 +111,7 @@ project.addTask('bench', {
   description: 'Measure synthesis, template headroom, the path to Prod and fixed costs; write bench/results.json and results.md',
   // Transpile only: `tsc --noEmit -p tsconfig.dev.json` and ESLint check bench/'s types.
   exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true, // `npx projen bench --render`: the tables again from bench/results.json
 });
 project.npmignore?.exclude('/bench/');
 

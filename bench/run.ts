@@ -22,6 +22,7 @@ import { REFERENCE_ENVIRONMENTS } from '../examples/reference-app';
  *
  * BENCH_RUNS sets the runs per variant (default 5); BENCH_GROWTH_RUNS those of the 12-, 24- and
  * 48-environment apps (default 3: they take longest, and a slope needs fewer repetitions).
+ * `npx projen bench --render` only writes the tables again from bench/results.json.
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -120,6 +121,12 @@ const mb = (kb: number) => kb / 1024;
 const s = (ms: number) => ms / 1000;
 
 function main(): void {
+  if (process.argv.includes('--render')) {
+    // Only the tables again, from the last run's results.json (after changing bench/report.ts).
+    const last: BenchResults = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf-8'));
+    writeReport(last);
+    return;
+  }
   fs.mkdirSync(WORK, { recursive: true });
   const compileStarted = Date.now();
   const children = compileChildren();
@@ -224,6 +231,10 @@ function main(): void {
   };
 
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, undefined, 2) + '\n');
+  writeReport(results);
+}
+
+function writeReport(results: BenchResults): void {
   const markdown = renderMarkdown(results);
   fs.writeFileSync(path.join(__dirname, 'results.md'), markdown);
   updateReadme(markdown);
