@@ -157,6 +157,13 @@ export function renderMarkdown(r: BenchResults): string {
     [pathRow('cdk-multi-env', r.pipeline.library), pathRow('plain CDK Pipelines', r.pipeline.plain)],
   ));
 
+  const criticalPath = (label: string, p: PipelineEstimate) => {
+    const steps = p.criticalPath.map(a => `${a.stage}: ${a.action} (${a.kind === 'approval' ? 'approval' : `${a.seconds} s`})`);
+    return `<details><summary>Critical path of ${label}: ${p.criticalPath.length} actions one after another</summary>\n\n${steps.join(' → ')}\n\n</details>\n`;
+  };
+  out.push(criticalPath('cdk-multi-env', r.pipeline.library));
+  out.push(criticalPath('plain CDK Pipelines', r.pipeline.plain));
+
   out.push('## Fixed monthly cost\n');
   out.push(`What each environment's foundation and each app's tooling account cost per month before any traffic, at ${LIST_PRICES.region} list prices `
     + `read ${LIST_PRICES.read} (${LIST_PRICES.hoursPerMonth} hours a month; the price table is examples/list-prices.ts: `
