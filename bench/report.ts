@@ -158,8 +158,8 @@ export function renderMarkdown(r: BenchResults): string {
   ));
 
   const criticalPath = (label: string, p: PipelineEstimate) => {
-    const steps = p.criticalPath.map(a => `${a.stage}: ${a.action} (${a.kind === 'approval' ? 'approval' : `${a.seconds} s`})`);
-    return `<details><summary>Critical path of ${label}: ${p.criticalPath.length} actions one after another</summary>\n\n${steps.join(' → ')}\n\n</details>\n`;
+    const actions = p.criticalPath.map(a => `${a.stage}: ${a.action} (${a.kind === 'approval' ? 'approval' : `${a.seconds} s`})`);
+    return `<details><summary>Critical path of ${label}: ${p.criticalPath.length} actions one after another</summary>\n\n${actions.join(' → ')}\n\n</details>\n`;
   };
   out.push(criticalPath('cdk-multi-env', r.pipeline.library));
   out.push(criticalPath('plain CDK Pipelines', r.pipeline.plain));
