@@ -50,6 +50,7 @@ export interface BenchResults {
     environments: ({ environment: string; tier: string; azs: number } & CostFigures)[];
     pipeline: { library: CostFigures; plain: CostFigures };
     usageBilledTypes: string[];
+    sizeBilledTypes: string[];
     unclassifiedTypes: string[];
   };
   readonly compileSeconds: number;
@@ -178,6 +179,9 @@ export function renderMarkdown(r: BenchResults): string {
     ['plain CDK Pipelines (Tooling)', '', ...items.map(p => units(r.cost.pipeline.plain.lines, p.type)), usd(r.cost.pipeline.plain.monthly)],
   ]));
   out.push(`Billed by use only, so not in the table: ${r.cost.usageBilledTypes.join(', ')}. `
+    + (r.cost.sizeBilledTypes.length > 0
+      ? `Billed by the hour at a size the workload chooses, so not priced here (the reference app's workload has them): ${r.cost.sizeBilledTypes.join(', ')}. `
+      : '')
     + (r.cost.unclassifiedTypes.length === 0
       ? 'Every other resource type in the templates is free by itself.\n'
       : `**Not classified yet** (add a price row, or list them as billed by use or free, in examples/list-prices.ts): ${r.cost.unclassifiedTypes.join(', ')}.\n`));

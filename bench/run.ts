@@ -205,6 +205,7 @@ function main(): void {
       plain: withoutLists(fixedMonthlyCost(toolingStacksOf(plain))),
     },
     usageBilledTypes: everything.usageBilled,
+    sizeBilledTypes: everything.sizeBilled,
     unclassifiedTypes: everything.unclassified,
   };
 
@@ -242,7 +243,7 @@ function writeReport(results: BenchResults): void {
 }
 
 function withoutLists(cost: FixedCost) {
-  const { usageBilled, unclassified, ...rest } = cost;
+  const { usageBilled, sizeBilled, unclassified, ...rest } = cost;
   return rest;
 }
 

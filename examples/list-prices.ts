@@ -3,7 +3,8 @@
  * hour or the month whatever its use, read by resource type from the synthesized templates.
  * `npx projen reference` prints it per environment, `npx projen bench` per environment and for
  * the pipeline. A new resource type with a fixed price needs one row in PRICE_TABLE; a type that
- * is in no list here is reported as unclassified, so that nobody forgets to price it.
+ * is in no list here (priced, billed by use, billed by size, free) is reported as unclassified, so
+ * that nobody forgets to price it.
  *
  * Region eu-west-1 (the reference app's), USD, on-demand list prices as published on the AWS
  * pricing pages for Amazon VPC (NAT gateways, public IPv4 addresses, endpoints), AWS KMS, AWS
@@ -81,6 +82,18 @@ export const USAGE_BILLED: Record<string, string> = {
   'AWS::Backup::BackupVault': 'backup storage',
 };
 
+/**
+ * Types billed by the hour at a price their size sets (instance type, database class, task size):
+ * the workload chooses it, so they are not priced here.
+ */
+export const SIZE_BILLED: Record<string, string> = {
+  'AWS::EC2::Instance': 'instance type',
+  'AWS::AutoScaling::AutoScalingGroup': 'its instances\' type and number',
+  'AWS::RDS::DBInstance': 'instance class and storage',
+  'AWS::RDS::DBCluster': 'its instances\' class and storage',
+  'AWS::ECS::Service': 'its Fargate tasks\' vCPU and memory',
+};
+
 /** Types that cost nothing by themselves. */
 export const NO_CHARGE = new Set([
   'AWS::CDK::Metadata', 'AWS::Budgets::Budget', 'AWS::CodeStarNotifications::NotificationRule',
@@ -90,6 +103,9 @@ export const NO_CHARGE = new Set([
   'AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Alias', 'AWS::Lambda::Permission',
   'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::SSM::Parameter',
   'AWS::Config::DeliveryChannel', 'AWS::S3::AccountPublicAccessBlock',
+  'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
+  'AWS::EC2::LaunchTemplate', 'AWS::ECS::Cluster', 'AWS::ECS::TaskDefinition', 'AWS::IAM::InstanceProfile',
+  'AWS::RDS::DBSubnetGroup', 'AWS::SecretsManager::SecretTargetAttachment',
 ]);
 
 /** One priced resource type of some templates. */
@@ -107,6 +123,8 @@ export interface FixedCost {
   readonly monthly: number;
   /** Types present that are billed by use only. */
   readonly usageBilled: string[];
+  /** Types present that are billed by the hour at a size the workload chooses. */
+  readonly sizeBilled: string[];
   /** Types present that are in none of the lists: they may have a fixed price nobody has added. */
   readonly unclassified: string[];
 }
@@ -129,7 +147,8 @@ export function fixedMonthlyCost(templates: Template[]): FixedCost {
     lines,
     monthly: lines.reduce((sum, l) => sum + l.monthly, 0),
     usageBilled: types.filter(t => t in USAGE_BILLED),
-    unclassified: types.filter(t => !priced.has(t) && !(t in USAGE_BILLED) && !NO_CHARGE.has(t)),
+    sizeBilled: types.filter(t => t in SIZE_BILLED),
+    unclassified: types.filter(t => !priced.has(t) && !(t in USAGE_BILLED) && !(t in SIZE_BILLED) && !NO_CHARGE.has(t)),
   };
 }
 
