@@ -174,6 +174,7 @@ function main(): void {
     pipelineLimits: CODEPIPELINE_LIMITS,
     stacks: allStacks(library).map(stackHeadroom),
     plainStacks: allStacks(plain).map(stackHeadroom),
+    plainPipelines: pipelineHeadroom(plain.getStackByName('Tooling').template),
     tooling: [...grown, byId('plain-48')].map(g => {
       const assembly = assemblyOf(g.id);
       const tooling = assembly.getStackByName('Tooling');
