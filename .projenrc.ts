@@ -64,7 +64,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'bench'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
     // ESLint checks, it does not rewrite: CI must fail on a lint error, not silently change the tree.
@@ -105,6 +105,15 @@ const cliSynth = project.addTask('reference:cli', {
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'cdk synth --quiet --no-notices --output ../cdk.out',
 });
+
+// Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
+project.addTask('bench', {
+  description: 'Measure synthesis, template headroom, the path to Prod and fixed costs; write bench/results.json and results.md',
+  // Transpile only: `tsc --noEmit -p tsconfig.dev.json` and ESLint check bench/'s types.
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true, // `npx projen bench --render`: the tables again from bench/results.json
+});
+project.npmignore?.exclude('/bench/');
 
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',

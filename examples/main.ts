@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { pathToProduction } from './pipeline-path';
-import { RecoveryRunbook } from '../src';
+import { mainPipeline, pathToProduction } from './pipeline-path';
 import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
+import { RecoveryRunbook } from '../src';
 
 /**
  * The main job: synthesizes the reference app into cdk.out/ (or $CDK_OUTDIR), writes each
@@ -28,11 +28,9 @@ for (const environment of reference.environments) {
 
 const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
 buildPlainCdkPipelinesApp(plainApp);
-const pipelineOf = (template: any, trigger: boolean) => Object.values<any>(template.Resources)
-  .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && (r.Properties.Triggers !== undefined) === trigger).Properties;
 const comparison = {
-  library: pathToProduction(pipelineOf(assembly.getStackByName('Tooling').template, false), 'Prod'),
-  plainCdkPipelines: pathToProduction(pipelineOf(plainApp.synth().getStackByName('Tooling').template, false), 'Prod'),
+  library: pathToProduction(mainPipeline(assembly.getStackByName('Tooling').template), 'Prod'),
+  plainCdkPipelines: pathToProduction(mainPipeline(plainApp.synth().getStackByName('Tooling').template), 'Prod'),
 };
 fs.rmSync(plainApp.outdir, { recursive: true, force: true });
 

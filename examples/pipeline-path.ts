@@ -4,8 +4,16 @@
  * the README to compare this library's pipeline with plain CDK Pipelines.
  */
 
-interface PipelineAction { Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string } }
-interface PipelineStage { Name: string; Actions: PipelineAction[] }
+export interface PipelineAction { Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: any }
+export interface PipelineStage { Name: string; Actions: PipelineAction[]; OnSuccess?: any; OnFailure?: any }
+
+/** The CloudFormation properties of the pipeline a commit to the main branch starts: the one with no push trigger of its own. */
+export function mainPipeline(template: any): { Stages: PipelineStage[]; PipelineType?: string } {
+  const pipeline = Object.values<any>(template.Resources ?? {})
+    .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && r.Properties.Triggers === undefined);
+  if (!pipeline) throw new Error('the template has no pipeline without a trigger (the main pipeline)');
+  return pipeline.Properties;
+}
 
 export interface PathToProduction {
   /** The stages a commit passes through, up to and including production. */

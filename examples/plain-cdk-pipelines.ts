@@ -2,7 +2,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import {
-  buildEnvironments, REFERENCE_CONNECTION_ARN, REFERENCE_REPOSITORY, REFERENCE_TESTS, REGION, TOOLING_ACCOUNT,
+  buildEnvironments, REFERENCE_CONNECTION_ARN, REFERENCE_ENVIRONMENTS, REFERENCE_REPOSITORY, REFERENCE_TESTS, ReferenceEnvironment, REGION,
+  TOOLING_ACCOUNT,
 } from './reference-app';
 import { ApprovalGate, TestKind } from '../src';
 
@@ -12,8 +13,10 @@ import { ApprovalGate, TestKind } from '../src';
  * tests as shell steps and a manual approval wherever a tier has a gate. (No hotfix lane,
  * notifications, bake period or restricted approvers: plain CDK Pipelines has none of them.)
  */
-export function buildPlainCdkPipelinesApp(app: Construct): pipelines.CodePipeline {
-  const environments = buildEnvironments(app);
+export function buildPlainCdkPipelinesApp(
+  app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS,
+): pipelines.CodePipeline {
+  const environments = buildEnvironments(app, referenceEnvironments);
   const tooling = new cdk.Stack(app, 'Tooling', { env: { account: TOOLING_ACCOUNT, region: REGION } });
   const pipeline = new pipelines.CodePipeline(tooling, 'Delivery', {
     crossAccountKeys: true, // required to deploy to other accounts

@@ -24,6 +24,10 @@ export interface ReferenceEnvironment {
   readonly cidr: string;
   /** The monthly cost budget of the environment's account, in US dollars. */
   readonly monthlyBudgetUsd: number;
+  /** @default REGION */
+  readonly region?: string;
+  /** Needed when two environments share a tier (the bench's scaled apps). @default - the tier's name */
+  readonly environmentName?: string;
 }
 
 export const APP_NAME = 'shop';
@@ -157,17 +161,19 @@ export interface ReferenceApp {
   readonly pipeline: MultiEnvPipeline;
 }
 
-/** Every environment of the reference setup, each with the workload. */
-export function buildEnvironments(app: Construct): IsolatedEnvironment[] {
-  return REFERENCE_ENVIRONMENTS.map(e => {
+/** Every environment of the reference setup (or of the list given), each with the workload. */
+export function buildEnvironments(app: Construct, environments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS): IsolatedEnvironment[] {
+  return environments.map(e => {
+    const region = e.region ?? REGION;
     const environment = new IsolatedEnvironment(app, e.id, {
       tier: e.tier,
       appName: APP_NAME,
+      environmentName: e.environmentName,
       account: e.account,
-      region: REGION,
+      region,
       toolingAccount: TOOLING_ACCOUNT,
       cidr: e.cidr,
-      availabilityZones: AVAILABILITY_ZONES,
+      availabilityZones: region === REGION ? AVAILABILITY_ZONES : ['a', 'b', 'c'].map(zone => `${region}${zone}`),
       tags: { CostCenter: 'shop-platform' },
       budget: { monthlyLimitUsd: e.monthlyBudgetUsd, emails: ['shop-platform@example.com'] },
     });
@@ -191,9 +197,12 @@ export const REFERENCE_TESTS = [
 export const REFERENCE_REPOSITORY = 'acme/shop';
 export const REFERENCE_CONNECTION_ARN = `arn:aws:codeconnections:${REGION}:${TOOLING_ACCOUNT}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
 
-/** Adds the reference setup to an app: every environment with the workload, and the pipeline. */
-export function buildReferenceApp(app: Construct): ReferenceApp {
-  const environments = buildEnvironments(app);
+/**
+ * Adds the reference setup to an app: every environment with the workload, and the pipeline. The
+ * bench passes longer lists of environments (in tier order) to measure how synthesis grows.
+ */
+export function buildReferenceApp(app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS): ReferenceApp {
+  const environments = buildEnvironments(app, referenceEnvironments);
 
   const tooling = new cdk.Stack(app, 'Tooling', {
     env: { account: TOOLING_ACCOUNT, region: REGION },
@@ -208,7 +217,7 @@ export function buildReferenceApp(app: Construct): ReferenceApp {
   const onCall = iam.Role.fromRoleName(tooling, 'OnCall', `${APP_NAME}-on-call`);
   for (const environment of environments) {
     if (environment.tier === EnvironmentTier.PROD) {
-      pipeline.addEnvironment(environment, { approvers: [releaseManagers], bakeAlarmNames: [`${APP_NAME}-prod-errors`] });
+      pipeline.addEnvironment(environment, { approvers: [releaseManagers], bakeAlarmNames: [`${APP_NAME}-${environment.environmentName}-errors`] });
     } else if (environment.tier === EnvironmentTier.HOTFIX) {
       pipeline.addEnvironment(environment, { approvers: [onCall] });
     } else {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { fixedMonthlyCost, LIST_PRICES } from './list-prices';
+import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from './list-prices';
 import { PathToProduction } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
@@ -109,14 +109,15 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     return [s.stackName, where, String(resources), `${(bytes / 1024).toFixed(1)} KiB`, s.terminationProtection ? 'yes' : 'no'];
   };
   const stackRows: string[][] = [stackRow(tooling)];
-  const costRows: string[][] = [];
+  const costs: [string, number, FixedCost][] = [];
   for (const e of environments) {
     const stage = e.synth();
     stackRows.push(...stage.stacks.map(stackRow));
-    const c = fixedMonthlyCost([stage.getStackByName(e.foundation.stackName).template]);
-    const counts = [e.profile.maxAzs, c.natGateways, c.publicIpv4Addresses, c.interfaceEndpointAzs, c.kmsKeys, c.secrets].map(String);
-    costRows.push([e.environmentName, ...counts, usd(c.monthly)]);
+    costs.push([e.environmentName, e.profile.maxAzs, fixedMonthlyCost([stage.getStackByName(e.foundation.stackName).template])]);
   }
+  // One column per priced resource type that any foundation has.
+  const priced = PRICE_TABLE.filter(row => costs.some(([, , c]) => unitsOf(c, row.type) > 0));
+  const costRows = costs.map(([name, azs, c]) => [name, String(azs), ...priced.map(row => String(unitsOf(c, row.type))), usd(c.monthly)]);
   return [
     `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,
     '',
@@ -138,7 +139,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       ['cdk-multi-env', ...pathRow(comparison.library)],
       ['plain CDK Pipelines', ...pathRow(comparison.plainCdkPipelines)],
     ]),
-    `Fixed monthly cost before any workload runs (list prices, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
-    table(['env', 'AZs', 'NAT gateways', 'public IPv4', 'interface endpoint AZs', 'KMS keys', 'secrets', 'per month'], costRows),
+    `Fixed monthly cost of each foundation before any workload runs (list prices of ${LIST_PRICES.read}, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
+    table(['env', 'AZs', ...priced.map(row => (row.item.endsWith('s') ? `${row.item}es` : `${row.item}s`)), 'per month'], costRows),
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { fixedMonthlyCost, LIST_PRICES } from '../../examples/list-prices';
-import { pathToProduction } from '../../examples/pipeline-path';
+import { fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../../examples/list-prices';
+import { mainPipeline, pathToProduction } from '../../examples/pipeline-path';
 import { buildPlainCdkPipelinesApp } from '../../examples/plain-cdk-pipelines';
 import { buildReferenceApp, REFERENCE_ENVIRONMENTS } from '../../examples/reference-app';
 import { summarize } from '../../examples/summary';
@@ -73,25 +73,25 @@ describe('the reference app', () => {
     expect(isProtected).toEqual(['Prod-Foundation', 'Prod-Workload']);
   });
 
+  const foundationOf = (id: string) => assembly.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
+  const price = (type: string) => PRICE_TABLE.find(r => r.type === type)!.usd;
+
   test('Dev\'s foundation has no hourly cost: its fixed monthly cost is its KMS key alone', () => {
-    const dev = fixedMonthlyCost([assembly.getNestedAssembly('assembly-Dev').getStackByName('Dev-Foundation').template]);
-    expect(dev).toEqual({
-      natGateways: 0, publicIpv4Addresses: 0, interfaceEndpointAzs: 0, kmsKeys: 1, secrets: 0, monthly: LIST_PRICES.kmsKeyMonth,
-    });
+    const dev = fixedMonthlyCost([foundationOf('Dev')]);
+    expect(dev.lines.map(l => [l.type, l.units])).toEqual([['AWS::KMS::Key', 1]]);
+    expect(dev.monthly).toBe(price('AWS::KMS::Key'));
   });
 
   test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, and a key', () => {
-    const prod = fixedMonthlyCost([assembly.getNestedAssembly('assembly-Prod').getStackByName('Prod-Foundation').template]);
-    expect(prod).toEqual({
-      natGateways: 3,
-      publicIpv4Addresses: 3,
-      interfaceEndpointAzs: 0,
-      kmsKeys: 1,
-      secrets: 0,
-      monthly: expect.any(Number),
-    });
-    const p = LIST_PRICES;
-    expect(prod.monthly).toBeCloseTo(3 * (p.natGatewayHour + p.publicIpv4Hour) * p.hoursPerMonth + p.kmsKeyMonth, 6);
+    const prod = fixedMonthlyCost([foundationOf('Prod')]);
+    expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 1]]);
+    const hourly = 3 * (price('AWS::EC2::NatGateway') + price('AWS::EC2::EIP')) * LIST_PRICES.hoursPerMonth;
+    expect(prod.monthly).toBeCloseTo(hourly + price('AWS::KMS::Key'), 6);
+  });
+
+  test('every resource type of the reference app is priced, billed by use or known to be free', () => {
+    const cost = fixedMonthlyCost(stacks.map(s => s.template));
+    expect(cost.unclassified).toEqual([]);
   });
 
   test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod; the feature lane has pipelines of its own', () => {
@@ -122,7 +122,7 @@ describe('the reference app', () => {
     buildPlainCdkPipelinesApp(plainApp);
     const plainTemplate = plainApp.synth().getStackByName('Tooling').template;
     const plain = pathToProduction(mainPipeline(plainTemplate), 'Prod');
-    const assetJobs = (t: any) => mainPipeline(t).Stages.find((s: any) => s.Name === 'Assets').Actions.length;
+    const assetJobs = (t: any) => mainPipeline(t).Stages.find(s => s.Name === 'Assets')!.Actions.length;
     expect(assetJobs(tooling.template)).toBe(1);
     expect(assetJobs(plainTemplate)).toBe(2);
     expect(library.codeBuildJobs).toBe(plain.codeBuildJobs - 1);
@@ -138,17 +138,12 @@ describe('the reference app', () => {
     expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
     expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);
-    expect(text).toMatch(/^dev +2 +0 +0 +0 +1 +0 +\$1\.00$/m);
-    expect(text).toMatch(/^prod +3 +3 +3 +0 +1 +0 +\$117\.07$/m);
+    expect(text).toMatch(/^env +AZs +NAT gateways +public IPv4 addresses +KMS keys +per month$/m);
+    expect(text).toMatch(/^dev +2 +0 +0 +1 +\$1\.00$/m);
+    expect(text).toMatch(/^prod +3 +3 +3 +1 +\$117\.07$/m);
   });
 
   test.each(stacks.map(s => [s.stackName, s] as const))('%s matches its snapshot', (_, stack) => {
     expect(stack.template).toMatchSnapshot();
   });
 });
-
-/** The main pipeline (the one without a branch-filter trigger) of a tooling stack's template. */
-function mainPipeline(template: any): any {
-  return Object.values<any>(template.Resources)
-    .find(r => r.Type === 'AWS::CodePipeline::Pipeline' && r.Properties.Triggers === undefined).Properties;
-}

@@ -1,0 +1,318 @@
+import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, PipelineHeadroom, StackHeadroom } from './headroom';
+import { PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
+import { Growth, Spread } from './stats';
+import { CostLine, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
+
+/** One app's synthesis, over all its runs. */
+export interface SynthesisFigures {
+  readonly id: string;
+  readonly label: string;
+  readonly environments: number;
+  readonly stacks: number;
+  /** From spawning the process to its exit. */
+  readonly wallSeconds: Spread;
+  /** CPU time of the process (every thread): robust against other processes on the machine. */
+  readonly cpuSeconds: Spread;
+  /** Of which: Node starting and loading the modules, building the construct tree, `app.synth()`. */
+  readonly loadSeconds: Spread;
+  readonly buildSeconds: Spread;
+  readonly synthSeconds: Spread;
+  readonly peakMemoryMb: Spread;
+  /** Median wall and CPU time against plain CDK Pipelines' (with as many environments, 6 or 48). */
+  readonly vsPlain: number;
+  readonly cpuVsPlain: number;
+  readonly samples: object[];
+}
+
+/** A fixed monthly cost without the lists of types it left out. */
+export interface CostFigures {
+  readonly lines: CostLine[];
+  readonly monthly: number;
+}
+
+/** Every figure of a bench run: what results.json holds and results.md shows. */
+export interface BenchResults {
+  readonly generated: string;
+  readonly machine: { node: string; platform: string; cpus: number };
+  readonly runs: { perVariant: number; grownApps: number; order: string };
+  readonly synthesis: SynthesisFigures[];
+  readonly growth: { environments: number[]; wallSeconds: Growth; cpuSeconds: Growth; peakMemoryMb: Growth };
+  readonly headroom: {
+    limits: typeof CLOUDFORMATION_LIMITS;
+    pipelineLimits: typeof CODEPIPELINE_LIMITS;
+    stacks: StackHeadroom[];
+    plainStacks: StackHeadroom[];
+    plainPipelines: PipelineHeadroom[];
+    tooling: { app: string; environments: number; tooling: StackHeadroom; largest: StackHeadroom; pipelines: PipelineHeadroom[] }[];
+  };
+  readonly pipeline: { model: typeof PIPELINE_MODEL; library: PipelineEstimate; plain: PipelineEstimate };
+  readonly cost: {
+    prices: object;
+    environments: ({ environment: string; tier: string; azs: number } & CostFigures)[];
+    pipeline: { library: CostFigures; plain: CostFigures };
+    usageBilledTypes: string[];
+    sizeBilledTypes: string[];
+    unclassifiedTypes: string[];
+  };
+  readonly compileSeconds: number;
+  readonly benchSeconds: number;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const pct = (share: number) => `${(100 * share).toFixed(share < 0.1 ? 1 : 0)}%`;
+const sec = (x: Spread) => `${f1(x.median)} s (${f1(x.min)}–${f1(x.max)})`;
+const mem = (x: Spread) => `${x.median.toFixed(0)} MB (${x.min.toFixed(0)}–${x.max.toFixed(0)})`;
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The Markdown tables of a bench run. */
+export function renderMarkdown(r: BenchResults): string {
+  const out: string[] = [];
+  const plain = r.synthesis.find(x => x.id === 'plain')!;
+  const library = r.synthesis.find(x => x.id === 'library')!;
+  out.push('# Benchmarks\n');
+  out.push(`\`npx projen bench\` (bench/run.ts), run ${r.generated.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} CPUs, Node ${r.machine.node}, `
+    + `in ${Math.round(r.benchSeconds)} s. Every synth runs in a fresh Node process (the apps precompiled to JavaScript), `
+    + `${r.runs.perVariant} run(s) per app (${r.runs.grownApps} for the apps with 12 to 48 environments), interleaved so that noise hits every app alike; `
+    + 'median (min–max). Absolute times depend on the machine; compare the apps within one run.\n');
+
+  out.push('## Synthesis: time and peak memory\n');
+  out.push(table(
+    ['app', 'environments', 'stacks', 'synth time', 'CPU time', 'of which load / build / synth', 'peak memory', 'time vs plain (wall / CPU)'],
+    r.synthesis.filter(x => x.environments <= 6).map(x => [
+      x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds),
+      `${f1(x.loadSeconds.median)} / ${f1(x.buildSeconds.median)} / ${f1(x.synthSeconds.median)} s`,
+      mem(x.peakMemoryMb), `${x.vsPlain.toFixed(2)}× / ${x.cpuVsPlain.toFixed(2)}×`,
+    ]),
+  ));
+  out.push('"synth time" runs from spawning the process to its exit; "CPU time" is the process\'s CPU time over all its threads, '
+    + 'which other load on the machine hardly changes; "load" is Node starting and loading the modules, "build" running the app\'s '
+    + 'constructors, "synth" `app.synth()` (aspects, the pipelines\' build, writing templates).\n');
+
+  out.push('## Growth with the number of environments\n');
+  out.push('The six reference environments repeated in 1, 2, 4 and 8 regions (each copy with its own VPC range and stage), one pipeline.\n');
+  out.push(table(['app', 'environments', 'stacks', 'synth time', 'CPU time', 'peak memory'],
+    r.synthesis.filter(x => x.id !== 'empty' && x.id !== 'plain')
+      .map(x => [x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds), mem(x.peakMemoryMb)])));
+  const g = r.growth;
+  const steps = (x: Growth, unit: string, digits: number) => `${x.firstStepSlope.toFixed(digits)} ${unit} per environment from `
+    + `${g.environments[0]} to ${g.environments[1]}, ${x.lastStepSlope.toFixed(digits)} ${unit} from ${g.environments[g.environments.length - 2]} `
+    + `to ${g.environments[g.environments.length - 1]}: ${x.linearOrBetter ? 'linear or better' : '**faster than linear**'}`;
+  out.push(`Per environment, least squares over the medians of cdk-multi-env: **+${f1(g.wallSeconds.slope)} s** of synth time `
+    + `(R² ${g.wallSeconds.r2.toFixed(2)}), **+${f1(g.cpuSeconds.slope)} s** of CPU time (R² ${g.cpuSeconds.r2.toFixed(2)}), `
+    + `**+${g.peakMemoryMb.slope.toFixed(0)} MB** of peak memory (R² ${g.peakMemoryMb.r2.toFixed(2)}). `
+    + `Step by step: synth time ${steps(g.wallSeconds, 's', 2)}; CPU time ${steps(g.cpuSeconds, 's', 2)}; memory ${steps(g.peakMemoryMb, 'MB', 1)}. `
+    + '("Linear or better": one more environment costs at most 25% more between the two largest sizes than between the two smallest or '
+    + 'on average; a cost that grows with every pair of environments would show as a steeper last step.)\n');
+
+  const L = r.headroom.limits;
+  out.push('## Template headroom\n');
+  out.push(`Limits per stack: ${L.resources} resources, a template body of 1 MB (taken as 1,000,000 bytes) uploaded through S3 (as the CDK CLI and CDK Pipelines do; `
+    + `${L.templateBytesDirect.toLocaleString('en')} bytes when passed directly), ${L.parameters} parameters, ${L.outputs} outputs, `
+    + `${L.dynamicReferences} dynamic references; read from the ${L.source}. Per pipeline: ${r.headroom.pipelineLimits.stagesPerPipeline} stages, `
+    + `${r.headroom.pipelineLimits.actionsPerStage} actions per stage (${r.headroom.pipelineLimits.source}).\n`);
+  const headroomRow = (h: StackHeadroom) => [
+    h.stack, `${h.resources} (${pct(h.resources / L.resources)})`, `${kib(h.templateBytes)} (${pct(h.templateBytes / L.templateBytesS3)})`,
+    h.parameters, h.outputs, h.dynamicReferences, `${pct(h.worstShare)} of ${h.worstLimit}`,
+  ];
+  out.push(table(['stack (reference app)', 'resources', 'template', 'parameters', 'outputs', 'dynamic refs', 'closest to a limit'],
+    r.headroom.stacks.map(headroomRow)));
+  const plainTooling = r.headroom.plainStacks.find(h => h.stack === 'Tooling');
+  if (plainTooling) out.push(`Plain CDK Pipelines' Tooling stack, for comparison: ${plainTooling.resources} resources, ${kib(plainTooling.templateBytes)}.\n`);
+  out.push('As environments grow, the Tooling stack (the pipelines) is the one that grows:\n');
+  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'closest stack to a limit'],
+    r.headroom.tooling.map(t => {
+      const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
+      return [
+        t.app, t.environments, `${t.tooling.resources} (${pct(t.tooling.resources / L.resources)})`,
+        `${kib(t.tooling.templateBytes)} (${pct(t.tooling.templateBytes / L.templateBytesS3)})`,
+        `${main.stages} of ${r.headroom.pipelineLimits.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(p => p.mostActionsInAStage))} of ${r.headroom.pipelineLimits.actionsPerStage}`,
+        `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
+      ];
+    })));
+
+  const over = r.headroom.tooling.filter(t => t.largest.worstShare > 1);
+  for (const t of over) {
+    out.push(`**${t.app} with ${t.environments} environments cannot be deployed as it is**: ${t.largest.stack} reaches `
+      + `${pct(t.largest.worstShare)} of CloudFormation's ${t.largest.worstLimit}.\n`);
+  }
+  const m = r.pipeline.model;
+  out.push('## The path of a commit to Prod\n');
+  out.push('Read from the synthesized main pipeline of each app (six environments, the same tests). Lead time and cost are estimates '
+    + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
+    + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
+    + `test step ${m.shellStepSeconds} s), billed per started minute; change set ${m.createChangeSetSeconds} s, deploy ${m.executeChangeSetSeconds} s per stack; `
+    + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
+    + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project.\n`);
+  const pathRow = (label: string, p: PipelineEstimate) => [
+    label, p.codeBuildJobs, p.codeBuildJobsPerCommit, p.sequentialActions, p.approvals,
+    `${f1(p.leadTimeToProdMinutes)} min`, p.bakeMinutes ? `${p.bakeMinutes} min` : '-',
+    p.billedBuildMinutesPerCommit, `$${p.codeBuildUsdPerCommit.toFixed(3)}`, p.computeTypes.join(', '),
+  ];
+  out.push(table(
+    ['', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'then bake', 'billed build-minutes per commit', 'CodeBuild cost per commit', 'compute type'],
+    [pathRow('cdk-multi-env', r.pipeline.library), pathRow('plain CDK Pipelines', r.pipeline.plain)],
+  ));
+
+  const criticalPath = (label: string, p: PipelineEstimate) => {
+    const actions = p.criticalPath.map(a => `${a.stage}: ${a.action} (${a.kind === 'approval' ? 'approval' : `${a.seconds} s`})`);
+    return `<details><summary>Critical path of ${label}: ${p.criticalPath.length} actions one after another</summary>\n\n${actions.join(' → ')}\n\n</details>\n`;
+  };
+  out.push(criticalPath('cdk-multi-env', r.pipeline.library));
+  out.push(criticalPath('plain CDK Pipelines', r.pipeline.plain));
+
+  out.push('## Fixed monthly cost\n');
+  out.push(`What each environment's foundation and each app's tooling account cost per month before any traffic, at ${LIST_PRICES.region} list prices `
+    + `read ${LIST_PRICES.read} (${LIST_PRICES.hoursPerMonth} hours a month; the price table is examples/list-prices.ts: `
+    + `${PRICE_TABLE.map(p => `${p.item} $${p.usd}/${p.per}`).join(', ')}). Resources billed by use come on top.\n`);
+  const allLines = [...r.cost.environments.flatMap(e => e.lines), ...r.cost.pipeline.library.lines, ...r.cost.pipeline.plain.lines];
+  const items = PRICE_TABLE.filter(p => allLines.some(l => l.type === p.type));
+  const units = (lines: CostLine[], type: string) => lines.find(l => l.type === type)?.units ?? 0;
+  const plural = (item: string) => (item.endsWith('s') ? `${item}es` : `${item}s`);
+  out.push(table(['', 'AZs', ...items.map(p => plural(p.item)), 'per month'], [
+    ...r.cost.environments.map(e => [`${e.environment} foundation`, e.azs, ...items.map(p => units(e.lines, p.type)), usd(e.monthly)]),
+    ['cdk-multi-env pipelines (Tooling)', '', ...items.map(p => units(r.cost.pipeline.library.lines, p.type)), usd(r.cost.pipeline.library.monthly)],
+    ['plain CDK Pipelines (Tooling)', '', ...items.map(p => units(r.cost.pipeline.plain.lines, p.type)), usd(r.cost.pipeline.plain.monthly)],
+  ]));
+  out.push(`Billed by use only, so not in the table: ${r.cost.usageBilledTypes.join(', ')}. `
+    + (r.cost.sizeBilledTypes.length > 0
+      ? `Billed by the hour at a size the workload chooses, so not priced here (the reference app's workload has them): ${r.cost.sizeBilledTypes.join(', ')}. `
+      : '')
+    + (r.cost.unclassifiedTypes.length === 0
+      ? 'Every other resource type in the templates is free by itself.\n'
+      : `**Not classified yet** (add a price row, or list them as billed by use or free, in examples/list-prices.ts): ${r.cost.unclassifiedTypes.join(', ')}.\n`));
+
+  out.push(behindPlain(r, plain, library));
+  out.push(`Every figure, with each run, is in bench/results.json. Compiling the synth apps took ${f1(r.compileSeconds)} s of the run.\n`);
+  return out.join('\n');
+}
+
+/**
+ * The figures where the library comes out behind plain CDK Pipelines, each with the reason found
+ * for it. A figure that is behind with no reason written here is flagged for someone to look into.
+ */
+function behindPlain(r: BenchResults, plain: SynthesisFigures, library: SynthesisFigures): string {
+  const lib = r.pipeline.library;
+  const base = r.pipeline.plain;
+  const rows: [string, string, string, string][] = [];
+  const check = (figure: string, ours: number, theirs: number, format: (n: number) => string, why: string, tolerance = 0) => {
+    if (ours > theirs * (1 + tolerance)) rows.push([figure, format(ours), format(theirs), why]);
+  };
+  // Both apps build the same environments with this library's IsolatedEnvironment: the difference is the pipeline.
+  const stagesOf = (pipelines: PipelineHeadroom[]) => pipelines.reduce((sum, p) => sum + p.stages, 0);
+  const ours6 = r.headroom.tooling.find(t => t.app === 'cdk-multi-env' && t.environments === 6);
+  const stageCount = ours6 ? ` With six environments its ${ours6.pipelines.length} pipelines have ${stagesOf(ours6.pipelines)} stages, `
+    + `plain CDK Pipelines' one has ${stagesOf(r.headroom.plainPipelines)}.` : '';
+  const whySynth = 'Both apps synthesize the same environments (this library\'s foundations and the same workload); the difference is '
+    + 'the pipeline, which does more: the hotfix lane (a second CDK pipeline with its own synth, self-mutation, asset and test jobs, '
+    + 'which deploys the Hotfix environment and then repeats the Prod stage), the feature lane, a role per test step that may assume '
+    + 'only its environment\'s deployment role, notifications, approver grants and per-stack change reviews, all built by an aspect '
+    + `at synth time.${stageCount}`;
+  const synthTimes = (x: SynthesisFigures) => `${f1(x.wallSeconds.median)} s / ${f1(x.cpuSeconds.median)} s`;
+  if (library.wallSeconds.median > plain.wallSeconds.median * 1.05 || library.cpuSeconds.median > plain.cpuSeconds.median * 1.05) {
+    rows.push(['synth time (wall / CPU)', synthTimes(library), synthTimes(plain), whySynth]);
+  }
+  const [lib48, plain48] = [r.synthesis.find(x => x.id === 'library-48'), r.synthesis.find(x => x.id === 'plain-48')];
+  const ours48Pipelines = r.headroom.tooling.find(t => t.app === 'cdk-multi-env' && t.environments === 48)?.pipelines;
+  const theirs48Pipelines = r.headroom.tooling.find(t => t.app === 'plain CDK Pipelines' && t.environments === 48)?.pipelines;
+  if (lib48 && plain48 && ours48Pipelines && theirs48Pipelines
+    && (lib48.wallSeconds.median > plain48.wallSeconds.median * 1.05 || lib48.cpuSeconds.median > plain48.cpuSeconds.median * 1.05)) {
+    rows.push(['synth time at 48 environments (wall / CPU)', synthTimes(lib48), synthTimes(plain48),
+      'The same reasons, and the hotfix lane grows with the environments: it deploys every Hotfix environment and repeats every '
+      + `production stage, so cdk-multi-env's pipelines have ${stagesOf(ours48Pipelines)} stages against plain CDK Pipelines' `
+      + `${stagesOf(theirs48Pipelines)}. Per environment the growth stays linear (see the growth table).`]);
+  }
+  check('peak memory', library.peakMemoryMb.median, plain.peakMemoryMb.median, n => `${n.toFixed(0)} MB`, whySynth, 0.05);
+  check('CodeBuild jobs per commit', lib.codeBuildJobsPerCommit, base.codeBuildJobsPerCommit, String,
+    'Not expected: every file asset is published by one job; look into the jobs list in results.json.');
+  check('actions in sequence to Prod', lib.sequentialActions, base.sequentialActions, String,
+    'On purpose: the QA sign-off and the Staging approval wait for the tests they sign off (in the plain pipeline they run beside '
+    + 'them, so someone can approve before the tests fail), and Prod reviews each stack\'s change set just before it is executed.');
+  check('approvals', lib.approvals, base.approvals, String,
+    'On purpose: Prod\'s change review is one approval per stack (the approver sees that stack\'s change set), where the plain pipeline '
+    + 'asks once before anything is known.');
+  check('lead time to Prod', lib.leadTimeToProdMinutes, base.leadTimeToProdMinutes, n => `${f1(n)} min`, slowerStages(lib, base));
+  check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`,
+    'Not expected; look into the jobs list in results.json.');
+  check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
+    costDifference(r.cost.pipeline.library.lines, r.cost.pipeline.plain.lines));
+  const tooling = (stacks: StackHeadroom[]) => stacks.find(h => h.stack === 'Tooling');
+  const ours = tooling(r.headroom.stacks);
+  const theirs = tooling(r.headroom.plainStacks);
+  if (ours && theirs) {
+    const lanes = r.headroom.tooling.find(t => t.app === 'cdk-multi-env')?.pipelines.map(p => laneName(p.pipeline)) ?? [];
+    check('Tooling resources', ours.resources, theirs.resources, String,
+      `${lanes.length} pipelines (${lanes.join(', ')}) instead of one, each with its own jobs and roles; a role per test step; `
+      + `notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
+  }
+  const toolingAt48 = (app: string) => r.headroom.tooling.find(t => t.app === app && t.environments === 48);
+  const ours48 = toolingAt48('cdk-multi-env');
+  const theirs48 = toolingAt48('plain CDK Pipelines');
+  if (ours48 && theirs48) {
+    check('Tooling template at 48 environments', ours48.tooling.templateBytes, theirs48.tooling.templateBytes, kib,
+      'The hotfix lane is a second pipeline that deploys every Hotfix environment and then repeats the stage of every production '
+      + 'environment, with its own synth, asset and test jobs (leaving out the hotfix and feature lanes took 48 environments from '
+      + 'about 1,090 KB to 780 KB when measured while writing the bench); every test step has a role of its own that may assume '
+      + 'only its environment\'s deployment role, and the approvers\' grants name each approval action. Above 1 MB the stack '
+      + 'cannot be deployed: see the headroom table.');
+  }
+  if (r.pipeline.library.bakeMinutes > 0) {
+    rows.push(['bake before Prod counts as done', `${r.pipeline.library.bakeMinutes} min`, '-',
+      'On purpose: CodePipeline watches the production alarms and rolls the stage back if one fires; Demo waits for it. '
+      + 'The change is in production before the bake starts, so the lead time above leaves it out.']);
+  }
+  if (rows.length === 0) return '## Where cdk-multi-env is behind plain CDK Pipelines\n\nNowhere in this run.\n';
+  return '## Where cdk-multi-env is behind plain CDK Pipelines, and why\n\n'
+    + table(['figure', 'cdk-multi-env', 'plain CDK Pipelines', 'why'], rows);
+}
+
+/** Why one pipeline's modelled lead time is longer: the stages whose critical path takes longer than the other's. */
+function slowerStages(ours: PipelineEstimate, theirs: PipelineEstimate): string {
+  const byStage = (p: PipelineEstimate) => p.criticalPath
+    .reduce((m, a) => m.set(a.stage, (m.get(a.stage) ?? 0) + a.seconds), new Map<string, number>());
+  const a = byStage(ours);
+  const b = byStage(theirs);
+  const slower = [...a].filter(([stage, seconds]) => seconds > (b.get(stage) ?? 0));
+  const reasons: Record<string, string> = {
+    Assets: 'one CodeBuild job publishes every file asset one after another, where plain CDK Pipelines starts one job per asset '
+      + 'in parallel, each paying its own provisioning and billed minutes (hence the fewer jobs and build-minutes per commit)',
+  };
+  const parts = slower.map(([stage, seconds]) => `${stage} +${Math.round(seconds - (b.get(stage) ?? 0))} s`
+    + (reasons[stage] ? `: ${reasons[stage]}` : ''));
+  return `In the model, the stages whose critical path is longer: ${parts.join('; ')}. The extra approvals and sign-offs add no machine time, `
+    + 'only the wait for a person, which the model leaves out.';
+}
+
+/** What a pipeline of the Tooling stack is, from its logical id. */
+function laneName(logicalId: string): string {
+  if (logicalId.includes('Hotfix')) return 'hotfix lane';
+  if (logicalId.includes('FeatureLaneDeploy')) return 'feature lane';
+  if (logicalId.includes('FeatureLaneTeardown')) return 'feature teardown';
+  return 'main';
+}
+
+/** Why one tooling account costs more per month: the priced items it has more of than the other. */
+function costDifference(ours: CostLine[], theirs: CostLine[]): string {
+  const reasons: Record<string, string> = {
+    'AWS::KMS::Key': 'the notification topic is encrypted with a rotated key of its own',
+    'AWS::CloudWatch::Alarm': 'the notifications\' failed-runs alarm',
+  };
+  const units = (lines: CostLine[], type: string) => lines.find(l => l.type === type)?.units ?? 0;
+  const types = [...new Set([...ours, ...theirs].map(l => l.type))];
+  const more = types.filter(t => units(ours, t) > units(theirs, t)).map(t => {
+    const line = ours.find(l => l.type === t)!;
+    const extra = units(ours, t) - units(theirs, t);
+    return `+${extra} ${line.item} (${usd(extra * line.monthly / line.units)}${reasons[t] ? `: ${reasons[t]}` : ''})`;
+  });
+  const fewer = types.filter(t => units(ours, t) < units(theirs, t)).map(t => {
+    const line = theirs.find(l => l.type === t)!;
+    const less = units(theirs, t) - units(ours, t);
+    return `-${less} ${line.item} (${usd(less * line.monthly / line.units)})`;
+  });
+  return `${more.join(', ')}${fewer.length ? `; against ${fewer.join(', ')} (plain CDK Pipelines builds a V1 pipeline by default, with a monthly fee; ours are V2)` : ''}.`;
+}

@@ -1,0 +1,268 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import * as ts from 'typescript';
+import { allStacks, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, pipelineHeadroom, stackHeadroom } from './headroom';
+import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
+import { BenchResults, renderMarkdown } from './report';
+import { growth, spread } from './stats';
+import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
+import { REFERENCE_ENVIRONMENTS } from '../examples/reference-app';
+
+/**
+ * The bench: `npx projen bench`. Synthesizes the reference app, the same app on plain CDK
+ * Pipelines, an app with one empty stack and the reference app with 12, 24 and 48 environments,
+ * each several times in a fresh Node process, interleaved (A, B, C, A, B, C...) so that a noisy
+ * machine slows every variant alike. Then reads the synthesized templates for their headroom
+ * under CloudFormation's limits, the pipeline's path to production and the fixed monthly cost.
+ * Writes bench/results.json (every figure) and bench/results.md (the tables the README shows,
+ * which it also copies into the README between its bench markers).
+ *
+ * BENCH_RUNS sets the runs per variant (default 5); BENCH_GROWTH_RUNS those of the 12-, 24- and
+ * 48-environment apps (default 3: they take longest, and a slope needs fewer repetitions).
+ * `npx projen bench --render` only writes the tables again from bench/results.json.
+ */
+
+const ROOT = path.join(__dirname, '..');
+const WORK = path.join(ROOT, 'node_modules', '.cache', 'cdk-multi-env-bench');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const GROWTH_RUNS = Number(process.env.BENCH_GROWTH_RUNS ?? 3);
+
+interface Variant {
+  readonly id: string;
+  readonly label: string;
+  readonly app: 'empty' | 'library' | 'plain';
+  readonly regions: number;
+  readonly environments: number;
+  readonly runs: number;
+}
+
+const VARIANTS: Variant[] = [
+  { id: 'empty', label: 'one empty stack (Node and aws-cdk-lib)', app: 'empty', regions: 1, environments: 0, runs: RUNS },
+  { id: 'plain', label: 'plain CDK Pipelines', app: 'plain', regions: 1, environments: 6, runs: RUNS },
+  { id: 'library', label: 'cdk-multi-env', app: 'library', regions: 1, environments: 6, runs: RUNS },
+  { id: 'library-12', label: 'cdk-multi-env', app: 'library', regions: 2, environments: 12, runs: GROWTH_RUNS },
+  { id: 'library-24', label: 'cdk-multi-env', app: 'library', regions: 4, environments: 24, runs: GROWTH_RUNS },
+  { id: 'library-48', label: 'cdk-multi-env', app: 'library', regions: 8, environments: 48, runs: GROWTH_RUNS },
+  { id: 'plain-48', label: 'plain CDK Pipelines', app: 'plain', regions: 8, environments: 48, runs: GROWTH_RUNS },
+];
+
+/** What one child process reported, and how long it took from spawn to exit. */
+interface Run {
+  readonly wallMs: number;
+  readonly loadedMs: number;
+  readonly builtMs: number;
+  readonly synthMs: number;
+  readonly cpuMs: number;
+  readonly stacks: number;
+  readonly maxRssKb: number;
+}
+
+/**
+ * Compiles the children (bench/synth-app.ts, bench/synth-empty.ts and what they import: examples/,
+ * src/) to JavaScript once, so that every measured process is plain Node: under ts-node, compiling
+ * the library's sources on each start would cost seconds and hundreds of MB that a user's synth
+ * does not pay. Each file is transpiled on its own (tsconfig.dev.json has isolatedModules, so that
+ * is safe; `npx tsc --noEmit -p tsconfig.dev.json` checks the types). The output sits under
+ * node_modules/ so that Node resolves aws-cdk-lib from it as from the sources.
+ */
+function compileChildren(): string {
+  const outDir = path.join(WORK, 'js');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.dev.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: d => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
+  })!;
+  const compilerOptions: ts.CompilerOptions = {
+    ...config.options,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    inlineSourceMap: false,
+    inlineSources: false,
+    sourceMap: false,
+  };
+  const sources = ['src', 'examples', 'bench'].flatMap(dir => fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf-8' })
+    .filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map(f => path.join(dir, f)));
+  for (const source of sources) {
+    const { outputText } = ts.transpileModule(fs.readFileSync(path.join(ROOT, source), 'utf-8'), { compilerOptions, fileName: source });
+    const target = path.join(outDir, source.replace(/\.ts$/, '.js'));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, outputText);
+  }
+  // The reference app's functions are file assets, found beside examples/reference-app.
+  fs.cpSync(path.join(ROOT, 'examples', 'functions'), path.join(outDir, 'examples', 'functions'), { recursive: true });
+  return path.join(outDir, 'bench');
+}
+
+function outdirOf(variant: Variant): string {
+  return path.join(WORK, 'out', variant.id);
+}
+
+function runOnce(children: string, variant: Variant): Run {
+  const outdir = outdirOf(variant);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const args = variant.app === 'empty'
+    ? [path.join(children, 'synth-empty.js'), outdir]
+    : [path.join(children, 'synth-app.js'), variant.app, String(variant.regions), outdir];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, {
+    encoding: 'utf-8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${variant.id}: the synth failed (exit ${result.status}):\n${result.stderr}`);
+  return { wallMs, ...JSON.parse(result.stdout.trim().split('\n').pop()!) };
+}
+
+const mb = (kb: number) => kb / 1024;
+const s = (ms: number) => ms / 1000;
+
+function main(): void {
+  if (process.argv.includes('--render')) {
+    // Only the tables again, from the last run's results.json (after changing bench/report.ts).
+    const last: BenchResults = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf-8'));
+    writeReport(last);
+    return;
+  }
+  fs.mkdirSync(WORK, { recursive: true });
+  const compileStarted = Date.now();
+  const children = compileChildren();
+  const compileSeconds = (Date.now() - compileStarted) / 1000;
+  process.stderr.write(`bench: compiled the synth apps in ${compileSeconds.toFixed(1)} s; ${RUNS} runs per variant, ${GROWTH_RUNS} for the grown apps\n`);
+
+  // Interleaved: every round runs each variant that still needs runs, in the same order.
+  const runs = new Map<string, Run[]>(VARIANTS.map(v => [v.id, []]));
+  const rounds = Math.max(...VARIANTS.map(v => v.runs));
+  for (let round = 1; round <= rounds; round++) {
+    for (const variant of VARIANTS.filter(v => v.runs >= round)) {
+      const run = runOnce(children, variant);
+      runs.get(variant.id)!.push(run);
+      process.stderr.write(`bench: round ${round}/${rounds} ${variant.id.padEnd(10)} ${s(run.wallMs).toFixed(1).padStart(5)} s (CPU ${s(run.cpuMs).toFixed(1).padStart(5)} s) ${mb(run.maxRssKb).toFixed(0).padStart(5)} MB\n`);
+    }
+  }
+
+  const synthesis = VARIANTS.map(v => {
+    const r = runs.get(v.id)!;
+    return {
+      id: v.id,
+      label: v.label,
+      environments: v.environments,
+      stacks: r[0].stacks,
+      wallSeconds: spread(r.map(x => s(x.wallMs))),
+      cpuSeconds: spread(r.map(x => s(x.cpuMs))),
+      loadSeconds: spread(r.map(x => s(x.loadedMs))),
+      buildSeconds: spread(r.map(x => s(x.builtMs - x.loadedMs))),
+      synthSeconds: spread(r.map(x => s(x.synthMs - x.builtMs))),
+      peakMemoryMb: spread(r.map(x => mb(x.maxRssKb))),
+      samples: r,
+    };
+  });
+  const byId = (id: string) => synthesis.find(x => x.id === id)!;
+  const grown = synthesis.filter(x => x.id.startsWith('library'));
+  const xs = grown.map(x => x.environments);
+
+  const assemblyOf = (id: string) => new cxapi.CloudAssembly(outdirOf(VARIANTS.find(v => v.id === id)!));
+  const library = assemblyOf('library');
+  const plain = assemblyOf('plain');
+
+  // Template headroom: every stack of the reference app, the tooling stack as environments grow.
+  const headroom = {
+    limits: CLOUDFORMATION_LIMITS,
+    pipelineLimits: CODEPIPELINE_LIMITS,
+    stacks: allStacks(library).map(stackHeadroom),
+    plainStacks: allStacks(plain).map(stackHeadroom),
+    plainPipelines: pipelineHeadroom(plain.getStackByName('Tooling').template),
+    tooling: [...grown, byId('plain-48')].map(g => {
+      const assembly = assemblyOf(g.id);
+      const tooling = assembly.getStackByName('Tooling');
+      const largest = allStacks(assembly).map(stackHeadroom).reduce((a, b) => (b.worstShare > a.worstShare ? b : a));
+      return { app: g.label, environments: g.environments, tooling: stackHeadroom(tooling), largest, pipelines: pipelineHeadroom(tooling.template) };
+    }),
+  };
+
+  // The pipeline's path to production.
+  const estimate = (assembly: cxapi.CloudAssembly): PipelineEstimate =>
+    estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, 'Prod');
+  const pipeline = { model: PIPELINE_MODEL, library: estimate(library), plain: estimate(plain) };
+
+  // Fixed monthly cost: each environment's foundation, and the tooling account of each app.
+  const foundationOf = (id: string) => library.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
+  const toolingStacksOf = (assembly: cxapi.CloudAssembly) => assembly.stacks.map(x => x.template);
+  const everyTemplate = [library, plain, assemblyOf('library-48'), assemblyOf('plain-48')].flatMap(a => allStacks(a).map(x => x.template));
+  const everything = fixedMonthlyCost(everyTemplate);
+  const cost = {
+    prices: { ...LIST_PRICES, table: PRICE_TABLE.map(({ units, ...row }) => row) },
+    environments: REFERENCE_ENVIRONMENTS.map(e => ({
+      environment: e.id,
+      tier: e.tier.name,
+      azs: e.tier.profile.maxAzs,
+      ...withoutLists(fixedMonthlyCost([foundationOf(e.id)])),
+    })),
+    pipeline: {
+      library: withoutLists(fixedMonthlyCost(toolingStacksOf(library))),
+      plain: withoutLists(fixedMonthlyCost(toolingStacksOf(plain))),
+    },
+    usageBilledTypes: everything.usageBilled,
+    sizeBilledTypes: everything.sizeBilled,
+    unclassifiedTypes: everything.unclassified,
+  };
+
+  const results: BenchResults = {
+    generated: new Date().toISOString(),
+    machine: { node: process.version, platform: `${process.platform}/${process.arch}`, cpus: os.cpus().length },
+    runs: { perVariant: RUNS, grownApps: GROWTH_RUNS, order: 'interleaved: one run of each variant per round' },
+    synthesis: synthesis.map(x => {
+      const baseline = byId(x.environments > 6 ? 'plain-48' : 'plain');
+      return { ...x, vsPlain: x.wallSeconds.median / baseline.wallSeconds.median, cpuVsPlain: x.cpuSeconds.median / baseline.cpuSeconds.median };
+    }),
+    growth: {
+      environments: xs,
+      wallSeconds: growth(xs, grown.map(x => x.wallSeconds.median)),
+      cpuSeconds: growth(xs, grown.map(x => x.cpuSeconds.median)),
+      peakMemoryMb: growth(xs, grown.map(x => x.peakMemoryMb.median)),
+    },
+    headroom,
+    pipeline,
+    cost,
+    compileSeconds,
+    // Since this process started: ts-node's start-up included.
+    benchSeconds: process.uptime(),
+  };
+
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, undefined, 2) + '\n');
+  writeReport(results);
+}
+
+function writeReport(results: BenchResults): void {
+  const markdown = renderMarkdown(results);
+  fs.writeFileSync(path.join(__dirname, 'results.md'), markdown);
+  updateReadme(markdown);
+  process.stdout.write(markdown);
+}
+
+function withoutLists(cost: FixedCost) {
+  const { usageBilled, sizeBilled, unclassified, ...rest } = cost;
+  return rest;
+}
+
+/** Copies the tables between the README's bench markers, so the README shows the last run. */
+function updateReadme(markdown: string): void {
+  const file = path.join(ROOT, 'README.md');
+  const readme = fs.readFileSync(file, 'utf-8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) {
+    process.stderr.write(`bench: README.md has no ${start} ... ${end} block; not updated\n`);
+    return;
+  }
+  // The README's section is '## Benchmarks': one heading level down for the tables' own headings.
+  const body = markdown.replace(/^# .*\n+/, '').replace(/^## /gm, '### ');
+  fs.writeFileSync(file, `${readme.slice(0, i + start.length)}\n${body}${readme.slice(j)}`);
+}
+
+main();

@@ -1,0 +1,33 @@
+import { REFERENCE_ENVIRONMENTS, ReferenceEnvironment, REGION } from '../examples/reference-app';
+
+/**
+ * Regions the bench repeats the reference environments in, the reference app's own first. Each
+ * has availability zones a, b and c (the environments give their zones, so synth needs no lookup).
+ */
+export const BENCH_REGIONS = [
+  REGION, 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1',
+];
+
+/**
+ * The reference environments repeated in `regions` regions: six per region, in promotion order
+ * (every Dev first, then every QA, ... as MultiEnvPipeline asks). A tier keeps its account in
+ * every region (the isolation checks allow one tier to share an account), and every copy gets a
+ * VPC range of its own: the reference range's second octet plus the region's index
+ * (10.10.0.0/16, 10.11.0.0/16, ...). With one region this is exactly the reference app.
+ */
+export function scaledEnvironments(regions: number): ReferenceEnvironment[] {
+  if (!Number.isInteger(regions) || regions < 1 || regions > BENCH_REGIONS.length) {
+    throw new Error(`regions is ${regions}; expected a whole number from 1 to ${BENCH_REGIONS.length}`);
+  }
+  return REFERENCE_ENVIRONMENTS.flatMap(e => BENCH_REGIONS.slice(0, regions).map((region, i) => {
+    if (i === 0) return e;
+    const [a, b] = e.cidr.split('.').map(Number);
+    return {
+      ...e,
+      id: `${e.id}-${region}`,
+      environmentName: `${e.tier.name}-${region}`,
+      region,
+      cidr: `${a}.${b + i}.0.0/16`,
+    };
+  }));
+}

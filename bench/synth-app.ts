@@ -1,0 +1,28 @@
+import { performance } from 'perf_hooks';
+import * as cdk from 'aws-cdk-lib';
+import { scaledEnvironments } from './scaled-environments';
+import { synthesizeAndReport } from './synth-measure';
+import { buildPlainCdkPipelinesApp } from '../examples/plain-cdk-pipelines';
+import { buildReferenceApp } from '../examples/reference-app';
+
+/**
+ * One measured synthesis of bench/run.ts, in a fresh Node process (compiled to JavaScript first,
+ * so that TypeScript's compiler is not part of what is measured):
+ *
+ *     node synth-app.js library|plain <regions> <outdir>
+ *
+ * `library` is the reference app (six environments per region and the MultiEnvPipeline),
+ * `plain` the same environments promoted by plain CDK Pipelines. Both load the same modules.
+ */
+const loadedMs = performance.now();
+const [variant, regions, outdir] = process.argv.slice(2);
+const app = new cdk.App({ outdir });
+const environments = scaledEnvironments(Number(regions));
+if (variant === 'library') {
+  buildReferenceApp(app, environments);
+} else if (variant === 'plain') {
+  buildPlainCdkPipelinesApp(app, environments);
+} else {
+  throw new Error(`variant is '${variant}'; expected library or plain`);
+}
+synthesizeAndReport(app, loadedMs);
