@@ -78,6 +78,8 @@ export const USAGE_BILLED: Record<string, string> = {
   'AWS::Config::ConfigRule': 'rule evaluations',
   'AWS::GuardDuty::Detector': 'events and data analysed',
   'AWS::SecurityHub::Hub': 'security checks and findings',
+  'AWS::SecurityHub::Standard': 'the security checks of the standard',
+  'AWS::Backup::RestoreTestingPlan': 'restore jobs and the restored resources while they run',
   'AWS::Backup::BackupPlan': 'backup storage, copies and restores',
   'AWS::Backup::BackupVault': 'backup storage',
 };
@@ -106,6 +108,9 @@ export const NO_CHARGE = new Set([
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
   'AWS::EC2::LaunchTemplate', 'AWS::ECS::Cluster', 'AWS::ECS::TaskDefinition', 'AWS::IAM::InstanceProfile',
   'AWS::RDS::DBSubnetGroup', 'AWS::SecretsManager::SecretTargetAttachment',
+  // The external-access analyzer is free; the selection only names what a plan backs up; the two
+  // custom resources set account settings once (their function is billed by use, above).
+  'AWS::AccessAnalyzer::Analyzer', 'AWS::Backup::BackupSelection', 'AWS::Backup::RestoreTestingSelection', 'Custom::EbsEncryptionByDefault', 'Custom::S3PublicAccessBlock',
 ]);
 
 /** One priced resource type of some templates. */

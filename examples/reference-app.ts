@@ -62,13 +62,15 @@ class WorkloadStack extends cdk.Stack {
       metricNamespace: APP_NAME,
       metricName: `${scope.environmentName}-errors`,
     }).metric({ statistic: 'Sum', period: cdk.Duration.minutes(1) });
-    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+    const errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmName: `${APP_NAME}-${scope.environmentName}-errors`,
       metric: errors,
       threshold: 5,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
+    scope.monitoring.addAlarm(errorsAlarm);
     // Two functions: two file assets, which the pipeline publishes in one job.
     for (const [name, directory] of [['Api', 'api'], ['Worker', 'worker']]) {
       const fn = new lambda.Function(this, `${name}Function`, {
@@ -81,6 +83,7 @@ class WorkloadStack extends cdk.Stack {
         }),
       });
       scope.config.grantRead(fn);
+      scope.monitoring.monitorLambda(fn);
     }
     scope.config.addParameter('log-level', scope.tier === EnvironmentTier.DEV ? 'debug' : 'info', {
       description: 'How much the application logs',
@@ -113,6 +116,8 @@ class WorkloadStack extends cdk.Stack {
       deletionProtection: scope.profile.production,
       removalPolicy: scope.profile.removalPolicy,
     });
+    // Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
+    scope.backupPolicy?.addResource(database);
     const workers = new autoscaling.AutoScalingGroup(this, 'Workers', {
       vpc: scope.vpc,
       vpcSubnets: applicationSubnets,

@@ -22,9 +22,11 @@ describe('the reference app', () => {
     expect(REFERENCE_ENVIRONMENTS.map(e => e.account)).toEqual(environments.map(e => e.account));
   });
 
-  test.each(environments.map(e => [e.environmentName, e] as const))('%s: a foundation and a workload, the workload using the environment\'s key and profile', (_, env) => {
-    expect(env.synth().stacks.map(s => s.stackName)).toEqual([`${env.node.id}-Foundation`, `${env.node.id}-Workload`]);
-    const workload = Template.fromJSON(env.synth().stacks[1].template);
+  test.each(environments.map(e => [e.environmentName, e] as const))('%s: a foundation, a workload and monitoring, the workload using the environment\'s key and profile', (_, env) => {
+    const id = env.node.id;
+    const expected = [`${id}-Foundation`, `${id}-Monitoring`, `${id}-Workload`, ...(env.profile.production ? [`${id}-FoundationBackupCopy`] : [])];
+    expect(env.synth().stacks.map(s => s.stackName).sort()).toEqual(expected.sort());
+    const workload = Template.fromJSON(env.synth().getStackByName(`${id}-Workload`).template);
     workload.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `/shop/${env.environmentName}/application`,
       RetentionInDays: env.tier.profile.logRetention,
@@ -70,23 +72,23 @@ describe('the reference app', () => {
 
   test('only production\'s stacks are protected from termination', () => {
     const isProtected = stacks.filter(s => s.terminationProtection).map(s => s.stackName);
-    expect(isProtected).toEqual(['Prod-Foundation', 'Prod-Workload']);
+    expect(isProtected.sort()).toEqual(['Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload']);
   });
 
   const foundationOf = (id: string) => assembly.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
   const price = (type: string) => PRICE_TABLE.find(r => r.type === type)!.usd;
 
-  test('Dev\'s foundation has no hourly cost: its fixed monthly cost is its KMS key alone', () => {
+  test('Dev\'s foundation has no hourly cost: its fixed monthly cost is two keys (the environment\'s and the audit logs\') and the 14 CIS alarms', () => {
     const dev = fixedMonthlyCost([foundationOf('Dev')]);
-    expect(dev.lines.map(l => [l.type, l.units])).toEqual([['AWS::KMS::Key', 1]]);
-    expect(dev.monthly).toBe(price('AWS::KMS::Key'));
+    expect(dev.lines.map(l => [l.type, l.units])).toEqual([['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 14]]);
+    expect(dev.monthly).toBeCloseTo(2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
   });
 
-  test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, and a key', () => {
+  test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, two keys and the CIS alarms', () => {
     const prod = fixedMonthlyCost([foundationOf('Prod')]);
-    expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 1]]);
+    expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 14]]);
     const hourly = 3 * (price('AWS::EC2::NatGateway') + price('AWS::EC2::EIP')) * LIST_PRICES.hoursPerMonth;
-    expect(prod.monthly).toBeCloseTo(hourly + price('AWS::KMS::Key'), 6);
+    expect(prod.monthly).toBeCloseTo(hourly + 2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
   });
 
   test('every resource type of the reference app is priced, billed by use or known to be free', () => {
@@ -134,13 +136,13 @@ describe('the reference app', () => {
       plainCdkPipelines: { stages: [], codeBuildJobs: 11, sequentialActions: 26, approvals: 3 },
     };
     const text = summarize(assembly, reference, comparison);
-    expect(text).toMatch(/^cdk-multi-env +10 +29 +4$/m);
+    expect(text).toMatch(/^cdk-multi-env +10 +38 +6$/m);
     expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
     expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);
-    expect(text).toMatch(/^env +AZs +NAT gateways +public IPv4 addresses +KMS keys +per month$/m);
-    expect(text).toMatch(/^dev +2 +0 +0 +1 +\$1\.00$/m);
-    expect(text).toMatch(/^prod +3 +3 +3 +1 +\$117\.07$/m);
+    expect(text).toMatch(/^env +AZs +NAT gateways +public IPv4 addresses +KMS keys +alarms +per month$/m);
+    expect(text).toMatch(/^dev +2 +0 +0 +2 +14 +\$3\.40$/m);
+    expect(text).toMatch(/^prod +3 +3 +3 +2 +14 +\$119\.47$/m);
   });
 
   test.each(stacks.map(s => [s.stackName, s] as const))('%s matches its snapshot', (_, stack) => {

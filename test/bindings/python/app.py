@@ -70,7 +70,7 @@ class WorkloadStack(cdk.Stack):
             metric_namespace=APP_NAME,
             metric_name=f"{scope.environment_name}-errors",
         ).metric(statistic="Sum", period=cdk.Duration.minutes(1))
-        cloudwatch.Alarm(
+        errors_alarm = cloudwatch.Alarm(
             self,
             "ErrorsAlarm",
             alarm_name=f"{APP_NAME}-{scope.environment_name}-errors",
@@ -79,6 +79,8 @@ class WorkloadStack(cdk.Stack):
             evaluation_periods=1,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+        # On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
+        scope.monitoring.add_alarm(errors_alarm)
         # Two functions: two file assets, which the pipeline publishes in one job.
         for id_, directory in [("Api", "api"), ("Worker", "worker")]:
             fn = lambda_.Function(
@@ -92,6 +94,7 @@ class WorkloadStack(cdk.Stack):
                 ),
             )
             scope.config.grant_read(fn)
+            scope.monitoring.monitor_lambda(fn)
         scope.config.add_parameter(
             "log-level",
             "debug" if scope.tier.name == EnvironmentTier.DEV.name else "info",
@@ -129,6 +132,9 @@ class WorkloadStack(cdk.Stack):
             deletion_protection=scope.profile.production,
             removal_policy=scope.profile.removal_policy,
         )
+        # Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
+        if scope.backup_policy is not None:
+            scope.backup_policy.add_resource(database)
         workers = autoscaling.AutoScalingGroup(
             self,
             "Workers",

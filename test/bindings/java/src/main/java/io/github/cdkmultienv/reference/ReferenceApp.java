@@ -120,13 +120,15 @@ public final class ReferenceApp {
                     .metricName(scope.getEnvironmentName() + "-errors")
                     .build())
                 .metric(MetricOptions.builder().statistic("Sum").period(Duration.minutes(1)).build());
-            Alarm.Builder.create(this, "ErrorsAlarm")
+            final Alarm errorsAlarm = Alarm.Builder.create(this, "ErrorsAlarm")
                 .alarmName(APP_NAME + "-" + scope.getEnvironmentName() + "-errors")
                 .metric(errors)
                 .threshold(5)
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+            // On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
+            scope.getMonitoring().addAlarm(errorsAlarm);
             // Two functions: two file assets, which the pipeline publishes in one job.
             for (final String[] function : new String[][] {{"Api", "api"}, {"Worker", "worker"}}) {
                 final Function fn = Function.Builder.create(this, function[0] + "Function")
@@ -139,6 +141,7 @@ public final class ReferenceApp {
                         .build())
                     .build();
                 scope.getConfig().grantRead(fn);
+                scope.getMonitoring().monitorLambda(fn);
             }
             scope.getConfig().addParameter("log-level",
                 scope.getTier().getName().equals(EnvironmentTier.DEV.getName()) ? "debug" : "info",
@@ -175,6 +178,10 @@ public final class ReferenceApp {
                 .deletionProtection(scope.getProfile().getProduction())
                 .removalPolicy(scope.getProfile().getRemovalPolicy())
                 .build();
+            // Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
+            if (scope.getBackupPolicy() != null) {
+                scope.getBackupPolicy().addResource(database);
+            }
             final AutoScalingGroup workers = AutoScalingGroup.Builder.create(this, "Workers")
                 .vpc(scope.getVpc())
                 .vpcSubnets(applicationSubnets)
