@@ -61,9 +61,16 @@ export interface FeatureLaneProps extends FeatureEnvironmentOptions {
   readonly tests?: PipelineTest[];
 
   /**
+   * The commands that install the app's dependencies, before the unit tests and the synth.
+   *
+   * @default ['npm ci']
+   */
+  readonly installCommands?: string[];
+
+  /**
    * The commands that build the app and synthesize it into `synthOutputDirectory`.
    *
-   * @default ['npm ci', 'npx cdk synth']
+   * @default ['npx cdk synth']
    */
   readonly synthCommands?: string[];
 
@@ -199,7 +206,7 @@ export class FeatureLane extends Construct {
         version: '0.2',
         env: { shell: 'bash' },
         phases: {
-          ...(unit?.installCommands ? { install: { commands: unit.installCommands } } : {}),
+          install: { commands: [...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])] },
           // One script, so that a build for a branch that is not a feature branch can stop early.
           build: { commands: [['set -euo pipefail', ...commands].join('\n')] },
         },
@@ -253,7 +260,7 @@ export class FeatureLane extends Construct {
       'node -e \'const fs = require("fs"); const file = "cdk.context.json"; const context = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}; '
         + `Object.assign(context, ${context}, { "${FEATURE_CONTEXT.branch}": process.env.BRANCH }); fs.writeFileSync(file, JSON.stringify(context, null, 1))'`,
       ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.commands ?? []),
-      ...(this.props.synthCommands ?? ['npm ci', 'npx cdk synth']),
+      ...(this.props.synthCommands ?? ['npx cdk synth']),
       // The copy's stage is `<id>-<branch suffix>`: the one stage of the assembly so named.
       `STAGE=$(cd ${out} && ls -d assembly-${id}-* | sed 's/^assembly-//')`,
       `[ "$(echo "$STAGE" | wc -l)" -eq 1 ] && [ -n "$STAGE" ] || { echo "expected one feature copy of ${id} in ${out}, found: $STAGE"; exit 1; }`,

@@ -22,10 +22,18 @@ export interface MultiEnvPipelineProps {
   readonly source: PipelineSource;
 
   /**
-   * The commands that build the app and synthesize it into `synthOutputDirectory`. Unit tests
-   * (the UNIT test in `tests`) run before them, in the same job.
+   * The commands that install the app's dependencies, in the synth job's install phase, before
+   * the unit tests and the synth (and before the UNIT test's own `installCommands`).
    *
-   * @default ['npm ci', 'npx cdk synth']
+   * @default ['npm ci']
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * The commands that build the app and synthesize it into `synthOutputDirectory`. Unit tests
+   * (the UNIT test in `tests`) run before them, in the same job, after `installCommands`.
+   *
+   * @default ['npx cdk synth']
    */
   readonly synthCommands?: string[];
 
@@ -288,6 +296,7 @@ export class MultiEnvPipeline extends Construct {
       source: this.props.source,
       environment,
       tests: this.props.tests,
+      installCommands: this.props.installCommands,
       synthCommands: this.props.synthCommands,
       synthOutputDirectory: this.props.synthOutputDirectory,
       otherLaneBranches: this.hotfixPatterns.map(p => p.pattern),
@@ -362,7 +371,7 @@ export class MultiEnvPipeline extends Construct {
   private newPipeline(id: string, branch: string, triggerOnPush: boolean, pipelineName?: string): pipelines.CodePipeline {
     const source = this.props.source._forBranch(branch, triggerOnPush);
     const unit = this.testsByKind.get(TestKind.UNIT);
-    const synthCommands = this.props.synthCommands ?? ['npm ci', 'npx cdk synth'];
+    const synthCommands = this.props.synthCommands ?? ['npx cdk synth'];
     const codePipeline = new codepipeline.Pipeline(this, `${id}Definition`, {
       pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
@@ -378,7 +387,8 @@ export class MultiEnvPipeline extends Construct {
       codePipeline,
       synth: new pipelines.CodeBuildStep('Synth', {
         input: source,
-        installCommands: unit?.installCommands,
+        // Dependencies first: the unit tests need them as much as the synth does.
+        installCommands: [...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])],
         commands: [...(unit?.commands ?? []), ...synthCommands],
         env: unit?.env,
         buildEnvironment: unit?.buildImage ? { buildImage: unit.buildImage } : undefined,

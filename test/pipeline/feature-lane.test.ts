@@ -23,12 +23,21 @@ function pipelines(template: Template) {
   return template.findResources('AWS::CodePipeline::Pipeline');
 }
 
-/** The build script of a CodeBuild project whose description starts with `prefix`. */
-function buildScript(template: Template, prefix: string): string {
+/** The build spec of the CodeBuild project whose description starts with `prefix`. */
+function buildSpec(template: Template, prefix: string): any {
   const [project] = Object.values(template.findResources('AWS::CodeBuild::Project', { Properties: { Description: Match.stringLikeRegexp(`^${prefix}`) } }));
   const spec = project.Properties.Source.BuildSpec;
-  const text = typeof spec === 'string' ? spec : spec['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'aws')).join('');
-  return JSON.parse(text).phases.build.commands.join('\n');
+  return JSON.parse(typeof spec === 'string' ? spec : spec['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'aws')).join(''));
+}
+
+/** The build script of that project. */
+function buildScript(template: Template, prefix: string): string {
+  return buildSpec(template, prefix).phases.build.commands.join('\n');
+}
+
+/** Its install commands. */
+function installOf(template: Template, prefix: string): string[] {
+  return buildSpec(template, prefix).phases.install.commands;
 }
 
 describe('MultiEnvPipeline feature environments', () => {
@@ -70,10 +79,11 @@ describe('MultiEnvPipeline feature environments', () => {
     pipeline.addFeatureEnvironments(dev, { maxEnvironments: 3, timeToLive: cdk.Duration.hours(48) });
     const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests');
     const lines = script.split('\n');
+    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests')).toEqual(['npm ci']);
     expect(lines[0]).toBe('set -euo pipefail');
     expect(lines[1]).toBe('if [[ ! "$BRANCH" =~ ^feature\\/[^/]*$ ]]; then echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0; fi');
     expect(lines[2]).toContain('Object.assign(context, {"cdk-multi-env:feature-copy-of":"dev","cdk-multi-env:feature-ttl-hours":48}, { "cdk-multi-env:feature-branch": process.env.BRANCH })');
-    expect(lines.slice(3, 6)).toEqual(['./scripts/test UNIT', 'npm ci', 'npx cdk synth']);
+    expect(lines.slice(3, 5)).toEqual(['./scripts/test UNIT', 'npx cdk synth']);
     expect(script).toContain('arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1');
     expect(script).toContain('if [ "$(echo "$IN_USE" | grep -c .)" -ge 3 ]; then echo "All 3 feature environments are in use: $(echo $IN_USE).');
     expect(lines.slice(-2)).toEqual(['npx cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);

@@ -53,11 +53,14 @@ describe('the main pipeline', () => {
     expect(Object.keys(main)).toEqual(['Source', 'Build', 'UpdatePipeline', 'dev', 'qa', 'staging', 'prod', 'demo']);
   });
 
-  test('unit tests run in the synth job, before cdk synth', () => {
+  test('unit tests run in the synth job, after the dependencies are installed and before cdk synth', () => {
     setup.template.hasResourceProperties('AWS::CodeBuild::Project', {
       Source: {
         BuildSpec: Match.serializedJson(Match.objectLike({
-          phases: Match.objectLike({ build: { commands: ['./scripts/test UNIT', 'npm ci', 'npx cdk synth'] } }),
+          phases: {
+            install: { commands: ['npm ci'] },
+            build: { commands: ['./scripts/test UNIT', 'npx cdk synth'] },
+          },
         })),
       },
     });
