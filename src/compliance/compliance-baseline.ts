@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -22,6 +22,7 @@ import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
 import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
+import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
@@ -249,15 +250,7 @@ export class ComplianceBaseline extends Construct {
       resources: ['*'],
       conditions: sameAccount,
     }));
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    this.key.addToResourcePolicy(cloudWatchLogsUseOfKey(stack));
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'ConfigAlarmsAndEventsOfThisAccount',
       principals: ['config', 'cloudwatch', 'events'].map(service => new iam.ServicePrincipal(`${service}.amazonaws.com`)),

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,6 +23,7 @@ import { baselineInAccountOf } from '../private/account-baselines';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
+import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
@@ -487,15 +488,7 @@ export class IsolatedEnvironment extends Stage {
       removalPolicy: removalWithoutSnapshot(this.profile.removalPolicy),
     });
     const stack = this.foundation;
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    key.addToResourcePolicy(cloudWatchLogsUseOfKey(stack));
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AlarmsAndEventsPublishToEncryptedTopics',
       principals: ['events', 'cloudwatch', ...(withBudget ? ['budgets'] : [])].map(service => new iam.ServicePrincipal(`${service}.amazonaws.com`)),
