@@ -74,7 +74,7 @@ class WorkloadStack extends cdk.Stack {
     // Two functions: two file assets, which the pipeline publishes in one job.
     for (const [name, directory] of [['Api', 'api'], ['Worker', 'worker']]) {
       const fn = new lambda.Function(this, `${name}Function`, {
-        runtime: lambda.Runtime.NODEJS_20_X,
+        runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
         code: lambda.Code.fromAsset(path.join(__dirname, 'functions', directory)),
         logGroup: new logs.LogGroup(this, `${name}Logs`, {
@@ -105,7 +105,7 @@ class WorkloadStack extends cdk.Stack {
     // Runs in working hours only where the environment has an off-hours schedule.
     cdk.Tags.of(reports).add('Schedule', 'office-hours');
     const database = new rds.DatabaseInstance(this, 'Database', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 }),
       instanceType,
       vpc: scope.vpc,
       vpcSubnets: { subnetGroupName: 'Data' },

@@ -86,7 +86,7 @@ class WorkloadStack(cdk.Stack):
             fn = lambda_.Function(
                 self,
                 f"{id_}Function",
-                runtime=lambda_.Runtime.NODEJS_20_X,
+                runtime=lambda_.Runtime.NODEJS_24_X,
                 handler="index.handler",
                 code=lambda_.Code.from_asset(os.path.join(EXAMPLES, "functions", directory)),
                 log_group=logs.LogGroup(
@@ -121,7 +121,7 @@ class WorkloadStack(cdk.Stack):
         database = rds.DatabaseInstance(
             self,
             "Database",
-            engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_16),
+            engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_17_9),
             instance_type=instance_type,
             vpc=scope.vpc,
             vpc_subnets=ec2.SubnetSelection(subnet_group_name="Data"),

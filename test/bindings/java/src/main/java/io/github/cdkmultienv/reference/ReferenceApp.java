@@ -132,7 +132,7 @@ public final class ReferenceApp {
             // Two functions: two file assets, which the pipeline publishes in one job.
             for (final String[] function : new String[][] {{"Api", "api"}, {"Worker", "worker"}}) {
                 final Function fn = Function.Builder.create(this, function[0] + "Function")
-                    .runtime(Runtime.NODEJS_20_X)
+                    .runtime(Runtime.NODEJS_24_X)
                     .handler("index.handler")
                     .code(Code.fromAsset(EXAMPLES.resolve("functions").resolve(function[1]).toString()))
                     .logGroup(LogGroup.Builder.create(this, function[0] + "Logs")
@@ -166,7 +166,7 @@ public final class ReferenceApp {
             Tags.of(reports).add("Schedule", "office-hours");
             final DatabaseInstance database = DatabaseInstance.Builder.create(this, "Database")
                 .engine(DatabaseInstanceEngine.postgres(
-                    PostgresInstanceEngineProps.builder().version(PostgresEngineVersion.VER_16).build()))
+                    PostgresInstanceEngineProps.builder().version(PostgresEngineVersion.VER_17_9).build()))
                 .instanceType(instanceType)
                 .vpc(scope.getVpc())
                 .vpcSubnets(SubnetSelection.builder().subnetGroupName("Data").build())
