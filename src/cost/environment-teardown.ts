@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
+import { stacksOf } from '../private/stage-stacks';
 
 /** How long after one round of deletions the stacks those stacks depended on are deleted. */
 export const TEARDOWN_STEP = Duration.hours(1);
@@ -78,11 +79,6 @@ export class EnvironmentTeardown extends Construct {
     const dependents = stacks.filter(s => s.dependencies.includes(stack));
     return 1 + Math.max(-1, ...dependents.map(d => this.roundOf(d)));
   }
-}
-
-/** The stacks that belong to a stage itself (not to a stage nested in it). */
-export function stacksOf(stage: Stage): Stack[] {
-  return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && Stage.of(c) === stage);
 }
 
 /** Gives every stack of the stage its deletion schedule, once the user has added them all. */

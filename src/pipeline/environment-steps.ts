@@ -1,8 +1,9 @@
-import { Duration, Stack, Stage } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
+import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -83,8 +84,7 @@ export function stepsFor(plan: EnvironmentPlan): EnvironmentSteps {
     pre.push(approval);
   }
 
-  // Every stack the stage deploys, also those nested in constructs (not those of nested stages).
-  const stacks = env.node.findAll().filter(Stack.isStack).filter(stack => Stage.of(stack) === env);
+  const stacks = stacksOf(env);
   const stackSteps: pipelines.StackSteps[] = plan.approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW ? [] : stacks
     .map(stack => ({
       stack,

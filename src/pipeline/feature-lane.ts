@@ -194,6 +194,11 @@ export class FeatureLane extends Construct {
     errors.throwIfAny();
   }
 
+  /** Where the synth commands write the cloud assembly. */
+  private get assemblyDirectory(): string {
+    return this.props.synthOutputDirectory ?? 'cdk.out';
+  }
+
   /** A pipeline of the lane: the source, then one build running the given commands. */
   private lanePipeline(id: string, commands: string[], trigger: LaneTrigger): codepipeline.Pipeline {
     const output = new codepipeline.Artifact(`${id}Source`);
@@ -252,7 +257,6 @@ export class FeatureLane extends Construct {
       [FEATURE_CONTEXT.copyOf]: this.props.environment.node.id,
       [FEATURE_CONTEXT.timeToLiveHours]: this.timeToLive.toHours(),
     });
-    const out = this.props.synthOutputDirectory ?? 'cdk.out';
     const id = this.props.environment.node.id;
     const name = this.props.environment.environmentName;
     return [
@@ -262,15 +266,14 @@ export class FeatureLane extends Construct {
       ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.commands ?? []),
       ...(this.props.synthCommands ?? ['npx cdk synth']),
       // The copy's stage is `<id>-<branch suffix>`: the one stage of the assembly so named.
-      `STAGE=$(cd ${out} && ls -d assembly-${id}-* | sed 's/^assembly-//')`,
-      `[ "$(echo "$STAGE" | wc -l)" -eq 1 ] && [ -n "$STAGE" ] || { echo "expected one feature copy of ${id} in ${out}, found: $STAGE"; exit 1; }`,
+      `STAGE=$(cd ${this.assemblyDirectory} && ls -d assembly-${id}-* | sed 's/^assembly-//')`,
+      `[ "$(echo "$STAGE" | wc -l)" -eq 1 ] && [ -n "$STAGE" ] || { echo "expected one feature copy of ${id} in ${this.assemblyDirectory}, found: $STAGE"; exit 1; }`,
       `export FEATURE_ENVIRONMENT="${name}-\${STAGE#${id}-}"`,
     ];
   }
 
   private deployCommands(): string[] {
     const { environment } = this.props;
-    const out = this.props.synthOutputDirectory ?? 'cdk.out';
     const lookupRole = `arn:${Aws.PARTITION}:iam::${environment.account}:role/cdk-${BOOTSTRAP_QUALIFIER}-lookup-role-${environment.account}-${environment.region}`;
     const afterDeploy = environment.profile.testsAfterDeploy
       .flatMap(kind => this.props.tests?.find(t => t.kind === kind)?.commands ?? []);
@@ -284,13 +287,12 @@ export class FeatureLane extends Construct {
         + `| tr '\\t' '\\n' | grep -v -x -e "$STAGE-Foundation" -e "${environment.node.id}-Foundation" | sed 's/-Foundation$//' || true)`,
       `if [ "$(echo "$IN_USE" | grep -c .)" -ge ${this.maxEnvironments} ]; then echo "All ${this.maxEnvironments} feature environments are in use: $(echo $IN_USE). `
         + 'Merge or close the pull request of one of them (or wait for its time to live) and push again."; exit 1; fi',
-      `npx cdk deploy --app ${out} --require-approval never "$STAGE/*"`,
+      `npx cdk deploy --app ${this.assemblyDirectory} --require-approval never "$STAGE/*"`,
       ...afterDeploy,
     ];
   }
 
   private teardownCommands(): string[] {
-    const out = this.props.synthOutputDirectory ?? 'cdk.out';
-    return [...this.prepareCommands(), `npx cdk destroy --app ${out} --force "$STAGE/*"`];
+    return [...this.prepareCommands(), `npx cdk destroy --app ${this.assemblyDirectory} --force "$STAGE/*"`];
   }
 }

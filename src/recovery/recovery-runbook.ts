@@ -3,6 +3,7 @@ import { BackupResourceKind } from './backup-resource-kind';
 import type { IsolatedEnvironment } from '../environment/isolated-environment';
 import { BackupPolicyFacts } from '../private/backup-facts';
 import { KIND_FACTS, kindOf } from '../private/backup-kinds';
+import { stacksOf } from '../private/stage-stacks';
 import { AlarmSeverity } from '../tiers/tier-profile';
 
 /**
@@ -158,7 +159,7 @@ export class RecoveryRunbook {
 
   private rebuild(): string[] {
     const env = this.environment;
-    const stacks = inDeploymentOrder(env.node.findAll().filter(Stack.isStack));
+    const stacks = inDeploymentOrder(stacksOf(env));
     const lines = [
       '## How to rebuild the environment from the pipeline',
       '',

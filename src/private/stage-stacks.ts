@@ -1,0 +1,6 @@
+import { Stack, Stage } from 'aws-cdk-lib';
+
+/** Every stack a stage deploys, also those nested in constructs (not those of stages nested in it). */
+export function stacksOf(stage: Stage): Stack[] {
+  return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && Stage.of(c) === stage);
+}
