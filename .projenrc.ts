@@ -4,7 +4,7 @@ import { awscdk, javascript } from 'projen';
 // .projen/*, .gitignore, .npmignore, LICENSE) comes from here: change this file and run `npx projen`.
 
 /** Pinned so that the TypeScript, Python and Java reference apps run the very same aws-cdk-lib. */
-const CDK_VERSION = '2.257.0';
+const CDK_VERSION = '2.258.0';
 const CONSTRUCTS_VERSION = '10.5.1';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -23,7 +23,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTsOptions: { projenCodeDir: '.projen' },
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  // cdk-nag v3 needs aws-cdk-lib 2.257.0 or later: that is our floor, and what we test against.
+  // cdk-nag v3 runs as a validation plugin only from aws-cdk-lib 2.258.0, the first to hand plugins the
+  // construct tree (`appConstruct`): that is our floor, and what we test against.
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
