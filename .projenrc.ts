@@ -73,7 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   devDeps: ['fast-check', 'aws-cdk@^2.1148.1', 'cdk-nag@^3.0.2'],
-  gitignore: ['/cdk.out', 'examples/cdk.out', '/.jsii.tabl.json'],
+  gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 
 // jsii warnings are errors (STYLE.md habit 5): a warning means a name that reads badly in some language.
@@ -105,6 +105,13 @@ const cliSynth = project.addTask('reference:cli', {
   cwd: 'examples',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   exec: 'cdk synth --quiet --no-notices --output ../cdk.out',
+});
+
+// The reference app with every validator registered as a CDK validation plugin (examples/validators.ts):
+// fails when any of them reports a finding.
+const validate = project.addTask('validate', {
+  description: 'Synthesize the reference app into validate.out/ with every validator registered; fail on any finding',
+  exec: 'ts-node --project tsconfig.dev.json examples/validate.ts',
 });
 
 // Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
@@ -147,6 +154,7 @@ all.spawn(docsCheck);
 all.spawn(typecheck);
 all.spawn(project.testTask); // jest + eslint
 all.spawn(cliSynth);
+all.spawn(validate);
 all.spawn(rosetta);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(bindings);
