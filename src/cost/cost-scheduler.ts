@@ -7,6 +7,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { OffHoursSchedule } from './off-hours-schedule';
+import { acknowledge, acknowledgeWildcardResources, inCompliancePacks } from '../private/acknowledge';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -55,6 +57,8 @@ interface ApiCall {
   readonly action: string;
   readonly input: Record<string, unknown>;
   readonly statements: iam.PolicyStatement[];
+  /** Why the statements' wildcard resources, if any, cannot be narrower. */
+  readonly wildcardReason?: string;
 }
 
 /**
@@ -123,6 +127,7 @@ export class CostScheduler extends Construct {
       action: 'updateAutoScalingGroup',
       input: { AutoScalingGroupName: group.autoScalingGroupName, MinSize: min, MaxSize: max, DesiredCapacity: desired },
       statements: [new iam.PolicyStatement({ actions: ['autoscaling:UpdateAutoScalingGroup'], resources: [group.autoScalingGroupArn] })],
+      wildcardReason: 'An Auto Scaling group\'s ARN holds an id AWS generates; the ARN names this one group by its name, with "*" for that id',
     });
     this.addTarget(group, 'autoscaling', call(0, 0, 0),
       call(capacity.minCapacity, capacity.maxCapacity, capacity.desiredCapacity ?? capacity.minCapacity));
@@ -158,6 +163,7 @@ export class CostScheduler extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs' } },
       })],
+      wildcardReason: 'application-autoscaling:RegisterScalableTarget has no resource-level permissions ("*" is all IAM accepts); its condition limits it to ECS',
     });
     const desired = capacity.desiredCapacity ?? capacity.minCapacity;
     if (capacity.autoScaling) {
@@ -188,6 +194,10 @@ export class CostScheduler extends Construct {
       conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: value } },
     }));
     automationRole.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeInstanceStatus', 'ec2:DescribeInstances'], resources: ['*'] }));
+    acknowledge(automationRole, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+    acknowledgeWildcardResources(automationRole, 'Stops and starts only the instances that carry the tag (the statement\'s aws:ResourceTag condition): instances come and go, '
+      + 'so they cannot be named; ec2:DescribeInstances and DescribeInstanceStatus have no resource-level permissions and only read',
+    stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }), '*');
     const call = (document: string): ApiCall => ({
       service: 'ssm',
       action: 'startAutomationExecution',
@@ -208,6 +218,7 @@ export class CostScheduler extends Construct {
         // Automation resolves the tag to instances with the caller's permissions.
         new iam.PolicyStatement({ actions: ['ec2:DescribeInstances', 'tag:GetResources'], resources: ['*'] }),
       ],
+      wildcardReason: 'ec2:DescribeInstances and tag:GetResources have no resource-level permissions ("*" is all IAM accepts); they only read, to find the tagged instances',
     });
     this.schedulePair(scope, call('AWS-StopEC2Instance'), call('AWS-StartEC2Instance'));
   }
@@ -225,6 +236,11 @@ export class CostScheduler extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
       }),
     });
+    acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+    for (const call of [stop, start].filter(c => c.wildcardReason)) {
+      const wildcards = call.statements.flatMap(s => s.resources).filter(arn => Stack.of(scope).resolve(arn) !== undefined && JSON.stringify(Stack.of(scope).resolve(arn)).includes('*'));
+      acknowledgeWildcardResources(role, call.wildcardReason!, ...wildcards);
+    }
     const timeZone = TimeZone.of(this.schedule.timeZone);
     const target = (call: ApiCall) => new targets.Universal({
       service: call.service,

@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { stacksOf } from '../private/stage-stacks';
 
 /** How long after one round of deletions the stacks those stacks depended on are deleted. */
@@ -42,6 +44,7 @@ export class EnvironmentTeardown extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': foundation.account } },
       }),
     });
+    acknowledge(this.role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
   }
 
   /** A schedule that deletes one stack of the environment, in its round. */

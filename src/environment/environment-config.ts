@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../private/acknowledge';
 import { removalWithoutSnapshot } from '../private/removal';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -145,21 +146,22 @@ export class EnvironmentConfig extends Construct {
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
     const path = this.pathPrefix.replace(/\/$/, '');
+    const parameterArns = [
+      stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }),
+      stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path.slice(1)}/*` }),
+    ];
+    const secretArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${path}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const parameters = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-      resourceArns: [
-        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1) }),
-        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path.slice(1)}/*` }),
-      ],
+      resourceArns: parameterArns,
     });
-    const secrets = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [
-        stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${path}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
-    });
+    const secrets = iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secretArn] });
+    // The grantee's policy names the configuration's path: cdk-nag's wildcard finding, acknowledged where the grant lands.
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      acknowledgeWildcardResources(grantee.grantPrincipal, `The environment's configuration: every parameter and secret under its path ${path}/, including those added later; read only`,
+        parameterArns[1], secretArn);
+    }
     return parameters.combine(secrets).combine(this.props.encryptionKey.grantDecrypt(grantee));
   }
 

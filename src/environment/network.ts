@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { removalWithoutSnapshot } from '../private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */
@@ -59,7 +61,7 @@ export class EnvironmentNetwork extends Construct {
       encryptionKey: props.key,
       removalPolicy: removalWithoutSnapshot(props.removalPolicy),
     });
-    return new ec2.Vpc(this, 'Vpc', {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr!),
       // Given zones avoid the availability-zone lookup, so synth needs no AWS credentials.
       ...(props.availabilityZones
@@ -67,7 +69,8 @@ export class EnvironmentNetwork extends Construct {
         : { maxAzs: props.maxAzs }),
       natGateways: props.natGateways,
       subnetConfiguration: [
-        { name: SUBNET_GROUPS[0], subnetType: ec2.SubnetType.PUBLIC },
+        // Nothing launched here gets a public address unless it asks for one: the public subnets are for NAT gateways and load balancers.
+        { name: SUBNET_GROUPS[0], subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
         {
           name: SUBNET_GROUPS[1],
           subnetType: props.natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
@@ -82,5 +85,15 @@ export class EnvironmentNetwork extends Construct {
         All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
+    acknowledge(vpc, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+    // Closing the default group takes a custom resource with a Lambda function in every account (aws-cdk-lib's
+    // restrictDefaultSecurityGroup); nothing of the environment uses the group, so it is left as AWS creates it.
+    acknowledge(vpc, 'Nothing the environment creates uses the VPC\'s default security group: its resources get the application and data security groups, '
+      + 'which allow only what the tiers need', ...inCompliancePacks('VPCDefaultSecurityGroupClosed'));
+    for (const subnet of vpc.publicSubnets) {
+      acknowledge(subnet, 'A public subnet holds the NAT gateways and load balancers, which need the route to the internet gateway; it assigns no public addresses, '
+        + 'and workloads run in the private subnets', ...inCompliancePacks('VPCNoUnrestrictedRouteToIGW'));
+    }
+    return vpc;
   }
 }

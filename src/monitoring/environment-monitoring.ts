@@ -7,6 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
 import { ALARM_SETTINGS, EVENT_PATTERNS } from '../private/alarm-settings';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
@@ -42,6 +43,9 @@ export interface MonitoringOptions {
    */
   readonly backupJobs?: boolean;
 }
+
+/** The cdk-nag rules that ask every alarm to have an action. */
+const ALARM_ACTION_RULES = ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'];
 
 /** Properties of an `EnvironmentMonitoring`. */
 export interface EnvironmentMonitoringProps extends MonitoringOptions {
@@ -172,7 +176,12 @@ export class EnvironmentMonitoring extends Construct {
     if (this.watched.includes(alarm)) {
       throw new Error(`EnvironmentMonitoring '${this.node.id}': addAlarm: alarm is ${alarm.node.path}, which is already watched; add each alarm once`);
     }
-    if (this.alarmSeverity !== AlarmSeverity.RECORD_ONLY) alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    if (this.alarmSeverity !== AlarmSeverity.RECORD_ONLY) {
+      alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    } else {
+      acknowledge(alarm, 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): they show on its dashboard and notify no one, as the tier profile decides for environments nobody is on call for',
+        ...ALARM_ACTION_RULES);
+    }
     this.watched.push(alarm);
   }
 
@@ -257,6 +266,10 @@ export class EnvironmentMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    acknowledge(alarm, notify
+      ? `The EventBridge rule ${id} notifies the alarm topic with the event itself; this alarm only counts the events for the dashboard, so no one is told twice`
+      : 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): the events are counted on its dashboard and notify no one, as the tier profile decides',
+    ...ALARM_ACTION_RULES);
     this.watched.push(alarm);
   }
 

@@ -1,4 +1,4 @@
-import { Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,8 +11,11 @@ import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { SlackChannelOptions } from './slack-channel';
 import { IsolatedEnvironment } from '../environment';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { BranchPattern } from '../private/branch-pattern';
 import { definedOnly } from '../private/defined-only';
+import { AcknowledgePipelineFindings } from '../private/pipeline-acknowledgements';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentMode, TestKind } from '../tiers';
 
@@ -227,6 +230,9 @@ export class MultiEnvPipeline extends Construct {
     // CDK Pipelines turns its steps into actions when the app is synthesized; the gates it has no
     // API for (approver permissions, bake alarms, retries, the hotfix trigger) are added then.
     Aspects.of(this).add(new BuildWhenSynthesized(() => this.build()));
+    // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
+    Aspects.of(this).add(new AcknowledgePipelineFindings(), { priority: AspectPriority.READONLY });
+    acknowledge(this, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
   }
 
   /**
@@ -445,6 +451,12 @@ export class MultiEnvPipeline extends Construct {
           actions: ['codepipeline:PutApprovalResult'],
           resourceArns: [`${pipeline.pipelineArn}/${stageName}/${action.actionProperties.actionName}`],
         });
+        // An approver role imported by name (`Role.fromRoleName`) gets a policy of its own, 'Policy', created and deleted with the pipeline.
+        const imported = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('Policy') : undefined;
+        if (imported instanceof iam.Policy) {
+          acknowledge(imported, 'The approvers\' role is managed outside this app, so the permission to approve this pipeline\'s gates is attached to it '
+            + 'as a policy created and deleted with the pipeline; it names the approval actions only', ...inCompliancePacks('IAMNoInlinePolicy'));
+        }
       }
     }
     const cfn = pipeline.node.defaultChild as codepipeline.CfnPipeline;

@@ -30,15 +30,25 @@ export function inCompliancePacks(rule: string): string[] {
  * ids are settled (resources the library creates).
  */
 export function asNagFinding(scope: IConstruct, value: string): string {
-  const visit = (node: any): string => {
-    if (node === undefined) return '';
-    if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
-    if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(visit).join(node['Fn::Join'][0]);
-    if (node['Fn::Sub']) return visit(node['Fn::Sub']);
-    if (node['Fn::GetAtt']) return `<${visit(node['Fn::GetAtt'][0])}.${visit(node['Fn::GetAtt'][1])}>`;
-    if (node['Fn::ImportValue']) return visit(node['Fn::ImportValue']);
-    if (node.Ref) return `<${visit(node.Ref)}>`;
-    return JSON.stringify(node);
-  };
-  return visit(Stack.of(scope).resolve(value));
+  return flattenReference(Stack.of(scope).resolve(value));
+}
+
+/** A resolved CloudFormation value as cdk-nag flattens it in finding ids (`Fn::Join` joined, `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`). */
+export function flattenReference(node: any): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
+  if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(flattenReference).join(node['Fn::Join'][0]);
+  if (node['Fn::Sub']) return flattenReference(node['Fn::Sub']);
+  if (node['Fn::GetAtt']) return `<${flattenReference(node['Fn::GetAtt'][0])}.${flattenReference(node['Fn::GetAtt'][1])}>`;
+  if (node['Fn::ImportValue']) return flattenReference(node['Fn::ImportValue']);
+  if (node.Ref) return `<${flattenReference(node.Ref)}>`;
+  return JSON.stringify(node);
+}
+
+/**
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for each wildcard resource ARN, on the role (or
+ * policy) whose policy names it: cdk-nag reports each wildcard as a finding of its own.
+ */
+export function acknowledgeWildcardResources(scope: IConstruct, reason: string, ...arns: string[]): void {
+  acknowledge(scope, reason, ...arns.map(arn => `AwsSolutions-IAM5[Resource::${asNagFinding(scope, arn)}]`));
 }

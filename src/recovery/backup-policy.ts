@@ -8,11 +8,13 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { BackupCopyDestination } from './backup-copy-destination';
 import { BackupResourceKind } from './backup-resource-kind';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { BackupPolicyFacts } from '../private/backup-facts';
 import { KIND_FACTS, kindOf } from '../private/backup-kinds';
 import {
   CONTINUOUS_MAX_DAYS, DEFAULT_COPY_REGION, isFull, LEVEL_RULES, LevelRule, LOCK_GRACE_DAYS, LOCK_MIN_GRACE_DAYS,
 } from '../private/backup-levels';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { BackupLevel } from '../tiers/tier-profile';
@@ -264,6 +266,10 @@ export class BackupPolicy extends Construct {
         'AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore',
       ].map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name.includes('S3') ? name : `service-role/${name}`)),
     });
+    acknowledge(this.role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+    acknowledge(this.role, 'AWS Backup\'s own service-role policies, maintained by AWS as Backup supports new resource types: a hand-written copy would fall behind and fail backups',
+      ...['service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore']
+        .map(name => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`));
 
     // AWS Backup encrypts and reads the recovery points of the kinds it encrypts itself with the
     // vault's key: the actions its documentation lists for a customer-managed vault key, no wildcard.

@@ -83,15 +83,20 @@ class WorkloadStack(cdk.Stack):
         scope.monitoring.add_alarm(errors_alarm)
         # Two functions: two file assets, which the pipeline publishes in one job.
         for id_, directory in [("Api", "api"), ("Worker", "worker")]:
+            function_logs = logs.LogGroup(
+                self, f"{id_}Logs", retention=scope.profile.log_retention, encryption_key=scope.key
+            )
+            # A role of its own that may write to its own log group only.
+            role = iam.Role(self, f"{id_}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+            function_logs.grant_write(role)
             fn = lambda_.Function(
                 self,
                 f"{id_}Function",
                 runtime=lambda_.Runtime.NODEJS_24_X,
                 handler="index.handler",
                 code=lambda_.Code.from_asset(os.path.join(EXAMPLES, "functions", directory)),
-                log_group=logs.LogGroup(
-                    self, f"{id_}Logs", retention=scope.profile.log_retention, encryption_key=scope.key
-                ),
+                role=role,
+                log_group=function_logs,
             )
             scope.config.grant_read(fn)
             scope.monitoring.monitor_lambda(fn)
@@ -131,6 +136,7 @@ class WorkloadStack(cdk.Stack):
             multi_az=scope.profile.production,
             deletion_protection=scope.profile.production,
             removal_policy=scope.profile.removal_policy,
+            cloudwatch_logs_exports=["postgresql", "upgrade"],
         )
         # Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
         if scope.backup_policy is not None:

@@ -52,6 +52,7 @@ import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -131,14 +132,21 @@ public final class ReferenceApp {
             scope.getMonitoring().addAlarm(errorsAlarm);
             // Two functions: two file assets, which the pipeline publishes in one job.
             for (final String[] function : new String[][] {{"Api", "api"}, {"Worker", "worker"}}) {
+                final LogGroup functionLogs = LogGroup.Builder.create(this, function[0] + "Logs")
+                    .retention(scope.getProfile().getLogRetention())
+                    .encryptionKey(scope.getKey())
+                    .build();
+                // A role of its own that may write to its own log group only.
+                final Role role = Role.Builder.create(this, function[0] + "Role")
+                    .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                    .build();
+                functionLogs.grantWrite(role);
                 final Function fn = Function.Builder.create(this, function[0] + "Function")
                     .runtime(Runtime.NODEJS_24_X)
                     .handler("index.handler")
                     .code(Code.fromAsset(EXAMPLES.resolve("functions").resolve(function[1]).toString()))
-                    .logGroup(LogGroup.Builder.create(this, function[0] + "Logs")
-                        .retention(scope.getProfile().getLogRetention())
-                        .encryptionKey(scope.getKey())
-                        .build())
+                    .role(role)
+                    .logGroup(functionLogs)
                     .build();
                 scope.getConfig().grantRead(fn);
                 scope.getMonitoring().monitorLambda(fn);
@@ -177,6 +185,7 @@ public final class ReferenceApp {
                 .multiAz(scope.getProfile().getProduction())
                 .deletionProtection(scope.getProfile().getProduction())
                 .removalPolicy(scope.getProfile().getRemovalPolicy())
+                .cloudwatchLogsExports(List.of("postgresql", "upgrade"))
                 .build();
             // Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
             if (scope.getBackupPolicy() != null) {
