@@ -49,8 +49,8 @@ const RULES: SafetyRule[] = [noWildcardAction, trustWithinApp, productionDataRet
 export class SafetyChecks implements IPolicyValidationPlugin {
   /** The plugin's name in the validation report: `SafetyChecks`. */
   public readonly name: string = 'SafetyChecks';
-  /** The ids of the rules the plugin checks. */
-  public readonly ruleIds: string[] = RULES.map(r => r.name);
+  /** The ids of the rules the plugin checks, in the order the report lists them. */
+  public readonly ruleIds?: string[] = RULES.map(r => r.name);
   private readonly trustedAccounts: string[];
 
   constructor(props: SafetyChecksProps = {}) {

@@ -11,7 +11,10 @@ describe('no-wildcard-action', () => {
       lambdaRole(app).addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
     });
     expect(found).toEqual([{
-      rule: 'no-wildcard-action', path: 'App/Role/DefaultPolicy/Resource', logicalId: 'RoleDefaultPolicy5FFB7DAB', template: 'App.template.json',
+      rule: 'no-wildcard-action',
+      path: 'App/Role/DefaultPolicy/Resource',
+      logicalId: 'RoleDefaultPolicy5FFB7DAB',
+      template: 'App.template.json',
       locations: ['Properties/PolicyDocument/Statement/0/Action'],
     }]);
   });

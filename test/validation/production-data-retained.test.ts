@@ -5,7 +5,8 @@ import { environment } from '../support/environments';
 import { safetyViolations } from '../support/safety';
 
 /** An environment of `tier` with a workload stack holding a table; `change` may alter the two. */
-const tableIn = (tier: EnvironmentTier, props: Partial<dynamodb.TableProps> = {}, change?: (table: dynamodb.Table, workload: cdk.Stack) => void) => (app: cdk.App) => {
+type Change = (table: dynamodb.Table, workload: cdk.Stack) => void;
+const tableIn = (tier: EnvironmentTier, props: Partial<dynamodb.TableProps> = {}, change?: Change) => (app: cdk.App) => {
   const env: IsolatedEnvironment = environment(app, tier);
   const workload = new cdk.Stack(env, 'Workload');
   const table = new dynamodb.Table(workload, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, ...props });
@@ -17,7 +18,10 @@ describe('production-data-retained', () => {
     const found = safetyViolations(tableIn(EnvironmentTier.PROD, { removalPolicy: cdk.RemovalPolicy.DESTROY }));
     // The environment retains the table although it was given DESTROY; its deletion protection is the user's to switch on.
     expect(found).toEqual([{
-      rule: 'production-data-retained', path: 'prod/Workload/Orders/Resource', logicalId: 'OrdersA9B65338', template: 'prodWorkload04CA83FF.template.json',
+      rule: 'production-data-retained',
+      path: 'prod/Workload/Orders/Resource',
+      logicalId: 'OrdersA9B65338',
+      template: 'prodWorkload04CA83FF.template.json',
       locations: ['Properties/DeletionProtectionEnabled'],
     }]);
   });

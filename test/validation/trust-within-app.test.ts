@@ -13,7 +13,10 @@ describe('trust-within-app', () => {
   test('GIVEN a role trusting an account that holds no stack of the app WHEN synthesized THEN the role violates, at the principal', () => {
     const found = safetyViolations(roleTrusting(() => new iam.AccountPrincipal('123456789012')));
     expect(found).toEqual([{
-      rule: 'trust-within-app', path: 'App/Role/Resource', logicalId: 'Role1ABCC5F0', template: 'App.template.json',
+      rule: 'trust-within-app',
+      path: 'App/Role/Resource',
+      logicalId: 'Role1ABCC5F0',
+      template: 'App.template.json',
       locations: ['Properties/AssumeRolePolicyDocument/Statement/0/Principal/AWS'],
     }]);
   });

@@ -38,7 +38,8 @@ export const bucketPublicAccessAndTls: SafetyRule = {
       const locations = block === undefined
         ? ['Properties/PublicAccessBlockConfiguration']
         : BLOCKS.filter(setting => !isTrue(block[setting])).map(setting => `Properties/PublicAccessBlockConfiguration/${setting}`);
-      const tls = policies.some(p => policyIsFor(p, logicalId, resource) && asArray<any>(p.Properties?.PolicyDocument?.Statement).some(deniesPlainHttp));
+      const tls = policies.some(p => policyIsFor(p, logicalId, resource)
+        && asArray<any>(p.Properties?.PolicyDocument?.Statement).some(deniesPlainHttp));
       if (!tls) locations.push('BucketPolicy');
       if (locations.length > 0) findings.push({ logicalId, locations });
     }

@@ -1,5 +1,5 @@
-import { STATEFUL_TYPES } from '../../environment/retain-production-data';
 import { asArray, Finding, isTrue, SafetyRule, TemplateResource } from './rule';
+import { STATEFUL_TYPES } from '../../environment/retain-production-data';
 
 /** The resource types CloudFormation can snapshot on deletion or replacement (DeletionPolicy Snapshot). */
 const SNAPSHOT_TYPES = new Set([
