@@ -67,6 +67,14 @@ describe('SafetyChecks', () => {
     }
   });
 
+  test('GIVEN a rule acknowledged with a reason WHEN synthesized THEN its violations are suppressed', () => {
+    const found = safetyViolations(app => {
+      new iam.Role(stackIn(app, 'App'), 'Role', { assumedBy: new iam.AccountPrincipal('123456789012') });
+      cdk.Validations.of(app).acknowledge({ id: 'SafetyChecks::trust-within-app', reason: 'the auditors\' account reads the app' });
+    });
+    expect(found).toEqual([]);
+  });
+
   test('GIVEN templates with aws:cdk:path metadata (as the CDK CLI writes them) WHEN a resource violates THEN the plugin reads its construct path from the template', () => {
     const app = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'safety-checks-metadata-')), context: { 'aws:cdk:enable-path-metadata': true } });
     try {
