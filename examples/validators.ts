@@ -1,5 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { SafetyChecks } from '../src';
 
 /**
  * Registers every validator the reference app must pass as CDK validation plugins on `app`, so
@@ -13,5 +14,7 @@ export function addValidators(app: cdk.App): void {
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
     new PCIDSS321Checks(app),
+    // The library's own least-privilege and data-safety checks (src/validation).
+    new SafetyChecks(),
   );
 }

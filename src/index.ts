@@ -5,3 +5,4 @@ export * from './monitoring';
 export * from './pipeline';
 export * from './recovery';
 export * from './tiers';
+export * from './validation';

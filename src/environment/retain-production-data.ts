@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
  * Resource types that hold data which cannot be rebuilt from code. CloudFormation deletes them
  * with their stack unless their DeletionPolicy says otherwise.
  */
-const STATEFUL_TYPES = new Set([
+export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'AWS::Backup::BackupVault',
   'AWS::Cognito::UserPool',
   'AWS::DocDB::DBCluster',
@@ -15,6 +15,7 @@ const STATEFUL_TYPES = new Set([
   'AWS::EC2::Volume',
   'AWS::ECR::Repository',
   'AWS::EFS::FileSystem',
+  'AWS::ElastiCache::CacheCluster',
   'AWS::ElastiCache::ReplicationGroup',
   'AWS::ElastiCache::ServerlessCache',
   'AWS::FSx::FileSystem',

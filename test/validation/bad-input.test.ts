@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
   ApprovalGate, CostScheduler, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps, OffHoursSchedule, PipelineSource,
-  TestKind, TierCapacity, WeekDay,
+  SafetyChecks, TestKind, TierCapacity, WeekDay,
 } from '../../src';
 import { environment } from '../support/environments';
 import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
@@ -172,6 +172,12 @@ const CASES: Case[] = [
     "FeatureLane 'FeatureLane': branches has 'hotfix/**', which matches branches of the hotfix lane ('hotfix/*'); a push would start both lanes"],
   ['a feature time to live of zero', feature({ timeToLive: cdk.Duration.hours(0) }), "FeatureLane 'FeatureLane': timeToLive is 0 hours; expected whole hours, at least 1 hour"],
   ['no feature environment allowed', feature({ maxEnvironments: 0 }), "FeatureLane 'FeatureLane': maxEnvironments is 0; expected a whole number, 1 or more"],
+
+  // SafetyChecks
+  ['a trusted account that is not 12 digits', () => { new SafetyChecks({ trustedAccounts: ['1234-5678-9012'] }); },
+    "SafetyChecks: trustedAccounts has '1234-5678-9012'; expected an AWS account id of 12 digits"],
+  ['two trusted accounts that are not account ids', () => { new SafetyChecks({ trustedAccounts: ['123456789012', 'arn:aws:iam::123456789012:root', ''] }); },
+    "SafetyChecks: 2 problems:\n  - trustedAccounts has 'arn:aws:iam::123456789012:root'; expected an AWS account id of 12 digits\n  - trustedAccounts has ''; expected an AWS account id of 12 digits"],
 ];
 
 describe('every invalid input is rejected with its message, and no template is written', () => {

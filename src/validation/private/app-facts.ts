@@ -1,0 +1,49 @@
+import * as path from 'path';
+import { Stack, Stage, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { IsolatedEnvironment } from '../../environment/isolated-environment';
+
+/** What the construct tree tells about one stack's template. */
+export interface StackFacts {
+  readonly account?: string;
+  readonly stackPath: string;
+  readonly production: boolean;
+  readonly terminationProtection: boolean;
+}
+
+/** The app's stacks by the absolute path of their template, and the accounts of the app. */
+export interface ConstructTreeFacts {
+  readonly stacksByTemplate: Map<string, StackFacts>;
+  readonly accounts: Set<string>;
+}
+
+const literal = (value: string | undefined): string | undefined => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
+
+/**
+ * Reads the finished construct tree: every stack, where its template was written and whether it
+ * belongs to an `IsolatedEnvironment` of a production tier (a feature branch's copy never does),
+ * and the accounts of the app: those of its stacks and the environments' tooling accounts.
+ */
+export function readConstructTree(root: IConstruct): ConstructTreeFacts {
+  const stacksByTemplate = new Map<string, StackFacts>();
+  const accounts = new Set<string>();
+  for (const construct of root.node.findAll()) {
+    if (construct instanceof IsolatedEnvironment) {
+      const tooling = literal(construct.toolingAccount);
+      if (tooling) accounts.add(tooling);
+    }
+    if (!Stack.isStack(construct)) continue;
+    const stage = Stage.of(construct);
+    const account = literal(construct.account);
+    if (account) accounts.add(account);
+    if (!stage) continue;
+    const environment = stage instanceof IsolatedEnvironment ? stage : undefined;
+    stacksByTemplate.set(path.resolve(stage.outdir, construct.templateFile), {
+      account,
+      stackPath: construct.node.path,
+      production: environment !== undefined && environment.profile.production && environment.featureBranch === undefined,
+      terminationProtection: construct.terminationProtection,
+    });
+  }
+  return { stacksByTemplate, accounts };
+}

@@ -1,0 +1,58 @@
+/** A resource of a CloudFormation template, as synthesized. */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, any>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly Metadata?: Record<string, any>;
+}
+
+/** One synthesized template, with what the app's construct tree tells about its stack. */
+export interface CheckedTemplate {
+  /** The absolute path of the template file. */
+  readonly templatePath: string;
+  readonly resources: Record<string, TemplateResource>;
+  /** The stack's account, when it is known at synth time. */
+  readonly account?: string;
+  /** The construct path of the stack, when the template is one of the app's stacks. */
+  readonly stackPath?: string;
+  /** Whether the stack belongs to an environment of a production tier (not a feature copy). */
+  readonly production: boolean;
+  /** Whether the stack has termination protection. */
+  readonly terminationProtection: boolean;
+}
+
+/** What the rules know of the whole app. */
+export interface AppFacts {
+  /** The accounts of the app's stacks and environments, and those the user trusts besides. */
+  readonly accounts: ReadonlySet<string>;
+}
+
+/**
+ * Where a rule found a problem: a resource (by logical id) and the places in it, as property paths
+ * (`Properties/PolicyDocument/Statement/0/Action`), or the stack itself when `logicalId` is absent.
+ */
+export interface Finding {
+  readonly logicalId?: string;
+  readonly locations: string[];
+}
+
+/** One rule: a pure function of a template (and the app's facts) to what violates it. */
+export interface SafetyRule {
+  /** The rule's id, also its file's name. */
+  readonly name: string;
+  readonly description: string;
+  readonly fix: string;
+  check(template: CheckedTemplate, app: AppFacts): Finding[];
+}
+
+/** The value as an array: CloudFormation takes one value or a list in many places (Action, Principal). */
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Whether a CloudFormation boolean is true (templates hold `true` or `'true'`). */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}

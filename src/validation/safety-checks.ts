@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Token } from 'aws-cdk-lib';
+import { readConstructTree } from './private/app-facts';
+import { bucketPublicAccessAndTls } from './private/bucket-public-access-and-tls';
+import { logGroupRetention } from './private/log-group-retention';
+import { noWildcardAction } from './private/no-wildcard-action';
+import { productionDataRetained } from './private/production-data-retained';
+import { CheckedTemplate, SafetyRule } from './private/rule';
+import { trustWithinApp } from './private/trust-within-app';
+import { ValidationErrors } from '../private/validation-errors';
+
+/** Properties of `SafetyChecks`. */
+export interface SafetyChecksProps {
+  /**
+   * Accounts outside the app that roles may trust besides the accounts of the app's stacks and
+   * its environments' tooling accounts: for example the operators account people sign in to
+   * (`IsolatedEnvironment`'s `operatorsAccount`), when it holds no stack of the app. 12-digit ids.
+   *
+   * @default - only the accounts of the app
+   */
+  readonly trustedAccounts?: string[];
+}
+
+const RULES: SafetyRule[] = [noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention];
+
+/**
+ * A CDK validation plugin that checks every template of the app for least privilege and data
+ * safety, and fails synthesis with a report of what breaks a rule:
+ *
+ * - `no-wildcard-action`: no policy statement allows every action (`*`, or `NotAction`);
+ * - `trust-within-app`: every role trusts only AWS services and the accounts of the app;
+ * - `production-data-retained`: in a production tier, every stateful resource is retained and
+ *   protected from deletion, and every stack from termination;
+ * - `bucket-public-access-and-tls`: every bucket blocks public access and denies requests without TLS;
+ * - `log-group-retention`: every log group, and every function's log group, has a retention.
+ *
+ * Each violation names its resources (logical id, template, construct path) and the property at
+ * fault. Acknowledge a rule for the whole app with
+ * `Validations.of(app).acknowledge({ id: 'SafetyChecks::<rule>', reason })`.
+ *
+ * @example
+ * import * as cdk from 'aws-cdk-lib';
+ * import { SafetyChecks } from 'cdk-multi-env';
+ *
+ * const app = new cdk.App();
+ * cdk.Validations.of(app).addPlugins(new SafetyChecks({ trustedAccounts: ['123456789012'] }));
+ */
+export class SafetyChecks implements IPolicyValidationPlugin {
+  /** The plugin's name in the validation report: `SafetyChecks`. */
+  public readonly name: string = 'SafetyChecks';
+  /** The ids of the rules the plugin checks, in the order the report lists them. */
+  public readonly ruleIds?: string[] = RULES.map(r => r.name);
+  private readonly trustedAccounts: string[];
+
+  constructor(props: SafetyChecksProps = {}) {
+    const errors = new ValidationErrors('SafetyChecks');
+    for (const account of props.trustedAccounts ?? []) {
+      if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+        errors.add('trustedAccounts', `has '${account}'; expected an AWS account id of 12 digits`);
+      }
+    }
+    errors.throwIfAny();
+    this.trustedAccounts = props.trustedAccounts ?? [];
+  }
+
+  /** Checks every template of the app against every rule. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const tree = readConstructTree(context.appConstruct);
+    const app = { accounts: new Set([...tree.accounts, ...this.trustedAccounts]) };
+    const found = new Map<SafetyRule, PolicyViolatingResource[]>();
+    for (const templatePath of context.templatePaths) {
+      const stack = tree.stacksByTemplate.get(path.resolve(templatePath));
+      const resources = JSON.parse(fs.readFileSync(templatePath, 'utf-8')).Resources ?? {};
+      const template: CheckedTemplate = {
+        templatePath,
+        resources,
+        account: stack?.account,
+        stackPath: stack?.stackPath,
+        production: stack?.production ?? false,
+        terminationProtection: stack?.terminationProtection ?? false,
+      };
+      for (const rule of RULES) {
+        for (const finding of rule.check(template, app)) {
+          const constructPath = finding.logicalId === undefined ? stack?.stackPath : resources[finding.logicalId]?.Metadata?.['aws:cdk:path'];
+          const violating: PolicyViolatingResource = {
+            templatePath,
+            resourceLogicalId: finding.logicalId,
+            constructPath,
+            locations: finding.locations,
+          };
+          found.set(rule, [...found.get(rule) ?? [], violating]);
+        }
+      }
+    }
+    const violations: PolicyViolation[] = RULES.filter(rule => found.has(rule)).map(rule => ({
+      ruleName: rule.name,
+      description: rule.description,
+      fix: rule.fix,
+      severity: 'error',
+      violatingResources: found.get(rule)!,
+    }));
+    return { success: violations.length === 0, violations };
+  }
+}
