@@ -1,5 +1,7 @@
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as cdk from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { GuardSuppressionsHonoured } from './guard-suppressions';
 
 /**
  * Registers every validator the reference app must pass as CDK validation plugins on `app`, so
@@ -13,5 +15,17 @@ export function addValidators(app: cdk.App): void {
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
     new PCIDSS321Checks(app),
+    cloudFormationGuard(),
   );
+}
+
+/**
+ * CloudFormation Guard with its bundled Control Tower proactive controls. A control one resource
+ * knowingly does not meet is suppressed on that resource, with the reason, in its template
+ * (`Metadata.guard`); a control that does not apply to what the library builds is disabled here.
+ */
+export function cloudFormationGuard(): cdk.IPolicyValidationPluginBeta1 {
+  return new GuardSuppressionsHonoured(new CfnGuardValidator({
+    disabledRules: [],
+  }));
 }
