@@ -31,7 +31,8 @@ export class GuardSuppressionsHonoured implements cdk.IPolicyValidationPluginBet
       return templates.get(templatePath);
     };
     const suppresses = (resource: cdk.PolicyViolatingResourceBeta1, rule: string) => {
-      const metadata: Partial<GuardMetadata> | undefined = template(resource.templatePath).Resources?.[resource.resourceLogicalId]?.Metadata?.[GUARD_METADATA_KEY];
+      const resources = template(resource.templatePath).Resources ?? {};
+      const metadata: Partial<GuardMetadata> | undefined = resources[resource.resourceLogicalId]?.Metadata?.[GUARD_METADATA_KEY];
       return metadata?.SuppressedRules?.includes(rule) ?? false;
     };
 

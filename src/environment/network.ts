@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acceptTierLogRetention } from '../private/log-retention';
 import { removalWithoutSnapshot } from '../private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */
@@ -59,6 +60,7 @@ export class EnvironmentNetwork extends Construct {
       encryptionKey: props.key,
       removalPolicy: removalWithoutSnapshot(props.removalPolicy),
     });
+    acceptTierLogRetention(flowLogs, props.logRetention);
     return new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr!),
       // Given zones avoid the availability-zone lookup, so synth needs no AWS credentials.

@@ -13,6 +13,7 @@ import { KIND_FACTS, kindOf } from '../private/backup-kinds';
 import {
   CONTINUOUS_MAX_DAYS, DEFAULT_COPY_REGION, isFull, LEVEL_RULES, LevelRule, LOCK_GRACE_DAYS, LOCK_MIN_GRACE_DAYS,
 } from '../private/backup-levels';
+import { onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { BackupLevel } from '../tiers/tier-profile';
@@ -544,6 +545,7 @@ export class BackupPolicy extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    key.addToResourcePolicy(onlyAwsServicesCreateGrants());
     const accessPolicy = crossAccount ? new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({
         sid: 'CopiesFromTheEnvironment',
