@@ -72,7 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     commandOptions: { fix: false },
   },
 
-  devDeps: ['fast-check', 'aws-cdk@^2.1148.1', 'cdk-nag@^3.0.2'],
+  devDeps: ['fast-check', 'aws-cdk@^2.1148.1', 'cdk-nag@^3.0.2', '@cdklabs/cdk-validator-cfnguard@0.0.62'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 

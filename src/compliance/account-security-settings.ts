@@ -5,6 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { suppressGuardRules } from '../private/guard-suppressions';
+import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 
 export interface AccountSecuritySettingsProps {
@@ -69,6 +71,7 @@ export class AccountSecuritySettings extends Construct {
       encryptionKey: props.key,
       retention: props.logRetention,
     });
+    acceptTierLogRetention(logGroup, props.logRetention);
     const role = new iam.Role(this, 'Role', {
       description: 'Turns on the account S3 public access block and EBS encryption by default',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -114,7 +117,8 @@ export class AccountSecuritySettings extends Construct {
       ...inCompliancePacks('LambdaConcurrency'));
     acknowledge(handler, 'CloudFormation waits for the function\'s answer: a failed run fails the stack operation, which a redeploy retries; there is nothing for a dead-letter queue to redrive',
       ...inCompliancePacks('LambdaDLQ'));
-    acknowledge(handler, 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it',
-      ...inCompliancePacks('LambdaInsideVPC'));
+    const outsideVpc = 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
+    acknowledge(handler, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
+    suppressGuardRules(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
   }
 }

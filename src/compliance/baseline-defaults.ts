@@ -16,7 +16,7 @@ export interface BaselineParts {
   readonly accessAnalyzer: boolean;
   readonly s3PublicAccessBlock: boolean;
   readonly ebsDefaultEncryption: boolean;
-  /** The longer list of Config rules and GuardDuty's protection plans. */
+  /** The longer list of Config rules and GuardDuty's protection plans beyond S3 protection. */
   readonly thorough: boolean;
   /** Object lock (compliance mode) on the trail bucket. */
   readonly objectLock: boolean;
@@ -31,7 +31,7 @@ export interface BaselineParts {
  *   them and Security Hub scores them: that record is the evidence that nothing changed by hand.
  *   In Dev (READ_WRITE) people change things all day: the record is noise, and the costliest;
  * - production and strict-access tiers (Prod, Hotfix, which reaches Prod) get the longer rule set
- *   and GuardDuty's protection plans; production's trail bucket gets object lock.
+ *   and GuardDuty's protection plans beyond S3 protection (on in every tier); production's trail bucket gets object lock.
  */
 export function baselineParts(profile: TierProfile, options: ComplianceBaselineOptions): BaselineParts {
   const handsOff = profile.access !== AccessLevel.READ_WRITE;

@@ -57,8 +57,9 @@ export interface ComplianceBaselineOptions {
 
   /**
    * A GuardDuty detector that publishes findings every 15 minutes, and an EventBridge rule that
-   * sends high-severity findings (7 and above) to the alarm topic. In production and strict-access
-   * tiers the S3, EKS, EBS malware, RDS and Lambda protection plans are on.
+   * sends high-severity findings (7 and above) to the alarm topic. S3 protection is on in every
+   * tier; in production and strict-access tiers the EKS, EBS malware, RDS and Lambda protection
+   * plans too.
    *
    * @default true
    */

@@ -22,7 +22,9 @@ import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
 import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
-import { cloudWatchLogsUseOfKey } from '../private/key-policies';
+import { suppressGuardRules } from '../private/guard-suppressions';
+import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
+import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
@@ -65,7 +67,7 @@ export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
 const CIS_NAMESPACE = 'CISBenchmark';
 /** GuardDuty's "high" severity starts at 7. */
 const HIGH_SEVERITY = 7;
-/** The protection plans a thorough tier turns on. */
+/** GuardDuty's protection plans: S3 protection in every tier, all of them where the tier is thorough. */
 const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'];
 
 /**
@@ -76,12 +78,12 @@ const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTE
  * Control Tower already runs the trail and the Config recorder.
  *
  * What the tier turns on (each part's option overrides it):
- * - every tier: the trail, the CIS alarms, GuardDuty, Access Analyzer, the S3 public access block
- *   and EBS default encryption: the basics every account needs (a root sign-in is an incident in
- *   Dev too);
+ * - every tier: the trail, the CIS alarms, GuardDuty with S3 protection, Access Analyzer, the S3
+ *   public access block and EBS default encryption: the basics every account needs (a root
+ *   sign-in is an incident in Dev too);
  * - tiers where only the pipeline changes resources (access READ_ONLY or STRICT: all but Dev):
  *   AWS Config and Security Hub, whose record is the evidence that nothing changed by hand;
- * - production and strict-access tiers (Prod, Hotfix): more Config rules and GuardDuty's
+ * - production and strict-access tiers (Prod, Hotfix): more Config rules and GuardDuty's other
  *   protection plans; production also object lock on the trail bucket.
  * Audit logs are kept for the tier's `logRetention`; the buckets, the trail's log group and the
  * key are kept when the stack is deleted, in every tier: audit evidence outlives its stack.
@@ -152,12 +154,16 @@ export class ComplianceBaseline extends Construct {
     });
 
     if (parts.cloudTrail) {
-      this.trailBucket = props.trailBucket ?? this.createAuditBucket('TrailBucket', parts, parts.objectLock);
-      this.trailLogGroup = new logs.LogGroup(this, 'TrailLogs', {
+      this.trailBucket = props.trailBucket ?? this.createAuditBucket('TrailBucket', parts, parts.objectLock,
+        'Object lock (compliance mode, for the retention) is for production\'s trail; in other tiers the trail bucket is versioned, its access '
+        + 'logged and its deletions visible to the trail, and the account can be closed without waiting out a retention');
+      const trailLogs = new logs.LogGroup(this, 'TrailLogs', {
         encryptionKey: this.key,
         retention: parts.auditLogRetention,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      acceptTierLogRetention(trailLogs, parts.auditLogRetention);
+      this.trailLogGroup = trailLogs;
       this.trail = new cloudtrail.Trail(this, 'Trail', {
         bucket: this.trailBucket,
         encryptionKey: this.key,
@@ -233,6 +239,7 @@ export class ComplianceBaseline extends Construct {
         'encryptionKey is imported, so the baseline cannot add to its policy: it must already let CloudTrail, CloudWatch Logs, AWS Config, CloudWatch alarms and EventBridge of this account use it');
     }
     const sameAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    this.key.addToResourcePolicy(onlyAwsServicesCreateGrants());
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'CloudTrailEncryptsLogsOfThisAccount',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
@@ -264,7 +271,7 @@ export class ComplianceBaseline extends Construct {
    * A bucket for audit logs: encrypted with the key, versioned, blocking public access, enforcing
    * TLS 1.2, its access logged, expiring after the retention, and kept when the stack is deleted.
    */
-  private createAuditBucket(id: string, parts: BaselineParts, objectLock: boolean): s3.Bucket {
+  private createAuditBucket(id: string, parts: BaselineParts, objectLock: boolean, noObjectLockReason: string): s3.Bucket {
     const expiry = retentionDuration(parts.auditLogRetention);
     const bucket = new s3.Bucket(this, id, {
       encryption: s3.BucketEncryption.KMS,
@@ -282,6 +289,10 @@ export class ComplianceBaseline extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.logAccessTo(bucket, id, parts);
+    sendEventsToEventBridge(bucket);
+    if (!objectLock) {
+      suppressGuardRules(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
+    }
     acknowledge(bucket, 'Audit logs stay in the account, versioned and kept for the retention (under object lock in production); copying them to another region or a log-archive account is the organization\'s choice of destination, which a per-account baseline cannot make',
       ...inCompliancePacks('S3BucketReplicationEnabled'));
     return bucket;
@@ -305,10 +316,15 @@ export class ComplianceBaseline extends Construct {
         lifecycleRules: lifecycleRules(retentionDuration(parts.auditLogRetention)),
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      acknowledge(this.accessLogsBucket, 'This is the access-log bucket of the audit buckets: logging its own access would log into itself',
-        'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
-      acknowledge(this.accessLogsBucket, 'S3 delivers server access logs only to buckets encrypted with S3-managed keys (SSE-S3), not KMS',
-        ...inCompliancePacks('S3DefaultEncryptionKMS'));
+      const itself = 'This is the access-log bucket of the audit buckets: logging its own access would log into itself';
+      const sseS3 = 'S3 delivers server access logs only to buckets encrypted with S3-managed keys (SSE-S3), not KMS';
+      acknowledge(this.accessLogsBucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
+      acknowledge(this.accessLogsBucket, sseS3, ...inCompliancePacks('S3DefaultEncryptionKMS'));
+      const cfnLogs = this.accessLogsBucket.node.defaultChild as s3.CfnBucket;
+      suppressGuardRules(cfnLogs, itself, 's3_bucket_logging_enabled_check');
+      suppressGuardRules(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
+      suppressGuardRules(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
+      sendEventsToEventBridge(this.accessLogsBucket);
       acknowledge(this.accessLogsBucket, 'Access logs of the audit buckets stay in the account for the retention; where they are copied to is the organization\'s choice, which a per-account baseline cannot make',
         ...inCompliancePacks('S3BucketReplicationEnabled'));
     }
@@ -365,7 +381,8 @@ export class ComplianceBaseline extends Construct {
         recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
       });
       // AWS Config cannot deliver to a bucket with object lock, so it has a bucket of its own.
-      const bucket = this.createAuditBucket('ConfigBucket', parts, false);
+      const bucket = this.createAuditBucket('ConfigBucket', parts, false,
+        'AWS Config cannot deliver to a bucket with object lock; the bucket is versioned and its access logged');
       this.allowConfigDelivery(bucket, role);
       const channel = new config.CfnDeliveryChannel(this, 'ConfigDelivery', {
         s3BucketName: bucket.bucketName,
@@ -416,7 +433,8 @@ export class ComplianceBaseline extends Construct {
     new guardduty.CfnDetector(this, 'GuardDuty', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
-      features: PROTECTION_PLANS.map(name => ({ name, status: parts.thorough ? 'ENABLED' : 'DISABLED' })),
+      // S3 protection in every tier, the other plans where the tier is thorough.
+      features: PROTECTION_PLANS.map(name => ({ name, status: parts.thorough || name === 'S3_DATA_EVENTS' ? 'ENABLED' : 'DISABLED' })),
     });
     new events.Rule(this, 'GuardDutyHighSeverity', {
       description: `GuardDuty findings of severity ${HIGH_SEVERITY} or more notify the security alarm topic`,
@@ -440,6 +458,12 @@ export class ComplianceBaseline extends Construct {
       new securityhub.CfnStandard(this, `Standard-${id}`, { standardsArn: standard.standardsArn }).addDependency(hub);
     }
   }
+}
+
+/** S3 sends the bucket's events (object created, deleted, restored) to EventBridge, where rules can act on them. */
+function sendEventsToEventBridge(bucket: s3.Bucket): void {
+  // On the L1: the L2's eventBridgeEnabled adds a custom resource and a Lambda function for it.
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }
 
 function retentionDuration(retention: logs.RetentionDays): Duration | undefined {

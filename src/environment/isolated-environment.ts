@@ -23,7 +23,7 @@ import { baselineInAccountOf } from '../private/account-baselines';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
-import { cloudWatchLogsUseOfKey } from '../private/key-policies';
+import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
@@ -488,6 +488,7 @@ export class IsolatedEnvironment extends Stage {
       removalPolicy: removalWithoutSnapshot(this.profile.removalPolicy),
     });
     const stack = this.foundation;
+    key.addToResourcePolicy(onlyAwsServicesCreateGrants());
     key.addToResourcePolicy(cloudWatchLogsUseOfKey(stack));
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AlarmsAndEventsPublishToEncryptedTopics',

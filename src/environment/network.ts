@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
+import { acceptTierLogRetention } from '../private/log-retention';
 import { removalWithoutSnapshot } from '../private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */
@@ -61,6 +62,7 @@ export class EnvironmentNetwork extends Construct {
       encryptionKey: props.key,
       removalPolicy: removalWithoutSnapshot(props.removalPolicy),
     });
+    acceptTierLogRetention(flowLogs, props.logRetention);
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr!),
       // Given zones avoid the availability-zone lookup, so synth needs no AWS credentials.

@@ -3,6 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PipelineSource } from './pipeline-source';
@@ -94,6 +95,13 @@ export interface FeatureLaneProps extends FeatureEnvironmentOptions {
    * @default - a bucket is created
    */
   readonly artifactBucket?: s3.IBucket;
+
+  /**
+   * The log group the lane's builds log to.
+   *
+   * @default - each build project logs to CodeBuild's own log group, `/aws/codebuild/<project name>`
+   */
+  readonly buildLogGroup?: logs.ILogGroup;
 }
 
 /** What starts a pipeline of the lane. */
@@ -207,6 +215,7 @@ export class FeatureLane extends Construct {
     const project = new codebuild.PipelineProject(this, `${id}Project`, {
       description: `${id === 'Deploy' ? 'Deploys and tests' : 'Tears down'} the feature environment of a branch (copy of ${this.props.environment.environmentName})`,
       environment: { buildImage: unit?.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0 },
+      logging: { cloudWatch: this.props.buildLogGroup ? { logGroup: this.props.buildLogGroup } : { enabled: true } },
       buildSpec: codebuild.BuildSpec.fromObject({
         version: '0.2',
         env: { shell: 'bash' },

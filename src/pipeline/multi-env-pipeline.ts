@@ -1,6 +1,8 @@
-import { AspectPriority, Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
@@ -16,6 +18,8 @@ import { BranchPattern } from '../private/branch-pattern';
 import { definedOnly } from '../private/defined-only';
 import { AcknowledgePipelineFindings } from '../private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
+import { completeArtifactBucket } from '../private/artifact-buckets';
+import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentMode, TestKind } from '../tiers';
 
@@ -202,6 +206,7 @@ export class MultiEnvPipeline extends Construct {
   private hotfix?: pipelines.CodePipeline;
   private featureLane?: FeatureLane;
   private mainDefinition?: codepipeline.Pipeline;
+  private buildLogs?: logs.ILogGroup;
   private readonly mainStages: PlacedStage[] = [];
   private readonly hotfixStages: PlacedStage[] = [];
 
@@ -307,6 +312,7 @@ export class MultiEnvPipeline extends Construct {
       synthOutputDirectory: this.props.synthOutputDirectory,
       otherLaneBranches: this.hotfixPatterns.map(p => p.pattern),
       artifactBucket: this.mainDefinition?.artifactBucket,
+      buildLogGroup: this.buildLogs,
     });
     return this.featureLane;
   }
@@ -388,9 +394,14 @@ export class MultiEnvPipeline extends Construct {
       enableKeyRotation: this.mainDefinition ? undefined : true,
       restartExecutionOnUpdate: true,
     });
-    this.mainDefinition ??= codePipeline;
+    if (!this.mainDefinition) {
+      this.mainDefinition = codePipeline;
+      this.buildLogs = this.newBuildLogs(codePipeline.artifactBucket.encryptionKey);
+    }
     return new pipelines.CodePipeline(this, id, {
       codePipeline,
+      // Every CodeBuild project of the lane logs to the pipeline's log group.
+      codeBuildDefaults: { logging: { cloudWatch: { logGroup: this.buildLogs } } },
       synth: new pipelines.CodeBuildStep('Synth', {
         input: source,
         // Dependencies first: the unit tests need them as much as the synth does.
@@ -404,6 +415,19 @@ export class MultiEnvPipeline extends Construct {
       publishAssetsInParallel: false,
       selfMutation: true,
       useChangeSets: true,
+    });
+  }
+
+  /**
+   * The log group of every build of the pipeline's lanes, encrypted with the artifacts' key and
+   * kept for a year, like the artifact buckets' access logs.
+   */
+  private newBuildLogs(key: kms.IKey | undefined): logs.ILogGroup {
+    if (key instanceof kms.Key) key.addToResourcePolicy(cloudWatchLogsUseOfKey(Stack.of(this)));
+    return new logs.LogGroup(this, 'BuildLogs', {
+      encryptionKey: key,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 
@@ -428,6 +452,11 @@ export class MultiEnvPipeline extends Construct {
       lane.buildPipeline();
       for (const stage of stages) this.addStageConditions(lane.pipeline, stage);
     }
+    // The artifact buckets CodePipeline created: the main pipeline's (both lanes share it) and the
+    // replication bucket of each cross-region support stack (shared by the lanes of a region).
+    const replicationBuckets = lanes.flatMap(([lane]) => Object.values(lane.pipeline.crossRegionSupport).map(s => s.replicationBucket));
+    const buckets = [this.mainDefinition!.artifactBucket, ...replicationBuckets];
+    for (const bucket of new Set(buckets)) completeArtifactBucket(bucket);
     if (this.hotfix) {
       const sourceAction = this.hotfix.pipeline.stages[0].actions[0];
       this.hotfix.pipeline.addTrigger({

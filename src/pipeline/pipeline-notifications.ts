@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { SlackChannelOptions } from './slack-channel';
 import { acknowledge } from '../private/acknowledge';
+import { onlyAwsServicesCreateGrants } from '../private/key-policies';
 
 export interface PipelineNotificationsProps {
   readonly topic?: sns.ITopic;
@@ -38,7 +39,9 @@ export class PipelineNotifications extends Construct {
 
   /** A key of its own for the topic; the EventBridge targets let EventBridge use it (aws-events-targets' SnsTopic does). */
   private topicKey(): kms.IKey {
-    return new kms.Key(this, 'TopicKey', { description: 'Encrypts the pipeline notifications', enableKeyRotation: true });
+    const key = new kms.Key(this, 'TopicKey', { description: 'Encrypts the pipeline notifications', enableKeyRotation: true });
+    key.addToResourcePolicy(onlyAwsServicesCreateGrants());
+    return key;
   }
 
   /** Adds the rules for these pipelines, once their stages are known. */

@@ -16,3 +16,20 @@ export function cloudWatchLogsUseOfKey(stack: Stack): iam.PolicyStatement {
     },
   });
 }
+
+/**
+ * The key-policy statement that lets only AWS services create grants on a key: for a resource
+ * they manage on someone's behalf (EBS volumes, RDS, AWS Backup) or as themselves. Nobody can
+ * hand a principal lasting use of the key through a grant, out of sight of the key policy
+ * (Control Tower's proactive control CT.KMS.PR.3).
+ */
+export function onlyAwsServicesCreateGrants(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'OnlyAwsServicesCreateGrants',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
+}

@@ -15,6 +15,7 @@ import {
   CONTINUOUS_MAX_DAYS, DEFAULT_COPY_REGION, isFull, LEVEL_RULES, LevelRule, LOCK_GRACE_DAYS, LOCK_MIN_GRACE_DAYS,
 } from '../private/backup-levels';
 import { INLINE_POLICY_REASON } from '../private/reasons';
+import { onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { BackupLevel } from '../tiers/tier-profile';
@@ -550,6 +551,7 @@ export class BackupPolicy extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    key.addToResourcePolicy(onlyAwsServicesCreateGrants());
     const accessPolicy = crossAccount ? new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({
         sid: 'CopiesFromTheEnvironment',

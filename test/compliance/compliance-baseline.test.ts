@@ -282,10 +282,77 @@ describe('GuardDuty', () => {
     [EnvironmentTier.HOTFIX, 'ENABLED'],
     [EnvironmentTier.STAGING, 'DISABLED'],
     [EnvironmentTier.DEV, 'DISABLED'],
-  ])('%s: protection plans %s', (tier, status) => {
+  ])('%s: S3 protection on, the other protection plans %s', (tier, status) => {
     baselineIn({ tier }).template.hasResourceProperties('AWS::GuardDuty::Detector', {
-      Features: ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map(Name => ({ Name, Status: status })),
+      Features: [
+        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
+        ...['EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map(Name => ({ Name, Status: status })),
+      ],
     });
+  });
+});
+
+describe('what CloudFormation Guard\'s Control Tower controls ask of the baseline', () => {
+  test('its key lets only AWS services create grants (CT.KMS.PR.3)', () => {
+    baselineIn({ tier: EnvironmentTier.DEV }).template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'OnlyAwsServicesCreateGrants',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }]),
+      },
+    });
+  });
+
+  test('every bucket sends its events to EventBridge, without a custom resource (CT.S3.PR.4)', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.QA });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(3);
+    for (const bucket of buckets) expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  test.each([
+    ['TrailBucket', ['s3_bucket_object_lock_enabled_check']],
+    ['ConfigBucket', ['s3_bucket_object_lock_enabled_check']],
+    ['AccessLogsBucket', ['s3_bucket_logging_enabled_check', 's3_bucket_default_encryption_kms_check', 's3_bucket_object_lock_enabled_check']],
+  ])('QA: the %s suppresses %j, each with its reason', (id, rules) => {
+    const { template } = baselineIn({ tier: EnvironmentTier.QA });
+    const [bucket] = Object.entries(template.findResources('AWS::S3::Bucket'))
+      .filter(([logicalId]) => logicalId.startsWith(`Baseline${id}`)).map(([, b]) => b);
+    expect(bucket.Metadata.guard.SuppressedRules).toEqual(rules);
+    for (const rule of rules) expect(bucket.Metadata.guard.Reasons[rule].length).toBeGreaterThan(40);
+  });
+
+  test('production\'s trail bucket is under object lock, so suppresses nothing', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD });
+    const locked = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }));
+    expect(locked).toHaveLength(1);
+    expect(locked[0].Metadata?.guard).toBeUndefined();
+  });
+
+  test.each([
+    [EnvironmentTier.DEV, true],
+    [EnvironmentTier.PROD, false],
+  ])('%s: log groups kept less than a year suppress the retention control with the tier as reason: %s', (tier, suppressed) => {
+    const { template } = baselineIn({ tier });
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const group of groups) {
+      expect(group.Metadata?.guard?.SuppressedRules).toEqual(suppressed ? ['cloudwatch_log_group_retention_period_check'] : undefined);
+      if (suppressed) expect(group.Metadata.guard.Reasons.cloudwatch_log_group_retention_period_check).toMatch(/retention of its environment's tier/);
+    }
+  });
+
+  test('the account-settings function, outside any VPC, says why', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.DEV });
+    const [handler] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(handler.Metadata.guard.SuppressedRules).toEqual(['lambda_inside_vpc_check']);
+    expect(handler.Metadata.guard.Reasons.lambda_inside_vpc_check).toMatch(/accounts that may have no VPC/);
   });
 });
 
@@ -368,7 +435,7 @@ describe('the tier decides', () => {
     [EnvironmentTier.PROD, true, 30, 'ENABLED', true],
     [EnvironmentTier.DEMO, true, 16, 'DISABLED', false],
     [EnvironmentTier.HOTFIX, true, 30, 'ENABLED', false],
-  ])('%s: recorder and hub %s, %d rules, protection plans %s, object lock %s', (tier, recorded, rules, plans, locked) => {
+  ])('%s: recorder and hub %s, %d rules, protection plans beyond S3 %s, object lock %s', (tier, recorded, rules, plans, locked) => {
     const { template } = baselineIn({ tier });
     for (const type of ['AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::AccessAnalyzer::Analyzer', 'Custom::S3PublicAccessBlock', 'Custom::EbsEncryptionByDefault']) {
       template.resourceCountIs(type, 1);
@@ -377,7 +444,7 @@ describe('the tier decides', () => {
     template.resourceCountIs('AWS::Config::ConfigurationRecorder', recorded ? 1 : 0);
     template.resourceCountIs('AWS::SecurityHub::Hub', recorded ? 1 : 0);
     template.resourceCountIs('AWS::Config::ConfigRule', rules);
-    template.hasResourceProperties('AWS::GuardDuty::Detector', { Features: Match.arrayWith([{ Name: 'S3_DATA_EVENTS', Status: plans }]) });
+    template.hasResourceProperties('AWS::GuardDuty::Detector', { Features: Match.arrayWith([{ Name: 'EKS_AUDIT_LOGS', Status: plans }]) });
     expect(Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } })).length).toBe(locked ? 1 : 0);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: tier.profile.logRetention });
   });

@@ -201,10 +201,73 @@ describe('the hotfix lane', () => {
   });
 
   test('shares the main pipeline\'s artifact bucket and key', () => {
-    setup.template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The artifact bucket, and the bucket of its access logs.
+    setup.template.resourceCountIs('AWS::S3::Bucket', 2);
     // The artifact key, and the notification topic's.
     expect(Object.values(setup.template.findResources('AWS::KMS::Key')).map(k => k.Properties.Description ?? 'artifacts').sort())
       .toEqual(['Encrypts the pipeline notifications', 'artifacts']);
+  });
+});
+
+describe('what CloudFormation Guard\'s Control Tower controls ask of the pipeline', () => {
+  const buckets = setup.template.findResources('AWS::S3::Bucket');
+  const artifactsId = Object.keys(buckets).find(id => id.includes('ArtifactsBucket'))!;
+  const logsId = Object.keys(buckets).find(id => id.startsWith('ArtifactAccessLogs'))!;
+
+  test('the artifact bucket is versioned, expires overwritten artifacts, logs its access and sends events to EventBridge', () => {
+    expect(buckets[artifactsId].Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'ExpireOverwrittenArtifacts', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+          { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+        ],
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'ArtifactsBucket/' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    expect(buckets[artifactsId].Metadata.guard.SuppressedRules).toEqual(['s3_bucket_object_lock_enabled_check']);
+  });
+
+  test('only S3, for that bucket and account, may write its access logs', () => {
+    setup.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'S3ServerAccessLogsOfArtifactsBucket',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [artifactsId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '999999999999' } },
+        })]),
+      },
+    });
+    expect(buckets[logsId].Metadata.guard.SuppressedRules.sort())
+      .toEqual(['s3_bucket_default_encryption_kms_check', 's3_bucket_logging_enabled_check', 's3_bucket_object_lock_enabled_check']);
+  });
+
+  test('both keys let only AWS services create grants', () => {
+    const keys = Object.values(setup.template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Sid: 'OnlyAwsServicesCreateGrants',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    }
+  });
+
+  test('every CodeBuild project of both lanes logs to the pipeline\'s log group, encrypted and kept a year', () => {
+    const [groupId, group] = Object.entries(setup.template.findResources('AWS::Logs::LogGroup')).find(([id]) => id.includes('BuildLogs'))!;
+    expect(group.Properties).toEqual({ RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringContaining('ArtifactsBucketEncryptionKey'), 'Arn'] } });
+    const projects = Object.values(setup.template.findResources('AWS::CodeBuild::Project'));
+    expect(projects.length).toBeGreaterThan(5);
+    for (const project of projects) {
+      expect(project.Properties.LogsConfig).toEqual({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: groupId } } });
+    }
   });
 });
 
