@@ -38,4 +38,9 @@ region_args=()
 [ "${#regions[@]}" -eq 0 ] || region_args=(--regions "${regions[@]}")
 
 echo "cfn-lint $version: ${#templates[@]} templates under $assembly, regions: ${regions[*]:-default}" >&2
-exec "$venv/bin/cfn-lint" --config-file "$root/.cfnlintrc.yaml" "${region_args[@]}" "$@" -- "${templates[@]}"
+status=0
+"$venv/bin/cfn-lint" --config-file "$root/.cfnlintrc.yaml" "${region_args[@]}" "$@" -- "${templates[@]}" || status=$?
+if [ "$status" -eq 0 ]; then
+  echo "cfn-lint: no finding in ${#templates[@]} templates" >&2
+fi
+exit "$status"
