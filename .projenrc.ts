@@ -114,6 +114,16 @@ const validate = project.addTask('validate', {
   exec: 'ts-node --project tsconfig.dev.json examples/validate.ts',
 });
 
+// cfn-lint over every template the CDK CLI wrote (scripts/cfn-lint.sh installs its pinned version
+// into a virtualenv of its own, .cache/cfn-lint/): fails on any error and on any warning that
+// .cfnlintrc.yaml does not ignore with a reason.
+const cfnLint = project.addTask('validate:cfn-lint', {
+  description: 'Lint every template in cdk.out/ (written by reference:cli) with cfn-lint; fail on any finding not configured in .cfnlintrc.yaml',
+  exec: 'bash scripts/cfn-lint.sh cdk.out',
+});
+project.gitignore.addPatterns('/.cache/cfn-lint/');
+project.npmignore?.exclude('/scripts/', '/.cfnlintrc.yaml');
+
 // Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
 project.addTask('bench', {
   description: 'Measure synthesis, template headroom, the path to Prod and fixed costs; write bench/results.json and results.md',
@@ -154,6 +164,7 @@ all.spawn(docsCheck);
 all.spawn(typecheck);
 all.spawn(project.testTask); // jest + eslint
 all.spawn(cliSynth);
+all.spawn(cfnLint);
 all.spawn(validate);
 all.spawn(rosetta);
 all.spawn(project.tasks.tryFind('package-all')!);
