@@ -4,8 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
-import { INLINE_POLICY_REASON } from '../private/reasons';
 import { acceptTierLogRetention } from '../private/log-retention';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { removalWithoutSnapshot } from '../private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */

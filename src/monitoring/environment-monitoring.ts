@@ -7,8 +7,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledge } from '../private/acknowledge';
 import { ALARM_SETTINGS, EVENT_PATTERNS } from '../private/alarm-settings';
+import { acceptAlarmWithoutAction } from '../private/alarm-without-action';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { AlarmSeverity } from '../tiers/tier-profile';
@@ -43,9 +43,6 @@ export interface MonitoringOptions {
    */
   readonly backupJobs?: boolean;
 }
-
-/** The cdk-nag rules that ask every alarm to have an action. */
-const ALARM_ACTION_RULES = ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'];
 
 /** Properties of an `EnvironmentMonitoring`. */
 export interface EnvironmentMonitoringProps extends MonitoringOptions {
@@ -179,8 +176,8 @@ export class EnvironmentMonitoring extends Construct {
     if (this.alarmSeverity !== AlarmSeverity.RECORD_ONLY) {
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
     } else {
-      acknowledge(alarm, 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): they show on its dashboard and notify no one, as the tier profile decides for environments nobody is on call for',
-        ...ALARM_ACTION_RULES);
+      acceptAlarmWithoutAction(alarm, 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): they show on its dashboard and notify no one, '
+        + 'as the tier profile decides for environments nobody is on call for');
     }
     this.watched.push(alarm);
   }
@@ -266,10 +263,9 @@ export class EnvironmentMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    acknowledge(alarm, notify
+    acceptAlarmWithoutAction(alarm, notify
       ? `The EventBridge rule ${id} notifies the alarm topic with the event itself; this alarm only counts the events for the dashboard, so no one is told twice`
-      : 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): the events are counted on its dashboard and notify no one, as the tier profile decides',
-    ...ALARM_ACTION_RULES);
+      : 'The environment\'s tier records alarms only (AlarmSeverity.RECORD_ONLY): the events are counted on its dashboard and notify no one, as the tier profile decides');
     this.watched.push(alarm);
   }
 

@@ -14,12 +14,12 @@ import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { SlackChannelOptions } from './slack-channel';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { completeArtifactBucket } from '../private/artifact-buckets';
 import { BranchPattern } from '../private/branch-pattern';
 import { definedOnly } from '../private/defined-only';
+import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { AcknowledgePipelineFindings } from '../private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { completeArtifactBucket } from '../private/artifact-buckets';
-import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentMode, TestKind } from '../tiers';
 

@@ -14,8 +14,8 @@ import { KIND_FACTS, kindOf } from '../private/backup-kinds';
 import {
   CONTINUOUS_MAX_DAYS, DEFAULT_COPY_REGION, isFull, LEVEL_RULES, LevelRule, LOCK_GRACE_DAYS, LOCK_MIN_GRACE_DAYS,
 } from '../private/backup-levels';
-import { INLINE_POLICY_REASON } from '../private/reasons';
 import { onlyAwsServicesCreateGrants } from '../private/key-policies';
+import { INLINE_POLICY_REASON } from '../private/reasons';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
 import { BackupLevel } from '../tiers/tier-profile';
