@@ -312,7 +312,9 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the baselin
     const { template } = baselineIn({ tier: EnvironmentTier.QA });
     const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
     expect(buckets).toHaveLength(3);
-    for (const bucket of buckets) expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    for (const bucket of buckets) {
+      expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    }
     template.resourceCountIs('Custom::S3BucketNotifications', 0);
   });
 
