@@ -20,6 +20,7 @@ import { CIS_METRIC_FILTERS } from './cis-metric-filters';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
+import { accessLogsBucketProps } from '../private/access-logs-bucket';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
 import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { suppressGuardRules } from '../private/guard-suppressions';
@@ -305,17 +306,7 @@ export class ComplianceBaseline extends Construct {
    */
   private logAccessTo(bucket: s3.Bucket, id: string, parts: BaselineParts): void {
     if (!this.accessLogsBucket) {
-      this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
-        // S3 delivers server access logs only to buckets with S3-managed encryption.
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        versioned: true,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules: lifecycleRules(retentionDuration(parts.auditLogRetention)),
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+      this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', accessLogsBucketProps(lifecycleRules(retentionDuration(parts.auditLogRetention))));
       const itself = 'This is the access-log bucket of the audit buckets: logging its own access would log into itself';
       const sseS3 = 'S3 delivers server access logs only to buckets encrypted with S3-managed keys (SSE-S3), not KMS';
       acknowledge(this.accessLogsBucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));

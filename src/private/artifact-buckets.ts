@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { accessLogsBucketProps } from './access-logs-bucket';
 import { acknowledge, inCompliancePacks } from './acknowledge';
 import { suppressGuardRules } from './guard-suppressions';
 import { onlyAwsServicesCreateGrants } from './key-policies';
@@ -63,21 +64,10 @@ function logAccessTo(bucket: s3.IBucket, cfn: s3.CfnBucket): void {
 }
 
 function accessLogsBucket(stack: Stack): s3.Bucket {
-  const bucket = new s3.Bucket(stack, ACCESS_LOGS_ID, {
-    // S3 delivers server access logs only to buckets with S3-managed encryption.
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    versioned: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    lifecycleRules: [
-      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      { id: 'ExpireAfterRetention', expiration: ACCESS_LOG_RETENTION, noncurrentVersionExpiration: NONCURRENT_ARTIFACTS },
-    ],
-    // Like the artifact buckets CodePipeline creates.
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const bucket = new s3.Bucket(stack, ACCESS_LOGS_ID, accessLogsBucketProps([
+    { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+    { id: 'ExpireAfterRetention', expiration: ACCESS_LOG_RETENTION, noncurrentVersionExpiration: NONCURRENT_ARTIFACTS },
+  ]));
   const cfn = bucket.node.defaultChild as s3.CfnBucket;
   cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 

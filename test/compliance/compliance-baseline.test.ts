@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ComplianceBaseline, EnvironmentTier, SecurityHubStandard } from '../../src';
-import { ACCOUNT, baselineIn } from '../support/compliance';
+import { ACCOUNT, ONLY_AWS_SERVICES_CREATE_GRANTS, baselineIn } from '../support/compliance';
 
 describe('CloudTrail', () => {
   test('a multi-region trail with log-file validation, encrypted with the baseline key, delivering to its bucket and to CloudWatch Logs', () => {
@@ -296,14 +296,7 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the baselin
   test('its key lets only AWS services create grants (CT.KMS.PR.3)', () => {
     baselineIn({ tier: EnvironmentTier.DEV }).template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([{
-          Sid: 'OnlyAwsServicesCreateGrants',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 'kms:CreateGrant',
-          Resource: '*',
-          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-        }]),
+        Statement: Match.arrayWith([ONLY_AWS_SERVICES_CREATE_GRANTS]),
       },
     });
   });

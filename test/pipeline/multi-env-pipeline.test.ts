@@ -6,6 +6,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
 import { newPipeline, stagesOf } from '../support/pipelines';
 
@@ -249,14 +250,7 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the pipelin
     const keys = Object.values(setup.template.findResources('AWS::KMS::Key'));
     expect(keys).toHaveLength(2);
     for (const key of keys) {
-      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
-        Sid: 'OnlyAwsServicesCreateGrants',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      });
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual(ONLY_AWS_SERVICES_CREATE_GRANTS);
     }
   });
 

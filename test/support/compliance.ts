@@ -6,6 +6,16 @@ import { ComplianceBaseline, ComplianceBaselineProps } from '../../src';
 
 export const ACCOUNT = '123456789012';
 
+/** The key-policy statement that lets only AWS services create grants on a key (Control Tower's CT.KMS.PR.3). */
+export const ONLY_AWS_SERVICES_CREATE_GRANTS = {
+  Sid: 'OnlyAwsServicesCreateGrants',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'kms:CreateGrant',
+  Resource: '*',
+  Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+};
+
 /** A baseline in a stack of its own account and region, with its template. */
 export function baselineIn(props: ComplianceBaselineProps): { stack: cdk.Stack; baseline: ComplianceBaseline; template: Template } {
   const app = new cdk.App();
