@@ -8,8 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Construct } from 'constructs';
-import { EnvironmentTier, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind, TierCapacity } from '../src';
+import { Construct, IConstruct } from 'constructs';
+import { EnvironmentTier, GuardSuppressions, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind, TierCapacity } from '../src';
 
 /**
  * The reference app: how a team uses cdk-multi-env. The Python and Java consumer apps in
@@ -55,11 +55,13 @@ class WorkloadStack extends cdk.Stack {
     // (the library acknowledges the findings its own resources cause).
     acknowledge(this, 'Each role of the application has its own policy, made by aws-cdk-lib\'s grants and deleted with it; no policy is shared between roles',
       'NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy');
+    const logGroups: logs.LogGroup[] = [];
     const logGroup = new logs.LogGroup(this, 'ApplicationLogs', {
       logGroupName: `/${APP_NAME}/${scope.environmentName}/application`,
       retention: scope.profile.logRetention,
       encryptionKey: scope.key,
     });
+    logGroups.push(logGroup);
     // The alarm production's bake period watches after each deploy.
     const errors = logGroup.addMetricFilter('Errors', {
       filterPattern: logs.FilterPattern.literal('ERROR'),
@@ -91,8 +93,11 @@ class WorkloadStack extends cdk.Stack {
         role,
         logGroup: functionLogs,
       });
-      acknowledge(fn, 'The function calls AWS APIs only (SSM and Secrets Manager, through its role) and reaches no resource in the VPC; '
-        + 'in a VPC it would need a NAT gateway or interface endpoints, which Dev has not', 'NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC');
+      const outsideVpc = 'The function calls AWS APIs only (SSM and Secrets Manager, through its role) and reaches no resource in the VPC; '
+        + 'in a VPC it would need a NAT gateway or interface endpoints, which Dev has not';
+      acknowledge(fn, outsideVpc, 'NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC');
+      suppressGuard(fn, outsideVpc, 'lambda_inside_vpc_check');
+      logGroups.push(functionLogs);
       acknowledge(fn, 'Its load is bounded by the callers\' own limits; reserving concurrency would take from the account\'s unreserved pool',
         'NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency');
       acknowledge(fn, 'It is invoked synchronously: the caller sees and retries a failure, so there is nothing for a dead-letter queue to keep',
@@ -119,8 +124,10 @@ class WorkloadStack extends cdk.Stack {
     });
     acknowledge(reports, 'The account encrypts every new EBS volume by default (ComplianceBaseline\'s EBS default encryption), so the volume is encrypted without naming a key here',
       'AwsSolutions-EC26');
-    acknowledge(reports, 'A stateless reporting instance, rebuilt from its image by CloudFormation: basic five-minute metrics and no termination protection are enough',
-      'AwsSolutions-EC28', 'AwsSolutions-EC29', 'HIPAA.Security-EC2InstanceDetailedMonitoringEnabled');
+    const stateless = 'A stateless reporting instance, rebuilt from its image by CloudFormation: basic five-minute metrics and no termination protection are enough';
+    acknowledge(reports, stateless, 'AwsSolutions-EC28', 'AwsSolutions-EC29', 'HIPAA.Security-EC2InstanceDetailedMonitoringEnabled');
+    suppressGuard(reports, `${stateless}; it runs in a private subnet, which assigns no public address, on a t4g instance, which has no Nitro in-transit encryption`,
+      'ec2_instance_detailed_monitoring_enabled_check', 'ec2_instance_no_public_ip_check', 'ec2_instance_nitro_encryption_in_transit_check');
     // Runs in working hours only where the environment has an off-hours schedule.
     cdk.Tags.of(reports).add('Schedule', 'office-hours');
     const database = new rds.DatabaseInstance(this, 'Database', {
@@ -136,15 +143,26 @@ class WorkloadStack extends cdk.Stack {
       removalPolicy: scope.profile.removalPolicy,
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
     });
-    acknowledge(database, 'PostgreSQL listens on its default port in the data subnets, reachable from the application security group only', 'AwsSolutions-RDS11');
-    acknowledge(database, 'Database load shows in its CloudWatch metrics and exported logs; enhanced monitoring\'s OS metrics are not needed for this application',
-      'NIST.800.53.R5-RDSEnhancedMonitoringEnabled', 'HIPAA.Security-RDSEnhancedMonitoringEnabled');
+    const defaultPort = 'PostgreSQL listens on its default port in the data subnets, reachable from the application security group only';
+    acknowledge(database, defaultPort, 'AwsSolutions-RDS11');
+    suppressGuard(database, defaultPort, 'rds_instance_no_default_ports_check');
+    suppressGuard(database, 'The application signs in with the generated password in Secrets Manager; IAM database authentication is not used',
+      'rds_instance_iam_authentication_enabled_check');
+    suppressGuard(database, 'Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue',
+      'rds_storage_encrypted_kms_key_check');
+    suppressGuard(database, 'The postgresql and upgrade logs are exported to CloudWatch Logs (EnableCloudwatchLogsExports)', 'rds_instance_logging_enabled_check');
+    suppressGuard(database, 'Backups are the tier\'s: AWS Backup plans where the tier keeps backups (BackupPolicy), RDS\'s one-day default elsewhere',
+      'rds_instance_backup_enabled_check');
+    const basicMonitoring = 'Database load shows in its CloudWatch metrics and exported logs; enhanced monitoring\'s OS metrics are not needed for this application';
+    acknowledge(database, basicMonitoring, 'NIST.800.53.R5-RDSEnhancedMonitoringEnabled', 'HIPAA.Security-RDSEnhancedMonitoringEnabled');
+    suppressGuard(database, basicMonitoring, 'rds_instance_enhanced_monitoring_enabled_check');
     acknowledge(database, 'The application reads the password at start; rotating it needs a rotation function with a path to the database, which this example leaves out',
       'AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled');
     if (!scope.profile.production) {
-      acknowledge(database, `${scope.tier.name} is not a production tier: one availability zone and no deletion protection, as its profile decides; its data is recreated by the pipeline`,
-        'AwsSolutions-RDS3', 'AwsSolutions-RDS10', 'NIST.800.53.R5-RDSMultiAZSupport', 'HIPAA.Security-RDSMultiAZSupport',
+      const notProduction = `${scope.tier.name} is not a production tier: one availability zone and no deletion protection, as its profile decides; its data is recreated by the pipeline`;
+      acknowledge(database, notProduction, 'AwsSolutions-RDS3', 'AwsSolutions-RDS10', 'NIST.800.53.R5-RDSMultiAZSupport', 'HIPAA.Security-RDSMultiAZSupport',
         'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled', 'HIPAA.Security-RDSInstanceDeletionProtectionEnabled');
+      suppressGuard(database, notProduction, 'rds_instance_multi_az_support_check', 'rds_instance_deletion_protection_enabled_check');
     }
     if (!scope.backupPolicy) {
       acknowledge(database, `${scope.tier.name} keeps no backups, as its profile decides: its data is seed data the pipeline loads again`,
@@ -163,6 +181,8 @@ class WorkloadStack extends cdk.Stack {
       }),
     });
     capacity.applyToAutoScalingGroup(workers);
+    suppressGuard(workers, 'One instance type keeps the example small; the group spans the private subnets of every zone the environment has',
+      'autoscaling_multiple_az_check', 'autoscaling_mixed_instances_policy_multiple_instance_types_check');
     acknowledge(workers, 'The account encrypts every new EBS volume by default (ComplianceBaseline\'s EBS default encryption); scaling events show in the group\'s activity history, '
       + 'and the environment\'s monitoring watches the application', 'AwsSolutions-EC26', 'AwsSolutions-AS3');
     const task = new ecs.FargateTaskDefinition(this, 'WebTask', {
@@ -170,16 +190,23 @@ class WorkloadStack extends cdk.Stack {
       memoryLimitMiB: 512,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
+    const webLogs = new logs.LogGroup(this, 'WebLogs', { retention: scope.profile.logRetention, encryptionKey: scope.key });
+    logGroups.push(webLogs);
     task.addContainer('web', {
       image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
       portMappings: [{ containerPort: 80 }],
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: 'web',
-        logGroup: new logs.LogGroup(this, 'WebLogs', { retention: scope.profile.logRetention, encryptionKey: scope.key }),
+        logGroup: webLogs,
       }),
+      memoryLimitMiB: 512,
     });
+    suppressGuard(task, 'nginx\'s public image runs as root and writes its cache to the container\'s file system',
+      'ecs_task_definition_nonroot_user_check', 'ecs_containers_readonly_access_check');
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc: scope.vpc });
-    acknowledge(cluster, 'One small service: its CPU and memory show in the ECS service metrics; Container Insights would add a cost per container', 'AwsSolutions-ECS4');
+    const noInsights = 'One small service: its CPU and memory show in the ECS service metrics; Container Insights would add a cost per container';
+    acknowledge(cluster, noInsights, 'AwsSolutions-ECS4');
+    suppressGuard(cluster, noInsights, 'ecs_container_insights_enabled_check');
     const web = new ecs.FargateService(this, 'Web', {
       cluster,
       taskDefinition: task,
@@ -188,6 +215,14 @@ class WorkloadStack extends cdk.Stack {
     });
     capacity.applyToEcsService(web);
 
+    for (const group of logGroups) {
+      suppressGuard(group, 'Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue',
+        'cloudwatch_log_group_encrypted_check');
+      if (!scope.profile.production) {
+        suppressGuard(group, `Kept for the retention of the ${scope.tier.name} tier, as its profile decides; production keeps logs for a year`,
+          'cloudwatch_log_group_retention_period_check');
+      }
+    }
     // Dev, QA and Demo: everything above sleeps outside working hours.
     const scheduler = scope.costScheduler;
     if (scheduler) {
@@ -201,6 +236,12 @@ class WorkloadStack extends cdk.Stack {
 /** Acknowledges cdk-nag findings on a construct of the application, with the reason (cdk-nag v3 reads `Validations` acknowledgements). */
 function acknowledge(scope: Construct, reason: string, ...ids: string[]): void {
   for (const id of ids) cdk.Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** Suppresses CloudFormation Guard rules on the resource of a construct, with the reason, in its template. */
+function suppressGuard(scope: IConstruct, reason: string, ...rules: string[]): void {
+  const resource = scope instanceof cdk.CfnResource ? scope : scope.node.defaultChild as cdk.CfnResource;
+  GuardSuppressions.suppress(resource, reason, ...rules);
 }
 
 /** What the reference app holds: its environments and the pipeline that promotes changes through them. */

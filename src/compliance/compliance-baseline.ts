@@ -23,12 +23,12 @@ import { SecurityHubStandard } from './security-hub-standard';
 import { accessLogsBucketProps } from '../private/access-logs-bucket';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
 import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
-import { suppressGuardRules } from '../private/guard-suppressions';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
+import { GuardSuppressions } from '../validation/guard-suppressions';
 
 /** Properties of a `ComplianceBaseline`. */
 export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
@@ -292,7 +292,7 @@ export class ComplianceBaseline extends Construct {
     this.logAccessTo(bucket, id, parts);
     sendEventsToEventBridge(bucket);
     if (!objectLock) {
-      suppressGuardRules(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
+      GuardSuppressions.suppress(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
     }
     acknowledge(bucket, 'Audit logs stay in the account, versioned and kept for the retention (under object lock in production); copying them to another region or a log-archive account is the organization\'s choice of destination, which a per-account baseline cannot make',
       ...inCompliancePacks('S3BucketReplicationEnabled'));
@@ -312,9 +312,9 @@ export class ComplianceBaseline extends Construct {
       acknowledge(this.accessLogsBucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
       acknowledge(this.accessLogsBucket, sseS3, ...inCompliancePacks('S3DefaultEncryptionKMS'));
       const cfnLogs = this.accessLogsBucket.node.defaultChild as s3.CfnBucket;
-      suppressGuardRules(cfnLogs, itself, 's3_bucket_logging_enabled_check');
-      suppressGuardRules(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
-      suppressGuardRules(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
+      GuardSuppressions.suppress(cfnLogs, itself, 's3_bucket_logging_enabled_check');
+      GuardSuppressions.suppress(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
+      GuardSuppressions.suppress(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
       sendEventsToEventBridge(this.accessLogsBucket);
       acknowledge(this.accessLogsBucket, 'Access logs of the audit buckets stay in the account for the retention; where they are copied to is the organization\'s choice, which a per-account baseline cannot make',
         ...inCompliancePacks('S3BucketReplicationEnabled'));

@@ -1,1 +1,2 @@
 export * from './safety-checks';
+export * from './guard-suppressions';

@@ -4,8 +4,7 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { GuardSuppressionsHonoured } from '../../examples/guard-suppressions';
-import { suppressGuardRules } from '../../src/private/guard-suppressions';
+import { GuardSuppressions } from '../../src';
 
 const VERSIONING = 's3_bucket_versioning_enabled_check';
 
@@ -41,13 +40,13 @@ function unversionedBucket(stack: cdk.Stack): s3.CfnBucket {
 
 describe('CloudFormation Guard as a validation plugin', () => {
   test('a planted violation is caught: a bucket without versioning', () => {
-    const findings = guardFindings(new GuardSuppressionsHonoured(new CfnGuardValidator()), unversionedBucket);
+    const findings = guardFindings(new GuardSuppressions(new CfnGuardValidator()), unversionedBucket);
     expect(findings).toContainEqual({ rule: VERSIONING, logicalId: 'Unversioned' });
   });
 
-  test('a suppression written by suppressGuardRules is honoured for that rule and that resource only', () => {
-    const findings = guardFindings(new GuardSuppressionsHonoured(new CfnGuardValidator()), stack => {
-      suppressGuardRules(unversionedBucket(stack), 'Planted: this bucket knowingly keeps one version', VERSIONING);
+  test('a suppression written by GuardSuppressions.suppress is honoured for that rule and that resource only', () => {
+    const findings = guardFindings(new GuardSuppressions(new CfnGuardValidator()), stack => {
+      GuardSuppressions.suppress(unversionedBucket(stack), 'Planted: this bucket knowingly keeps one version', VERSIONING);
       new s3.CfnBucket(stack, 'Other', {});
     });
     expect(findings).not.toContainEqual({ rule: VERSIONING, logicalId: 'Unversioned' });
@@ -58,18 +57,18 @@ describe('CloudFormation Guard as a validation plugin', () => {
 
   test('the bundled Control Tower rules do not read the metadata themselves, which is why the wrapper exists', () => {
     const findings = guardFindings(new CfnGuardValidator(), stack => {
-      suppressGuardRules(unversionedBucket(stack), 'Planted: this bucket knowingly keeps one version', VERSIONING);
+      GuardSuppressions.suppress(unversionedBucket(stack), 'Planted: this bucket knowingly keeps one version', VERSIONING);
     });
     expect(findings).toContainEqual({ rule: VERSIONING, logicalId: 'Unversioned' });
   });
 });
 
-describe('suppressGuardRules', () => {
+describe('GuardSuppressions.suppress', () => {
   test('writes the rules where guard reads them and the reasons next to them, merging calls', () => {
     const stack = new cdk.Stack();
     const bucket = unversionedBucket(stack);
-    suppressGuardRules(bucket, 'first reason', 'rule_a', 'rule_b');
-    suppressGuardRules(bucket, 'second reason', 'rule_b', 'rule_c');
+    GuardSuppressions.suppress(bucket, 'first reason', 'rule_a', 'rule_b');
+    GuardSuppressions.suppress(bucket, 'second reason', 'rule_b', 'rule_c');
     expect(bucket.getMetadata('guard')).toEqual({
       SuppressedRules: ['rule_a', 'rule_b', 'rule_c'],
       Reasons: { rule_a: 'first reason', rule_b: 'second reason', rule_c: 'second reason' },
@@ -78,7 +77,9 @@ describe('suppressGuardRules', () => {
 
   test('needs a rule and a reason', () => {
     const bucket = unversionedBucket(new cdk.Stack());
-    expect(() => suppressGuardRules(bucket, 'a reason')).toThrow(/give at least one rule and the reason/);
-    expect(() => suppressGuardRules(bucket, ' ', 'rule_a')).toThrow(/give at least one rule and the reason/);
+    expect(() => GuardSuppressions.suppress(bucket, 'a reason')).toThrow(
+      "GuardSuppressions.suppress on 'Default/Unversioned': rules has 0 and reason is 'a reason'; give at least one rule and the reason");
+    expect(() => GuardSuppressions.suppress(bucket, ' ', 'rule_a')).toThrow(
+      "GuardSuppressions.suppress on 'Default/Unversioned': rules has 1 and reason is ' '; give at least one rule and the reason");
   });
 });

@@ -15,6 +15,7 @@ from aws_cdk import aws_rds as rds
 from cdk_multi_env import (
     BudgetOptions,
     EnvironmentTier,
+    GuardSuppressions,
     IsolatedEnvironment,
     MultiEnvPipeline,
     PipelineCommands,
@@ -51,11 +52,17 @@ REFERENCE_TESTS = [
 ]
 
 
+def suppress_guard(scope, reason: str, *rules: str) -> None:
+    """Suppresses CloudFormation Guard rules on the resource of a construct, with the reason, in its template."""
+    GuardSuppressions.suppress(scope.node.default_child, reason, *rules)
+
+
 class WorkloadStack(cdk.Stack):
     """The team's workload, written once and right-sized by each environment's profile."""
 
     def __init__(self, scope: IsolatedEnvironment, id: str) -> None:
         super().__init__(scope, id, description=f"{APP_NAME} {scope.environment_name}: the application")
+        log_groups = []
         log_group = logs.LogGroup(
             self,
             "ApplicationLogs",
@@ -63,6 +70,7 @@ class WorkloadStack(cdk.Stack):
             retention=scope.profile.log_retention,
             encryption_key=scope.key,
         )
+        log_groups.append(log_group)
         # The alarm production's bake period watches after each deploy.
         errors = log_group.add_metric_filter(
             "Errors",
@@ -98,6 +106,12 @@ class WorkloadStack(cdk.Stack):
                 role=role,
                 log_group=function_logs,
             )
+            suppress_guard(
+                fn,
+                "The function calls AWS APIs only (SSM and Secrets Manager, through its role) and reaches no resource in the VPC; in a VPC it would need a NAT gateway or interface endpoints, which Dev has not",
+                "lambda_inside_vpc_check",
+            )
+            log_groups.append(function_logs)
             scope.config.grant_read(fn)
             scope.monitoring.monitor_lambda(fn)
         scope.config.add_parameter(
@@ -121,6 +135,13 @@ class WorkloadStack(cdk.Stack):
             security_group=scope.application_security_group,
             require_imdsv2=True,
         )
+        suppress_guard(
+            reports,
+            "A stateless reporting instance, rebuilt from its image by CloudFormation: basic five-minute metrics and no termination protection are enough; it runs in a private subnet, which assigns no public address, on a t4g instance, which has no Nitro in-transit encryption",
+            "ec2_instance_detailed_monitoring_enabled_check",
+            "ec2_instance_no_public_ip_check",
+            "ec2_instance_nitro_encryption_in_transit_check",
+        )
         # Runs in working hours only where the environment has an off-hours schedule.
         cdk.Tags.of(reports).add("Schedule", "office-hours")
         database = rds.DatabaseInstance(
@@ -138,6 +159,39 @@ class WorkloadStack(cdk.Stack):
             removal_policy=scope.profile.removal_policy,
             cloudwatch_logs_exports=["postgresql", "upgrade"],
         )
+        suppress_guard(
+            database,
+            "PostgreSQL listens on its default port in the data subnets, reachable from the application security group only",
+            "rds_instance_no_default_ports_check",
+        )
+        suppress_guard(
+            database,
+            "The application signs in with the generated password in Secrets Manager; IAM database authentication is not used",
+            "rds_instance_iam_authentication_enabled_check",
+        )
+        suppress_guard(database, "Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue", "rds_storage_encrypted_kms_key_check")
+        suppress_guard(
+            database,
+            "The postgresql and upgrade logs are exported to CloudWatch Logs (EnableCloudwatchLogsExports)",
+            "rds_instance_logging_enabled_check",
+        )
+        suppress_guard(
+            database,
+            "Backups are the tier's: AWS Backup plans where the tier keeps backups (BackupPolicy), RDS's one-day default elsewhere",
+            "rds_instance_backup_enabled_check",
+        )
+        suppress_guard(
+            database,
+            "Database load shows in its CloudWatch metrics and exported logs; enhanced monitoring's OS metrics are not needed for this application",
+            "rds_instance_enhanced_monitoring_enabled_check",
+        )
+        if not scope.profile.production:
+            suppress_guard(
+                database,
+                f"{scope.tier.name} is not a production tier: one availability zone and no deletion protection, as its profile decides; its data is recreated by the pipeline",
+                "rds_instance_multi_az_support_check",
+                "rds_instance_deletion_protection_enabled_check",
+            )
         # Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
         if scope.backup_policy is not None:
             scope.backup_policy.add_resource(database)
@@ -156,6 +210,12 @@ class WorkloadStack(cdk.Stack):
             ),
         )
         capacity.apply_to_auto_scaling_group(workers)
+        suppress_guard(
+            workers,
+            "One instance type keeps the example small; the group spans the private subnets of every zone the environment has",
+            "autoscaling_multiple_az_check",
+            "autoscaling_mixed_instances_policy_multiple_instance_types_check",
+        )
         task = ecs.FargateTaskDefinition(
             self,
             "WebTask",
@@ -166,26 +226,44 @@ class WorkloadStack(cdk.Stack):
                 operating_system_family=ecs.OperatingSystemFamily.LINUX,
             ),
         )
+        web_logs = logs.LogGroup(self, "WebLogs", retention=scope.profile.log_retention, encryption_key=scope.key)
+        log_groups.append(web_logs)
         task.add_container(
             "web",
             image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:stable"),
             port_mappings=[ecs.PortMapping(container_port=80)],
-            logging=ecs.LogDrivers.aws_logs(
-                stream_prefix="web",
-                log_group=logs.LogGroup(
-                    self, "WebLogs", retention=scope.profile.log_retention, encryption_key=scope.key
-                ),
-            ),
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=web_logs),
+            memory_limit_mib=512,
+        )
+        suppress_guard(
+            task,
+            "nginx's public image runs as root and writes its cache to the container's file system",
+            "ecs_task_definition_nonroot_user_check",
+            "ecs_containers_readonly_access_check",
+        )
+        cluster = ecs.Cluster(self, "Cluster", vpc=scope.vpc)
+        suppress_guard(
+            cluster,
+            "One small service: its CPU and memory show in the ECS service metrics; Container Insights would add a cost per container",
+            "ecs_container_insights_enabled_check",
         )
         web = ecs.FargateService(
             self,
             "Web",
-            cluster=ecs.Cluster(self, "Cluster", vpc=scope.vpc),
+            cluster=cluster,
             task_definition=task,
             vpc_subnets=application_subnets,
             security_groups=[scope.application_security_group],
         )
         capacity.apply_to_ecs_service(web)
+        for group in log_groups:
+            suppress_guard(group, "Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue", "cloudwatch_log_group_encrypted_check")
+            if not scope.profile.production:
+                suppress_guard(
+                    group,
+                    f"Kept for the retention of the {scope.tier.name} tier, as its profile decides; production keeps logs for a year",
+                    "cloudwatch_log_group_retention_period_check",
+                )
 
         # Dev, QA and Demo: everything above sleeps outside working hours.
         scheduler = scope.cost_scheduler

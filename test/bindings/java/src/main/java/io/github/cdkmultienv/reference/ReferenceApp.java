@@ -4,6 +4,7 @@ import io.github.cdkmultienv.AddEnvironmentOptions;
 import io.github.cdkmultienv.BudgetOptions;
 import io.github.cdkmultienv.EnvironmentTier;
 import io.github.cdkmultienv.FeatureEnvironmentOptions;
+import io.github.cdkmultienv.GuardSuppressions;
 import io.github.cdkmultienv.IsolatedEnvironment;
 import io.github.cdkmultienv.MultiEnvPipeline;
 import io.github.cdkmultienv.ConnectionSourceOptions;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
@@ -65,6 +67,7 @@ import software.amazon.awscdk.services.rds.DatabaseInstance;
 import software.amazon.awscdk.services.rds.DatabaseInstanceEngine;
 import software.amazon.awscdk.services.rds.PostgresEngineVersion;
 import software.amazon.awscdk.services.rds.PostgresInstanceEngineProps;
+import software.constructs.IConstruct;
 
 /**
  * The reference app of examples/reference-app.ts, written in Java as a user of the Maven package
@@ -103,6 +106,11 @@ public final class ReferenceApp {
         test(TestKind.LOAD, "npm run test:load"),
         test(TestKind.SECURITY, "./scripts/security-scan.sh"));
 
+    /** Suppresses CloudFormation Guard rules on the resource of a construct, with the reason, in its template. */
+    static void suppressGuard(final IConstruct scope, final String reason, final String... rules) {
+        GuardSuppressions.suppress((CfnResource) scope.getNode().getDefaultChild(), reason, rules);
+    }
+
     /** The team's workload, written once and right-sized by each environment's profile. */
     static final class WorkloadStack extends Stack {
         WorkloadStack(final IsolatedEnvironment scope, final String id) {
@@ -114,6 +122,8 @@ public final class ReferenceApp {
                 .retention(scope.getProfile().getLogRetention())
                 .encryptionKey(scope.getKey())
                 .build();
+            final List<LogGroup> logGroups = new ArrayList<>();
+            logGroups.add(logGroup);
             // The alarm production's bake period watches after each deploy.
             final IMetric errors = logGroup.addMetricFilter("Errors", MetricFilterOptions.builder()
                     .filterPattern(FilterPattern.literal("ERROR"))
@@ -148,6 +158,11 @@ public final class ReferenceApp {
                     .role(role)
                     .logGroup(functionLogs)
                     .build();
+                suppressGuard(fn,
+                    "The function calls AWS APIs only (SSM and Secrets Manager, through its role) and reaches no resource in the VPC; "
+                        + "in a VPC it would need a NAT gateway or interface endpoints, which Dev has not",
+                    "lambda_inside_vpc_check");
+                logGroups.add(functionLogs);
                 scope.getConfig().grantRead(fn);
                 scope.getMonitoring().monitorLambda(fn);
             }
@@ -170,6 +185,9 @@ public final class ReferenceApp {
                 .securityGroup(scope.getApplicationSecurityGroup())
                 .requireImdsv2(true)
                 .build();
+            suppressGuard(reports,
+                "A stateless reporting instance, rebuilt from its image by CloudFormation: basic five-minute metrics and no termination protection are enough; it runs in a private subnet, which assigns no public address, on a t4g instance, which has no Nitro in-transit encryption",
+                "ec2_instance_detailed_monitoring_enabled_check", "ec2_instance_no_public_ip_check", "ec2_instance_nitro_encryption_in_transit_check");
             // Runs in working hours only where the environment has an off-hours schedule.
             Tags.of(reports).add("Schedule", "office-hours");
             final DatabaseInstance database = DatabaseInstance.Builder.create(this, "Database")
@@ -187,6 +205,26 @@ public final class ReferenceApp {
                 .removalPolicy(scope.getProfile().getRemovalPolicy())
                 .cloudwatchLogsExports(List.of("postgresql", "upgrade"))
                 .build();
+            suppressGuard(database,
+                "PostgreSQL listens on its default port in the data subnets, reachable from the application security group only",
+                "rds_instance_no_default_ports_check");
+            suppressGuard(database,
+                "The application signs in with the generated password in Secrets Manager; IAM database authentication is not used",
+                "rds_instance_iam_authentication_enabled_check");
+            suppressGuard(database, "Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue", "rds_storage_encrypted_kms_key_check");
+            suppressGuard(database, "The postgresql and upgrade logs are exported to CloudWatch Logs (EnableCloudwatchLogsExports)",
+                "rds_instance_logging_enabled_check");
+            suppressGuard(database,
+                "Backups are the tier's: AWS Backup plans where the tier keeps backups (BackupPolicy), RDS's one-day default elsewhere",
+                "rds_instance_backup_enabled_check");
+            suppressGuard(database,
+                "Database load shows in its CloudWatch metrics and exported logs; enhanced monitoring's OS metrics are not needed for this application",
+                "rds_instance_enhanced_monitoring_enabled_check");
+            if (!scope.getProfile().getProduction()) {
+                suppressGuard(database, scope.getTier().getName()
+                        + " is not a production tier: one availability zone and no deletion protection, as its profile decides; its data is recreated by the pipeline",
+                    "rds_instance_multi_az_support_check", "rds_instance_deletion_protection_enabled_check");
+            }
             // Staging, Prod and Hotfix back it up (Prod also copies, locks and restore-tests it).
             if (scope.getBackupPolicy() != null) {
                 scope.getBackupPolicy().addResource(database);
@@ -202,6 +240,9 @@ public final class ReferenceApp {
                     .build())
                 .build();
             capacity.applyToAutoScalingGroup(workers);
+            suppressGuard(workers,
+                "One instance type keeps the example small; the group spans the private subnets of every zone the environment has",
+                "autoscaling_multiple_az_check", "autoscaling_mixed_instances_policy_multiple_instance_types_check");
             final FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "WebTask")
                 .cpu(256)
                 .memoryLimitMiB(512)
@@ -210,24 +251,38 @@ public final class ReferenceApp {
                     .operatingSystemFamily(OperatingSystemFamily.LINUX)
                     .build())
                 .build();
+            final LogGroup webLogs = LogGroup.Builder.create(this, "WebLogs")
+                .retention(scope.getProfile().getLogRetention())
+                .encryptionKey(scope.getKey())
+                .build();
+            logGroups.add(webLogs);
             task.addContainer("web", ContainerDefinitionOptions.builder()
                 .image(ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx:stable"))
                 .portMappings(List.of(PortMapping.builder().containerPort(80).build()))
-                .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
-                    .streamPrefix("web")
-                    .logGroup(LogGroup.Builder.create(this, "WebLogs")
-                        .retention(scope.getProfile().getLogRetention())
-                        .encryptionKey(scope.getKey())
-                        .build())
-                    .build()))
+                .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().streamPrefix("web").logGroup(webLogs).build()))
+                .memoryLimitMiB(512)
                 .build());
+            suppressGuard(task, "nginx's public image runs as root and writes its cache to the container's file system",
+                "ecs_task_definition_nonroot_user_check", "ecs_containers_readonly_access_check");
+            final Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(scope.getVpc()).build();
+            suppressGuard(cluster,
+                "One small service: its CPU and memory show in the ECS service metrics; Container Insights would add a cost per container",
+                "ecs_container_insights_enabled_check");
             final FargateService web = FargateService.Builder.create(this, "Web")
-                .cluster(Cluster.Builder.create(this, "Cluster").vpc(scope.getVpc()).build())
+                .cluster(cluster)
                 .taskDefinition(task)
                 .vpcSubnets(applicationSubnets)
                 .securityGroups(List.of(scope.getApplicationSecurityGroup()))
                 .build();
             capacity.applyToEcsService(web);
+            for (final LogGroup group : logGroups) {
+                suppressGuard(group, "Encrypted with the environment key, which the foundation stack exports: guard cannot resolve a key given as Fn::ImportValue", "cloudwatch_log_group_encrypted_check");
+                if (!scope.getProfile().getProduction()) {
+                    suppressGuard(group, "Kept for the retention of the " + scope.getTier().getName()
+                            + " tier, as its profile decides; production keeps logs for a year",
+                        "cloudwatch_log_group_retention_period_check");
+                }
+            }
 
             // Dev, QA and Demo: everything above sleeps outside working hours.
             final CostScheduler scheduler = scope.getCostScheduler();
