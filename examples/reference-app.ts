@@ -240,8 +240,7 @@ function acknowledge(scope: Construct, reason: string, ...ids: string[]): void {
 
 /** Suppresses CloudFormation Guard rules on the resource of a construct, with the reason, in its template. */
 function suppressGuard(scope: IConstruct, reason: string, ...rules: string[]): void {
-  const resource = scope instanceof cdk.CfnResource ? scope : scope.node.defaultChild as cdk.CfnResource;
-  GuardSuppressions.suppress(resource, reason, ...rules);
+  GuardSuppressions.suppress(scope.node.defaultChild as cdk.CfnResource, reason, ...rules);
 }
 
 /** What the reference app holds: its environments and the pipeline that promotes changes through them. */

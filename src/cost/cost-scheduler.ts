@@ -7,7 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { OffHoursSchedule } from './off-hours-schedule';
-import { acknowledge, acknowledgeWildcardResources, inCompliancePacks } from '../private/acknowledge';
+import { acknowledge, acknowledgeWildcardResources, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
@@ -238,7 +238,7 @@ export class CostScheduler extends Construct {
     });
     acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
     for (const call of [stop, start].filter(c => c.wildcardReason)) {
-      const wildcards = call.statements.flatMap(s => s.resources).filter(arn => Stack.of(scope).resolve(arn) !== undefined && JSON.stringify(Stack.of(scope).resolve(arn)).includes('*'));
+      const wildcards = call.statements.flatMap(s => s.resources).filter(arn => asNagFinding(role, arn).includes('*'));
       acknowledgeWildcardResources(role, call.wildcardReason!, ...wildcards);
     }
     const timeZone = TimeZone.of(this.schedule.timeZone);
