@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -6,9 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
+import { LANE_METADATA, LaneMetadata } from './lane-metadata';
 import { PipelineSource } from './pipeline-source';
 import { PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
+import { completeArtifactBucket } from '../private/artifact-buckets';
 import { BranchPattern } from '../private/branch-pattern';
 import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
 import { ValidationErrors } from '../private/validation-errors';
@@ -83,18 +86,19 @@ export interface FeatureLaneProps extends FeatureEnvironmentOptions {
   readonly synthOutputDirectory?: string;
 
   /**
+   * The exact version of the AWS CDK CLI that the lane's builds install to deploy and destroy
+   * feature environments.
+   *
+   * @default '2.1148.1', the version this release of cdk-multi-env is tested with
+   */
+  readonly cdkCliVersion?: string;
+
+  /**
    * Branch patterns of other lanes (hotfix), which the feature branches may not overlap.
    *
    * @default - none
    */
   readonly otherLaneBranches?: string[];
-
-  /**
-   * The artifact bucket the lane's pipelines share.
-   *
-   * @default - a bucket is created
-   */
-  readonly artifactBucket?: s3.IBucket;
 
   /**
    * The log group the lane's builds log to.
@@ -145,6 +149,7 @@ export class FeatureLane extends Construct {
 
   private readonly props: FeatureLaneProps;
   private readonly patterns: BranchPattern[];
+  private readonly cdkCliVersion: string;
 
   constructor(scope: Construct, id: string, props: FeatureLaneProps) {
     super(scope, id);
@@ -154,14 +159,18 @@ export class FeatureLane extends Construct {
     this.maxEnvironments = props.maxEnvironments ?? DEFAULT_MAX;
     this.timeToLive = props.timeToLive ?? DEFAULT_TTL;
     this.patterns = this.branches.map(b => new BranchPattern(b));
+    this.cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
     this.validate(id);
 
     this.deployPipeline = this.lanePipeline('Deploy', this.deployCommands(), {
       pushFilter: [{ branchesIncludes: this.branches }],
     });
+    // The lane's artifact storage (a bucket and a key) is its own, shared by its two pipelines only:
+    // its builds run feature branches' code and never reach the main pipeline's artifacts.
+    completeArtifactBucket(this.deployPipeline.artifactBucket);
     this.teardownPipeline = this.lanePipeline('Teardown', this.teardownCommands(), {
       pullRequestFilter: [{ branchesIncludes: [props.source.branch], events: [codepipeline.GitPullRequestEvent.CLOSED] }],
-    });
+    }, this.deployPipeline.artifactBucket);
   }
 
   private validate(id: string): void {
@@ -178,6 +187,7 @@ export class FeatureLane extends Construct {
         }
       }
     }
+    checkPinnedVersion(errors, 'cdkCliVersion', this.cdkCliVersion, DEFAULT_CDK_CLI_VERSION);
     if (!Number.isInteger(this.maxEnvironments) || this.maxEnvironments < 1) {
       errors.add('maxEnvironments', `is ${this.maxEnvironments}; expected a whole number, 1 or more`);
     }
@@ -207,8 +217,11 @@ export class FeatureLane extends Construct {
     return this.props.synthOutputDirectory ?? 'cdk.out';
   }
 
-  /** A pipeline of the lane: the source, then one build running the given commands. */
-  private lanePipeline(id: string, commands: string[], trigger: LaneTrigger): codepipeline.Pipeline {
+  /**
+   * A pipeline of the lane: the source, then one build running the given commands. Its artifacts
+   * go to `artifactBucket`, or to a bucket and key of its own.
+   */
+  private lanePipeline(id: string, commands: string[], trigger: LaneTrigger, artifactBucket?: s3.IBucket): codepipeline.Pipeline {
     const output = new codepipeline.Artifact(`${id}Source`);
     const sourceAction = this.props.source._sourceAction(this.patterns[0].literalPrefix, output, `${id}Source`);
     const unit = this.props.tests?.find(t => t.kind === TestKind.UNIT);
@@ -220,7 +233,7 @@ export class FeatureLane extends Construct {
         version: '0.2',
         env: { shell: 'bash' },
         phases: {
-          install: { commands: [...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])] },
+          install: { commands: [`npm install -g aws-cdk@${this.cdkCliVersion}`, ...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])] },
           // One script, so that a build for a branch that is not a feature branch can stop early.
           build: { commands: [['set -euo pipefail', ...commands].join('\n')] },
         },
@@ -231,7 +244,7 @@ export class FeatureLane extends Construct {
       pipelineType: codepipeline.PipelineType.V2,
       // Pushes to different branches must not supersede each other: every run goes through.
       executionMode: codepipeline.ExecutionMode.PARALLEL,
-      artifactBucket: this.props.artifactBucket,
+      ...(artifactBucket ? { artifactBucket } : { crossAccountKeys: true, enableKeyRotation: true }),
       stages: [
         { stageName: 'Source', actions: [sourceAction] },
         {
@@ -246,6 +259,8 @@ export class FeatureLane extends Construct {
       ],
       triggers: [{ providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION, gitConfiguration: { sourceAction, ...trigger } }],
     });
+    const metadata: LaneMetadata = { lane: 'feature', branches: this.branches, protected: false };
+    (pipeline.node.defaultChild as CfnResource).addMetadata(LANE_METADATA, metadata);
     return pipeline;
   }
 
@@ -296,12 +311,12 @@ export class FeatureLane extends Construct {
         + `| tr '\\t' '\\n' | grep -v -x -e "$STAGE-Foundation" -e "${environment.node.id}-Foundation" | sed 's/-Foundation$//' || true)`,
       `if [ "$(echo "$IN_USE" | grep -c .)" -ge ${this.maxEnvironments} ]; then echo "All ${this.maxEnvironments} feature environments are in use: $(echo $IN_USE). `
         + 'Merge or close the pull request of one of them (or wait for its time to live) and push again."; exit 1; fi',
-      `npx cdk deploy --app ${this.assemblyDirectory} --require-approval never "$STAGE/*"`,
+      `cdk deploy --app ${this.assemblyDirectory} --require-approval never "$STAGE/*"`,
       ...afterDeploy,
     ];
   }
 
   private teardownCommands(): string[] {
-    return [...this.prepareCommands(), `npx cdk destroy --app ${this.assemblyDirectory} --force "$STAGE/*"`];
+    return [...this.prepareCommands(), `cdk destroy --app ${this.assemblyDirectory} --force "$STAGE/*"`];
   }
 }

@@ -3,10 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { EnvironmentTier, MultiEnvPipelineProps, TestKind } from '../../src';
+import { EnvironmentTier, FeatureLane, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
 import { featureSuffix } from '../../src/private/feature-context';
 import { environment } from '../support/environments';
-import { newPipeline } from '../support/pipelines';
+import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
 
 /** An app with Dev and a pipeline; `context` is what a feature lane's build writes into cdk.context.json. */
 function appWithDev(context: Record<string, unknown> = {}, props: Partial<MultiEnvPipelineProps> = {}) {
@@ -79,14 +79,15 @@ describe('MultiEnvPipeline feature environments', () => {
     pipeline.addFeatureEnvironments(dev, { maxEnvironments: 3, timeToLive: cdk.Duration.hours(48) });
     const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests');
     const lines = script.split('\n');
-    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests')).toEqual(['npm ci']);
+    // The pinned CDK CLI first, then the app's dependencies.
+    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests')).toEqual(['npm install -g aws-cdk@2.1148.1', 'npm ci']);
     expect(lines[0]).toBe('set -euo pipefail');
     expect(lines[1]).toBe('if [[ ! "$BRANCH" =~ ^feature\\/[^/]*$ ]]; then echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0; fi');
     expect(lines[2]).toContain('Object.assign(context, {"cdk-multi-env:feature-copy-of":"dev","cdk-multi-env:feature-ttl-hours":48}, { "cdk-multi-env:feature-branch": process.env.BRANCH })');
     expect(lines.slice(3, 5)).toEqual(['./scripts/test UNIT', 'npx cdk synth']);
     expect(script).toContain('arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1');
     expect(script).toContain('if [ "$(echo "$IN_USE" | grep -c .)" -ge 3 ]; then echo "All 3 feature environments are in use: $(echo $IN_USE).');
-    expect(lines.slice(-2)).toEqual(['npx cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
+    expect(lines.slice(-2)).toEqual(['cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
   });
 
   test('GIVEN a closed pull request THEN the teardown destroys only the branch\'s copy, and nothing for other branches', () => {
@@ -94,7 +95,8 @@ describe('MultiEnvPipeline feature environments', () => {
     pipeline.addFeatureEnvironments(dev);
     const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down');
     expect(script).toContain('echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0');
-    expect(script.split('\n').slice(-1)).toEqual(['npx cdk destroy --app cdk.out --force "$STAGE/*"']);
+    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down')).toEqual(['npm install -g aws-cdk@2.1148.1', 'npm ci']);
+    expect(script.split('\n').slice(-1)).toEqual(['cdk destroy --app cdk.out --force "$STAGE/*"']);
   });
 
   test('GIVEN a feature lane THEN its builds may assume the Dev account\'s CDK bootstrap roles and nothing else', () => {
@@ -203,6 +205,14 @@ describe('MultiEnvPipeline feature environments', () => {
   ])('GIVEN %j THEN it is an error naming the option', (options, message) => {
     const { pipeline, dev } = appWithDev();
     expect(() => pipeline.addFeatureEnvironments(dev, options)).toThrow(message);
+  });
+
+  test('GIVEN a feature lane built on its own with a CLI version that is not pinned THEN it is an error naming the option', () => {
+    const { dev } = appWithDev();
+    const tooling = new cdk.Stack(dev.node.root as cdk.App, 'Lanes', { env: { account: '999999999999', region: 'eu-west-1' } });
+    expect(() => new FeatureLane(tooling, 'Features', {
+      source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }), environment: dev, cdkCliVersion: '^2.1148.1',
+    })).toThrow("FeatureLane 'Features': cdkCliVersion is '^2.1148.1'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it");
   });
 
   test('GIVEN an environment that does not deploy on every commit THEN it cannot be copied', () => {

@@ -61,6 +61,16 @@ describe('promotion order', () => {
       .toThrow(/approvalBeforeDeploy is NONE; for a production tier \(production is true\) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved/);
   });
 
+  test('a hotfix environment with no approval: the lane would reach production unapproved', () => {
+    const { app } = envs();
+    const open = EnvironmentTier.custom({ name: 'patch', basedOn: EnvironmentTier.HOTFIX, approvalAfterDeploy: ApprovalGate.NONE, restrictedApprovers: false });
+    const patch = environment(app, open);
+    expect(() => newPipeline(app).addEnvironment(patch)).toThrow(new Error(
+      "MultiEnvPipeline 'Delivery': addEnvironment 'patch': approvalAfterDeploy is NONE, and so is approvalBeforeDeploy, for hotfix environment 'patch' (tier patch); "
+      + 'the hotfix lane runs the code of any branch pushed to it and goes on to production after this environment, so it needs an approval first: '
+      + 'set approvalAfterDeploy to MANUAL_APPROVAL (with approvers)'));
+  });
+
   test('a hotfix lane with no production environment to reach fails at synth', () => {
     const { app, envs: [hotfix] } = envs(EnvironmentTier.HOTFIX);
     const pipeline = newPipeline(app);
@@ -162,6 +172,10 @@ describe('pipeline props', () => {
       "MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
     ['a test with no commands', { tests: [{ kind: TestKind.SMOKE, commands: [] }] },
       "MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
+    ['a CDK CLI version that is not pinned', { cdkCliVersion: '2' },
+      "MultiEnvPipeline 'Delivery': cdkCliVersion is '2'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it"],
+    ['a cdk-assets version that is not pinned', { cdkAssetsVersion: 'latest' },
+      "MultiEnvPipeline 'Delivery': cdkAssetsVersion is 'latest'; expected an exact version such as 4.7.3, so that what runs in the pipeline changes only when you change it"],
   ])('rejects %s', (_, props, message) => {
     expect(() => newPipeline(new cdk.App(), props)).toThrow(new Error(message));
   });

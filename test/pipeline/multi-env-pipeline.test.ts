@@ -172,8 +172,8 @@ describe('who may approve', () => {
 });
 
 describe('the hotfix lane', () => {
-  test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates', () => {
-    expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'UpdatePipeline', 'hotfix', 'prod']);
+  test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates; it never updates a pipeline', () => {
+    expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'hotfix', 'prod']);
     expect(hotfix.hotfix.slice(6)).toEqual(['SmokeTests[Build/5]', 'SignOff[Approval/6]']);
     expect(hotfix.prod).toEqual(main.prod);
     setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
@@ -201,12 +201,19 @@ describe('the hotfix lane', () => {
     expect(lone.hotfixPipeline).toBeUndefined();
   });
 
-  test('shares the main pipeline\'s artifact bucket and key', () => {
-    // The artifact bucket, and the bucket of its access logs.
-    setup.template.resourceCountIs('AWS::S3::Bucket', 2);
-    // The artifact key, and the notification topic's.
+  test('has artifact storage of its own: a bucket and a key that the main pipeline does not use', () => {
+    const stores = (id: string) => JSON.stringify(setup.template.toJSON().Resources[id].Properties.ArtifactStores ?? setup.template.toJSON().Resources[id].Properties.ArtifactStore);
+    const [mainId, hotfixId] = ['DeliveryPipelineDefinition', 'HotfixPipelineDefinition'].map(prefix => pipelineIds.find(id => id.includes(prefix))!);
+    const bucketOf = (id: string) => Object.keys(setup.template.findResources('AWS::S3::Bucket')).find(b => b.startsWith(id.replace(/[0-9A-F]{8}$/, '')))!;
+    expect(stores(mainId)).toContain(bucketOf(mainId));
+    expect(stores(mainId)).not.toContain(bucketOf(hotfixId));
+    expect(stores(hotfixId)).toContain(bucketOf(hotfixId));
+    expect(stores(hotfixId)).not.toContain(bucketOf(mainId));
+    // The two artifact buckets, and the bucket of their access logs.
+    setup.template.resourceCountIs('AWS::S3::Bucket', 3);
+    // The two artifact keys, and the notification topic's.
     expect(Object.values(setup.template.findResources('AWS::KMS::Key')).map(k => k.Properties.Description ?? 'artifacts').sort())
-      .toEqual(['Encrypts the pipeline notifications', 'artifacts']);
+      .toEqual(['Encrypts the pipeline notifications', 'artifacts', 'artifacts']);
   });
 });
 
@@ -246,9 +253,9 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the pipelin
       .toEqual(['s3_bucket_default_encryption_kms_check', 's3_bucket_logging_enabled_check', 's3_bucket_object_lock_enabled_check']);
   });
 
-  test('both keys let only AWS services create grants', () => {
+  test('every key lets only AWS services create grants', () => {
     const keys = Object.values(setup.template.findResources('AWS::KMS::Key'));
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(3);
     for (const key of keys) {
       expect(key.Properties.KeyPolicy.Statement).toContainEqual(ONLY_AWS_SERVICES_CREATE_GRANTS);
     }

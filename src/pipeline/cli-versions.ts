@@ -1,0 +1,27 @@
+import { Token } from 'aws-cdk-lib';
+import { ValidationErrors } from '../private/validation-errors';
+
+/**
+ * The AWS CDK CLI that pipeline jobs install when the app names none: the version this release of
+ * the library synthesizes its reference app with (the `aws-cdk` dev dependency; a test keeps the
+ * two equal).
+ */
+export const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
+
+/**
+ * The cdk-assets that asset-publishing jobs install when the app names none: the version the
+ * tests run over the reference app's asset manifests (the `cdk-assets` dev dependency).
+ */
+export const DEFAULT_CDK_ASSETS_VERSION = '4.7.3';
+
+/** An exact release: `2.1148.1`, not `2`, `^2.1148.1` or `latest`. */
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+
+/**
+ * Checks that a tool version is pinned: what deploys the pipeline and the environments changes
+ * only when the app changes it, never with a release of the tool.
+ */
+export function checkPinnedVersion(errors: ValidationErrors, field: string, version: string, example: string): void {
+  if (Token.isUnresolved(version) || EXACT_VERSION.test(version)) return;
+  errors.add(field, `is '${version}'; expected an exact version such as ${example}, so that what runs in the pipeline changes only when you change it`);
+}
