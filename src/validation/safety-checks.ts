@@ -23,7 +23,9 @@ export interface SafetyChecksProps {
   readonly trustedAccounts?: string[];
 }
 
-const RULES: SafetyRule[] = [noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation];
+const RULES: SafetyRule[] = [
+  noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation,
+];
 
 /**
  * A CDK validation plugin that checks every template of the app for least privilege and data

@@ -218,8 +218,8 @@ function statementViolations(
         // Violation A: another lane's artifacts.
         const reached = storage.filter(s => (s.kind === 'bucket' ? s3 : kms).length > 0 && reaches(value, text, s, template.account));
         if (reached.length > 0) {
-          const actions = [...reached.some(s => s.kind === 'bucket') ? s3 : [], ...reached.some(s => s.kind === 'key') ? kms : []];
-          locations.push(`${where}: ${actions.join(', ')} on ${shown} (artifact storage of ${lanesText(reached.flatMap(s => [...s.lanes]))})`);
+          const actions = new Set([...reached.some(s => s.kind === 'bucket') ? s3 : [], ...reached.some(s => s.kind === 'key') ? kms : []]);
+          locations.push(`${where}: ${[...actions].join(', ')} on ${shown} (artifact storage of ${lanesText(reached.flatMap(s => [...s.lanes]))})`);
         }
         // Violation B: a role of a production account before the production gate.
         if (assume.length === 0 || use.ungated.size === 0) continue;

@@ -22,7 +22,8 @@ export function renderValue(value: unknown): string {
       (literal ? `\${${name}}` : variables?.[name] !== undefined ? renderValue(variables[name]) : whole));
   }
   const select = fn['Fn::Select'];
-  if (Array.isArray(select) && Array.isArray(select[1]) && select[1][Number(select[0])] !== undefined) return renderValue(select[1][Number(select[0])]);
+  const selected = Array.isArray(select) && Array.isArray(select[1]) ? select[1][Number(select[0])] : undefined;
+  if (selected !== undefined) return renderValue(selected);
   const name = Object.keys(fn)[0];
   return `\${${name ?? '?'}}`;
 }
