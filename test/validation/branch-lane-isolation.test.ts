@@ -164,6 +164,7 @@ describe('branch-lane-isolation: production roles before the approval', () => {
   test.each([
     ['any resource (*)', '*', 'sts:AssumeRole', 'sts:AssumeRole on * (any role, of production account 444444444444 too)'],
     ['a role of any account', 'arn:aws:iam::*:role/deployer', 'sts:AssumeRole', 'sts:AssumeRole on arn:aws:iam::*:role/deployer (an account wildcard that matches production account 444444444444)'],
+    ['anything of IAM', 'arn:aws:iam::*', 'sts:AssumeRole', 'sts:AssumeRole on arn:aws:iam::* (an account wildcard that matches production account 444444444444)'],
     ['the production role, with sts:*', 'arn:aws:iam::444444444444:role/deployer', 'sts:*', 'sts:* on arn:aws:iam::444444444444:role/deployer (production account 444444444444)'],
     ['the production role, with sts:Assume*', 'arn:aws:iam::444444444444:role/deployer', 'sts:Assume*', 'sts:Assume* on arn:aws:iam::444444444444:role/deployer (production account 444444444444)'],
   ])('GIVEN a job before the approval that may assume %s WHEN synthesized THEN its role violates', (_, resource, action, location) => {
@@ -176,6 +177,7 @@ describe('branch-lane-isolation: production roles before the approval', () => {
   test.each([
     ['a role of the tooling account', 'sts:AssumeRole', 'arn:aws:iam::999999999999:role/deployer'],
     ['a role of an account that holds no production stack', 'sts:AssumeRole', 'arn:aws:iam::111111111111:role/deployer'],
+    ['a role of the tooling account in any partition', 'sts:AssumeRole', 'arn:*:iam::999999999999:role/*'],
     ['the production role, with an action other than sts:AssumeRole', 'sts:TagSession', PROD_DEPLOY_ROLE],
   ])('GIVEN a job before the approval that may assume %s WHEN synthesized THEN nothing violates', (_, action, resource) => {
     expect(violations(hotfixLane(smoke => smoke.addToRolePolicy(assumeRole(resource, action))))).toEqual([]);

@@ -1,5 +1,5 @@
 import { AppFacts, asArray, CheckedTemplate, Finding, isTrue, SafetyRule, TemplateResource } from './rule';
-import { globCanStartWith, globMatches, hasWildcard, mentionedIds, renderValue } from './template-values';
+import { globCanMatchPrefixed, globCanStartWith, globMatches, hasWildcard, mentionedIds, renderValue } from './template-values';
 
 /** The template metadata with which the library marks each pipeline it creates with its lane. */
 export const LANE_METADATA = 'cdk-multi-env:lane';
@@ -191,9 +191,12 @@ const assumeRoleActions = (statement: any) => matchingActions(statement,
   a => globMatches(a, 'sts:AssumeRole', true),
   a => globMatches(a, 'sts:AssumeRole', true));
 
-/** The production accounts a role ARN pattern can be a role of. */
+/**
+ * The production accounts a role ARN pattern can be a role of: it matches
+ * `arn:<partition>:iam::<account>:role/<path and name, without a colon>`.
+ */
 function productionAccountsOf(text: string, production: ReadonlySet<string>): string[] {
-  return [...production].filter(account => PARTITIONS.some(p => globCanStartWith(text, `arn:${p}:iam::${account}:role/`)));
+  return [...production].filter(account => PARTITIONS.some(p => globCanMatchPrefixed(text, `arn:${p}:iam::${account}:role/`, ':')));
 }
 
 /** Violations of a role's statements, as readable locations. */

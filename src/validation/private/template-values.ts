@@ -106,3 +106,12 @@ export function globMatches(glob: string, text: string, ignoreCase = false): boo
 export function globCanStartWith(glob: string, prefix: string, ignoreCase = false): boolean {
   return positionsAfter(glob, prefix, ignoreCase).size > 0;
 }
+
+/**
+ * Whether the IAM pattern `glob` matches some string made of `prefix` and a rest without
+ * `excluded` (a role ARN's name, after `role/`, has no colon): the glob's own text after the
+ * prefix must then hold no `excluded` but in what its wildcards stand for.
+ */
+export function globCanMatchPrefixed(glob: string, prefix: string, excluded: string): boolean {
+  return [...positionsAfter(glob, prefix, false)].some(i => !glob.slice(i).includes(excluded));
+}
