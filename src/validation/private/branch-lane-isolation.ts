@@ -267,7 +267,8 @@ function statementViolations(
  *   that is not one of the template, and a `ManagedPolicyArns` entry that is not a managed policy
  *   of the template (an AWS managed policy) are violations, as they cannot be checked.
  *
- * Approximations: only the role's identity policies are read (a bucket or key policy that grants
+ * Only CodeBuild jobs are checked: the pipeline's own role and its other actions' roles (source,
+ * deploy, approval) are not. Approximations: only the role's identity policies are read (a bucket or key policy that grants
  * the role is not); `Condition`s are not read; `NotResource` counts as `*`, and `NotAction` as
  * every action unless it excludes the whole service (`s3:*`) or `sts:AssumeRole`; parameters and
  * imported values are not guessed (`arn:aws:s3:::${BucketNameParameter}` matches nothing); a
