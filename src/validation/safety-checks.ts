@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Token } from 'aws-cdk-lib';
 import { readConstructTree } from './private/app-facts';
+import { branchLaneIsolation } from './private/branch-lane-isolation';
 import { bucketPublicAccessAndTls } from './private/bucket-public-access-and-tls';
 import { logGroupRetention } from './private/log-group-retention';
 import { noWildcardAction } from './private/no-wildcard-action';
 import { productionDataRetained } from './private/production-data-retained';
-import { CheckedTemplate, SafetyRule } from './private/rule';
+import { AppFacts, CheckedTemplate, SafetyRule } from './private/rule';
 import { trustWithinApp } from './private/trust-within-app';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -22,7 +23,9 @@ export interface SafetyChecksProps {
   readonly trustedAccounts?: string[];
 }
 
-const RULES: SafetyRule[] = [noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention];
+const RULES: SafetyRule[] = [
+  noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation,
+];
 
 /**
  * A CDK validation plugin that checks every template of the app for least privilege and data
@@ -33,7 +36,11 @@ const RULES: SafetyRule[] = [noWildcardAction, trustWithinApp, productionDataRet
  * - `production-data-retained`: in a production tier, every stateful resource is retained and
  *   protected from deletion, and every stack from termination;
  * - `bucket-public-access-and-tls`: every bucket blocks public access and denies requests without TLS;
- * - `log-group-retention`: every log group, and every function's log group, has a retention.
+ * - `log-group-retention`: every log group, and every function's log group, has a retention;
+ * - `branch-lane-isolation`: the jobs of a lane that runs unprotected branches (hotfix, feature;
+ *   read from each pipeline's `cdk-multi-env:lane` metadata) cannot read or write the protected
+ *   lane's artifact bucket and key, cannot assume a role of a production account before the
+ *   lane's first approval, and have no permissions that cannot be read at synth time (AWS managed policies).
  *
  * Each violation names its resources (logical id, template, construct path) and the property at
  * fault. Acknowledge a rule for the whole app with
@@ -67,7 +74,7 @@ export class SafetyChecks implements IPolicyValidationPlugin {
   /** Checks every template of the app against every rule. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const tree = readConstructTree(context.appConstruct);
-    const app = { accounts: new Set([...tree.accounts, ...this.trustedAccounts]) };
+    const app: AppFacts = { accounts: new Set([...tree.accounts, ...this.trustedAccounts]), productionAccounts: tree.productionAccounts };
     const found = new Map<SafetyRule, PolicyViolatingResource[]>();
     for (const templatePath of context.templatePaths) {
       const stack = tree.stacksByTemplate.get(path.resolve(templatePath));

@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -39,6 +42,23 @@ describe('planted violations', () => {
       new s3.Bucket(plain, 'Uploads');
       // log-group-retention: a log group kept forever.
       new logs.LogGroup(plain, 'AuditLogs', { retention: logs.RetentionDays.INFINITE });
+      // branch-lane-isolation: a hotfix lane whose job reads and writes the main lane's artifact storage.
+      const source = new s3.Bucket(plain, 'Source', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, versioned: true });
+      const lane = (id: string, props: Partial<codepipeline.PipelineProps>, metadata: object) => {
+        const output = new codepipeline.Artifact();
+        const pipeline = new codepipeline.Pipeline(plain, id, {
+          pipelineType: codepipeline.PipelineType.V2,
+          ...props,
+          stages: [
+            { stageName: 'Source', actions: [new cpactions.S3SourceAction({ actionName: 'Source', bucket: source, bucketKey: 'source.zip', output })] },
+            { stageName: 'Build', actions: [new cpactions.CodeBuildAction({ actionName: 'Build', project: new codebuild.PipelineProject(plain, `${id}Job`), input: output })] },
+          ],
+        });
+        (pipeline.node.defaultChild as cdk.CfnResource).addMetadata('cdk-multi-env:lane', metadata);
+        return pipeline;
+      };
+      const main = lane('Main', { crossAccountKeys: true }, { lane: 'main', branches: ['main'], protected: true });
+      lane('Hotfix', { artifactBucket: main.artifactBucket }, { lane: 'hotfix', branches: ['hotfix/*'], protected: false });
 
       app.synth();
       exitCode = process.exitCode;
@@ -62,11 +82,12 @@ describe('planted violations', () => {
     ['production-data-retained', 'prod/Workload/Orders/Resource'],
     ['bucket-public-access-and-tls', 'Plain/Uploads/Resource'],
     ['log-group-retention', 'Plain/AuditLogs/Resource'],
+    ['branch-lane-isolation', 'Plain/HotfixJob/Role/Resource'],
   ])('%s is caught, at %s', (rule, constructPath) => {
     expect(found.filter(f => f.rule === rule).map(f => f.path)).toEqual([constructPath]);
   });
 
   test('nothing else is reported', () => {
-    expect(found).toHaveLength(5);
+    expect(found).toHaveLength(6);
   });
 });

@@ -8,10 +8,12 @@ import { SafetyChecks } from '../../src';
 import { safetyViolations, stackIn } from '../support/safety';
 
 describe('SafetyChecks', () => {
-  test('names itself and its five rules', () => {
+  test('names itself and its six rules', () => {
     const checks = new SafetyChecks();
     expect(checks.name).toBe('SafetyChecks');
-    expect(checks.ruleIds).toEqual(['no-wildcard-action', 'trust-within-app', 'production-data-retained', 'bucket-public-access-and-tls', 'log-group-retention']);
+    expect(checks.ruleIds).toEqual([
+      'no-wildcard-action', 'trust-within-app', 'production-data-retained', 'bucket-public-access-and-tls', 'log-group-retention', 'branch-lane-isolation',
+    ]);
   });
 
   test('GIVEN the reference app (six environments, the pipeline with its hotfix and feature lanes, the cross-region support stack) WHEN synthesized THEN nothing violates', () => {

@@ -11,10 +11,11 @@ export interface StackFacts {
   readonly terminationProtection: boolean;
 }
 
-/** The app's stacks by the absolute path of their template, and the accounts of the app. */
+/** The app's stacks by the absolute path of their template, the accounts of the app and those of its production stacks. */
 export interface ConstructTreeFacts {
   readonly stacksByTemplate: Map<string, StackFacts>;
   readonly accounts: Set<string>;
+  readonly productionAccounts: Set<string>;
 }
 
 const literal = (value: string | undefined): string | undefined => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
@@ -22,11 +23,13 @@ const literal = (value: string | undefined): string | undefined => (value !== un
 /**
  * Reads the finished construct tree: every stack, where its template was written and whether it
  * belongs to an `IsolatedEnvironment` of a production tier (a feature branch's copy never does),
- * and the accounts of the app: those of its stacks and the environments' tooling accounts.
+ * the accounts of the app: those of its stacks and the environments' tooling accounts, and the
+ * accounts of its production stacks.
  */
 export function readConstructTree(root: IConstruct): ConstructTreeFacts {
   const stacksByTemplate = new Map<string, StackFacts>();
   const accounts = new Set<string>();
+  const productionAccounts = new Set<string>();
   for (const construct of root.node.findAll()) {
     if (construct instanceof IsolatedEnvironment) {
       const tooling = literal(construct.toolingAccount);
@@ -38,12 +41,14 @@ export function readConstructTree(root: IConstruct): ConstructTreeFacts {
     if (account) accounts.add(account);
     if (!stage) continue;
     const environment = stage instanceof IsolatedEnvironment ? stage : undefined;
+    const production = environment !== undefined && environment.profile.production && environment.featureBranch === undefined;
+    if (production && account) productionAccounts.add(account);
     stacksByTemplate.set(path.resolve(stage.outdir, construct.templateFile), {
       account,
       stackPath: construct.node.path,
-      production: environment !== undefined && environment.profile.production && environment.featureBranch === undefined,
+      production,
       terminationProtection: construct.terminationProtection,
     });
   }
-  return { stacksByTemplate, accounts };
+  return { stacksByTemplate, accounts, productionAccounts };
 }

@@ -26,6 +26,11 @@ export interface CheckedTemplate {
 export interface AppFacts {
   /** The accounts of the app's stacks and environments, and those the user trusts besides. */
   readonly accounts: ReadonlySet<string>;
+  /**
+   * The accounts of the app's production stacks: those of `IsolatedEnvironment`s of a production
+   * tier that are not a feature branch's copy (the stacks `CheckedTemplate.production` marks).
+   */
+  readonly productionAccounts: ReadonlySet<string>;
 }
 
 /**
