@@ -7,13 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { LANE_METADATA, LaneMetadata } from './lane-metadata';
 import { PipelineSource } from './pipeline-source';
 import { PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
 import { completeArtifactBucket } from '../private/artifact-buckets';
 import { BranchPattern } from '../private/branch-pattern';
 import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
+import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { ValidationErrors } from '../private/validation-errors';
 import { DeploymentMode, TestKind } from '../tiers';
 

@@ -211,7 +211,7 @@ describe('MultiEnvPipeline feature environments', () => {
     const { dev } = appWithDev();
     const tooling = new cdk.Stack(dev.node.root as cdk.App, 'Lanes', { env: { account: '999999999999', region: 'eu-west-1' } });
     expect(() => new FeatureLane(tooling, 'Features', {
-      source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }), environment: dev, cdkCliVersion: '^2.1148.1',
+      source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }), environment: dev, tests: [{ kind: TestKind.SMOKE, commands: ['./smoke'] }], cdkCliVersion: '^2.1148.1',
     })).toThrow("FeatureLane 'Features': cdkCliVersion is '^2.1148.1'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it");
   });
 

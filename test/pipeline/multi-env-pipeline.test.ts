@@ -202,7 +202,10 @@ describe('the hotfix lane', () => {
   });
 
   test('has artifact storage of its own: a bucket and a key that the main pipeline does not use', () => {
-    const stores = (id: string) => JSON.stringify(setup.template.toJSON().Resources[id].Properties.ArtifactStores ?? setup.template.toJSON().Resources[id].Properties.ArtifactStore);
+    const stores = (id: string) => {
+      const properties = setup.template.toJSON().Resources[id].Properties;
+      return JSON.stringify(properties.ArtifactStores ?? properties.ArtifactStore);
+    };
     const [mainId, hotfixId] = ['DeliveryPipelineDefinition', 'HotfixPipelineDefinition'].map(prefix => pipelineIds.find(id => id.includes(prefix))!);
     const bucketOf = (id: string) => Object.keys(setup.template.findResources('AWS::S3::Bucket')).find(b => b.startsWith(id.replace(/[0-9A-F]{8}$/, '')))!;
     expect(stores(mainId)).toContain(bucketOf(mainId));

@@ -1,8 +1,6 @@
 import { AppFacts, asArray, CheckedTemplate, Finding, isTrue, SafetyRule, TemplateResource } from './rule';
 import { globCanMatchPrefixed, globCanStartWith, globMatches, hasWildcard, mentionedIds, renderValue } from './template-values';
-
-/** The template metadata with which the library marks each pipeline it creates with its lane. */
-export const LANE_METADATA = 'cdk-multi-env:lane';
+import { LANE_METADATA } from '../../private/lane-metadata';
 
 /** A pipeline's lane, as its metadata tells it. */
 interface Lane {
