@@ -44,15 +44,18 @@ export function completeArtifactBucket(bucket: s3.IBucket): void {
 
 /**
  * Server access logging of an artifact bucket into a bucket of the same stack (S3 delivers access
- * logs only within a region), one per stack, by bucket policy like the compliance baseline's.
+ * logs only within a region), one per stack, by bucket policy like the compliance baseline's. Each
+ * artifact bucket of the stack (one per lane) logs under a prefix of its own, its logical id, and
+ * has a statement of its own.
  */
 function logAccessTo(bucket: s3.IBucket, cfn: s3.CfnBucket): void {
   const stack = Stack.of(bucket);
   const logs = stack.node.tryFindChild(ACCESS_LOGS_ID) as s3.Bucket | undefined ?? accessLogsBucket(stack);
-  const prefix = `${bucket.node.id}/`;
+  const name: string = stack.resolve(stack.getLogicalId(cfn));
+  const prefix = `${name}/`;
   cfn.loggingConfiguration = { destinationBucketName: logs.bucketName, logFilePrefix: prefix };
   logs.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `S3ServerAccessLogsOf${bucket.node.id}`,
+    sid: `S3ServerAccessLogsOf${name}`,
     principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
     actions: ['s3:PutObject'],
     resources: [logs.arnForObjects(`${prefix}*`)],

@@ -101,7 +101,7 @@ describe('the reference app', () => {
     const stageNames = pipelines.map(p => p.Properties.Stages.map((s: any) => s.Name));
     expect(stageNames).toEqual([
       ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'QA', 'Staging', 'Prod', 'Demo'],
-      ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Hotfix', 'Prod'],
+      ['Source', 'Build', 'Assets', 'Hotfix', 'Prod'],
       ['Source', 'Deploy'],
       ['Source', 'Teardown'],
     ]);

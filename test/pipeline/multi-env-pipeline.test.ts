@@ -222,11 +222,14 @@ describe('the hotfix lane', () => {
 
 describe('what CloudFormation Guard\'s Control Tower controls ask of the pipeline', () => {
   const buckets = setup.template.findResources('AWS::S3::Bucket');
-  const artifactsId = Object.keys(buckets).find(id => id.includes('ArtifactsBucket'))!;
+  const artifactIds = Object.keys(buckets).filter(id => id.includes('ArtifactsBucket'));
+  const artifactsId = artifactIds[0];
   const logsId = Object.keys(buckets).find(id => id.startsWith('ArtifactAccessLogs'))!;
 
-  test('the artifact bucket is versioned, expires overwritten artifacts, logs its access and sends events to EventBridge', () => {
-    expect(buckets[artifactsId].Properties).toMatchObject({
+  test('each lane\'s artifact bucket is versioned, expires overwritten artifacts, logs its access and sends events to EventBridge', () => {
+    expect(artifactIds).toHaveLength(2);
+    for (const id of artifactIds) {
+      expect(buckets[id].Properties).toMatchObject({
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: [
@@ -234,10 +237,18 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the pipelin
           { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
         ],
       },
-      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'ArtifactsBucket/' },
-      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
-    });
-    expect(buckets[artifactsId].Metadata.guard.SuppressedRules).toEqual(['s3_bucket_object_lock_enabled_check']);
+        LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: `${id}/` },
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      });
+      expect(buckets[id].Metadata.guard.SuppressedRules).toEqual(['s3_bucket_object_lock_enabled_check']);
+    }
+  });
+
+  test('the access logs of each artifact bucket have a prefix and a bucket-policy statement of their own', () => {
+    const statements = Object.values(setup.template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: logsId } } }))
+      .flatMap(p => p.Properties.PolicyDocument.Statement).filter(s => s.Principal?.Service === 'logging.s3.amazonaws.com');
+    expect(statements.map(s => s.Sid).sort()).toEqual(artifactIds.map(id => `S3ServerAccessLogsOf${id}`).sort());
+    expect(statements.map(s => s.Resource['Fn::Join'][1][1]).sort()).toEqual(artifactIds.map(id => `/${id}/*`).sort());
   });
 
   test('only S3, for that bucket and account, may write its access logs', () => {
@@ -245,7 +256,7 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the pipelin
       Bucket: { Ref: logsId },
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'S3ServerAccessLogsOfArtifactsBucket',
+          Sid: `S3ServerAccessLogsOf${artifactsId}`,
           Principal: { Service: 'logging.s3.amazonaws.com' },
           Action: 's3:PutObject',
           Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [artifactsId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '999999999999' } },
