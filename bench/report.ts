@@ -209,8 +209,9 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   const stageCount = ours6 ? ` With six environments its ${ours6.pipelines.length} pipelines have ${stagesOf(ours6.pipelines)} stages, `
     + `plain CDK Pipelines' one has ${stagesOf(r.headroom.plainPipelines)}.` : '';
   const whySynth = 'Both apps synthesize the same environments (this library\'s foundations and the same workload); the difference is '
-    + 'the pipeline, which does more: the hotfix lane (a second CDK pipeline with its own synth, self-mutation, asset and test jobs, '
-    + 'which deploys the Hotfix environment and then repeats the Prod stage), the feature lane, a role per test step that may assume '
+    + 'the pipeline, which does more: the hotfix lane (a second CDK pipeline with its own synth, asset and test jobs and its own artifact '
+    + 'bucket and key, which deploys the Hotfix environment and then repeats the Prod stage), the feature lane (two pipelines sharing a '
+    + 'third artifact bucket and key), a role per test step that may assume '
     + 'only its environment\'s deployment role, notifications, approver grants and per-stack change reviews, all built by an aspect '
     + `at synth time.${stageCount}`;
   const synthTimes = (x: SynthesisFigures) => `${f1(x.wallSeconds.median)} s / ${f1(x.cpuSeconds.median)} s`;

@@ -285,15 +285,16 @@ export class MultiEnvPipeline extends Construct {
   /**
    * Places an environment in the pipeline, after those already added, with the gates and tests
    * its tier asks for (the options override them). An environment of a HOTFIX_LANE tier goes into
-   * the hotfix lane, which deploys it from hotfix branches and then goes on to every production
-   * environment of the pipeline, through their gates.
+   * the hotfix lane, which deploys it from hotfix branches and then, once its approval is given,
+   * goes on to every production environment of the pipeline, through their gates. Nothing of the
+   * hotfix lane reaches a production account before that approval, production's assets included.
    *
    * Add an environment once its stacks are complete: CDK Pipelines reads them when it is added.
    *
    * @throws if the order breaks promotion (an environment after production that is not a
    * follower of production, Dev after another environment, the same environment twice), if
-   * production would be reached without an approval, or if a test, approver or alarm the
-   * environment needs is missing.
+   * production would be reached without an approval (a hotfix environment with no approval
+   * included), or if a test, approver or alarm the environment needs is missing.
    */
   public addEnvironment(environment: IsolatedEnvironment, options: AddEnvironmentOptions = {}): pipelines.StageDeployment {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addEnvironment '${environment.environmentName}'`);

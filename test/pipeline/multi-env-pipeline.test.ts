@@ -230,13 +230,13 @@ describe('what CloudFormation Guard\'s Control Tower controls ask of the pipelin
     expect(artifactIds).toHaveLength(2);
     for (const id of artifactIds) {
       expect(buckets[id].Properties).toMatchObject({
-      VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: {
-        Rules: [
-          { Id: 'ExpireOverwrittenArtifacts', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
-          { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
-        ],
-      },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: [
+            { Id: 'ExpireOverwrittenArtifacts', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+            { Id: 'AbortIncompleteUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+          ],
+        },
         LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: `${id}/` },
         NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       });
