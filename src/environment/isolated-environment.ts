@@ -117,7 +117,8 @@ export interface IsolatedEnvironmentProps {
 
   /**
    * The working hours of an environment whose tier scales down off-hours (Dev, QA, Demo): its
-   * `costScheduler` scales down what you add to it outside them.
+   * `costScheduler` scales down what you add to it outside them. An error for a tier that never
+   * scales down (Staging, Prod, Hotfix).
    *
    * @default - Monday to Friday, 07:00 to 19:00 UTC
    */
@@ -525,6 +526,11 @@ export class IsolatedEnvironment extends Stage {
       errors.add('compliance', 'is given, but complianceBaseline is false; remove compliance, or drop complianceBaseline: false');
     }
     validateTierProfile(this.profile, errors);
+    if (props.offHours && !this.profile.scaleDownOffHours) {
+      const why = this.profile.production ? ': a production tier serves its users at every hour' : '';
+      const instead = this.profile.production ? '' : ', or use a tier that does (EnvironmentTier.custom with scaleDownOffHours: true)';
+      errors.add('offHours', `is given, but tier ${this.tier.name} never scales down off-hours (its scaleDownOffHours is false${why}), so nothing would use it; remove offHours${instead}`);
+    }
     const backupOptions = Object.entries(props.backup ?? {}).filter(([k, v]) => k !== 'level' && v !== undefined).map(([k]) => k);
     if (this.profile.backup === BackupLevel.NONE && backupOptions.length > 0) {
       errors.add('backup', `sets ${backupOptions.join(', ')}, but the environment backs nothing up (backup level NONE, from ${props.backup?.level ? 'backup.level' : `tier ${this.tier.name}`}); set backup.level to SHORT or FULL, or remove them`);

@@ -127,8 +127,10 @@ export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean
   const gates = [plan.approvalBeforeDeploy, plan.approvalAfterDeploy].filter(g => g !== ApprovalGate.NONE);
   // The tier's consistency rules (a production tier needs an approval, a change review comes
   // before the deploy, unit tests run before it) hold for the options too: one place decides them.
+  // Restricted approvers are the tier's to decide, not an option: here they only ask for approvers.
   validateTierProfile({
     ...env.profile,
+    restrictedApprovers: false,
     approvalBeforeDeploy: plan.approvalBeforeDeploy,
     approvalAfterDeploy: plan.approvalAfterDeploy,
     testsBeforeDeploy: plan.testsBeforeDeploy,
@@ -136,9 +138,10 @@ export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean
     bakeTime: plan.bakeTime,
   }, errors);
   if (restrictedApprovers && gates.length > 0 && plan.approvers.length === 0) {
-    errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may`);
+    errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may approve them`);
   }
-  if (plan.approvers.length > 0 && gates.length === 0) {
+  // A production environment without a gate is reported above, with what to set: approvers are right there.
+  if (plan.approvers.length > 0 && gates.length === 0 && !env.profile.production) {
     errors.add('approvers', `are given, but ${who} has no approval gate; set approvalBeforeDeploy or approvalAfterDeploy, or remove approvers`);
   }
   if (plan.bakeTime.toSeconds() > 0 && plan.bakeAlarmNames.length === 0) {

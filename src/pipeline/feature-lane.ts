@@ -233,7 +233,9 @@ export class FeatureLane extends Construct {
         version: '0.2',
         env: { shell: 'bash' },
         phases: {
-          install: { commands: [`npm install -g aws-cdk@${this.cdkCliVersion}`, ...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])] },
+          // Only the pinned CLI before the branch is checked: the app's own install commands (npm ci
+          // runs its lifecycle scripts) are branch code, and run only for a feature branch.
+          install: { commands: [`npm install -g aws-cdk@${this.cdkCliVersion}`] },
           // One script, so that a build for a branch that is not a feature branch can stop early.
           build: { commands: [['set -euo pipefail', ...commands].join('\n')] },
         },
@@ -274,7 +276,11 @@ export class FeatureLane extends Construct {
     }));
   }
 
-  /** Stops a build that is not for a feature branch, then points the app at the branch's copy. */
+  /**
+   * Stops a build that is not for a feature branch before any of the branch's code runs (the
+   * teardown pipeline starts for every pull request closed into main, whatever its branch), then
+   * installs the app's dependencies and points the app at the branch's copy.
+   */
   private prepareCommands(): string[] {
     const regexes = this.patterns.map(p => p.regexSource).join('|');
     const context = JSON.stringify({
@@ -285,6 +291,8 @@ export class FeatureLane extends Construct {
     const name = this.props.environment.environmentName;
     return [
       `if [[ ! "$BRANCH" =~ ${regexes} ]]; then echo "$BRANCH is not a feature branch (${this.branches.join(', ')}): nothing to do"; exit 0; fi`,
+      ...(this.props.installCommands ?? ['npm ci']),
+      ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.installCommands ?? []),
       'node -e \'const fs = require("fs"); const file = "cdk.context.json"; const context = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}; '
         + `Object.assign(context, ${context}, { "${FEATURE_CONTEXT.branch}": process.env.BRANCH }); fs.writeFileSync(file, JSON.stringify(context, null, 1))'`,
       ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.commands ?? []),

@@ -79,23 +79,27 @@ describe('MultiEnvPipeline feature environments', () => {
     pipeline.addFeatureEnvironments(dev, { maxEnvironments: 3, timeToLive: cdk.Duration.hours(48) });
     const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests');
     const lines = script.split('\n');
-    // The pinned CDK CLI first, then the app's dependencies.
-    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests')).toEqual(['npm install -g aws-cdk@2.1148.1', 'npm ci']);
+    // Only the pinned CDK CLI is installed before the branch is checked; the app's dependencies after.
+    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Deploys and tests')).toEqual(['npm install -g aws-cdk@2.1148.1']);
     expect(lines[0]).toBe('set -euo pipefail');
     expect(lines[1]).toBe('if [[ ! "$BRANCH" =~ ^feature\\/[^/]*$ ]]; then echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0; fi');
-    expect(lines[2]).toContain('Object.assign(context, {"cdk-multi-env:feature-copy-of":"dev","cdk-multi-env:feature-ttl-hours":48}, { "cdk-multi-env:feature-branch": process.env.BRANCH })');
-    expect(lines.slice(3, 5)).toEqual(['./scripts/test UNIT', 'npx cdk synth']);
+    expect(lines[2]).toBe('npm ci');
+    expect(lines[3]).toContain('Object.assign(context, {"cdk-multi-env:feature-copy-of":"dev","cdk-multi-env:feature-ttl-hours":48}, { "cdk-multi-env:feature-branch": process.env.BRANCH })');
+    expect(lines.slice(4, 6)).toEqual(['./scripts/test UNIT', 'npx cdk synth']);
     expect(script).toContain('arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1');
     expect(script).toContain('if [ "$(echo "$IN_USE" | grep -c .)" -ge 3 ]; then echo "All 3 feature environments are in use: $(echo $IN_USE).');
     expect(lines.slice(-2)).toEqual(['cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
   });
 
-  test('GIVEN a closed pull request THEN the teardown destroys only the branch\'s copy, and nothing for other branches', () => {
+  test('GIVEN a closed pull request THEN the teardown destroys only the branch\'s copy, and runs nothing of another branch', () => {
     const { pipeline, dev } = appWithDev();
     pipeline.addFeatureEnvironments(dev);
     const script = buildScript(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down');
-    expect(script).toContain('echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0');
-    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down')).toEqual(['npm install -g aws-cdk@2.1148.1', 'npm ci']);
+    // Any pull request closed into main starts the teardown: the branch is checked before any of its code (npm ci's scripts included) runs.
+    const lines = script.split('\n');
+    expect(lines[1]).toContain('echo "$BRANCH is not a feature branch (feature/*): nothing to do"; exit 0');
+    expect(lines[2]).toBe('npm ci');
+    expect(installOf(Template.fromStack(cdk.Stack.of(pipeline)), 'Tears down')).toEqual(['npm install -g aws-cdk@2.1148.1']);
     expect(script.split('\n').slice(-1)).toEqual(['cdk destroy --app cdk.out --force "$STAGE/*"']);
   });
 

@@ -83,7 +83,7 @@ describe('what an environment needs', () => {
   test('Prod without named approvers', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
     expect(() => newPipeline(app).addEnvironment(prod, { bakeAlarmNames: ['a'] })).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may"));
+      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may approve them"));
   });
 
   test('Prod without alarms to watch during its bake period', () => {

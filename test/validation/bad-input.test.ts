@@ -73,6 +73,11 @@ const CASES: Case[] = [
     "EnvironmentTier.custom 'live': scaleDownOffHours is true; for a production tier (production is true) expected false: end users have no off-hours"],
 
   // IsolatedEnvironment
+  ['off-hours for Prod, which never scales down', env({ offHours: OffHoursSchedule.weekdays({ start: '08:00', stop: '18:00' }) }, EnvironmentTier.PROD),
+    "IsolatedEnvironment 'prod': offHours is given, but tier prod never scales down off-hours (its scaleDownOffHours is false: a production tier serves its users at every hour), so nothing would use it; remove offHours"],
+  ['off-hours for Staging, which never scales down', env({ offHours: OffHoursSchedule.weekdays({ start: '08:00', stop: '18:00' }) }, EnvironmentTier.STAGING),
+    "IsolatedEnvironment 'staging': offHours is given, but tier staging never scales down off-hours (its scaleDownOffHours is false), so nothing would use it; "
+    + 'remove offHours, or use a tier that does (EnvironmentTier.custom with scaleDownOffHours: true)'],
   ['account that is not 12 digits', env({ account: '1234' }), "IsolatedEnvironment 'dev': account is '1234'; expected an AWS account id of 12 digits"],
   ['tooling account that is not 12 digits', env({ toolingAccount: 'tooling' }), "IsolatedEnvironment 'dev': toolingAccount is 'tooling'; expected an AWS account id of 12 digits"],
   ['tooling account that is the environment\'s', env({ toolingAccount: '111111111111' }),
@@ -152,11 +157,21 @@ const CASES: Case[] = [
     "MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
   ['a test with no commands', pipeline({ tests: [{ kind: TestKind.SMOKE, commands: [] }] }), "MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
   ['Prod without named approvers', placeProd({ bakeAlarmNames: ['errors'] }),
-    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may", ['dev']],
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may approve them", ['dev']],
   ['Prod baking without alarms', placeProd({}, true),
     "MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero", ['dev']],
   ['a bake time in seconds', placeProd({ bakeTime: cdk.Duration.seconds(90), bakeAlarmNames: ['errors'] }),
-    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': 2 problems:\n  - approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may\n  - bakeTime is 1 minute 30 seconds for environment 'prod' (tier prod); CodePipeline waits in whole minutes", ['dev']],
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': 2 problems:\n  - approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may approve them\n  - bakeTime is 1 minute 30 seconds for environment 'prod' (tier prod); CodePipeline waits in whole minutes", ['dev']],
+  ['Prod with its approval removed', placeProd({ approvalBeforeDeploy: ApprovalGate.NONE, bakeAlarmNames: ['errors'] }, true),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvalBeforeDeploy is NONE; for a production tier (production is true) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved", ['dev']],
+  ['a hotfix environment with no approval', (app) => {
+    const patch = EnvironmentTier.custom({ name: 'patch', basedOn: EnvironmentTier.HOTFIX, approvalAfterDeploy: ApprovalGate.NONE, restrictedApprovers: false });
+    newPipeline(app).addEnvironment(environment(app, patch));
+  }, "MultiEnvPipeline 'Delivery': addEnvironment 'patch': approvalAfterDeploy is NONE, and so is approvalBeforeDeploy, for hotfix environment 'patch' (tier patch); "
+    + 'the hotfix lane runs the code of any branch pushed to it and goes on to production after this environment, so it needs an approval first: '
+    + 'set approvalAfterDeploy to MANUAL_APPROVAL (with approvers)'],
+  ['a CDK CLI version that is not pinned', pipeline({ cdkCliVersion: '2' }),
+    "MultiEnvPipeline 'Delivery': cdkCliVersion is '2'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it"],
   ['Dev after Prod', (app) => {
     const prod = environment(app, EnvironmentTier.PROD);
     const dev = environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16' });
