@@ -380,7 +380,7 @@ export class ComplianceBaseline extends Construct {
         s3KmsKeyArn: this.key.keyArn,
         configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
       });
-      channel.addDependency(recorder);
+      channel.node.addDependency(recorder);
     }
     if (parts.configRules) {
       for (const rule of [...CORE_RULES, ...parts.thorough ? THOROUGH_RULES : []]) {
@@ -446,7 +446,7 @@ export class ComplianceBaseline extends Construct {
     });
     for (const standard of standards) {
       const id = standard.id.replace(/[^A-Za-z0-9]+/g, '-');
-      new securityhub.CfnStandard(this, `Standard-${id}`, { standardsArn: standard.standardsArn }).addDependency(hub);
+      new securityhub.CfnStandard(this, `Standard-${id}`, { standardsArn: standard.standardsArn }).node.addDependency(hub);
     }
   }
 }

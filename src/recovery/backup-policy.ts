@@ -423,7 +423,7 @@ export class BackupPolicy extends Construct {
         stringEquals: [{ key: `aws:ResourceTag/${this.tagKey}`, value: this.tagValue }],
       },
     });
-    selection.addDependency(this.restoreTestingPlan);
+    selection.node.addDependency(this.restoreTestingPlan);
   }
 
   private chooseRules(props: BackupOptions, continuous: boolean, errors: ValidationErrors) {
