@@ -300,7 +300,7 @@ function laneName(logicalId: string): string {
 /** Why one tooling account costs more per month: the priced items it has more of than the other. */
 function costDifference(ours: CostLine[], theirs: CostLine[]): string {
   const reasons: Record<string, string> = {
-    'AWS::KMS::Key': 'the notification topic is encrypted with a rotated key of its own',
+    'AWS::KMS::Key': 'the hotfix and feature lanes keep their artifacts under keys of their own, and the notification topic is encrypted with a rotated key of its own',
     'AWS::CloudWatch::Alarm': 'the notifications\' failed-runs alarm',
   };
   const units = (lines: CostLine[], type: string) => lines.find(l => l.type === type)?.units ?? 0;
