@@ -1,4 +1,4 @@
-import { Aws, CfnResource, Duration } from 'aws-cdk-lib';
+import { Aws, CfnResource, DefaultStackSynthesizer, Duration } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -116,7 +116,8 @@ interface LaneTrigger {
 
 const DEFAULT_MAX = 5;
 const DEFAULT_TTL = Duration.days(7);
-const BOOTSTRAP_QUALIFIER = 'hnb659fds';
+/** Where an app names the qualifier of its CDK bootstrap (`cdk bootstrap --qualifier`), as aws-cdk-lib reads it. */
+const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
 /**
  * Feature environments: every push to a feature branch deploys a copy of the Dev environment
@@ -128,8 +129,8 @@ const BOOTSTRAP_QUALIFIER = 'hnb659fds';
  *
  * The lane's builds write the branch into the app's context (`cdk.context.json`) before the synth
  * commands run, and the environment builds itself as the copy; nothing in the app changes. They
- * deploy with the CDK bootstrap roles of the Dev account (default qualifier), which must trust the
- * tooling account, as for CDK Pipelines.
+ * deploy with the CDK bootstrap roles of the Dev account (with the qualifier the app's stacks use),
+ * which must trust the tooling account, as for CDK Pipelines.
  *
  * Written by hand: neither CDK Pipelines nor any cdklabs construct has per-branch environments.
  */
@@ -268,12 +269,22 @@ export class FeatureLane extends Construct {
 
   /** The builds deploy with the Dev account's CDK bootstrap roles, as `cdk deploy` does. */
   private allowBootstrapRoles(project: codebuild.PipelineProject): void {
-    const { account, region } = this.props.environment;
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
-      resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup']
-        .map(role => `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${BOOTSTRAP_QUALIFIER}-${role}-role-${account}-${region}`),
+      resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(role => this.bootstrapRole(role)),
     }));
+  }
+
+  /**
+   * A CDK bootstrap role of the Dev account, named with the qualifier the environment's stacks are
+   * synthesized with: their synthesizer's (`qualifier`), or the app's `@aws-cdk/core:bootstrapQualifier`.
+   */
+  private bootstrapRole(role: string): string {
+    const { account, region, foundation } = this.props.environment;
+    const synthesizer = foundation.synthesizer;
+    const qualifier = (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined)
+      ?? foundation.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    return `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${qualifier}-${role}-role-${account}-${region}`;
   }
 
   /**
@@ -306,7 +317,7 @@ export class FeatureLane extends Construct {
 
   private deployCommands(): string[] {
     const { environment } = this.props;
-    const lookupRole = `arn:${Aws.PARTITION}:iam::${environment.account}:role/cdk-${BOOTSTRAP_QUALIFIER}-lookup-role-${environment.account}-${environment.region}`;
+    const lookupRole = this.bootstrapRole('lookup');
     const afterDeploy = environment.profile.testsAfterDeploy
       .flatMap(kind => this.props.tests?.find(t => t.kind === kind)?.commands ?? []);
     return [

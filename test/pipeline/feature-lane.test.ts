@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -115,6 +117,21 @@ describe('MultiEnvPipeline feature environments', () => {
       .flatMap(p => p.Properties.PolicyDocument.Statement)
       .filter((s: any) => s.Action === 'sts:AssumeRole' && JSON.stringify(s.Resource).includes('cdk-hnb659fds'));
     expect(assumes).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }, { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }]);
+  });
+
+  test('GIVEN an app bootstrapped with a qualifier of its own THEN the lane assumes the roles of that bootstrap, and no template names the default one', () => {
+    const { app, pipeline, dev } = appWithDev({ '@aws-cdk/core:bootstrapQualifier': 'acme1234' });
+    pipeline.addFeatureEnvironments(dev);
+    const template = Template.fromStack(cdk.Stack.of(pipeline));
+    const assumed = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => p.Properties.Roles.some((r: any) => r.Ref.includes('FeatureLaneDeployProject')))
+      .flatMap(p => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'sts:AssumeRole');
+    expect(JSON.stringify(assumed)).toContain(':iam::111111111111:role/cdk-acme1234-deploy-role-111111111111-eu-west-1');
+    expect(buildScript(template, 'Deploys and tests')).toContain('role/cdk-acme1234-lookup-role-111111111111-eu-west-1');
+    const outdir = app.synth().directory;
+    const templates = (fs.readdirSync(outdir, { recursive: true }) as string[]).filter(f => f.endsWith('.template.json') || f.endsWith('.yaml') || f.endsWith('.assets.json'));
+    expect(templates.length).toBeGreaterThan(3);
+    expect(templates.filter(f => fs.readFileSync(path.join(outdir, f), 'utf-8').includes('hnb659fds'))).toEqual([]);
   });
 
   describe('the copy a feature build synthesizes', () => {
