@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -25,11 +25,22 @@ export interface EnvironmentPlan {
   readonly unitTestPerEnvironment: boolean;
 }
 
-/** The CDK Pipelines steps of one environment. */
-export interface EnvironmentSteps {
-  readonly pre: pipelines.Step[];
+/** The steps of one environment inside its group's pipeline stage. */
+export interface EnvironmentStageSteps {
+  readonly plan: EnvironmentPlan;
+  /** Data seeding and the tests after deploy. */
   readonly post: pipelines.Step[];
+  /** The change review between each stack's change set and its execution. */
   readonly stackSteps: pipelines.StackSteps[];
+}
+
+/** The CDK Pipelines steps of one group of a wave: the environments deployed together in one pipeline stage. */
+export interface GroupSteps {
+  /** Before any environment of the group deploys: in the wave's first group, the tests before deploy of every environment of the wave, then the approval. */
+  readonly pre: pipelines.Step[];
+  readonly environments: EnvironmentStageSteps[];
+  /** After every environment of the group is deployed and tested: in the wave's last group, the sign-off. */
+  readonly post: pipelines.Step[];
 }
 
 /** The variables every step of an environment gets, so one test script serves every environment. */
@@ -66,56 +77,96 @@ const TEST_STEP_NAMES: Record<TestKind, string> = {
 };
 
 /**
- * The steps before and after an environment's deploy, in the order the tier asks for:
- * tests before, then the approval (the approver sees their result); the deploy, where a change
- * review places an approval between each stack's change set and its execution; then data seeding,
- * tests after, and the sign-off once they pass.
+ * The steps of one group of a wave (the groups are deployed one after another, the environments
+ * of a group side by side), in the order the tier asks for: in the first group, the tests before
+ * deploy of every environment of the wave, then the wave's one approval (the approver sees their
+ * result); the deploys, where a change review places one approval per stack of the group between
+ * the stack's change sets and their execution; data seeding and tests after, per environment; and
+ * in the last group, the wave's one sign-off once every environment has passed them.
+ *
+ * A wave of one environment names its steps as CDK Pipelines names a stage's; in a larger wave,
+ * a step of one environment in the wave's own pre steps starts with the environment's stage name,
+ * as CDK Pipelines names the steps of a stage in a wave.
  */
-export function stepsFor(plan: EnvironmentPlan): EnvironmentSteps {
-  const env = plan.environment;
-  const pre: pipelines.Step[] = plan.testsBeforeDeploy
-    .filter(kind => kind !== TestKind.UNIT)
-    .map(kind => commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!));
-  if (plan.approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
-    const approval = new pipelines.ManualApprovalStep('Approve', {
-      comment: `Deploy to ${env.environmentName} (${env.tier.name}, account ${env.account})?`,
-    });
-    pre.forEach(step => approval.addStepDependency(step));
-    pre.push(approval);
+export function stepsForGroup(groups: EnvironmentPlan[][], index: number): GroupSteps {
+  const wave = groups.flat();
+  const group = groups[index];
+  const { approvalBeforeDeploy, approvalAfterDeploy, testsBeforeDeploy, testsAfterDeploy } = wave[0];
+  const tier = wave[0].environment.tier.name;
+  const prefix = (env: IsolatedEnvironment) => wave.length === 1 ? '' : `${env.stageName}.`;
+
+  const pre: pipelines.Step[] = [];
+  if (index === 0) {
+    for (const plan of wave) {
+      for (const kind of testsBeforeDeploy.filter(k => k !== TestKind.UNIT)) {
+        pre.push(commandStep(`${prefix(plan.environment)}${TEST_STEP_NAMES[kind]}`, plan.environment, plan.tests.get(kind)!));
+      }
+    }
+    if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
+      const approval = new pipelines.ManualApprovalStep('Approve', { comment: `Deploy to ${placesOf(wave, tier)}?` });
+      pre.forEach(step => approval.addStepDependency(step));
+      pre.push(approval);
+    }
   }
 
-  const stacks = stacksOf(env);
-  const stackSteps: pipelines.StackSteps[] = plan.approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW ? [] : stacks
-    .map(stack => ({
-      stack,
-      changeSet: [new pipelines.ManualApprovalStep(`Review-${stack.node.id}`, {
-        comment: `Review change set PipelineChange of stack ${stack.stackName} in account ${env.account} (${env.region}) before it is executed`,
-        reviewUrl: `https://${env.region}.console.aws.amazon.com/cloudformation/home?region=${env.region}#/stacks?filteringText=${stack.stackName}`,
-      })],
-    }));
+  // One review per stack of the group: the same stack (by its id) of every environment.
+  const reviews = new Map<string, pipelines.ManualApprovalStep>();
+  if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
+    const stacksById = new Map<string, Stack[]>();
+    for (const stack of group.flatMap(plan => stacksOf(plan.environment))) {
+      stacksById.set(stack.node.id, [...stacksById.get(stack.node.id) ?? [], stack]);
+    }
+    for (const [id, stacks] of stacksById) {
+      const first = stacks[0];
+      reviews.set(id, new pipelines.ManualApprovalStep(`Review-${id}`, {
+        comment: stacks.length === 1
+          ? `Review change set PipelineChange of stack ${first.stackName} in account ${first.account} (${first.region}) before it is executed`
+          : `Review change sets PipelineChange of stacks ${stacks.map(s => `${s.stackName} in account ${s.account} (${s.region})`).join(', ')} before they are executed`,
+        reviewUrl: `https://${first.region}.console.aws.amazon.com/cloudformation/home?region=${first.region}#/stacks?filteringText=${first.stackName}`,
+      }));
+    }
+  }
+  const environments = group.map(plan => {
+    const env = plan.environment;
+    const stackSteps: pipelines.StackSteps[] = (reviews.size === 0 ? [] : stacksOf(env))
+      .map(stack => ({ stack, changeSet: [reviews.get(stack.node.id)!] }));
+    const post: pipelines.Step[] = [];
+    const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed) : undefined;
+    if (seed) post.push(seed);
+    for (const kind of testsAfterDeploy) {
+      const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!);
+      if (seed) test.addStepDependency(seed);
+      post.push(test);
+    }
+    return { plan, post, stackSteps };
+  });
 
   const post: pipelines.Step[] = [];
-  const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed) : undefined;
-  if (seed) post.push(seed);
-  for (const kind of plan.testsAfterDeploy) {
-    const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!);
-    if (seed) test.addStepDependency(seed);
-    post.push(test);
+  if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
+    post.push(new pipelines.ManualApprovalStep('SignOff', {
+      comment: wave.length === 1
+        ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
+        : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
+    }));
   }
-  if (plan.approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
-    const signOff = new pipelines.ManualApprovalStep('SignOff', {
-      comment: `${env.environmentName} (${env.tier.name}) is deployed and tested: sign off to promote the change`,
-    });
-    post.forEach(step => signOff.addStepDependency(step));
-    post.push(signOff);
-  }
-  return { pre, post, stackSteps };
+  return { pre, environments, post };
 }
 
-/** Every problem of one environment's plan: missing commands, approvers, alarms. */
-export function validatePlan(plan: EnvironmentPlan, restrictedApprovers: boolean, errors: ValidationErrors): void {
+/** Where a wave deploys, for an approval's comment. */
+function placesOf(wave: EnvironmentPlan[], tier: string): string {
+  if (wave.length === 1) {
+    const env = wave[0].environment;
+    return `${env.environmentName} (${tier}, account ${env.account})`;
+  }
+  return `${wave.map(p => `${p.environment.environmentName} (account ${p.environment.account}, ${p.environment.region})`).join(', ')}, tier ${tier}`;
+}
+
+/**
+ * Every problem of a wave's plan (the same for each of its environments): missing commands,
+ * approvers, alarms. `who` names the wave or its one environment.
+ */
+export function validatePlan(plan: EnvironmentPlan, who: string, restrictedApprovers: boolean, errors: ValidationErrors): void {
   const env = plan.environment;
-  const who = `environment '${env.environmentName}' (tier ${env.tier.name})`;
   for (const [when, kinds] of [['before', plan.testsBeforeDeploy], ['after', plan.testsAfterDeploy]] as const) {
     for (const kind of kinds.filter(k => !plan.tests.has(k))) {
       errors.add('tests', `has no test of kind ${kind}, which ${who} runs ${when} deploy; add one, or set tests${when === 'before' ? 'Before' : 'After'}Deploy for this environment`);

@@ -7,13 +7,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_ASSETS_VERSION, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { EnvironmentPlan, stepsFor, validatePlan } from './environment-steps';
+import { EnvironmentPlan, stepsForGroup, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { publishAssetsAfterGate } from './publish-assets-after-gate';
 import { SlackChannelOptions } from './slack-channel';
+import { checkWave } from './wave-checks';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { completeArtifactBucket } from '../private/artifact-buckets';
@@ -177,9 +178,30 @@ export interface AddEnvironmentOptions {
   readonly bakeAlarmNames?: string[];
 }
 
-/** The stage a plan became in one lane. */
+/** How a wave of environments is placed in the pipeline; everything not given comes from their tier. */
+export interface AddWaveOptions extends AddEnvironmentOptions {
+  /**
+   * Environments of the wave deployed first, together, before the others: their deploy, tests and
+   * bake period (with its rollback) come before the rest of the wave is deployed, together. The
+   * wave's approval comes before the pilot, its sign-off after the rest.
+   *
+   * @default - none: every environment of the wave is deployed at once
+   */
+  readonly pilot?: IsolatedEnvironment[];
+}
+
+/** Environments placed together, by `addWave` or (one environment) `addEnvironment`. */
+interface PlacedWave {
+  /** The wave's name; undefined for an environment placed alone. */
+  readonly name?: string;
+  readonly lane: 'main' | 'hotfix';
+  /** The groups deployed one after another: the pilot (if any), then the rest. */
+  readonly groups: EnvironmentPlan[][];
+}
+
+/** The pipeline stage one group of a wave became in one lane. */
 interface PlacedStage {
-  readonly plan: EnvironmentPlan;
+  readonly plans: EnvironmentPlan[];
   readonly stageName: string;
 }
 
@@ -227,8 +249,7 @@ export class MultiEnvPipeline extends Construct {
   private hotfix?: pipelines.CodePipeline;
   private featureLane?: FeatureLane;
   private buildLogs?: logs.ILogGroup;
-  private readonly mainStages: PlacedStage[] = [];
-  private readonly hotfixStages: PlacedStage[] = [];
+  private readonly waves: PlacedWave[] = [];
 
   constructor(scope: Construct, id: string, props: MultiEnvPipelineProps) {
     super(scope, id);
@@ -289,30 +310,72 @@ export class MultiEnvPipeline extends Construct {
    * goes on to every production environment of the pipeline, through their gates. Nothing of the
    * hotfix lane reaches a production account before that approval, production's assets included.
    *
-   * Add an environment once its stacks are complete: CDK Pipelines reads them when it is added.
+   * The pipeline reads the environment's stacks when the app is synthesized: stacks added to the
+   * environment afterwards are deployed too.
    *
    * @throws if the order breaks promotion (an environment after production that is not a
    * follower of production, Dev after another environment, the same environment twice), if
    * production would be reached without an approval (a hotfix environment with no approval
    * included), or if a test, approver or alarm the environment needs is missing.
    */
-  public addEnvironment(environment: IsolatedEnvironment, options: AddEnvironmentOptions = {}): pipelines.StageDeployment {
+  public addEnvironment(environment: IsolatedEnvironment, options: AddEnvironmentOptions = {}): void {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addEnvironment '${environment.environmentName}'`);
-    const plan = this.planFor(environment, options, errors);
-    const lane = environment.profile.deployment === DeploymentMode.HOTFIX_LANE ? 'hotfix' : 'main';
-    this.checkOrder(environment, lane, errors);
-    validatePlan(plan, environment.profile.restrictedApprovers, errors);
-    if (lane === 'hotfix' && plan.approvalBeforeDeploy === ApprovalGate.NONE && plan.approvalAfterDeploy === ApprovalGate.NONE) {
-      errors.add('approvalAfterDeploy', `is NONE, and so is approvalBeforeDeploy, for hotfix environment '${environment.environmentName}' (tier ${environment.tier.name}); `
+    this.place(undefined, [environment], options, [], errors);
+  }
+
+  /**
+   * Places environments of one tier (in different regions or accounts) in the pipeline as one
+   * step, after those already added: they are deployed side by side and tested side by side,
+   * behind one approval and one sign-off for the whole wave. With `options.pilot`, the pilot
+   * environments are deployed (tested, and baked, with their rollback) first, then the rest
+   * together. The options apply to every environment of the wave: alarm names are looked up in
+   * each environment's account and region.
+   *
+   * A wave of a HOTFIX_LANE tier goes into the hotfix lane, which then goes on to every production
+   * wave, through its gates.
+   *
+   * @param name the wave's name in the pipeline: the name of its pipeline stage (with `-Pilot` for
+   * the pilot's), where the group has more than one environment
+   * @throws for an empty wave, a wave mixing tiers, two environments of the wave in one account and
+   * region, a pilot that is not part of the wave, and for everything `addEnvironment` rejects
+   */
+  public addWave(name: string, environments: IsolatedEnvironment[], options: AddWaveOptions = {}): void {
+    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addWave '${name}'`);
+    checkWave(name, environments, options.pilot, errors);
+    if (this.waves.some(w => w.name === name)) errors.add('name', `'${name}' is already the name of a wave of this pipeline; give each wave a name of its own`);
+    errors.throwIfAny();
+    this.place(name, environments, options, options.pilot ?? [], errors);
+  }
+
+  /** Validates a wave (or one environment) and records it; the pipeline is built from the records when the app is synthesized. */
+  private place(name: string | undefined, environments: IsolatedEnvironment[], options: AddEnvironmentOptions,
+    pilot: IsolatedEnvironment[], errors: ValidationErrors): void {
+    const first = environments[0];
+    const plans = environments.map(environment => this.planFor(environment, options, errors));
+    const lane = first.profile.deployment === DeploymentMode.HOTFIX_LANE ? 'hotfix' : 'main';
+    this.checkOrder(name, environments, lane, errors);
+    const who = name === undefined
+      ? `environment '${first.environmentName}' (tier ${first.tier.name})`
+      : `wave '${name}' (tier ${first.tier.name})`;
+    validatePlan(plans[0], who, first.profile.restrictedApprovers, errors);
+    if (environments.length > 1) {
+      for (const test of new Set(plans[0].tests.values())) {
+        if (Object.keys(test.envFromOutputs ?? {}).length > 0) {
+          errors.add('tests', `has a ${test.kind} test with envFromOutputs, which names outputs of one environment's stacks, but ${who} has ${environments.length} environments; `
+            + 'read each environment\'s outputs in the test from ENVIRONMENT_NAME and TARGET_REGION, or add the environments one by one');
+        }
+      }
+    }
+    if (lane === 'hotfix' && plans[0].approvalBeforeDeploy === ApprovalGate.NONE && plans[0].approvalAfterDeploy === ApprovalGate.NONE) {
+      errors.add('approvalAfterDeploy', `is NONE, and so is approvalBeforeDeploy, for hotfix ${who}; `
         + 'the hotfix lane runs the code of any branch pushed to it and goes on to production after this environment, so it needs an approval first: '
         + 'set approvalAfterDeploy to MANUAL_APPROVAL (with approvers)');
     }
     errors.throwIfAny();
 
+    const groups = pilot.length > 0 ? [plans.filter(p => pilot.includes(p.environment)), plans.filter(p => !pilot.includes(p.environment))] : [plans];
+    this.waves.push({ name, lane, groups });
     if (lane === 'hotfix') this.hotfix ??= this.newPipeline('hotfix');
-    const deployment = (lane === 'main' ? this.pipeline : this.hotfix!).addStage(environment, stepsFor(plan));
-    (lane === 'main' ? this.mainStages : this.hotfixStages).push({ plan, stageName: deployment.stageName });
-    return deployment;
   }
 
   /**
@@ -375,34 +438,41 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /** Promotion order: Dev first, then the tiers in between, production, and the followers of production. */
-  private checkOrder(environment: IsolatedEnvironment, lane: 'main' | 'hotfix', errors: ValidationErrors): void {
-    const placed = [...this.mainStages, ...this.hotfixStages].map(s => s.plan.environment);
-    if (placed.includes(environment)) {
-      errors.add('environment', 'is already in the pipeline; add each environment once');
-      return;
-    }
+  private checkOrder(waveName: string | undefined, environments: IsolatedEnvironment[], lane: 'main' | 'hotfix', errors: ValidationErrors): void {
+    const placed = this.waves.flatMap(w => w.groups.flat()).map(p => p.environment);
     const tooling = Stack.of(this).account;
-    if (!Token.isUnresolved(tooling) && !Token.isUnresolved(environment.toolingAccount) && tooling !== environment.toolingAccount) {
-      errors.add('environment', `'${environment.environmentName}' trusts tooling account ${environment.toolingAccount}, but this pipeline runs in ${tooling}; give the environment this pipeline's account as toolingAccount`);
+    for (const environment of environments) {
+      if (placed.includes(environment)) {
+        errors.add('environment', `'${environment.environmentName}' is already in the pipeline; add each environment once`);
+      }
+      if (!Token.isUnresolved(tooling) && !Token.isUnresolved(environment.toolingAccount) && tooling !== environment.toolingAccount) {
+        errors.add('environment', `'${environment.environmentName}' trusts tooling account ${environment.toolingAccount}, but this pipeline runs in ${tooling}; give the environment this pipeline's account as toolingAccount`);
+      }
     }
     if (lane === 'hotfix') return;
-    const main = this.mainStages.map(s => s.plan.environment);
+    const environment = environments[0];
+    const main = this.waves.filter(w => w.lane === 'main').flatMap(w => w.groups.flat()).map(p => p.environment);
     const mode = environment.profile.deployment;
     const production = main.filter(e => e.profile.production);
-    const who = `'${environment.environmentName}' (tier ${environment.tier.name})`;
+    // One environment: "environment 'qa' (tier qa) comes ..."; a wave: "environments of wave 'QA' (tier qa) come ...".
+    const one = waveName === undefined;
+    const field = one ? 'environment' : 'environments';
+    const who = `${one ? `'${environment.environmentName}'` : `of wave '${waveName}'`} (tier ${environment.tier.name})`;
+    const [s, it] = one ? ['s', 'it'] : ['', 'them'];
     if (mode === DeploymentMode.EVERY_COMMIT) {
       const later = main.find(e => e.profile.deployment !== DeploymentMode.EVERY_COMMIT);
-      if (later) errors.add('environment', `${who} deploys on every commit, so it comes first; add it before '${later.environmentName}'`);
+      if (later) errors.add(field, `${who} deploy${s} on every commit, so ${one ? 'it comes' : 'they come'} first; add ${it} before '${later.environmentName}'`);
     } else if (mode === DeploymentMode.AFTER_PRODUCTION) {
       if (production.length === 0) {
-        errors.add('environment', `${who} follows production, but no production environment is in the pipeline yet; add the production environment first`);
+        errors.add(field, `${who} follow${s} production, but no production environment is in the pipeline yet; add the production environment first`);
       }
     } else {
       const follower = main.find(e => e.profile.deployment === DeploymentMode.AFTER_PRODUCTION);
       if (follower) {
-        errors.add('environment', `${who} comes after '${follower.environmentName}', which follows production; add it before '${follower.environmentName}'`);
+        errors.add(field, `${who} come${s} after '${follower.environmentName}', which follows production; add ${it} before '${follower.environmentName}'`);
       } else if (!environment.profile.production && production.length > 0) {
-        errors.add('environment', `${who} is not a production tier but would come after production environment '${production[0].environmentName}'; add it before, or use a tier that deploys AFTER_PRODUCTION (like DEMO)`);
+        errors.add(field, `${who} ${one ? 'is not a production tier' : 'are not of a production tier'} but would come after production environment '${production[0].environmentName}'; `
+          + `add ${it} before, or use a tier that deploys AFTER_PRODUCTION (like DEMO)`);
       }
     }
   }
@@ -470,26 +540,27 @@ export class MultiEnvPipeline extends Construct {
     });
   }
 
-  /** Turns the steps into actions, then adds what CDK Pipelines has no API for. */
+  /** Turns the waves into CDK Pipelines waves and their steps into actions, then adds what CDK Pipelines has no API for. */
   private build(): void {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`);
-    const production = this.mainStages.filter(s => s.plan.environment.profile.production);
-    if (this.hotfix && production.length === 0) {
-      errors.add('environment', `hotfix environment '${this.hotfixStages[0].plan.environment.environmentName}' has no production environment to reach; add the production environment to the pipeline`);
+    const mainWaves = this.waves.filter(w => w.lane === 'main');
+    const hotfixWaves = this.waves.filter(w => w.lane === 'hotfix');
+    const productionWaves = mainWaves.filter(w => w.groups[0][0].environment.profile.production);
+    if (this.hotfix && productionWaves.length === 0) {
+      errors.add('environment', `hotfix environment '${hotfixWaves[0].groups[0][0].environment.environmentName}' has no production environment to reach; add the production environment to the pipeline`);
     }
     errors.throwIfAny();
-    if (this.hotfix) {
-      for (const p of production) {
-        const deployment = this.hotfix.addStage(p.plan.environment, stepsFor(p.plan));
-        // Behind the hotfix environment's approval: production's assets too (not in the lane's Assets stage).
-        const publish = publishAssetsAfterGate(this, deployment, this.hotfix.synth, this.cdkAssetsVersion);
-        if (publish) deployment.addPre(publish);
-        this.hotfixStages.push({ plan: p.plan, stageName: deployment.stageName });
-      }
-    }
 
-    const lanes: [pipelines.CodePipeline, PlacedStage[]][] = [[this.pipeline, this.mainStages]];
-    if (this.hotfix) lanes.push([this.hotfix, this.hotfixStages]);
+    const mainStages = mainWaves.flatMap(wave => this.addWaveTo(this.pipeline, wave, false));
+    const lanes: [pipelines.CodePipeline, PlacedStage[]][] = [[this.pipeline, mainStages]];
+    if (this.hotfix) {
+      // The hotfix environments, then every production wave, behind the hotfix environments' approval:
+      // production's assets too (not in the lane's Assets stage).
+      lanes.push([this.hotfix, [
+        ...hotfixWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave, false)),
+        ...productionWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave, true)),
+      ]]);
+    }
     for (const [lane, stages] of lanes) {
       lane.buildPipeline();
       for (const stage of stages) this.addStageConditions(lane.pipeline, stage);
@@ -507,13 +578,33 @@ export class MultiEnvPipeline extends Construct {
         gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: this.hotfixPatterns.map(p => p.pattern) }] },
       });
     }
-    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), production.map(s => s.stageName));
+    const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production).map(s => s.stageName);
+    this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
+  }
+
+  /**
+   * Adds a wave to a lane: one CDK Pipelines wave per group, so one pipeline stage per group (named
+   * after its environment's stage, when it has one environment).
+   */
+  private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave, publishAssetsInStage: boolean): PlacedStage[] {
+    return wave.groups.map((group, index) => {
+      const steps = stepsForGroup(wave.groups, index);
+      const stageName = group.length === 1 ? group[0].environment.stageName
+        : index === 0 && wave.groups.length > 1 ? `${wave.name}-Pilot` : wave.name!;
+      const cdkWave = lane.addWave(stageName, { pre: steps.pre, post: steps.post });
+      for (const { plan, post, stackSteps } of steps.environments) {
+        const deployment = cdkWave.addStage(plan.environment, { post, stackSteps });
+        const publish = publishAssetsInStage ? publishAssetsAfterGate(this, deployment, lane.synth, this.cdkAssetsVersion) : undefined;
+        if (publish) deployment.addPre(publish);
+      }
+      return { plans: group, stageName };
+    });
   }
 
   /** Approver permissions, the bake period and automatic retries of one environment's stage. */
   private addStageConditions(pipeline: codepipeline.Pipeline, placed: PlacedStage): void {
-    const { plan, stageName } = placed;
-    const env = plan.environment;
+    const { plans, stageName } = placed;
+    const plan = plans[0];
     const index = pipeline.stages.findIndex(s => s.stageName === stageName);
     const stage = pipeline.stages[index];
     for (const action of stage.actions.filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)) {
@@ -533,11 +624,13 @@ export class MultiEnvPipeline extends Construct {
     }
     const cfn = pipeline.node.defaultChild as codepipeline.CfnPipeline;
     if (plan.bakeTime.toSeconds() > 0) {
-      pipeline.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [env.deploymentRoleArn] }));
+      // Every alarm of every environment of the group, each read in its environment's account and region.
+      const watched = plans.flatMap(p => plan.bakeAlarmNames.map(alarmName => ({ alarmName, env: p.environment })));
+      pipeline.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: plans.map(p => p.environment.deploymentRoleArn) }));
       cfn.addPropertyOverride(`Stages.${index}.OnSuccess`, {
         Conditions: [{
           Result: 'ROLLBACK',
-          Rules: plan.bakeAlarmNames.map((alarmName, i) => ({
+          Rules: watched.map(({ alarmName, env }, i) => ({
             Name: `Bake${i + 1}`,
             RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'CloudWatchAlarm', Version: '1' },
             Configuration: { AlarmName: alarmName, AlarmStates: 'ALARM', WaitTime: String(plan.bakeTime.toMinutes()) },
@@ -547,7 +640,7 @@ export class MultiEnvPipeline extends Construct {
         }],
       });
     }
-    if (env.profile.deployment === DeploymentMode.EVERY_COMMIT) {
+    if (plan.environment.profile.deployment === DeploymentMode.EVERY_COMMIT) {
       // A failed deploy of an environment that changes on every commit is retried once by
       // CodePipeline, failed actions only, before anyone is notified.
       cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });

@@ -1,4 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApprovalGate, EnvironmentTier, PipelineSource, TestKind } from '../../src';
 import { environment } from '../support/environments';
@@ -20,7 +21,7 @@ describe('promotion order', () => {
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(dev);
     expect(() => pipeline.addEnvironment(dev)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment is already in the pipeline; add each environment once"));
+      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' is already in the pipeline; add each environment once"));
   });
 
   test('a non-production environment after production', () => {
@@ -153,12 +154,19 @@ describe('what an environment needs', () => {
 
   test('options override the tier: Prod without bake and with a plain approval', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
-    const deployment = newPipeline(app).addEnvironment(prod, {
-      approvers: [approver(app)],
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(prod, {
+      approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'Approver', 'release-managers')],
       bakeTime: cdk.Duration.minutes(0),
       approvalBeforeDeploy: ApprovalGate.MANUAL_APPROVAL,
     });
-    expect(deployment.stageName).toBe('prod');
+    const [definition] = Object.values(Template.fromStack(cdk.Stack.of(pipeline)).findResources('AWS::CodePipeline::Pipeline'));
+    const stage = definition.Properties.Stages.find((s: { Name: string }) => s.Name === 'prod');
+    const actions = stage.Actions.map((a: { Name: string }) => a.Name);
+    // One approval before the deploy instead of a review per stack, and no bake (no rollback condition).
+    expect(actions).toContain('Approve');
+    expect(actions.filter((a: string) => a.startsWith('Review-'))).toEqual([]);
+    expect(stage.OnSuccess).toBeUndefined();
   });
 });
 

@@ -33,14 +33,14 @@ describe('planted branch-lane violations', () => {
       const people = new iam.Role(tooling, 'People', { assumedBy: new iam.AccountRootPrincipal() });
       pipeline.addEnvironment(dev);
       pipeline.addEnvironment(prod, { approvers: [people], bakeAlarmNames: ['shop-prod-errors'] });
-      const hotfixStage = pipeline.addEnvironment(hotfix, { approvers: [people] });
+      pipeline.addEnvironment(hotfix, { approvers: [people] });
       const features = pipeline.addFeatureEnvironments(dev);
 
       // A scan in the hotfix lane, before the hotfix sign-off, that may assume Prod's deploy role.
-      hotfixStage.addPre(new pipelines.CodeBuildStep('ScanProduction', {
+      pipeline.hotfixPipeline!.addWave('Scan', { pre: [new pipelines.CodeBuildStep('ScanProduction', {
         commands: ['./scripts/scan-prod.sh'],
         rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [prod.deploymentRoleArn] })],
-      }));
+      })] });
       // A feature build granted read access to the main pipeline's artifacts.
       const mainDefinition = pipeline.node.findChild('PipelineDefinition') as codepipeline.Pipeline;
       const featureBuild = features.node.findChild('DeployProject') as cdk.aws_codebuild.PipelineProject;
