@@ -361,7 +361,7 @@ export class MultiEnvPipeline extends Construct {
     if (environments.length > 1) {
       for (const test of new Set(plans[0].tests.values())) {
         if (Object.keys(test.envFromOutputs ?? {}).length > 0) {
-          errors.add('tests', `has a ${test.kind} test with envFromOutputs, which names outputs of one environment's stacks, but ${who} has ${environments.length} environments; `
+          errors.add('tests', `has the ${test.kind} test with envFromOutputs, which names outputs of one environment's stacks, but ${who} has ${environments.length} environments; `
             + 'read each environment\'s outputs in the test from ENVIRONMENT_NAME and TARGET_REGION, or add the environments one by one');
         }
       }

@@ -37,10 +37,12 @@ describe('planted branch-lane violations', () => {
       const features = pipeline.addFeatureEnvironments(dev);
 
       // A scan in the hotfix lane, before the hotfix sign-off, that may assume Prod's deploy role.
-      pipeline.hotfixPipeline!.addWave('Scan', { pre: [new pipelines.CodeBuildStep('ScanProduction', {
-        commands: ['./scripts/scan-prod.sh'],
-        rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [prod.deploymentRoleArn] })],
-      })] });
+      pipeline.hotfixPipeline!.addWave('Scan', {
+        pre: [new pipelines.CodeBuildStep('ScanProduction', {
+          commands: ['./scripts/scan-prod.sh'],
+          rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [prod.deploymentRoleArn] })],
+        })],
+      });
       // A feature build granted read access to the main pipeline's artifacts.
       const mainDefinition = pipeline.node.findChild('PipelineDefinition') as codepipeline.Pipeline;
       const featureBuild = features.node.findChild('DeployProject') as cdk.aws_codebuild.PipelineProject;
@@ -63,7 +65,7 @@ describe('planted branch-lane violations', () => {
 
   test('the hotfix scan\'s role is named, with sts:AssumeRole on Prod\'s deploy role before the first approval', () => {
     const scan = found.filter(f => f.path.includes('ScanProduction'));
-    expect(scan.map(f => f.path)).toEqual(['Tooling/Delivery/HotfixPipelineDefinition/hotfix/ScanProduction/ScanProduction/Role/Resource']);
+    expect(scan.map(f => f.path)).toEqual(['Tooling/Delivery/HotfixPipelineDefinition/Scan/ScanProduction/ScanProduction/Role/Resource']);
     expect(scan[0].locations).toEqual([expect.stringMatching(
       /^\w+DefaultPolicy\w+\/Properties\/PolicyDocument\/Statement\/\d+: sts:AssumeRole on arn:\$\{AWS::Partition\}:iam::444444444444:role\/shop-prod-deployment \(production account 444444444444\) before the first approval of lane 'hotfix'$/)]);
   });
