@@ -8,18 +8,22 @@ export const BENCH_REGIONS = [
   REGION, 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1',
 ];
 
+/** The reference app's first environment of each tier: six, one per tier. */
+export const ONE_PER_TIER = REFERENCE_ENVIRONMENTS.filter((e, i) => REFERENCE_ENVIRONMENTS.findIndex(o => o.tier === e.tier) === i);
+
 /**
- * The reference environments repeated in `regions` regions: six per region, in promotion order
- * (every Dev first, then every QA, ... as MultiEnvPipeline asks). A tier keeps its account in
- * every region (the isolation checks allow one tier to share an account), and every copy gets a
- * VPC range of its own: the reference range's second octet plus the region's index
- * (10.10.0.0/16, 10.11.0.0/16, ...). With one region this is exactly the reference app.
+ * The reference app's six tiers repeated in `regions` regions: six environments per region, in
+ * promotion order (every Dev first, then every QA, ... as MultiEnvPipeline asks), so that the
+ * reference app places each tier as one wave. A tier keeps its account in every region (the
+ * isolation checks allow one tier to share an account), and every copy gets a VPC range of its
+ * own: the reference range's second octet plus the region's index (10.10.0.0/16, 10.11.0.0/16,
+ * ...). With one region these are the reference app's environments, one per tier.
  */
 export function scaledEnvironments(regions: number): ReferenceEnvironment[] {
   if (!Number.isInteger(regions) || regions < 1 || regions > BENCH_REGIONS.length) {
     throw new Error(`regions is ${regions}; expected a whole number from 1 to ${BENCH_REGIONS.length}`);
   }
-  return REFERENCE_ENVIRONMENTS.flatMap(e => BENCH_REGIONS.slice(0, regions).map((region, i) => {
+  return ONE_PER_TIER.flatMap(e => BENCH_REGIONS.slice(0, regions).map((region, i) => {
     if (i === 0) return e;
     const [a, b] = e.cidr.split('.').map(Number);
     return {

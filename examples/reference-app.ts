@@ -9,7 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
-import { EnvironmentTier, GuardSuppressions, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind, TierCapacity } from '../src';
+import {
+  AddEnvironmentOptions, EnvironmentTier, GuardSuppressions, IsolatedEnvironment, MultiEnvPipeline, PipelineSource, TestKind, TierCapacity,
+} from '../src';
 
 /**
  * The reference app: how a team uses cdk-multi-env. The Python and Java consumer apps in
@@ -37,12 +39,20 @@ export const TOOLING_ACCOUNT = '999999999999';
 /** Given, so that the app synthesizes without AWS credentials (no availability-zone lookup). */
 export const AVAILABILITY_ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
-/** Six environments, each in its own account (placeholder account ids), VPC range and monthly budget. */
+/**
+ * Seven environments: one per tier, each in its own account (placeholder account ids), VPC range
+ * and monthly budget, and a second production environment in us-east-1 (production's account),
+ * which the pipeline deploys after the first, as a production wave.
+ */
 export const REFERENCE_ENVIRONMENTS: ReferenceEnvironment[] = [
   { id: 'Dev', tier: EnvironmentTier.DEV, account: '111111111111', cidr: '10.10.0.0/16', monthlyBudgetUsd: 100 },
   { id: 'QA', tier: EnvironmentTier.QA, account: '222222222222', cidr: '10.20.0.0/16', monthlyBudgetUsd: 200 },
   { id: 'Staging', tier: EnvironmentTier.STAGING, account: '333333333333', cidr: '10.30.0.0/16', monthlyBudgetUsd: 400 },
   { id: 'Prod', tier: EnvironmentTier.PROD, account: '444444444444', cidr: '10.40.0.0/16', monthlyBudgetUsd: 1500 },
+  {
+    id: 'Prod-us-east-1', tier: EnvironmentTier.PROD, account: '444444444444', region: 'us-east-1', environmentName: 'prod-us-east-1',
+    cidr: '10.41.0.0/16', monthlyBudgetUsd: 1500,
+  },
   { id: 'Demo', tier: EnvironmentTier.DEMO, account: '555555555555', cidr: '10.50.0.0/16', monthlyBudgetUsd: 100 },
   { id: 'Hotfix', tier: EnvironmentTier.HOTFIX, account: '666666666666', cidr: '10.60.0.0/16', monthlyBudgetUsd: 100 },
 ];
@@ -62,14 +72,15 @@ class WorkloadStack extends cdk.Stack {
       encryptionKey: scope.key,
     });
     logGroups.push(logGroup);
-    // The alarm production's bake period watches after each deploy.
+    // The alarm production's bake period watches after each deploy: named after the tier, so that a
+    // production wave watches the alarm of the same name in each of its regions.
     const errors = logGroup.addMetricFilter('Errors', {
       filterPattern: logs.FilterPattern.literal('ERROR'),
       metricNamespace: APP_NAME,
       metricName: `${scope.environmentName}-errors`,
     }).metric({ statistic: 'Sum', period: cdk.Duration.minutes(1) });
     const errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${APP_NAME}-${scope.environmentName}-errors`,
+      alarmName: `${APP_NAME}-${scope.tier.name}-errors`,
       metric: errors,
       threshold: 5,
       evaluationPeriods: 1,
@@ -303,13 +314,16 @@ export function buildReferenceApp(app: Construct, referenceEnvironments: Referen
   });
   const releaseManagers = iam.Role.fromRoleName(tooling, 'ReleaseManagers', `${APP_NAME}-release-managers`);
   const onCall = iam.Role.fromRoleName(tooling, 'OnCall', `${APP_NAME}-on-call`);
-  for (const environment of environments) {
-    if (environment.tier === EnvironmentTier.PROD) {
-      pipeline.addEnvironment(environment, { approvers: [releaseManagers], bakeAlarmNames: [`${APP_NAME}-${environment.environmentName}-errors`] });
-    } else if (environment.tier === EnvironmentTier.HOTFIX) {
-      pipeline.addEnvironment(environment, { approvers: [onCall] });
+  // Each tier as one step of the pipeline: a wave where it has several environments. Production's
+  // first environment is the pilot: deployed, tested and baked before the others.
+  for (const tier of new Set(environments.map(e => e.tier))) {
+    const ofTier = environments.filter(e => e.tier === tier);
+    const options: AddEnvironmentOptions = tier === EnvironmentTier.PROD ? { approvers: [releaseManagers], bakeAlarmNames: [`${APP_NAME}-${tier.name}-errors`] }
+      : tier === EnvironmentTier.HOTFIX ? { approvers: [onCall] } : {};
+    if (ofTier.length === 1) {
+      pipeline.addEnvironment(ofTier[0], options);
     } else {
-      pipeline.addEnvironment(environment);
+      pipeline.addWave(`${ofTier[0].node.id}-wave`, ofTier, { ...options, pilot: tier.profile.production ? [ofTier[0]] : undefined });
     }
   }
   // Every feature branch gets a copy of Dev, four at most, gone a week after its last push.

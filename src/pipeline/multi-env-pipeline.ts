@@ -197,6 +197,8 @@ interface PlacedWave {
   readonly lane: 'main' | 'hotfix';
   /** The groups deployed one after another: the pilot (if any), then the rest. */
   readonly groups: EnvironmentPlan[][];
+  /** The name of each group's pipeline stage: its environment's stage name, where it has one environment. */
+  readonly stageNames: string[];
 }
 
 /** The pipeline stage one group of a wave became in one lane. */
@@ -374,7 +376,14 @@ export class MultiEnvPipeline extends Construct {
     errors.throwIfAny();
 
     const groups = pilot.length > 0 ? [plans.filter(p => pilot.includes(p.environment)), plans.filter(p => !pilot.includes(p.environment))] : [plans];
-    this.waves.push({ name, lane, groups });
+    const stageNames = groups.map((group, index) => group.length === 1 ? group[0].environment.stageName
+      : index === 0 && groups.length > 1 ? `${name}-Pilot` : name!);
+    for (const stageName of stageNames.filter(n => this.waves.some(w => w.stageNames.includes(n)))) {
+      errors.add(name === undefined ? 'environment' : 'name', `would make a pipeline stage named '${stageName}', the name of a stage already in the pipeline; `
+        + (name === undefined ? 'give the environment another id' : 'give the wave another name'));
+    }
+    errors.throwIfAny();
+    this.waves.push({ name, lane, groups, stageNames });
     if (lane === 'hotfix') this.hotfix ??= this.newPipeline('hotfix');
   }
 
@@ -589,8 +598,7 @@ export class MultiEnvPipeline extends Construct {
   private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave, publishAssetsInStage: boolean): PlacedStage[] {
     return wave.groups.map((group, index) => {
       const steps = stepsForGroup(wave.groups, index);
-      const stageName = group.length === 1 ? group[0].environment.stageName
-        : index === 0 && wave.groups.length > 1 ? `${wave.name}-Pilot` : wave.name!;
+      const stageName = wave.stageNames[index];
       const cdkWave = lane.addWave(stageName, { pre: steps.pre, post: steps.post });
       for (const { plan, post, stackSteps } of steps.environments) {
         const deployment = cdkWave.addStage(plan.environment, { post, stackSteps });

@@ -1,9 +1,10 @@
-import { BENCH_REGIONS, scaledEnvironments } from '../../bench/scaled-environments';
+import { BENCH_REGIONS, ONE_PER_TIER, scaledEnvironments } from '../../bench/scaled-environments';
 import { REFERENCE_ENVIRONMENTS } from '../../examples/reference-app';
 
 describe('scaledEnvironments', () => {
-  test('one region is exactly the reference app', () => {
-    expect(scaledEnvironments(1)).toEqual(REFERENCE_ENVIRONMENTS);
+  test('one region is the reference app\'s first environment of each tier', () => {
+    expect(scaledEnvironments(1)).toEqual(REFERENCE_ENVIRONMENTS.filter(e => e.id !== 'Prod-us-east-1'));
+    expect(ONE_PER_TIER.map(e => e.tier.name)).toEqual(['dev', 'qa', 'staging', 'prod', 'demo', 'hotfix']);
   });
 
   test('eight regions: 48 environments in promotion order, unique names and ranges, one account per tier', () => {
@@ -12,7 +13,7 @@ describe('scaledEnvironments', () => {
     expect(new Set(envs.map(e => e.id)).size).toBe(48);
     expect(new Set(envs.map(e => e.environmentName ?? e.tier.name)).size).toBe(48);
     expect(new Set(envs.map(e => e.cidr)).size).toBe(48);
-    expect(envs.map(e => e.tier.name)).toEqual(REFERENCE_ENVIRONMENTS.flatMap(e => Array(8).fill(e.tier.name)));
+    expect(envs.map(e => e.tier.name)).toEqual(ONE_PER_TIER.flatMap(e => Array(8).fill(e.tier.name)));
     for (const e of envs) expect(e.account).toBe(REFERENCE_ENVIRONMENTS.find(r => r.tier === e.tier)!.account);
   });
 

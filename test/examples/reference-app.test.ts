@@ -16,9 +16,12 @@ const tooling = assembly.getStackByName('Tooling');
 const stacks = [tooling, ...environments.flatMap(e => e.synth().stacks)];
 
 describe('the reference app', () => {
-  test('has one environment per built-in tier, each in its own account', () => {
-    expect(environments.map(e => e.tier)).toEqual(EnvironmentTier.builtIn());
+  test('has one environment per built-in tier, each in its own account, and a second production environment in another region', () => {
+    const [prod] = EnvironmentTier.builtIn().filter(t => t.profile.production);
+    expect(environments.map(e => e.tier)).toEqual(EnvironmentTier.builtIn().flatMap(t => t === prod ? [t, t] : [t]));
     expect(new Set(environments.map(e => e.account)).size).toBe(6);
+    const prods = environments.filter(e => e.tier === prod);
+    expect(prods.map(e => [e.account, e.region])).toEqual([['444444444444', 'eu-west-1'], ['444444444444', 'us-east-1']]);
     expect(REFERENCE_ENVIRONMENTS.map(e => e.account)).toEqual(environments.map(e => e.account));
   });
 
@@ -51,7 +54,7 @@ describe('the reference app', () => {
     const group = resources.find(r => r.Type === 'AWS::AutoScaling::AutoScalingGroup').Properties;
     const service = resources.find(r => r.Type === 'AWS::ECS::Service').Properties;
     const sizes: Record<string, [string, string, number]> = {
-      dev: ['1', '1', 1], qa: ['2', '2', 2], staging: ['2', '4', 2], prod: ['2', '8', 2], demo: ['2', '2', 2], hotfix: ['2', '2', 2],
+      'dev': ['1', '1', 1], 'qa': ['2', '2', 2], 'staging': ['2', '4', 2], 'prod': ['2', '8', 2], 'prod-us-east-1': ['2', '8', 2], 'demo': ['2', '2', 2], 'hotfix': ['2', '2', 2],
     };
     expect([group.MinSize, group.MaxSize, service.DesiredCount]).toEqual(sizes[name]);
     const calls = resources.filter(r => r.Type === 'AWS::Scheduler::Schedule')
@@ -72,7 +75,8 @@ describe('the reference app', () => {
 
   test('only production\'s stacks are protected from termination', () => {
     const isProtected = stacks.filter(s => s.terminationProtection).map(s => s.stackName);
-    expect(isProtected.sort()).toEqual(['Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload']);
+    expect(isProtected.sort()).toEqual(['Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload',
+      'Prod-us-east-1-Foundation', 'Prod-us-east-1-FoundationBackupCopy', 'Prod-us-east-1-Monitoring', 'Prod-us-east-1-Workload']);
   });
 
   const foundationOf = (id: string) => assembly.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
@@ -96,12 +100,12 @@ describe('the reference app', () => {
     expect(cost.unclassified).toEqual([]);
   });
 
-  test('the pipeline promotes every environment in tier order, the hotfix lane going to Prod; the feature lane has pipelines of its own', () => {
+  test('the pipeline promotes every environment in tier order, Prod as a wave (its pilot region first), the hotfix lane going to both; the feature lane has pipelines of its own', () => {
     const pipelines = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline');
     const stageNames = pipelines.map(p => p.Properties.Stages.map((s: any) => s.Name));
     expect(stageNames).toEqual([
-      ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'QA', 'Staging', 'Prod', 'Demo'],
-      ['Source', 'Build', 'Assets', 'Hotfix', 'Prod'],
+      ['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'QA', 'Staging', 'Prod', 'Prod-us-east-1', 'Demo'],
+      ['Source', 'Build', 'Assets', 'Hotfix', 'Prod', 'Prod-us-east-1'],
       ['Source', 'Deploy'],
       ['Source', 'Teardown'],
     ]);

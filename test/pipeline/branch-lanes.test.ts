@@ -98,14 +98,15 @@ describe('pipeline definitions come from the main branch only', () => {
       const manifests = hotfix.jobs.flatMap(job => JSON.stringify(buildSpecOf(template, job.projectId, current.outdir)).match(/[\w-]+\/[\w-]+\.assets\.json/g) ?? []);
       const read = [...new Set([...templates, ...manifests])];
       expect(read.length).toBeGreaterThan(0);
-      expect(read.every((file: string) => /^assembly-(Hotfix|Prod)\//.test(file))).toBe(true);
+      expect(read.every((file: string) => /^assembly-(Hotfix|Prod|Prod-us-east-1)\//.test(file))).toBe(true);
       expect(read.filter((file: string) => !fs.existsSync(path.join(older.outdir, file)))).toEqual([]);
       expect(fs.existsSync(path.join(older.outdir, 'Tooling.template.json'))).toBe(true);
 
       // The stacks it deploys are the Hotfix and Prod environments' own, in their accounts.
       const stackNames = actions.filter((a: any) => a.ActionTypeId.Provider === 'CloudFormation').map((a: any) => a.Configuration.StackName);
       expect([...new Set(stackNames)].sort()).toEqual(['Hotfix-Foundation', 'Hotfix-Monitoring', 'Hotfix-Workload',
-        'Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload']);
+        'Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload',
+        'Prod-us-east-1-Foundation', 'Prod-us-east-1-FoundationBackupCopy', 'Prod-us-east-1-Monitoring', 'Prod-us-east-1-Workload']);
     } finally {
       fs.rmSync(older.outdir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { EnvironmentTier } from '../../src';
 import { environment } from '../support/environments';
 import { newPipeline, stagesOf } from '../support/pipelines';
 

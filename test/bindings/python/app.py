@@ -31,14 +31,18 @@ TOOLING_ACCOUNT = "999999999999"
 AVAILABILITY_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples")
 
-# Six environments, each in its own account (placeholder account ids), VPC range and monthly budget (USD).
+# Seven environments: one per tier, each in its own account (placeholder account ids), VPC range and
+# monthly budget (USD), and a second production environment in us-east-1 (production's account),
+# which the pipeline deploys after the first, as a production wave.
+# (id, tier, account, cidr, monthly budget, region, environment name or None for the tier's name)
 REFERENCE_ENVIRONMENTS = [
-    ("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16", 100),
-    ("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16", 200),
-    ("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16", 400),
-    ("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16", 1500),
-    ("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16", 100),
-    ("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16", 100),
+    ("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16", 100, REGION, None),
+    ("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16", 200, REGION, None),
+    ("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16", 400, REGION, None),
+    ("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16", 1500, REGION, None),
+    ("Prod-us-east-1", EnvironmentTier.PROD, "444444444444", "10.41.0.0/16", 1500, "us-east-1", "prod-us-east-1"),
+    ("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16", 100, REGION, None),
+    ("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16", 100, REGION, None),
 ]
 
 REFERENCE_TESTS = [
@@ -81,7 +85,8 @@ class WorkloadStack(cdk.Stack):
         errors_alarm = cloudwatch.Alarm(
             self,
             "ErrorsAlarm",
-            alarm_name=f"{APP_NAME}-{scope.environment_name}-errors",
+            # Named after the tier, so that a production wave watches the alarm of the same name in each of its regions.
+            alarm_name=f"{APP_NAME}-{scope.tier.name}-errors",
             metric=errors,
             threshold=5,
             evaluation_periods=1,
@@ -283,17 +288,18 @@ class WorkloadStack(cdk.Stack):
 
 app = cdk.App(outdir=os.environ["CDK_OUTDIR"])
 environments = []
-for id, tier, account, cidr, monthly_budget_usd in REFERENCE_ENVIRONMENTS:
+for id, tier, account, cidr, monthly_budget_usd, region, environment_name in REFERENCE_ENVIRONMENTS:
     environment = IsolatedEnvironment(
         app,
         id,
         tier=tier,
         app_name=APP_NAME,
+        environment_name=environment_name,
         account=account,
-        region=REGION,
+        region=region,
         tooling_account=TOOLING_ACCOUNT,
         cidr=cidr,
-        availability_zones=AVAILABILITY_ZONES,
+        availability_zones=AVAILABILITY_ZONES if region == REGION else [f"{region}{zone}" for zone in "abc"],
         tags={"CostCenter": "shop-platform"},
         budget=BudgetOptions(monthly_limit_usd=monthly_budget_usd, emails=["shop-platform@example.com"]),
     )
@@ -321,13 +327,22 @@ pipeline = MultiEnvPipeline(
 )
 release_managers = iam.Role.from_role_name(tooling, "ReleaseManagers", f"{APP_NAME}-release-managers")
 on_call = iam.Role.from_role_name(tooling, "OnCall", f"{APP_NAME}-on-call")
-for environment in environments:
-    if environment.tier.name == EnvironmentTier.PROD.name:
-        pipeline.add_environment(environment, approvers=[release_managers], bake_alarm_names=[f"{APP_NAME}-prod-errors"])
-    elif environment.tier.name == EnvironmentTier.HOTFIX.name:
-        pipeline.add_environment(environment, approvers=[on_call])
+# Each tier as one step of the pipeline: a wave where it has several environments. Production's
+# first environment is the pilot: deployed, tested and baked before the others.
+for tier_name in dict.fromkeys(e.tier.name for e in environments):
+    of_tier = [e for e in environments if e.tier.name == tier_name]
+    tier = of_tier[0].tier
+    if tier_name == EnvironmentTier.PROD.name:
+        options = dict(approvers=[release_managers], bake_alarm_names=[f"{APP_NAME}-{tier_name}-errors"])
+    elif tier_name == EnvironmentTier.HOTFIX.name:
+        options = dict(approvers=[on_call])
     else:
-        pipeline.add_environment(environment)
+        options = {}
+    if len(of_tier) == 1:
+        pipeline.add_environment(of_tier[0], **options)
+    else:
+        pilot = [of_tier[0]] if tier.profile.production else None
+        pipeline.add_wave(f"{of_tier[0].node.id}-wave", of_tier, pilot=pilot, **options)
 # Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
 dev = next(e for e in environments if e.tier.name == EnvironmentTier.DEV.name)
 pipeline.add_feature_environments(dev, max_environments=4)

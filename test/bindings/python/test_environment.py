@@ -57,6 +57,39 @@ def test_pipeline_refuses_an_environment_after_production():
         pipeline.add_environment(qa)
 
 
+def test_pipeline_places_a_production_wave_with_a_pilot_and_refuses_a_wave_mixing_tiers():
+    from cdk_multi_env import MultiEnvPipeline, PipelineSource, PipelineTest, TestKind
+
+    app = cdk.App()
+    staging = make(app, "Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16")
+    prod = make(app, "Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16")
+    prod_us = IsolatedEnvironment(
+        app, "ProdUs", tier=EnvironmentTier.PROD, app_name="shop", environment_name="prod-us", account="444444444444",
+        region="us-east-1", tooling_account="999999999999", cidr="10.41.0.0/16",
+        availability_zones=["us-east-1a", "us-east-1b", "us-east-1c"],
+    )
+    tooling = cdk.Stack(app, "Tooling", env=cdk.Environment(account="999999999999", region="eu-west-1"))
+    pipeline = MultiEnvPipeline(
+        tooling, "Delivery",
+        source=PipelineSource.connection(
+            "acme/shop",
+            connection_arn="arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        ),
+        tests=[PipelineTest(kind=kind, commands=["true"]) for kind in TestKind],
+    )
+    approvers = [iam.Role.from_role_name(tooling, "Approvers", "release-managers")]
+    with pytest.raises(Exception, match=r"addWave 'Late': environments mixes tiers \('staging' is staging, 'prod' is prod\)"):
+        pipeline.add_wave("Late", [staging, prod])
+    pipeline.add_wave("Production", [prod, prod_us], pilot=[prod], approvers=approvers, bake_alarm_names=["shop-prod-errors"])
+    stages = [s["Name"] for r in tooling_template(app)["Resources"].values()
+              if r["Type"] == "AWS::CodePipeline::Pipeline" for s in r["Properties"]["Stages"]]
+    assert stages[-2:] == ["Prod", "ProdUs"]
+
+
+def tooling_template(app):
+    return app.synth().get_stack_by_name("Tooling").template
+
+
 def test_off_hours_schedule_reads_well_and_rejects_bad_hours():
     from cdk_multi_env import OffHoursSchedule, WeekDay
 

@@ -1,6 +1,6 @@
 package io.github.cdkmultienv.reference;
 
-import io.github.cdkmultienv.AddEnvironmentOptions;
+import io.github.cdkmultienv.AddWaveOptions;
 import io.github.cdkmultienv.BudgetOptions;
 import io.github.cdkmultienv.EnvironmentTier;
 import io.github.cdkmultienv.FeatureEnvironmentOptions;
@@ -82,14 +82,25 @@ public final class ReferenceApp {
     static final Path EXAMPLES = Path.of(System.getProperty("user.dir"), "..", "..", "..", "examples").normalize();
 
     /** One environment of the reference setup: a tier in its own account, with its own VPC range. */
-    record ReferenceEnvironment(String id, EnvironmentTier tier, String account, String cidr, int monthlyBudgetUsd) {}
+    record ReferenceEnvironment(String id, EnvironmentTier tier, String account, String cidr, int monthlyBudgetUsd,
+            String region, String environmentName) {
+        /** In the reference region, named after its tier. */
+        ReferenceEnvironment(final String id, final EnvironmentTier tier, final String account, final String cidr, final int monthlyBudgetUsd) {
+            this(id, tier, account, cidr, monthlyBudgetUsd, REGION, null);
+        }
+    }
 
-    /** Six environments, each in its own account (placeholder account ids), VPC range and monthly budget (USD). */
+    /**
+     * Seven environments: one per tier, each in its own account (placeholder account ids), VPC range
+     * and monthly budget (USD), and a second production environment in us-east-1 (production's
+     * account), which the pipeline deploys after the first, as a production wave.
+     */
     static final List<ReferenceEnvironment> REFERENCE_ENVIRONMENTS = List.of(
         new ReferenceEnvironment("Dev", EnvironmentTier.DEV, "111111111111", "10.10.0.0/16", 100),
         new ReferenceEnvironment("QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16", 200),
         new ReferenceEnvironment("Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16", 400),
         new ReferenceEnvironment("Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16", 1500),
+        new ReferenceEnvironment("Prod-us-east-1", EnvironmentTier.PROD, "444444444444", "10.41.0.0/16", 1500, "us-east-1", "prod-us-east-1"),
         new ReferenceEnvironment("Demo", EnvironmentTier.DEMO, "555555555555", "10.50.0.0/16", 100),
         new ReferenceEnvironment("Hotfix", EnvironmentTier.HOTFIX, "666666666666", "10.60.0.0/16", 100));
 
@@ -124,7 +135,8 @@ public final class ReferenceApp {
                 .build();
             final List<LogGroup> logGroups = new ArrayList<>();
             logGroups.add(logGroup);
-            // The alarm production's bake period watches after each deploy.
+            // The alarm production's bake period watches after each deploy: named after the tier, so that a
+            // production wave watches the alarm of the same name in each of its regions.
             final IMetric errors = logGroup.addMetricFilter("Errors", MetricFilterOptions.builder()
                     .filterPattern(FilterPattern.literal("ERROR"))
                     .metricNamespace(APP_NAME)
@@ -132,7 +144,7 @@ public final class ReferenceApp {
                     .build())
                 .metric(MetricOptions.builder().statistic("Sum").period(Duration.minutes(1)).build());
             final Alarm errorsAlarm = Alarm.Builder.create(this, "ErrorsAlarm")
-                .alarmName(APP_NAME + "-" + scope.getEnvironmentName() + "-errors")
+                .alarmName(APP_NAME + "-" + scope.getTier().getName() + "-errors")
                 .metric(errors)
                 .threshold(5)
                 .evaluationPeriods(1)
@@ -301,11 +313,13 @@ public final class ReferenceApp {
             final IsolatedEnvironment environment = IsolatedEnvironment.Builder.create(app, e.id())
                 .tier(e.tier())
                 .appName(APP_NAME)
+                .environmentName(e.environmentName())
                 .account(e.account())
-                .region(REGION)
+                .region(e.region())
                 .toolingAccount(TOOLING_ACCOUNT)
                 .cidr(e.cidr())
-                .availabilityZones(AVAILABILITY_ZONES)
+                .availabilityZones(e.region().equals(REGION) ? AVAILABILITY_ZONES
+                    : List.of(e.region() + "a", e.region() + "b", e.region() + "c"))
                 .tags(Map.of("CostCenter", "shop-platform"))
                 .budget(BudgetOptions.builder()
                     .monthlyLimitUsd(e.monthlyBudgetUsd())
@@ -334,17 +348,24 @@ public final class ReferenceApp {
             .build();
         final IRole releaseManagers = Role.fromRoleName(tooling, "ReleaseManagers", APP_NAME + "-release-managers");
         final IRole onCall = Role.fromRoleName(tooling, "OnCall", APP_NAME + "-on-call");
-        for (final IsolatedEnvironment environment : environments) {
-            final String tier = environment.getTier().getName();
+        // Each tier as one step of the pipeline: a wave where it has several environments. Production's
+        // first environment is the pilot: deployed, tested and baked before the others.
+        final List<String> tiers = environments.stream().map(e -> e.getTier().getName()).distinct().toList();
+        for (final String tier : tiers) {
+            final List<IsolatedEnvironment> ofTier = environments.stream().filter(e -> e.getTier().getName().equals(tier)).toList();
+            final AddWaveOptions.Builder options = AddWaveOptions.builder();
             if (tier.equals(EnvironmentTier.PROD.getName())) {
-                pipeline.addEnvironment(environment, AddEnvironmentOptions.builder()
-                    .approvers(List.of(releaseManagers))
-                    .bakeAlarmNames(List.of(APP_NAME + "-prod-errors"))
-                    .build());
+                options.approvers(List.of(releaseManagers)).bakeAlarmNames(List.of(APP_NAME + "-" + tier + "-errors"));
             } else if (tier.equals(EnvironmentTier.HOTFIX.getName())) {
-                pipeline.addEnvironment(environment, AddEnvironmentOptions.builder().approvers(List.of(onCall)).build());
+                options.approvers(List.of(onCall));
+            }
+            if (ofTier.size() == 1) {
+                pipeline.addEnvironment(ofTier.get(0), options.build());
             } else {
-                pipeline.addEnvironment(environment);
+                if (ofTier.get(0).getTier().getProfile().getProduction()) {
+                    options.pilot(List.of(ofTier.get(0)));
+                }
+                pipeline.addWave(ofTier.get(0).getNode().getId() + "-wave", ofTier, options.build());
             }
         }
         // Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
