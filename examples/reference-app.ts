@@ -49,10 +49,7 @@ export const REFERENCE_ENVIRONMENTS: ReferenceEnvironment[] = [
   { id: 'QA', tier: EnvironmentTier.QA, account: '222222222222', cidr: '10.20.0.0/16', monthlyBudgetUsd: 200 },
   { id: 'Staging', tier: EnvironmentTier.STAGING, account: '333333333333', cidr: '10.30.0.0/16', monthlyBudgetUsd: 400 },
   { id: 'Prod', tier: EnvironmentTier.PROD, account: '444444444444', cidr: '10.40.0.0/16', monthlyBudgetUsd: 1500 },
-  {
-    id: 'Prod-us-east-1', tier: EnvironmentTier.PROD, account: '444444444444', region: 'us-east-1', environmentName: 'prod-us-east-1',
-    cidr: '10.41.0.0/16', monthlyBudgetUsd: 1500,
-  },
+  { id: 'Prod-us-east-1', tier: EnvironmentTier.PROD, account: '444444444444', cidr: '10.41.0.0/16', monthlyBudgetUsd: 1500, region: 'us-east-1', environmentName: 'prod-us-east-1' },
   { id: 'Demo', tier: EnvironmentTier.DEMO, account: '555555555555', cidr: '10.50.0.0/16', monthlyBudgetUsd: 100 },
   { id: 'Hotfix', tier: EnvironmentTier.HOTFIX, account: '666666666666', cidr: '10.60.0.0/16', monthlyBudgetUsd: 100 },
 ];

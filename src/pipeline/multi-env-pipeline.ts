@@ -237,7 +237,10 @@ interface PlacedStage {
  * pipeline.addEnvironment(prod, { approvers: [releaseManagers], bakeAlarmNames: ['shop-prod-health'] });
  */
 export class MultiEnvPipeline extends Construct {
-  /** The CDK Pipelines pipeline that promotes the main branch. */
+  /**
+   * The CDK Pipelines pipeline that promotes the main branch. The environments are added to it when
+   * the app is synthesized, so waves you add to it yourself come before them.
+   */
   public readonly pipeline: pipelines.CodePipeline;
   /** The topic the pipeline notifies. */
   public readonly notificationTopic: sns.ITopic;

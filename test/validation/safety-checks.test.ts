@@ -16,7 +16,7 @@ describe('SafetyChecks', () => {
     ]);
   });
 
-  test('GIVEN the reference app (six environments, the pipeline with its hotfix and feature lanes, the cross-region support stack) WHEN synthesized THEN nothing violates', () => {
+  test('GIVEN the reference app (seven environments, the pipeline with its hotfix and feature lanes, the cross-region support stacks) WHEN synthesized THEN nothing violates', () => {
     let templates: string[] = [];
     const found = safetyViolations(app => {
       buildReferenceApp(app);
@@ -25,8 +25,8 @@ describe('SafetyChecks', () => {
       cdk.Validations.of(app).addPlugins({ name: 'templates', validate: context => { templates = context.templatePaths.map(t => path.basename(t)); return checks.validate(context); } });
     });
     expect(found).toEqual([]);
-    expect(templates).toHaveLength(21);
-    expect(templates).toEqual(expect.arrayContaining(['Tooling.template.json', 'cross-region-stack-999999999999_eu-central-1.template.json']));
+    expect(templates).toHaveLength(27);
+    expect(templates).toEqual(expect.arrayContaining(['Tooling.template.json', ...['eu-central-1', 'us-east-1', 'us-west-2'].map(r => `cross-region-stack-999999999999_${r}.template.json`)]));
   });
 
   test('GIVEN a feature branch\'s copy of Dev in the reference app WHEN synthesized THEN nothing violates', () => {
