@@ -9,7 +9,7 @@ import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-m
 import { BenchResults, renderMarkdown } from './report';
 import { growth, spread } from './stats';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
-import { REFERENCE_ENVIRONMENTS } from '../examples/reference-app';
+import { ONE_PER_TIER } from './scaled-environments';
 
 /**
  * The bench: `npx projen bench`. Synthesizes the reference app, the same app on plain CDK
@@ -195,7 +195,7 @@ function main(): void {
   const everything = fixedMonthlyCost(everyTemplate);
   const cost = {
     prices: { ...LIST_PRICES, table: PRICE_TABLE.map(({ units, ...row }) => row) },
-    environments: REFERENCE_ENVIRONMENTS.map(e => ({
+    environments: ONE_PER_TIER.map(e => ({
       environment: e.id,
       tier: e.tier.name,
       azs: e.tier.profile.maxAzs,
