@@ -7,9 +7,9 @@ import * as ts from 'typescript';
 import { allStacks, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, pipelineHeadroom, stackHeadroom } from './headroom';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { BenchResults, renderMarkdown } from './report';
+import { ONE_PER_TIER } from './scaled-environments';
 import { growth, spread } from './stats';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
-import { ONE_PER_TIER } from './scaled-environments';
 
 /**
  * The bench: `npx projen bench`. Synthesizes the reference app, the same app on plain CDK
