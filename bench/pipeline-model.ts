@@ -67,6 +67,8 @@ export interface PipelineEstimate extends PathToProduction {
   readonly leadTimeToProdMinutes: number;
   /** Production's alarm-watched bake period after that, before the stage counts as succeeded. */
   readonly bakeMinutes: number;
+  /** The bake periods of the stages before it (a production wave's pilot), which the lead time leaves out too. */
+  readonly bakeOnTheWayMinutes: number;
   readonly billedBuildMinutesPerCommit: number;
   readonly codeBuildUsdPerCommit: number;
   /** Every CodeBuild job of a commit, with its billed minutes. */
@@ -91,10 +93,11 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
       criticalPath.push(group.reduce((a, b) => (b.seconds > a.seconds ? b : a)));
     }
   }
-  const prodStage = toProd[toProd.length - 1];
-  const bakeMinutes = Math.max(0, ...(prodStage.OnSuccess?.Conditions ?? [])
+  const bakeOf = (stage: PipelineStage) => Math.max(0, ...(stage.OnSuccess?.Conditions ?? [])
     .flatMap((c: any) => c.Rules ?? [])
     .map((r: any) => Number(r.Configuration?.WaitTime ?? 0)));
+  const bakeMinutes = bakeOf(toProd[toProd.length - 1]);
+  const bakeOnTheWayMinutes = toProd.slice(0, -1).reduce((sum, stage) => sum + bakeOf(stage), 0);
 
   const jobs = pipeline.Stages.flatMap(s => s.Actions.map(a => model(s, a))).filter(a => a.computeType !== undefined);
   return {
@@ -104,6 +107,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
     criticalPath,
     leadTimeToProdMinutes: criticalPath.reduce((sum, a) => sum + a.seconds, 0) / 60,
     bakeMinutes,
+    bakeOnTheWayMinutes,
     billedBuildMinutesPerCommit: jobs.reduce((sum, j) => sum + j.billedMinutes!, 0),
     codeBuildUsdPerCommit: jobs.reduce((sum, j) => sum + j.usd!, 0),
     jobs,

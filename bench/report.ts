@@ -1,4 +1,4 @@
-import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, PipelineHeadroom, StackHeadroom } from './headroom';
+import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
 import { PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
@@ -18,9 +18,9 @@ export interface SynthesisFigures {
   readonly buildSeconds: Spread;
   readonly synthSeconds: Spread;
   readonly peakMemoryMb: Spread;
-  /** Median wall and CPU time against plain CDK Pipelines' (with as many environments, 6 or 48). */
-  readonly vsPlain: number;
-  readonly cpuVsPlain: number;
+  /** Median wall and CPU time against plain CDK Pipelines' with as many environments, where the bench has that app. */
+  readonly vsPlain?: number;
+  readonly cpuVsPlain?: number;
   readonly samples: object[];
 }
 
@@ -43,9 +43,21 @@ export interface BenchResults {
     stacks: StackHeadroom[];
     plainStacks: StackHeadroom[];
     plainPipelines: PipelineHeadroom[];
-    tooling: { app: string; environments: number; tooling: StackHeadroom; largest: StackHeadroom; pipelines: PipelineHeadroom[] }[];
+    iamLimits: typeof IAM_LIMITS;
+    tooling: {
+      app: string;
+      environments: number;
+      tooling: StackHeadroom;
+      largest: StackHeadroom;
+      pipelines: PipelineHeadroom[];
+      stacksOverHalf: StackHeadroom[];
+      largestPolicy: PolicyHeadroom;
+      policiesOverHalf: PolicyHeadroom[];
+    }[];
   };
   readonly pipeline: { model: typeof PIPELINE_MODEL; library: PipelineEstimate; plain: PipelineEstimate };
+  /** The same at 48 environments, each tier one wave, to the end of production's last stage. */
+  readonly pipelineAt48: { library: PipelineEstimate; plain: PipelineEstimate };
   readonly cost: {
     prices: object;
     environments: ({ environment: string; tier: string; azs: number } & CostFigures)[];
@@ -78,7 +90,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('# Benchmarks\n');
   out.push(`\`npx projen bench\` (bench/run.ts), run ${r.generated.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} CPUs, Node ${r.machine.node}, `
     + `in ${Math.round(r.benchSeconds)} s. Every synth runs in a fresh Node process (the apps precompiled to JavaScript), `
-    + `${r.runs.perVariant} run(s) per app (${r.runs.grownApps} for the apps with 12 to 48 environments), interleaved so that noise hits every app alike; `
+    + `${r.runs.perVariant} run(s) per app (${r.runs.grownApps} for the apps with 12 to 96 environments), interleaved so that noise hits every app alike; `
     + 'median (min–max). Absolute times depend on the machine; compare the apps within one run.\n');
 
   out.push('## Synthesis: time and peak memory\n');
@@ -87,7 +99,7 @@ export function renderMarkdown(r: BenchResults): string {
     r.synthesis.filter(x => x.environments <= 6).map(x => [
       x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds),
       `${f1(x.loadSeconds.median)} / ${f1(x.buildSeconds.median)} / ${f1(x.synthSeconds.median)} s`,
-      mem(x.peakMemoryMb), `${x.vsPlain.toFixed(2)}× / ${x.cpuVsPlain.toFixed(2)}×`,
+      mem(x.peakMemoryMb), x.vsPlain === undefined ? '-' : `${x.vsPlain.toFixed(2)}× / ${x.cpuVsPlain!.toFixed(2)}×`,
     ]),
   ));
   out.push('"synth time" runs from spawning the process to its exit; "CPU time" is the process\'s CPU time over all its threads, '
@@ -95,7 +107,8 @@ export function renderMarkdown(r: BenchResults): string {
     + 'constructors, "synth" `app.synth()` (aspects, the pipelines\' build, writing templates).\n');
 
   out.push('## Growth with the number of environments\n');
-  out.push('The six reference environments repeated in 1, 2, 4 and 8 regions (each copy with its own VPC range and stage), one pipeline.\n');
+  out.push('The reference app\'s six tiers repeated in 1, 2, 4, 8 and 16 regions (each copy with its own VPC range), one pipeline; '
+    + 'each tier is one wave (`addWave`; plain CDK Pipelines: `addWave` too), production\'s first region its pilot.\n');
   out.push(table(['app', 'environments', 'stacks', 'synth time', 'CPU time', 'peak memory'],
     r.synthesis.filter(x => x.id !== 'empty' && x.id !== 'plain')
       .map(x => [x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds), mem(x.peakMemoryMb)])));
@@ -124,17 +137,32 @@ export function renderMarkdown(r: BenchResults): string {
     r.headroom.stacks.map(headroomRow)));
   const plainTooling = r.headroom.plainStacks.find(h => h.stack === 'Tooling');
   if (plainTooling) out.push(`Plain CDK Pipelines' Tooling stack, for comparison: ${plainTooling.resources} resources, ${kib(plainTooling.templateBytes)}.\n`);
-  out.push('As environments grow, the Tooling stack (the pipelines) is the one that grows:\n');
-  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'closest stack to a limit'],
+  const I = r.headroom.iamLimits;
+  out.push('As environments grow, the Tooling stack (the pipelines) is the one that grows. IAM\'s limits on policy size, in characters '
+    + `without white space: ${I.roleInline.toLocaleString('en')} for a role's inline policies together, ${I.userInline.toLocaleString('en')} for a user's, `
+    + `${I.groupInline.toLocaleString('en')} for a group's, ${I.managed.toLocaleString('en')} for a managed policy (${I.source}); a policy's size is measured `
+    + 'with each intrinsic function rendered as `${LogicalId}` or `${LogicalId.Attribute}`.\n');
+  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'closest stack to a limit', 'largest IAM policy'],
     r.headroom.tooling.map(t => {
       const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
+      const p = t.largestPolicy;
       return [
         t.app, t.environments, `${t.tooling.resources} (${pct(t.tooling.resources / L.resources)})`,
         `${kib(t.tooling.templateBytes)} (${pct(t.tooling.templateBytes / L.templateBytesS3)})`,
-        `${main.stages} of ${r.headroom.pipelineLimits.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(p => p.mostActionsInAStage))} of ${r.headroom.pipelineLimits.actionsPerStage}`,
+        `${main.stages} of ${r.headroom.pipelineLimits.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${r.headroom.pipelineLimits.actionsPerStage}`,
         `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
+        `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,
       ];
     })));
+  for (const t of r.headroom.tooling.filter(x => x.environments === Math.max(...r.headroom.tooling.map(y => y.environments)))) {
+    const pipelinesOver = t.pipelines.filter(p => p.stages > r.headroom.pipelineLimits.stagesPerPipeline / 2
+      || p.mostActionsInAStage > r.headroom.pipelineLimits.actionsPerStage / 2);
+    out.push(`${t.app} at ${t.environments} environments, what is above half of its quota: `
+      + `${t.stacksOverHalf.length} stack(s)${t.stacksOverHalf.length ? ` (${t.stacksOverHalf.map(h => `${h.stack} ${pct(h.worstShare)} of ${h.worstLimit}`).join(', ')})` : ''}, `
+      + `${t.policiesOverHalf.length} IAM polic${t.policiesOverHalf.length === 1 ? 'y' : 'ies'}`
+      + `${t.policiesOverHalf.length ? ` (${t.policiesOverHalf.map(p => `${p.principal} ${pct(p.share)}`).join(', ')})` : ''}, `
+      + `${pipelinesOver.length} pipeline(s)${pipelinesOver.length ? ` (${pipelinesOver.map(p => `${laneName(p.pipeline)}: ${p.stages} stages, up to ${p.mostActionsInAStage} actions in a stage`).join('; ')})` : ''}.\n`);
+  }
 
   const over = r.headroom.tooling.filter(t => t.largest.worstShare > 1);
   for (const t of over) {
@@ -165,6 +193,17 @@ export function renderMarkdown(r: BenchResults): string {
   };
   out.push(criticalPath('cdk-multi-env', r.pipeline.library));
   out.push(criticalPath('plain CDK Pipelines', r.pipeline.plain));
+
+  out.push('At 48 environments, each tier one wave (production: its first region, then the other seven together), to the end of production\'s last '
+    + 'stage, with the same model. The bakes on the way (the production pilot\'s) are left out of the lead time like the last one, and shown beside it.\n');
+  const waveRow = (label: string, p: PipelineEstimate) => [
+    label, p.codeBuildJobs, p.codeBuildJobsPerCommit, p.sequentialActions, p.approvals, `${f1(p.leadTimeToProdMinutes)} min`,
+    p.bakeOnTheWayMinutes ? `${p.bakeOnTheWayMinutes} min` : '-', p.bakeMinutes ? `${p.bakeMinutes} min` : '-', `$${p.codeBuildUsdPerCommit.toFixed(3)}`,
+  ];
+  out.push(table(
+    ['', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'bakes on the way', 'then bake', 'CodeBuild cost per commit'],
+    [waveRow('cdk-multi-env', r.pipelineAt48.library), waveRow('plain CDK Pipelines', r.pipelineAt48.plain)],
+  ));
 
   out.push('## Fixed monthly cost\n');
   out.push(`What each environment's foundation and each app's tooling account cost per month before any traffic, at ${LIST_PRICES.region} list prices `

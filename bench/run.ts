@@ -4,12 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ts from 'typescript';
-import { allStacks, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, pipelineHeadroom, stackHeadroom } from './headroom';
+import { allStacks, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from './headroom';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { BenchResults, renderMarkdown } from './report';
 import { ONE_PER_TIER } from './scaled-environments';
 import { growth, spread } from './stats';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
+import { mainPipeline } from '../examples/pipeline-path';
 
 /**
  * The bench: `npx projen bench`. Synthesizes the reference app, the same app on plain CDK
@@ -47,6 +48,8 @@ const VARIANTS: Variant[] = [
   { id: 'library-24', label: 'cdk-multi-env', app: 'library', regions: 4, environments: 24, runs: GROWTH_RUNS },
   { id: 'library-48', label: 'cdk-multi-env', app: 'library', regions: 8, environments: 48, runs: GROWTH_RUNS },
   { id: 'plain-48', label: 'plain CDK Pipelines', app: 'plain', regions: 8, environments: 48, runs: GROWTH_RUNS },
+  { id: 'library-96', label: 'cdk-multi-env', app: 'library', regions: 16, environments: 96, runs: GROWTH_RUNS },
+  { id: 'plain-96', label: 'plain CDK Pipelines', app: 'plain', regions: 16, environments: 96, runs: GROWTH_RUNS },
 ];
 
 /** What one child process reported, and how long it took from spawn to exit. */
@@ -175,11 +178,24 @@ function main(): void {
     stacks: allStacks(library).map(stackHeadroom),
     plainStacks: allStacks(plain).map(stackHeadroom),
     plainPipelines: pipelineHeadroom(plain.getStackByName('Tooling').template),
-    tooling: [...grown, byId('plain-48')].map(g => {
+    iamLimits: IAM_LIMITS,
+    tooling: [...grown, byId('plain'), byId('plain-48'), byId('plain-96')].map(g => {
       const assembly = assemblyOf(g.id);
       const tooling = assembly.getStackByName('Tooling');
-      const largest = allStacks(assembly).map(stackHeadroom).reduce((a, b) => (b.worstShare > a.worstShare ? b : a));
-      return { app: g.label, environments: g.environments, tooling: stackHeadroom(tooling), largest, pipelines: pipelineHeadroom(tooling.template) };
+      const stacks = allStacks(assembly);
+      const largest = stacks.map(stackHeadroom).reduce((a, b) => (b.worstShare > a.worstShare ? b : a));
+      const policies = stacks.flatMap(policyHeadroom);
+      const largestPolicy = policies.reduce((a, b) => (b.share > a.share ? b : a));
+      return {
+        app: g.label,
+        environments: g.environments,
+        tooling: stackHeadroom(tooling),
+        largest,
+        pipelines: pipelineHeadroom(tooling.template),
+        stacksOverHalf: stacks.map(stackHeadroom).filter(h => h.worstShare > 0.5),
+        largestPolicy,
+        policiesOverHalf: policies.filter(p => p.share > 0.5),
+      };
     }),
   };
 
@@ -187,6 +203,17 @@ function main(): void {
   const estimate = (assembly: cxapi.CloudAssembly): PipelineEstimate =>
     estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, 'Prod');
   const pipeline = { model: PIPELINE_MODEL, library: estimate(library), plain: estimate(plain) };
+  // At 48 environments, each tier one wave: to the end of the last production stage (the rest of production after its pilot).
+  const lastProduction = (assembly: cxapi.CloudAssembly) => {
+    const stages = mainPipeline(assembly.getStackByName('Tooling').template).Stages.map(stage => stage.Name);
+    const production = stages.filter(name => /^prod/i.test(name));
+    return production[production.length - 1];
+  };
+  const [library48, plain48] = [assemblyOf('library-48'), assemblyOf('plain-48')];
+  const pipelineAt48 = {
+    library: estimatePipeline(library48.getStackByName('Tooling').template, library48.directory, lastProduction(library48)),
+    plain: estimatePipeline(plain48.getStackByName('Tooling').template, plain48.directory, lastProduction(plain48)),
+  };
 
   // Fixed monthly cost: each environment's foundation, and the tooling account of each app.
   const foundationOf = (id: string) => library.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
@@ -215,8 +242,13 @@ function main(): void {
     machine: { node: process.version, platform: `${process.platform}/${process.arch}`, cpus: os.cpus().length },
     runs: { perVariant: RUNS, grownApps: GROWTH_RUNS, order: 'interleaved: one run of each variant per round' },
     synthesis: synthesis.map(x => {
-      const baseline = byId(x.environments > 6 ? 'plain-48' : 'plain');
-      return { ...x, vsPlain: x.wallSeconds.median / baseline.wallSeconds.median, cpuVsPlain: x.cpuSeconds.median / baseline.cpuSeconds.median };
+      // Against plain CDK Pipelines with as many environments, where the bench has it.
+      const baseline = synthesis.find(y => y.id === (x.environments === 6 ? 'plain' : `plain-${x.environments}`));
+      return {
+        ...x,
+        vsPlain: baseline ? x.wallSeconds.median / baseline.wallSeconds.median : undefined,
+        cpuVsPlain: baseline ? x.cpuSeconds.median / baseline.cpuSeconds.median : undefined,
+      };
     }),
     growth: {
       environments: xs,
@@ -226,6 +258,7 @@ function main(): void {
     },
     headroom,
     pipeline,
+    pipelineAt48,
     cost,
     compileSeconds,
     // Since this process started: ts-node's start-up included.

@@ -6,6 +6,7 @@ import { REFERENCE_ENVIRONMENTS, ReferenceEnvironment, REGION } from '../example
  */
 export const BENCH_REGIONS = [
   REGION, 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1',
+  'us-east-2', 'us-west-1', 'ca-central-1', 'eu-west-3', 'eu-south-1', 'ap-northeast-1', 'ap-northeast-3', 'sa-east-1',
 ];
 
 /** The reference app's first environment of each tier: six, one per tier. */
@@ -16,22 +17,22 @@ export const ONE_PER_TIER = REFERENCE_ENVIRONMENTS.filter((e, i) => REFERENCE_EN
  * promotion order (every Dev first, then every QA, ... as MultiEnvPipeline asks), so that the
  * reference app places each tier as one wave. A tier keeps its account in every region (the
  * isolation checks allow one tier to share an account), and every copy gets a VPC range of its
- * own: the reference range's second octet plus the region's index (10.10.0.0/16, 10.11.0.0/16,
- * ...). With one region these are the reference app's environments, one per tier.
+ * own, above the reference ranges: 10.100.0.0/16 to 10.114.0.0/16 for Dev's copies, 10.115.0.0/16
+ * on for QA's, and so on. With one region these are the reference app's environments, one per tier.
  */
 export function scaledEnvironments(regions: number): ReferenceEnvironment[] {
   if (!Number.isInteger(regions) || regions < 1 || regions > BENCH_REGIONS.length) {
     throw new Error(`regions is ${regions}; expected a whole number from 1 to ${BENCH_REGIONS.length}`);
   }
-  return ONE_PER_TIER.flatMap(e => BENCH_REGIONS.slice(0, regions).map((region, i) => {
+  const copies = BENCH_REGIONS.length - 1;
+  return ONE_PER_TIER.flatMap((e, tier) => BENCH_REGIONS.slice(0, regions).map((region, i) => {
     if (i === 0) return e;
-    const [a, b] = e.cidr.split('.').map(Number);
     return {
       ...e,
       id: `${e.id}-${region}`,
       environmentName: `${e.tier.name}-${region}`,
       region,
-      cidr: `${a}.${b + i}.0.0/16`,
+      cidr: `10.${100 + tier * copies + i - 1}.0.0/16`,
     };
   }));
 }

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
+import { WaveProjects, WaveProjectStep } from './wave-projects';
 import { IsolatedEnvironment } from '../environment';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
@@ -34,6 +35,12 @@ export interface EnvironmentStageSteps {
   readonly stackSteps: pipelines.StackSteps[];
 }
 
+/** The projects a wave of several environments shares, and the repository their steps run on. */
+export interface SharedProjects {
+  readonly projects: WaveProjects;
+  readonly source: pipelines.FileSet;
+}
+
 /** The CDK Pipelines steps of one group of a wave: the environments deployed together in one pipeline stage. */
 export interface GroupSteps {
   /** Before any environment of the group deploys: in the wave's first group, the tests before deploy of every environment of the wave, then the approval. */
@@ -54,8 +61,8 @@ function standardEnv(env: IsolatedEnvironment): Record<string, string> {
   };
 }
 
-/** A CodeBuild job that runs the user's commands with the environment's variables and may assume its deployment role. */
-function commandStep(id: string, env: IsolatedEnvironment, commands: PipelineCommands): pipelines.CodeBuildStep {
+/** A CodeBuild job of its own that runs the user's commands with the environment's variables and may assume its deployment role. */
+function ownProjectStep(id: string, env: IsolatedEnvironment, commands: PipelineCommands): pipelines.CodeBuildStep {
   return new pipelines.CodeBuildStep(id, {
     installCommands: commands.installCommands,
     commands: commands.commands,
@@ -88,8 +95,12 @@ const TEST_STEP_NAMES: Record<TestKind, string> = {
  * a step of one environment in the wave's own pre steps starts with the environment's stage name,
  * as CDK Pipelines names the steps of a stage in a wave.
  */
-export function stepsForGroup(groups: EnvironmentPlan[][], index: number): GroupSteps {
+export function stepsForGroup(groups: EnvironmentPlan[][], index: number, shared?: SharedProjects): GroupSteps {
   const wave = groups.flat();
+  // In a wave of several environments, each kind of step runs in one project for them all.
+  const commandStep = (id: string, env: IsolatedEnvironment, commands: PipelineCommands, kind: string): pipelines.Step => (shared
+    ? new WaveProjectStep(id, shared.projects.projectFor(kind, commands), shared.source, { ...standardEnv(env), ...commands.env })
+    : ownProjectStep(id, env, commands));
   const group = groups[index];
   const { approvalBeforeDeploy, approvalAfterDeploy, testsBeforeDeploy, testsAfterDeploy } = wave[0];
   const tier = wave[0].environment.tier.name;
@@ -99,7 +110,7 @@ export function stepsForGroup(groups: EnvironmentPlan[][], index: number): Group
   if (index === 0) {
     for (const plan of wave) {
       for (const kind of testsBeforeDeploy.filter(k => k !== TestKind.UNIT)) {
-        pre.push(commandStep(`${prefix(plan.environment)}${TEST_STEP_NAMES[kind]}`, plan.environment, plan.tests.get(kind)!));
+        pre.push(commandStep(`${prefix(plan.environment)}${TEST_STEP_NAMES[kind]}`, plan.environment, plan.tests.get(kind)!, TEST_STEP_NAMES[kind]));
       }
     }
     if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
@@ -131,10 +142,10 @@ export function stepsForGroup(groups: EnvironmentPlan[][], index: number): Group
     const stackSteps: pipelines.StackSteps[] = (reviews.size === 0 ? [] : stacksOf(env))
       .map(stack => ({ stack, changeSet: [reviews.get(stack.node.id)!] }));
     const post: pipelines.Step[] = [];
-    const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed) : undefined;
+    const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed, 'SeedData') : undefined;
     if (seed) post.push(seed);
     for (const kind of testsAfterDeploy) {
-      const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!);
+      const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!, TEST_STEP_NAMES[kind]);
       if (seed) test.addStepDependency(seed);
       post.push(test);
     }

@@ -15,6 +15,7 @@ import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { publishAssetsAfterGate } from './publish-assets-after-gate';
 import { SlackChannelOptions } from './slack-channel';
 import { checkWave } from './wave-checks';
+import { WaveProjects } from './wave-projects';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { completeArtifactBucket } from '../private/artifact-buckets';
@@ -255,6 +256,8 @@ export class MultiEnvPipeline extends Construct {
   private featureLane?: FeatureLane;
   private buildLogs?: logs.ILogGroup;
   private readonly waves: PlacedWave[] = [];
+  /** Each lane's CodePipeline and the source its jobs read. */
+  private readonly lanes = new Map<pipelines.CodePipeline, { definition: codepipeline.Pipeline; source: pipelines.CodePipelineSource }>();
 
   constructor(scope: Construct, id: string, props: MultiEnvPipelineProps) {
     super(scope, id);
@@ -517,7 +520,7 @@ export class MultiEnvPipeline extends Construct {
     };
     (codePipeline.node.defaultChild as CfnResource).addMetadata(LANE_METADATA, metadata);
     this.buildLogs ??= this.newBuildLogs(codePipeline.artifactBucket.encryptionKey);
-    return new pipelines.CodePipeline(this, main ? 'Pipeline' : 'HotfixPipeline', {
+    const pipeline = new pipelines.CodePipeline(this, main ? 'Pipeline' : 'HotfixPipeline', {
       codePipeline,
       // Every CodeBuild project of the lane logs to the pipeline's log group.
       codeBuildDefaults: { logging: { cloudWatch: { logGroup: this.buildLogs } } },
@@ -537,6 +540,8 @@ export class MultiEnvPipeline extends Construct {
       cdkAssetsCliVersion: this.cdkAssetsVersion,
       useChangeSets: true,
     });
+    this.lanes.set(pipeline, { definition: codePipeline, source });
+    return pipeline;
   }
 
   /**
@@ -590,7 +595,8 @@ export class MultiEnvPipeline extends Construct {
         gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: this.hotfixPatterns.map(p => p.pattern) }] },
       });
     }
-    const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production).map(s => s.stageName);
+    const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production)
+      .flatMap(s => partsOf(this.pipeline.pipeline, s.stageName).map(part => part.stage.stageName));
     this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
   }
 
@@ -599,8 +605,15 @@ export class MultiEnvPipeline extends Construct {
    * after its environment's stage, when it has one environment).
    */
   private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave, publishAssetsInStage: boolean): PlacedStage[] {
+    const environments = wave.groups.flat().map(p => p.environment);
+    const { definition, source } = this.lanes.get(lane)!;
+    const shared = environments.length === 1 ? undefined : {
+      projects: new WaveProjects(this, `${lane === this.pipeline ? 'Main' : 'Hotfix'}${wave.name}`, environments.map(e => e.deploymentRoleArn),
+        this.buildLogs, definition.artifactBucket.encryptionKey),
+      source: source.primaryOutput!,
+    };
     return wave.groups.map((group, index) => {
-      const steps = stepsForGroup(wave.groups, index);
+      const steps = stepsForGroup(wave.groups, index, shared);
       const stageName = wave.stageNames[index];
       const cdkWave = lane.addWave(stageName, { pre: steps.pre, post: steps.post });
       for (const { plan, post, stackSteps } of steps.environments) {
@@ -612,18 +625,26 @@ export class MultiEnvPipeline extends Construct {
     });
   }
 
-  /** Approver permissions, the bake period and automatic retries of one environment's stage. */
+  /**
+   * Approver permissions, the bake period and automatic retries of one group's stage. CDK Pipelines
+   * splits a stage of more than 50 actions (CodePipeline's limit) into stages named `<name>.1`,
+   * `<name>.2`, ... run one after another: then the bake watches after the last of them, and its
+   * rollback rolls back that one only.
+   */
   private addStageConditions(pipeline: codepipeline.Pipeline, placed: PlacedStage): void {
     const { plans, stageName } = placed;
     const plan = plans[0];
-    const index = pipeline.stages.findIndex(s => s.stageName === stageName);
-    const stage = pipeline.stages[index];
-    for (const action of stage.actions.filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)) {
+    const parts = partsOf(pipeline, stageName);
+    const index = parts[parts.length - 1].index;
+    const approvals = parts.flatMap(({ stage }) => stage.actions
+      .filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)
+      .map(a => `${stage.stageName}/${a.actionProperties.actionName}`));
+    for (const approval of approvals) {
       for (const grantee of plan.approvers) {
         iam.Grant.addToPrincipal({
           grantee,
           actions: ['codepipeline:PutApprovalResult'],
-          resourceArns: [`${pipeline.pipelineArn}/${stageName}/${action.actionProperties.actionName}`],
+          resourceArns: [`${pipeline.pipelineArn}/${approval}`],
         });
         // An approver role imported by name (`Role.fromRoleName`) gets a policy of its own, 'Policy', created and deleted with the pipeline.
         const imported = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('Policy') : undefined;
@@ -654,9 +675,15 @@ export class MultiEnvPipeline extends Construct {
     if (plan.environment.profile.deployment === DeploymentMode.EVERY_COMMIT) {
       // A failed deploy of an environment that changes on every commit is retried once by
       // CodePipeline, failed actions only, before anyone is notified.
-      cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
+      for (const part of parts) cfn.addPropertyOverride(`Stages.${part.index}.OnFailure`, { Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
     }
   }
+}
+
+/** The pipeline stages a group became: its stage, or the parts CDK Pipelines split it into (`<name>.1`, `<name>.2`, ...). */
+function partsOf(pipeline: codepipeline.Pipeline, stageName: string): { stage: codepipeline.IStage; index: number }[] {
+  return pipeline.stages.map((stage, index) => ({ stage, index }))
+    .filter(({ stage }) => stage.stageName === stageName || (stage.stageName.startsWith(`${stageName}.`) && /^\d+$/.test(stage.stageName.slice(stageName.length + 1))));
 }
 
 /** The tests of a list by kind; a kind given twice is an error. */

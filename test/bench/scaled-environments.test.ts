@@ -7,17 +7,18 @@ describe('scaledEnvironments', () => {
     expect(ONE_PER_TIER.map(e => e.tier.name)).toEqual(['dev', 'qa', 'staging', 'prod', 'demo', 'hotfix']);
   });
 
-  test('eight regions: 48 environments in promotion order, unique names and ranges, one account per tier', () => {
-    const envs = scaledEnvironments(8);
-    expect(envs).toHaveLength(48);
-    expect(new Set(envs.map(e => e.id)).size).toBe(48);
-    expect(new Set(envs.map(e => e.environmentName ?? e.tier.name)).size).toBe(48);
-    expect(new Set(envs.map(e => e.cidr)).size).toBe(48);
-    expect(envs.map(e => e.tier.name)).toEqual(ONE_PER_TIER.flatMap(e => Array(8).fill(e.tier.name)));
+  test('sixteen regions: 96 environments in promotion order, unique names and ranges, one account per tier', () => {
+    const envs = scaledEnvironments(16);
+    expect(envs).toHaveLength(96);
+    expect(new Set(envs.map(e => e.id)).size).toBe(96);
+    expect(new Set(envs.map(e => e.environmentName ?? e.tier.name)).size).toBe(96);
+    expect(new Set(envs.map(e => e.cidr)).size).toBe(96);
+    expect(envs.map(e => Number(e.cidr.split('.')[1])).every(octet => octet < 256)).toBe(true);
+    expect(envs.map(e => e.tier.name)).toEqual(ONE_PER_TIER.flatMap(e => Array(16).fill(e.tier.name)));
     for (const e of envs) expect(e.account).toBe(REFERENCE_ENVIRONMENTS.find(r => r.tier === e.tier)!.account);
   });
 
   test('more regions than there are is an error', () => {
-    expect(() => scaledEnvironments(BENCH_REGIONS.length + 1)).toThrow(/expected a whole number from 1 to 8/);
+    expect(() => scaledEnvironments(BENCH_REGIONS.length + 1)).toThrow(/expected a whole number from 1 to 16/);
   });
 });

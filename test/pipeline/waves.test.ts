@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EnvironmentTier } from '../../src';
+import { renderValue } from '../../src/validation/private/template-values';
 import { environment } from '../support/environments';
 import { newPipeline, stagesOf } from '../support/pipelines';
 
@@ -91,11 +92,28 @@ describe('a wave', () => {
     const smoke = setup.main.Dev.filter(a => a.includes('SmokeTests'));
     expect(smoke.map(a => a.replace(/\[.*/, ''))).toEqual(['dev-eu-west-1.SmokeTests', 'dev-us-east-1.SmokeTests']);
     expect(new Set(runOrders(setup.main.Dev, /SmokeTests/)).size).toBe(1);
-    const projects = setup.template.toJSON().Resources;
-    const regions = setup.mainDefinition.Stages.find((s: any) => s.Name === 'Dev').Actions
-      .filter((a: any) => a.Name.endsWith('SmokeTests'))
-      .map((a: any) => projects[a.Configuration.ProjectName.Ref].Properties.Environment.EnvironmentVariables.find((v: any) => v.Name === 'TARGET_REGION').Value);
-    expect(regions).toEqual(['eu-west-1', 'us-east-1']);
+    const actions = setup.mainDefinition.Stages.find((s: any) => s.Name === 'Dev').Actions.filter((a: any) => a.Name.endsWith('SmokeTests'));
+    const variables = actions.map((a: any) => Object.fromEntries(JSON.parse(renderValue(a.Configuration.EnvironmentVariables))
+      .map((v: any) => [v.name, v.value])));
+    expect(variables.map((v: any) => [v.ENVIRONMENT_NAME, v.TARGET_REGION])).toEqual([['dev-eu-west-1', 'eu-west-1'], ['dev-us-east-1', 'us-east-1']]);
+  });
+
+  test('runs each kind of test of a wave in one CodeBuild project, whose role may assume the deployment role of each environment of the wave and no other', () => {
+    const resources = setup.template.toJSON().Resources;
+    const actions = setup.mainDefinition.Stages.find((s: any) => s.Name === 'Dev').Actions.filter((a: any) => a.Name.endsWith('SmokeTests'));
+    const projects = new Set(actions.map((a: any) => a.Configuration.ProjectName.Ref));
+    expect(projects.size).toBe(1);
+    const [project] = [...projects] as string[];
+    expect(JSON.parse(resources[project].Properties.Source.BuildSpec)).toEqual({ version: '0.2', phases: { build: { commands: ['./scripts/test SMOKE'] } } });
+    const role = resources[project].Properties.ServiceRole['Fn::GetAtt'][0];
+    const policy = Object.values<any>(resources).find(r => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role));
+    const assumed = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Action === 'sts:AssumeRole')
+      .flatMap((st: any) => [st.Resource].flat()).map((r: any) => r['Fn::Join'][1].slice(-1)[0]);
+    expect(assumed).toEqual([':iam::111111111111:role/shop-dev-eu-west-1-deployment', ':iam::111111111111:role/shop-dev-us-east-1-deployment']);
+    // One project per kind of step and wave: Dev's smoke tests; QA's integration and performance; Staging's three kinds;
+    // Prod's smoke tests; Demo's data seed and smoke tests (in the main pipeline), the hotfix lane's Prod smoke tests.
+    const waveProjects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && /^Delivery(Main|Hotfix)(?!Pipeline)/.test(id));
+    expect(waveProjects).toHaveLength(1 + 2 + 3 + 1 + 2 + 1);
   });
 
   test('has one sign-off, after every environment of the wave is tested (QA)', () => {
@@ -213,5 +231,29 @@ describe('the hotfix lane', () => {
     const stage = (name: string) => setup.hotfixDefinition.Stages.find((s: any) => s.Name === name);
     expect(stage('prod-eu-west-1').OnSuccess.Conditions[0].Rules.map((r: any) => r.Region)).toEqual(['eu-west-1']);
     expect(stage('Prod').OnSuccess.Conditions[0].Rules.map((r: any) => r.Region)).toEqual(['us-east-1', 'ap-southeast-2']);
+  });
+});
+
+describe('a wave larger than a pipeline stage holds', () => {
+  test('CDK Pipelines splits it into stages of at most 50 actions, run one after another; each part is retried', () => {
+    const app = new cdk.App();
+    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1'];
+    const dev = regions.map((region, i) => {
+      const env = environment(app, EnvironmentTier.DEV, {
+        environmentName: `dev-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
+      });
+      new cdk.Stack(env, 'Workload').addDependency(env.foundation);
+      return env;
+    });
+    const pipeline = newPipeline(app);
+    pipeline.addWave('Dev', dev);
+    const definition = Object.values<any>(Template.fromStack(cdk.Stack.of(pipeline)).toJSON().Resources)
+      .find(r => r.Type === 'AWS::CodePipeline::Pipeline').Properties;
+    const parts = definition.Stages.filter((s: any) => s.Name.startsWith('Dev'));
+    // Eight environments, three stacks each deployed in two actions, and a smoke test: 56 actions.
+    expect(parts.map((s: any) => s.Name)).toEqual(['Dev.1', 'Dev.2']);
+    expect(parts.reduce((sum: number, s: any) => sum + s.Actions.length, 0)).toBe(56);
+    expect(parts.every((s: any) => s.Actions.length <= 50)).toBe(true);
+    for (const part of parts) expect(part.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { renderValue } from '../../src/validation/private/template-values';
 
 /** A CodeBuild job of a pipeline: its project, the role it runs with, and where it sits. */
 export interface LaneJob {
@@ -68,14 +69,8 @@ export function actionsOf(statement: any): string[] {
  * publisher) a file of the cloud assembly the template names.
  */
 export function buildSpecOf(template: any, projectId: string, assemblyDirectory: string): any {
-  const spec = flatten(template.Resources[projectId].Properties.Source.BuildSpec);
+  const spec = renderValue(template.Resources[projectId].Properties.Source.BuildSpec);
   const file = path.join(assemblyDirectory, spec);
   return JSON.parse(spec.startsWith('buildspec-') && fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : spec);
 }
 
-/** A string value of a template as text: the parts of an `Fn::Join` joined, anything else that is not a string as `${...}`. */
-function flatten(value: any): string {
-  if (typeof value === 'string') return value;
-  if (value['Fn::Join']) return value['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : '${token}')).join(value['Fn::Join'][0]);
-  return '${token}';
-}
