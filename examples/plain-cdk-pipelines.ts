@@ -10,8 +10,10 @@ import { ApprovalGate, TestKind } from '../src';
 /**
  * The baseline the reference app is measured against: the same environments and workload,
  * promoted by plain CDK Pipelines with its defaults, the way a team writes it by hand: the same
- * tests as shell steps and a manual approval wherever a tier has a gate. (No hotfix lane,
- * notifications, bake period or restricted approvers: plain CDK Pipelines has none of them.)
+ * tests as shell steps and a manual approval wherever a tier has a gate, and the same waves
+ * (`addWave`: the environments of a tier side by side, its approval before and its sign-off after
+ * the whole wave; production's first environment deployed first). (No hotfix lane, notifications,
+ * bake period or restricted approvers: plain CDK Pipelines has none of them.)
  */
 export function buildPlainCdkPipelinesApp(
   app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS,
@@ -26,14 +28,32 @@ export function buildPlainCdkPipelinesApp(
     }),
   });
   const commandsOf = (kind: TestKind) => REFERENCE_TESTS.find(t => t.kind === kind)!.commands;
-  for (const env of environments.filter(e => e.tier.name !== 'hotfix')) {
-    const p = env.profile;
-    const pre: pipelines.Step[] = p.testsBeforeDeploy.filter(k => k !== TestKind.UNIT).map(k => new pipelines.ShellStep(`${k}Tests`, { commands: commandsOf(k) }));
-    if (p.approvalBeforeDeploy !== ApprovalGate.NONE) pre.push(new pipelines.ManualApprovalStep('Approve'));
-    const post: pipelines.Step[] = p.testsAfterDeploy.map(k => new pipelines.ShellStep(`${k}Tests`, { commands: commandsOf(k) }));
-    if (p.reseedsData) post.unshift(new pipelines.ShellStep('SeedData', { commands: ['./scripts/seed-demo-data.sh'] }));
-    if (p.approvalAfterDeploy !== ApprovalGate.NONE) post.push(new pipelines.ManualApprovalStep('SignOff'));
-    pipeline.addStage(env, { pre, post });
+  const placed = environments.filter(e => e.tier.name !== 'hotfix');
+  for (const tier of new Set(placed.map(e => e.tier))) {
+    const p = tier.profile;
+    const ofTier = placed.filter(e => e.tier === tier);
+    const testsOf = (kinds: TestKind[]) => kinds.filter(k => k !== TestKind.UNIT).map(k => new pipelines.ShellStep(`${k}Tests`, { commands: commandsOf(k) }));
+    const post = (): pipelines.Step[] => [
+      ...p.reseedsData ? [new pipelines.ShellStep('SeedData', { commands: ['./scripts/seed-demo-data.sh'] })] : [],
+      ...testsOf(p.testsAfterDeploy),
+    ];
+    if (ofTier.length === 1) {
+      const pre: pipelines.Step[] = testsOf(p.testsBeforeDeploy);
+      if (p.approvalBeforeDeploy !== ApprovalGate.NONE) pre.push(new pipelines.ManualApprovalStep('Approve'));
+      const after = post();
+      if (p.approvalAfterDeploy !== ApprovalGate.NONE) after.push(new pipelines.ManualApprovalStep('SignOff'));
+      pipeline.addStage(ofTier[0], { pre, post: after });
+      continue;
+    }
+    // Production: its first environment alone first, then the others together.
+    const groups = p.production ? [ofTier.slice(0, 1), ofTier.slice(1)] : [ofTier];
+    groups.forEach((group, i) => {
+      const wave = pipeline.addWave(`${tier.name}-${i + 1}`, {
+        pre: i === 0 && p.approvalBeforeDeploy !== ApprovalGate.NONE ? [new pipelines.ManualApprovalStep('Approve')] : [],
+        post: i === groups.length - 1 && p.approvalAfterDeploy !== ApprovalGate.NONE ? [new pipelines.ManualApprovalStep('SignOff')] : [],
+      });
+      for (const env of group) wave.addStage(env, { pre: testsOf(p.testsBeforeDeploy), post: post() });
+    });
   }
   return pipeline;
 }
