@@ -28,6 +28,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
+  // 0.x: the API may still change between releases (Construct Hub shows it as experimental).
+  stability: 'experimental',
 
   keywords: [
     'aws-cdk', 'cdk', 'cdk-construct', 'awscdk', 'multi-environment', 'multi-account', 'pipelines',
@@ -124,6 +126,10 @@ const cfnLint = project.addTask('validate:cfn-lint', {
 });
 project.gitignore.addPatterns('/.cache/cfn-lint/');
 project.npmignore?.exclude('/scripts/', '/.cfnlintrc.yaml');
+// The package is the compiled library, its .jsii and its docs: none of what the repository's own checks
+// leave behind (cfn-lint's virtualenv, the reference app's cloud assemblies), nor CI's script or the
+// examples, which import ../src.
+project.npmignore?.exclude('/.cache/', '/cdk.out/', '/validate.out/', '/.ci/', '/examples/');
 
 // Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
 project.addTask('bench', {

@@ -1,0 +1,28 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+/**
+ * What `npm pack` puts in the package a user installs (and the Python wheel and Java jar embed):
+ * the compiled library, its jsii assembly and its docs, nothing the repository's checks leave
+ * behind (cfn-lint's virtualenv in .cache/, the reference app's cdk.out/ and validate.out/), no
+ * sources, tests, examples or CI scripts.
+ */
+describe('the npm package', () => {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: path.join(__dirname, '..', '..'),
+    encoding: 'utf-8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }));
+  const files: string[] = pack.files.map((f: { path: string }) => f.path);
+
+  test('holds only the compiled library, the jsii assembly and the docs', () => {
+    const allowed = /^(lib\/.+\.(js|d\.ts)|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture)$/;
+    expect(files.filter(f => !allowed.test(f))).toEqual([]);
+  });
+
+  test('ships no file of the repository\'s own checks, and stays small', () => {
+    expect(files.filter(f => /^(\.cache|cdk\.out|validate\.out|\.ci|examples|src|test|bench|scripts)\//.test(f))).toEqual([]);
+    // 42 MB compressed when cfn-lint's virtualenv and the cloud assemblies were shipped; the library itself is below 2 MB.
+    expect(pack.size).toBeLessThan(2_000_000);
+  });
+});
