@@ -137,7 +137,8 @@ export function policyHeadroom(stack: cxapi.CloudFormationStackArtifact): Policy
   const size = (document: unknown) => JSON.stringify(flatten(document)).length;
   const inline = new Map<string, { kind: PolicyHeadroom['kind']; characters: number }>();
   const add = (principal: unknown, kind: 'role inline' | 'user inline' | 'group inline', characters: number) => {
-    const name = renderValue(principal);
+    // A role of the stack by its logical id; one imported by name by that name.
+    const name = (principal as { Ref?: string })?.Ref ?? renderValue(principal);
     const entry = inline.get(`${kind}:${name}`) ?? { kind, characters: 0 };
     inline.set(`${kind}:${name}`, { kind, characters: entry.characters + characters });
   };

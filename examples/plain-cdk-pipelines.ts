@@ -48,7 +48,8 @@ export function buildPlainCdkPipelinesApp(
     // Production: its first environment alone first, then the others together.
     const groups = p.production ? [ofTier.slice(0, 1), ofTier.slice(1)] : [ofTier];
     groups.forEach((group, i) => {
-      const wave = pipeline.addWave(`${tier.name}-${i + 1}`, {
+      // Named as the reference app names its waves, so that the two pipelines' stages can be compared by name.
+      const wave = pipeline.addWave(i === 0 && groups.length > 1 ? `${group[0].node.id}-pilot` : `${ofTier[0].node.id}-wave`, {
         pre: i === 0 && p.approvalBeforeDeploy !== ApprovalGate.NONE ? [new pipelines.ManualApprovalStep('Approve')] : [],
         post: i === groups.length - 1 && p.approvalAfterDeploy !== ApprovalGate.NONE ? [new pipelines.ManualApprovalStep('SignOff')] : [],
       });
