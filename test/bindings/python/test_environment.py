@@ -36,12 +36,10 @@ def test_overlapping_ranges_raise_naming_both_environments():
         make(app, "QA", EnvironmentTier.QA, "222222222222", "10.10.0.0/17")
 
 
-def test_pipeline_refuses_an_environment_after_production():
+def pipeline_with_approvers(app):
+    """A tooling stack with a pipeline that has a test of every kind, and the release managers' role."""
     from cdk_multi_env import MultiEnvPipeline, PipelineSource, PipelineTest, TestKind
 
-    app = cdk.App()
-    prod = make(app, "Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16")
-    qa = make(app, "QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16")
     tooling = cdk.Stack(app, "Tooling", env=cdk.Environment(account="999999999999", region="eu-west-1"))
     pipeline = MultiEnvPipeline(
         tooling, "Delivery",
@@ -51,15 +49,20 @@ def test_pipeline_refuses_an_environment_after_production():
         ),
         tests=[PipelineTest(kind=kind, commands=["true"]) for kind in TestKind],
     )
-    approvers = [iam.Role.from_role_name(tooling, "Approvers", "release-managers")]
+    return pipeline, [iam.Role.from_role_name(tooling, "Approvers", "release-managers")]
+
+
+def test_pipeline_refuses_an_environment_after_production():
+    app = cdk.App()
+    prod = make(app, "Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16")
+    qa = make(app, "QA", EnvironmentTier.QA, "222222222222", "10.20.0.0/16")
+    pipeline, approvers = pipeline_with_approvers(app)
     pipeline.add_environment(prod, approvers=approvers, bake_alarm_names=["shop-prod-errors"])
     with pytest.raises(Exception, match=r"environment 'qa' \(tier qa\) is not a production tier but would come after production environment 'prod'"):
         pipeline.add_environment(qa)
 
 
 def test_pipeline_places_a_production_wave_with_a_pilot_and_refuses_a_wave_mixing_tiers():
-    from cdk_multi_env import MultiEnvPipeline, PipelineSource, PipelineTest, TestKind
-
     app = cdk.App()
     staging = make(app, "Staging", EnvironmentTier.STAGING, "333333333333", "10.30.0.0/16")
     prod = make(app, "Prod", EnvironmentTier.PROD, "444444444444", "10.40.0.0/16")
@@ -68,26 +71,14 @@ def test_pipeline_places_a_production_wave_with_a_pilot_and_refuses_a_wave_mixin
         region="us-east-1", tooling_account="999999999999", cidr="10.41.0.0/16",
         availability_zones=["us-east-1a", "us-east-1b", "us-east-1c"],
     )
-    tooling = cdk.Stack(app, "Tooling", env=cdk.Environment(account="999999999999", region="eu-west-1"))
-    pipeline = MultiEnvPipeline(
-        tooling, "Delivery",
-        source=PipelineSource.connection(
-            "acme/shop",
-            connection_arn="arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
-        ),
-        tests=[PipelineTest(kind=kind, commands=["true"]) for kind in TestKind],
-    )
-    approvers = [iam.Role.from_role_name(tooling, "Approvers", "release-managers")]
+    pipeline, approvers = pipeline_with_approvers(app)
     with pytest.raises(Exception, match=r"addWave 'Late': environments mixes tiers \('staging' is staging, 'prod' is prod\)"):
         pipeline.add_wave("Late", [staging, prod])
     pipeline.add_wave("Production", [prod, prod_us], pilot=[prod], approvers=approvers, bake_alarm_names=["shop-prod-errors"])
-    stages = [s["Name"] for r in tooling_template(app)["Resources"].values()
+    template = app.synth().get_stack_by_name("Tooling").template
+    stages = [s["Name"] for r in template["Resources"].values()
               if r["Type"] == "AWS::CodePipeline::Pipeline" for s in r["Properties"]["Stages"]]
     assert stages[-2:] == ["Prod", "ProdUs"]
-
-
-def tooling_template(app):
-    return app.synth().get_stack_by_name("Tooling").template
 
 
 def test_off_hours_schedule_reads_well_and_rejects_bad_hours():
