@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage } from '../examples/pipeline-path';
+import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import {
+  batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
+} from '../examples/pipeline-path';
 
 /**
  * The model behind the estimated lead time and CodeBuild cost of a commit. The pipeline's shape
@@ -9,7 +12,9 @@ import { mainPipeline, PathToProduction, pathToProduction, PipelineAction, Pipel
  * CDK Pipelines, so the comparison measures the shape and not the assumptions.
  *
  * CodeBuild bills each build from the moment it is submitted (provisioning included) to its end,
- * rounded up to the next whole minute: every job costs at least one billed minute. Prices are
+ * rounded up to the next whole minute: every build costs at least one billed minute. A batch action
+ * (this library's deploys and tests: one build per environment) runs its builds side by side: it
+ * lasts as long as its longest build, and each of its builds is billed. Prices are
  * on-demand Linux list prices per build-minute from the AWS CodeBuild pricing page, eu-west-1 (the
  * reference app's region; the same as us-east-1 for these types), read 2026-11, free tier left out.
  */
@@ -27,13 +32,24 @@ export const PIPELINE_MODEL = {
   synthSeconds: 180,
   /** `npm install -g aws-cdk` and a `cdk deploy` of the unchanged pipeline stack. */
   selfMutationSeconds: 90,
-  /** `npm install -g cdk-assets` in an asset job, and then each asset it publishes. */
+  /**
+   * `npm install -g cdk-assets` in an asset job, and then each asset it publishes (an asset to each
+   * destination), one after another; `cdk deploy` publishes a stack's assets side by side (the
+   * CLI's asset parallelism), in the time of one.
+   */
   assetJobInstallSeconds: 30,
   perAssetSeconds: 10,
-  /** Each test, data-seed or other shell step: the same commands in both pipelines. */
+  /** `npm install -g aws-cdk` in a job that deploys or reviews with the CDK CLI. */
+  cliInstallSeconds: 30,
+  /** A change review after the CLI's install: `cdk diff` of the stacks and reading each deployed template. */
+  reviewSeconds: 30,
+  /**
+   * Each test, data-seed or other shell step: the same commands in both pipelines (a CDK Pipelines
+   * action each, or one after another in an environment's build, each announced by `echo "== <step> of ... =="`).
+   */
   shellStepSeconds: 120,
   sourceSeconds: 10,
-  /** CloudFormation: creating a change set, executing it (one stack). */
+  /** CloudFormation: creating a change set, executing it (one stack; by CDK Pipelines' two actions, or by `cdk deploy`). */
   createChangeSetSeconds: 30,
   executeChangeSetSeconds: 120,
   /** A manual approval: the human wait is not modelled (0 s); approvals are counted instead. */
@@ -42,15 +58,17 @@ export const PIPELINE_MODEL = {
   otherActionSeconds: 10,
 };
 
-type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'approval' | 'other';
+type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'test job' | 'review' | 'approval' | 'other';
 
 /** One action of the pipeline with its modelled duration. */
 export interface ModelledAction {
   readonly stage: string;
   readonly action: string;
   readonly kind: Kind;
+  /** For a batch, its longest build's. */
   readonly seconds: number;
-  /** For CodeBuild jobs: the compute type, the billed minutes and their price. */
+  /** For CodeBuild actions: the builds it starts (a batch's side by side), the compute type, the billed minutes (of all its builds) and their price. */
+  readonly builds?: number;
   readonly computeType?: string;
   readonly billedMinutes?: number;
   readonly usd?: number;
@@ -58,7 +76,7 @@ export interface ModelledAction {
 
 /** A commit's way to production through one pipeline, counted and estimated. */
 export interface PipelineEstimate extends PathToProduction {
-  /** CodeBuild jobs one commit starts in the whole run (stages after production included). */
+  /** CodeBuild builds one commit starts in the whole run (stages after production included). */
   readonly codeBuildJobsPerCommit: number;
   readonly computeTypes: string[];
   /** The actions that set the pace: per stage and run order, the longest. */
@@ -71,18 +89,24 @@ export interface PipelineEstimate extends PathToProduction {
   readonly bakeOnTheWayMinutes: number;
   readonly billedBuildMinutesPerCommit: number;
   readonly codeBuildUsdPerCommit: number;
-  /** Every CodeBuild job of a commit, with its billed minutes. */
+  /** Every CodeBuild action of a commit, with its builds and their billed minutes. */
   readonly jobs: ModelledAction[];
 }
 
+/** A stack of the cloud assembly by its path in the app (`Prod/Workload`), if there is one. */
+type StackAt = (stackPath: string) => CloudFormationStackArtifact | undefined;
+
 /**
  * Estimates the main pipeline of a tooling stack's template. `assemblyDir` is where the template
- * was synthesized: CDK Pipelines writes long build specs (the asset jobs') into files beside it.
+ * was synthesized: CDK Pipelines writes long build specs (the asset jobs') into files beside it,
+ * and the stacks a job deploys, their dependencies and assets are read from its cloud assembly.
  */
 export function estimatePipeline(template: any, assemblyDir: string, production: string): PipelineEstimate {
   const pipeline = mainPipeline(template);
-  const counts = pathToProduction(pipeline, production);
-  const model = (stage: PipelineStage, a: PipelineAction) => modelAction(template, assemblyDir, stage, a);
+  const counts = pathToProduction(template, production);
+  let stacks: Map<string, CloudFormationStackArtifact> | undefined;
+  const stackAt: StackAt = stackPath => (stacks ??= stacksByPath(assemblyDir)).get(stackPath);
+  const model = (stage: PipelineStage, a: PipelineAction) => modelAction(template, assemblyDir, stackAt, stage, a);
   const toProd = pipeline.Stages.slice(0, counts.stages.length);
 
   const criticalPath: ModelledAction[] = [];
@@ -102,7 +126,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   const jobs = pipeline.Stages.flatMap(s => s.Actions.map(a => model(s, a))).filter(a => a.computeType !== undefined);
   return {
     ...counts,
-    codeBuildJobsPerCommit: jobs.length,
+    codeBuildJobsPerCommit: jobs.reduce((sum, j) => sum + j.builds!, 0),
     computeTypes: [...new Set(jobs.map(j => j.computeType!))],
     criticalPath,
     leadTimeToProdMinutes: criticalPath.reduce((sum, a) => sum + a.seconds, 0) / 60,
@@ -114,7 +138,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   };
 }
 
-function modelAction(template: any, assemblyDir: string, stage: PipelineStage, action: PipelineAction): ModelledAction {
+function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): ModelledAction {
   const m = PIPELINE_MODEL;
   const base = { stage: stage.Name, action: action.Name };
   const { Category: category, Provider: provider } = action.ActionTypeId;
@@ -126,25 +150,88 @@ function modelAction(template: any, assemblyDir: string, stage: PipelineStage, a
   }
   if (provider !== 'CodeBuild') return { ...base, kind: 'other', seconds: m.otherActionSeconds };
 
-  const project = template.Resources[action.Configuration?.ProjectName?.Ref];
-  if (!project) throw new Error(`action ${stage.Name}/${action.Name}: no CodeBuild project in the template for ${JSON.stringify(action.Configuration?.ProjectName)}`);
+  const project = projectOf(template, stage, action);
   const computeType: string = project.Properties.Environment.ComputeType;
   const price = m.pricePerBuildMinute[computeType];
   if (price === undefined) throw new Error(`action ${stage.Name}/${action.Name}: no price for compute type ${computeType}; add it to PIPELINE_MODEL.pricePerBuildMinute`);
   let kind: Kind;
-  let work: number;
+  let work: number[]; // per build, after provisioning
   if (stage.Name === 'Build') {
-    [kind, work] = ['synth', m.synthSeconds];
+    [kind, work] = ['synth', [m.synthSeconds]];
   } else if (stage.Name === 'UpdatePipeline') {
-    [kind, work] = ['self-mutation', m.selfMutationSeconds];
+    [kind, work] = ['self-mutation', [m.selfMutationSeconds]];
   } else if (stage.Name === 'Assets') {
-    [kind, work] = ['assets', m.assetJobInstallSeconds + m.perAssetSeconds * assetsPublished(project, assemblyDir)];
+    [kind, work] = ['assets', [m.assetJobInstallSeconds + m.perAssetSeconds * assetsPublished(project, assemblyDir)]];
   } else {
-    [kind, work] = ['shell step', m.shellStepSeconds];
+    [kind, work] = jobWork(template, stackAt, stage, action);
   }
-  const seconds = m.codeBuildProvisioningSeconds + work;
-  const billedMinutes = Math.max(1, Math.ceil(seconds / 60));
-  return { ...base, kind, seconds, computeType, billedMinutes, usd: billedMinutes * price };
+  const builds = work.map(w => m.codeBuildProvisioningSeconds + w);
+  const billedMinutes = builds.reduce((sum, seconds) => sum + Math.max(1, Math.ceil(seconds / 60)), 0);
+  return { ...base, kind, seconds: Math.max(...builds), builds: builds.length, computeType, billedMinutes, usd: billedMinutes * price };
+}
+
+/**
+ * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
+ * spec runs: this library's jobs deploy with `cdk deploy` (the stacks in each build's `STACKS`),
+ * review with `cdk diff`, and announce each step they run; a batch runs one build per entry of its
+ * build list. Any other action is one of CDK Pipelines' shell steps.
+ */
+function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, number[]] {
+  const m = PIPELINE_MODEL;
+  const where = `action ${stage.Name}/${action.Name}`;
+  const commands: string[] = Object.values<any>(buildSpecOf(template, stage, action).phases ?? {}).flatMap(phase => phase?.commands ?? []);
+  const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
+  const steps = m.shellStepSeconds * commands.filter(c => /^echo "== .+ ==" *$/.test(c)).length;
+  if (commands.some(c => /\bcdk\s.*\sdeploy\s/.test(c))) {
+    return ['deploy job', builds.map(variables => {
+      if (!variables.STACKS) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
+      const direct = commands.some(c => /\bcdk\s.*\sdeploy\s.*--method=direct/.test(c));
+      return m.cliInstallSeconds + deploySeconds(stackAt, variables.STACKS.split(/\s+/).filter(Boolean), direct, where) + steps;
+    })];
+  }
+  if (commands.some(c => /\bcdk\s.*\sdiff\s/.test(c))) return ['review', builds.map(() => m.cliInstallSeconds + m.reviewSeconds)];
+  if (steps > 0) return ['test job', builds.map(() => steps)];
+  if (isBatch(action)) throw new Error(`${where}: a batch that neither deploys nor announces a step (echo "== <step> of $ENVIRONMENT_NAME ==")`);
+  return ['shell step', [m.shellStepSeconds]];
+}
+
+/**
+ * How long `cdk deploy` of some stacks (by their paths) takes: the CLI deploys each stack once the
+ * stacks it depends on among them are deployed, independent stacks side by side, so the longest
+ * chain of dependent stacks. Each stack publishes its assets (side by side: the CLI's asset
+ * parallelism), then creates and executes a change set, or with `--method=direct` updates the
+ * stack without one (as long as executing a change set).
+ */
+function deploySeconds(stackAt: StackAt, stackPaths: string[], direct: boolean, where: string): number {
+  const m = PIPELINE_MODEL;
+  const chains = new Map<string, number>();
+  const chain = (stackPath: string): number => {
+    if (!chains.has(stackPath)) {
+      const stack = stackAt(stackPath);
+      if (!stack) throw new Error(`${where}: deploys stack ${stackPath}, which is not in the cloud assembly`);
+      const before = stack.dependencies.filter(d => CloudFormationStackArtifact.isCloudFormationStackArtifact(d))
+        .map(d => d.hierarchicalId).filter(d => stackPaths.includes(d));
+      const own = (assetsOf(stack) > 0 ? m.perAssetSeconds : 0) + (direct ? 0 : m.createChangeSetSeconds) + m.executeChangeSetSeconds;
+      chains.set(stackPath, Math.max(0, ...before.map(chain)) + own);
+    }
+    return chains.get(stackPath)!;
+  };
+  return Math.max(0, ...stackPaths.map(chain));
+}
+
+/** The stacks of a cloud assembly, nested assemblies included, by their path in the app (as `cdk list` shows them). */
+function stacksByPath(assemblyDir: string): Map<string, CloudFormationStackArtifact> {
+  return new Map(new CloudAssembly(assemblyDir).stacksRecursively.map(stack => [stack.hierarchicalId, stack]));
+}
+
+/**
+ * The assets `cdk deploy` publishes for a stack: each file and image of its asset manifest, to each
+ * destination; its template among them (CDK Pipelines' change set action reads it from the pipeline's artifact instead).
+ */
+function assetsOf(stack: CloudFormationStackArtifact): number {
+  return stack.dependencies.filter(AssetManifestArtifact.isAssetManifestArtifact)
+    .flatMap(manifest => [...Object.values(manifest.contents.files ?? {}), ...Object.values(manifest.contents.dockerImages ?? {})])
+    .reduce((sum, asset) => sum + Object.keys(asset.destinations).length, 0);
 }
 
 /** How many `cdk-assets publish` commands an asset job runs: its build spec is inline or in a file of the assembly. */

@@ -174,7 +174,10 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('Read from the synthesized main pipeline of each app (six environments, the same tests). Lead time and cost are estimates '
     + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
     + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
-    + `test step ${m.shellStepSeconds} s), billed per started minute; change set ${m.createChangeSetSeconds} s, deploy ${m.executeChangeSetSeconds} s per stack; `
+    + `test step ${m.shellStepSeconds} s; a deploy build: CLI install ${m.cliInstallSeconds} s, then its longest chain of dependent stacks, each `
+    + `${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then ${m.shellStepSeconds} s per test or seed; a change review: CLI install `
+    + `and ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
+    + `deploy ${m.executeChangeSetSeconds} s per stack; `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
     + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project.\n`);
   const pathRow = (label: string, p: PipelineEstimate) => [
@@ -248,11 +251,10 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   const stageCount = ours6 ? ` With six environments its ${ours6.pipelines.length} pipelines have ${stagesOf(ours6.pipelines)} stages, `
     + `plain CDK Pipelines' one has ${stagesOf(r.headroom.plainPipelines)}.` : '';
   const whySynth = 'Both apps synthesize the same environments (this library\'s foundations and the same workload); the difference is '
-    + 'the pipeline, which does more: the hotfix lane (a second CDK pipeline with its own synth, asset and test jobs and its own artifact '
-    + 'bucket and key, which deploys the Hotfix environment and then repeats the Prod stage), the feature lane (two pipelines sharing a '
-    + 'third artifact bucket and key), a role per test step that may assume '
-    + 'only its environment\'s deployment role, notifications, approver grants and per-stack change reviews, all built by an aspect '
-    + `at synth time.${stageCount}`;
+    + 'the pipeline, which does more: the hotfix lane (a second CDK pipeline with its own synth and its own artifact bucket and key, '
+    + 'which deploys the Hotfix environment and then repeats the production stages), the feature lane (two pipelines sharing a third '
+    + 'artifact bucket and key), a project and role per deploy, test and review job whose policy names the roles it may assume, '
+    + `notifications, approver grants and the change review, all built by an aspect at synth time.${stageCount}`;
   const synthTimes = (x: SynthesisFigures) => `${f1(x.wallSeconds.median)} s / ${f1(x.cpuSeconds.median)} s`;
   if (library.wallSeconds.median > plain.wallSeconds.median * 1.05 || library.cpuSeconds.median > plain.cpuSeconds.median * 1.05) {
     rows.push(['synth time (wall / CPU)', synthTimes(library), synthTimes(plain), whySynth]);
@@ -264,24 +266,27 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     && (lib48.wallSeconds.median > plain48.wallSeconds.median * 1.05 || lib48.cpuSeconds.median > plain48.cpuSeconds.median * 1.05)) {
     rows.push(['synth time at 48 environments (wall / CPU)', synthTimes(lib48), synthTimes(plain48),
       'The same reasons, and the hotfix lane grows with the environments: it deploys every Hotfix environment and repeats every '
-      + `production stage, so cdk-multi-env's pipelines have ${stagesOf(ours48Pipelines)} stages against plain CDK Pipelines' `
+      + `production group, so cdk-multi-env's pipelines have ${stagesOf(ours48Pipelines)} stages against plain CDK Pipelines' `
       + `${stagesOf(theirs48Pipelines)}. Per environment the growth stays linear (see the growth table).`]);
   }
   check('peak memory', library.peakMemoryMb.median, plain.peakMemoryMb.median, n => `${n.toFixed(0)} MB`, whySynth, 0.05);
   check('CodeBuild jobs per commit', lib.codeBuildJobsPerCommit, base.codeBuildJobsPerCommit, String,
-    'Not expected: every file asset is published by one job; look into the jobs list in results.json.');
+    'Not expected: each environment is deployed and tested in one build, and no job publishes assets; look into the jobs list in results.json.');
   check('actions in sequence to Prod', lib.sequentialActions, base.sequentialActions, String,
     'On purpose: the QA sign-off and the Staging approval wait for the tests they sign off (in the plain pipeline they run beside '
-    + 'them, so someone can approve before the tests fail), and Prod reviews each stack\'s change set just before it is executed.');
+    + 'them, so someone can approve before the tests fail), and Prod\'s change review is a job and an approval before its deploy.');
   check('approvals', lib.approvals, base.approvals, String,
-    'On purpose: Prod\'s change review is one approval per stack (the approver sees that stack\'s change set), where the plain pipeline '
-    + 'asks once before anything is known.');
+    'On purpose: each gate of a tier is an approval (Prod\'s change review is one, after a job that shows the change of every stack), '
+    + 'where the plain pipeline asks once before Prod, before anything is known.');
   check('lead time to Prod', lib.leadTimeToProdMinutes, base.leadTimeToProdMinutes, n => `${f1(n)} min`, slowerStages(lib, base));
   check('lead time to Prod at 48 environments, in waves', r.pipelineAt48.library.leadTimeToProdMinutes, r.pipelineAt48.plain.leadTimeToProdMinutes,
     n => `${f1(n)} min`, `${slowerStages(r.pipelineAt48.library, r.pipelineAt48.plain)} Each wave's sign-off and approval wait for every `
-    + 'environment\'s tests, and each production group reviews its stacks\' change sets one stack after another. Not yet as fast as plain CDK Pipelines.');
-  check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`,
-    'Not expected; look into the jobs list in results.json.');
+    + 'environment\'s tests.');
+  const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
+    + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
+    + 'environments. CodePipeline V2 bills the action minutes of both pipelines on top; the model leaves them out.';
+  check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
+  check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
     costDifference(r.cost.pipeline.library.lines, r.cost.pipeline.plain.lines));
   const tooling = (stacks: StackHeadroom[]) => stacks.find(h => h.stack === 'Tooling');
@@ -290,8 +295,8 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   if (ours && theirs) {
     const lanes = r.headroom.tooling.find(t => t.app === 'cdk-multi-env')?.pipelines.map(p => laneName(p.pipeline)) ?? [];
     check('Tooling resources', ours.resources, theirs.resources, String,
-      `${lanes.length} pipelines (${lanes.join(', ')}) instead of one, each with its own jobs and roles; a role per test step; `
-      + `notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
+      `${lanes.length} pipelines (${lanes.join(', ')}) instead of one, each with its own jobs and roles; a project, role and batch role `
+      + `per deploy and test job; notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
   }
   const toolingAt48 = (app: string) => r.headroom.tooling.find(t => t.app === app && t.environments === 48);
   const ours48 = toolingAt48('cdk-multi-env');
@@ -299,9 +304,8 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   if (ours48 && theirs48) {
     check('Tooling template at 48 environments', ours48.tooling.templateBytes, theirs48.tooling.templateBytes, kib,
       'The hotfix lane is a second pipeline that deploys every Hotfix environment and then repeats every production group, with '
-      + 'its own synth, asset and test jobs and a job per production environment that publishes its assets after the gate; the '
-      + 'pipelines\' definitions (one action per stack and step) are most of the template. In a wave, the tests of a kind share '
-      + 'one project. Above 1 MB the stack cannot be deployed: see the headroom table.');
+      + 'its own synth and jobs; each job\'s project holds the variables of every environment of its group (its build list). '
+      + 'Above 1 MB the stack cannot be deployed: see the headroom table.');
   }
   if (r.pipeline.library.bakeMinutes > 0) {
     rows.push(['bake before Prod counts as done', `${r.pipeline.library.bakeMinutes} min`, '-',
@@ -320,12 +324,7 @@ function slowerStages(ours: PipelineEstimate, theirs: PipelineEstimate): string 
   const a = byStage(ours);
   const b = byStage(theirs);
   const slower = [...a].filter(([stage, seconds]) => seconds > (b.get(stage) ?? 0));
-  const reasons: Record<string, string> = {
-    Assets: 'one CodeBuild job publishes every file asset one after another, where plain CDK Pipelines starts one job per asset '
-      + 'in parallel, each paying its own provisioning and billed minutes (hence the fewer jobs and build-minutes per commit)',
-  };
-  const parts = slower.map(([stage, seconds]) => `${stage} +${Math.round(seconds - (b.get(stage) ?? 0))} s`
-    + (reasons[stage] ? `: ${reasons[stage]}` : ''));
+  const parts = slower.map(([stage, seconds]) => `${stage} +${Math.round(seconds - (b.get(stage) ?? 0))} s`);
   return `In the model, the stages whose critical path is longer: ${parts.join('; ')}. The extra approvals and sign-offs add no machine time, `
     + 'only the wait for a person, which the model leaves out.';
 }

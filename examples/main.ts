@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { mainPipeline, pathToProduction } from './pipeline-path';
+import { pathToProduction } from './pipeline-path';
 import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
 import { summarize } from './summary';
@@ -29,8 +29,8 @@ for (const environment of reference.environments) {
 const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
 buildPlainCdkPipelinesApp(plainApp);
 const comparison = {
-  library: pathToProduction(mainPipeline(assembly.getStackByName('Tooling').template), 'Prod'),
-  plainCdkPipelines: pathToProduction(mainPipeline(plainApp.synth().getStackByName('Tooling').template), 'Prod'),
+  library: pathToProduction(assembly.getStackByName('Tooling').template, 'Prod'),
+  plainCdkPipelines: pathToProduction(plainApp.synth().getStackByName('Tooling').template, 'Prod'),
 };
 fs.rmSync(plainApp.outdir, { recursive: true, force: true });
 

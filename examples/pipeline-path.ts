@@ -1,6 +1,6 @@
 /**
  * What a commit costs on its way to production, read from a synthesized pipeline template: the
- * CodeBuild jobs it starts and the actions that run one after another. Used by the summary and
+ * CodeBuild builds it starts and the actions that run one after another. Used by the summary and
  * the README to compare this library's pipeline with plain CDK Pipelines.
  */
 
@@ -15,10 +15,51 @@ export function mainPipeline(template: any): { Stages: PipelineStage[]; Pipeline
   return pipeline.Properties;
 }
 
+/** The CodeBuild project a CodeBuild action runs, from the template. */
+export function projectOf(template: any, stage: PipelineStage, action: PipelineAction): any {
+  const project = template.Resources?.[action.Configuration?.ProjectName?.Ref];
+  if (!project) throw new Error(`action ${stage.Name}/${action.Name}: no CodeBuild project in the template for ${JSON.stringify(action.Configuration?.ProjectName)}`);
+  return project;
+}
+
+/**
+ * The build spec of the project a CodeBuild action runs, parsed. The template holds it as a string,
+ * or as an `Fn::Join` when a value in it is a token (a partition in an ARN): tokens stand only
+ * inside its strings, and read `${Token}` here. A build spec kept in a file beside the template (CDK
+ * Pipelines' asset jobs) is an error.
+ */
+export function buildSpecOf(template: any, stage: PipelineStage, action: PipelineAction): any {
+  const spec = projectOf(template, stage, action).Properties.Source?.BuildSpec;
+  const parts: unknown[] = typeof spec === 'string' ? [spec] : spec?.['Fn::Join']?.[1] ?? [];
+  try {
+    return JSON.parse(parts.map(part => (typeof part === 'string' ? part : '${Token}')).join(''));
+  } catch (e) {
+    throw new Error(`action ${stage.Name}/${action.Name}: cannot read the build spec of its project (${(e as Error).message}): ${JSON.stringify(spec).slice(0, 200)}`);
+  }
+}
+
+/** The builds of a CodeBuild batch action: the entries of its build spec's `batch.build-list`. */
+export function batchBuildsOf(template: any, stage: PipelineStage, action: PipelineAction): any[] {
+  const list = buildSpecOf(template, stage, action).batch?.['build-list'];
+  if (!Array.isArray(list) || list.length === 0) throw new Error(`action ${stage.Name}/${action.Name}: a batch whose build spec has no batch.build-list`);
+  return list;
+}
+
+/** Whether an action is a CodeBuild batch: one build per entry of its build spec's `batch.build-list`. */
+export function isBatch(action: PipelineAction): boolean {
+  return action.ActionTypeId.Provider === 'CodeBuild' && String(action.Configuration?.BatchEnabled) === 'true';
+}
+
+/** The CodeBuild builds an action starts: one per entry of a batch's build list, one for any other CodeBuild action, none for the rest. */
+export function buildsOf(template: any, stage: PipelineStage, action: PipelineAction): number {
+  if (isBatch(action)) return batchBuildsOf(template, stage, action).length;
+  return action.ActionTypeId.Provider === 'CodeBuild' ? 1 : 0;
+}
+
 export interface PathToProduction {
   /** The stages a commit passes through, up to and including production. */
   readonly stages: string[];
-  /** CodeBuild jobs a commit starts on its way to production (synth, self-mutation, assets, tests). */
+  /** CodeBuild builds a commit starts on its way to production (synth, self-mutation, assets, deploys, reviews, tests). */
   readonly codeBuildJobs: number;
   /** Actions that run one after another: per stage, one per run order. */
   readonly sequentialActions: number;
@@ -26,15 +67,16 @@ export interface PathToProduction {
   readonly approvals: number;
 }
 
-/** The path from the source to the stage named `production`, in a pipeline's CloudFormation properties. */
-export function pathToProduction(pipeline: { Stages: PipelineStage[] }, production: string): PathToProduction {
+/** The path from the source to the stage named `production` in the main pipeline of a tooling stack's template. */
+export function pathToProduction(template: any, production: string): PathToProduction {
+  const pipeline = mainPipeline(template);
   const end = pipeline.Stages.findIndex(s => s.Name === production);
   if (end < 0) throw new Error(`the pipeline has no stage '${production}'; its stages are ${pipeline.Stages.map(s => s.Name).join(', ')}`);
   const stages = pipeline.Stages.slice(0, end + 1);
   const actions = stages.flatMap(s => s.Actions);
   return {
     stages: stages.map(s => s.Name),
-    codeBuildJobs: actions.filter(a => a.ActionTypeId.Provider === 'CodeBuild').length,
+    codeBuildJobs: stages.reduce((sum, s) => sum + s.Actions.reduce((n, a) => n + buildsOf(template, s, a), 0), 0),
     sequentialActions: stages.reduce((sum, s) => sum + new Set(s.Actions.map(a => a.RunOrder ?? 1)).size, 0),
     approvals: actions.filter(a => a.ActionTypeId.Category === 'Approval').length,
   };

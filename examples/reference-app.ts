@@ -85,7 +85,7 @@ class WorkloadStack extends cdk.Stack {
     });
     // On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
     scope.monitoring.addAlarm(errorsAlarm);
-    // Two functions: two file assets, which the pipeline publishes in one job.
+    // Two functions: two file assets, which each environment's deploy build publishes.
     for (const [name, directory] of [['Api', 'api'], ['Worker', 'worker']]) {
       const functionLogs = new logs.LogGroup(this, `${name}Logs`, {
         retention: scope.profile.logRetention,

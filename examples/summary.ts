@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from './list-prices';
-import { PathToProduction } from './pipeline-path';
+import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
 
@@ -36,6 +36,18 @@ export interface PipelineComparison {
   readonly plainCdkPipelines: PathToProduction;
 }
 
+/**
+ * An action as the summary shows it: its name, and for the library's batches the steps each build
+ * runs after its deploy (or instead of one) and the number of builds: `Deploy (SmokeTests) x2`.
+ */
+function describeAction(template: any, stage: PipelineStage, action: PipelineAction): string {
+  if (!isBatch(action)) return action.Name;
+  const commands: string[] = buildSpecOf(template, stage, action).phases.build.commands;
+  const steps = commands.map(c => /^echo "== (\S+) of/.exec(c)?.[1]).filter(Boolean);
+  const builds = buildsOf(template, stage, action);
+  return `${action.Name}${steps.length > 0 ? ` (${steps.join(', ')})` : ''}${builds > 1 ? ` x${builds}` : ''}`;
+}
+
 /** The stages and actions of every pipeline of a stack, one line per stage. */
 function lanes(template: any): string {
   const lines: string[] = [];
@@ -50,7 +62,7 @@ function lanes(template: any): string {
     lines.push(`${lane} (${trigger}):`);
     for (const stage of r.Properties.Stages) {
       const byOrder = new Map<number, string[]>();
-      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), a.Name]);
+      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), describeAction(template, stage, a)]);
       const steps = [...byOrder.keys()].sort((a, b) => a - b).map(k => byOrder.get(k)!.join(' + '));
       const extras = [stage.OnSuccess ? 'alarm-watched bake' : '', stage.OnFailure ? 'retried on failure' : ''].filter(Boolean);
       lines.push(`  ${stage.Name.padEnd(14)} ${steps.join(' > ')}${extras.length ? `  [${extras.join(', ')}]` : ''}`);
@@ -127,7 +139,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     table(['env', 'running', 'scheduled', 'hours/week', 'saved'], hoursRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
-    'Pipelines (actions joined by + run in parallel, > in sequence):',
+    'Pipelines (actions joined by + run in parallel, > in sequence; in parentheses the steps a job runs, in order; xN: one build per environment):',
     lanes(tooling.template),
     ...(features ? [
       `Feature environments: a copy of ${features.environment.environmentName} per branch matching ${features.branches.join(', ')}, at most ${features.maxEnvironments} at once, `

@@ -8,12 +8,6 @@ import { ValidationErrors } from '../private/validation-errors';
  */
 export const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
 
-/**
- * The cdk-assets that asset-publishing jobs install when the app names none: the version the
- * tests run over the reference app's asset manifests (the `cdk-assets` dev dependency).
- */
-export const DEFAULT_CDK_ASSETS_VERSION = '4.7.3';
-
 /** An exact release: `2.1148.1`, not `2`, `^2.1148.1` or `latest`. */
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 

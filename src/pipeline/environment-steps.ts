@@ -1,10 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { ChangeReviewJob } from './change-review-job';
+import { checkOneBuild, EnvironmentBuilds, NamedCommands } from './environment-builds';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
-import { WaveProjects, WaveProjectStep } from './wave-projects';
 import { IsolatedEnvironment } from '../environment';
-import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -26,51 +26,11 @@ export interface EnvironmentPlan {
   readonly unitTestPerEnvironment: boolean;
 }
 
-/** The steps of one environment inside its group's pipeline stage. */
-export interface EnvironmentStageSteps {
-  readonly plan: EnvironmentPlan;
-  /** Data seeding and the tests after deploy. */
-  readonly post: pipelines.Step[];
-  /** The change review between each stack's change set and its execution. */
-  readonly stackSteps: pipelines.StackSteps[];
-}
-
-/** The projects a wave of several environments shares, and the repository their steps run on. */
-export interface SharedProjects {
-  readonly projects: WaveProjects;
+/** What the jobs of a lane run on: the cloud assembly (deploys, reviews), the repository (tests), and the CLI they install. */
+export interface LaneInputs {
+  readonly assembly: pipelines.FileSet;
   readonly source: pipelines.FileSet;
-}
-
-/** The CDK Pipelines steps of one group of a wave: the environments deployed together in one pipeline stage. */
-export interface GroupSteps {
-  /** Before any environment of the group deploys: in the wave's first group, the tests before deploy of every environment of the wave, then the approval. */
-  readonly pre: pipelines.Step[];
-  readonly environments: EnvironmentStageSteps[];
-  /** After every environment of the group is deployed and tested: in the wave's last group, the sign-off. */
-  readonly post: pipelines.Step[];
-}
-
-/** The variables every step of an environment gets, so one test script serves every environment. */
-function standardEnv(env: IsolatedEnvironment): Record<string, string> {
-  return {
-    ENVIRONMENT_NAME: env.environmentName,
-    TIER: env.tier.name,
-    TARGET_ACCOUNT: env.account!,
-    TARGET_REGION: env.region!,
-    DEPLOYMENT_ROLE_ARN: env.deploymentRoleArn,
-  };
-}
-
-/** A CodeBuild job of its own that runs the user's commands with the environment's variables and may assume its deployment role. */
-function ownProjectStep(id: string, env: IsolatedEnvironment, commands: PipelineCommands): pipelines.CodeBuildStep {
-  return new pipelines.CodeBuildStep(id, {
-    installCommands: commands.installCommands,
-    commands: commands.commands,
-    buildEnvironment: commands.buildImage ? { buildImage: commands.buildImage } : undefined,
-    env: { ...standardEnv(env), ...commands.env },
-    envFromCfnOutputs: commands.envFromOutputs,
-    rolePolicyStatements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [env.deploymentRoleArn] })],
-  });
+  readonly cdkCliVersion: string;
 }
 
 const TEST_STEP_NAMES: Record<TestKind, string> = {
@@ -84,83 +44,68 @@ const TEST_STEP_NAMES: Record<TestKind, string> = {
 };
 
 /**
- * The steps of one group of a wave (the groups are deployed one after another, the environments
- * of a group side by side), in the order the tier asks for: in the first group, the tests before
- * deploy of every environment of the wave, then the wave's one approval (the approver sees their
- * result); the deploys, where a change review places one approval per stack of the group between
- * the stack's change sets and their execution; data seeding and tests after, per environment; and
- * in the last group, the wave's one sign-off once every environment has passed them.
- *
- * A wave of one environment names its steps as CDK Pipelines names a stage's; in a larger wave,
- * a step of one environment in the wave's own pre steps starts with the environment's stage name,
- * as CDK Pipelines names the steps of a stage in a wave.
+ * The steps of each group of a wave, one pipeline stage each (the groups are deployed one after
+ * another, the environments of a group side by side), in the order the tier asks for. In the wave's first group: the tests
+ * before deploy of every environment of the wave, then the wave's one approval (the approver sees
+ * their result), or where a change review is asked for, the review of the whole wave's change and
+ * its one approval. Then one batch of builds, one per environment of the group, each deploying its
+ * environment and then seeding its data and running its tests after deploy. In the wave's last
+ * group, the one sign-off once every environment has passed them. Whatever the number of
+ * environments, a stage has at most four actions.
  */
-export function stepsForGroup(groups: EnvironmentPlan[][], index: number, shared?: SharedProjects): GroupSteps {
+export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs): pipelines.Step[][] {
   const wave = groups.flat();
-  // In a wave of several environments, each kind of step runs in one project for them all.
-  const commandStep = (id: string, env: IsolatedEnvironment, commands: PipelineCommands, kind: string): pipelines.Step => (shared
-    ? new WaveProjectStep(id, shared.projects.projectFor(kind, commands), shared.source, { ...standardEnv(env), ...commands.env })
-    : ownProjectStep(id, env, commands));
-  const group = groups[index];
-  const { approvalBeforeDeploy, approvalAfterDeploy, testsBeforeDeploy, testsAfterDeploy } = wave[0];
+  const waveEnvironments = wave.map(p => p.environment);
+  const { approvalBeforeDeploy, approvalAfterDeploy } = wave[0];
   const tier = wave[0].environment.tier.name;
-  const prefix = (env: IsolatedEnvironment) => wave.length === 1 ? '' : `${env.stageName}.`;
-
-  const pre: pipelines.Step[] = [];
-  if (index === 0) {
-    for (const plan of wave) {
-      for (const kind of testsBeforeDeploy.filter(k => k !== TestKind.UNIT)) {
-        pre.push(commandStep(`${prefix(plan.environment)}${TEST_STEP_NAMES[kind]}`, plan.environment, plan.tests.get(kind)!, TEST_STEP_NAMES[kind]));
+  let review: ChangeReviewJob | undefined;
+  return groups.map((group, index) => {
+    const steps: pipelines.Step[] = [];
+    const after = <T extends pipelines.Step>(step: T, before: pipelines.Step[]): T => {
+      before.forEach(b => step.addStepDependency(b));
+      steps.push(step);
+      return step;
+    };
+    let gate: pipelines.Step[] = [];
+    if (index === 0) {
+      const checks = commandsBefore(wave[0]);
+      if (checks.length > 0) gate = [after(new EnvironmentBuilds('TestsBeforeDeploy', waveEnvironments, inputs.source, checks), [])];
+      if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
+        gate = [after(new pipelines.ManualApprovalStep('Approve', { comment: `Deploy to ${placesOf(wave, tier)}?` }), gate)];
+      }
+      if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
+        review = after(new ChangeReviewJob('ChangeReview', waveEnvironments, inputs.assembly, inputs.cdkCliVersion), gate);
+        gate = [after(new pipelines.ManualApprovalStep('Review', {
+          comment: `Review the change of ${placesOf(wave, tier)} (stacks ${review.stackNames.join(', ')}): the ChangeReview job's log, or changes.txt in its output. `
+            + 'The deploys stop if a stack changed after the review',
+          reviewUrl: review.reviewUrl,
+        }), [review])];
       }
     }
-    if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
-      const approval = new pipelines.ManualApprovalStep('Approve', { comment: `Deploy to ${placesOf(wave, tier)}?` });
-      pre.forEach(step => approval.addStepDependency(step));
-      pre.push(approval);
+    const deployed = after(new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, commandsAfter(wave[0]),
+      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), gate);
+    if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
+      after(new pipelines.ManualApprovalStep('SignOff', {
+        comment: wave.length === 1
+          ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
+          : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
+      }), [deployed]);
     }
-  }
-
-  // One review per stack of the group: the same stack (by its id) of every environment.
-  const reviews = new Map<string, pipelines.ManualApprovalStep>();
-  if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
-    const stacksById = new Map<string, Stack[]>();
-    for (const stack of group.flatMap(plan => stacksOf(plan.environment))) {
-      stacksById.set(stack.node.id, [...stacksById.get(stack.node.id) ?? [], stack]);
-    }
-    for (const [id, stacks] of stacksById) {
-      const first = stacks[0];
-      reviews.set(id, new pipelines.ManualApprovalStep(`Review-${id}`, {
-        comment: stacks.length === 1
-          ? `Review change set PipelineChange of stack ${first.stackName} in account ${first.account} (${first.region}) before it is executed`
-          : `Review change sets PipelineChange of stacks ${stacks.map(s => `${s.stackName} in account ${s.account} (${s.region})`).join(', ')} before they are executed`,
-        reviewUrl: `https://${first.region}.console.aws.amazon.com/cloudformation/home?region=${first.region}#/stacks?filteringText=${first.stackName}`,
-      }));
-    }
-  }
-  const environments = group.map(plan => {
-    const env = plan.environment;
-    const stackSteps: pipelines.StackSteps[] = (reviews.size === 0 ? [] : stacksOf(env))
-      .map(stack => ({ stack, changeSet: [reviews.get(stack.node.id)!] }));
-    const post: pipelines.Step[] = [];
-    const seed = plan.dataSeed && env.profile.reseedsData ? commandStep('SeedData', env, plan.dataSeed, 'SeedData') : undefined;
-    if (seed) post.push(seed);
-    for (const kind of testsAfterDeploy) {
-      const test = commandStep(TEST_STEP_NAMES[kind], env, plan.tests.get(kind)!, TEST_STEP_NAMES[kind]);
-      if (seed) test.addStepDependency(seed);
-      post.push(test);
-    }
-    return { plan, post, stackSteps };
+    return steps;
   });
+}
 
-  const post: pipelines.Step[] = [];
-  if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
-    post.push(new pipelines.ManualApprovalStep('SignOff', {
-      comment: wave.length === 1
-        ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
-        : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
-    }));
-  }
-  return { pre, environments, post };
+/** The tests before deploy of a plan, in the tier's order. */
+function commandsBefore(plan: EnvironmentPlan): NamedCommands[] {
+  return plan.testsBeforeDeploy.filter(k => k !== TestKind.UNIT).map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! }));
+}
+
+/** What runs after a plan's deploy, in order: the data seed (where the tier re-seeds), then the tests after deploy. */
+function commandsAfter(plan: EnvironmentPlan): NamedCommands[] {
+  return [
+    ...plan.dataSeed && plan.environment.profile.reseedsData ? [{ name: 'SeedData', commands: plan.dataSeed }] : [],
+    ...plan.testsAfterDeploy.map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! })),
+  ];
 }
 
 /** Where a wave deploys, for an approval's comment. */
@@ -214,6 +159,10 @@ export function validatePlan(plan: EnvironmentPlan, who: string, restrictedAppro
   }
   if (plan.bakeTime.toSeconds() % 60 !== 0) {
     errors.add('bakeTime', `is ${plan.bakeTime.toHumanString()} for ${who}; CodePipeline waits in whole minutes`);
+  }
+  if (plan.testsBeforeDeploy.every(k => plan.tests.has(k)) && plan.testsAfterDeploy.every(k => plan.tests.has(k))) {
+    checkOneBuild('tests', commandsBefore(plan), who, errors);
+    checkOneBuild('tests', commandsAfter(plan), who, errors);
   }
   if (env.profile.reseedsData && !plan.dataSeed) {
     errors.add('dataSeed', `is missing, but ${who} re-seeds its data on every deploy; give the commands that seed it`);

@@ -1,4 +1,4 @@
-import { Aws, CfnResource, DefaultStackSynthesizer, Duration } from 'aws-cdk-lib';
+import { CfnResource, Duration } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -11,6 +11,7 @@ import { PipelineSource } from './pipeline-source';
 import { PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
 import { completeArtifactBucket } from '../private/artifact-buckets';
+import { bootstrapRoleArn } from '../private/bootstrap-roles';
 import { BranchPattern } from '../private/branch-pattern';
 import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
@@ -116,9 +117,6 @@ interface LaneTrigger {
 
 const DEFAULT_MAX = 5;
 const DEFAULT_TTL = Duration.days(7);
-/** Where an app names the qualifier of its CDK bootstrap (`cdk bootstrap --qualifier`), as aws-cdk-lib reads it. */
-const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
-
 /**
  * Feature environments: every push to a feature branch deploys a copy of the Dev environment
  * named after the branch into the Dev account, in the cheapest shape of the tier (no NAT gateway,
@@ -271,20 +269,8 @@ export class FeatureLane extends Construct {
   private allowBootstrapRoles(project: codebuild.PipelineProject): void {
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
-      resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(role => this.bootstrapRole(role)),
+      resources: (['deploy', 'file-publishing', 'image-publishing', 'lookup'] as const).map(role => bootstrapRoleArn(this.props.environment.foundation, role)),
     }));
-  }
-
-  /**
-   * A CDK bootstrap role of the Dev account, named with the qualifier the environment's stacks are
-   * synthesized with: their synthesizer's (`qualifier`), or the app's `@aws-cdk/core:bootstrapQualifier`.
-   */
-  private bootstrapRole(role: string): string {
-    const { account, region, foundation } = this.props.environment;
-    const synthesizer = foundation.synthesizer;
-    const qualifier = (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined)
-      ?? foundation.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-    return `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${qualifier}-${role}-role-${account}-${region}`;
   }
 
   /**
@@ -317,7 +303,7 @@ export class FeatureLane extends Construct {
 
   private deployCommands(): string[] {
     const { environment } = this.props;
-    const lookupRole = this.bootstrapRole('lookup');
+    const lookupRole = bootstrapRoleArn(environment.foundation, 'lookup');
     const afterDeploy = environment.profile.testsAfterDeploy
       .flatMap(kind => this.props.tests?.find(t => t.kind === kind)?.commands ?? []);
     return [

@@ -6,16 +6,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
-import { checkPinnedVersion, DEFAULT_CDK_ASSETS_VERSION, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { EnvironmentPlan, stepsForGroup, validatePlan } from './environment-steps';
+import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
+import { EnvironmentPlan, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
-import { publishAssetsAfterGate } from './publish-assets-after-gate';
 import { SlackChannelOptions } from './slack-channel';
 import { checkWave } from './wave-checks';
-import { WaveProjects } from './wave-projects';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { completeArtifactBucket } from '../private/artifact-buckets';
@@ -102,20 +100,13 @@ export interface MultiEnvPipelineProps {
   readonly pipelineName?: string;
 
   /**
-   * The exact version of the AWS CDK CLI that the main pipeline's self-update job and the feature
-   * lane's builds install. Pinned, so that what deploys the pipeline and the feature environments
+   * The exact version of the AWS CDK CLI that the pipeline's jobs install: the self-update, the
+   * deploys and change reviews of the environments, and the feature lane's builds. Pinned, so that what deploys the pipeline and the feature environments
    * changes only when you change it; move it when you move the `aws-cdk` dev dependency of the app.
    *
    * @default '2.1148.1', the version this release of cdk-multi-env is tested with
    */
   readonly cdkCliVersion?: string;
-
-  /**
-   * The exact version of cdk-assets that the asset-publishing jobs install.
-   *
-   * @default '4.7.3', the version this release of cdk-multi-env is tested with
-   */
-  readonly cdkAssetsVersion?: string;
 }
 
 /** How one environment is placed in the pipeline; everything not given comes from its tier. */
@@ -248,7 +239,6 @@ export class MultiEnvPipeline extends Construct {
 
   private readonly props: MultiEnvPipelineProps;
   private readonly cdkCliVersion: string;
-  private readonly cdkAssetsVersion: string;
   private readonly hotfixPatterns: BranchPattern[];
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
@@ -256,14 +246,13 @@ export class MultiEnvPipeline extends Construct {
   private featureLane?: FeatureLane;
   private buildLogs?: logs.ILogGroup;
   private readonly waves: PlacedWave[] = [];
-  /** Each lane's CodePipeline and the source its jobs read. */
-  private readonly lanes = new Map<pipelines.CodePipeline, { definition: codepipeline.Pipeline; source: pipelines.CodePipelineSource }>();
+  /** What each lane's jobs run on. */
+  private readonly laneInputs = new Map<pipelines.CodePipeline, LaneInputs>();
 
   constructor(scope: Construct, id: string, props: MultiEnvPipelineProps) {
     super(scope, id);
     this.props = props;
     this.cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
-    this.cdkAssetsVersion = props.cdkAssetsVersion ?? DEFAULT_CDK_ASSETS_VERSION;
     const errors = new ValidationErrors(`MultiEnvPipeline '${id}'`);
     this.testsByKind = testsByKind(props.tests ?? [], 'tests', errors);
     this.hotfixPatterns = (props.hotfixBranches ?? ['hotfix/*']).map(p => new BranchPattern(p));
@@ -274,7 +263,6 @@ export class MultiEnvPipeline extends Construct {
       errors.add('hotfixBranches', `has '${pattern.pattern}', which matches the source branch '${props.source.branch}'; a push to it would start both lanes`);
     }
     checkPinnedVersion(errors, 'cdkCliVersion', this.cdkCliVersion, DEFAULT_CDK_CLI_VERSION);
-    checkPinnedVersion(errors, 'cdkAssetsVersion', this.cdkAssetsVersion, DEFAULT_CDK_ASSETS_VERSION);
     const unit = this.testsByKind.get(TestKind.UNIT);
     if (unit?.envFromOutputs && Object.keys(unit.envFromOutputs).length > 0) {
       errors.add('tests', 'has a UNIT test with envFromOutputs; unit tests run in the synth step, before any environment exists');
@@ -533,14 +521,10 @@ export class MultiEnvPipeline extends Construct {
         buildEnvironment: unit?.buildImage ? { buildImage: unit.buildImage } : undefined,
         primaryOutputDirectory: this.props.synthOutputDirectory ?? 'cdk.out',
       }),
-      // One job publishes every file asset, instead of one CodeBuild job per asset.
-      publishAssetsInParallel: false,
       selfMutation: main,
       cliVersion: this.cdkCliVersion,
-      cdkAssetsCliVersion: this.cdkAssetsVersion,
-      useChangeSets: true,
     });
-    this.lanes.set(pipeline, { definition: codePipeline, source });
+    this.laneInputs.set(pipeline, { assembly: pipeline.synth.primaryOutput!, source: source.primaryOutput!, cdkCliVersion: this.cdkCliVersion });
     return pipeline;
   }
 
@@ -568,14 +552,14 @@ export class MultiEnvPipeline extends Construct {
     }
     errors.throwIfAny();
 
-    const mainStages = mainWaves.flatMap(wave => this.addWaveTo(this.pipeline, wave, false));
+    const mainStages = mainWaves.flatMap(wave => this.addWaveTo(this.pipeline, wave));
     const lanes: [pipelines.CodePipeline, PlacedStage[]][] = [[this.pipeline, mainStages]];
     if (this.hotfix) {
-      // The hotfix environments, then every production wave, behind the hotfix environments' approval:
-      // production's assets too (not in the lane's Assets stage).
+      // The hotfix environments, then every production wave, behind the hotfix environments' approval
+      // (production's assets too: each group's deploy job publishes its own).
       lanes.push([this.hotfix, [
-        ...hotfixWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave, false)),
-        ...productionWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave, true)),
+        ...hotfixWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave)),
+        ...productionWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave)),
       ]]);
     }
     for (const [lane, stages] of lanes) {
@@ -596,49 +580,34 @@ export class MultiEnvPipeline extends Construct {
       });
     }
     const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production)
-      .flatMap(s => partsOf(this.pipeline.pipeline, s.stageName).map(part => part.stage.stageName));
+      .map(s => s.stageName);
     this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
   }
 
   /**
    * Adds a wave to a lane: one CDK Pipelines wave per group, so one pipeline stage per group (named
-   * after its environment's stage, when it has one environment).
+   * after its environment's stage, when it has one environment), made of the group's steps only:
+   * the environments are deployed by the group's deploy job, not by CDK Pipelines' stage deploys.
    */
-  private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave, publishAssetsInStage: boolean): PlacedStage[] {
-    const environments = wave.groups.flat().map(p => p.environment);
-    const { definition, source } = this.lanes.get(lane)!;
-    const shared = environments.length === 1 ? undefined : {
-      projects: new WaveProjects(this, `${lane === this.pipeline ? 'Main' : 'Hotfix'}${wave.name}`, environments.map(e => e.deploymentRoleArn),
-        this.buildLogs, definition.artifactBucket.encryptionKey),
-      source: source.primaryOutput!,
-    };
+  private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave): PlacedStage[] {
+    const steps = stepsForWave(wave.groups, this.laneInputs.get(lane)!);
     return wave.groups.map((group, index) => {
-      const steps = stepsForGroup(wave.groups, index, shared);
       const stageName = wave.stageNames[index];
-      const cdkWave = lane.addWave(stageName, { pre: steps.pre, post: steps.post });
-      for (const { plan, post, stackSteps } of steps.environments) {
-        const deployment = cdkWave.addStage(plan.environment, { post, stackSteps });
-        const publish = publishAssetsInStage ? publishAssetsAfterGate(this, deployment, lane.synth, this.cdkAssetsVersion) : undefined;
-        if (publish) deployment.addPre(publish);
-      }
+      lane.addWave(stageName, { pre: steps[index] });
       return { plans: group, stageName };
     });
   }
 
   /**
-   * Approver permissions, the bake period and automatic retries of one group's stage. CDK Pipelines
-   * splits a stage of more than 50 actions (CodePipeline's limit) into stages named `<name>.1`,
-   * `<name>.2`, ... run one after another: then the bake watches after the last of them, and its
-   * rollback rolls back that one only.
+   * Approver permissions, the bake period and automatic retries of one group's stage.
    */
   private addStageConditions(pipeline: codepipeline.Pipeline, placed: PlacedStage): void {
     const { plans, stageName } = placed;
     const plan = plans[0];
-    const parts = partsOf(pipeline, stageName);
-    const index = parts[parts.length - 1].index;
-    const approvals = parts.flatMap(({ stage }) => stage.actions
+    const index = pipeline.stages.findIndex(s => s.stageName === stageName);
+    const approvals = pipeline.stages[index].actions
       .filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)
-      .map(a => `${stage.stageName}/${a.actionProperties.actionName}`));
+      .map(a => `${stageName}/${a.actionProperties.actionName}`);
     for (const approval of approvals) {
       for (const grantee of plan.approvers) {
         iam.Grant.addToPrincipal({
@@ -675,15 +644,9 @@ export class MultiEnvPipeline extends Construct {
     if (plan.environment.profile.deployment === DeploymentMode.EVERY_COMMIT) {
       // A failed deploy of an environment that changes on every commit is retried once by
       // CodePipeline, failed actions only, before anyone is notified.
-      for (const part of parts) cfn.addPropertyOverride(`Stages.${part.index}.OnFailure`, { Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
+      cfn.addPropertyOverride(`Stages.${index}.OnFailure`, { Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
     }
   }
-}
-
-/** The pipeline stages a group became: its stage, or the parts CDK Pipelines split it into (`<name>.1`, `<name>.2`, ...). */
-function partsOf(pipeline: codepipeline.Pipeline, stageName: string): { stage: codepipeline.IStage; index: number }[] {
-  return pipeline.stages.map((stage, index) => ({ stage, index }))
-    .filter(({ stage }) => stage.stageName === stageName || (stage.stageName.startsWith(`${stageName}.`) && /^\d+$/.test(stage.stageName.slice(stageName.length + 1))));
 }
 
 /** The tests of a list by kind; a kind given twice is an error. */

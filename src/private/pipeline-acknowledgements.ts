@@ -10,6 +10,8 @@ interface Wildcard {
   readonly finding: RegExp;
   /** When given, every action of the statement must match: the wildcard is justified for these actions only. */
   readonly actions?: RegExp;
+  /** When true, the wildcard is justified only where the statement names its resources (none is `*`). */
+  readonly namedResources?: boolean;
   readonly reason: string;
 }
 
@@ -20,10 +22,12 @@ const LOGICAL_ID = '<[A-Za-z0-9]+>';
 const WILDCARDS: Wildcard[] = [
   {
     finding: /^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/,
+    namedResources: true,
     reason: 'aws-cdk-lib\'s bucket grants (grantRead, grantReadWrite) name S3 actions by these prefixes; the statement\'s resources limit them to the pipeline\'s artifact buckets',
   },
   {
     finding: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/,
+    namedResources: true,
     reason: 'aws-cdk-lib\'s key grants (grantEncryptDecrypt) name these KMS actions by prefix; the statement\'s resources and the key policy limit them to the artifact keys',
   },
   {
@@ -46,6 +50,12 @@ const WILDCARDS: Wildcard[] = [
     finding: new RegExp(`^Resource::arn:\\*:iam::${ACCOUNT}:role/\\*$`),
     actions: /^sts:AssumeRole$/,
     reason: 'CDK Pipelines assumes the CDK bootstrap roles of the target accounts to publish assets and deploy; its condition on the tag aws-cdk:bootstrap-role limits the statement to those roles',
+  },
+  {
+    finding: new RegExp(`^Resource::arn:(aws[a-z-]*|<AWS::Partition>):iam::${ACCOUNT}:role/cdk-[A-Za-z0-9]+-\\*$`),
+    actions: /^sts:AssumeRole$/,
+    reason: 'The jobs that deploy and review the environments assume the CDK bootstrap roles of their accounts, as `cdk deploy` does: the name limits the statement '
+      + 'to the bootstrap roles of the app\'s qualifier, its condition on the tag aws-cdk:bootstrap-role to the kinds the job needs (deploy, publishing, lookup)',
   },
   {
     finding: /^Resource::\*$/,
@@ -99,7 +109,9 @@ export class AcknowledgePipelineFindings implements IAspect {
         ...[statement.Resource ?? []].flat().map(flattenReference).filter(r => r.includes('*')).map(r => `Resource::${r}`),
       ];
       for (const finding of findings) {
-        const known = WILDCARDS.find(w => w.finding.test(finding) && (!w.actions || actions.every(a => w.actions!.test(a))));
+        const named = ![statement.Resource ?? []].flat().includes('*');
+        const known = WILDCARDS.find(w => w.finding.test(finding)
+          && (!w.actions || actions.every(a => w.actions!.test(a))) && (!w.namedResources || named));
         // Unexplained in one statement means unexplained: the finding stays.
         reasons.set(finding, reasons.has(finding) && reasons.get(finding) === undefined ? undefined : known?.reason);
       }

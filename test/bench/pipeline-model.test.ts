@@ -1,4 +1,14 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { estimatePipeline, PIPELINE_MODEL } from '../../bench/pipeline-model';
+import { pathToProduction } from '../../examples/pipeline-path';
+import { EnvironmentTier } from '../../src';
+import { environment } from '../support/environments';
+import { newPipeline } from '../support/pipelines';
 
 const codeBuild = (name: string, project: string, runOrder = 1) => ({
   Name: name, RunOrder: runOrder, ActionTypeId: { Category: 'Build', Provider: 'CodeBuild' }, Configuration: { ProjectName: { Ref: project } },
@@ -6,7 +16,7 @@ const codeBuild = (name: string, project: string, runOrder = 1) => ({
 const deploy = (name: string, mode: string, runOrder: number) => ({
   Name: name, RunOrder: runOrder, ActionTypeId: { Category: 'Deploy', Provider: 'CloudFormation' }, Configuration: { ActionMode: mode },
 });
-const project = (buildSpec = '{}', computeType = 'BUILD_GENERAL1_SMALL') => ({
+const project = (buildSpec: unknown = '{}', computeType = 'BUILD_GENERAL1_SMALL') => ({
   Type: 'AWS::CodeBuild::Project', Properties: { Environment: { ComputeType: computeType }, Source: { BuildSpec: buildSpec } },
 });
 
@@ -82,5 +92,196 @@ describe('estimatePipeline', () => {
   test('a compute type with no price, or no production stage, is an error that says what to do', () => {
     expect(() => estimatePipeline(template('BUILD_GENERAL1_2XLARGE'), '/nonexistent', 'Prod')).toThrow(/no price for compute type BUILD_GENERAL1_2XLARGE; add it/);
     expect(() => estimatePipeline(template(), '/nonexistent', 'Production')).toThrow(/no stage 'Production'/);
+  });
+});
+
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+const newOutdir = () => {
+  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-model-')));
+  return outdirs[outdirs.length - 1];
+};
+
+/**
+ * A cloud assembly with a stage 'Shop' of three stacks: Workload depends on Foundation; Extra on
+ * nothing. Each has its template as an asset; Workload a file besides.
+ */
+function shopAssembly(): string {
+  const app = new cdk.App({ outdir: newOutdir() });
+  const stage = new cdk.Stage(app, 'Shop', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const foundation = new cdk.Stack(stage, 'Foundation');
+  const workload = new cdk.Stack(stage, 'Workload');
+  workload.addDependency(foundation);
+  new s3assets.Asset(workload, 'Site', { path: path.join(__dirname, '..', 'support') });
+  new cdk.Stack(stage, 'Extra');
+  return app.synth().directory;
+}
+
+const batch = (name: string, projectId: string, runOrder = 1) => ({
+  ...codeBuild(name, projectId, runOrder), Configuration: { ProjectName: { Ref: projectId }, BatchEnabled: 'true' },
+});
+const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --require-approval never --exclusively $STACKS';
+/** The same without change sets, as the library deploys. */
+const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively $STACKS';
+const step = (name: string) => [`echo "== ${name} of $ENVIRONMENT_NAME =="`, `./scripts/${name}.sh`];
+
+/**
+ * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
+ * none for a build that does not deploy), running `commands`. A token in each build's variables
+ * makes it an `Fn::Join`, as in a real template.
+ */
+function batchSpec(stacks: Array<string | undefined>, commands: string[]) {
+  const text = JSON.stringify({
+    version: '0.2',
+    batch: {
+      'build-list': stacks.map((list, i) => ({
+        identifier: `env${i}`,
+        env: { variables: { DEPLOYMENT_ROLE_ARN: 'arn:<PARTITION>:iam::111111111111:role/deploy', ...list ? { STACKS: list } : {} } },
+      })),
+    },
+    phases: { install: { commands: ['npm install -g aws-cdk@2'] }, build: { commands } },
+  }, undefined, 2);
+  return { 'Fn::Join': ['', text.split('<PARTITION>').flatMap((part, i) => (i === 0 ? [part] : [{ Ref: 'AWS::Partition' }, part]))] };
+}
+
+const CHAIN = 'Shop/Foundation Shop/Workload';
+const SIDE = 'Shop/Foundation Shop/Extra';
+
+/**
+ * A pipeline of this library's jobs on the Shop stacks: one-build deploys of Foundation alone, with
+ * Workload (which depends on it) and with Extra (which does not); a wave of three environments,
+ * one of each, with a tests-before batch and two steps after deploy; Prod with a change review,
+ * an approval and a deploy of the three stacks.
+ */
+function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHAIN, SIDE], [DEPLOY, ...step('SmokeTests'), ...step('LoadTests')])) {
+  const review = JSON.stringify({ version: '0.2', phases: { install: { commands: ['npm install -g aws-cdk@2'] }, build: { commands: ['set -o pipefail; cdk -a . diff --no-change-set "Shop/Foundation" 2>&1 | tee changes.txt'] } } });
+  return {
+    Resources: {
+      Synth: project(),
+      Alone: project(batchSpec(['Shop/Foundation'], [DEPLOY, ...step('SmokeTests')])),
+      Chain: project(batchSpec([CHAIN], [DEPLOY, ...step('SmokeTests')])),
+      Side: project(batchSpec([SIDE], [DEPLOY, ...step('SmokeTests')])),
+      Direct: project(batchSpec([CHAIN], [DEPLOY_DIRECT, ...step('SmokeTests')])),
+      WaveTests: project(batchSpec([undefined, undefined, undefined], step('DataMigrationTests'))),
+      WaveDeploy: project(deployWave),
+      Review: project(review),
+      ProdDeploy: project(batchSpec([`${CHAIN} Shop/Extra`], [DEPLOY, ...step('SmokeTests')])),
+      Pipeline: {
+        Type: 'AWS::CodePipeline::Pipeline',
+        Properties: {
+          Stages: [
+            { Name: 'Source', Actions: [{ Name: 'repo', ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' } }] },
+            { Name: 'Build', Actions: [codeBuild('Synth', 'Synth')] },
+            { Name: 'Alone', Actions: [batch('Deploy', 'Alone')] },
+            { Name: 'Chain', Actions: [batch('Deploy', 'Chain')] },
+            { Name: 'Side', Actions: [batch('Deploy', 'Side')] },
+            { Name: 'Direct', Actions: [batch('Deploy', 'Direct')] },
+            { Name: 'Wave', Actions: [batch('TestsBeforeDeploy', 'WaveTests', 1), batch('Deploy', 'WaveDeploy', 2)] },
+            {
+              Name: 'Prod',
+              Actions: [
+                codeBuild('ChangeReview', 'Review', 1),
+                { Name: 'Review', RunOrder: 2, ActionTypeId: { Category: 'Approval', Provider: 'Manual' } },
+                batch('Deploy', 'ProdDeploy', 3),
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+describe('estimatePipeline of this library\'s jobs', () => {
+  const m = PIPELINE_MODEL;
+  const assembly = shopAssembly();
+  const estimate = estimatePipeline(libraryTemplate(), assembly, 'Prod');
+  const job = (stageAndAction: string) => estimate.jobs.find(j => `${j.stage}/${j.action}` === stageAndAction)!;
+  /** A stack's share of a deploy: publishing its assets (side by side, its template among them), creating and executing its change set. */
+  const stack = (assets: number) => (assets > 0 ? m.perAssetSeconds : 0) + m.createChangeSetSeconds + m.executeChangeSetSeconds;
+  const deployBuild = (chain: number, steps: number) => m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + steps * m.shellStepSeconds;
+  const billed = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+
+  test('a batch counts one build per environment, to production and per commit', () => {
+    expect(['Wave/TestsBeforeDeploy', 'Wave/Deploy', 'Prod/ChangeReview', 'Prod/Deploy'].map(j => [job(j).kind, job(j).builds]))
+      .toEqual([['test job', 3], ['deploy job', 3], ['review', 1], ['deploy job', 1]]);
+    // Synth, the four one-build deploys, the wave's 3 + 3, the review and Prod's deploy.
+    expect(estimate.codeBuildJobs).toBe(1 + 4 + 3 + 3 + 1 + 1);
+    expect(estimate.codeBuildJobsPerCommit).toBe(estimate.codeBuildJobs);
+    expect(pathToProduction(libraryTemplate(), 'Wave').codeBuildJobs).toBe(1 + 4 + 3 + 3);
+  });
+
+  test('a deploy build takes its longest chain of stacks: a dependent stack adds its assets, change set and deploy; an independent one adds nothing', () => {
+    expect(job('Alone/Deploy').seconds).toBe(deployBuild(stack(1), 1));
+    expect(job('Chain/Deploy').seconds).toBe(deployBuild(stack(1) + stack(2), 1));
+    expect(job('Side/Deploy').seconds).toBe(job('Alone/Deploy').seconds);
+    expect(job('Prod/Deploy').seconds).toBe(job('Chain/Deploy').seconds);
+  });
+
+  test('a deploy without change sets (--method=direct) saves the change set of each stack of its chain, nothing else', () => {
+    expect(job('Direct/Deploy').seconds).toBe(job('Chain/Deploy').seconds - 2 * m.createChangeSetSeconds);
+  });
+
+  test('a batch lasts as long as its longest build and bills each of its builds', () => {
+    const builds = [stack(1), stack(1) + stack(2), stack(1)].map(chain => deployBuild(chain, 2));
+    expect(job('Wave/Deploy').seconds).toBe(Math.max(...builds));
+    expect(job('Wave/Deploy').billedMinutes).toBe(builds.map(billed).reduce((a, b) => a + b));
+    expect(job('Wave/TestsBeforeDeploy').seconds).toBe(m.codeBuildProvisioningSeconds + m.shellStepSeconds);
+    expect(job('Wave/TestsBeforeDeploy').billedMinutes).toBe(3 * billed(m.codeBuildProvisioningSeconds + m.shellStepSeconds));
+    expect(job('Prod/ChangeReview').seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + m.reviewSeconds);
+    const minutes = estimate.jobs.reduce((sum, j) => sum + j.billedMinutes!, 0);
+    expect(estimate.billedBuildMinutesPerCommit).toBe(minutes);
+    expect(minutes).toBeGreaterThan(estimate.jobs.length);
+    expect(estimate.codeBuildUsdPerCommit).toBeCloseTo(minutes * m.pricePerBuildMinute.BUILD_GENERAL1_SMALL, 10);
+  });
+
+  test('the critical path takes each stage\'s run orders one after another, the approval waiting for no one', () => {
+    expect(estimate.criticalPath.map(a => `${a.stage}/${a.action}`)).toEqual([
+      'Source/repo', 'Build/Synth', 'Alone/Deploy', 'Chain/Deploy', 'Side/Deploy', 'Direct/Deploy', 'Wave/TestsBeforeDeploy', 'Wave/Deploy',
+      'Prod/ChangeReview', 'Prod/Review', 'Prod/Deploy',
+    ]);
+    expect(estimate.leadTimeToProdMinutes).toBeCloseTo(estimate.criticalPath.reduce((sum, a) => sum + a.seconds, 0) / 60, 10);
+  });
+
+  test('a batch whose builds cannot be read, or a stack not in the assembly, is an error naming the action', () => {
+    expect(() => estimatePipeline(libraryTemplate('buildspec-Wave-Deploy.yaml'), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: cannot read the build spec/);
+    expect(() => estimatePipeline(libraryTemplate(JSON.stringify({ version: '0.2', phases: { build: { commands: [DEPLOY] } } })), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: a batch whose build spec has no batch.build-list/);
+    expect(() => estimatePipeline(libraryTemplate(batchSpec(['Shop/Missing'], [DEPLOY])), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: deploys stack Shop\/Missing, which is not in the cloud assembly/);
+    expect(() => estimatePipeline(libraryTemplate(batchSpec([undefined], ['./scripts/test.sh'])), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: a batch that neither deploys nor announces a step/);
+  });
+});
+
+describe('estimatePipeline of a pipeline synthesized by the library', () => {
+  const m = PIPELINE_MODEL;
+  const app = new cdk.App({ outdir: newOutdir() });
+  // Dev alone; Prod a wave of two regions, each with a workload that depends on its foundation and has a file asset.
+  const dev = environment(app, EnvironmentTier.DEV, { cidr: '10.9.0.0/16' });
+  const prod = ['eu-west-1', 'us-east-1'].map((region, i) => {
+    const env = environment(app, EnvironmentTier.PROD, {
+      environmentName: `prod-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
+    });
+    const workload = new cdk.Stack(env, 'Workload');
+    workload.addDependency(env.foundation);
+    new s3assets.Asset(workload, 'Site', { path: path.join(__dirname, '..', 'support') });
+    return env;
+  });
+  const pipeline = newPipeline(app);
+  const releaseManagers = new iam.Role(cdk.Stack.of(pipeline), 'ReleaseManagers', { assumedBy: new iam.AccountRootPrincipal() });
+  pipeline.addEnvironment(dev);
+  pipeline.addWave('Prod', prod, { approvers: [releaseManagers], bakeAlarmNames: ['shop-errors'] });
+  const assembly = app.synth();
+  const estimate = estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, 'Prod');
+
+  test('reads each environment\'s build of a wave\'s deploy, and its stacks from the nested assemblies', () => {
+    const deploys = estimate.jobs.filter(j => j.action === 'Deploy');
+    expect(deploys.map(j => [j.stage, j.kind, j.builds])).toEqual([['dev', 'deploy job', 1], ['Prod', 'deploy job', 2]]);
+    expect(estimate.codeBuildJobs).toBe(estimate.jobs.reduce((sum, j) => sum + j.builds!, 0));
+    // At least the foundation (its template) and then the workload (its template and file), each with its change set and deploy.
+    const chain = m.perAssetSeconds * 3 + 2 * (m.createChangeSetSeconds + m.executeChangeSetSeconds);
+    expect(deploys[1].seconds).toBeGreaterThanOrEqual(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain);
   });
 });

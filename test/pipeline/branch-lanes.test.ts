@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { buildReferenceApp, REFERENCE_ENVIRONMENTS, TOOLING_ACCOUNT } from '../../examples/reference-app';
 import { EnvironmentTier } from '../../src';
 import { actionsOf, buildSpecOf, isAfter, Lane, lanesOf, statementsOf } from '../support/lanes';
@@ -89,24 +90,16 @@ describe('pipeline definitions come from the main branch only', () => {
       expect(stagesOf(template, main.pipelineId)).toContain('Demo');
       expect(stagesOf(older.template, olderMain.pipelineId)).not.toContain('Demo');
 
-      // What the hotfix lane (as main defines it) reads from the branch's cloud assembly: the templates its
-      // CloudFormation actions deploy and the asset manifests its jobs publish. None is the Tooling template,
-      // and each exists in the older assembly, so the lane still runs the older code, only where it deploys.
-      const actions = template.Resources[hotfix.pipelineId].Properties.Stages.flatMap((s: any) => s.Actions);
-      const templates = actions.filter((a: any) => a.ActionTypeId.Category === 'Deploy' && a.Configuration.TemplatePath)
-        .map((a: any) => a.Configuration.TemplatePath.split('::')[1]);
-      const manifests = hotfix.jobs.flatMap(job => JSON.stringify(buildSpecOf(template, job.projectId, current.outdir)).match(/[\w-]+\/[\w-]+\.assets\.json/g) ?? []);
-      const read = [...new Set([...templates, ...manifests])];
-      expect(read.length).toBeGreaterThan(0);
-      expect(read.every((file: string) => /^assembly-(Hotfix|Prod|Prod-us-east-1)\//.test(file))).toBe(true);
-      expect(read.filter((file: string) => !fs.existsSync(path.join(older.outdir, file)))).toEqual([]);
-      expect(fs.existsSync(path.join(older.outdir, 'Tooling.template.json'))).toBe(true);
-
-      // The stacks it deploys are the Hotfix and Prod environments' own, in their accounts.
-      const stackNames = actions.filter((a: any) => a.ActionTypeId.Provider === 'CloudFormation').map((a: any) => a.Configuration.StackName);
-      expect([...new Set(stackNames)].sort()).toEqual(['Hotfix-Foundation', 'Hotfix-Monitoring', 'Hotfix-Workload',
-        'Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload',
-        'Prod-us-east-1-Foundation', 'Prod-us-east-1-FoundationBackupCopy', 'Prod-us-east-1-Monitoring', 'Prod-us-east-1-Workload']);
+      // What the hotfix lane (as main defines it) takes from the branch's cloud assembly: the stacks its jobs
+      // deploy and review, by their path. None is the Tooling stack, and each is in the older assembly too, so
+      // the lane still runs the older code, only where it deploys: the Hotfix and Prod environments' own stacks.
+      const deployed = hotfixStacks();
+      expect([...deployed].sort()).toEqual(['Hotfix/Foundation', 'Hotfix/Monitoring', 'Hotfix/Workload',
+        'Prod-us-east-1/Foundation', 'Prod-us-east-1/FoundationBackupCopy', 'Prod-us-east-1/Monitoring', 'Prod-us-east-1/Workload',
+        'Prod/Foundation', 'Prod/FoundationBackupCopy', 'Prod/Monitoring', 'Prod/Workload']);
+      const olderStacks = new Set(new cxapi.CloudAssembly(older.outdir).stacksRecursively.map(stack => stack.hierarchicalId));
+      expect([...deployed].filter(stack => !olderStacks.has(stack))).toEqual([]);
+      expect(olderStacks.has('Tooling')).toBe(true);
     } finally {
       fs.rmSync(older.outdir, { recursive: true, force: true });
     }
@@ -156,36 +149,29 @@ describe('branch lanes reach production only after an approval', () => {
     expect(early.filter(({ job }) => assumesProduction(job.roleId)).map(({ job }) => `${job.stage}/${job.action}`)).toEqual([]);
   });
 
-  test('production\'s assets are published in the Prod stage of the hotfix lane, by a job that may assume exactly Prod\'s publishing role', () => {
-    const assets = hotfix.jobs.filter(job => job.stage === 'Assets');
-    expect(assets.map(job => assumesProduction(job.roleId))).toEqual([false]);
-    const publish = hotfix.jobs.find(job => job.stage === 'Prod' && job.action === 'PublishAssets')!;
-    expect(isAfter(publish, hotfix.firstApproval)).toBe(true);
-    const assumed = statementsOf(template, publish.roleId).filter(s => actionsOf(s).includes('sts:AssumeRole')).flatMap(s => [s.Resource].flat());
-    expect(assumed).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-file-publishing-role-${PROD_ACCOUNT}-eu-west-1` }]);
-    const commands: string[] = buildSpecOf(template, publish.projectId, current.outdir).phases.build.commands;
-    expect(commands.length).toBe(2);
-    expect(commands.every(c => c.startsWith('cdk-assets --path "assembly-Prod/ProdWorkload') && c.includes(`:${PROD_ACCOUNT}-eu-west-1`))).toBe(true);
-  });
-
-  test('the main pipeline still publishes every environment\'s assets in its Assets stage', () => {
-    const assets = main.jobs.filter(job => job.stage === 'Assets');
-    expect(assets.map(job => assumesProduction(job.roleId))).toEqual([true]);
+  test('no lane has an Assets stage: production\'s assets are published by production\'s deploy jobs, after the approval', () => {
+    for (const lane of lanes) {
+      expect(template.Resources[lane.pipelineId].Properties.Stages.map((s: any) => s.Name)).not.toContain('Assets');
+    }
+    const publishers = hotfix.jobs.filter(job => statementsOf(template, job.roleId)
+      .some(s => JSON.stringify(s).includes(`:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*`) && JSON.stringify(s.Condition).includes('file-publishing')));
+    expect(publishers.map(job => `${job.stage}/${job.action}`)).toEqual(['Prod/Deploy', 'Prod-us-east-1/Deploy']);
+    expect(publishers.every(job => isAfter(job, hotfix.firstApproval))).toBe(true);
   });
 });
 
-describe('the CDK CLI and cdk-assets are pinned in every job', () => {
+describe('the CDK CLI is pinned in every job, and selects exactly the stacks each deploy names', () => {
   const installs = Object.keys(template.Resources)
     .filter(id => template.Resources[id].Type === 'AWS::CodeBuild::Project')
     .flatMap(id => {
       const spec = buildSpecOf(template, id, current.outdir);
       return [...spec.phases?.install?.commands ?? [], ...spec.phases?.build?.commands ?? []];
     })
-    .filter((command: string) => /npm install -g (aws-cdk|cdk-assets)/.test(command));
+    .filter((command: string) => /npm install -g aws-cdk/.test(command));
 
-  test('every install of the CLI or cdk-assets names an exact version', () => {
+  test('every install of the CLI names an exact version', () => {
     expect(installs.length).toBeGreaterThanOrEqual(5);
-    expect([...new Set(installs)].sort()).toEqual(['npm install -g aws-cdk@2.1148.1', 'npm install -g cdk-assets@4.7.3']);
+    expect([...new Set(installs)]).toEqual(['npm install -g aws-cdk@2.1148.1']);
   });
 
   const installed = (name: string) => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf-8')).version;
@@ -194,14 +180,19 @@ describe('the CDK CLI and cdk-assets are pinned in every job', () => {
     expect(installs).toContain(`npm install -g aws-cdk@${installed('aws-cdk')}`);
   });
 
-  test('the default cdk-assets version (the cdk-assets dev dependency) reads the asset manifests this aws-cdk-lib writes, and finds what the jobs publish', () => {
-    expect(installs).toContain(`npm install -g cdk-assets@${installed('cdk-assets')}`);
-    const publish = hotfix.jobs.find(job => job.action === 'PublishAssets')!;
-    const commands: string[] = buildSpecOf(template, publish.projectId, current.outdir).phases.build.commands;
-    for (const command of commands) {
-      const [, manifest, selector] = command.match(/--path "([^"]+)" --verbose publish "([^"]+)"/)!;
-      const listed = execFileSync(require.resolve('cdk-assets/bin/cdk-assets'), ['--path', path.join(current.outdir, manifest), 'ls'], { encoding: 'utf-8' });
-      expect(listed).toContain(selector);
+  test('that CLI, given the stacks of a deploy build, selects exactly those stacks of the cloud assembly', () => {
+    const builds = main.jobs.filter(job => job.action === 'Deploy')
+      .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list'].map((b: any) => b.env.variables.STACKS.split(' ')));
+    expect(builds.length).toBe(6);
+    for (const stacks of builds) {
+      const listed = execFileSync(require.resolve('aws-cdk/bin/cdk'), ['list', '--app', current.outdir, '--exclusively', ...stacks], { encoding: 'utf-8' });
+      expect(listed.trim().split('\n').map(line => line.split(' ')[0]).sort()).toEqual([...stacks].sort());
     }
   });
 });
+
+/** The stacks the hotfix lane's deploy builds name. */
+function hotfixStacks(): Set<string> {
+  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy')
+    .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list'].flatMap((b: any) => b.env.variables.STACKS.split(' '))));
+}

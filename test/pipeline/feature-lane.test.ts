@@ -109,9 +109,8 @@ describe('MultiEnvPipeline feature environments', () => {
     const { pipeline, dev } = appWithDev();
     pipeline.addFeatureEnvironments(dev);
     const template = Template.fromStack(cdk.Stack.of(pipeline));
-    const roles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(role => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::111111111111:role/cdk-hnb659fds-${role}-role-111111111111-eu-west-1`]],
-    }));
+    // The partition written out: the environment's region (eu-west-1) is in the aws partition.
+    const roles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(role => `arn:aws:iam::111111111111:role/cdk-hnb659fds-${role}-role-111111111111-eu-west-1`);
     const assumes = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter(p => p.Properties.Roles.some((r: any) => r.Ref.includes('FeatureLane')))
       .flatMap(p => p.Properties.PolicyDocument.Statement)

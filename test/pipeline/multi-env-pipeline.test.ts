@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,7 +9,7 @@ import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
-import { newPipeline, stagesOf } from '../support/pipelines';
+import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 /** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
 function fullSetup() {
@@ -32,6 +33,7 @@ function fullSetup() {
 }
 
 const setup = fullSetup();
+const json = setup.template.toJSON();
 const pipelineIds = Object.keys(setup.stages);
 const main = setup.stages[pipelineIds.find(id => id.includes('DeliveryPipelineDefinition'))!];
 const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDefinition'))!];
@@ -67,40 +69,85 @@ describe('the main pipeline', () => {
     });
   });
 
-  test('Dev: deployed on every commit, then smoke tests; retried once on failure', () => {
-    expect(main.dev).toEqual([
-      'Foundation.Prepare[Deploy/1]', 'Monitoring.Prepare[Deploy/1]', 'Foundation.Deploy[Deploy/2]', 'Monitoring.Deploy[Deploy/2]',
-      'Workload.Prepare[Deploy/3]', 'Workload.Deploy[Deploy/4]', 'SmokeTests[Build/5]',
+  test('Dev: one job deploys it on every commit, then runs its smoke tests; retried once on failure', () => {
+    expect(main.dev).toEqual(['Deploy[Build/1]']);
+    const deploy = actionOf(json, 'dev', 'Deploy');
+    const spec = buildSpecOf(json, deploy);
+    expect(spec.batch['build-list']).toEqual([{
+      identifier: 'dev',
+      env: {
+        variables: {
+          ENVIRONMENT_NAME: 'dev',
+          TIER: 'dev',
+          TARGET_ACCOUNT: '111111111111',
+          TARGET_REGION: 'eu-west-1',
+          DEPLOYMENT_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-deployment',
+          STACKS: 'dev/Foundation dev/Monitoring dev/Workload',
+        },
+      },
+    }]);
+    expect(spec.phases.install.commands).toEqual(['npm install -g aws-cdk@2.1148.1']);
+    expect(spec.phases.build.commands).toEqual([
+      'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS',
+      'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
     ]);
+    // The repository is where the tests run; the cloud assembly is what is deployed.
+    expect(deploy.Configuration).toEqual(expect.objectContaining({ PrimarySource: 'acme_shop_Source', BatchEnabled: 'true' }));
+    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
     const dev = stageNamed(setup.template, 'dev');
     expect(dev.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
   });
 
-  test('QA: integration and performance tests after deploy, in parallel, then the UAT sign-off', () => {
-    expect(main.qa.slice(6)).toEqual(['IntegrationTests[Build/5]', 'PerformanceTests[Build/5]', 'SignOff[Approval/6]']);
+  test('QA: integration and performance tests after the deploy, in its build, then the UAT sign-off', () => {
+    expect(main.qa).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
+    expect(buildSpecOf(json, actionOf(json, 'qa', 'Deploy')).phases.build.commands.slice(1)).toEqual([
+      'echo "== IntegrationTests of $ENVIRONMENT_NAME =="', './scripts/test INTEGRATION',
+      'echo "== PerformanceTests of $ENVIRONMENT_NAME =="', './scripts/test PERFORMANCE',
+    ]);
   });
 
   test('Staging: data-migration tests, then the approval, before deploy; load and security tests after', () => {
-    expect(main.staging).toEqual([
-      'DataMigrationTests[Build/1]', 'Approve[Approval/2]',
-      'Foundation.Prepare[Deploy/3]', 'Foundation.Deploy[Deploy/4]',
-      'Monitoring.Prepare[Deploy/5]', 'Workload.Prepare[Deploy/5]', 'Monitoring.Deploy[Deploy/6]', 'Workload.Deploy[Deploy/6]',
-      'LoadTests[Build/7]', 'SecurityTests[Build/7]',
+    expect(main.staging).toEqual(['TestsBeforeDeploy[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]']);
+    const before = buildSpecOf(json, actionOf(json, 'staging', 'TestsBeforeDeploy'));
+    expect(before.phases).toEqual({ build: { commands: ['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', './scripts/test DATA_MIGRATION'] } });
+    expect(before.batch['build-list'].map((b: any) => b.env.variables.ENVIRONMENT_NAME)).toEqual(['staging']);
+    expect(buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands.slice(1)).toEqual([
+      'echo "== LoadTests of $ENVIRONMENT_NAME =="', './scripts/test LOAD',
+      'echo "== SecurityTests of $ENVIRONMENT_NAME =="', './scripts/test SECURITY',
     ]);
   });
 
-  test('Prod: each stack\'s change set is reviewed before it is executed, then smoke tests', () => {
-    expect(main.prod).toEqual([
-      'Foundation.Prepare[Deploy/1]', 'FoundationBackupCopy.Prepare[Deploy/1]',
-      'Foundation.Review-Foundation[Approval/2]', 'FoundationBackupCopy.Review-FoundationBackupCopy[Approval/2]',
-      'Foundation.Deploy[Deploy/3]', 'FoundationBackupCopy.Deploy[Deploy/3]',
-      'Monitoring.Prepare[Deploy/4]', 'Workload.Prepare[Deploy/4]',
-      'Monitoring.Review-Monitoring[Approval/5]', 'Workload.Review-Workload[Approval/5]',
-      'Monitoring.Deploy[Deploy/6]', 'Workload.Deploy[Deploy/6]',
-      'SmokeTests[Build/7]',
-    ]);
-    const review = stageNamed(setup.template, 'prod').Actions.find((a: any) => a.Name === 'Foundation.Review-Foundation');
-    expect(review.Configuration.CustomData).toBe('Review change set PipelineChange of stack prod-Foundation in account 444444444444 (eu-west-1) before it is executed');
+  test('Prod: one review of the change of every stack, one approval, then the deploy, which stops if a stack changed since the review', () => {
+    expect(main.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+    const review = actionOf(json, 'prod', 'ChangeReview');
+    const spec = buildSpecOf(json, review);
+    expect(spec.phases.build.commands[0])
+      .toBe('set -o pipefail; cdk -a . diff --no-change-set --no-notices "prod/Foundation" "prod/FoundationBackupCopy" "prod/Monitoring" "prod/Workload" 2>&1 | tee changes.txt');
+    expect(spec.phases.build.commands[3]).toBe(`fingerprint deployed-templates.txt ${['Foundation|eu-west-1', 'FoundationBackupCopy|eu-central-1', 'Monitoring|eu-west-1', 'Workload|eu-west-1']
+      .map(s => { const [stack, region] = s.split('|'); return `"prod-${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
+    expect(spec.artifacts).toEqual({ files: ['changes.txt', 'deployed-templates.txt'] });
+    // The review reads with the lookup roles only: it can deploy nothing.
+    expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['lookup'] } },
+      Effect: 'Allow',
+      Resource: 'arn:aws:iam::444444444444:role/cdk-hnb659fds-*',
+    }]);
+    const approval = actionOf(json, 'prod', 'Review');
+    expect(approval.Configuration.CustomData).toBe('Review the change of prod (prod, account 444444444444) (stacks prod-Foundation, prod-FoundationBackupCopy, prod-Monitoring, prod-Workload): '
+      + 'the ChangeReview job\'s log, or changes.txt in its output. The deploys stop if a stack changed after the review');
+    expect(approval.Configuration.ExternalEntityLink).toEqual({
+      'Fn::Join': ['', ['https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/projects/', { Ref: review.Configuration.ProjectName.Ref }, '/history?region=eu-west-1']],
+    });
+    // The deploy reads the review, and first compares the deployed templates with the reviewed ones.
+    const deploy = actionOf(json, 'prod', 'Deploy');
+    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'ChangeReview_Review' }]);
+    const commands: string[] = buildSpecOf(json, deploy).phases.build.commands;
+    expect(commands[2]).toBe('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
+    expect(commands[3]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_ChangeReview_Review/deployed-templates.txt" /tmp/now-deployed.txt');
+    expect(commands[3]).toContain('exit 1');
+    expect(commands[4]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy /);
+    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
   });
 
   test('Prod: an alarm-watched bake period rolls the stage back if an alarm fires', () => {
@@ -120,45 +167,42 @@ describe('the main pipeline', () => {
     });
   });
 
-  test('Demo: after Prod, its data re-seeded, then smoke tests', () => {
-    expect(main.demo.slice(6)).toEqual(['SeedData[Build/5]', 'SmokeTests[Build/6]']);
+  test('Demo: after Prod, its data re-seeded after the deploy, then smoke tests', () => {
+    expect(main.demo).toEqual(['Deploy[Build/1]']);
+    expect(buildSpecOf(json, actionOf(json, 'demo', 'Deploy')).phases.build.commands.slice(1)).toEqual([
+      'echo "== SeedData of $ENVIRONMENT_NAME =="', './scripts/seed', 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
+    ]);
   });
 
-  test('test steps know their environment and may assume its deployment role, nothing more', () => {
-    setup.template.hasResourceProperties('AWS::CodeBuild::Project', {
-      Environment: Match.objectLike({
-        EnvironmentVariables: Match.arrayWith([
-          { Name: 'ENVIRONMENT_NAME', Type: 'PLAINTEXT', Value: 'qa' },
-          { Name: 'TIER', Type: 'PLAINTEXT', Value: 'qa' },
-          { Name: 'TARGET_ACCOUNT', Type: 'PLAINTEXT', Value: '222222222222' },
-        ]),
-      }),
-      Source: { BuildSpec: Match.serializedJson(Match.objectLike({ phases: { build: { commands: ['./scripts/test INTEGRATION'] } } })) },
-    });
-    setup.template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Action: 'sts:AssumeRole',
-          Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-deployment']] },
-        }]),
+  test('a deploy job may assume the CDK bootstrap roles it deploys with and the deployment role of its environment, nothing more', () => {
+    const assume = projectStatementsOf(json, actionOf(json, 'qa', 'Deploy')).filter(s => s.Action === 'sts:AssumeRole');
+    expect(assume).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['deploy', 'file-publishing'] } },
+        Effect: 'Allow',
+        Resource: 'arn:aws:iam::222222222222:role/cdk-hnb659fds-*',
       },
-    });
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-deployment']] },
+      },
+    ]);
   });
 });
 
 describe('who may approve', () => {
-  test('the release managers may approve exactly the Prod reviews, in both lanes, and nothing else', () => {
+  test('the release managers may approve exactly the Prod review, in both lanes, and nothing else', () => {
     const policies = Object.values(setup.template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ReleaseManagers') }] },
     }));
     const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement);
     expect(statements.every(s => s.Action === 'codepipeline:PutApprovalResult')).toBe(true);
     const resources = statements.map(s => JSON.stringify(s.Resource));
-    // four stacks to review (foundation, backup copy vault, monitoring, workload), in the main pipeline and in the hotfix lane
-    expect(resources).toHaveLength(8);
-    const reviews = ['Foundation.Review-Foundation', 'FoundationBackupCopy.Review-FoundationBackupCopy', 'Monitoring.Review-Monitoring', 'Workload.Review-Workload'];
-    expect(resources.every(r => reviews.some(review => r.includes(`/prod/${review}`)))).toBe(true);
+    // the one review of the whole stage, in the main pipeline and in the hotfix lane
+    expect(resources).toHaveLength(2);
+    expect(resources.every(r => r.includes('/prod/Review"'))).toBe(true);
   });
 
   test('on-call may approve the hotfix sign-off only', () => {
@@ -174,7 +218,7 @@ describe('who may approve', () => {
 describe('the hotfix lane', () => {
   test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates; it never updates a pipeline', () => {
     expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'hotfix', 'prod']);
-    expect(hotfix.hotfix.slice(6)).toEqual(['SmokeTests[Build/5]', 'SignOff[Approval/6]']);
+    expect(hotfix.hotfix).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
     expect(hotfix.prod).toEqual(main.prod);
     setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       PipelineType: 'V2',
@@ -354,28 +398,36 @@ describe('change review', () => {
     new cdk.Stack(new Construct(prod, 'Group'), 'Nested').addDependency(prod.foundation);
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
-    const stages = stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON());
-    const reviews = Object.values(stages)[0].prod.filter(a => a.includes('Review-'));
-    expect(reviews).toEqual([
-      'Foundation.Review-Foundation[Approval/2]', 'FoundationBackupCopy.Review-FoundationBackupCopy[Approval/2]',
-      'Monitoring.Review-Monitoring[Approval/5]', 'GroupNestedC36662CA.Review-Nested[Approval/5]',
-    ]);
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
+    expect(review.phases.build.commands[0]).toContain('"prod/FoundationBackupCopy" "prod/Monitoring" "prod/Group/Nested" 2>&1');
+    expect(buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables.STACKS)
+      .toBe('prod/Foundation prod/FoundationBackupCopy prod/Monitoring prod/Group/Nested');
   });
 });
 
-describe('fast by default', () => {
-  test('one job publishes every file asset, however many there are', () => {
+describe('assets', () => {
+  test('are published by each environment\'s deploy, after its gate: there is no Assets stage, and a job with Docker only where an image is built', () => {
     const app = new cdk.App();
     const dev = environment(app, EnvironmentTier.DEV);
     const workload = new cdk.Stack(dev, 'Workload');
-    for (const dir of ['support', 'tiers', 'environment', 'pipeline']) {
+    for (const dir of ['support', 'tiers']) {
       new s3assets.Asset(workload, `Asset-${dir}`, { path: path.join(__dirname, '..', dir) });
     }
+    const qa = environment(app, EnvironmentTier.QA, { cidr: '10.1.0.0/16' });
+    // An image (here from a tarball: any file will do for the synth), which the deploy builds and pushes with Docker.
+    new ecrAssets.TarballImageAsset(new cdk.Stack(qa, 'Workload'), 'Image', { tarballFile: __filename });
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(dev);
-    const stages = stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON());
-    const assets = Object.values(stages)[0].Assets;
-    expect(assets).toEqual(['FileAssets[Build/1]']);
+    pipeline.addEnvironment(qa);
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    expect(Object.keys(Object.values(stagesOf(template))[0])).toEqual(['Source', 'Build', 'UpdatePipeline', 'dev', 'qa']);
+    const project = (stage: string) => template.Resources[actionOf(template, stage, 'Deploy').Configuration.ProjectName.Ref].Properties;
+    expect(project('dev').Environment.PrivilegedMode).toBe(false);
+    expect(project('qa').Environment.PrivilegedMode).toBe(true);
+    expect(projectStatementsOf(template, actionOf(template, 'qa', 'Deploy'))).toContainEqual(expect.objectContaining({
+      Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['deploy', 'file-publishing', 'image-publishing'] } },
+    }));
   });
 });
 

@@ -1,4 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
+import { buildSpecOf as projectBuildSpec, statementsOf } from './lanes';
 import { MultiEnvPipeline, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
 
 export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
@@ -27,4 +28,22 @@ export function stagesOf(template: any): Record<string, Record<string, string[]>
     ]));
   }
   return result;
+}
+
+/** The action of a stage of a template's pipeline: the main pipeline's, or the one whose id starts with `pipelinePrefix`. */
+export function actionOf(template: any, stage: string, action: string, pipelinePrefix = 'DeliveryPipelineDefinition'): any {
+  const pipeline = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::CodePipeline::Pipeline' && id.startsWith(pipelinePrefix))![1];
+  const found = pipeline.Properties.Stages.find((s: any) => s.Name === stage)?.Actions.find((a: any) => a.Name === action);
+  if (!found) throw new Error(`no action ${stage}/${action} in ${pipelinePrefix}`);
+  return found;
+}
+
+/** The build spec of the CodeBuild project an action runs, parsed (tokens in strings read `${Ref}`, `${Ref.Attribute}`). */
+export function buildSpecOf(template: any, action: any): any {
+  return projectBuildSpec(template, action.Configuration.ProjectName.Ref, '');
+}
+
+/** The IAM policy statements of the role of the project an action runs. */
+export function projectStatementsOf(template: any, action: any): any[] {
+  return statementsOf(template, template.Resources[action.Configuration.ProjectName.Ref].Properties.ServiceRole['Fn::GetAtt'][0]);
 }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
@@ -186,6 +187,24 @@ const CASES: Case[] = [
     + 'set approvalAfterDeploy to MANUAL_APPROVAL (with approvers)'],
   ['a CDK CLI version that is not pinned', pipeline({ cdkCliVersion: '2' }),
     "MultiEnvPipeline 'Delivery': cdkCliVersion is '2'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it"],
+  ['tests that run in one build asking for two build images', (app) => {
+    newPipeline(app).addEnvironment(environment(app, EnvironmentTier.QA), {
+      tests: [
+        { kind: TestKind.INTEGRATION, commands: ['./it.sh'], buildImage: codebuild.LinuxBuildImage.AMAZON_LINUX_2_5 },
+        { kind: TestKind.PERFORMANCE, commands: ['./perf.sh'], buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+      ],
+    });
+  }, "MultiEnvPipeline 'Delivery': addEnvironment 'qa': tests ask for build images aws/codebuild/amazonlinux2-x86_64-standard:5.0 and aws/codebuild/standard:7.0 "
+    + "for IntegrationTests, PerformanceTests of environment 'qa' (tier qa), which run in one build per environment; give them the same buildImage, or none"],
+  ['tests that run in one build giving a variable two values', (app) => {
+    newPipeline(app).addEnvironment(environment(app, EnvironmentTier.QA), {
+      tests: [
+        { kind: TestKind.INTEGRATION, commands: ['./it.sh'], env: { TARGET: 'api' } },
+        { kind: TestKind.PERFORMANCE, commands: ['./perf.sh'], env: { TARGET: 'web' } },
+      ],
+    });
+  }, "MultiEnvPipeline 'Delivery': addEnvironment 'qa': tests set variable TARGET to both 'api' and 'web' for IntegrationTests, PerformanceTests of environment 'qa' (tier qa), "
+    + 'which run in one build per environment; give each variable one value'],
   ['Dev after Prod', (app) => {
     const prod = environment(app, EnvironmentTier.PROD);
     const dev = environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16' });

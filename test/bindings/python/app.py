@@ -94,7 +94,7 @@ class WorkloadStack(cdk.Stack):
         )
         # On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
         scope.monitoring.add_alarm(errors_alarm)
-        # Two functions: two file assets, which the pipeline publishes in one job.
+        # Two functions: two file assets, which each environment's deploy build publishes.
         for id_, directory in [("Api", "api"), ("Worker", "worker")]:
             function_logs = logs.LogGroup(
                 self, f"{id_}Logs", retention=scope.profile.log_retention, encryption_key=scope.key

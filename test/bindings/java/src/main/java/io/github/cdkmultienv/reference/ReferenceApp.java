@@ -152,7 +152,7 @@ public final class ReferenceApp {
                 .build();
             // On the environment's dashboard, acting as the tier says (Prod pages, Dev records).
             scope.getMonitoring().addAlarm(errorsAlarm);
-            // Two functions: two file assets, which the pipeline publishes in one job.
+            // Two functions: two file assets, which each environment's deploy build publishes.
             for (final String[] function : new String[][] {{"Api", "api"}, {"Worker", "worker"}}) {
                 final LogGroup functionLogs = LogGroup.Builder.create(this, function[0] + "Logs")
                     .retention(scope.getProfile().getLogRetention())

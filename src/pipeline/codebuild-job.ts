@@ -1,0 +1,74 @@
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+
+/** What a job's project runs, with the directory of each extra input as the job sees it. */
+export interface JobSpec {
+  /** The build spec: phases, and for a batch its `batch` section. */
+  readonly buildSpec: Record<string, unknown>;
+  readonly buildImage?: codebuild.IBuildImage;
+  /** Docker in the build (image assets). */
+  readonly privileged?: boolean;
+  /** One build per entry of the spec's `batch.build-list`, side by side. */
+  readonly batch?: boolean;
+}
+
+/**
+ * A pipeline step that is one CodeBuild action on a project of its own, created when CDK Pipelines
+ * turns the step into an action, in the scope and with the defaults (log group) it gives: through
+ * CDK Pipelines' extension point for steps of one's own (`ICodePipelineActionFactory`).
+ *
+ * Written by hand because CDK Pipelines' `CodeBuildStep` can neither run a batch build (one build
+ * per environment of a wave, in one action) nor read an extra input by the name CodePipeline gives
+ * it; the jobs that deploy, review and test the environments need both.
+ */
+export abstract class CodeBuildJob extends pipelines.Step implements pipelines.ICodePipelineActionFactory {
+  /**
+   * @param input what the job runs on (the cloud assembly, or the repository)
+   * @param extraInputs further inputs, each in the directory `$CODEBUILD_SRC_DIR_<artifact name>`
+   */
+  constructor(id: string, private readonly input: pipelines.FileSet, private readonly extraInputs: pipelines.FileSet[] = []) {
+    super(id);
+    [input, ...extraInputs].forEach(fileSet => this.addDependencyFileSet(fileSet));
+  }
+
+  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
+    const extra = this.extraInputs.map(fileSet => options.artifacts.toCodePipeline(fileSet));
+    const spec = this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`));
+    const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
+    const project = new codebuild.PipelineProject(options.scope, this.id, {
+      description: this.description,
+      buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', ...spec.buildSpec }),
+      environment: { buildImage: spec.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0, privileged: spec.privileged },
+      encryptionKey: options.pipeline.pipeline.artifactBucket.encryptionKey,
+      logging: logGroup ? { cloudWatch: { logGroup } } : undefined,
+    });
+    this.permissions().forEach(statement => project.addToRolePolicy(statement));
+    if (spec.batch) project.enableBatchBuilds();
+    // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
+    const actionRole = options.pipeline.node.tryFindChild('CodeBuildActionRole') as iam.IRole | undefined
+      ?? new iam.Role(options.pipeline, 'CodeBuildActionRole', { assumedBy: options.pipeline.pipeline.role });
+    stage.addAction(new cpactions.CodeBuildAction({
+      actionName: options.actionName,
+      runOrder: options.runOrder,
+      project,
+      input: options.artifacts.toCodePipeline(this.input),
+      extraInputs: extra.length > 0 ? extra : undefined,
+      outputs: this.primaryOutput ? [options.artifacts.toCodePipeline(this.primaryOutput)] : undefined,
+      executeBatchBuild: spec.batch,
+      role: actionRole,
+    }));
+    return { runOrdersConsumed: 1 };
+  }
+
+  /** The project's description. */
+  protected abstract get description(): string;
+
+  /** What the project runs, given the directory of each extra input. */
+  protected abstract spec(extraInputDirectories: string[]): JobSpec;
+
+  /** What the job may do besides reading its inputs and writing its logs: the roles it may assume. */
+  protected abstract permissions(): iam.PolicyStatement[];
+}

@@ -1,0 +1,44 @@
+import { Aws, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
+/** Where an app names the qualifier of its CDK bootstrap (`cdk bootstrap --qualifier`), as aws-cdk-lib reads it. */
+const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
+
+/** The roles `cdk bootstrap` creates in an account and region that the CDK CLI assumes (their `aws-cdk:bootstrap-role` tag). */
+export type BootstrapRole = 'deploy' | 'file-publishing' | 'image-publishing' | 'lookup';
+
+/**
+ * The qualifier a stack is synthesized with: its synthesizer's (`qualifier`), or the app's
+ * `@aws-cdk/core:bootstrapQualifier`, or the CDK's default.
+ */
+function qualifierOf(stack: Stack): string {
+  const synthesizer = stack.synthesizer;
+  return (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined)
+    ?? stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+}
+
+/** The partition of a region, written out where the region is known (shorter templates), else the stack's. */
+function partitionOf(region: string): string {
+  return (!Token.isUnresolved(region) && RegionInfo.get(region).partition) || Aws.PARTITION;
+}
+
+/** The ARN of a CDK bootstrap role in a stack's account and region, named with the qualifier the stack is synthesized with. */
+export function bootstrapRoleArn(stack: Stack, role: BootstrapRole): string {
+  return `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-${role}-role-${stack.account}-${stack.region}`;
+}
+
+/**
+ * Permission to assume these CDK bootstrap roles of the stacks' accounts: the roles of the
+ * stacks' qualifier (in any region of those accounts, which keeps the policy one line per account
+ * however many regions a wave spans) that carry one of these `aws-cdk:bootstrap-role` tags, the way
+ * CDK Pipelines' self-update job reaches the bootstrap roles.
+ */
+export function assumeBootstrapRoles(stacks: Stack[], roles: BootstrapRole[]): iam.PolicyStatement {
+  const patterns = stacks.map(stack => `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-*`);
+  return new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: [...new Set(patterns)],
+    conditions: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': roles } },
+  });
+}
