@@ -240,7 +240,7 @@ export class EnvironmentTier {
 
   /**
    * Production: live for end users, highest stability. Deployed after a manual approval that
-   * shows the change sets, then smoke tests and an alarm-watched bake period. Full auto-scaling,
+   * shows the change of every stack, then smoke tests and an alarm-watched bake period. Full auto-scaling,
    * three AZs with a NAT gateway each; humans read only, with a break-glass role; data retained,
    * stacks protected from termination, full backups with copies, vault lock and restore tests.
    */

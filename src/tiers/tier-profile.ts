@@ -24,8 +24,9 @@ export enum ApprovalGate {
   /** A manual approval: a sign-off (for example UAT in QA) or a go-ahead (Staging). */
   MANUAL_APPROVAL = 'MANUAL_APPROVAL',
   /**
-   * A manual approval that shows the change about to be made: the stage's CloudFormation change
-   * sets are created first, so the approver reviews them before anything is executed (Prod).
+   * A manual approval that shows the change about to be made: a job first prints the change of
+   * every stack of the stage against what is deployed (`cdk diff`), the approver reviews it, and
+   * the deploy stops if a stack changed after the review (Prod).
    * Only meaningful before a deploy.
    */
   CHANGE_REVIEW = 'CHANGE_REVIEW',
@@ -135,7 +136,7 @@ export interface TierProfile {
   /**
    * The gate before the environment is deployed.
    *
-   * @default STAGING MANUAL_APPROVAL; PROD CHANGE_REVIEW (the approver sees the change sets); every other tier NONE
+   * @default STAGING MANUAL_APPROVAL; PROD CHANGE_REVIEW (the approver sees the change of every stack); every other tier NONE
    */
   readonly approvalBeforeDeploy: ApprovalGate;
 
