@@ -325,8 +325,11 @@ function slowerStages(ours: PipelineEstimate, theirs: PipelineEstimate): string 
   const b = byStage(theirs);
   const slower = [...a].filter(([stage, seconds]) => seconds > (b.get(stage) ?? 0));
   const parts = slower.map(([stage, seconds]) => `${stage} +${Math.round(seconds - (b.get(stage) ?? 0))} s`);
-  return `In the model, the stages whose critical path is longer: ${parts.join('; ')}. The extra approvals and sign-offs add no machine time, `
-    + 'only the wait for a person, which the model leaves out.';
+  return `In the model, the stages whose critical path is longer: ${parts.join('; ')}. An environment's deploy is a CodeBuild build, which `
+    + 'spends its provisioning and the CLI\'s install before the first stack, where a CloudFormation action starts at once (the plain '
+    + 'pipeline pays for its asset jobs once, before Dev); its tests of several kinds run one after another in that build, where the '
+    + 'plain pipeline runs them side by side, each in a job of its own. The extra approvals and sign-offs add no machine time, only the '
+    + 'wait for a person, which the model leaves out.';
 }
 
 /** What a pipeline of the Tooling stack is, from its logical id. */
