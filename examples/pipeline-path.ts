@@ -4,6 +4,8 @@
  * the README to compare this library's pipeline with plain CDK Pipelines.
  */
 
+import { renderValue } from '../src/validation/private/template-values';
+
 export interface PipelineAction { Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: any }
 export interface PipelineStage { Name: string; Actions: PipelineAction[]; OnSuccess?: any; OnFailure?: any }
 
@@ -25,14 +27,13 @@ export function projectOf(template: any, stage: PipelineStage, action: PipelineA
 /**
  * The build spec of the project a CodeBuild action runs, parsed. The template holds it as a string,
  * or as an `Fn::Join` when a value in it is a token (a partition in an ARN): tokens stand only
- * inside its strings, and read `${Token}` here. A build spec kept in a file beside the template (CDK
+ * inside its strings, and read `${Ref}` or `${Ref.Attribute}` here. A build spec kept in a file beside the template (CDK
  * Pipelines' asset jobs) is an error.
  */
 export function buildSpecOf(template: any, stage: PipelineStage, action: PipelineAction): any {
   const spec = projectOf(template, stage, action).Properties.Source?.BuildSpec;
-  const parts: unknown[] = typeof spec === 'string' ? [spec] : spec?.['Fn::Join']?.[1] ?? [];
   try {
-    return JSON.parse(parts.map(part => (typeof part === 'string' ? part : '${Token}')).join(''));
+    return JSON.parse(renderValue(spec));
   } catch (e) {
     throw new Error(`action ${stage.Name}/${action.Name}: cannot read the build spec of its project (${(e as Error).message}): ${JSON.stringify(spec).slice(0, 200)}`);
   }

@@ -12,6 +12,11 @@ import { stacksOf } from '../private/stage-stacks';
 /** The files the review leaves for the approver and for the deploys. */
 const CHANGES_FILE = 'changes.txt';
 const DEPLOYED_FILE = 'deployed-templates.txt';
+/** The pipeline execution the review was made in. */
+const EXECUTION_FILE = 'execution.txt';
+
+/** The variable that tells a review or a deploy which pipeline execution it runs in. */
+const EXECUTION = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
 
 /**
  * `fingerprint FILE STACK...` writes one line per stack (given as `name|region|lookup role ARN`)
@@ -42,17 +47,25 @@ export class ChangeReviewJob extends CodeBuildJob {
   /**
    * Commands that fail a deploy's build unless the deployed template of each of the stacks in
    * `$REVIEWED_STACKS` (fingerprint entries) is still the one reviewed; `reviewed` is the review's
-   * output directory.
+   * output directory. A deploy in another pipeline execution than the review's is CodePipeline
+   * rolling the stage back to the last execution that succeeded, with that execution's reviewed
+   * templates, over stacks this pipeline has changed since: it is not checked.
    */
   public static unchangedSinceReviewCommands(reviewed: string): string[] {
     return [
       WITH_ROLE,
       FINGERPRINT,
-      'fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS',
-      `CHANGED=$(grep -v -x -F -f "${reviewed}/${DEPLOYED_FILE}" /tmp/now-deployed.txt || true); `
+      `if [ "$(cat "${reviewed}/${EXECUTION_FILE}")" != "$EXECUTION_ID" ]; then echo "Rolling back to the templates reviewed in execution $(cat "${reviewed}/${EXECUTION_FILE}")"; `
+        + 'else fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS; '
+        + `CHANGED=$(grep -v -x -F -f "${reviewed}/${DEPLOYED_FILE}" /tmp/now-deployed.txt || true); `
         + 'if [ -n "$CHANGED" ]; then echo "These stacks changed after the review: $(echo "$CHANGED" | cut -d" " -f1 | tr "\\n" " ")"; '
-        + 'echo "Nothing was deployed. Release the change again to review it anew."; exit 1; fi',
+        + 'echo "Nothing was deployed. Release the change again to review it anew."; exit 1; fi; fi',
     ];
+  }
+
+  /** The variables of a deploy that checks a review: the pipeline execution it runs in. */
+  public static get deployVariables(): Record<string, string> {
+    return EXECUTION;
   }
 
   private readonly stacks: Stack[];
@@ -101,11 +114,13 @@ export class ChangeReviewJob extends CodeBuildJob {
               WITH_ROLE,
               FINGERPRINT,
               `fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
+              `echo "$EXECUTION_ID" > ${EXECUTION_FILE}`,
             ],
           },
         },
-        artifacts: { files: [CHANGES_FILE, DEPLOYED_FILE] },
+        artifacts: { files: [CHANGES_FILE, DEPLOYED_FILE, EXECUTION_FILE] },
       },
+      actionVariables: EXECUTION,
     };
   }
 

@@ -13,6 +13,11 @@ export interface JobSpec {
   readonly privileged?: boolean;
   /** One build per entry of the spec's `batch.build-list`, side by side. */
   readonly batch?: boolean;
+  /**
+   * Variables the action passes to every build, which may name CodePipeline's variables
+   * (`#{codepipeline.PipelineExecutionId}`).
+   */
+  readonly actionVariables?: Record<string, string>;
 }
 
 /**
@@ -58,6 +63,9 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       extraInputs: extra.length > 0 ? extra : undefined,
       outputs: this.primaryOutput ? [options.artifacts.toCodePipeline(this.primaryOutput)] : undefined,
       executeBatchBuild: spec.batch,
+      environmentVariables: spec.actionVariables
+        ? Object.fromEntries(Object.entries(spec.actionVariables).map(([name, value]) => [name, { value }]))
+        : undefined,
       role: actionRole,
     }));
     return { runOrdersConsumed: 1 };

@@ -119,6 +119,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
       buildImage: this.steps.find(s => s.commands.buildImage)?.commands.buildImage,
       privileged: this.images,
       batch: true,
+      actionVariables: this.deploy?.review ? ChangeReviewJob.deployVariables : undefined,
     };
   }
 

@@ -13,6 +13,11 @@ import { newPipeline } from '../support/pipelines';
 const codeBuild = (name: string, project: string, runOrder = 1) => ({
   Name: name, RunOrder: runOrder, ActionTypeId: { Category: 'Build', Provider: 'CodeBuild' }, Configuration: { ProjectName: { Ref: project } },
 });
+/** The stages before the first environment: the source, then the synth. */
+const SOURCE_AND_BUILD = [
+  { Name: 'Source', Actions: [{ Name: 'repo', ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' } }] },
+  { Name: 'Build', Actions: [codeBuild('Synth', 'Synth')] },
+];
 const deploy = (name: string, mode: string, runOrder: number) => ({
   Name: name, RunOrder: runOrder, ActionTypeId: { Category: 'Deploy', Provider: 'CloudFormation' }, Configuration: { ActionMode: mode },
 });
@@ -34,8 +39,7 @@ function template(computeType = 'BUILD_GENERAL1_SMALL') {
         Type: 'AWS::CodePipeline::Pipeline',
         Properties: {
           Stages: [
-            { Name: 'Source', Actions: [{ Name: 'repo', ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' } }] },
-            { Name: 'Build', Actions: [codeBuild('Synth', 'Synth')] },
+            ...SOURCE_AND_BUILD,
             { Name: 'Assets', Actions: [codeBuild('A', 'AssetA'), codeBuild('B', 'AssetB')] },
             {
               Name: 'Prod',
@@ -170,8 +174,7 @@ function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHA
         Type: 'AWS::CodePipeline::Pipeline',
         Properties: {
           Stages: [
-            { Name: 'Source', Actions: [{ Name: 'repo', ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' } }] },
-            { Name: 'Build', Actions: [codeBuild('Synth', 'Synth')] },
+            ...SOURCE_AND_BUILD,
             { Name: 'Alone', Actions: [batch('Deploy', 'Alone')] },
             { Name: 'Chain', Actions: [batch('Deploy', 'Chain')] },
             { Name: 'Side', Actions: [batch('Deploy', 'Side')] },

@@ -125,7 +125,8 @@ describe('the main pipeline', () => {
       .toBe('set -o pipefail; cdk -a . diff --no-change-set --no-notices "prod/Foundation" "prod/FoundationBackupCopy" "prod/Monitoring" "prod/Workload" 2>&1 | tee changes.txt');
     expect(spec.phases.build.commands[3]).toBe(`fingerprint deployed-templates.txt ${['Foundation|eu-west-1', 'FoundationBackupCopy|eu-central-1', 'Monitoring|eu-west-1', 'Workload|eu-west-1']
       .map(s => { const [stack, region] = s.split('|'); return `"prod-${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
-    expect(spec.artifacts).toEqual({ files: ['changes.txt', 'deployed-templates.txt'] });
+    expect(spec.artifacts).toEqual({ files: ['changes.txt', 'deployed-templates.txt', 'execution.txt'] });
+    expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
     // The review reads with the lookup roles only: it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
       Action: 'sts:AssumeRole',
@@ -143,10 +144,10 @@ describe('the main pipeline', () => {
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'ChangeReview_Review' }]);
     const commands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    expect(commands[2]).toBe('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
-    expect(commands[3]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_ChangeReview_Review/deployed-templates.txt" /tmp/now-deployed.txt');
-    expect(commands[3]).toContain('exit 1');
-    expect(commands[4]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy /);
+    expect(commands[2]).toContain('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
+    expect(commands[2]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_ChangeReview_Review/deployed-templates.txt" /tmp/now-deployed.txt');
+    expect(deploy.Configuration.EnvironmentVariables).toBe(review.Configuration.EnvironmentVariables);
+    expect(commands[3]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy /);
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
   });
 

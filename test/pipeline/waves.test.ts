@@ -135,7 +135,7 @@ describe('a wave', () => {
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
       expect(deploy.InputArtifacts).toContainEqual({ Name: 'ChangeReview_Review' });
-      expect(buildSpecOf(json, deploy).phases.build.commands).toContain('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
+      expect(buildSpecOf(json, deploy).phases.build.commands[2]).toContain('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
     }
     expect(buildsOf('Prod', 'Deploy').map(v => v.REVIEWED_STACKS.split(' ').map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
       ['prod-us-east-1-Foundation|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2', 'prod-us-east-1-Monitoring|us-east-1', 'prod-us-east-1-Workload|us-east-1'],
