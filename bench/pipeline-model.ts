@@ -4,6 +4,7 @@ import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } fro
 import {
   batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
+import { STEP_ANNOUNCEMENT } from '../src/pipeline/environment-builds';
 
 /**
  * The model behind the estimated lead time and CodeBuild cost of a commit. The pipeline's shape
@@ -181,7 +182,7 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
   const where = `action ${stage.Name}/${action.Name}`;
   const commands: string[] = Object.values<any>(buildSpecOf(template, stage, action).phases ?? {}).flatMap(phase => phase?.commands ?? []);
   const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
-  const steps = m.shellStepSeconds * commands.filter(c => /^echo "== .+ ==" *$/.test(c)).length;
+  const steps = m.shellStepSeconds * commands.filter(c => STEP_ANNOUNCEMENT.test(c)).length;
   if (commands.some(c => /\bcdk\s.*\sdeploy\s/.test(c))) {
     return ['deploy job', builds.map(variables => {
       if (!variables.STACKS) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);

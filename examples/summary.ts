@@ -6,6 +6,7 @@ import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from '
 import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
+import { STEP_ANNOUNCEMENT } from '../src/pipeline/environment-builds';
 
 /** A plain-text table: a header row, then one row per entry, columns padded to the widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -43,7 +44,7 @@ export interface PipelineComparison {
 function describeAction(template: any, stage: PipelineStage, action: PipelineAction): string {
   if (!isBatch(action)) return action.Name;
   const commands: string[] = buildSpecOf(template, stage, action).phases.build.commands;
-  const steps = commands.map(c => /^echo "== (\S+) of/.exec(c)?.[1]).filter(Boolean);
+  const steps = commands.map(c => STEP_ANNOUNCEMENT.exec(c)?.[1]).filter(Boolean);
   const builds = buildsOf(template, stage, action);
   return `${action.Name}${steps.length > 0 ? ` (${steps.join(', ')})` : ''}${builds > 1 ? ` x${builds}` : ''}`;
 }

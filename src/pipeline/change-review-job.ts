@@ -1,6 +1,4 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
-import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
@@ -69,7 +67,6 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   private readonly stacks: Stack[];
-  private project?: codebuild.IProject;
 
   constructor(id: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet, private readonly cdkCliVersion: string) {
     super(id, assembly);
@@ -90,12 +87,6 @@ export class ChangeReviewJob extends CodeBuildJob {
   /** The stacks the review covers, for the approval's comment. */
   public get stackNames(): string[] {
     return this.stacks.map(s => s.stackName);
-  }
-
-  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
-    const result = super.produceAction(stage, options);
-    this.project = options.scope.node.findChild(this.id) as codebuild.IProject;
-    return result;
   }
 
   protected get description(): string {

@@ -30,6 +30,9 @@ export interface JobSpec {
  * it; the jobs that deploy, review and test the environments need both.
  */
 export abstract class CodeBuildJob extends pipelines.Step implements pipelines.ICodePipelineActionFactory {
+  /** The job's project, once CDK Pipelines has turned the step into an action. */
+  protected project?: codebuild.IProject;
+
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
    * @param extraInputs further inputs, each in the directory `$CODEBUILD_SRC_DIR_<artifact name>`
@@ -43,7 +46,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     const extra = this.extraInputs.map(fileSet => options.artifacts.toCodePipeline(fileSet));
     const spec = this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`));
     const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
-    const project = new codebuild.PipelineProject(options.scope, this.id, {
+    const project = this.project = new codebuild.PipelineProject(options.scope, this.id, {
       description: this.description,
       buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', ...spec.buildSpec }),
       environment: { buildImage: spec.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0, privileged: spec.privileged },

@@ -17,6 +17,14 @@ export interface NamedCommands {
   readonly commands: PipelineCommands;
 }
 
+/** How a build announces each step in its log: `echo "== SmokeTests of $ENVIRONMENT_NAME =="`. */
+export function stepAnnouncement(name: string): string {
+  return `echo "== ${name} of $ENVIRONMENT_NAME =="`;
+}
+
+/** A build command that announces a step; its first group is the step's name. */
+export const STEP_ANNOUNCEMENT = /^echo "== (\S+) of \$ENVIRONMENT_NAME =="$/;
+
 /** How the builds deploy their environment first. */
 export interface DeployFirst {
   /** The cloud assembly the stacks are deployed from. */
@@ -111,7 +119,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
           build: {
             commands: [
               ...deploy,
-              ...this.steps.flatMap(step => [`echo "== ${step.name} of $ENVIRONMENT_NAME =="`, ...outputCommands(step.commands), ...step.commands.commands]),
+              ...this.steps.flatMap(step => [stepAnnouncement(step.name), ...outputCommands(step.commands), ...step.commands.commands]),
             ],
           },
         },

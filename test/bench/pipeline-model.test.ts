@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { estimatePipeline, PIPELINE_MODEL } from '../../bench/pipeline-model';
 import { pathToProduction } from '../../examples/pipeline-path';
 import { EnvironmentTier } from '../../src';
+import { stepAnnouncement } from '../../src/pipeline/environment-builds';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
 
@@ -127,7 +128,7 @@ const batch = (name: string, projectId: string, runOrder = 1) => ({
 const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --require-approval never --exclusively $STACKS';
 /** The same without change sets, as the library deploys. */
 const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively $STACKS';
-const step = (name: string) => [`echo "== ${name} of $ENVIRONMENT_NAME =="`, `./scripts/${name}.sh`];
+const step = (name: string) => [stepAnnouncement(name), `./scripts/${name}.sh`];
 
 /**
  * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
