@@ -75,9 +75,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // aws-cdk: the version the pipeline's jobs install by default (src/pipeline/cli-versions.ts), tested here.
-  devDeps: ['fast-check', 'aws-cdk@2.1148.1', 'cdk-nag@^3.0.2', '@cdklabs/cdk-validator-cfnguard@0.0.62'],
+  // @aws-cdk/cloudformation-diff: what `cdk diff` is built on; the change review's script uses it in the
+  // review job, which installs the same version (src/pipeline/cli-versions.ts). Tested here.
+  devDeps: ['fast-check', 'aws-cdk@2.1148.1', 'cdk-nag@^3.0.2', '@cdklabs/cdk-validator-cfnguard@0.0.62', '@aws-cdk/cloudformation-diff@2.187.5'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
+
+// The change review's script, which runs in the review job (not at synth): bundled into assets/, which
+// the package ships and the job reads from the cloud assembly. Its one dependency is installed by the job.
+project.bundler.addBundle('src/pipeline/review/review-script.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: ['@aws-cdk/cloudformation-diff'],
+  watchTask: false,
+});
+// The review script's one dependency is the job's to install, not a dependency of the library.
+project.eslint?.allowDevDeps('src/pipeline/review/stage-review.ts');
+// The package ships the bundle, not the script's compiled sources (which need the job's cloudformation-diff).
+project.npmignore?.exclude('/lib/pipeline/review/stage-review.*', '/lib/pipeline/review/review-script.*');
+// Every task that synthesizes from src/ (not only compile) stages that bundle: it makes it first.
+const bundle = project.bundler.bundleTask;
+project.testTask.prependSpawn(bundle);
 
 // jsii warnings are errors (STYLE.md habit 5): a warning means a name that reads badly in some language.
 project.compileTask.reset('jsii --fail-on-warnings');
@@ -97,7 +115,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.tasks.tryFind('package:go')!.reset('jsii-pacmak -v --target go --code-only');
 
 // The main job: synthesize the reference app into cdk.out/ and print its summary.
-project.addTask('reference', {
+const reference = project.addTask('reference', {
   description: 'Synthesize the reference app (examples/) into cdk.out/ and print a summary of it',
   exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
 });
@@ -132,13 +150,15 @@ project.npmignore?.exclude('/scripts/', '/.cfnlintrc.yaml');
 project.npmignore?.exclude('/.cache/', '/cdk.out/', '/validate.out/', '/.ci/', '/examples/');
 
 // Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
-project.addTask('bench', {
+const bench = project.addTask('bench', {
   description: 'Measure synthesis, template headroom, the path to Prod and fixed costs; write bench/results.json and results.md',
   // Transpile only: `tsc --noEmit -p tsconfig.dev.json` and ESLint check bench/'s types.
   exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
   receiveArgs: true, // `npx projen bench --render`: the tables again from bench/results.json
 });
 project.npmignore?.exclude('/bench/');
+
+for (const task of [reference, cliSynth, validate, bench]) task.prependSpawn(bundle);
 
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',

@@ -42,7 +42,9 @@ export const PIPELINE_MODEL = {
   perAssetSeconds: 10,
   /** `npm install -g aws-cdk` in a job that deploys or reviews with the CDK CLI. */
   cliInstallSeconds: 30,
-  /** A change review after the CLI's install: `cdk diff` of the stacks and reading each deployed template. */
+  /** `npm install @aws-cdk/cloudformation-diff` in the change review (9 s on the machine the bench ran on). */
+  reviewInstallSeconds: 10,
+  /** A change review after its install: reading each deployed template and comparing it with the synthesized one. */
   reviewSeconds: 30,
   /**
    * Each test, data-seed or other shell step: the same commands in both pipelines (a CDK Pipelines
@@ -174,7 +176,7 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
 /**
  * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
  * spec runs: this library's jobs deploy with `cdk deploy` (the stacks in each build's `STACKS`),
- * review with `cdk diff`, and announce each step they run; a batch runs one build per entry of its
+ * review with `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on), and announce each step they run; a batch runs one build per entry of its
  * build list. Any other action is one of CDK Pipelines' shell steps.
  */
 function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, number[]] {
@@ -190,7 +192,7 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
       return m.cliInstallSeconds + deploySeconds(stackAt, variables.STACKS.split(/\s+/).filter(Boolean), direct, where) + steps;
     })];
   }
-  if (commands.some(c => /\bcdk\s.*\sdiff\s/.test(c))) return ['review', builds.map(() => m.cliInstallSeconds + m.reviewSeconds)];
+  if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) return ['review', builds.map(() => m.reviewInstallSeconds + m.reviewSeconds)];
   if (steps > 0) return ['test job', builds.map(() => steps)];
   if (isBatch(action)) throw new Error(`${where}: a batch that neither deploys nor announces a step (echo "== <step> of $ENVIRONMENT_NAME ==")`);
   return ['shell step', [m.shellStepSeconds]];

@@ -175,8 +175,8 @@ export function renderMarkdown(r: BenchResults): string {
     + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
     + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
     + `test step ${m.shellStepSeconds} s; a deploy build: CLI install ${m.cliInstallSeconds} s, then its longest chain of dependent stacks, each `
-    + `${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then ${m.shellStepSeconds} s per test or seed; a change review: CLI install `
-    + `and ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
+    + `${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then ${m.shellStepSeconds} s per test or seed; a change review: `
+    + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
     + `deploy ${m.executeChangeSetSeconds} s per stack; `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
     + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project.\n`);

@@ -1,40 +1,60 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { AssetStaging, Lazy, Stack, Stage } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
+import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, bootstrapRoleArn } from '../private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
 
-/** The files the review leaves for the approver and for the deploys. */
-const CHANGES_FILE = 'changes.txt';
+/** The files the review leaves for the approver (written by the review script) and for the deploys. */
+const REVIEW_FILE = 'review.txt';
+const SUMMARY_FILE = 'summary.txt';
 const DEPLOYED_FILE = 'deployed-templates.txt';
+/** Where the review keeps each deployed template it read, as `<stack name>.json`. */
+const DEPLOYED_DIR = 'deployed';
 /** The pipeline execution the review was made in. */
 const EXECUTION_FILE = 'execution.txt';
 
 /** The variable that tells a review or a deploy which pipeline execution it runs in. */
 const EXECUTION = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
 
+/** The one-line summary the review job exports for its approval (`#{<namespace>.REVIEW_SUMMARY}`). */
+const SUMMARY_VARIABLE = 'REVIEW_SUMMARY';
+
 /**
  * `fingerprint FILE STACK...` writes one line per stack (given as `name|region|lookup role ARN`)
  * into FILE: its name and the SHA-256 of its deployed template (of nothing, for a stack not
- * deployed yet), read with the lookup role.
+ * deployed yet), read with the lookup role. With `$KEEP_IN` set, it also keeps each deployed
+ * template there, as `<name>.json`.
  */
 const FINGERPRINT = 'fingerprint() { local file="$1" name region role t; shift; : > "$file"; for s in "$@"; do IFS="|" read -r name region role <<< "$s"; '
   + 't=$(with_role "$role" aws cloudformation get-template --region "$region" --stack-name "$name" --query TemplateBody --output json 2>/tmp/err.txt) '
-  + '|| grep -q "does not exist" /tmp/err.txt || { cat /tmp/err.txt; return 1; }; echo "$name $(printf %s "$t" | sha256sum | cut -c1-64)" >> "$file"; done; }';
+  + '|| grep -q "does not exist" /tmp/err.txt || { cat /tmp/err.txt; return 1; }; echo "$name $(printf %s "$t" | sha256sum | cut -c1-64)" >> "$file"; '
+  + '[ -z "$KEEP_IN" ] || [ -z "$t" ] || printf %s "$t" > "$KEEP_IN/$name.json"; done; }';
+
+/** The review script (src/pipeline/review/review-script.ts), as the build bundles it. */
+const REVIEW_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'review-script');
 
 /**
- * The job before a change review's one approval: it prints the change of every stack of a wave
- * against what is deployed (`cdk diff` of the cloud assembly), and records a fingerprint of each
- * stack's deployed template. It may assume the environments' CDK lookup roles only (read-only): it
- * reads templates, and can deploy nothing.
+ * The job before a change review's one approval. It reads the deployed template of every stack of
+ * a wave with the environments' CDK lookup roles (read-only: it can deploy nothing) and writes the
+ * review the approver reads in its log (review.txt in its output): per stack, the resources added,
+ * modified, replaced and removed; replacements, deletions, IAM, security-group, key-policy and
+ * deletion-policy changes first; stacks without change marked; then the full difference as
+ * `cdk diff` prints it. Its one-line summary goes into the approval and its notification.
  *
  * What is deployed after the approval is what was reviewed: the deploys read the same cloud
  * assembly (the same commit's templates), and each takes its stacks' fingerprints again before
  * deploying; if a stack changed in between (a deploy by hand, another run), that deploy stops, and
  * the change must be released again to be reviewed anew.
+ *
+ * The review script is written by hand (src/pipeline/review/) on `@aws-cdk/cloudformation-diff`,
+ * the CDK's own template diff, because `cdk diff` prints text for a terminal, per stack, with
+ * nothing a notification can carry and no order by gravity across the stacks of a stage.
  */
 export class ChangeReviewJob extends CodeBuildJob {
   /** A stack as the `fingerprint` shell function takes it. */
@@ -67,9 +87,17 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   private readonly stacks: Stack[];
+  /** Where the review script is in the cloud assembly, and the action's variable namespace, once staged. */
+  private script?: string;
+  private namespace?: string;
 
-  constructor(id: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet, private readonly cdkCliVersion: string) {
-    super(id, assembly);
+  /**
+   * @param source the lane's source: a full clone of the commit under review (its history)
+   * @param otherLane the lane whose production deploys this one must not undo, if there is one
+   */
+  constructor(id: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet, source: pipelines.FileSet,
+    private readonly otherLane?: OtherLane) {
+    super(id, source, [assembly]);
     this.stacks = environments.flatMap(env => stacksOf(env));
     this.configurePrimaryOutput(new pipelines.FileSet('Review', this));
   }
@@ -84,38 +112,89 @@ export class ChangeReviewJob extends CodeBuildJob {
     });
   }
 
-  /** The stacks the review covers, for the approval's comment. */
-  public get stackNames(): string[] {
-    return this.stacks.map(s => s.stackName);
+  /** The review's one-line summary, as a CodePipeline variable for the approval's comment. */
+  public get summary(): string {
+    return Lazy.string({ produce: () => `#{${this.namespace}.${SUMMARY_VARIABLE}}` });
+  }
+
+  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
+    // The script travels in the cloud assembly, which the job reads: staged like an asset (copied
+    // into the assembly by the synth), but published nowhere.
+    const staging = new AssetStaging(options.scope, `${this.id}Script`, { sourcePath: REVIEW_SCRIPT });
+    this.script = path.relative((options.scope.node.root as Stage).outdir, staging.absoluteStagedPath);
+    this.namespace = `${stage.stageName}_${this.id}`;
+    return super.produceAction(stage, options);
   }
 
   protected get description(): string {
     return `Reviews the change of ${this.environments.map(e => e.environmentName).join(', ')} before its approval`;
   }
 
-  protected spec(): JobSpec {
+  protected spec([assembly]: string[]): JobSpec {
+    const entries = this.stacks.map(stack => {
+      const template = path.relative((stack.node.root as Stage).outdir, path.join(Stage.of(stack)!.outdir, stack.templateFile));
+      const environment = this.environments.find(env => stacksOf(env).includes(stack))!.environmentName;
+      return `"${environment}|${stack.stackName}|${assembly}/${template}|${DEPLOYED_DIR}/${stack.stackName}.json"`;
+    });
+    const other = this.otherLane;
+    const otherLane = other ? ` --other-lane "${other.label}|${other.pipelineName}|${sourceActionOf(other.pipeline)}|${other.productionStages.join(',')}"` : '';
     return {
       buildSpec: {
-        env: { shell: 'bash' },
+        env: {
+          'shell': 'bash',
+          'variables': { REVIEW_TOOLS: '/tmp/review-tools' },
+          'exported-variables': [SUMMARY_VARIABLE],
+        },
         phases: {
-          install: { commands: [`npm install -g aws-cdk@${this.cdkCliVersion}`] },
+          install: { commands: [`npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@${CLOUDFORMATION_DIFF_VERSION}`] },
           build: {
             commands: [
-              `set -o pipefail; cdk -a . diff --no-change-set --no-notices ${this.stacks.map(s => `"${s.node.path}"`).join(' ')} 2>&1 | tee ${CHANGES_FILE}`,
               WITH_ROLE,
               FINGERPRINT,
-              `fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
+              `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
+              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${assembly}/${this.script}/index.js" .${otherLane} ${entries.join(' ')}`,
+              `export ${SUMMARY_VARIABLE}="$(cat ${SUMMARY_FILE})"`,
               `echo "$EXECUTION_ID" > ${EXECUTION_FILE}`,
             ],
           },
         },
-        artifacts: { files: [CHANGES_FILE, DEPLOYED_FILE, EXECUTION_FILE] },
+        artifacts: { files: [REVIEW_FILE, SUMMARY_FILE, DEPLOYED_FILE, EXECUTION_FILE] },
       },
       actionVariables: EXECUTION,
+      variablesNamespace: this.namespace,
     };
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    return [assumeBootstrapRoles(this.stacks, ['lookup'])];
+    const statements = [assumeBootstrapRoles(this.stacks, ['lookup'])];
+    if (this.otherLane) {
+      statements.push(new iam.PolicyStatement({
+        actions: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],
+        resources: [Stack.of(this.otherLane.pipeline).formatArn({ service: 'codepipeline', resource: this.otherLane.pipelineName })],
+      }));
+    }
+    return statements;
   }
+}
+
+/**
+ * The other lane of a review: the one whose production deploys this review must not undo (for the
+ * main pipeline, the hotfix lane's; for the hotfix lane, the main pipeline's).
+ */
+export interface OtherLane {
+  /** How the review calls it: `hotfix lane`, `main pipeline`. */
+  readonly label: string;
+  readonly pipeline: codepipeline.Pipeline;
+  /**
+   * Its name, as given at synth: the two lanes' reviews name each other's pipeline, which by the
+   * pipelines' own name attributes would be a dependency cycle between them.
+   */
+  readonly pipelineName: string;
+  /** Its stages that deploy production (the same names in both lanes). */
+  readonly productionStages: string[];
+}
+
+/** A lane's source action, whose revision is the commit an execution deploys: known once the lane is built. */
+function sourceActionOf(pipeline: codepipeline.Pipeline): string {
+  return Lazy.string({ produce: () => pipeline.stages[0].actions[0].actionProperties.actionName });
 }

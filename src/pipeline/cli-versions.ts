@@ -8,6 +8,12 @@ import { ValidationErrors } from '../private/validation-errors';
  */
 export const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
 
+/**
+ * The `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on) the change review job installs to
+ * compare templates: the dev dependency the review's renderer is tested with (a test keeps the two equal).
+ */
+export const CLOUDFORMATION_DIFF_VERSION = '2.187.5';
+
 /** An exact release: `2.1148.1`, not `2`, `^2.1148.1` or `latest`. */
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 

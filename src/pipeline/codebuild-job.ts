@@ -18,6 +18,8 @@ export interface JobSpec {
    * (`#{codepipeline.PipelineExecutionId}`).
    */
   readonly actionVariables?: Record<string, string>;
+  /** The namespace of the variables the build exports (its spec's `env.exported-variables`), for later actions to read. */
+  readonly variablesNamespace?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       environmentVariables: spec.actionVariables
         ? Object.fromEntries(Object.entries(spec.actionVariables).map(([name, value]) => [name, { value }]))
         : undefined,
+      variablesNamespace: spec.variablesNamespace,
       role: actionRole,
     }));
     return { runOrdersConsumed: 1 };

@@ -1,12 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { ChangeReviewJob } from './change-review-job';
+import { ChangeReviewJob, OtherLane } from './change-review-job';
 import { checkOneBuild, EnvironmentBuilds, NamedCommands } from './environment-builds';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
+import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './review/approval-limits';
 import { ValidationErrors } from '../private/validation-errors';
-import { ApprovalGate, TestKind } from '../tiers';
+import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
 
 /** What the pipeline does around one environment's deploy, after the tier's defaults and the options are merged. */
@@ -17,6 +18,7 @@ export interface EnvironmentPlan {
   readonly testsBeforeDeploy: TestKind[];
   readonly testsAfterDeploy: TestKind[];
   readonly bakeTime: Duration;
+  readonly deploymentWindow?: DeploymentWindow;
   readonly bakeAlarmNames: string[];
   readonly approvers: iam.IGrantable[];
   /** The test commands of each kind this environment runs. */
@@ -26,11 +28,16 @@ export interface EnvironmentPlan {
   readonly unitTestPerEnvironment: boolean;
 }
 
-/** What the jobs of a lane run on: the cloud assembly (deploys, reviews), the repository (tests), and the CLI they install. */
+/**
+ * What the jobs of a lane run on: the cloud assembly (deploys, reviews), the repository (tests; a
+ * full clone, whose history the review reads), the CLI they install, and the other lane, whose
+ * production deploys the lane's reviews must not undo.
+ */
 export interface LaneInputs {
   readonly assembly: pipelines.FileSet;
   readonly source: pipelines.FileSet;
   readonly cdkCliVersion: string;
+  readonly otherLane?: OtherLane;
 }
 
 const TEST_STEP_NAMES: Record<TestKind, string> = {
@@ -43,56 +50,82 @@ const TEST_STEP_NAMES: Record<TestKind, string> = {
   [TestKind.SECURITY]: 'SecurityTests',
 };
 
+/** The steps of one pipeline stage of a wave. */
+export interface WaveStage {
+  /** The group of the wave the stage deploys, or (`gateOnly`) gates. */
+  readonly group: number;
+  /**
+   * Whether the stage holds the wave's gate alone (its tests before deploy, its approval or change
+   * review), apart from the first group's deploy: where the wave has a deployment window, which
+   * holds back the deploys but not the approval.
+   */
+  readonly gateOnly: boolean;
+  readonly steps: pipelines.Step[];
+}
+
+/** Whether a wave has anything to do before its first deploy: tests, an approval or a change review. */
+export function hasGateBeforeDeploy(plan: EnvironmentPlan): boolean {
+  return commandsBefore(plan).length > 0 || plan.approvalBeforeDeploy !== ApprovalGate.NONE;
+}
+
 /**
  * The steps of each group of a wave, one pipeline stage each (the groups are deployed one after
  * another, the environments of a group side by side), in the order the tier asks for. In the wave's first group: the tests
  * before deploy of every environment of the wave, then the wave's one approval (the approver sees
  * their result), or where a change review is asked for, the review of the whole wave's change and
- * its one approval. Then one batch of builds, one per environment of the group, each deploying its
+ * its one approval; where the wave's deploys wait for a deployment window (`windowed`), these are a stage of their own. Then one batch of builds, one per environment of the group, each deploying its
  * environment and then seeding its data and running its tests after deploy. In the wave's last
  * group, the one sign-off once every environment has passed them. Whatever the number of
  * environments, a stage has at most four actions.
  */
-export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs): pipelines.Step[][] {
+export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean): WaveStage[] {
   const wave = groups.flat();
   const waveEnvironments = wave.map(p => p.environment);
   const { approvalBeforeDeploy, approvalAfterDeploy } = wave[0];
   const tier = wave[0].environment.tier.name;
-  let review: ChangeReviewJob | undefined;
-  return groups.map((group, index) => {
+  const stages: WaveStage[] = [];
+  const stage = (group: number, gateOnly: boolean): pipelines.Step[] => {
     const steps: pipelines.Step[] = [];
-    const after = <T extends pipelines.Step>(step: T, before: pipelines.Step[]): T => {
-      before.forEach(b => step.addStepDependency(b));
-      steps.push(step);
-      return step;
-    };
-    let gate: pipelines.Step[] = [];
-    if (index === 0) {
-      const checks = commandsBefore(wave[0]);
-      if (checks.length > 0) gate = [after(new EnvironmentBuilds('TestsBeforeDeploy', waveEnvironments, inputs.source, checks), [])];
-      if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
-        gate = [after(new pipelines.ManualApprovalStep('Approve', { comment: `Deploy to ${placesOf(wave, tier)}?` }), gate)];
-      }
-      if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
-        review = after(new ChangeReviewJob('ChangeReview', waveEnvironments, inputs.assembly, inputs.cdkCliVersion), gate);
-        gate = [after(new pipelines.ManualApprovalStep('Review', {
-          comment: `Review the change of ${placesOf(wave, tier)} (stacks ${review.stackNames.join(', ')}): the ChangeReview job's log, or changes.txt in its output. `
-            + 'The deploys stop if a stack changed after the review',
-          reviewUrl: review.reviewUrl,
-        }), [review])];
-      }
+    stages.push({ group, gateOnly, steps });
+    return steps;
+  };
+  const after = <T extends pipelines.Step>(steps: pipelines.Step[], step: T, before: pipelines.Step[]): T => {
+    before.forEach(b => step.addStepDependency(b));
+    steps.push(step);
+    return step;
+  };
+  let gate: pipelines.Step[] = [];
+  let review: ChangeReviewJob | undefined;
+  if (hasGateBeforeDeploy(wave[0])) {
+    const steps = stage(0, windowed);
+    const checks = commandsBefore(wave[0]);
+    if (checks.length > 0) gate = [after(steps, new EnvironmentBuilds('TestsBeforeDeploy', waveEnvironments, inputs.source, checks), [])];
+    if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
+      gate = [after(steps, new pipelines.ManualApprovalStep('Approve', { comment: fitted(places => `Deploy to ${places}?`, wave, tier, 0) }), gate)];
     }
-    const deployed = after(new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, commandsAfter(wave[0]),
-      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), gate);
+    if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
+      review = after(steps, new ChangeReviewJob('ChangeReview', waveEnvironments, inputs.assembly, inputs.source, inputs.otherLane), gate);
+      gate = [after(steps, new pipelines.ManualApprovalStep('Review', {
+        comment: fitted(places => `Review ${places}: ${review!.summary}. The whole review: the link (the ChangeReview job's log), or review.txt in its output. `
+          + 'A stack changed since the review stops the deploy', wave, tier, SUMMARY_LIMIT),
+        reviewUrl: review.reviewUrl,
+      }), [review])];
+    }
+  }
+  groups.forEach((group, index) => {
+    const gated = index === 0 && stages.length > 0 && !stages[0].gateOnly;
+    const steps = gated ? stages[0].steps : stage(index, false);
+    const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, commandsAfter(wave[0]),
+      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), index === 0 ? gate : []);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
-      after(new pipelines.ManualApprovalStep('SignOff', {
+      after(steps, new pipelines.ManualApprovalStep('SignOff', {
         comment: wave.length === 1
           ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
           : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
       }), [deployed]);
     }
-    return steps;
   });
+  return stages;
 }
 
 /** The tests before deploy of a plan, in the tier's order. */
@@ -106,6 +139,21 @@ function commandsAfter(plan: EnvironmentPlan): NamedCommands[] {
     ...plan.dataSeed && plan.environment.profile.reseedsData ? [{ name: 'SeedData', commands: plan.dataSeed }] : [],
     ...plan.testsAfterDeploy.map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! })),
   ];
+}
+
+/**
+ * An approval's comment naming where the wave deploys, within CodePipeline's limit once `reserved`
+ * characters of variables are resolved in it: with each environment's account and region, or
+ * else by name, or else (a wave too large to list) counted.
+ */
+function fitted(comment: (places: string) => string, wave: EnvironmentPlan[], tier: string, reserved: number): string {
+  const candidates = [
+    placesOf(wave, tier),
+    `${wave.map(p => p.environment.environmentName).join(', ')} (tier ${tier})`,
+    `the ${wave.length} environments of this wave (tier ${tier})`,
+  ].map(comment);
+  const lengthOf = (text: string) => (Token.isUnresolved(text) ? text.replace(/\$\{Token\[[^\]]*\]\}/g, '') : text).length;
+  return candidates.find(text => lengthOf(text) + reserved <= APPROVAL_COMMENT_LIMIT) ?? candidates[candidates.length - 1];
 }
 
 /** Where a wave deploys, for an approval's comment. */
@@ -143,6 +191,7 @@ export function validatePlan(plan: EnvironmentPlan, who: string, restrictedAppro
     testsBeforeDeploy: plan.testsBeforeDeploy,
     testsAfterDeploy: plan.testsAfterDeploy,
     bakeTime: plan.bakeTime,
+    deploymentWindow: plan.deploymentWindow,
   }, errors);
   if (restrictedApprovers && gates.length > 0 && plan.approvers.length === 0) {
     errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may approve them`);

@@ -61,7 +61,9 @@ export class PipelineSource {
   }
 
   /**
-   * The CDK Pipelines source for a branch of the repository.
+   * The CDK Pipelines source for a branch of the repository: a full clone of the commit (its
+   * history is what the change review checks the other lane's production commits against), which
+   * each CodeBuild job that reads it clones through the connection.
    *
    * @internal
    */
@@ -69,6 +71,7 @@ export class PipelineSource {
     return pipelines.CodePipelineSource.connection(this.repository, branch, {
       connectionArn: this.connectionArn,
       triggerOnPush,
+      codeBuildCloneOutput: true,
     });
   }
 

@@ -12,8 +12,8 @@ const STAGE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
  */
 export function checkWave(name: string, environments: IsolatedEnvironment[], pilot: IsolatedEnvironment[] | undefined,
   errors: ValidationErrors): void {
-  if (!STAGE_NAME.test(`${name}-Pilot`)) {
-    errors.add('name', `'${name}' is not a pipeline stage name; use 1 to 94 letters, digits and . @ - _`);
+  if (!STAGE_NAME.test(`${name}-Approval`)) {
+    errors.add('name', `'${name}' is not a pipeline stage name; use 1 to 91 letters, digits and . @ - _`);
   }
   if (environments.length === 0) {
     errors.add('environments', 'is empty; give the environments of the wave, at least one');

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DeploymentWindow } from './deployment-window';
 import { validateTierName, validateTierProfile } from './profile-validation';
 import {
   AccessLevel, AlarmSeverity, ApprovalGate, BackupLevel, DeploymentMode, SizingClass, TestKind, TierProfile,
@@ -70,6 +71,12 @@ export interface CustomTierProps {
    * @default - `basedOn`'s value
    */
   readonly bakeTime?: Duration;
+  /**
+   * When the pipeline may deploy environments of the tier.
+   *
+   * @default - `basedOn`'s value
+   */
+  readonly deploymentWindow?: DeploymentWindow;
   /**
    * Whether each deploy re-seeds the controlled data set.
    *

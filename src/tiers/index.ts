@@ -1,2 +1,3 @@
 export * from './environment-tier';
 export * from './tier-profile';
+export * from './deployment-window';

@@ -27,6 +27,7 @@ export function validateTierProfile(p: TierProfile, errors: ValidationErrors): v
   if (p.restrictedApprovers && p.approvalBeforeDeploy === ApprovalGate.NONE && p.approvalAfterDeploy === ApprovalGate.NONE) {
     errors.add('restrictedApprovers', 'is true, but the tier has no approval gate to restrict; set approvalBeforeDeploy or approvalAfterDeploy, or set restrictedApprovers to false');
   }
+  for (const problem of p.deploymentWindow?._problems() ?? []) errors.add('deploymentWindow', problem);
   if (p.production) validateProduction(p, errors);
 }
 

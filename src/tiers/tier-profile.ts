@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DeploymentWindow } from './deployment-window';
 
 /**
  * When the pipeline deploys an environment of a tier.
@@ -175,6 +176,14 @@ export interface TierProfile {
    * @default PROD 30 minutes (a regression that alarms is caught before the next change is promoted); every other tier zero
    */
   readonly bakeTime: Duration;
+
+  /**
+   * When the pipeline may deploy the environment: outside the window a change waits before the
+   * deploy (its approval does not), and goes on when the window opens.
+   *
+   * @default - none for every built-in tier: a change deploys as soon as its gates pass
+   */
+  readonly deploymentWindow?: DeploymentWindow;
 
   /**
    * Whether each deploy re-seeds the environment's controlled data set.

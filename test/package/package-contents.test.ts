@@ -3,7 +3,7 @@ import * as path from 'path';
 
 /**
  * What `npm pack` puts in the package a user installs (and the Python wheel and Java jar embed):
- * the compiled library, its jsii assembly and its docs, nothing the repository's checks leave
+ * the compiled library, its jsii assembly and its docs, the bundled scripts the pipeline's jobs run, nothing the repository's checks leave
  * behind (cfn-lint's virtualenv in .cache/, the reference app's cdk.out/ and validate.out/), no
  * sources, tests, examples or CI scripts.
  */
@@ -15,9 +15,11 @@ describe('the npm package', () => {
   }));
   const files: string[] = pack.files.map((f: { path: string }) => f.path);
 
-  test('holds only the compiled library, the jsii assembly and the docs', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture)$/;
+  test('holds only the compiled library, the jsii assembly, the docs and the bundled job scripts', () => {
+    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture)$/;
     expect(files.filter(f => !allowed.test(f))).toEqual([]);
+    // The change review's script, which the pipeline stages into the cloud assembly for its job.
+    expect(files).toContain('assets/pipeline/review/review-script/index.js');
   });
 
   test('ships no file of the repository\'s own checks, and stays small', () => {

@@ -5,45 +5,67 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EnvironmentTier } from '../../src';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
 
 /**
  * What the change review promises, run for real: the review job's and the deploy's commands, as
- * the pipeline writes them, in bash, against a stand-in `aws` that serves the deployed templates
- * from a folder. The deploy goes on only where every stack is as reviewed, or where it rolls back.
+ * the pipeline writes them, in bash, in a git repository (the clone of the commit under review)
+ * with the synthesized cloud assembly beside it, against a stand-in `aws` that serves the deployed
+ * templates from a folder and the hotfix lane's executions from recorded responses. The review
+ * script runs as the job runs it (bundled, on the cloudformation-diff this repository tests with);
+ * the deploy goes on only where every stack is as reviewed, or where it rolls back.
  */
 function reviewedProd() {
-  const app = new cdk.App();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'change-review-assembly-'));
+  const app = new cdk.App({ outdir });
   const prod = environment(app, EnvironmentTier.PROD);
-  new cdk.Stack(prod, 'Workload').addDependency(prod.foundation);
+  const workload = new cdk.Stack(prod, 'Workload');
+  workload.addDependency(prod.foundation);
+  new sns.Topic(workload, 'Orders');
   const pipeline = newPipeline(app);
-  pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
+  const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')];
+  pipeline.addEnvironment(prod, { approvers, bakeAlarmNames: ['errors'] });
+  pipeline.addEnvironment(environment(app, EnvironmentTier.HOTFIX, { cidr: '10.9.0.0/16' }), { approvers });
   const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+  app.synth();
   const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
   const deploy = buildSpecOf(template, actionOf(template, 'prod', 'Deploy'));
   return {
-    // Everything but the `cdk diff` (the CLI is not what is tested here).
-    reviewCommands: (review.phases.build.commands as string[]).slice(1),
+    assembly: outdir,
+    foundationTemplate: path.join(prod.outdir, prod.foundation.templateFile),
+    reviewCommands: review.phases.build.commands as string[],
     // Everything before the `cdk deploy`.
     checkCommands: (deploy.phases.build.commands as string[]).filter(c => !c.startsWith('cdk ') && !c.startsWith('echo "==') && !c.startsWith('./scripts')),
     reviewedStacks: deploy.batch['build-list'][0].env.variables.REVIEWED_STACKS as string,
   };
 }
 
-const { reviewCommands, checkCommands, reviewedStacks } = reviewedProd();
+const { assembly, foundationTemplate, reviewCommands, checkCommands, reviewedStacks } = reviewedProd();
+afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
-/** A folder with a stand-in `aws` on the PATH: `get-template` prints `deployed/<stack>.json`, or fails as for a stack that does not exist. */
+/**
+ * A folder with a stand-in `aws` on the PATH, a copy of the cloud assembly (`assembly/`) and a git
+ * repository (`repo/`, where the review runs and leaves its output). `get-template` prints
+ * `deployed/<stack>.json`, or fails as for a stack that does not exist; the hotfix lane's
+ * `list-action-executions` and `list-pipeline-executions` print `history/<command>.json`, or no
+ * execution.
+ */
 function workspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'change-review-'));
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.mkdirSync(path.join(dir, 'deployed'));
-  fs.mkdirSync(path.join(dir, 'review'));
+  for (const sub of ['bin', 'deployed', 'history', 'repo']) fs.mkdirSync(path.join(dir, sub));
+  fs.cpSync(assembly, path.join(dir, 'assembly'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
     '#!/bin/bash',
     'if [ "$1 $2" = "sts assume-role" ] && [ -n "$DENY" ]; then echo "An error occurred (AccessDenied) when calling the AssumeRole operation" >&2; exit 254; fi',
     'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
+    'if [ "$1" = "codepipeline" ]; then',
+    '  [ "$4" = "Tooling-Delivery-hotfix" ] || { echo "no pipeline $4" >&2; exit 254; }',
+    `  if [ -f "${dir}/history/$2.json" ]; then cat "${dir}/history/$2.json"; elif [ "$2" = list-action-executions ]; then echo '{"actionExecutionDetails":[]}'; else echo '{"pipelineExecutionSummaries":[]}'; fi`,
+    '  exit 0',
+    'fi',
     'while [ $# -gt 0 ]; do if [ "$1" = "--stack-name" ]; then STACK="$2"; fi; shift; done',
     `FILE="${dir}/deployed/$STACK.json"`,
     'if [ -f "$FILE" ]; then cat "$FILE"; else echo "An error occurred (ValidationError): Stack with id $STACK does not exist" >&2; exit 254; fi',
@@ -51,41 +73,73 @@ function workspace() {
   return dir;
 }
 
-function run(dir: string, commands: string[], env: Record<string, string>) {
+function run(dir: string, commands: string[], env: Record<string, string>, cwd = path.join(dir, 'repo')) {
   const script = ['set -e', ...commands].join('\n');
   return spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
-    cwd: path.join(dir, 'review'),
-    env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, HOME: dir, ...env },
+    cwd,
+    // The review job installs cloudformation-diff into $REVIEW_TOOLS: here, this repository's.
+    env: {
+      PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+      HOME: dir,
+      REVIEW_TOOLS: process.cwd(),
+      CODEBUILD_SRC_DIR_Synth_Output: path.join(dir, 'assembly'),
+      GIT_AUTHOR_NAME: 'a',
+      GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'a',
+      GIT_COMMITTER_EMAIL: 'a@example.com',
+      ...env,
+    },
     encoding: 'utf-8',
   });
+}
+
+/** Runs git in the workspace's repository; its output. */
+function git(dir: string, ...args: string[]): string {
+  const result = run(dir, [['git', ...args].map(a => `'${a}'`).join(' ')], {});
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 describe('the change review, run', () => {
   let dir: string;
   beforeEach(() => {
     dir = workspace();
-    // Foundation and workload are deployed; the other stacks are new.
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Foundation.json'), '{"Resources":{"Vpc":{}}}');
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{}}}');
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'the release under review');
+    // Foundation is deployed as it is synthesized, the workload with another resource; the other stacks are new.
+    fs.copyFileSync(foundationTemplate, path.join(dir, 'deployed', 'prod-Foundation.json'));
+    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{"Type":"AWS::SQS::Queue"}}}');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const review = () => {
-    const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1' });
+    const result = run(dir, [...reviewCommands, 'echo "summary: $REVIEW_SUMMARY"'], { EXECUTION_ID: 'exec-1' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+    return result.stdout;
   };
   const check = (execution: string) => run(dir, checkCommands, {
-    EXECUTION_ID: execution, REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'review'),
+    EXECUTION_ID: execution, REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
   });
 
   test('records a fingerprint of every stack, deployed or not yet, and the execution', () => {
     review();
-    const lines = fs.readFileSync(path.join(dir, 'review', 'deployed-templates.txt'), 'utf-8').trim().split('\n');
+    const lines = fs.readFileSync(path.join(dir, 'repo', 'deployed-templates.txt'), 'utf-8').trim().split('\n');
     expect(lines.map(l => l.split(' ')[0])).toEqual(['prod-Foundation', 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Workload']);
     expect(lines.every(l => /^\S+ [0-9a-f]{64}$/.test(l))).toBe(true);
     expect(new Set(lines.map(l => l.split(' ')[1])).size).toBe(3); // two templates, and "nothing" for the two new stacks
-    expect(fs.readFileSync(path.join(dir, 'review', 'execution.txt'), 'utf-8').trim()).toBe('exec-1');
+    expect(fs.readFileSync(path.join(dir, 'repo', 'execution.txt'), 'utf-8').trim()).toBe('exec-1');
+  });
+
+  test('prints the review of every stack and exports its summary for the approval', () => {
+    const printed = review();
+    const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8');
+    expect(printed).toContain(text);
+    expect(text).toContain('  prod-Workload (prod): 1 added, 0 modified, 0 replaced, 1 removed');
+    expect(text).toContain('  prod-Foundation (prod): no change');
+    expect(text).toMatch(/! deletes AWS::SQS::Queue Api/);
+    // The backup copy is new, with a key and a vault whose policies grant and deny.
+    expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: new, \d+ resource\(s\); no change: prod-Foundation\n$/);
   });
 
   test('lets the deploy go on when every stack is as reviewed', () => {
@@ -111,7 +165,7 @@ describe('the change review, run', () => {
   test('fails, recording nothing it could not read, when a role cannot be assumed', () => {
     const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', DENY: '1' });
     expect(result.status).not.toBe(0);
-    expect(fs.existsSync(path.join(dir, 'review', 'execution.txt'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'repo', 'execution.txt'))).toBe(false);
   });
 
   test('lets CodePipeline roll the stage back (another execution, with the last good execution\'s review) over stacks it has changed since', () => {
@@ -120,5 +174,74 @@ describe('the change review, run', () => {
     const result = check('exec-2');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Rolling back to the templates reviewed in execution exec-1');
+  });
+
+  /**
+   * A recorded history of the hotfix lane: execution hf-2 deployed `commit` to production; hf-1
+   * stopped at the hotfix environment and hf-3 failed in production, so neither counts.
+   */
+  const recordHotfixLane = (commit: string) => {
+    const detail = (execution: string, stageName: string, status: string) => ({
+      pipelineExecutionId: execution,
+      actionExecutionId: `${execution}-${stageName}`,
+      pipelineVersion: 4,
+      stageName,
+      actionName: 'Deploy',
+      startTime: '2026-11-20T09:00:00.000Z',
+      lastUpdateTime: '2026-11-20T09:10:00.000Z',
+      status,
+    });
+    fs.writeFileSync(path.join(dir, 'history', 'list-action-executions.json'), JSON.stringify({
+      actionExecutionDetails: [detail('hf-3', 'prod', 'Failed'), detail('hf-3', 'hotfix', 'Succeeded'), detail('hf-2', 'prod', 'Succeeded'),
+        detail('hf-2', 'hotfix', 'Succeeded'), detail('hf-1', 'hotfix', 'Succeeded')],
+    }));
+    const summary = (execution: string, status: string, revisionId: string) => ({
+      pipelineExecutionId: execution,
+      status,
+      startTime: '2026-11-20T09:00:00.000Z',
+      lastUpdateTime: '2026-11-20T09:40:00.000Z',
+      sourceRevisions: [{ actionName: 'acme_shop', revisionId, revisionSummary: 'fix', revisionUrl: 'https://example.com' }],
+      trigger: { triggerType: 'CodeStarSourceConnection' },
+      executionMode: 'SUPERSEDED',
+    });
+    fs.writeFileSync(path.join(dir, 'history', 'list-pipeline-executions.json'), JSON.stringify({
+      pipelineExecutionSummaries: [summary('hf-3', 'Failed', 'f'.repeat(40)), summary('hf-2', 'Succeeded', commit), summary('hf-1', 'Stopped', 'e'.repeat(40))],
+    }));
+  };
+
+  test('reports first, in the review and its summary, a commit the hotfix lane took to production that the release does not contain', () => {
+    const base = git(dir, 'rev-parse', 'HEAD');
+    git(dir, 'checkout', '-q', '-b', 'hotfix/payments');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'the hotfix');
+    const hotfix = git(dir, 'rev-parse', 'HEAD');
+    git(dir, 'checkout', '-q', 'main');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature, without the hotfix');
+    const release = git(dir, 'rev-parse', 'HEAD');
+    expect(git(dir, 'merge-base', 'HEAD', hotfix)).toBe(base);
+    recordHotfixLane(hotfix);
+
+    const printed = review();
+    const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
+    expect(text.slice(2, 4)).toEqual([
+      'WOULD UNDO WHAT THE HOTFIX LANE TOOK TO PRODUCTION',
+      `  ! commit ${hotfix} (deployed by execution hf-2) is not in commit ${release}: this release would undo it. Merge it into this branch, then release again.`,
+    ]);
+    expect(printed).toContain(`summary: WOULD UNDO HOTFIX LANE COMMIT(S) ${hotfix.slice(0, 7)}; prod-Workload: `);
+  });
+
+  test('passes a release that contains every commit the hotfix lane took to production', () => {
+    git(dir, 'checkout', '-q', '-b', 'hotfix/payments');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'the hotfix');
+    const hotfix = git(dir, 'rev-parse', 'HEAD');
+    git(dir, 'checkout', '-q', 'main');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature');
+    git(dir, 'merge', '-q', '--no-edit', 'hotfix/payments');
+    const release = git(dir, 'rev-parse', 'HEAD');
+    recordHotfixLane(hotfix);
+
+    const printed = review();
+    const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
+    expect(text.slice(2, 4)).toEqual(['HOTFIX LANE', `  every commit it took to production (1) is in commit ${release}`]);
+    expect(printed).not.toContain('WOULD UNDO');
   });
 });

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
-import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
+import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 /** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
 function fullSetup() {
@@ -121,11 +121,33 @@ describe('the main pipeline', () => {
     expect(main.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
     const review = actionOf(json, 'prod', 'ChangeReview');
     const spec = buildSpecOf(json, review);
-    expect(spec.phases.build.commands[0])
-      .toBe('set -o pipefail; cdk -a . diff --no-change-set --no-notices "prod/Foundation" "prod/FoundationBackupCopy" "prod/Monitoring" "prod/Workload" 2>&1 | tee changes.txt');
-    expect(spec.phases.build.commands[3]).toBe(`fingerprint deployed-templates.txt ${['Foundation|eu-west-1', 'FoundationBackupCopy|eu-central-1', 'Monitoring|eu-west-1', 'Workload|eu-west-1']
+    // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
+    expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
+    expect(spec.phases.build.commands[2]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['Foundation|eu-west-1', 'FoundationBackupCopy|eu-central-1', 'Monitoring|eu-west-1', 'Workload|eu-west-1']
       .map(s => { const [stack, region] = s.split('|'); return `"prod-${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
-    expect(spec.artifacts).toEqual({ files: ['changes.txt', 'deployed-templates.txt', 'execution.txt'] });
+    const reviewCommand: string = spec.phases.build.commands[3];
+    const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" (.*)$/)!;
+    // The script and the templates are in the cloud assembly; the job runs in the repository's clone, whose history it checks
+    // against the commits the hotfix lane took to production (its pipeline, its source action, its production stages).
+    expect(script).toMatch(/^"\$CODEBUILD_SRC_DIR_Synth_Output\/asset\.[0-9a-f]{64}\/index\.js"$/);
+    expect(otherLane).toBe('hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod');
+    expect(entries.split(' ').map((e: string) => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template'))).toEqual(['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']
+      .map(stack => `"prod|prod-${stack}|$CODEBUILD_SRC_DIR_Synth_Output/assembly-prod/prod${stack}HASH.template.json|deployed/prod-${stack}.json"`));
+    expect(projectStatementsOf(json, review)).toContainEqual({
+      Action: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codepipeline:eu-west-1:999999999999:Tooling-Delivery-hotfix']] },
+    });
+    // The hotfix lane's own review of Prod checks the other way round: that the hotfix undoes none of the main pipeline's production deploys.
+    const hotfixReview: string = buildSpecOf(json, actionOf(json, 'prod', 'ChangeReview', 'DeliveryHotfixPipelineDefinition')).phases.build.commands[3];
+    expect(hotfixReview).toContain(' . --other-lane "main pipeline|Tooling-Delivery|acme_shop|prod" ');
+    // It clones the commit through the connection.
+    expect(projectStatementsOf(json, review)).toContainEqual({ Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: CONNECTION_ARN });
+    expect(review.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
+    expect(spec.phases.build.commands[4]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
+    expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY']);
+    expect(review.Namespace).toBe('prod_ChangeReview');
+    expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'execution.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
     // The review reads with the lookup roles only: it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
@@ -135,8 +157,9 @@ describe('the main pipeline', () => {
       Resource: 'arn:aws:iam::444444444444:role/cdk-hnb659fds-*',
     }]);
     const approval = actionOf(json, 'prod', 'Review');
-    expect(approval.Configuration.CustomData).toBe('Review the change of prod (prod, account 444444444444) (stacks prod-Foundation, prod-FoundationBackupCopy, prod-Monitoring, prod-Workload): '
-      + 'the ChangeReview job\'s log, or changes.txt in its output. The deploys stop if a stack changed after the review');
+    // The review's summary, in the approval and its notification.
+    expect(approval.Configuration.CustomData).toBe('Review prod (prod, account 444444444444): #{prod_ChangeReview.REVIEW_SUMMARY}. '
+      + 'The whole review: the link (the ChangeReview job\'s log), or review.txt in its output. A stack changed since the review stops the deploy');
     expect(approval.Configuration.ExternalEntityLink).toEqual({
       'Fn::Join': ['', ['https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/projects/', { Ref: review.Configuration.ProjectName.Ref }, '/history?region=eu-west-1']],
     });
@@ -401,7 +424,7 @@ describe('change review', () => {
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
-    expect(review.phases.build.commands[0]).toContain('"prod/FoundationBackupCopy" "prod/Monitoring" "prod/Group/Nested" 2>&1');
+    expect(review.phases.build.commands[3]).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
     expect(buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables.STACKS)
       .toBe('prod/Foundation prod/FoundationBackupCopy prod/Monitoring prod/Group/Nested');
   });

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EnvironmentTier } from '../../src';
+import { SUMMARY_LIMIT } from '../../src/pipeline/review/approval-limits';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
@@ -130,8 +131,10 @@ describe('a wave', () => {
   test('reviews the change of the whole wave once, before its first group; every group\'s deploy checks it (Prod)', () => {
     expect(setup.main['prod-eu-west-1']).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
     expect(setup.main.Prod).toEqual(['Deploy[Build/1]']);
-    const review: string = buildSpecOf(json, actionOf(json, 'prod-eu-west-1', 'ChangeReview')).phases.build.commands[0];
-    for (const region of REGIONS) expect(review).toContain(`"prod-${region}/Foundation" "prod-${region}/FoundationBackupCopy" "prod-${region}/Monitoring" "prod-${region}/Workload"`);
+    const review: string = buildSpecOf(json, actionOf(json, 'prod-eu-west-1', 'ChangeReview')).phases.build.commands[3];
+    for (const region of REGIONS) {
+      for (const stack of ['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']) expect(review).toContain(`"prod-${region}|prod-${region}-${stack}|`);
+    }
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
       expect(deploy.InputArtifacts).toContainEqual({ Name: 'ChangeReview_Review' });
@@ -236,5 +239,23 @@ describe('a large wave', () => {
     expect(template.Resources[deploy.Configuration.ProjectName.Ref].Properties.BuildBatchConfig).toEqual({
       ServiceRole: { 'Fn::GetAtt': [expect.stringMatching(/BatchServiceRole/), 'Arn'] },
     });
+  });
+});
+
+describe('an approval\'s comment', () => {
+  test('fits CodePipeline\'s 500 characters once the review\'s longest summary is in it; a wave too large to list is counted', () => {
+    const app = new cdk.App();
+    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1'];
+    const prod = regions.map((region, i) => environment(app, EnvironmentTier.PROD, {
+      environmentName: `production-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
+    }));
+    const pipeline = newPipeline(app);
+    pipeline.addWave('Prod', prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const comment: string = actionOf(template, 'Prod', 'Review').Configuration.CustomData;
+    expect(comment).toMatch(/^Review the 8 environments of this wave \(tier prod\): #\{Prod_ChangeReview\.REVIEW_SUMMARY\}\. /);
+    expect(comment.replace('#{Prod_ChangeReview.REVIEW_SUMMARY}', 'x'.repeat(SUMMARY_LIMIT)).length).toBeLessThanOrEqual(500);
+    // Three environments still fit by name (the wave above), one with its account.
+    expect(actionOf(json, 'prod-eu-west-1', 'Review').Configuration.CustomData).toMatch(/^Review prod-eu-west-1, prod-us-east-1, prod-ap-southeast-2 \(tier prod\): /);
   });
 });

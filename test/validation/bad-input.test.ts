@@ -7,8 +7,8 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
-  ApprovalGate, CostScheduler, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps, OffHoursSchedule, PipelineSource,
-  SafetyChecks, TestKind, TierCapacity, WeekDay,
+  ApprovalGate, CostScheduler, DeploymentWindow, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps, OffHoursSchedule,
+  PipelineSource, SafetyChecks, TestKind, TierCapacity, WeekDay,
 } from '../../src';
 import { environment } from '../support/environments';
 import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
@@ -177,6 +177,15 @@ const CASES: Case[] = [
     "MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero"],
   ['a bake time in seconds', placeProd({ bakeTime: cdk.Duration.seconds(90), bakeAlarmNames: ['errors'] }),
     "MultiEnvPipeline 'Delivery': addEnvironment 'prod': 2 problems:\n  - approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may approve them\n  - bakeTime is 1 minute 30 seconds for environment 'prod' (tier prod); CodePipeline waits in whole minutes"],
+  ['a deployment window in the five-field cron of crontab', placeProd({ bakeAlarmNames: ['errors'], deploymentWindow: DeploymentWindow.cron('0 9-15 * * 1-5', 'UTC') }, true),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': deploymentWindow has cron expression '0 9-15 * * 1-5' with 5 fields; expected 6 or 7: seconds (always *), minutes, hours, day of month, "
+    + "month, day of week and optionally year, such as '* * 9-15 ? * MON-FRI *'"],
+  ['a deployment window with a character its field does not take', placeProd({ bakeAlarmNames: ['errors'], deploymentWindow: DeploymentWindow.cron('* * 9-15 MON * ?', 'UTC') }, true),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': deploymentWindow has cron expression '* * 9-15 MON * ?', whose day-of-month field 'MON' is not valid there"],
+  ['a deployment window in an unknown time zone', placeProd({ bakeAlarmNames: ['errors'], deploymentWindow: DeploymentWindow.weekdays(9, 16, 'Europe/Atlantis') }, true),
+    "MultiEnvPipeline 'Delivery': addEnvironment 'prod': deploymentWindow has time zone 'Europe/Atlantis'; expected an IANA time zone such as 'Europe/Berlin', 'UTC', or an offset such as 'UTC+05:30'"],
+  ['a deployment window that closes before it opens', productionCustom({ deploymentWindow: DeploymentWindow.weekdays(16, 9, 'Europe/Berlin') }),
+    "EnvironmentTier.custom 'live': deploymentWindow is DeploymentWindow.weekdays(16, 9, ...), which is not a window; give whole hours from 0 to 24, the first earlier than the second (9, 16 is 09:00 to 16:00)"],
   ['Prod with its approval removed', placeProd({ approvalBeforeDeploy: ApprovalGate.NONE, bakeAlarmNames: ['errors'] }, true),
     "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvalBeforeDeploy is NONE; for a production tier (production is true) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved"],
   ['a hotfix environment with no approval', (app) => {
@@ -235,7 +244,7 @@ const CASES: Case[] = [
     p.addWave('QA', envs, { pilot: envs });
   }), "MultiEnvPipeline 'Delivery': addWave 'QA': pilot has every environment of the wave, so nothing would follow the pilot; leave at least one environment out of it, or leave pilot out"],
   ['a wave name CodePipeline rejects', wave((p, app) => p.addWave('QA wave', inRegions(app, EnvironmentTier.QA, ['eu-west-1', 'us-east-1'], 1))),
-    "MultiEnvPipeline 'Delivery': addWave 'QA wave': name 'QA wave' is not a pipeline stage name; use 1 to 94 letters, digits and . @ - _"],
+    "MultiEnvPipeline 'Delivery': addWave 'QA wave': name 'QA wave' is not a pipeline stage name; use 1 to 91 letters, digits and . @ - _"],
   ['two waves of one name', wave((p, app) => {
     p.addWave('QA', inRegions(app, EnvironmentTier.QA, ['eu-west-1', 'us-east-1'], 1));
     p.addWave('QA', inRegions(app, EnvironmentTier.STAGING, ['eu-west-1', 'us-east-1'], 3));

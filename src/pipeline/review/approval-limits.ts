@@ -1,0 +1,10 @@
+// Shared by the pipeline (at synth) and the review script (in the review job): no imports.
+
+/** CodePipeline's limit on an approval's comment (its `CustomData`). */
+export const APPROVAL_COMMENT_LIMIT = 500;
+
+/**
+ * The review's one-line summary goes into its approval's comment: it keeps to half of the comment,
+ * and says where the rest is when it is cut.
+ */
+export const SUMMARY_LIMIT = 250;
