@@ -175,7 +175,8 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
 
 /**
  * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
- * spec runs: this library's jobs deploy with `cdk deploy` (the stacks in each build's `STACKS`),
+ * spec runs: this library's jobs deploy with `cdk deploy` (the stacks in each build's `STACKS`, then
+ * those in `STACKS_BESIDE_TESTS` beside its tests),
  * review with `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on), and announce each step they run; a batch runs one build per entry of its
  * build list. Any other action is one of CDK Pipelines' shell steps.
  */
@@ -189,7 +190,10 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
     return ['deploy job', builds.map(variables => {
       if (!variables.STACKS) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
       const direct = commands.some(c => /\bcdk\s.*\sdeploy\s.*--method=direct/.test(c));
-      return m.cliInstallSeconds + deploySeconds(stackAt, variables.STACKS.split(/\s+/).filter(Boolean), direct, where) + steps;
+      const deploy = (stacks: string) => deploySeconds(stackAt, stacks.split(/\s+/).filter(Boolean), direct, where);
+      // The stacks no test needs deploy beside the tests: the build lasts as long as the longer of the two.
+      const beside = variables.STACKS_BESIDE_TESTS ? deploy(variables.STACKS_BESIDE_TESTS) : 0;
+      return m.cliInstallSeconds + deploy(variables.STACKS) + Math.max(beside, steps);
     })];
   }
   if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) return ['review', builds.map(() => m.reviewInstallSeconds + m.reviewSeconds)];

@@ -70,7 +70,8 @@ export function checkOneBuild(field: string, steps: NamedCommands[], who: string
  * its environment's variables, on the repository. Where it deploys, a build first deploys its
  * environment's stacks with the pinned CDK CLI (`cdk deploy` from the cloud assembly, which
  * publishes each stack's assets and deploys each stack once its dependencies are); then it runs
- * the given commands in order (the data seed, each kind of test). The batch fails when one of its
+ * the given commands in order (the data seed, each kind of test), while the stacks no test needs
+ * (the monitoring stack) deploy in the background. The batch fails when one of its
  * builds fails, once all have run. Its project may assume the CDK bootstrap roles it deploys with
  * and the environments' deployment roles, of these environments only.
  *
@@ -100,10 +101,19 @@ export class EnvironmentBuilds extends CodeBuildJob {
   protected spec([assembly, reviewed]: string[]): JobSpec {
     const installs = [...this.deploy ? [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`] : [],
       ...new Set(this.steps.flatMap(s => s.commands.installCommands ?? []))];
+    const cdkDeploy = (stacks: string) => `cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo ${stacks} | wc -w)" `
+      + `--progress events --no-notices ${stacks}`;
     const deploy = this.deploy ? [
       ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewed) : [],
-      `cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS`,
+      cdkDeploy('$STACKS'),
     ] : [];
+    // The stacks no test needs (the monitoring stack) deploy in the background while the tests run (CodeBuild's documented way:
+    // nohup, then wait); the build waits for them, and fails if they fail.
+    const beside = this.deploy && this.steps.length > 0 ? {
+      start: `[ -z "$STACKS_BESIDE_TESTS" ] || { nohup ${cdkDeploy('$STACKS_BESIDE_TESTS')} > /tmp/beside-tests.log 2>&1 & echo $! > /tmp/beside-tests.pid; }`,
+      wait: '[ -z "$STACKS_BESIDE_TESTS" ] || { rc=0; wait "$(cat /tmp/beside-tests.pid)" || rc=$?; echo "== Deploy of $STACKS_BESIDE_TESTS (beside the tests) =="; '
+        + 'cat /tmp/beside-tests.log; [ "$rc" -eq 0 ]; }',
+    } : undefined;
     return {
       buildSpec: {
         env: { shell: 'bash' },
@@ -119,7 +129,9 @@ export class EnvironmentBuilds extends CodeBuildJob {
           build: {
             commands: [
               ...deploy,
+              ...beside ? [beside.start] : [],
               ...this.steps.flatMap(step => [stepAnnouncement(step.name), ...outputCommands(step.commands), ...step.commands.commands]),
+              ...beside ? [beside.wait] : [],
             ],
           },
         },
@@ -138,19 +150,36 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return [assumeBootstrapRoles(this.stacks(), roles), environments];
   }
 
-  /** The environment's variables, and where the build deploys, its stacks (by their path in the app, as `cdk list` shows them). */
+  /**
+   * The environment's variables, and where the build deploys, its stacks (by their path in the app,
+   * as `cdk list` shows them): those the tests need first, then the others beside the tests.
+   */
   private variablesOf(env: IsolatedEnvironment): Record<string, string> {
     if (!this.deploy) return environmentVariables(env);
     const stacks = stacksOf(env);
+    const beside = this.besideTests(env, stacks);
     return {
       ...environmentVariables(env),
-      STACKS: stacks.map(s => s.node.path).join(' '),
+      STACKS: stacks.filter(s => !beside.includes(s)).map(s => s.node.path).join(' '),
+      ...beside.length > 0 ? { STACKS_BESIDE_TESTS: beside.map(s => s.node.path).join(' ') } : {},
       ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)).join(' ') } : {},
     };
   }
 
   private stacks(): Stack[] {
     return this.environments.flatMap(env => stacksOf(env));
+  }
+
+  /**
+   * The stacks no test needs: the environment's monitoring stack (its dashboard and alarms), where
+   * there are tests, no other stack of the environment depends on it and no test reads its outputs.
+   */
+  private besideTests(env: IsolatedEnvironment, stacks: Stack[]): Stack[] {
+    if (this.steps.length === 0) return [];
+    const monitoring = Stack.of(env.monitoring);
+    const needed = stacks.some(s => s.dependencies.includes(monitoring))
+      || this.steps.some(step => Object.values(step.commands.envFromOutputs ?? {}).some(output => Stack.of(output) === monitoring));
+    return needed ? [] : [monitoring];
   }
 }
 

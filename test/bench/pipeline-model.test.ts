@@ -135,13 +135,19 @@ const step = (name: string) => [stepAnnouncement(name), `./scripts/${name}.sh`];
  * none for a build that does not deploy), running `commands`. A token in each build's variables
  * makes it an `Fn::Join`, as in a real template.
  */
-function batchSpec(stacks: Array<string | undefined>, commands: string[]) {
+function batchSpec(stacks: Array<string | undefined>, commands: string[], besideTests?: string) {
   const text = JSON.stringify({
     version: '0.2',
     batch: {
       'build-list': stacks.map((list, i) => ({
         identifier: `env${i}`,
-        env: { variables: { DEPLOYMENT_ROLE_ARN: 'arn:<PARTITION>:iam::111111111111:role/deploy', ...list ? { STACKS: list } : {} } },
+        env: {
+          variables: {
+            DEPLOYMENT_ROLE_ARN: 'arn:<PARTITION>:iam::111111111111:role/deploy',
+            ...list ? { STACKS: list } : {},
+            ...besideTests ? { STACKS_BESIDE_TESTS: besideTests } : {},
+          },
+        },
       })),
     },
     phases: { install: { commands: ['npm install -g aws-cdk@2'] }, build: { commands } },
@@ -293,5 +299,25 @@ describe('estimatePipeline of a pipeline synthesized by the library', () => {
     // At least the foundation (its template) and then the workload (its template and file), each with its change set and deploy.
     const chain = m.perAssetSeconds * 3 + 2 * (m.createChangeSetSeconds + m.executeChangeSetSeconds);
     expect(deploys[1].seconds).toBeGreaterThanOrEqual(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain);
+  });
+});
+
+describe('estimatePipeline of a deploy build with stacks beside its tests', () => {
+  const m = PIPELINE_MODEL;
+  const stack = (assets: number) => (assets > 0 ? m.perAssetSeconds : 0) + m.createChangeSetSeconds + m.executeChangeSetSeconds;
+  const estimateWith = (steps: string[]) => estimatePipeline({
+    Resources: {
+      Synth: project(),
+      Beside: project(batchSpec([CHAIN], [DEPLOY, ...steps], 'Shop/Extra')),
+      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: [...SOURCE_AND_BUILD, { Name: 'Beside', Actions: [batch('Deploy', 'Beside')] }] } },
+    },
+  }, shopAssembly(), 'Beside').jobs.find(j => j.stage === 'Beside')!;
+
+  test('lasts its chain of stacks, then the longer of the stacks beside the tests and the tests', () => {
+    const chain = stack(1) + stack(2);
+    // Extra's deploy (160 s) is longer than one test (120 s), shorter than two.
+    expect(estimateWith(step('SmokeTests')).seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + stack(1));
+    expect(estimateWith([...step('SmokeTests'), ...step('LoadTests')]).seconds)
+      .toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + 2 * m.shellStepSeconds);
   });
 });

@@ -198,5 +198,6 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
 /** The stacks the hotfix lane's deploy builds name. */
 function hotfixStacks(): Set<string> {
   return new Set(hotfix.jobs.filter(job => job.action === 'Deploy')
-    .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list'].flatMap((b: any) => b.env.variables.STACKS.split(' '))));
+    .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list']
+      .flatMap((b: any) => [b.env.variables.STACKS, b.env.variables.STACKS_BESIDE_TESTS ?? ''].join(' ').split(' ').filter(Boolean))));
 }

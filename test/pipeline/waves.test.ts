@@ -90,9 +90,9 @@ describe('a wave', () => {
 
   test('deploys its environments side by side: one action, one build per environment, each deploying its own stacks', () => {
     expect(setup.main.Dev).toEqual(['Deploy[Build/1]']);
-    expect(buildsOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.TARGET_REGION, v.STACKS])).toEqual([
-      ['dev-eu-west-1', 'eu-west-1', 'dev-eu-west-1/Foundation dev-eu-west-1/Monitoring dev-eu-west-1/Workload'],
-      ['dev-us-east-1', 'us-east-1', 'dev-us-east-1/Foundation dev-us-east-1/Monitoring dev-us-east-1/Workload'],
+    expect(buildsOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.TARGET_REGION, v.STACKS, v.STACKS_BESIDE_TESTS])).toEqual([
+      ['dev-eu-west-1', 'eu-west-1', 'dev-eu-west-1/Foundation dev-eu-west-1/Workload', 'dev-eu-west-1/Monitoring'],
+      ['dev-us-east-1', 'us-east-1', 'dev-us-east-1/Foundation dev-us-east-1/Workload', 'dev-us-east-1/Monitoring'],
     ]);
   });
 
