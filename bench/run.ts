@@ -95,8 +95,10 @@ function compileChildren(): string {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, outputText);
   }
-  // The reference app's functions are file assets, found beside examples/reference-app.
+  // The reference app's functions are file assets, found beside examples/reference-app; the pipeline's
+  // bundled job scripts are found beside src/, as in the package.
   fs.cpSync(path.join(ROOT, 'examples', 'functions'), path.join(outDir, 'examples', 'functions'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'assets'), path.join(outDir, 'assets'), { recursive: true });
   return path.join(outDir, 'bench');
 }
 
