@@ -91,8 +91,9 @@ project.bundler.addBundle('src/pipeline/review/review-script.ts', {
 });
 // The review script's one dependency is the job's to install, not a dependency of the library.
 project.eslint?.allowDevDeps('src/pipeline/review/stage-review.ts');
-// The package ships the bundle, not the script's compiled sources (which need the job's cloudformation-diff).
-project.npmignore?.exclude('/lib/pipeline/review/stage-review.*', '/lib/pipeline/review/review-script.*');
+// The package ships the bundle, not the script's compiled sources (src/pipeline/review/ holds the script
+// alone; they need the job's cloudformation-diff).
+project.npmignore?.exclude('/lib/pipeline/review/');
 // Every task that synthesizes from src/ (not only compile) stages that bundle: it makes it first.
 const bundle = project.bundler.bundleTask;
 project.testTask.prependSpawn(bundle);

@@ -5,7 +5,7 @@ import { ChangeReviewJob, OtherLane } from './change-review-job';
 import { checkOneBuild, EnvironmentBuilds, NamedCommands } from './environment-builds';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
-import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './review/approval-limits';
+import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';

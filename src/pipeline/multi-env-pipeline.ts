@@ -262,6 +262,8 @@ export class MultiEnvPipeline extends Construct {
   private readonly waves: PlacedWave[] = [];
   /** What each lane's jobs run on. */
   private readonly laneInputs = new Map<pipelines.CodePipeline, LaneInputs>();
+  /** Each lane's CodePipeline pipeline and its name, known at synth. */
+  private readonly definitions = new Map<pipelines.CodePipeline, { definition: codepipeline.Pipeline; name: string }>();
 
   constructor(scope: Construct, id: string, props: MultiEnvPipelineProps) {
     super(scope, id);
@@ -510,9 +512,10 @@ export class MultiEnvPipeline extends Construct {
     const source = this.props.source._forBranch(main ? this.props.source.branch : this.hotfixPatterns[0].literalPrefix, main);
     const unit = this.testsByKind.get(TestKind.UNIT);
     const synthCommands = this.props.synthCommands ?? ['npx cdk synth'];
-    const name = this.props.pipelineName ?? this.defaultPipelineName();
+    const mainName = this.props.pipelineName ?? this.defaultPipelineName();
+    const name = main ? mainName : `${mainName}-hotfix`;
     const codePipeline = new codepipeline.Pipeline(this, main ? 'PipelineDefinition' : 'HotfixPipelineDefinition', {
-      pipelineName: main ? name : name && `${name}-hotfix`,
+      pipelineName: name,
       pipelineType: codepipeline.PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,
@@ -544,6 +547,7 @@ export class MultiEnvPipeline extends Construct {
       cliVersion: this.cdkCliVersion,
     });
     this.laneInputs.set(pipeline, { assembly: pipeline.synth.primaryOutput!, source: source.primaryOutput!, cdkCliVersion: this.cdkCliVersion });
+    this.definitions.set(pipeline, { definition: codePipeline, name });
     return pipeline;
   }
 
@@ -583,15 +587,10 @@ export class MultiEnvPipeline extends Construct {
 
     if (this.hotfix) {
       // Each lane's production reviews check that they undo none of the other lane's production deploys.
-      const productionStages = productionWaves.flatMap(w => w.stageNames);
-      const definition = (id: string) => this.node.findChild(id) as codepipeline.Pipeline;
-      const name = this.props.pipelineName ?? this.defaultPipelineName();
-      const lanes = [
-        [this.pipeline, 'hotfix lane', 'HotfixPipelineDefinition', `${name}-hotfix`],
-        [this.hotfix, 'main pipeline', 'PipelineDefinition', name],
-      ] as const;
-      for (const [lane, label, other, pipelineName] of lanes) {
-        const otherLane = { label, pipeline: definition(other), pipelineName, productionStages };
+      const productionDeployStages = productionWaves.flatMap(w => w.stageNames);
+      for (const [lane, label, other] of [[this.pipeline, 'hotfix lane', this.hotfix], [this.hotfix, 'main pipeline', this.pipeline]] as const) {
+        const { definition, name } = this.definitions.get(other)!;
+        const otherLane = { label, pipeline: definition, pipelineName: name, productionStages: productionDeployStages };
         this.laneInputs.set(lane, { ...this.laneInputs.get(lane)!, otherLane });
       }
     }

@@ -209,12 +209,18 @@ describe('the change review, run', () => {
     }));
   };
 
-  test('reports first, in the review and its summary, a commit the hotfix lane took to production that the release does not contain', () => {
-    const base = git(dir, 'rev-parse', 'HEAD');
+  /** A commit on branch hotfix/payments, cut from main; main is checked out again. */
+  const hotfixFromMain = () => {
     git(dir, 'checkout', '-q', '-b', 'hotfix/payments');
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'the hotfix');
     const hotfix = git(dir, 'rev-parse', 'HEAD');
     git(dir, 'checkout', '-q', 'main');
+    return hotfix;
+  };
+
+  test('reports first, in the review and its summary, a commit the hotfix lane took to production that the release does not contain', () => {
+    const base = git(dir, 'rev-parse', 'HEAD');
+    const hotfix = hotfixFromMain();
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature, without the hotfix');
     const release = git(dir, 'rev-parse', 'HEAD');
     expect(git(dir, 'merge-base', 'HEAD', hotfix)).toBe(base);
@@ -230,10 +236,7 @@ describe('the change review, run', () => {
   });
 
   test('passes a release that contains every commit the hotfix lane took to production', () => {
-    git(dir, 'checkout', '-q', '-b', 'hotfix/payments');
-    git(dir, 'commit', '-q', '--allow-empty', '-m', 'the hotfix');
-    const hotfix = git(dir, 'rev-parse', 'HEAD');
-    git(dir, 'checkout', '-q', 'main');
+    const hotfix = hotfixFromMain();
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature');
     git(dir, 'merge', '-q', '--no-edit', 'hotfix/payments');
     const release = git(dir, 'rev-parse', 'HEAD');

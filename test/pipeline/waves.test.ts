@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EnvironmentTier } from '../../src';
-import { SUMMARY_LIMIT } from '../../src/pipeline/review/approval-limits';
+import { SUMMARY_LIMIT } from '../../src/pipeline/approval-limits';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 

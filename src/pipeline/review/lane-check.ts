@@ -4,7 +4,7 @@
 import { spawnSync } from 'child_process';
 
 /** The other lane, as the review job is told of it. */
-export interface OtherLane {
+export interface LaneToCheck {
   /** How the review calls it: `hotfix lane`, `main pipeline`. */
   readonly label: string;
   readonly pipelineName: string;
@@ -48,7 +48,7 @@ const MAX_ITEMS = '1000';
  * (`git merge-base --is-ancestor` in a full clone of the commit under review: a commit it does not
  * contain is either not an ancestor or not in the clone at all).
  */
-export function checkLane(other: OtherLane, repository: string, exec: Run = run): LaneCheckResult {
+export function checkLane(other: LaneToCheck, repository: string, exec: Run = run): LaneCheckResult {
   const aws = (args: string[]): any => {
     const result = exec('aws', ['codepipeline', ...args, '--pipeline-name', other.pipelineName, '--max-items', MAX_ITEMS, '--output', 'json']);
     if (result.status !== 0) throw new Error(`aws codepipeline ${args[0]} of ${other.label} ${other.pipelineName} failed: ${result.stderr.trim()}`);

@@ -1,7 +1,7 @@
 // The change review's renderer. It runs in the review job (bundled with review-script.ts), never at
 // synth: `@aws-cdk/cloudformation-diff`, what `cdk diff` is built on, is installed by that job.
 import { formatDifferences, formatSecurityChanges, fullDiff, ResourceDifference, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
-import { SUMMARY_LIMIT } from './approval-limits';
+import { SUMMARY_LIMIT } from '../approval-limits';
 import { LaneCheckResult } from './lane-check';
 
 /** A CloudFormation template as JSON. */
