@@ -48,7 +48,7 @@ export const PIPELINE_MODEL = {
   reviewSeconds: 30,
   /**
    * Each test, data-seed or other shell step: the same commands in both pipelines (a CDK Pipelines
-   * action each, or one after another in an environment's build, each announced by `echo "== <step> of ... =="`).
+   * action each, or in an environment's build, each step, or steps side by side, announced by `echo "== <steps> of ... =="`).
    */
   shellStepSeconds: 120,
   sourceSeconds: 10,
@@ -61,7 +61,7 @@ export const PIPELINE_MODEL = {
   otherActionSeconds: 10,
 };
 
-type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'test job' | 'review' | 'approval' | 'other';
+type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'review' | 'approval' | 'other';
 
 /** One action of the pipeline with its modelled duration. */
 export interface ModelledAction {
@@ -175,30 +175,38 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
 
 /**
  * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
- * spec runs: this library's jobs deploy with `cdk deploy` (the stacks in each build's `STACKS`, then
- * those in `STACKS_BESIDE_TESTS` beside its tests),
- * review with `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on), and announce each step they run; a batch runs one build per entry of its
- * build list. Any other action is one of CDK Pipelines' shell steps.
+ * spec runs: this library's deploy builds run their tests before deploy (while the CDK CLI installs,
+ * where it installs in the background), deploy with `cdk deploy` (the stacks in each build's
+ * `STACKS`), then run what comes after (while the stacks in `STACKS_BESIDE_TESTS` deploy beside it);
+ * each step they run, or group of steps side by side, is announced by `echo "== <steps> of
+ * $ENVIRONMENT_NAME ==="` and lasts one shell step. A change review runs `@aws-cdk/cloudformation-diff`
+ * (what `cdk diff` is built on). A batch runs one build per entry of its build list. Any other
+ * action is one of CDK Pipelines' shell steps.
  */
 function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, number[]] {
   const m = PIPELINE_MODEL;
   const where = `action ${stage.Name}/${action.Name}`;
-  const commands: string[] = Object.values<any>(buildSpecOf(template, stage, action).phases ?? {}).flatMap(phase => phase?.commands ?? []);
+  const spec = buildSpecOf(template, stage, action);
+  const commandsOf = (phase: string): string[] => spec.phases?.[phase]?.commands ?? [];
+  const commands: string[] = Object.keys(spec.phases ?? {}).flatMap(commandsOf);
   const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
-  const steps = m.shellStepSeconds * commands.filter(c => STEP_ANNOUNCEMENT.test(c)).length;
-  if (commands.some(c => /\bcdk\s.*\sdeploy\s/.test(c))) {
+  const stepsIn = (lines: string[]) => m.shellStepSeconds * lines.filter(c => STEP_ANNOUNCEMENT.test(c)).length;
+  const deployAt = commands.findIndex(c => /\bcdk\s.*\sdeploy\s.*\$STACKS"?$/.test(c));
+  if (deployAt >= 0) {
+    const cliBeside = commandsOf('install').some(c => /\( trap "" HUP; .*npm install -g aws-cdk@/s.test(c));
+    const direct = /--method=direct/.test(commands[deployAt]);
+    const [before, after] = [stepsIn(commands.slice(0, deployAt)), stepsIn(commands.slice(deployAt + 1))];
     return ['deploy job', builds.map(variables => {
       if (!variables.STACKS) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
-      const direct = commands.some(c => /\bcdk\s.*\sdeploy\s.*--method=direct/.test(c));
       const deploy = (stacks: string) => deploySeconds(stackAt, stacks.split(/\s+/).filter(Boolean), direct, where);
-      // The stacks no test needs deploy beside the tests: the build lasts as long as the longer of the two.
+      // The stacks no test needs deploy beside the steps after the deploy: the longer of the two.
       const beside = variables.STACKS_BESIDE_TESTS ? deploy(variables.STACKS_BESIDE_TESTS) : 0;
-      return m.cliInstallSeconds + deploy(variables.STACKS) + Math.max(beside, steps);
+      const start = cliBeside ? Math.max(m.cliInstallSeconds, before) : m.cliInstallSeconds + before;
+      return start + deploy(variables.STACKS) + Math.max(beside, after);
     })];
   }
   if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) return ['review', builds.map(() => m.reviewInstallSeconds + m.reviewSeconds)];
-  if (steps > 0) return ['test job', builds.map(() => steps)];
-  if (isBatch(action)) throw new Error(`${where}: a batch that neither deploys nor announces a step (echo "== <step> of $ENVIRONMENT_NAME ==")`);
+  if (isBatch(action)) throw new Error(`${where}: a batch that does not deploy (cdk deploy ... $STACKS)`);
   return ['shell step', [m.shellStepSeconds]];
 }
 

@@ -174,8 +174,9 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('Read from the synthesized main pipeline of each app (six environments, the same tests). Lead time and cost are estimates '
     + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
     + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
-    + `test step ${m.shellStepSeconds} s; a deploy build: CLI install ${m.cliInstallSeconds} s, then its longest chain of dependent stacks, each `
-    + `${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then ${m.shellStepSeconds} s per test or seed; a change review: `
+    + `test step ${m.shellStepSeconds} s; a deploy build: its tests before deploy, ${m.shellStepSeconds} s, while the CLI installs (${m.cliInstallSeconds} s), `
+    + `then its longest chain of dependent stacks, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then `
+    + `${m.shellStepSeconds} s for the seed and ${m.shellStepSeconds} s for its tests after deploy (side by side); a change review: `
     + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
     + `deploy ${m.executeChangeSetSeconds} s per stack; `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
@@ -296,7 +297,7 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     const lanes = r.headroom.tooling.find(t => t.app === 'cdk-multi-env')?.pipelines.map(p => laneName(p.pipeline)) ?? [];
     check('Tooling resources', ours.resources, theirs.resources, String,
       `${lanes.length} pipelines (${lanes.join(', ')}) instead of one, each with its own jobs and roles; a project, role and batch role `
-      + `per deploy and test job; notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
+      + `per deploy job and review; notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
   }
   const toolingAt48 = (app: string) => r.headroom.tooling.find(t => t.app === app && t.environments === 48);
   const ours48 = toolingAt48('cdk-multi-env');
@@ -327,8 +328,7 @@ function slowerStages(ours: PipelineEstimate, theirs: PipelineEstimate): string 
   const parts = slower.map(([stage, seconds]) => `${stage} +${Math.round(seconds - (b.get(stage) ?? 0))} s`);
   return `In the model, the stages whose critical path is longer: ${parts.join('; ')}. An environment's deploy is a CodeBuild build, which `
     + 'spends its provisioning and the CLI\'s install before the first stack, where a CloudFormation action starts at once (the plain '
-    + 'pipeline pays for its asset jobs once, before Dev); its tests of several kinds run one after another in that build, where the '
-    + 'plain pipeline runs them side by side, each in a job of its own. The extra approvals and sign-offs add no machine time, only the '
+    + 'pipeline pays for its asset jobs once, before Dev). The extra approvals and sign-offs add no machine time, only the '
     + 'wait for a person, which the model leaves out.';
 }
 

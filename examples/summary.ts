@@ -39,12 +39,13 @@ export interface PipelineComparison {
 
 /**
  * An action as the summary shows it: its name, and for the library's batches the steps each build
- * runs after its deploy (or instead of one) and the number of builds: `Deploy (SmokeTests) x2`.
+ * runs besides its deploy and the number of builds: `Deploy (DataMigrationTests, LoadTests + SecurityTests) x2`.
  */
 function describeAction(template: any, stage: PipelineStage, action: PipelineAction): string {
   if (!isBatch(action)) return action.Name;
   const commands: string[] = buildSpecOf(template, stage, action).phases.build.commands;
-  const steps = commands.map(c => STEP_ANNOUNCEMENT.exec(c)?.[1]).filter(Boolean);
+  // Steps side by side as `LoadTests + SecurityTests`.
+  const steps = commands.map(c => STEP_ANNOUNCEMENT.exec(c)?.[1]?.split(', ').join(' + ')).filter(Boolean);
   const builds = buildsOf(template, stage, action);
   return `${action.Name}${steps.length > 0 ? ` (${steps.join(', ')})` : ''}${builds > 1 ? ` x${builds}` : ''}`;
 }

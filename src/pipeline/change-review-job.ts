@@ -87,18 +87,22 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   private readonly stacks: Stack[];
-  /** Where the review script is in the cloud assembly, and the action's variable namespace, once staged. */
+  /** Where the review script is in the cloud assembly, once staged. */
   private script?: string;
-  private namespace?: string;
+  /** The namespace of the variables it exports. */
+  private readonly namespace: string;
 
   /**
+   * @param wave the wave it reviews: its name, or its one environment's stage name
    * @param source the lane's source: a full clone of the commit under review (its history)
    * @param otherLane the lane whose production deploys this one must not undo, if there is one
    */
-  constructor(id: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet, source: pipelines.FileSet,
+  constructor(id: string, wave: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet, source: pipelines.FileSet,
     private readonly otherLane?: OtherLane) {
     super(id, source, [assembly]);
     this.stacks = environments.flatMap(env => stacksOf(env));
+    // One per wave of a pipeline (a wave's name has at most 91 characters, a namespace 100, without dots).
+    this.namespace = `Review_${wave.replace(/[^A-Za-z0-9@_-]/g, '_')}`;
     this.configurePrimaryOutput(new pipelines.FileSet('Review', this));
   }
 
@@ -122,7 +126,6 @@ export class ChangeReviewJob extends CodeBuildJob {
     // into the assembly by the synth), but published nowhere.
     const staging = new AssetStaging(options.scope, `${this.id}Script`, { sourcePath: REVIEW_SCRIPT });
     this.script = path.relative((options.scope.node.root as Stage).outdir, staging.absoluteStagedPath);
-    this.namespace = `${stage.stageName}_${this.id}`;
     return super.produceAction(stage, options);
   }
 

@@ -6,6 +6,7 @@ import { WITH_ROLE } from './assume-role-shell';
 import { ChangeReviewJob } from './change-review-job';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
+import { AWAIT_BESIDE, awaitBeside, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from '../private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
@@ -17,16 +18,30 @@ export interface NamedCommands {
   readonly commands: PipelineCommands;
 }
 
-/** How a build announces each step in its log: `echo "== SmokeTests of $ENVIRONMENT_NAME =="`. */
-export function stepAnnouncement(name: string): string {
-  return `echo "== ${name} of $ENVIRONMENT_NAME =="`;
+/**
+ * How a build announces in its log each step it runs, one after another: `echo "== SeedData of
+ * $ENVIRONMENT_NAME =="`; for steps side by side, `echo "== LoadTests, SecurityTests of
+ * $ENVIRONMENT_NAME, side by side =="`.
+ */
+export function stepAnnouncement(names: string[]): string {
+  return `echo "== ${names.join(', ')} of $ENVIRONMENT_NAME${names.length > 1 ? ', side by side' : ''} =="`;
 }
 
-/** A build command that announces a step; its first group is the step's name. */
-export const STEP_ANNOUNCEMENT = /^echo "== (\S+) of \$ENVIRONMENT_NAME =="$/;
+/** A build command that announces a step, or steps side by side; its first group names them (`LoadTests, SecurityTests`). */
+export const STEP_ANNOUNCEMENT = /^echo "== (\S+(?:, \S+)*) of \$ENVIRONMENT_NAME(?:, side by side)? =="$/;
 
-/** How the builds deploy their environment first. */
-export interface DeployFirst {
+/** What a deploy build runs besides the deploy, each part in its order. */
+export interface BuildSteps {
+  /** Before the deploy, side by side: the tests before deploy. */
+  readonly before: NamedCommands[];
+  /** After the deploy, first and alone: the data seed. */
+  readonly seed?: NamedCommands;
+  /** Then side by side: the tests after deploy. */
+  readonly after: NamedCommands[];
+}
+
+/** What the builds deploy with. */
+export interface DeployInputs {
   /** The cloud assembly the stacks are deployed from. */
   readonly assembly: pipelines.FileSet;
   readonly cdkCliVersion: string;
@@ -66,54 +81,46 @@ export function checkOneBuild(field: string, steps: NamedCommands[], who: string
 }
 
 /**
- * One CodeBuild batch for several environments, side by side: one build per environment, each with
- * its environment's variables, on the repository. Where it deploys, a build first deploys its
- * environment's stacks with the pinned CDK CLI (`cdk deploy` from the cloud assembly, which
- * publishes each stack's assets and deploys each stack once its dependencies are); then it runs
- * the given commands in order (the data seed, each kind of test), while the stacks no test needs
- * (the monitoring stack) deploy in the background. The batch fails when one of its
- * builds fails, once all have run. Its project may assume the CDK bootstrap roles it deploys with
- * and the environments' deployment roles, of these environments only.
+ * One CodeBuild batch that deploys several environments side by side: one build per environment,
+ * each with its environment's variables, on the repository. A build runs its environment's tests
+ * before deploy (side by side, while the CDK CLI installs), then deploys its stacks with the
+ * pinned CLI (`cdk deploy` from the cloud assembly, which publishes each stack's assets and
+ * deploys each stack once its dependencies are), then seeds its data, then runs its tests after
+ * deploy side by side, while the stacks no test needs (the monitoring stack) deploy beside them.
+ * The batch fails when one of its builds fails, once all have run. Its project may assume the CDK
+ * bootstrap roles it deploys with and the environments' deployment roles, of these environments only.
  *
  * Written by hand because CDK Pipelines deploys each stack with two CloudFormation actions and
  * gives every test of every environment an action, a project and a role of its own: at sixteen
  * environments of four stacks a wave's stage is 150 actions, past CodePipeline's 50 per stage, and
  * the pipeline's template past CloudFormation's 1 MB. One batch is one action and one project
- * whatever the number of environments; each environment's tests start as soon as it is deployed;
- * and no asset reaches an environment before its gate, because each build publishes its own.
+ * whatever the number of environments; the tests before deploy run right before it (after the
+ * wave's approval, however long that waited), each environment's tests after deploy start as soon
+ * as it is deployed; and no asset reaches an environment before its gate, because each build
+ * publishes its own.
  */
 export class EnvironmentBuilds extends CodeBuildJob {
   /** Whether a stack has a container image asset, which the CLI builds with Docker. */
   private readonly images: boolean;
 
   constructor(id: string, private readonly environments: IsolatedEnvironment[], source: pipelines.FileSet,
-    private readonly steps: NamedCommands[], private readonly deploy?: DeployFirst) {
-    super(id, source, deploy ? [deploy.assembly, ...deploy.review ? [deploy.review.primaryOutput!] : []] : []);
-    this.images = !!deploy && this.stacks().some(stack => stack.node.findAll()
+    private readonly steps: BuildSteps, private readonly deploy: DeployInputs) {
+    super(id, source, [deploy.assembly, ...deploy.review ? [deploy.review.primaryOutput!] : []]);
+    this.images = this.stacks().some(stack => stack.node.findAll()
       .some(c => c instanceof ecrAssets.DockerImageAsset || c instanceof ecrAssets.TarballImageAsset));
   }
 
   protected get description(): string {
-    const what = [...this.deploy ? ['Deploy'] : [], ...this.steps.map(s => s.name)].join(', ');
+    const { before, seed, after } = this.steps;
+    const what = [...before.map(s => s.name), 'Deploy', ...seed ? [seed.name] : [], ...after.map(s => s.name)].join(', ');
     return `${what} of ${this.environments.map(e => e.environmentName).join(', ')}, one build each`;
   }
 
   protected spec([assembly, reviewed]: string[]): JobSpec {
-    const installs = [...this.deploy ? [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`] : [],
-      ...new Set(this.steps.flatMap(s => s.commands.installCommands ?? []))];
+    const { before, seed, after } = this.steps;
+    const all = everyStep(this.steps);
     const cdkDeploy = (stacks: string) => `cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo ${stacks} | wc -w)" `
       + `--progress events --no-notices ${stacks}`;
-    const deploy = this.deploy ? [
-      ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewed) : [],
-      cdkDeploy('$STACKS'),
-    ] : [];
-    // The stacks no test needs (the monitoring stack) deploy in the background while the tests run (CodeBuild's documented way:
-    // nohup, then wait); the build waits for them, and fails if they fail.
-    const beside = this.deploy && this.steps.length > 0 ? {
-      start: `[ -z "$STACKS_BESIDE_TESTS" ] || { nohup ${cdkDeploy('$STACKS_BESIDE_TESTS')} > /tmp/beside-tests.log 2>&1 & echo $! > /tmp/beside-tests.pid; }`,
-      wait: '[ -z "$STACKS_BESIDE_TESTS" ] || { rc=0; wait "$(cat /tmp/beside-tests.pid)" || rc=$?; echo "== Deploy of $STACKS_BESIDE_TESTS (beside the tests) =="; '
-        + 'cat /tmp/beside-tests.log; [ "$rc" -eq 0 ]; }',
-    } : undefined;
     return {
       buildSpec: {
         env: { shell: 'bash' },
@@ -121,41 +128,53 @@ export class EnvironmentBuilds extends CodeBuildJob {
           'fast-fail': false,
           'build-list': this.environments.map(env => ({
             identifier: env.stageName.replace(/[^A-Za-z0-9]/g, '_'),
-            env: { variables: { ...this.variablesOf(env), ...Object.assign({}, ...this.steps.map(s => s.commands.env ?? {})) } },
+            env: { variables: { ...this.variablesOf(env), ...Object.assign({}, ...all.map(s => s.commands.env ?? {})) } },
           })),
         },
         phases: {
-          ...installs.length > 0 ? { install: { commands: installs } } : {},
+          install: {
+            commands: [
+              // The CLI installs beside the tests' own installs and the tests before deploy.
+              startBeside(CLI_INSTALL, [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`]),
+              ...new Set(all.flatMap(s => s.commands.installCommands ?? [])),
+            ],
+          },
           build: {
             commands: [
-              ...deploy,
-              ...beside ? [beside.start] : [],
-              ...this.steps.flatMap(step => [stepAnnouncement(step.name), ...outputCommands(step.commands), ...step.commands.commands]),
-              ...beside ? [beside.wait] : [],
+              AWAIT_BESIDE,
+              ...sideBySide(before),
+              awaitBeside([[CLI_INSTALL, `Install of the CDK CLI ${this.deploy.cdkCliVersion}`]]),
+              ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewed) : [],
+              cdkDeploy('$STACKS'),
+              // The stacks no test needs (the monitoring stack) deploy beside the data seed and the tests.
+              `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside(BESIDE_TESTS, [cdkDeploy('$STACKS_BESIDE_TESTS')])}; }`,
+              ...seed ? [stepAnnouncement([seed.name]), ...commandsOf(seed)] : [],
+              ...sideBySide(after),
+              `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([[BESIDE_TESTS, 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
             ],
           },
         },
       },
-      buildImage: this.steps.find(s => s.commands.buildImage)?.commands.buildImage,
+      buildImage: all.find(s => s.commands.buildImage)?.commands.buildImage,
       privileged: this.images,
       batch: true,
-      actionVariables: this.deploy?.review ? ChangeReviewJob.deployVariables : undefined,
+      actionVariables: this.deploy.review ? ChangeReviewJob.deployVariables : undefined,
     };
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    const environments = new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) });
-    if (!this.deploy) return [environments];
     const roles: BootstrapRole[] = ['deploy', 'file-publishing', ...this.images ? ['image-publishing' as const] : [], ...this.deploy.review ? ['lookup' as const] : []];
-    return [assumeBootstrapRoles(this.stacks(), roles), environments];
+    return [
+      assumeBootstrapRoles(this.stacks(), roles),
+      new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) }),
+    ];
   }
 
   /**
-   * The environment's variables, and where the build deploys, its stacks (by their path in the app,
-   * as `cdk list` shows them): those the tests need first, then the others beside the tests.
+   * The environment's variables and its stacks (by their path in the app, as `cdk list` shows
+   * them): those the tests need first, then the others beside the tests.
    */
   private variablesOf(env: IsolatedEnvironment): Record<string, string> {
-    if (!this.deploy) return environmentVariables(env);
     const stacks = stacksOf(env);
     const beside = this.besideTests(env, stacks);
     return {
@@ -172,15 +191,46 @@ export class EnvironmentBuilds extends CodeBuildJob {
 
   /**
    * The stacks no test needs: the environment's monitoring stack (its dashboard and alarms), where
-   * there are tests, no other stack of the environment depends on it and no test reads its outputs.
+   * something runs after the deploy, no other stack of the environment depends on it and no test
+   * reads its outputs.
    */
   private besideTests(env: IsolatedEnvironment, stacks: Stack[]): Stack[] {
-    if (this.steps.length === 0) return [];
+    if (!this.steps.seed && this.steps.after.length === 0) return [];
     const monitoring = Stack.of(env.monitoring);
-    const needed = stacks.some(s => s.dependencies.includes(monitoring))
-      || this.steps.some(step => Object.values(step.commands.envFromOutputs ?? {}).some(output => Stack.of(output) === monitoring));
+    const readsOutputs = (step: NamedCommands) => Object.values(step.commands.envFromOutputs ?? {}).some(output => Stack.of(output) === monitoring);
+    const needed = stacks.some(s => s.dependencies.includes(monitoring)) || everyStep(this.steps).some(readsOutputs);
     return needed ? [] : [monitoring];
   }
+}
+
+/** A build's steps in the order they run. */
+export function everyStep({ before, seed, after }: BuildSteps): NamedCommands[] {
+  return [...before, ...seed ? [seed] : [], ...after];
+}
+
+/** The tasks a build runs beside others: the CDK CLI's install, the deploy of the stacks no test needs. */
+const CLI_INSTALL = 'cdk-cli-install';
+const BESIDE_TESTS = 'beside-tests';
+
+/** A step's commands: first the stack outputs it reads, then its own. */
+function commandsOf(step: NamedCommands): string[] {
+  return [...outputCommands(step.commands), ...step.commands.commands];
+}
+
+/**
+ * Commands that run steps side by side (one alone, in the build's own shell), announced together,
+ * and wait for them all: the build fails if one of them fails, once every one has run and its
+ * output is printed.
+ */
+function sideBySide(steps: NamedCommands[]): string[] {
+  if (steps.length === 0) return [];
+  const announced = stepAnnouncement(steps.map(s => s.name));
+  if (steps.length === 1) return [announced, ...commandsOf(steps[0])];
+  return [
+    announced,
+    ...steps.map(s => startBeside(s.name, commandsOf(s))),
+    awaitBeside(steps.map(s => [s.name, `${s.name} of $ENVIRONMENT_NAME`])),
+  ];
 }
 
 /**

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
-import { checkOneBuild, EnvironmentBuilds, NamedCommands } from './environment-builds';
+import { BuildSteps, checkOneBuild, EnvironmentBuilds, everyStep, NamedCommands } from './environment-builds';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
 import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
@@ -63,24 +63,42 @@ export interface WaveStage {
   readonly steps: pipelines.Step[];
 }
 
-/** Whether a wave has anything to do before its first deploy: tests, an approval or a change review. */
+/** Whether a wave waits for an approval (or a change review's) before its first deploy. */
 export function hasGateBeforeDeploy(plan: EnvironmentPlan): boolean {
-  return commandsBefore(plan).length > 0 || plan.approvalBeforeDeploy !== ApprovalGate.NONE;
+  return plan.approvalBeforeDeploy !== ApprovalGate.NONE;
+}
+
+/**
+ * The change review of a wave (`wave`: its environments' plans; `waveName`: its name, or its one
+ * environment's stage name) whose approval asks for one; otherwise none.
+ */
+export function changeReviewOf(id: string, waveName: string, wave: EnvironmentPlan[], inputs: LaneInputs): ChangeReviewJob | undefined {
+  if (wave[0].approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW) return undefined;
+  return new ChangeReviewJob(id, waveName, wave.map(p => p.environment), inputs.assembly, inputs.source, inputs.otherLane);
+}
+
+/** The change reviews a wave's steps take part in: its own, and the next wave's, which runs beside this wave's last deploy. */
+export interface WaveReviews {
+  readonly own?: ChangeReviewJob;
+  /** Whether the stage before the wave runs `own` (beside its deploy); else it runs just before the approval. */
+  readonly ownInStageBefore: boolean;
+  readonly next?: ChangeReviewJob;
 }
 
 /**
  * The steps of each group of a wave, one pipeline stage each (the groups are deployed one after
- * another, the environments of a group side by side), in the order the tier asks for. In the wave's first group: the tests
- * before deploy of every environment of the wave, then the wave's one approval (the approver sees
- * their result), or where a change review is asked for, the review of the whole wave's change and
- * its one approval; where the wave's deploys wait for a deployment window (`windowed`), these are a stage of their own. Then one batch of builds, one per environment of the group, each deploying its
- * environment and then seeding its data and running its tests after deploy. In the wave's last
- * group, the one sign-off once every environment has passed them. Whatever the number of
- * environments, a stage has at most four actions.
+ * another, the environments of a group side by side), in the order the tier asks for. In the
+ * wave's first group, the wave's one approval, or where a change review is asked for, its one
+ * approval of the whole wave's change (reviewed beside the stage before's deploy where there is
+ * one, so that no one waits for it; else just before the approval); where the wave's deploys wait
+ * for a deployment window (`windowed`), the approval is a stage of its own. Then one batch of
+ * builds, one per environment of the group, each running its environment's tests before deploy,
+ * deploying it, seeding its data and running its tests after deploy. Beside the last group's
+ * deploy, the next wave's change review. In the wave's last group, the one sign-off once every
+ * environment has passed its tests. Whatever the number of environments, a stage has at most four actions.
  */
-export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean): WaveStage[] {
+export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean, reviews: WaveReviews): WaveStage[] {
   const wave = groups.flat();
-  const waveEnvironments = wave.map(p => p.environment);
   const { approvalBeforeDeploy, approvalAfterDeploy } = wave[0];
   const tier = wave[0].environment.tier.name;
   const stages: WaveStage[] = [];
@@ -95,28 +113,28 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     return step;
   };
   let gate: pipelines.Step[] = [];
-  let review: ChangeReviewJob | undefined;
+  const review = reviews.own;
   if (hasGateBeforeDeploy(wave[0])) {
     const steps = stage(0, windowed);
-    const checks = commandsBefore(wave[0]);
-    if (checks.length > 0) gate = [after(steps, new EnvironmentBuilds('TestsBeforeDeploy', waveEnvironments, inputs.source, checks), [])];
     if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
-      gate = [after(steps, new pipelines.ManualApprovalStep('Approve', { comment: fitted(places => `Deploy to ${places}?`, wave, tier, 0) }), gate)];
+      gate = [after(steps, new pipelines.ManualApprovalStep('Approve', { comment: fitted(places => `Deploy to ${places}?`, wave, tier, 0) }), [])];
     }
     if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
-      review = after(steps, new ChangeReviewJob('ChangeReview', waveEnvironments, inputs.assembly, inputs.source, inputs.otherLane), gate);
+      if (!reviews.ownInStageBefore) after(steps, review!, []);
       gate = [after(steps, new pipelines.ManualApprovalStep('Review', {
-        comment: fitted(places => `Review ${places}: ${review!.summary}. The whole review: the link (the ChangeReview job's log), or review.txt in its output. `
+        comment: fitted(places => `Review ${places}: ${review!.summary}. The whole review: the link (the review job's log), or review.txt in its output. `
           + 'A stack changed since the review stops the deploy', wave, tier, SUMMARY_LIMIT),
-        reviewUrl: review.reviewUrl,
-      }), [review])];
+        reviewUrl: review!.reviewUrl,
+      }), reviews.ownInStageBefore ? [] : [review!])];
     }
   }
   groups.forEach((group, index) => {
     const gated = index === 0 && stages.length > 0 && !stages[0].gateOnly;
     const steps = gated ? stages[0].steps : stage(index, false);
-    const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, commandsAfter(wave[0]),
-      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), index === 0 ? gate : []);
+    const waitsFor = index === 0 ? gate : [];
+    const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, buildSteps(wave[0]),
+      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), waitsFor);
+    if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {
         comment: wave.length === 1
@@ -128,17 +146,18 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
   return stages;
 }
 
+/** What a plan's deploy builds run besides the deploy: the tests before, the data seed (where the tier re-seeds), the tests after. */
+function buildSteps(plan: EnvironmentPlan): BuildSteps {
+  return {
+    before: commandsBefore(plan),
+    seed: plan.dataSeed && plan.environment.profile.reseedsData ? { name: 'SeedData', commands: plan.dataSeed } : undefined,
+    after: plan.testsAfterDeploy.map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! })),
+  };
+}
+
 /** The tests before deploy of a plan, in the tier's order. */
 function commandsBefore(plan: EnvironmentPlan): NamedCommands[] {
   return plan.testsBeforeDeploy.filter(k => k !== TestKind.UNIT).map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! }));
-}
-
-/** What runs after a plan's deploy, in order: the data seed (where the tier re-seeds), then the tests after deploy. */
-function commandsAfter(plan: EnvironmentPlan): NamedCommands[] {
-  return [
-    ...plan.dataSeed && plan.environment.profile.reseedsData ? [{ name: 'SeedData', commands: plan.dataSeed }] : [],
-    ...plan.testsAfterDeploy.map(kind => ({ name: TEST_STEP_NAMES[kind], commands: plan.tests.get(kind)! })),
-  ];
 }
 
 /**
@@ -210,8 +229,7 @@ export function validatePlan(plan: EnvironmentPlan, who: string, restrictedAppro
     errors.add('bakeTime', `is ${plan.bakeTime.toHumanString()} for ${who}; CodePipeline waits in whole minutes`);
   }
   if (plan.testsBeforeDeploy.every(k => plan.tests.has(k)) && plan.testsAfterDeploy.every(k => plan.tests.has(k))) {
-    checkOneBuild('tests', commandsBefore(plan), who, errors);
-    checkOneBuild('tests', commandsAfter(plan), who, errors);
+    checkOneBuild('tests', everyStep(buildSteps(plan)), who, errors);
   }
   if (env.profile.reseedsData && !plan.dataSeed) {
     errors.add('dataSeed', `is missing, but ${who} re-seeds its data on every deploy; give the commands that seed it`);

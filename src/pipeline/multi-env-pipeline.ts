@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { EnvironmentPlan, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
+import { changeReviewOf, EnvironmentPlan, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
@@ -594,15 +594,12 @@ export class MultiEnvPipeline extends Construct {
         this.laneInputs.set(lane, { ...this.laneInputs.get(lane)!, otherLane });
       }
     }
-    const mainStages = mainWaves.flatMap(wave => this.addWaveTo(this.pipeline, wave));
+    const mainStages = this.addWavesTo(this.pipeline, mainWaves);
     const lanes: [pipelines.CodePipeline, PlacedStage[]][] = [[this.pipeline, mainStages]];
     if (this.hotfix) {
       // The hotfix environments, then every production wave, behind the hotfix environments' approval
       // (production's assets too: each group's deploy job publishes its own).
-      lanes.push([this.hotfix, [
-        ...hotfixWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave)),
-        ...productionWaves.flatMap(wave => this.addWaveTo(this.hotfix!, wave)),
-      ]]);
+      lanes.push([this.hotfix, this.addWavesTo(this.hotfix, [...hotfixWaves, ...productionWaves])]);
     }
     for (const [lane, stages] of lanes) {
       lane.buildPipeline();
@@ -627,18 +624,31 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /**
-   * Adds a wave to a lane: one CDK Pipelines wave per group, so one pipeline stage per group (named
-   * after its environment's stage, when it has one environment), made of the group's steps only:
-   * the environments are deployed by the group's deploy job, not by CDK Pipelines' stage deploys.
+   * Adds waves to a lane, in order: one CDK Pipelines wave per group, so one pipeline stage per
+   * group (named after its environment's stage, when it has one environment), made of the group's
+   * steps only: the environments are deployed by the group's deploy job, not by CDK Pipelines'
+   * stage deploys. In the main pipeline, a wave's change review runs beside the deploy of the wave
+   * before, if there is one (after that wave's approval): the approver finds it ready, and no one
+   * waits for it (each deploy checks that its stacks are still as reviewed, however long ago that was).
    */
-  private addWaveTo(lane: pipelines.CodePipeline, wave: PlacedWave): PlacedStage[] {
+  private addWavesTo(lane: pipelines.CodePipeline, waves: PlacedWave[]): PlacedStage[] {
     // The hotfix lane is for emergencies: its deploys do not wait for a deployment window (its restricted approval is the control).
     const main = lane === this.pipeline;
-    return stepsForWave(wave.groups, this.laneInputs.get(lane)!, main && wave.gateStageName !== undefined).map(({ group, gateOnly, steps }) => {
-      const stageName = gateOnly ? wave.gateStageName! : wave.stageNames[group];
-      lane.addWave(stageName, { pre: steps });
-      return { plans: wave.groups[group], stageName, deploys: !gateOnly, window: main ? wave.groups[group][0].deploymentWindow : undefined };
+    const inputs = this.laneInputs.get(lane)!;
+    const reviews = waves.map((wave, i) => {
+      const name = wave.name ?? wave.stageNames[0];
+      // Early in the main pipeline only: the hotfix lane runs the code of any branch pushed to it, so
+      // its jobs reach production (even to read) only after the lane's approval.
+      const early = main && i > 0;
+      return { job: changeReviewOf(early ? `Review-${name}` : 'ChangeReview', name, wave.groups.flat(), inputs), early };
     });
+    return waves.flatMap((wave, i) => stepsForWave(wave.groups, inputs, main && wave.gateStageName !== undefined,
+      { own: reviews[i].job, ownInStageBefore: reviews[i].early, next: reviews[i + 1]?.early ? reviews[i + 1].job : undefined })
+      .map(({ group, gateOnly, steps }) => {
+        const stageName = gateOnly ? wave.gateStageName! : wave.stageNames[group];
+        lane.addWave(stageName, { pre: steps });
+        return { plans: wave.groups[group], stageName, deploys: !gateOnly, window: main ? wave.groups[group][0].deploymentWindow : undefined };
+      }));
   }
 
   /**

@@ -8,6 +8,7 @@ import { estimatePipeline, PIPELINE_MODEL } from '../../bench/pipeline-model';
 import { pathToProduction } from '../../examples/pipeline-path';
 import { EnvironmentTier } from '../../src';
 import { stepAnnouncement } from '../../src/pipeline/environment-builds';
+import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
 
@@ -128,14 +129,18 @@ const batch = (name: string, projectId: string, runOrder = 1) => ({
 const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --require-approval never --exclusively $STACKS';
 /** The same without change sets, as the library deploys. */
 const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively $STACKS';
-const step = (name: string) => [stepAnnouncement(name), `./scripts/${name}.sh`];
+const step = (name: string) => [stepAnnouncement([name]), `./scripts/${name}.sh`];
+/** Steps side by side, as the library's builds start them. */
+const sideBySide = (...names: string[]) => [stepAnnouncement(names), ...names.map(name => startBeside(name, [`./scripts/${name}.sh`])), awaitBeside(names.map(n => [n, n]))];
+/** The CDK CLI's install, as the library's builds start it: in the background. */
+const CLI_BESIDE = startBeside('cdk-cli-install', ['npm install -g aws-cdk@2']);
 
 /**
  * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
  * none for a build that does not deploy), running `commands`. A token in each build's variables
  * makes it an `Fn::Join`, as in a real template.
  */
-function batchSpec(stacks: Array<string | undefined>, commands: string[], besideTests?: string) {
+function batchSpec(stacks: Array<string | undefined>, commands: string[], besideTests?: string, installs = ['npm install -g aws-cdk@2']) {
   const text = JSON.stringify({
     version: '0.2',
     batch: {
@@ -150,7 +155,7 @@ function batchSpec(stacks: Array<string | undefined>, commands: string[], beside
         },
       })),
     },
-    phases: { install: { commands: ['npm install -g aws-cdk@2'] }, build: { commands } },
+    phases: { install: { commands: installs }, build: { commands } },
   }, undefined, 2);
   return { 'Fn::Join': ['', text.split('<PARTITION>').flatMap((part, i) => (i === 0 ? [part] : [{ Ref: 'AWS::Partition' }, part]))] };
 }
@@ -161,10 +166,11 @@ const SIDE = 'Shop/Foundation Shop/Extra';
 /**
  * A pipeline of this library's jobs on the Shop stacks: one-build deploys of Foundation alone, with
  * Workload (which depends on it) and with Extra (which does not); a wave of three environments,
- * one of each, with a tests-before batch and two steps after deploy; Prod with a change review,
+ * one of each, with a test before deploy and two steps after deploy; Prod with a change review,
  * an approval and a deploy of the three stacks.
  */
-function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHAIN, SIDE], [DEPLOY, ...step('SmokeTests'), ...step('LoadTests')])) {
+function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHAIN, SIDE],
+  [...step('DataMigrationTests'), DEPLOY, ...step('SmokeTests'), ...step('LoadTests')])) {
   const review = JSON.stringify({
     version: '0.2',
     phases: {
@@ -179,7 +185,6 @@ function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHA
       Chain: project(batchSpec([CHAIN], [DEPLOY, ...step('SmokeTests')])),
       Side: project(batchSpec([SIDE], [DEPLOY, ...step('SmokeTests')])),
       Direct: project(batchSpec([CHAIN], [DEPLOY_DIRECT, ...step('SmokeTests')])),
-      WaveTests: project(batchSpec([undefined, undefined, undefined], step('DataMigrationTests'))),
       WaveDeploy: project(deployWave),
       Review: project(review),
       ProdDeploy: project(batchSpec([`${CHAIN} Shop/Extra`], [DEPLOY, ...step('SmokeTests')])),
@@ -192,7 +197,7 @@ function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHA
             { Name: 'Chain', Actions: [batch('Deploy', 'Chain')] },
             { Name: 'Side', Actions: [batch('Deploy', 'Side')] },
             { Name: 'Direct', Actions: [batch('Deploy', 'Direct')] },
-            { Name: 'Wave', Actions: [batch('TestsBeforeDeploy', 'WaveTests', 1), batch('Deploy', 'WaveDeploy', 2)] },
+            { Name: 'Wave', Actions: [batch('Deploy', 'WaveDeploy')] },
             {
               Name: 'Prod',
               Actions: [
@@ -219,12 +224,12 @@ describe('estimatePipeline of this library\'s jobs', () => {
   const billed = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
   test('a batch counts one build per environment, to production and per commit', () => {
-    expect(['Wave/TestsBeforeDeploy', 'Wave/Deploy', 'Prod/ChangeReview', 'Prod/Deploy'].map(j => [job(j).kind, job(j).builds]))
-      .toEqual([['test job', 3], ['deploy job', 3], ['review', 1], ['deploy job', 1]]);
-    // Synth, the four one-build deploys, the wave's 3 + 3, the review and Prod's deploy.
-    expect(estimate.codeBuildJobs).toBe(1 + 4 + 3 + 3 + 1 + 1);
+    expect(['Wave/Deploy', 'Prod/ChangeReview', 'Prod/Deploy'].map(j => [job(j).kind, job(j).builds]))
+      .toEqual([['deploy job', 3], ['review', 1], ['deploy job', 1]]);
+    // Synth, the four one-build deploys, the wave's 3, the review and Prod's deploy.
+    expect(estimate.codeBuildJobs).toBe(1 + 4 + 3 + 1 + 1);
     expect(estimate.codeBuildJobsPerCommit).toBe(estimate.codeBuildJobs);
-    expect(pathToProduction(libraryTemplate(), 'Wave').codeBuildJobs).toBe(1 + 4 + 3 + 3);
+    expect(pathToProduction(libraryTemplate(), 'Wave').codeBuildJobs).toBe(1 + 4 + 3);
   });
 
   test('a deploy build takes its longest chain of stacks: a dependent stack adds its assets, change set and deploy; an independent one adds nothing', () => {
@@ -239,11 +244,9 @@ describe('estimatePipeline of this library\'s jobs', () => {
   });
 
   test('a batch lasts as long as its longest build and bills each of its builds', () => {
-    const builds = [stack(1), stack(1) + stack(2), stack(1)].map(chain => deployBuild(chain, 2));
+    const builds = [stack(1), stack(1) + stack(2), stack(1)].map(chain => deployBuild(chain, 3));
     expect(job('Wave/Deploy').seconds).toBe(Math.max(...builds));
     expect(job('Wave/Deploy').billedMinutes).toBe(builds.map(billed).reduce((a, b) => a + b));
-    expect(job('Wave/TestsBeforeDeploy').seconds).toBe(m.codeBuildProvisioningSeconds + m.shellStepSeconds);
-    expect(job('Wave/TestsBeforeDeploy').billedMinutes).toBe(3 * billed(m.codeBuildProvisioningSeconds + m.shellStepSeconds));
     expect(job('Prod/ChangeReview').seconds).toBe(m.codeBuildProvisioningSeconds + m.reviewInstallSeconds + m.reviewSeconds);
     const minutes = estimate.jobs.reduce((sum, j) => sum + j.billedMinutes!, 0);
     expect(estimate.billedBuildMinutesPerCommit).toBe(minutes);
@@ -253,7 +256,7 @@ describe('estimatePipeline of this library\'s jobs', () => {
 
   test('the critical path takes each stage\'s run orders one after another, the approval waiting for no one', () => {
     expect(estimate.criticalPath.map(a => `${a.stage}/${a.action}`)).toEqual([
-      'Source/repo', 'Build/Synth', 'Alone/Deploy', 'Chain/Deploy', 'Side/Deploy', 'Direct/Deploy', 'Wave/TestsBeforeDeploy', 'Wave/Deploy',
+      'Source/repo', 'Build/Synth', 'Alone/Deploy', 'Chain/Deploy', 'Side/Deploy', 'Direct/Deploy', 'Wave/Deploy',
       'Prod/ChangeReview', 'Prod/Review', 'Prod/Deploy',
     ]);
     expect(estimate.leadTimeToProdMinutes).toBeCloseTo(estimate.criticalPath.reduce((sum, a) => sum + a.seconds, 0) / 60, 10);
@@ -266,8 +269,8 @@ describe('estimatePipeline of this library\'s jobs', () => {
       .toThrow(/action Wave\/Deploy: a batch whose build spec has no batch.build-list/);
     expect(() => estimatePipeline(libraryTemplate(batchSpec(['Shop/Missing'], [DEPLOY])), assembly, 'Prod'))
       .toThrow(/action Wave\/Deploy: deploys stack Shop\/Missing, which is not in the cloud assembly/);
-    expect(() => estimatePipeline(libraryTemplate(batchSpec([undefined], ['./scripts/test.sh'])), assembly, 'Prod'))
-      .toThrow(/action Wave\/Deploy: a batch that neither deploys nor announces a step/);
+    expect(() => estimatePipeline(libraryTemplate(batchSpec([undefined], step('SmokeTests'))), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: a batch that does not deploy/);
   });
 });
 
@@ -319,5 +322,30 @@ describe('estimatePipeline of a deploy build with stacks beside its tests', () =
     expect(estimateWith(step('SmokeTests')).seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + stack(1));
     expect(estimateWith([...step('SmokeTests'), ...step('LoadTests')]).seconds)
       .toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + 2 * m.shellStepSeconds);
+  });
+
+  test('counts tests side by side as one step', () => {
+    expect(estimateWith(sideBySide('SmokeTests', 'LoadTests')).seconds).toBe(estimateWith(step('SmokeTests')).seconds);
+    expect(estimateWith([...step('SeedData'), ...sideBySide('SmokeTests', 'LoadTests')]).seconds)
+      .toBe(estimateWith([...step('SmokeTests'), ...step('LoadTests')]).seconds);
+  });
+});
+
+describe('estimatePipeline of a deploy build with tests before its deploy', () => {
+  const m = PIPELINE_MODEL;
+  const estimateWith = (before: string[], installs?: string[]) => estimatePipeline({
+    Resources: {
+      Synth: project(),
+      Before: project(batchSpec([CHAIN], [...before, DEPLOY], undefined, installs)),
+      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: [...SOURCE_AND_BUILD, { Name: 'Before', Actions: [batch('Deploy', 'Before')] }] } },
+    },
+  }, shopAssembly(), 'Before').jobs.find(j => j.stage === 'Before')!.seconds;
+
+  test('runs them after the CLI\'s install, or beside it where the CLI installs in the background', () => {
+    const none = estimateWith([]);
+    expect(estimateWith(step('DataMigrationTests'))).toBe(none + m.shellStepSeconds);
+    expect(estimateWith(step('DataMigrationTests'), [CLI_BESIDE])).toBe(none + m.shellStepSeconds - m.cliInstallSeconds);
+    expect(estimateWith([], [CLI_BESIDE])).toBe(none);
+    expect(estimateWith(sideBySide('DataMigrationTests', 'SecurityTests'), [CLI_BESIDE])).toBe(none + m.shellStepSeconds - m.cliInstallSeconds);
   });
 });

@@ -37,10 +37,18 @@ function reviewedProd() {
     assembly: outdir,
     foundationTemplate: path.join(prod.outdir, prod.foundation.templateFile),
     reviewCommands: review.phases.build.commands as string[],
-    // Everything before the `cdk deploy`.
-    checkCommands: (deploy.phases.build.commands as string[]).filter(c => !c.startsWith('cdk ') && !c.startsWith('echo "==') && !c.startsWith('./scripts')),
+    // What runs right before the `cdk deploy`, once the CLI is installed.
+    checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
     reviewedStacks: deploy.batch['build-list'][0].env.variables.REVIEWED_STACKS as string,
   };
+}
+
+/** A deploy build's commands between the wait for the CLI's install and the `cdk deploy`. */
+function checkBeforeDeploy(commands: string[]): string[] {
+  const installed = commands.findIndex(c => c.includes('await_beside cdk-cli-install'));
+  const deploy = commands.findIndex(c => c.startsWith('cdk '));
+  expect([installed, deploy].every(i => i >= 0)).toBe(true);
+  return commands.slice(installed + 1, deploy);
 }
 
 const { assembly, foundationTemplate, reviewCommands, checkCommands, reviewedStacks } = reviewedProd();

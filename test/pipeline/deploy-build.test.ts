@@ -6,35 +6,47 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentTier, TestKind } from '../../src';
 import { environment } from '../support/environments';
-import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
+import { actionOf, ALL_TESTS, buildSpecOf, newPipeline } from '../support/pipelines';
 
 /**
- * An environment's deploy build, run for real: its commands, as the pipeline writes them, in bash,
- * with a stand-in `cdk` that logs each deploy (the monitoring stack's slower than the tests) and a
- * test script that logs its run. The stacks the tests need are deployed first; the monitoring
- * stack deploys beside the tests, and the build waits for it and fails with it.
+ * An environment's deploy build as the pipeline writes it (`tier`'s tests before and after
+ * deploy), with the workload depending on the foundation and its outputs.
  */
-function devBuild(outputFromMonitoring = false) {
+function buildOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = false) {
   const app = new cdk.App();
-  const dev = environment(app, EnvironmentTier.DEV);
-  const workload = new cdk.Stack(dev, 'Workload');
-  workload.addDependency(dev.foundation);
+  const env = environment(app, tier);
+  const workload = new cdk.Stack(env, 'Workload');
+  workload.addDependency(env.foundation);
   new cdk.CfnOutput(workload, 'Url', { value: 'https://shop.example.com' });
-  const dashboard = new cdk.CfnOutput(cdk.Stack.of(dev.monitoring), 'Dashboard', { value: 'shop-dev' });
-  const pipeline = newPipeline(app);
-  pipeline.addEnvironment(dev, outputFromMonitoring
-    ? { tests: [{ kind: TestKind.SMOKE, commands: ['./scripts/test SMOKE'], envFromOutputs: { DASHBOARD: dashboard } }] } : {});
+  const dashboard = new cdk.CfnOutput(cdk.Stack.of(env.monitoring), 'Dashboard', { value: 'shop' });
+  const pipeline = newPipeline(app, { tests: ALL_TESTS });
+  pipeline.addEnvironment(env, {
+    ...outputFromMonitoring ? { tests: [{ kind: TestKind.SMOKE, commands: ['./scripts/test SMOKE'], envFromOutputs: { DASHBOARD: dashboard } }] } : {},
+    ...tier.profile.production ? { approvers: [new cdk.aws_iam.AccountRootPrincipal()] } : {},
+  });
   const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
-  const spec = buildSpecOf(template, actionOf(template, 'dev', 'Deploy'));
-  return { commands: spec.phases.build.commands as string[], variables: spec.batch['build-list'][0].env.variables as Record<string, string> };
+  const spec = buildSpecOf(template, actionOf(template, stage, 'Deploy'));
+  return {
+    commands: [...spec.phases.install.commands, ...spec.phases.build.commands] as string[],
+    variables: spec.batch['build-list'][0].env.variables as Record<string, string>,
+  };
 }
 
-function runBuild(commands: string[], variables: Record<string, string>, failStack = '') {
+/**
+ * Runs a build's commands for real, in bash, as CodeBuild does (in one shell, each as it is; a
+ * failed command ends the build), with stand-ins that log when they start and end: `npm` (the
+ * CLI's install), `cdk` (each deploy; the monitoring stack's slower than a test) and the test
+ * script (`FAIL_TEST` fails; `SLOW_TEST` is slow).
+ */
+function runBuild(commands: string[], variables: Record<string, string>, options: { failStack?: string; failTest?: string; slowTest?: string } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-build-'));
+  const beside = '/tmp/beside';
+  fs.rmSync(beside, { recursive: true, force: true });
   try {
     fs.mkdirSync(path.join(dir, 'bin'));
     fs.mkdirSync(path.join(dir, 'scripts'));
     const log = path.join(dir, 'log.txt');
+    fs.writeFileSync(path.join(dir, 'bin', 'npm'), `#!/bin/bash\necho "npm start" >> ${log}\nsleep 0.5\necho "npm end" >> ${log}\n`, { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'bin', 'cdk'), [
       '#!/bin/bash',
       'STACKS=$(printf "%s\\n" "$@" | grep "^[A-Za-z].*/" | tr "\\n" " " | sed "s/ $//")',
@@ -43,44 +55,99 @@ function runBuild(commands: string[], variables: Record<string, string>, failSta
       `echo "end $STACKS" >> ${log}`,
       '[ -z "$FAIL_STACK" ] || [ "$STACKS" != "$FAIL_STACK" ] || { echo "$STACKS failed"; exit 1; }',
     ].join('\n'), { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'scripts', 'test'), `#!/bin/bash\necho "test $1 start" >> ${log}\nsleep 0.3\necho "test $1 end" >> ${log}\n`, { mode: 0o755 });
-    // CodeBuild runs the commands in one shell, each as it is; a failed command ends the build.
+    fs.writeFileSync(path.join(dir, 'scripts', 'test'), [
+      '#!/bin/bash',
+      `echo "test $1 start" >> ${log}`,
+      '[ "$1" = "$SLOW_TEST" ] && sleep 1 || sleep 0.3',
+      `echo "test $1 end" >> ${log}`,
+      'echo "output of $1"',
+      '[ "$1" != "$FAIL_TEST" ]',
+    ].join('\n'), { mode: 0o755 });
     const script = commands.map(c => `${c} || exit $?`).join('\n');
     const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
       cwd: dir,
-      env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, HOME: dir, CODEBUILD_SRC_DIR_Synth_Output: dir, FAIL_STACK: failStack, ...variables },
+      env: {
+        PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+        HOME: dir,
+        CODEBUILD_SRC_DIR_Synth_Output: dir,
+        FAIL_STACK: options.failStack ?? '',
+        FAIL_TEST: options.failTest ?? '',
+        SLOW_TEST: options.slowTest ?? '',
+        ...variables,
+      },
       encoding: 'utf-8',
     });
     return { status: result.status, stdout: result.stdout, log: fs.readFileSync(log, 'utf-8').trim().split('\n') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(beside, { recursive: true, force: true });
   }
 }
 
 describe('an environment\'s deploy build', () => {
-  const { commands, variables } = devBuild();
+  const dev = buildOf(EnvironmentTier.DEV, 'dev');
 
-  test('deploys the stacks the tests need, then runs the tests while the monitoring stack deploys, and waits for it', () => {
-    expect([variables.STACKS, variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring']);
-    const { status, stdout, log } = runBuild(commands, variables);
+  test('deploys the stacks the tests need once the CLI is installed, then runs the tests while the monitoring stack deploys, and waits for it', () => {
+    expect([dev.variables.STACKS, dev.variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring']);
+    const { status, stdout, log } = runBuild(dev.commands, dev.variables);
     expect(status).toBe(0);
-    expect(log.slice(0, 2)).toEqual(['start dev/Foundation dev/Workload', 'end dev/Foundation dev/Workload']);
+    expect(log.slice(0, 4)).toEqual(['npm start', 'npm end', 'start dev/Foundation dev/Workload', 'end dev/Foundation dev/Workload']);
     // The monitoring stack's deploy overlaps the tests (which of the two starts first is the race of two processes).
-    expect(new Set(log.slice(2, 4))).toEqual(new Set(['start dev/Monitoring', 'test SMOKE start']));
-    expect(log.slice(4)).toEqual(['test SMOKE end', 'end dev/Monitoring']);
+    expect(new Set(log.slice(4, 6))).toEqual(new Set(['start dev/Monitoring', 'test SMOKE start']));
+    expect(log.slice(6)).toEqual(['test SMOKE end', 'end dev/Monitoring']);
     expect(stdout).toContain('== Deploy of dev/Monitoring (beside the tests) ==');
   });
 
   test('fails when the monitoring stack fails to deploy, though the tests passed', () => {
-    const { status, stdout, log } = runBuild(commands, variables, 'dev/Monitoring');
+    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { failStack: 'dev/Monitoring' });
     expect(status).not.toBe(0);
     expect(log).toContain('test SMOKE end');
     expect(stdout).toContain('dev/Monitoring failed');
   });
 
   test('deploys the monitoring stack first where a test reads its outputs', () => {
-    const reading = devBuild(true);
+    const reading = buildOf(EnvironmentTier.DEV, 'dev', true);
     expect(reading.variables.STACKS).toBe('dev/Foundation dev/Monitoring dev/Workload');
     expect(reading.variables.STACKS_BESIDE_TESTS).toBeUndefined();
+  });
+});
+
+describe('the tests of a deploy build', () => {
+  const qa = buildOf(EnvironmentTier.QA, 'qa');
+  const staging = buildOf(EnvironmentTier.STAGING, 'staging');
+
+  test('after deploy, side by side, each one\'s output printed under its name, in the tier\'s order', () => {
+    const { status, stdout, log } = runBuild(qa.commands, qa.variables, { slowTest: 'INTEGRATION' });
+    expect(status).toBe(0);
+    const tests = log.filter(l => l.startsWith('test '));
+    // Both start before either ends: side by side.
+    expect(new Set(tests.slice(0, 2))).toEqual(new Set(['test INTEGRATION start', 'test PERFORMANCE start']));
+    expect(tests.slice(2)).toEqual(['test PERFORMANCE end', 'test INTEGRATION end']);
+    expect(log.indexOf('end qa/Foundation qa/Workload')).toBeLessThan(log.indexOf('test INTEGRATION start'));
+    expect(stdout).toContain('== IntegrationTests, PerformanceTests of qa, side by side ==');
+    const integration = stdout.indexOf('== IntegrationTests of qa ==');
+    const performance = stdout.indexOf('== PerformanceTests of qa ==');
+    expect(integration).toBeGreaterThan(-1);
+    expect(performance).toBeGreaterThan(integration);
+    expect(stdout.slice(integration, performance)).toContain('output of INTEGRATION');
+  });
+
+  test('a failed test fails the build, once the others have run', () => {
+    const { status, stdout, log } = runBuild(qa.commands, qa.variables, { failTest: 'INTEGRATION', slowTest: 'PERFORMANCE' });
+    expect(status).not.toBe(0);
+    expect(log).toContain('test PERFORMANCE end');
+    expect(stdout).toContain('IntegrationTests of qa failed (exit status 1)');
+    expect(stdout).toContain('output of PERFORMANCE');
+    expect(stdout).not.toContain('PerformanceTests of qa failed');
+  });
+
+  test('before deploy, while the CLI installs, and a failed one deploys nothing', () => {
+    const { status, log } = runBuild(staging.commands, staging.variables);
+    expect(status).toBe(0);
+    expect(log.indexOf('test DATA_MIGRATION start')).toBeLessThan(log.indexOf('npm end'));
+    expect(log.indexOf('test DATA_MIGRATION end')).toBeLessThan(log.indexOf('start staging/Foundation staging/Workload'));
+    const failed = runBuild(staging.commands, staging.variables, { failTest: 'DATA_MIGRATION' });
+    expect(failed.status).not.toBe(0);
+    expect(failed.log.filter(l => l.startsWith('start '))).toEqual([]);
   });
 });

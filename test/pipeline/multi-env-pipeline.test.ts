@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { AWAIT_BESIDE, awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
@@ -37,6 +38,12 @@ const json = setup.template.toJSON();
 const pipelineIds = Object.keys(setup.stages);
 const main = setup.stages[pipelineIds.find(id => id.includes('DeliveryPipelineDefinition'))!];
 const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDefinition'))!];
+
+/** What a deploy build runs after the deploy, the stacks beside the tests aside. */
+function stepsAfterDeploy(action: any): string[] {
+  const commands: string[] = buildSpecOf(json, action).phases.build.commands;
+  return commands.slice(commands.findIndex(c => / \$STACKS$/.test(c)) + 1).filter(c => !c.includes('STACKS_BESIDE_TESTS'));
+}
 
 describe('the main pipeline', () => {
   test('is a CodePipeline V2 whose source is the main branch through the connection', () => {
@@ -88,14 +95,17 @@ describe('the main pipeline', () => {
         },
       },
     }]);
-    expect(spec.phases.install.commands).toEqual(['npm install -g aws-cdk@2.1148.1']);
     const deployOf = (stacks: string) => `cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo ${stacks} | wc -w)" `
       + `--progress events --no-notices ${stacks}`;
+    // The CLI installs in the background (beside the tests' installs and the tests before deploy); the deploy waits for it.
+    expect(spec.phases.install.commands).toEqual([startBeside('cdk-cli-install', ['npm install -g aws-cdk@2.1148.1'])]);
     expect(spec.phases.build.commands).toEqual([
+      AWAIT_BESIDE,
+      awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
       deployOf('$STACKS'),
-      `[ -z "$STACKS_BESIDE_TESTS" ] || { nohup ${deployOf('$STACKS_BESIDE_TESTS')} > /tmp/beside-tests.log 2>&1 & echo $! > /tmp/beside-tests.pid; }`,
+      `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside('beside-tests', [deployOf('$STACKS_BESIDE_TESTS')])}; }`,
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
-      '[ -z "$STACKS_BESIDE_TESTS" ] || { rc=0; wait "$(cat /tmp/beside-tests.pid)" || rc=$?; echo "== Deploy of $STACKS_BESIDE_TESTS (beside the tests) =="; cat /tmp/beside-tests.log; [ "$rc" -eq 0 ]; }',
+      `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([['beside-tests', 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
     ]);
     // The repository is where the tests run; the cloud assembly is what is deployed.
     expect(deploy.Configuration).toEqual(expect.objectContaining({ PrimarySource: 'acme_shop_Source', BatchEnabled: 'true' }));
@@ -104,28 +114,31 @@ describe('the main pipeline', () => {
     expect(dev.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
   });
 
-  test('QA: integration and performance tests after the deploy, in its build, then the UAT sign-off', () => {
+  test('QA: integration and performance tests after the deploy, side by side in its build, then the UAT sign-off', () => {
     expect(main.qa).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
-    expect(buildSpecOf(json, actionOf(json, 'qa', 'Deploy')).phases.build.commands.slice(2, -1)).toEqual([
-      'echo "== IntegrationTests of $ENVIRONMENT_NAME =="', './scripts/test INTEGRATION',
-      'echo "== PerformanceTests of $ENVIRONMENT_NAME =="', './scripts/test PERFORMANCE',
+    expect(stepsAfterDeploy(actionOf(json, 'qa', 'Deploy'))).toEqual([
+      'echo "== IntegrationTests, PerformanceTests of $ENVIRONMENT_NAME, side by side =="',
+      startBeside('IntegrationTests', ['./scripts/test INTEGRATION']),
+      startBeside('PerformanceTests', ['./scripts/test PERFORMANCE']),
+      awaitBeside([['IntegrationTests', 'IntegrationTests of $ENVIRONMENT_NAME'], ['PerformanceTests', 'PerformanceTests of $ENVIRONMENT_NAME']]),
     ]);
   });
 
-  test('Staging: data-migration tests, then the approval, before deploy; load and security tests after', () => {
-    expect(main.staging).toEqual(['TestsBeforeDeploy[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]']);
-    const before = buildSpecOf(json, actionOf(json, 'staging', 'TestsBeforeDeploy'));
-    expect(before.phases).toEqual({ build: { commands: ['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', './scripts/test DATA_MIGRATION'] } });
-    expect(before.batch['build-list'].map((b: any) => b.env.variables.ENVIRONMENT_NAME)).toEqual(['staging']);
-    expect(buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands.slice(2, -1)).toEqual([
-      'echo "== LoadTests of $ENVIRONMENT_NAME =="', './scripts/test LOAD',
-      'echo "== SecurityTests of $ENVIRONMENT_NAME =="', './scripts/test SECURITY',
+  test('Staging: the approval, then in its build the data-migration tests, the deploy, the load and security tests; beside it, Prod\'s review', () => {
+    expect(main.staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-prod[Build/2]']);
+    const commands: string[] = buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands;
+    // Before the deploy, while the CLI installs.
+    expect(commands.slice(1, 4)).toEqual([
+      'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', './scripts/test DATA_MIGRATION', awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
     ]);
+    expect(commands[4]).toMatch(/^cdk -a .* deploy .* \$STACKS$/);
+    expect(stepsAfterDeploy(actionOf(json, 'staging', 'Deploy'))[0]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
   });
 
   test('Prod: one review of the change of every stack, one approval, then the deploy, which stops if a stack changed since the review', () => {
-    expect(main.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
-    const review = actionOf(json, 'prod', 'ChangeReview');
+    // The review ran beside Staging's deploy: Prod's stage is its one approval, then the deploy.
+    expect(main.prod).toEqual(['Review[Approval/1]', 'Deploy[Build/2]']);
+    const review = actionOf(json, 'staging', 'Review-prod');
     const spec = buildSpecOf(json, review);
     // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
     expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
@@ -152,7 +165,7 @@ describe('the main pipeline', () => {
     expect(review.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
     expect(spec.phases.build.commands[4]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
     expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY']);
-    expect(review.Namespace).toBe('prod_ChangeReview');
+    expect(review.Namespace).toBe('Review_prod');
     expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'execution.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
     // The review reads with the lookup roles only: it can deploy nothing.
@@ -164,19 +177,20 @@ describe('the main pipeline', () => {
     }]);
     const approval = actionOf(json, 'prod', 'Review');
     // The review's summary, in the approval and its notification.
-    expect(approval.Configuration.CustomData).toBe('Review prod (prod, account 444444444444): #{prod_ChangeReview.REVIEW_SUMMARY}. '
-      + 'The whole review: the link (the ChangeReview job\'s log), or review.txt in its output. A stack changed since the review stops the deploy');
+    expect(approval.Configuration.CustomData).toBe('Review prod (prod, account 444444444444): #{Review_prod.REVIEW_SUMMARY}. '
+      + 'The whole review: the link (the review job\'s log), or review.txt in its output. A stack changed since the review stops the deploy');
     expect(approval.Configuration.ExternalEntityLink).toEqual({
       'Fn::Join': ['', ['https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/projects/', { Ref: review.Configuration.ProjectName.Ref }, '/history?region=eu-west-1']],
     });
     // The deploy reads the review, and first compares the deployed templates with the reviewed ones.
     const deploy = actionOf(json, 'prod', 'Deploy');
-    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'ChangeReview_Review' }]);
+    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const commands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    expect(commands[2]).toContain('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
-    expect(commands[2]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_ChangeReview_Review/deployed-templates.txt" /tmp/now-deployed.txt');
+    const check = commands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
+    expect(commands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
     expect(deploy.Configuration.EnvironmentVariables).toBe(review.Configuration.EnvironmentVariables);
-    expect(commands[3]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy /);
+    // The check is the last command before the deploy.
+    expect(commands[check + 1]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy .* \$STACKS$/);
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
   });
 
@@ -199,7 +213,7 @@ describe('the main pipeline', () => {
 
   test('Demo: after Prod, its data re-seeded after the deploy, then smoke tests', () => {
     expect(main.demo).toEqual(['Deploy[Build/1]']);
-    expect(buildSpecOf(json, actionOf(json, 'demo', 'Deploy')).phases.build.commands.slice(2, -1)).toEqual([
+    expect(stepsAfterDeploy(actionOf(json, 'demo', 'Deploy'))).toEqual([
       'echo "== SeedData of $ENVIRONMENT_NAME =="', './scripts/seed', 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
     ]);
   });
@@ -249,7 +263,8 @@ describe('the hotfix lane', () => {
   test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates; it never updates a pipeline', () => {
     expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'hotfix', 'prod']);
     expect(hotfix.hotfix).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
-    expect(hotfix.prod).toEqual(main.prod);
+    // Prod's review runs after the hotfix sign-off: no job of the lane reaches production before it.
+    expect(hotfix.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
     setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       PipelineType: 'V2',
       Triggers: [{

@@ -5,8 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CLOUDFORMATION_DIFF_VERSION, DEFAULT_CDK_CLI_VERSION } from '../../src/pipeline/cli-versions';
 import { SUMMARY_LIMIT } from '../../src/pipeline/approval-limits';
+import { CLOUDFORMATION_DIFF_VERSION, DEFAULT_CDK_CLI_VERSION } from '../../src/pipeline/cli-versions';
 import { reviewStage, StackUnderReview } from '../../src/pipeline/review/stage-review';
 
 /**

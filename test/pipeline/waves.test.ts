@@ -112,8 +112,8 @@ describe('a wave', () => {
     ]);
     const resources = json.Resources;
     const projects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && !/Synth|SelfMutat|FeatureLane/.test(id));
-    // Main: Dev, QA, Staging (tests before, deploy), Prod (review, pilot, rest), Demo; hotfix lane: Hotfix, Prod (review, pilot, rest).
-    expect(projects).toHaveLength(1 + 1 + 2 + 3 + 1 + 1 + 3);
+    // Main: Dev, QA, Staging (deploy, Prod's review), Prod (pilot, rest), Demo; hotfix lane: Hotfix, Prod (review, pilot, rest).
+    expect(projects).toHaveLength(1 + 1 + 2 + 2 + 1 + 1 + 3);
   });
 
   test('has one sign-off, after every environment of the wave is deployed and tested (QA)', () => {
@@ -121,24 +121,28 @@ describe('a wave', () => {
     expect(buildsOf('QA', 'Deploy')).toHaveLength(2);
   });
 
-  test('has one approval, after the tests before deploy of every environment and before any deploy (Staging)', () => {
-    expect(setup.main.Staging).toEqual(['TestsBeforeDeploy[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]']);
-    expect(buildsOf('Staging', 'TestsBeforeDeploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+  test('has one approval, before any deploy; each environment\'s build runs its tests before deploy, right before it (Staging)', () => {
+    // Beside the deploy, the review of the next wave, production.
+    expect(setup.main.Staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-Prod[Build/2]']);
+    expect(buildsOf('Staging', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+    const commands: string[] = buildSpecOf(json, actionOf(json, 'Staging', 'Deploy')).phases.build.commands;
+    expect(commands.indexOf('./scripts/test DATA_MIGRATION')).toBeLessThan(commands.findIndex(c => c.startsWith('cdk -a')));
     expect(actionOf(json, 'Staging', 'Approve').Configuration.CustomData)
       .toBe('Deploy to staging-eu-west-1 (account 333333333333, eu-west-1), staging-us-east-1 (account 333333333333, us-east-1), tier staging?');
   });
 
   test('reviews the change of the whole wave once, before its first group; every group\'s deploy checks it (Prod)', () => {
-    expect(setup.main['prod-eu-west-1']).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+    // The review ran beside the wave before's deploy (Staging's); its one approval comes first in the pilot's stage.
+    expect(setup.main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]']);
     expect(setup.main.Prod).toEqual(['Deploy[Build/1]']);
-    const review: string = buildSpecOf(json, actionOf(json, 'prod-eu-west-1', 'ChangeReview')).phases.build.commands[3];
+    const review: string = buildSpecOf(json, actionOf(json, 'Staging', 'Review-Prod')).phases.build.commands[3];
     for (const region of REGIONS) {
       for (const stack of ['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']) expect(review).toContain(`"prod-${region}|prod-${region}-${stack}|`);
     }
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
-      expect(deploy.InputArtifacts).toContainEqual({ Name: 'ChangeReview_Review' });
-      expect(buildSpecOf(json, deploy).phases.build.commands[2]).toContain('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS');
+      expect(deploy.InputArtifacts).toContainEqual({ Name: 'Review_Prod_Review' });
+      expect(buildSpecOf(json, deploy).phases.build.commands.some((c: string) => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'))).toBe(true);
     }
     expect(buildsOf('Prod', 'Deploy').map(v => v.REVIEWED_STACKS.split(' ').map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
       ['prod-us-east-1-Foundation|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2', 'prod-us-east-1-Monitoring|us-east-1', 'prod-us-east-1-Workload|us-east-1'],
@@ -195,7 +199,8 @@ describe('the hotfix lane', () => {
   test('deploys the Hotfix environment, then every production group, in the order of the main pipeline', () => {
     expect(Object.keys(setup.hotfix)).toEqual(['Source', 'Build', 'hotfix-eu-west-1', 'prod-eu-west-1', 'Prod']);
     expect(setup.hotfix['hotfix-eu-west-1']).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
-    expect(setup.hotfix['prod-eu-west-1']).toEqual(setup.main['prod-eu-west-1']);
+    // Production's review runs after the hotfix sign-off, in the pilot's stage.
+    expect(setup.hotfix['prod-eu-west-1']).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
     expect(setup.hotfix.Prod).toEqual(setup.main.Prod);
   });
 
@@ -253,8 +258,8 @@ describe('an approval\'s comment', () => {
     pipeline.addWave('Prod', prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const comment: string = actionOf(template, 'Prod', 'Review').Configuration.CustomData;
-    expect(comment).toMatch(/^Review the 8 environments of this wave \(tier prod\): #\{Prod_ChangeReview\.REVIEW_SUMMARY\}\. /);
-    expect(comment.replace('#{Prod_ChangeReview.REVIEW_SUMMARY}', 'x'.repeat(SUMMARY_LIMIT)).length).toBeLessThanOrEqual(500);
+    expect(comment).toMatch(/^Review the 8 environments of this wave \(tier prod\): #\{Review_Prod\.REVIEW_SUMMARY\}\. /);
+    expect(comment.replace('#{Review_Prod.REVIEW_SUMMARY}', 'x'.repeat(SUMMARY_LIMIT)).length).toBeLessThanOrEqual(500);
     // Three environments still fit by name (the wave above), one with its account.
     expect(actionOf(json, 'prod-eu-west-1', 'Review').Configuration.CustomData).toMatch(/^Review prod-eu-west-1, prod-us-east-1, prod-ap-southeast-2 \(tier prod\): /);
   });
