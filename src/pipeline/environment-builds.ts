@@ -6,7 +6,7 @@ import { WITH_ROLE } from './assume-role-shell';
 import { ChangeReviewJob } from './change-review-job';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
-import { AWAIT_BESIDE, awaitBeside, startBeside } from './side-by-side-shell';
+import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from '../private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
@@ -148,7 +148,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
               cdkDeploy('$STACKS'),
               // The stacks no test needs (the monitoring stack) deploy beside the data seed and the tests.
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside(BESIDE_TESTS, [cdkDeploy('$STACKS_BESIDE_TESTS')])}; }`,
-              ...seed ? [stepAnnouncement([seed.name]), ...commandsOf(seed)] : [],
+              ...sideBySide(seed ? [seed] : []),
               ...sideBySide(after),
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([[BESIDE_TESTS, 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
             ],
@@ -218,14 +218,14 @@ function commandsOf(step: NamedCommands): string[] {
 }
 
 /**
- * Commands that run steps side by side (one alone, in the build's own shell), announced together,
+ * Commands that run steps side by side (one alone, in a subshell of its own), announced together,
  * and wait for them all: the build fails if one of them fails, once every one has run and its
  * output is printed.
  */
 function sideBySide(steps: NamedCommands[]): string[] {
   if (steps.length === 0) return [];
   const announced = stepAnnouncement(steps.map(s => s.name));
-  if (steps.length === 1) return [announced, ...commandsOf(steps[0])];
+  if (steps.length === 1) return [announced, inSubshell(commandsOf(steps[0]))];
   return [
     announced,
     ...steps.map(s => startBeside(s.name, commandsOf(s))),

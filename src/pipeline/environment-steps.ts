@@ -55,8 +55,8 @@ export interface WaveStage {
   /** The group of the wave the stage deploys, or (`gateOnly`) gates. */
   readonly group: number;
   /**
-   * Whether the stage holds the wave's gate alone (its tests before deploy, its approval or change
-   * review), apart from the first group's deploy: where the wave has a deployment window, which
+   * Whether the stage holds the wave's gate alone (its approval, or its change review's approval
+   * and, where the stage before does not run it, the review), apart from the first group's deploy: where the wave has a deployment window, which
    * holds back the deploys but not the approval.
    */
   readonly gateOnly: boolean;
@@ -95,7 +95,7 @@ export interface WaveReviews {
  * builds, one per environment of the group, each running its environment's tests before deploy,
  * deploying it, seeding its data and running its tests after deploy. Beside the last group's
  * deploy, the next wave's change review. In the wave's last group, the one sign-off once every
- * environment has passed its tests. Whatever the number of environments, a stage has at most four actions.
+ * environment has passed its tests. Whatever the number of environments, a stage has at most five actions.
  */
 export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean, reviews: WaveReviews): WaveStage[] {
   const wave = groups.flat();

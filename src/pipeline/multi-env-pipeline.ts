@@ -628,8 +628,9 @@ export class MultiEnvPipeline extends Construct {
    * group (named after its environment's stage, when it has one environment), made of the group's
    * steps only: the environments are deployed by the group's deploy job, not by CDK Pipelines'
    * stage deploys. In the main pipeline, a wave's change review runs beside the deploy of the wave
-   * before, if there is one (after that wave's approval): the approver finds it ready, and no one
-   * waits for it (each deploy checks that its stacks are still as reviewed, however long ago that was).
+   * before, where that wave has an approval before its deploy (after it): the approver finds the
+   * review ready, and no one waits for it (each deploy checks that its stacks are still as
+   * reviewed, however long ago that was).
    */
   private addWavesTo(lane: pipelines.CodePipeline, waves: PlacedWave[]): PlacedStage[] {
     // The hotfix lane is for emergencies: its deploys do not wait for a deployment window (its restricted approval is the control).
@@ -637,9 +638,10 @@ export class MultiEnvPipeline extends Construct {
     const inputs = this.laneInputs.get(lane)!;
     const reviews = waves.map((wave, i) => {
       const name = wave.name ?? wave.stageNames[0];
-      // Early in the main pipeline only: the hotfix lane runs the code of any branch pushed to it, so
-      // its jobs reach production (even to read) only after the lane's approval.
-      const early = main && i > 0;
+      // Early in the main pipeline only, and only after the wave before's approval: the hotfix lane
+      // runs the code of any branch pushed to it, so its jobs reach production (even to read) only
+      // after the lane's approval; and no job reads production for a change nobody has approved yet.
+      const early = main && i > 0 && hasGateBeforeDeploy(waves[i - 1].groups[0][0]);
       return { job: changeReviewOf(early ? `Review-${name}` : 'ChangeReview', name, wave.groups.flat(), inputs), early };
     });
     return waves.flatMap((wave, i) => stepsForWave(wave.groups, inputs, main && wave.gateStageName !== undefined,

@@ -1,28 +1,37 @@
 /**
- * Shell for the tasks a build runs side by side (tests of different kinds, a stack no test needs,
- * the CDK CLI's install). Each task runs in the background, the way CodeBuild documents background
- * tasks (ignoring hang-ups, as `nohup` does, so it outlives the phase that started it), and leaves
- * its output in `<task>.log` and its exit status in `<task>.rc` under this directory: a later
- * command waits for the status file, so it need not be a child of the same shell.
+ * Shell for the steps of a build: each in a subshell of its own, so that what one changes (the
+ * directory, variables, credentials, shell options) reaches neither the deploy nor another step.
+ * Steps side by side (tests of different kinds, a stack no test needs, the CDK CLI's install) run
+ * in the background, the way CodeBuild documents background tasks (ignoring hang-ups, as `nohup`
+ * does, so they outlive the phase that started them): each leaves its output in `<task>.log`, its
+ * process id in `<task>.pid` and, once done, its exit status in `<task>.rc` under this directory,
+ * so a later command waits for it without being a child of the same shell.
  */
 const BESIDE_DIR = '/tmp/beside';
 
 /**
- * A command that starts `commands` in the background as task `task`: in a subshell, which keeps the
- * build's variables and functions, one after another, stopping at the first that fails, as a build does.
+ * The commands as one subshell that runs them in order and stops at the first that fails, with its
+ * exit status, as a build does with its own commands.
  */
+export function inSubshell(commands: string[]): string {
+  return `( ${commands.map(c => `${c}\n__status=$?; [ "$__status" -eq 0 ] || exit "$__status"`).join('\n')}\n)`;
+}
+
+/** A command that starts `commands` in the background as task `task` (a name used once per build phase). */
 export function startBeside(task: string, commands: string[]): string {
-  const chain = commands.map(c => `{ ${c}\n}`).join(' && ');
-  return `mkdir -p ${BESIDE_DIR} && { ( trap "" HUP; ( ${chain} ); echo $? > ${BESIDE_DIR}/${task}.rc ) > ${BESIDE_DIR}/${task}.log 2>&1 & }; `
-    + `echo "${task}: started in the background"`;
+  const [log, pid, rc] = ['log', 'pid', 'rc'].map(ext => `${BESIDE_DIR}/${task}.${ext}`);
+  return `mkdir -p ${BESIDE_DIR} && rm -f ${rc} && { ( trap "" HUP; ${inSubshell(commands)}; echo $? > ${rc}.tmp && mv ${rc}.tmp ${rc} ) > ${log} 2>&1 & }; `
+    + `echo $! > ${pid}; echo "${task}: started in the background"`;
 }
 
 /**
- * A bash function the builds define before they wait: `await_beside TASK TITLE` waits for the task,
- * prints `== TITLE ==` and its output, and fails if the task failed.
+ * A bash function the builds define before they wait: `await_beside TASK TITLE` waits for the task
+ * (or for its process to end without a status, as when it is killed), prints `== TITLE ==` and its
+ * output, and fails if the task failed.
  */
-export const AWAIT_BESIDE = `await_beside() { while [ ! -f ${BESIDE_DIR}/$1.rc ]; do sleep 1; done; echo "== $2 =="; cat ${BESIDE_DIR}/$1.log; `
-  + `[ "$(cat ${BESIDE_DIR}/$1.rc)" = 0 ] || { echo "$2 failed (exit status $(cat ${BESIDE_DIR}/$1.rc))"; return 1; }; }`;
+export const AWAIT_BESIDE = `await_beside() { local d=${BESIDE_DIR}; while [ ! -f $d/$1.rc ] && kill -0 "$(cat $d/$1.pid)" 2>/dev/null; do sleep 1; done; `
+  + 'echo "== $2 =="; cat $d/$1.log; [ -f $d/$1.rc ] || { echo "$2 ended without an exit status (killed?)"; return 1; }; '
+  + '[ "$(cat $d/$1.rc)" = 0 ] || { echo "$2 failed (exit status $(cat $d/$1.rc))"; return 1; }; }';
 
 /**
  * A command that waits for every task (`[task, title]`, titles in double quotes' syntax), prints

@@ -7,7 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
-import { AWAIT_BESIDE, awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
+import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
@@ -104,7 +104,7 @@ describe('the main pipeline', () => {
       awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
       deployOf('$STACKS'),
       `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside('beside-tests', [deployOf('$STACKS_BESIDE_TESTS')])}; }`,
-      'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
+      'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
       `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([['beside-tests', 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
     ]);
     // The repository is where the tests run; the cloud assembly is what is deployed.
@@ -129,7 +129,7 @@ describe('the main pipeline', () => {
     const commands: string[] = buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands;
     // Before the deploy, while the CLI installs.
     expect(commands.slice(1, 4)).toEqual([
-      'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', './scripts/test DATA_MIGRATION', awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
+      'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION']), awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
     ]);
     expect(commands[4]).toMatch(/^cdk -a .* deploy .* \$STACKS$/);
     expect(stepsAfterDeploy(actionOf(json, 'staging', 'Deploy'))[0]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
@@ -214,7 +214,7 @@ describe('the main pipeline', () => {
   test('Demo: after Prod, its data re-seeded after the deploy, then smoke tests', () => {
     expect(main.demo).toEqual(['Deploy[Build/1]']);
     expect(stepsAfterDeploy(actionOf(json, 'demo', 'Deploy'))).toEqual([
-      'echo "== SeedData of $ENVIRONMENT_NAME =="', './scripts/seed', 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', './scripts/test SMOKE',
+      'echo "== SeedData of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/seed']), 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
     ]);
   });
 
@@ -437,6 +437,18 @@ describe('notifications', () => {
 });
 
 describe('change review', () => {
+  test('runs beside the stage before only after that stage\'s approval: after Dev, which has none, it waits in Prod\'s own stage', () => {
+    const app = new cdk.App();
+    const dev = environment(app, EnvironmentTier.DEV);
+    const prod = environment(app, EnvironmentTier.PROD, { cidr: '10.9.0.0/16' });
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(dev);
+    pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
+    const stages = Object.values(stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON()))[0];
+    expect(stages.dev).toEqual(['Deploy[Build/1]']);
+    expect(stages.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+  });
+
   test('covers every stack of the environment, also those nested in constructs', () => {
     const app = new cdk.App();
     const prod = environment(app, EnvironmentTier.PROD);
