@@ -111,8 +111,9 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // Node 20 is what CI has; jsii 6 and its runtime otherwise print an end-of-life banner in every task.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
-// The Go module is generated but not compiled: `go mod tidy` needs the cloud-assembly-schema-go
-// version that aws-cdk-go requires, and the Go module proxy this project can reach does not serve it.
+// The Go module's sources only: test/bindings/run.sh builds them into the Go consumer app, with a
+// go.mod (test/bindings/go/) that pins the aws-cdk-go the other languages run; no Go toolchain step
+// of jsii-pacmak's own is needed.
 project.tasks.tryFind('package:go')!.reset('jsii-pacmak -v --target go --code-only');
 
 // The main job: synthesize the reference app into cdk.out/ and print its summary.
@@ -172,7 +173,7 @@ const docsCheck = project.addTask('docgen:check', {
 });
 
 const bindings = project.addTask('test:bindings', {
-  description: 'Build the Python wheel, Java jar and Go module, run the consumer apps and compare their templates with TypeScript',
+  description: 'Check the package sizes; run the Python, Java and Go consumer apps from the built wheel, jar and Go module and compare their templates with TypeScript',
   exec: 'bash test/bindings/run.sh',
 });
 

@@ -105,6 +105,8 @@ class WorkloadStack extends cdk.Stack {
         + 'in a VPC it would need a NAT gateway or interface endpoints, which Dev has not';
       acknowledge(fn, outsideVpc, 'NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC');
       suppressGuard(fn, outsideVpc, 'lambda_inside_vpc_check');
+      // aws-cdk-lib's Function depends on its role and the role's policy: the role entry repeats what the GetAtt of its ARN orders.
+      (fn.node.defaultChild as cdk.CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
       logGroups.push(functionLogs);
       acknowledge(fn, 'Its load is bounded by the callers\' own limits; reserving concurrency would take from the account\'s unreserved pool',
         'NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency');

@@ -29,11 +29,6 @@ export function addValidators(app: cdk.App): void {
 export function cloudFormationGuard(): cdk.IPolicyValidationPluginBeta1 {
   return new GuardSuppressions(new CfnGuardValidator({
     disabledRules: [
-      // CT.GUARDDUTY.PR.1 (guardduty_s3_protection_enabled_check) reads only the legacy
-      // DataSources.S3Logs of a detector. The library turns S3 protection on through Features
-      // (S3_DATA_EVENTS, in every tier: test/compliance), which replaced DataSources, and GuardDuty
-      // rejects a detector that sets both.
-      'ct-guardduty-pr-1',
       // CT.EC2.PR.10 (ec2_launch_template_monitoring_enabled_check): the library creates no launch
       // template. The reference app's instances are stateless and replaced, not debugged, and one of
       // its launch templates is the one aws-cdk-lib adds for requireImdsv2 during synthesis, after the

@@ -1,10 +1,10 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { GuardSuppressions } from '../validation/guard-suppressions';
@@ -95,6 +95,7 @@ export class AccountSecuritySettings extends Construct {
       role,
       logGroup,
     });
+    ignoreLintRules(handler.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
 
     const settings = [
       ...props.s3PublicAccessBlock ? ['S3PublicAccessBlock'] : [],

@@ -139,7 +139,7 @@ export class ComplianceBaselineStackSet extends Construct {
   }
 
   private validate(props: ComplianceBaselineStackSetProps, stackSetName: string): void {
-    const errors = new ValidationErrors(`ComplianceBaselineStackSet '${this.node.id}'`);
+    const errors = new ValidationErrors(`ComplianceBaselineStackSet '${this.node.id}'`, this);
     if (props.stackSetName !== undefined) checkName(errors, 'stackSetName', stackSetName);
     if (props.organizationalUnitIds.length === 0) {
       errors.add('organizationalUnitIds', 'is empty; give at least one organizational unit (ou-...) or the root (r-...)');

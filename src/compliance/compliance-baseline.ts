@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -22,7 +22,7 @@ import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { SecurityHubStandard } from './security-hub-standard';
 import { accessLogsBucketProps } from '../private/access-logs-bucket';
 import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
-import { acknowledge, asNagFinding, inCompliancePacks } from '../private/acknowledge';
+import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
@@ -176,6 +176,7 @@ export class ComplianceBaseline extends Construct {
         cloudWatchLogGroup: this.trailLogGroup,
       });
       acknowledge(this.trail.node.findChild('LogsRole'), INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+      ignoreLintRules(this.trail.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
     }
     if (parts.cisAlarms && this.trailLogGroup) this.createCisAlarms(this.trailLogGroup);
     if (parts.configRecorder || parts.configRules) this.createConfig(parts);
@@ -195,7 +196,7 @@ export class ComplianceBaseline extends Construct {
   }
 
   private validate(props: ComplianceBaselineProps, parts: BaselineParts): void {
-    const errors = new ValidationErrors(`ComplianceBaseline '${this.node.path}'`);
+    const errors = new ValidationErrors(`ComplianceBaseline '${this.node.id}'`, this);
     const tierRetention = props.tier.profile.logRetention;
     if (props.auditLogRetention !== undefined && !Token.isUnresolved(props.auditLogRetention) && props.auditLogRetention < tierRetention) {
       errors.add('auditLogRetention', `is ${retentionName(props.auditLogRetention)} (${props.auditLogRetention} days); the ${props.tier.name} tier keeps logs for ${retentionName(tierRetention)} (${tierRetention} days): expected at least that`);
@@ -421,12 +422,16 @@ export class ComplianceBaseline extends Construct {
   }
 
   private createGuardDuty(parts: BaselineParts): void {
-    new guardduty.CfnDetector(this, 'GuardDuty', {
+    const detector = new guardduty.CfnDetector(this, 'GuardDuty', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
       // S3 protection in every tier, the other plans where the tier is thorough.
       features: PROTECTION_PLANS.map(name => ({ name, status: parts.thorough || name === 'S3_DATA_EVENTS' ? 'ENABLED' : 'DISABLED' })),
     });
+    // Control Tower's CT.GUARDDUTY.PR.1 reads only the legacy DataSources.S3Logs, which Features
+    // replaced; GuardDuty rejects a detector that sets both.
+    GuardSuppressions.suppress(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
+      'guardduty_s3_protection_enabled_check');
     new events.Rule(this, 'GuardDutyHighSeverity', {
       description: `GuardDuty findings of severity ${HIGH_SEVERITY} or more notify the security alarm topic`,
       eventPattern: {

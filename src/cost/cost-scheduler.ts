@@ -92,7 +92,7 @@ export class CostScheduler extends Construct {
     this.schedule = props.schedule;
     const environment = profileOfStage(Stage.of(this));
     if (environment?.profile.production && !props.allowProduction) {
-      const errors = new ValidationErrors(`CostScheduler '${id}'`);
+      const errors = new ValidationErrors(`CostScheduler '${id}'`, this);
       errors.add('allowProduction', `is not set, but environment '${environment.environmentName}' is a production tier, whose end users have no off-hours; set allowProduction to true to scale it down all the same`);
       errors.throwIfAny();
     }
@@ -178,7 +178,7 @@ export class CostScheduler extends Construct {
    * instances by tag itself). The automation role may stop and start only instances with that tag.
    */
   public addInstancesByTag(key: string, value: string): void {
-    const errors = new ValidationErrors(`CostScheduler '${this.node.id}': addInstancesByTag`);
+    const errors = new ValidationErrors(`CostScheduler '${this.node.id}': addInstancesByTag`, this);
     if (!/^[\w .:/=+@-]{1,128}$/.test(key) || key.startsWith('aws:')) errors.add('key', `is '${key}'; expected a tag key of 1 to 128 characters, not starting with aws:`);
     if (!/^[\w .:/=+@-]{0,256}$/.test(value)) errors.add('value', `is '${value}'; expected a tag value of at most 256 characters`);
     errors.throwIfAny();
@@ -267,7 +267,7 @@ export class CostScheduler extends Construct {
   }
 
   private checkCapacity(capacity: WorkingCapacity): void {
-    const errors = new ValidationErrors(`CostScheduler '${this.node.id}'`);
+    const errors = new ValidationErrors(`CostScheduler '${this.node.id}'`, this);
     const { minCapacity: min, maxCapacity: max, desiredCapacity: desired } = capacity;
     if (!Number.isInteger(min) || min < 0) errors.add('minCapacity', `is ${min}; expected a whole number, 0 or more`);
     if (!Number.isInteger(max) || max < 1) errors.add('maxCapacity', `is ${max}; expected a whole number, 1 or more`);

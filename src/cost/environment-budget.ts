@@ -26,7 +26,7 @@ const MAX_EMAILS = 10;
 export class EnvironmentBudget extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentBudgetProps) {
     super(scope, id);
-    const errors = new ValidationErrors(`IsolatedEnvironment '${props.environmentName}'`);
+    const errors = new ValidationErrors(`IsolatedEnvironment '${props.environmentName}'`, this);
     const limit = props.monthlyLimitUsd;
     if (!Token.isUnresolved(limit) && !(Number.isFinite(limit) && limit > 0)) {
       errors.add('budget.monthlyLimitUsd', `is ${limit}; expected an amount of US dollars above zero`);

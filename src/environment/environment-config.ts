@@ -166,7 +166,7 @@ export class EnvironmentConfig extends Construct {
   }
 
   private checkNewName(method: string, name: string): ValidationErrors {
-    const errors = new ValidationErrors(`EnvironmentConfig ${this.pathPrefix}: ${method}`);
+    const errors = new ValidationErrors(`EnvironmentConfig ${this.pathPrefix}: ${method}`, this);
     if (!NAME.test(name)) {
       errors.add('name', `is '${name}'; expected segments of letters, digits, '_', '.' and '-' separated by '/', with no leading or trailing '/'`);
     } else if (this.names.has(name)) {

@@ -1,10 +1,11 @@
-import { Annotations, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, StageSynthesisOptions, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { deploymentRoleName, EnvironmentAccess } from './access';
@@ -20,6 +21,7 @@ import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
 import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
 import { baselineInAccountOf } from '../private/account-baselines';
+import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { Cidr } from '../private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
@@ -27,7 +29,7 @@ import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from '../private/removal';
 import { registerStageProfile } from '../private/stage-tiers';
-import { ValidationErrors } from '../private/validation-errors';
+import { ValidationErrors, validationError } from '../private/validation-errors';
 import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
 import { BackupLevel, EnvironmentTier, SizingClass, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -418,7 +420,7 @@ export class IsolatedEnvironment extends Stage {
       this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, alarmTopic: this.alarmTopic });
     } else if (accountBaseline) {
       if (props.compliance) {
-        throw new Error(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`);
+        throw validationError(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`, this);
       }
       Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${accountBaseline}: environments that share an account share its baseline`);
     }
@@ -481,6 +483,17 @@ export class IsolatedEnvironment extends Stage {
   }
 
   /** The key, with the services that write encrypted data for the environment allowed to use it. */
+  /**
+   * Synthesizes the environment's stacks into its own cloud assembly, as every stage does, once the
+   * checks that need the whole app (a pipeline's, for example) have passed: a failing check leaves
+   * nothing written to the output directory. Once synthesized, the assembly cannot be modified;
+   * later calls return the same assembly.
+   */
+  public synth(options?: StageSynthesisOptions): cxapi.CloudAssembly {
+    ChecksBeforeSynthesis.of(this).runOnce();
+    return super.synth(options);
+  }
+
   private createKey(namePrefix: string, withBudget: boolean): kms.IKey {
     const key = new kms.Key(this.foundation, 'Key', {
       alias: `alias/${this.appName}/${this.environmentName}`,
@@ -503,7 +516,7 @@ export class IsolatedEnvironment extends Stage {
 
   /** Every problem of the props at once; returns the parsed CIDR. */
   private validate(props: IsolatedEnvironmentProps): Cidr | undefined {
-    const errors = new ValidationErrors(`IsolatedEnvironment '${this.environmentName}'`);
+    const errors = new ValidationErrors(`IsolatedEnvironment '${this.environmentName}'`, this);
     checkName(errors, 'appName', props.appName);
     checkName(errors, 'environmentName', this.environmentName);
     for (const [field, account] of [['account', props.account], ['toolingAccount', props.toolingAccount], ['operatorsAccount', props.operatorsAccount]] as const) {

@@ -135,7 +135,7 @@ export class EnvironmentMonitoring extends Construct {
     this.alarmSeverity = props.alarmSeverity ?? environment?.profile.alarmSeverity ?? AlarmSeverity.NOTIFY;
     this.alarmTopic = props.alarmTopic;
     if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.dashboardName)) {
-      const errors = new ValidationErrors(`EnvironmentMonitoring '${id}'`);
+      const errors = new ValidationErrors(`EnvironmentMonitoring '${id}'`, this);
       errors.add('dashboardName', `is '${props.dashboardName}'; expected 1 to 255 letters, digits, hyphens and underscores`);
       errors.throwIfAny();
     }
@@ -189,7 +189,7 @@ export class EnvironmentMonitoring extends Construct {
    * @returns the alarms created
    */
   public monitorLambda(fn: lambda.IFunction, options: LambdaMonitoringOptions = {}): cloudwatch.Alarm[] {
-    const errors = new ValidationErrors(`EnvironmentMonitoring '${this.node.id}': monitorLambda`);
+    const errors = new ValidationErrors(`EnvironmentMonitoring '${this.node.id}': monitorLambda`, this);
     const threshold = options.errorThreshold ?? ALARM_SETTINGS[this.alarmSeverity].lambdaErrors;
     if (!Number.isInteger(threshold) || threshold < 1) errors.add('errorThreshold', `is ${threshold}; expected a whole number, 1 or more`);
     const key = Names.uniqueId(fn);

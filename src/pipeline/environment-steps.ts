@@ -213,7 +213,7 @@ export function validatePlan(plan: EnvironmentPlan, who: string, restrictedAppro
     deploymentWindow: plan.deploymentWindow,
   }, errors);
   if (restrictedApprovers && gates.length > 0 && plan.approvers.length === 0) {
-    errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; give the IAM roles or users of the tooling account who may approve them`);
+    errors.add('approvers', `is empty, but only named approvers may approve the gates of ${who}; set approvers in the options of addEnvironment or addWave: the IAM roles or users of the tooling account who may approve them`);
   }
   // A production environment without a gate is reported above, with what to set: approvers are right there.
   if (plan.approvers.length > 0 && gates.length === 0 && !env.profile.production) {

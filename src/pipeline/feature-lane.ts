@@ -10,6 +10,7 @@ import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { PipelineSource } from './pipeline-source';
 import { PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
+import { ignoreLintRules, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from '../private/artifact-buckets';
 import { bootstrapRoleArn } from '../private/bootstrap-roles';
 import { BranchPattern } from '../private/branch-pattern';
@@ -174,7 +175,7 @@ export class FeatureLane extends Construct {
 
   private validate(id: string): void {
     const { environment, source } = this.props;
-    const errors = new ValidationErrors(`FeatureLane '${id}'`);
+    const errors = new ValidationErrors(`FeatureLane '${id}'`, this);
     if (this.branches.length === 0) errors.add('branches', 'is empty; give at least one pattern, for example feature/*');
     for (const pattern of this.patterns) {
       if (pattern.matches(source.branch)) {
@@ -262,6 +263,7 @@ export class FeatureLane extends Construct {
     });
     const metadata: LaneMetadata = { lane: 'feature', branches: this.branches, protected: false };
     (pipeline.node.defaultChild as CfnResource).addMetadata(LANE_METADATA, metadata);
+    ignoreLintRules(pipeline.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
     return pipeline;
   }
 

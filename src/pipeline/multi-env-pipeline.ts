@@ -15,15 +15,16 @@ import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { SlackChannelOptions } from './slack-channel';
 import { checkWave } from './wave-checks';
 import { IsolatedEnvironment } from '../environment';
-import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from '../private/artifact-buckets';
 import { BranchPattern } from '../private/branch-pattern';
+import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { AcknowledgePipelineFindings } from '../private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { ValidationErrors } from '../private/validation-errors';
+import { ValidationErrors, validationError } from '../private/validation-errors';
 import { ApprovalGate, DeploymentMode, DeploymentWindow, TestKind } from '../tiers';
 
 /** Properties of a `MultiEnvPipeline`. */
@@ -269,7 +270,7 @@ export class MultiEnvPipeline extends Construct {
     super(scope, id);
     this.props = props;
     this.cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
-    const errors = new ValidationErrors(`MultiEnvPipeline '${id}'`);
+    const errors = new ValidationErrors(`MultiEnvPipeline '${id}'`, this);
     this.testsByKind = testsByKind(props.tests ?? [], 'tests', errors);
     this.hotfixPatterns = (props.hotfixBranches ?? ['hotfix/*']).map(p => new BranchPattern(p));
     if (this.hotfixPatterns.length === 0) {
@@ -292,6 +293,8 @@ export class MultiEnvPipeline extends Construct {
     // CDK Pipelines turns its steps into actions when the app is synthesized; the gates it has no
     // API for (approver permissions, bake alarms, retries, the hotfix trigger) are added then.
     Aspects.of(this).add(new BuildWhenSynthesized(() => this.build()));
+    // Before the environments write their cloud assemblies, so that a failing check leaves none behind.
+    ChecksBeforeSynthesis.of(this).add(() => this.checkLanes());
     // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
     Aspects.of(this).add(new AcknowledgePipelineFindings(), { priority: AspectPriority.READONLY });
     acknowledge(this, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
@@ -331,7 +334,7 @@ export class MultiEnvPipeline extends Construct {
    * included), or if a test, approver or alarm the environment needs is missing.
    */
   public addEnvironment(environment: IsolatedEnvironment, options: AddEnvironmentOptions = {}): void {
-    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addEnvironment '${environment.environmentName}'`);
+    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addEnvironment '${environment.environmentName}'`, this);
     this.place(undefined, [environment], options, [], errors);
   }
 
@@ -352,7 +355,7 @@ export class MultiEnvPipeline extends Construct {
    * region, a pilot that is not part of the wave, and for everything `addEnvironment` rejects
    */
   public addWave(name: string, environments: IsolatedEnvironment[], options: AddWaveOptions = {}): void {
-    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addWave '${name}'`);
+    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}': addWave '${name}'`, this);
     checkWave(name, environments, options.pilot, errors);
     if (this.waves.some(w => w.name === name)) errors.add('name', `'${name}' is already the name of a wave of this pipeline; give each wave a name of its own`);
     errors.throwIfAny();
@@ -412,7 +415,7 @@ export class MultiEnvPipeline extends Construct {
    */
   public addFeatureEnvironments(environment: IsolatedEnvironment, options: FeatureEnvironmentOptions = {}): FeatureLane {
     if (this.featureLane) {
-      throw new Error(`MultiEnvPipeline '${this.node.id}': addFeatureEnvironments was already called; a pipeline has one feature lane`);
+      throw validationError(`MultiEnvPipeline '${this.node.id}': addFeatureEnvironments was already called; a pipeline has one feature lane`, this);
     }
     this.featureLane = new FeatureLane(this, 'FeatureLane', {
       ...options,
@@ -529,6 +532,7 @@ export class MultiEnvPipeline extends Construct {
       protected: main,
     };
     (codePipeline.node.defaultChild as CfnResource).addMetadata(LANE_METADATA, metadata);
+    ignoreLintRules(codePipeline.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
     this.buildLogs ??= this.newBuildLogs(codePipeline.artifactBucket.encryptionKey);
     const pipeline = new pipelines.CodePipeline(this, main ? 'Pipeline' : 'HotfixPipeline', {
       codePipeline,
@@ -574,16 +578,21 @@ export class MultiEnvPipeline extends Construct {
     });
   }
 
+  /** What can be checked only once every environment is added: a hotfix lane has production environments to reach. */
+  private checkLanes(): void {
+    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
+    const hotfix = this.waves.find(w => w.lane === 'hotfix');
+    if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {
+      errors.add('hotfix environment', `'${hotfix.groups[0][0].environment.environmentName}' has no production environment to reach; add the production environment to the pipeline (addEnvironment or addWave)`);
+    }
+    errors.throwIfAny();
+  }
+
   /** Turns the waves into CDK Pipelines waves and their steps into actions, then adds what CDK Pipelines has no API for. */
   private build(): void {
-    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`);
     const mainWaves = this.waves.filter(w => w.lane === 'main');
     const hotfixWaves = this.waves.filter(w => w.lane === 'hotfix');
     const productionWaves = mainWaves.filter(w => w.groups[0][0].environment.profile.production);
-    if (this.hotfix && productionWaves.length === 0) {
-      errors.add('environment', `hotfix environment '${hotfixWaves[0].groups[0][0].environment.environmentName}' has no production environment to reach; add the production environment to the pipeline`);
-    }
-    errors.throwIfAny();
 
     if (this.hotfix) {
       // Each lane's production reviews check that they undo none of the other lane's production deploys.

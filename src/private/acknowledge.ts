@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -52,3 +52,27 @@ export function flattenReference(node: any): string {
 export function acknowledgeWildcardResources(scope: IConstruct, reason: string, ...arns: string[]): void {
   acknowledge(scope, reason, ...arns.map(arn => `AwsSolutions-IAM5[Resource::${asNagFinding(scope, arn)}]`));
 }
+
+/**
+ * Ignores cfn-lint rules on one resource, with the reason, in its template (`Metadata.cfn-lint`):
+ * cfn-lint reads them there on any app, with no configuration file of this repository.
+ */
+export function ignoreLintRules(resource: CfnResource, reason: string, ...rules: string[]): void {
+  const existing = resource.getMetadata(CFN_LINT_METADATA_KEY) ?? {};
+  const ignored: string[] = existing.config?.ignore_checks ?? [];
+  resource.addMetadata(CFN_LINT_METADATA_KEY, {
+    ...existing,
+    config: { ...existing.config, ignore_checks: [...ignored, ...rules.filter(r => !ignored.includes(r))] },
+    reasons: { ...existing.reasons, ...Object.fromEntries(rules.map(rule => [rule, reason])) },
+  });
+}
+
+const CFN_LINT_METADATA_KEY = 'cfn-lint';
+
+/**
+ * Why a resource that depends on its role ignores cfn-lint's W3005: aws-cdk-lib's `Trail`,
+ * `Function` and `Pipeline` depend on their role construct, which renders `DependsOn` on both the
+ * role and its default policy. The policy entry is needed (nothing starts before its permissions
+ * exist); the role entry repeats what the `GetAtt` of the role's ARN already orders.
+ */
+export const ROLE_DEPENDENCY_REASON = 'DependsOn names the role and its default policy (aws-cdk-lib): the policy entry is needed, the role entry repeats what the GetAtt of its ARN orders';

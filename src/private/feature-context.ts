@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
+import { validationError } from './validation-errors';
 
 /**
  * How a feature lane's build tells the app which environment to copy for which branch: it writes
@@ -47,7 +48,7 @@ export function featureCopyOf(scope: Construct, id: string, environmentName: str
   const branch = String(scope.node.tryGetContext(FEATURE_CONTEXT.branch) ?? '');
   const timeToLiveHours = Number(scope.node.tryGetContext(FEATURE_CONTEXT.timeToLiveHours));
   if (branch === '' || !Number.isInteger(timeToLiveHours) || timeToLiveHours < 1) {
-    throw new Error(`IsolatedEnvironment '${id}': the context asks for a feature copy but ${FEATURE_CONTEXT.branch} is '${branch}' and ${FEATURE_CONTEXT.timeToLiveHours} is '${scope.node.tryGetContext(FEATURE_CONTEXT.timeToLiveHours)}'; expected a branch and a whole number of hours, 1 or more`);
+    throw validationError(`IsolatedEnvironment '${id}': the context asks for a feature copy but ${FEATURE_CONTEXT.branch} is '${branch}' and ${FEATURE_CONTEXT.timeToLiveHours} is '${scope.node.tryGetContext(FEATURE_CONTEXT.timeToLiveHours)}'; expected a branch and a whole number of hours, 1 or more`, [scope, id]);
   }
   return { branch, suffix: featureSuffix(branch, environmentName), timeToLiveHours };
 }

@@ -228,7 +228,7 @@ export class BackupPolicy extends Construct {
   constructor(scope: Construct, id: string, props: BackupPolicyProps = {}) {
     super(scope, id);
     const environment = profileOfStage(Stage.of(this));
-    const errors = new ValidationErrors(environment ? `BackupPolicy of environment '${environment.environmentName}'` : `BackupPolicy '${id}'`);
+    const errors = new ValidationErrors(environment ? `BackupPolicy of environment '${environment.environmentName}'` : `BackupPolicy '${id}'`, this);
     const level = props.level ?? environment?.profile.backup;
     if (level === undefined) {
       errors.add('level', 'is missing; outside an IsolatedEnvironment give the backup level (SHORT or FULL)');
@@ -347,7 +347,7 @@ export class BackupPolicy extends Construct {
    * @throws if the construct holds no resource AWS Backup protects, or an S3 bucket without versioning
    */
   public addResource(resource: IConstruct): BackupResourceKind[] {
-    const errors = new ValidationErrors(`BackupPolicy '${this.node.id}': addResource`);
+    const errors = new ValidationErrors(`BackupPolicy '${this.node.id}': addResource`, this);
     const found = resource.node.findAll()
       .filter(CfnResource.isCfnResource)
       .map(r => ({ resource: r, kind: kindOf(r) }))

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Proves the bindings instead of assuming them: the Python wheel and the Java jar that
-# `projen package-all` left in dist/ are installed as a user would install them (a fresh
-# virtualenv, a Maven project with its own local repository), the consumer apps in python/ and
-# java/ synthesize the reference app, and every template must be byte-identical to what the
-# TypeScript reference app (examples/) synthesizes. Python's API checks run under pytest.
+# Proves the bindings instead of assuming them: the Python wheel, the Java jar and the Go module
+# that `projen package-all` left in dist/ are used as a user would use them (a fresh virtualenv, a
+# Maven project with its own local repository, a Go module that replaces this library's with
+# dist/go), the consumer apps in python/, java/ and go/ synthesize the reference app, and every
+# template must be byte-identical to what the TypeScript reference app (examples/) synthesizes.
+# Python's API checks run under pytest.
 #
-# Everything is fetched from PyPI and Maven Central by this script; nothing is installed by hand.
+# Everything is fetched from PyPI, Maven Central and the Go module proxy by this script; nothing
+# is installed by hand.
 set -euo pipefail
 # Node 20 is what this machine has; the jsii runtime says so once per process otherwise.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
@@ -20,6 +22,15 @@ mkdir -p "$work"
 rm -rf "$work/out"
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "Packages: the wheel and the jar hold the library, not what the repository's checks leave behind"
+# Each embeds the npm package (test/package checks its contents, under 2 MB): 5 MB is far above it
+# and far below the 42 MB they weighed when the package shipped cfn-lint's virtualenv.
+for package in "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl" "$root/dist/java/io/github/cdkmultienv/cdk-multi-env/$version/cdk-multi-env-$version.jar"; do
+  size=$(stat -c %s "$package")
+  echo "$(basename "$package"): $size bytes"
+  [ "$size" -lt 5000000 ] || { echo "FAIL $(basename "$package") is $size bytes, 5 MB or more"; exit 1; }
+done
 
 step "TypeScript: synthesize the reference app"
 CDK_OUTDIR="$work/out/typescript" npx ts-node --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
@@ -46,6 +57,21 @@ CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet \
   compile exec:java
 cd "$root"
 
+step "Go: build against dist/go/cdkmultienv (cdk-multi-env $version) and synthesize the reference app"
+[ "$(cat "$root/dist/go/cdkmultienv/version")" = "$version" ] \
+  || { echo "dist/go/cdkmultienv is not cdk-multi-env $version: run npx projen package:go"; exit 1; }
+# From its own folder, as a user builds a Go module (the app finds examples/functions from there).
+cd "$root/test/bindings/go"
+# -mod=mod: should dist/go ask for other modules after a release, go.mod and go.sum follow (commit them).
+selected() { go list -mod=mod -m -f '{{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}' "$1"; }
+# Go has no version flags: go.mod pins aws-cdk-go and constructs-go, which must be what TypeScript runs.
+[ "$(selected github.com/aws/aws-cdk-go/awscdk/v2)" = "v$cdk_version" ] \
+  && [ "$(selected github.com/aws/constructs-go/constructs/v10)" = "v$constructs_version" ] \
+  || { echo "test/bindings/go/go.mod does not pin aws-cdk-lib $cdk_version and constructs $constructs_version"; exit 1; }
+go build -mod=mod -o "$work/go/reference-app" .
+CDK_OUTDIR="$work/out/go" "$work/go/reference-app"
+cd "$root"
+
 step "Compare every template with TypeScript's"
 passed=0
 failed=0
@@ -53,7 +79,7 @@ failed=0
 list_templates() { (cd "$1" && find . -name '*.template.json' | sort); }
 templates=$(list_templates "$work/out/typescript")
 [ -n "$templates" ] || { echo "the TypeScript app synthesized no template"; exit 1; }
-for lang in python java; do
+for lang in python java go; do
   other=$(list_templates "$work/out/$lang")
   if [ "$other" != "$templates" ]; then
     echo "FAIL $lang synthesized other stacks:"; diff <(echo "$templates") <(echo "$other") || true

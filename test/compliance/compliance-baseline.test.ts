@@ -503,7 +503,7 @@ describe('bad input fails with the prop named', () => {
     const stack = new cdk.Stack(app, 'Audit', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const plain = new s3.Bucket(stack, 'Plain', { encryption: s3.BucketEncryption.S3_MANAGED });
     expect(() => new ComplianceBaseline(stack, 'Baseline', { tier: EnvironmentTier.PROD, trailBucket: plain }))
-      .toThrow(/ComplianceBaseline 'Audit\/Baseline': trailBucket \(Audit\/Plain\) has no KMS key: expected a bucket encrypted with a customer-managed key/);
+      .toThrow(/\[Audit\/Baseline\] ComplianceBaseline 'Baseline': trailBucket \(Audit\/Plain\) has no KMS key: expected a bucket encrypted with a customer-managed key/);
   });
 
   test('a trail retention below the tier\'s', () => {

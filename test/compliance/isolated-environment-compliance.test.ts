@@ -60,7 +60,7 @@ describe('environments that share an account share its baseline', () => {
     const app = newApp();
     environment(app, EnvironmentTier.DEV, { environmentName: 'dev-a', cidr: '10.1.0.0/16' });
     expect(() => environment(app, EnvironmentTier.DEV, { environmentName: 'dev-b', cidr: '10.2.0.0/16', complianceBaseline: true }))
-      .toThrow(/ComplianceBaseline 'dev-b\/Foundation\/Compliance': scope is in account 111111111111 and region eu-west-1, which already has a baseline \(dev-a\/Foundation\/Compliance\)/);
+      .toThrow(/\[dev-b\/Foundation\/Compliance\] ComplianceBaseline 'Compliance': scope is in account 111111111111 and region eu-west-1, which already has a baseline \(dev-a\/Foundation\/Compliance\)/);
   });
 
   test('options for a baseline the environment does not hold fail', () => {

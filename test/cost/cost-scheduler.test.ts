@@ -144,10 +144,10 @@ describe('CostScheduler', () => {
   });
 
   test.each([
-    ['a maximum below the minimum', { minCapacity: 3, maxCapacity: 2 }, "CostScheduler 'OffHours': maxCapacity is 2, less than minCapacity (3)"],
-    ['a negative minimum', { minCapacity: -1, maxCapacity: 2 }, "CostScheduler 'OffHours': minCapacity is -1; expected a whole number, 0 or more"],
+    ['a maximum below the minimum', { minCapacity: 3, maxCapacity: 2 }, "[Workload/OffHours] CostScheduler 'OffHours': maxCapacity is 2, less than minCapacity (3)"],
+    ['a negative minimum', { minCapacity: -1, maxCapacity: 2 }, "[Workload/OffHours] CostScheduler 'OffHours': minCapacity is -1; expected a whole number, 0 or more"],
     ['a desired count out of bounds', { minCapacity: 1, maxCapacity: 2, desiredCapacity: 5 },
-      "CostScheduler 'OffHours': desiredCapacity is 5; expected a whole number from minCapacity (1) to maxCapacity (2)"],
+      "[Workload/OffHours] CostScheduler 'OffHours': desiredCapacity is 5; expected a whole number from minCapacity (1) to maxCapacity (2)"],
   ])('rejects %s', (_, capacity, message) => {
     const { stack, scheduler } = workload();
     const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Asg', 'shop-web');
@@ -178,7 +178,7 @@ describe('off-hours by tier', () => {
     const env = environment(newApp(), EnvironmentTier.PROD);
     const workloadStack = new cdk.Stack(env, 'Workload');
     expect(() => new CostScheduler(workloadStack, 'OffHours', { schedule: OFFICE })).toThrow(new Error(
-      "CostScheduler 'OffHours': allowProduction is not set, but environment 'prod' is a production tier, whose end users have no off-hours; set allowProduction to true to scale it down all the same"));
+      "[prod/Workload/OffHours] CostScheduler 'OffHours': allowProduction is not set, but environment 'prod' is a production tier, whose end users have no off-hours; set allowProduction to true to scale it down all the same"));
     expect(() => new CostScheduler(workloadStack, 'Allowed', { schedule: OFFICE, allowProduction: true })).not.toThrow();
   });
 

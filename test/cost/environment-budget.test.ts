@@ -39,10 +39,10 @@ describe('budget', () => {
   });
 
   test.each([
-    [{ monthlyLimitUsd: 0 }, "IsolatedEnvironment 'dev': budget.monthlyLimitUsd is 0; expected an amount of US dollars above zero"],
-    [{ monthlyLimitUsd: 10, emails: ['not-an-email'] }, "IsolatedEnvironment 'dev': budget.emails has 'not-an-email'; expected an email address"],
+    [{ monthlyLimitUsd: 0 }, "[dev/Foundation/Budget] IsolatedEnvironment 'dev': budget.monthlyLimitUsd is 0; expected an amount of US dollars above zero"],
+    [{ monthlyLimitUsd: 10, emails: ['not-an-email'] }, "[dev/Foundation/Budget] IsolatedEnvironment 'dev': budget.emails has 'not-an-email'; expected an email address"],
     [{ monthlyLimitUsd: 10, emails: Array.from({ length: 11 }, (_, i) => `p${i}@example.com`) },
-      "IsolatedEnvironment 'dev': budget.emails has 11 addresses; AWS Budgets notifies at most 10"],
+      "[dev/Foundation/Budget] IsolatedEnvironment 'dev': budget.emails has 11 addresses; AWS Budgets notifies at most 10"],
   ])('rejects %j', (budget, message) => {
     expect(() => environment(newApp(), EnvironmentTier.DEV, { budget })).toThrow(new Error(message));
   });

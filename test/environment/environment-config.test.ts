@@ -78,18 +78,18 @@ describe('EnvironmentConfig', () => {
     ['', "addParameter: name is ''; expected segments of letters, digits, '_', '.' and '-' separated by '/', with no leading or trailing '/'"],
   ])('rejects the parameter name %j', (name, message) => {
     const env = environment(newApp(), EnvironmentTier.DEV);
-    expect(() => env.config.addParameter(name, 'v')).toThrow(new Error(`EnvironmentConfig /shop/dev/: ${message}`));
+    expect(() => env.config.addParameter(name, 'v')).toThrow(new Error(`[dev/Foundation/Config] EnvironmentConfig /shop/dev/: ${message}`));
   });
 
   test('rejects an empty value', () => {
     const env = environment(newApp(), EnvironmentTier.DEV);
-    expect(() => env.config.addParameter('x', '')).toThrow(new Error('EnvironmentConfig /shop/dev/: addParameter: value is empty; an SSM parameter cannot hold an empty string'));
+    expect(() => env.config.addParameter('x', '')).toThrow(new Error('[dev/Foundation/Config] EnvironmentConfig /shop/dev/: addParameter: value is empty; an SSM parameter cannot hold an empty string'));
   });
 
   test('rejects a name the configuration already has, parameter or secret', () => {
     const env = environment(newApp(), EnvironmentTier.DEV);
     env.config.addParameter('db/host', 'localhost');
     expect(() => env.config.addSecret('db/host')).toThrow(new Error(
-      "EnvironmentConfig /shop/dev/: addSecret: name is 'db/host', which this environment's configuration already has; each parameter and secret needs a name of its own"));
+      "[dev/Foundation/Config] EnvironmentConfig /shop/dev/: addSecret: name is 'db/host', which this environment's configuration already has; each parameter and secret needs a name of its own"));
   });
 });

@@ -8,45 +8,45 @@ const NAME_RULE = 'expected lowercase letters, digits and hyphens, starting with
 describe('invalid props are rejected with the prop, the value and what is expected', () => {
   const cases: [string, EnvironmentTier, Partial<IsolatedEnvironmentProps>, string][] = [
     ['an account id that is not 12 digits', EnvironmentTier.DEV, { account: '12345' },
-      "IsolatedEnvironment 'dev': account is '12345'; expected an AWS account id of 12 digits"],
+      "[dev] IsolatedEnvironment 'dev': account is '12345'; expected an AWS account id of 12 digits"],
     ['a tooling account that is not 12 digits', EnvironmentTier.DEV, { toolingAccount: 'tooling' },
-      "IsolatedEnvironment 'dev': toolingAccount is 'tooling'; expected an AWS account id of 12 digits"],
+      "[dev] IsolatedEnvironment 'dev': toolingAccount is 'tooling'; expected an AWS account id of 12 digits"],
     ['an operators account that is not 12 digits', EnvironmentTier.DEV, { operatorsAccount: '1234567890123' },
-      "IsolatedEnvironment 'dev': operatorsAccount is '1234567890123'; expected an AWS account id of 12 digits"],
+      "[dev] IsolatedEnvironment 'dev': operatorsAccount is '1234567890123'; expected an AWS account id of 12 digits"],
     ['a region that does not exist', EnvironmentTier.DEV, { region: 'eu-west-9' },
-      "IsolatedEnvironment 'dev': 2 problems:\n  - region is 'eu-west-9'; expected an AWS region such as eu-west-1\n  - availabilityZones has eu-west-1a, eu-west-1b, eu-west-1c, not in region eu-west-9"],
+      "[dev] IsolatedEnvironment 'dev': 2 problems:\n  - region is 'eu-west-9'; expected an AWS region such as eu-west-1\n  - availabilityZones has eu-west-1a, eu-west-1b, eu-west-1c, not in region eu-west-9"],
     ['a CIDR that is not one', EnvironmentTier.DEV, { cidr: '10.0.0/16' },
-      "IsolatedEnvironment 'dev': cidr is '10.0.0/16'; expected an IPv4 CIDR block such as 10.0.0.0/16"],
+      "[dev] IsolatedEnvironment 'dev': cidr is '10.0.0/16'; expected an IPv4 CIDR block such as 10.0.0.0/16"],
     ['a CIDR with an octet above 255', EnvironmentTier.DEV, { cidr: '10.300.0.0/16' },
-      "IsolatedEnvironment 'dev': cidr is '10.300.0.0/16'; expected an IPv4 CIDR block such as 10.0.0.0/16"],
+      "[dev] IsolatedEnvironment 'dev': cidr is '10.300.0.0/16'; expected an IPv4 CIDR block such as 10.0.0.0/16"],
     ['a CIDR with host bits set', EnvironmentTier.DEV, { cidr: '10.0.1.0/16' },
-      "IsolatedEnvironment 'dev': cidr is '10.0.1.0/16'; has bits set after the /16 prefix; did you mean 10.0.0.0/16?"],
+      "[dev] IsolatedEnvironment 'dev': cidr is '10.0.1.0/16'; has bits set after the /16 prefix; did you mean 10.0.0.0/16?"],
     ['a VPC larger than AWS allows', EnvironmentTier.DEV, { cidr: '10.0.0.0/8' },
-      "IsolatedEnvironment 'dev': cidr is 10.0.0.0/8; the largest VPC AWS allows is a /16"],
+      "[dev] IsolatedEnvironment 'dev': cidr is 10.0.0.0/8; the largest VPC AWS allows is a /16"],
     ['a prefix too small for the subnets', EnvironmentTier.PROD, { cidr: '10.0.0.0/25' },
-      "IsolatedEnvironment 'prod': cidr is 10.0.0.0/25, too small for 9 subnets (3 groups in 3 availability zones) of at least /28; use a /24 or larger"],
+      "[prod] IsolatedEnvironment 'prod': cidr is 10.0.0.0/25, too small for 9 subnets (3 groups in 3 availability zones) of at least /28; use a /24 or larger"],
     ['no CIDR and no VPC', EnvironmentTier.DEV, { cidr: undefined },
-      "IsolatedEnvironment 'dev': cidr is missing; give the VPC's IPv4 range (for example 10.10.0.0/16), or bring a vpc"],
+      "[dev] IsolatedEnvironment 'dev': cidr is missing; give the VPC's IPv4 range (for example 10.10.0.0/16), or bring a vpc"],
     ['fewer availability zones than the tier uses', EnvironmentTier.PROD, { availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
-      "IsolatedEnvironment 'prod': availabilityZones has 2 zone(s) but the environment uses 3 (maxAzs); give at least 3"],
+      "[prod] IsolatedEnvironment 'prod': availabilityZones has 2 zone(s) but the environment uses 3 (maxAzs); give at least 3"],
     ['an availability zone of another region', EnvironmentTier.DEV, { availabilityZones: ['eu-west-1a', 'us-east-1b'] },
-      "IsolatedEnvironment 'dev': availabilityZones has us-east-1b, not in region eu-west-1"],
+      "[dev] IsolatedEnvironment 'dev': availabilityZones has us-east-1b, not in region eu-west-1"],
     ['a tag the library sets', EnvironmentTier.DEV, { tags: { Environment: 'x', Owner: 'me' } },
-      "IsolatedEnvironment 'dev': tags has 'Environment', which the library sets from the environment; remove it from tags"],
+      "[dev] IsolatedEnvironment 'dev': tags has 'Environment', which the library sets from the environment; remove it from tags"],
     ['an app name with capitals', EnvironmentTier.DEV, { appName: 'Shop' },
-      `IsolatedEnvironment 'dev': appName is 'Shop'; ${NAME_RULE}`],
+      `[dev] IsolatedEnvironment 'dev': appName is 'Shop'; ${NAME_RULE}`],
     ['an environment name with an underscore', EnvironmentTier.DEV, { environmentName: 'dev_1' },
-      `IsolatedEnvironment 'dev_1': environmentName is 'dev_1'; ${NAME_RULE}`],
+      `[dev_1] IsolatedEnvironment 'dev_1': environmentName is 'dev_1'; ${NAME_RULE}`],
     ['more NAT gateways than availability zones', EnvironmentTier.DEV, { natGateways: 3 },
-      "IsolatedEnvironment 'dev': natGateways is 3, more than maxAzs (2); a VPC has at most one NAT gateway per availability zone"],
+      "[dev] IsolatedEnvironment 'dev': natGateways is 3, more than maxAzs (2); a VPC has at most one NAT gateway per availability zone"],
     ['a production environment without termination protection', EnvironmentTier.PROD, { terminationProtection: false },
-      "IsolatedEnvironment 'prod': terminationProtection is false; for a production tier (production is true) expected true"],
+      "[prod] IsolatedEnvironment 'prod': terminationProtection is false; for a production tier (production is true) expected true"],
     ['a production environment destroyed with its stacks', EnvironmentTier.PROD, { removalPolicy: cdk.RemovalPolicy.DESTROY },
-      "IsolatedEnvironment 'prod': removalPolicy is destroy; for a production tier (production is true) expected RETAIN, so end users' data outlives its stack"],
+      "[prod] IsolatedEnvironment 'prod': removalPolicy is destroy; for a production tier (production is true) expected RETAIN, so end users' data outlives its stack"],
     ['the tooling account as the environment\'s own', EnvironmentTier.PROD, { toolingAccount: '444444444444' },
-      "IsolatedEnvironment 'prod': toolingAccount is 444444444444, the environment's own account; the pipeline runs in an account of its own, so that no environment can change it"],
+      "[prod] IsolatedEnvironment 'prod': toolingAccount is 444444444444, the environment's own account; the pipeline runs in an account of its own, so that no environment can change it"],
     ['zero availability zones', EnvironmentTier.DEV, { maxAzs: 0, natGateways: 0 },
-      "IsolatedEnvironment 'dev': maxAzs is 0; expected a whole number from 1 to 6"],
+      "[dev] IsolatedEnvironment 'dev': maxAzs is 0; expected a whole number from 1 to 6"],
   ];
 
   test.each(cases)('%s', (_, tier, props, message) => {
@@ -56,7 +56,7 @@ describe('invalid props are rejected with the prop, the value and what is expect
 
   test('every problem of one environment is reported at once', () => {
     expect(() => environment(newApp(), EnvironmentTier.DEV, { account: 'x', region: 'nowhere', cidr: 'y', availabilityZones: undefined }))
-      .toThrow(new Error("IsolatedEnvironment 'dev': 3 problems:\n"
+      .toThrow(new Error("[dev] IsolatedEnvironment 'dev': 3 problems:\n"
         + "  - account is 'x'; expected an AWS account id of 12 digits\n"
         + "  - region is 'nowhere'; expected an AWS region such as eu-west-1\n"
         + "  - cidr is 'y'; expected an IPv4 CIDR block such as 10.0.0.0/16"));
@@ -81,14 +81,14 @@ describe('isolation across the environments of an app', () => {
     const app = newApp();
     environment(app, EnvironmentTier.DEV, { cidr: '10.0.0.0/16' });
     expect(() => environment(app, EnvironmentTier.QA, { cidr: '10.0.128.0/17' }))
-      .toThrow(new Error("IsolatedEnvironment 'qa': cidr 10.0.128.0/17 overlaps environment 'dev' (10.0.0.0/16); give each environment its own range"));
+      .toThrow(new Error("[qa] IsolatedEnvironment 'qa': cidr 10.0.128.0/17 overlaps environment 'dev' (10.0.0.0/16); give each environment its own range"));
   });
 
   test('a production environment in the account of a non-production one', () => {
     const app = newApp();
     environment(app, EnvironmentTier.DEV, { account: '123456789012', cidr: '10.1.0.0/16' });
     expect(() => environment(app, EnvironmentTier.PROD, { account: '123456789012', cidr: '10.2.0.0/16' }))
-      .toThrow(new Error("IsolatedEnvironment 'prod': account 123456789012 is also the account of environment 'dev' (tier dev); environments of different tiers need accounts of their own"));
+      .toThrow(new Error("[prod] IsolatedEnvironment 'prod': account 123456789012 is also the account of environment 'dev' (tier dev); environments of different tiers need accounts of their own"));
   });
 
   test('two environments with the same name', () => {
@@ -96,7 +96,7 @@ describe('isolation across the environments of an app', () => {
     environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16' });
     expect(() => new IsolatedEnvironment(app, 'DevAgain', {
       tier: EnvironmentTier.DEV, appName: 'shop', account: '111111111111', region: 'eu-west-1', toolingAccount: '999999999999', cidr: '10.2.0.0/16',
-    })).toThrow(new Error("IsolatedEnvironment 'dev': environmentName is 'dev', already the name of another environment of this app; give each environment its own name"));
+    })).toThrow(new Error("[DevAgain] IsolatedEnvironment 'dev': environmentName is 'dev', already the name of another environment of this app; give each environment its own name"));
   });
 
   test('two custom tiers that share a name are still different tiers, and may not share an account', () => {

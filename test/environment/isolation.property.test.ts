@@ -65,7 +65,7 @@ describe('isolation, for any plan of environments', () => {
         const firstIndex = position;
         const lastIndex = plans.length - 1;
         expect(() => build(app, plans)).toThrow(new RegExp(
-          `^IsolatedEnvironment 'env-${lastIndex}': (.|\\n)*cidr 10\\.${clash}\\.0\\.0/${clashing.prefix} overlaps environment 'env-${firstIndex}' \\(10\\.${clash}\\.0\\.0/${a.prefix}\\)`));
+          `^\\[Env${lastIndex}\\] IsolatedEnvironment 'env-${lastIndex}': (.|\\n)*cidr 10\\.${clash}\\.0\\.0/${clashing.prefix} overlaps environment 'env-${firstIndex}' \\(10\\.${clash}\\.0\\.0/${a.prefix}\\)`));
       },
     ), { numRuns: 50 });
   });

@@ -225,6 +225,6 @@ describe('outside an IsolatedEnvironment', () => {
     const monitoring = new EnvironmentMonitoring(stack, 'Monitoring', { alarmTopic: new sns.Topic(stack, 'Topic') });
     expect(monitoring.alarmSeverity).toBe(AlarmSeverity.NOTIFY);
     expect(() => new EnvironmentMonitoring(stack, 'Other', { alarmTopic: monitoring.alarmTopic, dashboardName: 'my dashboard' }))
-      .toThrow(new Error("EnvironmentMonitoring 'Other': dashboardName is 'my dashboard'; expected 1 to 255 letters, digits, hyphens and underscores"));
+      .toThrow(new Error("[Ops/Other] EnvironmentMonitoring 'Other': dashboardName is 'my dashboard'; expected 1 to 255 letters, digits, hyphens and underscores"));
   });
 });

@@ -21,7 +21,7 @@ describe('promotion order', () => {
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(dev);
     expect(() => pipeline.addEnvironment(dev)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' is already in the pipeline; add each environment once"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' is already in the pipeline; add each environment once"));
   });
 
   test('a non-production environment after production', () => {
@@ -29,7 +29,7 @@ describe('promotion order', () => {
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(prod, { approvers: [approver(app)], bakeAlarmNames: ['a'] });
     expect(() => pipeline.addEnvironment(qa)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'qa': environment 'qa' (tier qa) is not a production tier but would come after production environment 'prod'; add it before, or use a tier that deploys AFTER_PRODUCTION (like DEMO)"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'qa': environment 'qa' (tier qa) is not a production tier but would come after production environment 'prod'; add it before, or use a tier that deploys AFTER_PRODUCTION (like DEMO)"));
   });
 
   test('Dev after another environment', () => {
@@ -37,13 +37,13 @@ describe('promotion order', () => {
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(qa);
     expect(() => pipeline.addEnvironment(dev)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' (tier dev) deploys on every commit, so it comes first; add it before 'qa'"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'dev': environment 'dev' (tier dev) deploys on every commit, so it comes first; add it before 'qa'"));
   });
 
   test('Demo before any production environment', () => {
     const { app, envs: [demo] } = envs(EnvironmentTier.DEMO);
     expect(() => newPipeline(app).addEnvironment(demo)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'demo': environment 'demo' (tier demo) follows production, but no production environment is in the pipeline yet; add the production environment first"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'demo': environment 'demo' (tier demo) follows production, but no production environment is in the pipeline yet; add the production environment first"));
   });
 
   test('an environment after one that follows production', () => {
@@ -67,16 +67,9 @@ describe('promotion order', () => {
     const open = EnvironmentTier.custom({ name: 'patch', basedOn: EnvironmentTier.HOTFIX, approvalAfterDeploy: ApprovalGate.NONE, restrictedApprovers: false });
     const patch = environment(app, open);
     expect(() => newPipeline(app).addEnvironment(patch)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'patch': approvalAfterDeploy is NONE, and so is approvalBeforeDeploy, for hotfix environment 'patch' (tier patch); "
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'patch': approvalAfterDeploy is NONE, and so is approvalBeforeDeploy, for hotfix environment 'patch' (tier patch); "
       + 'the hotfix lane runs the code of any branch pushed to it and goes on to production after this environment, so it needs an approval first: '
       + 'set approvalAfterDeploy to MANUAL_APPROVAL (with approvers)'));
-  });
-
-  test('a hotfix lane with no production environment to reach fails at synth', () => {
-    const { app, envs: [hotfix] } = envs(EnvironmentTier.HOTFIX);
-    const pipeline = newPipeline(app);
-    pipeline.addEnvironment(hotfix, { approvers: [approver(app)] });
-    expect(() => app.synth()).toThrow(/hotfix environment 'hotfix' has no production environment to reach; add the production environment to the pipeline/);
   });
 });
 
@@ -84,13 +77,13 @@ describe('what an environment needs', () => {
   test('Prod without named approvers', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
     expect(() => newPipeline(app).addEnvironment(prod, { bakeAlarmNames: ['a'] })).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); give the IAM roles or users of the tooling account who may approve them"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'prod': approvers is empty, but only named approvers may approve the gates of environment 'prod' (tier prod); set approvers in the options of addEnvironment or addWave: the IAM roles or users of the tooling account who may approve them"));
   });
 
   test('Prod without alarms to watch during its bake period', () => {
     const { app, envs: [prod] } = envs(EnvironmentTier.PROD);
     expect(() => newPipeline(app).addEnvironment(prod, { approvers: [approver(app)] })).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'prod': bakeAlarmNames is empty, but environment 'prod' (tier prod) bakes for 30 minutes after deploy; name the alarms (in the environment's account and region) to watch, or set bakeTime to zero"));
   });
 
   test('a bake time that is not whole minutes', () => {
@@ -103,7 +96,7 @@ describe('what an environment needs', () => {
     const { app, envs: [qa] } = envs(EnvironmentTier.QA);
     const pipeline = newPipeline(app, { tests: ALL_TESTS.filter(t => t.kind !== TestKind.PERFORMANCE) });
     expect(() => pipeline.addEnvironment(qa)).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': addEnvironment 'qa': tests has no test of kind PERFORMANCE, which environment 'qa' (tier qa) runs after deploy; add one, or set testsAfterDeploy for this environment"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': addEnvironment 'qa': tests has no test of kind PERFORMANCE, which environment 'qa' (tier qa) runs after deploy; add one, or set testsAfterDeploy for this environment"));
   });
 
   test('a Demo environment with no data seed', () => {
@@ -172,15 +165,15 @@ describe('what an environment needs', () => {
 describe('pipeline props', () => {
   test.each([
     ['a hotfix pattern that matches the main branch', { hotfixBranches: ['*'] },
-      "MultiEnvPipeline 'Delivery': hotfixBranches has '*', which matches the source branch 'main'; a push to it would start both lanes"],
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': hotfixBranches has '*', which matches the source branch 'main'; a push to it would start both lanes"],
     ['no hotfix pattern', { hotfixBranches: [] },
-      "MultiEnvPipeline 'Delivery': hotfixBranches is empty; give at least one pattern, for example hotfix/*"],
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': hotfixBranches is empty; give at least one pattern, for example hotfix/*"],
     ['two tests of one kind', { tests: [...ALL_TESTS, { kind: TestKind.SMOKE, commands: ['again'] }] },
-      "MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': tests has two tests of kind SMOKE; give one test per kind, with all its commands"],
     ['a test with no commands', { tests: [{ kind: TestKind.SMOKE, commands: [] }] },
-      "MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': tests has a SMOKE test with no commands"],
     ['a CDK CLI version that is not pinned', { cdkCliVersion: '2' },
-      "MultiEnvPipeline 'Delivery': cdkCliVersion is '2'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it"],
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': cdkCliVersion is '2'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it"],
   ])('rejects %s', (_, props, message) => {
     expect(() => newPipeline(new cdk.App(), props)).toThrow(new Error(message));
   });
@@ -189,7 +182,7 @@ describe('pipeline props', () => {
     const app = new cdk.App();
     const output = new cdk.CfnOutput(new cdk.Stack(app, 'S'), 'Url', { value: 'x' });
     expect(() => newPipeline(app, { tests: [{ kind: TestKind.UNIT, commands: ['npm test'], envFromOutputs: { URL: output } }] })).toThrow(new Error(
-      "MultiEnvPipeline 'Delivery': tests has a UNIT test with envFromOutputs; unit tests run in the synth step, before any environment exists"));
+      "[Tooling/Delivery] MultiEnvPipeline 'Delivery': tests has a UNIT test with envFromOutputs; unit tests run in the synth step, before any environment exists"));
   });
 
   test.each([

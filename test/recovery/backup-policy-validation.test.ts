@@ -9,7 +9,7 @@ import { environment, newApp } from '../support/environments';
 const days = cdk.Duration.days;
 const prod = (backupOptions: BackupOptions) => () => environment(newApp(), EnvironmentTier.PROD, { backup: backupOptions });
 const staging = (backupOptions: BackupOptions) => () => environment(newApp(), EnvironmentTier.STAGING, { backup: backupOptions });
-const SUBJECT = "BackupPolicy of environment 'prod': ";
+const SUBJECT = "[prod/Foundation/Backup] BackupPolicy of environment 'prod': ";
 
 describe('bad backup options fail with the prop, the value and what is expected', () => {
   test('a retention shorter than the vault lock\'s minimum', () => {
@@ -44,7 +44,7 @@ describe('bad backup options fail with the prop, the value and what is expected'
 
   test('weekly or monthly retention where the level makes no such backups', () => {
     expect(staging({ weeklyRetention: days(90), monthlyRetention: days(365) })).toThrow(new Error(
-      "BackupPolicy of environment 'staging': 2 problems:\n"
+      "[staging/Foundation/Backup] BackupPolicy of environment 'staging': 2 problems:\n"
       + '  - weeklyRetention is 90 days, but level SHORT makes no weekly backups; use level FULL or remove weeklyRetention\n'
       + '  - monthlyRetention is 365 days, but level SHORT makes no monthly backups; use level FULL or remove monthlyRetention'));
   });
@@ -80,7 +80,7 @@ describe('bad backup options fail with the prop, the value and what is expected'
 
   test('backup options where the environment backs nothing up', () => {
     expect(() => environment(newApp(), EnvironmentTier.DEV, { backup: { dailyRetention: days(7), vaultLock: true } })).toThrow(new Error(
-      "IsolatedEnvironment 'dev': backup sets dailyRetention, vaultLock, but the environment backs nothing up (backup level NONE, from tier dev); set backup.level to SHORT or FULL, or remove them"));
+      "[dev] IsolatedEnvironment 'dev': backup sets dailyRetention, vaultLock, but the environment backs nothing up (backup level NONE, from tier dev); set backup.level to SHORT or FULL, or remove them"));
   });
 
   test('no backups in a production tier', () => {
@@ -92,7 +92,7 @@ describe('a BackupPolicy of its own', () => {
   const stack = () => new cdk.Stack(newApp(), 'Data', { env: { account: '123456789012', region: 'us-east-1' } });
 
   test('outside an environment, the level is required, and NONE backs nothing up', () => {
-    expect(() => new BackupPolicy(stack(), 'Backups')).toThrow(new Error("BackupPolicy 'Backups': level is missing; outside an IsolatedEnvironment give the backup level (SHORT or FULL)"));
+    expect(() => new BackupPolicy(stack(), 'Backups')).toThrow(new Error("[Data/Backups] BackupPolicy 'Backups': level is missing; outside an IsolatedEnvironment give the backup level (SHORT or FULL)"));
     expect(() => new BackupPolicy(stack(), 'Backups', { level: BackupLevel.NONE })).toThrow(/level is NONE; a backup policy backs something up/);
   });
 
@@ -113,7 +113,7 @@ describe('addResource refuses what it cannot back up', () => {
     const env = environment(newApp(), EnvironmentTier.PROD);
     const queue = new sqs.Queue(new cdk.Stack(env, 'Work'), 'Jobs');
     expect(() => env.backupPolicy!.addResource(queue)).toThrow(new RegExp(
-      "^BackupPolicy 'Backup': addResource: resource is prod/Work/Jobs, which holds AWS::SQS::Queue: no kind of resource AWS Backup protects; expected one of RDS database instance, Aurora database cluster, DynamoDB table"));
+      "^\\[prod/Foundation/Backup\\] BackupPolicy 'Backup': addResource: resource is prod/Work/Jobs, which holds AWS::SQS::Queue: no kind of resource AWS Backup protects; expected one of RDS database instance, Aurora database cluster, DynamoDB table"));
   });
 
   test('a bucket without versioning', () => {

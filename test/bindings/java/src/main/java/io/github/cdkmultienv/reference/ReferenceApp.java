@@ -174,6 +174,8 @@ public final class ReferenceApp {
                     "The function calls AWS APIs only (SSM and Secrets Manager, through its role) and reaches no resource in the VPC; "
                         + "in a VPC it would need a NAT gateway or interface endpoints, which Dev has not",
                     "lambda_inside_vpc_check");
+                // aws-cdk-lib's Function depends on its role and the role's policy: the role entry repeats what the GetAtt of its ARN orders.
+                ((CfnResource) fn.getNode().getDefaultChild()).addMetadata("cfn-lint", Map.of("config", Map.of("ignore_checks", List.of("W3005"))));
                 logGroups.add(functionLogs);
                 scope.getConfig().grantRead(fn);
                 scope.getMonitoring().monitorLambda(fn);
