@@ -177,6 +177,11 @@ const bindings = project.addTask('test:bindings', {
   exec: 'bash test/bindings/run.sh',
 });
 
+const consumer = project.addTask('test:consumer', {
+  description: 'Install the packed npm package into a new app with the newest aws-cdk-lib, type in the README\'s first example and validator snippet, synthesize; fail on any finding on the library\'s resources',
+  exec: 'bash test/consumer/run.sh',
+});
+
 // ts-jest transpiles test files one by one without type-checking them against each other.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests, examples, bench and .projenrc.ts with the dev tsconfig',
@@ -198,5 +203,6 @@ all.spawn(validate);
 all.spawn(rosetta);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(bindings);
+all.spawn(consumer);
 
 project.synth();

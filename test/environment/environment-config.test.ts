@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EnvironmentTier } from '../../src';
+import { acknowledgements, unacknowledgedFindings } from '../support/compliance';
 import { environment, foundationOf, newApp } from '../support/environments';
 
 describe('EnvironmentConfig', () => {
@@ -28,6 +29,17 @@ describe('EnvironmentConfig', () => {
       // Staging's SNAPSHOT keeps what cannot be snapshotted.
       DeletionPolicy: 'Retain',
     });
+  });
+
+  test('a secret is not rotated, and cdk-nag\'s rotation findings on it are acknowledged with the reason, none other', () => {
+    const app = newApp();
+    const env = environment(app, EnvironmentTier.DEV);
+    const secret = env.config.addSecret('token');
+    app.synth();
+    expect(unacknowledgedFindings(app).filter(f => f.path.startsWith(secret.node.path))).toEqual([]);
+    expect(acknowledgements(secret).map(a => a.id).sort())
+      .toEqual(['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']);
+    expect(acknowledgements(secret)[0].reason).toMatch(/attach one with addRotationSchedule\(\) on the secret that addSecret\(\) returns/);
   });
 
   test('secrets of a throwaway tier are deleted with the stack', () => {

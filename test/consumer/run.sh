@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A new user's first hour, checked: the npm package that `projen package-all` left in dist/js is
+# installed into a brand-new CDK app outside the repository, with the newest aws-cdk-lib 2.x on the
+# registry (what a user gets today), cdk-nag and the Guard plugin; the README's first example and
+# its validator snippet are typed in (compose-app.js takes them from the README); the app is
+# synthesized with no AWS credentials; and any validator finding on a resource the library made
+# fails the test (findings.js). The user's own stack of the example (Dev/Api) may have findings:
+# they are the user's to answer.
+set -euo pipefail
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/test/consumer"
+version=$(node -p "require('$root/package.json').version")
+tarball="$root/dist/js/cdk-multi-env@$version.jsii.tgz"
+[ -f "$tarball" ] || { echo "no $tarball: run npx projen package:js"; exit 1; }
+# The validators at the versions this repository tests (package.json's devDependencies).
+dev_version() { node -p "require('$root/package.json').devDependencies['$1']"; }
+
+app=$(mktemp -d "${TMPDIR:-/tmp}/cdk-multi-env-consumer.XXXXXX")
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$app"' EXIT
+cd "$app"
+echo "== a new app in $app: the packed package, aws-cdk-lib@2 (newest), the validators"
+npm init -y > /dev/null
+# TypeScript 5: ts-node does not run under TypeScript 7, whose compiler is no longer JavaScript.
+npm install --no-audit --no-fund --loglevel=error \
+  "$tarball" aws-cdk-lib@2 'constructs@^10.5.1' \
+  "cdk-nag@$(dev_version cdk-nag)" "@cdklabs/cdk-validator-cfnguard@$(dev_version @cdklabs/cdk-validator-cfnguard)" \
+  typescript@5 ts-node @types/node
+echo "aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), cdk-multi-env $(node -p "require('cdk-multi-env/package.json').version")"
+# The compiler options `cdk init app --language typescript` writes.
+cat > tsconfig.json <<'JSON'
+{
+  "compilerOptions": {
+    "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "lib": ["es2022"],
+    "declaration": true, "strict": true, "noImplicitAny": true, "strictNullChecks": true,
+    "noImplicitThis": true, "alwaysStrict": true, "noUnusedLocals": false, "noUnusedParameters": false,
+    "noImplicitReturns": true, "noFallthroughCasesInSwitch": false, "inlineSourceMap": true,
+    "inlineSources": true, "experimentalDecorators": true, "strictPropertyInitialization": false,
+    "skipLibCheck": true, "typeRoots": ["./node_modules/@types"]
+  },
+  "exclude": ["node_modules", "cdk.out"]
+}
+JSON
+node "$here/compose-app.js" "$root/README.md" > app.ts
+
+echo "== synthesize with every validator, no AWS credentials"
+# The validators fail the synthesis (exit 1) on any finding, the user's included: findings.js judges.
+status=0
+env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+  AWS_EC2_METADATA_DISABLED=true CDK_OUTDIR="$app/cdk.out" npx ts-node app.ts > synth.log 2>&1 || status=$?
+templates=$(find cdk.out -name '*.template.json' 2> /dev/null | wc -l)
+echo "exit status $status, $templates templates"
+[ "$templates" -gt 0 ] || { cat synth.log; echo "FAIL the app synthesized no template"; exit 1; }
+node "$here/findings.js" cdk.out Dev/Api || { echo "FAIL findings on resources the library made"; exit 1; }
