@@ -6,6 +6,8 @@ import { awscdk, javascript } from 'projen';
 /** Pinned so that the TypeScript, Python and Java reference apps run the very same aws-cdk-lib. */
 const CDK_VERSION = '2.258.0';
 const CONSTRUCTS_VERSION = '10.5.1';
+/** The validators the reference app passes (tested here), which the README's snippet and a user's app import. */
+const VALIDATORS = { 'cdk-nag': '^3.0.2', '@cdklabs/cdk-validator-cfnguard': '0.0.62' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-multi-env',
@@ -77,7 +79,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // aws-cdk: the version the pipeline's jobs install by default (src/pipeline/cli-versions.ts), tested here.
   // @aws-cdk/cloudformation-diff: what `cdk diff` is built on; the change review's script uses it in the
   // review job, which installs the same version (src/pipeline/cli-versions.ts). Tested here.
-  devDeps: ['fast-check', 'aws-cdk@2.1148.1', 'cdk-nag@^3.0.2', '@cdklabs/cdk-validator-cfnguard@0.0.62', '@aws-cdk/cloudformation-diff@2.187.5'],
+  devDeps: ['fast-check', 'aws-cdk@2.1148.1', ...Object.entries(VALIDATORS).map(([name, version]) => `${name}@${version}`), '@aws-cdk/cloudformation-diff@2.187.5'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 
@@ -162,6 +164,9 @@ project.npmignore?.exclude('/bench/');
 
 for (const task of [reference, cliSynth, validate, bench]) task.prependSpawn(bundle);
 
+// The README's validator snippet imports cdk-nag and the Guard plugin, as a user's app does: rosetta
+// compiles it against the versions tested here.
+project.package.addField('jsiiRosetta', { exampleDependencies: VALIDATORS });
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every @example and README snippet in TypeScript, Python and Java (strict)',
   exec: 'jsii-rosetta extract --strict --fail .jsii',
