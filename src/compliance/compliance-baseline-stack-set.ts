@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ComplianceBaseline } from './compliance-baseline';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { checkName } from '../private/names';
-import { ValidationErrors } from '../private/validation-errors';
+import { ValidationErrors, validationError } from '../private/validation-errors';
 import { EnvironmentTier } from '../tiers';
 
 /** Properties of a `ComplianceBaselineStackSet`. */
@@ -121,7 +121,7 @@ export class ComplianceBaselineStackSet extends Construct {
     }
     const size = Buffer.byteLength(this.templateBody);
     if (size > MAX_TEMPLATE_BODY) {
-      throw new Error(`ComplianceBaselineStackSet '${id}': the baseline's template is ${size} bytes, more than the ${MAX_TEMPLATE_BODY} a StackSet's TemplateBody takes; switch parts off (cisAlarms, configRules) or split them over two StackSets`);
+      throw validationError(`ComplianceBaselineStackSet '${id}': the baseline's template is ${size} bytes, more than the ${MAX_TEMPLATE_BODY} a StackSet's TemplateBody takes; switch parts off (cisAlarms, configRules) or split them over two StackSets`, this);
     }
 
     this.stackSet = new CfnStackSet(this, 'Resource', {

@@ -10,7 +10,7 @@ import { OffHoursSchedule } from './off-hours-schedule';
 import { acknowledge, acknowledgeWildcardResources, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { profileOfStage } from '../private/stage-tiers';
-import { ValidationErrors } from '../private/validation-errors';
+import { ValidationErrors, validationError } from '../private/validation-errors';
 
 /** Properties of a `CostScheduler`. */
 export interface CostSchedulerProps {
@@ -281,7 +281,7 @@ export class CostScheduler extends Construct {
   /** A construct id for a target, unique in this scheduler; adding a target twice is an error. */
   private uniqueName(name: string): string {
     if (this.names.has(name)) {
-      throw new Error(`CostScheduler '${this.node.id}': target ${name} is already scheduled; add each target once`);
+      throw validationError(`CostScheduler '${this.node.id}': target ${name} is already scheduled; add each target once`, this);
     }
     this.names.add(name);
     return name.replace(/[^A-Za-z0-9-]/g, '-');

@@ -86,6 +86,9 @@ export class EnvironmentNetwork extends Construct {
       flowLogs: {
         All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL },
       },
+      // Said, not left to the app's feature flags: with @aws-cdk/aws-ec2:restrictDefaultSecurityGroup (which
+      // `cdk init` sets) aws-cdk-lib would add the custom resource and its Lambda function (see below).
+      restrictDefaultSecurityGroup: false,
     });
     acknowledge(vpc, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
     // Closing the default group takes a custom resource with a Lambda function in every account (aws-cdk-lib's

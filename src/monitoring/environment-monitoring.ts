@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ALARM_SETTINGS, EVENT_PATTERNS } from '../private/alarm-settings';
 import { acceptAlarmWithoutAction } from '../private/alarm-without-action';
 import { profileOfStage } from '../private/stage-tiers';
-import { ValidationErrors } from '../private/validation-errors';
+import { ValidationErrors, validationError } from '../private/validation-errors';
 import { AlarmSeverity } from '../tiers/tier-profile';
 
 /**
@@ -171,7 +171,7 @@ export class EnvironmentMonitoring extends Construct {
    */
   public addAlarm(alarm: cloudwatch.AlarmBase): void {
     if (this.watched.includes(alarm)) {
-      throw new Error(`EnvironmentMonitoring '${this.node.id}': addAlarm: alarm is ${alarm.node.path}, which is already watched; add each alarm once`);
+      throw validationError(`EnvironmentMonitoring '${this.node.id}': addAlarm: alarm is ${alarm.node.path}, which is already watched; add each alarm once`, this);
     }
     if (this.alarmSeverity !== AlarmSeverity.RECORD_ONLY) {
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));

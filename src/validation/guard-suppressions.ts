@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { CfnResource, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolatingResourceBeta1 } from 'aws-cdk-lib';
+import { validationError } from '../private/validation-errors';
 
 /** The resource metadata key CloudFormation Guard rules read suppressions from. */
 const GUARD_METADATA_KEY = 'guard';
@@ -45,7 +46,7 @@ export class GuardSuppressions implements IPolicyValidationPluginBeta1 {
    */
   public static suppress(resource: CfnResource, reason: string, ...rules: string[]): void {
     if (rules.length === 0 || reason.trim() === '') {
-      throw new Error(`GuardSuppressions.suppress on '${resource.node.path}': rules has ${rules.length} and reason is '${reason}'; give at least one rule and the reason`);
+      throw validationError(`GuardSuppressions.suppress: rules has ${rules.length} and reason is '${reason}'; give at least one rule and the reason`, resource);
     }
     const existing: Partial<GuardMetadata> = resource.getMetadata(GUARD_METADATA_KEY) ?? {};
     const suppressed = [...existing.SuppressedRules ?? []];

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A new user's first hour, checked: the npm package that `projen package-all` left in dist/js is
-# installed into a brand-new CDK app outside the repository, with the newest aws-cdk-lib 2.x on the
-# registry (what a user gets today), cdk-nag and the Guard plugin; the README's first example and
-# its validator snippet are typed in (compose-app.js takes them from the README); the app is
-# synthesized with no AWS credentials; and any validator finding on a resource the library made
+# installed into a brand-new CDK app outside the repository, with the newest aws-cdk-lib 2.x and
+# CDK CLI on the registry (what a user gets today), cdk-nag and the Guard plugin, and the cdk.json
+# `cdk init` writes (every recommended feature flag); the README's first example and its validator
+# snippet are typed in (compose-app.js takes them from the README); `cdk synth` runs with no AWS
+# credentials; and any validator finding on a resource the library made
 # fails the test (findings.js). The user's own stack of the example (Dev/Api) may have findings:
 # they are the user's to answer.
 set -euo pipefail
@@ -26,8 +27,8 @@ npm init -y > /dev/null
 npm install --no-audit --no-fund --loglevel=error \
   "$tarball" aws-cdk-lib@2 'constructs@^10.5.1' \
   "cdk-nag@$(dev_version cdk-nag)" "@cdklabs/cdk-validator-cfnguard@$(dev_version @cdklabs/cdk-validator-cfnguard)" \
-  typescript@5 ts-node @types/node
-echo "aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), cdk-multi-env $(node -p "require('cdk-multi-env/package.json').version")"
+  typescript@5 ts-node @types/node aws-cdk@2
+echo "aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), CDK CLI $(npx cdk --version), cdk-multi-env $(node -p "require('cdk-multi-env/package.json').version")"
 # The compiler options `cdk init app --language typescript` writes.
 cat > tsconfig.json <<'JSON'
 {
@@ -43,12 +44,18 @@ cat > tsconfig.json <<'JSON'
 }
 JSON
 node "$here/compose-app.js" "$root/README.md" > app.ts
+# The cdk.json `cdk init` writes: the app, and every feature flag aws-cdk-lib recommends for a new project.
+node -e "
+const cxapi = require('aws-cdk-lib/cx-api');
+const context = { ...cxapi.NEW_PROJECT_DEFAULT_CONTEXT, ...cxapi.CURRENTLY_RECOMMENDED_FLAGS };
+require('fs').writeFileSync('cdk.json', JSON.stringify({ app: 'npx ts-node app.ts', context }, null, 2));
+console.log(Object.keys(context).length + ' feature flags in cdk.json');"
 
-echo "== synthesize with every validator, no AWS credentials"
-# The validators fail the synthesis (exit 1) on any finding, the user's included: findings.js judges.
+echo "== cdk synth with every validator, no AWS credentials"
+# The validators fail the synthesis on any finding, the user's included: findings.js judges.
 status=0
 env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
-  AWS_EC2_METADATA_DISABLED=true CDK_OUTDIR="$app/cdk.out" npx ts-node app.ts > synth.log 2>&1 || status=$?
+  AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet --no-notices > synth.log 2>&1 || status=$?
 templates=$(find cdk.out -name '*.template.json' 2> /dev/null | wc -l)
 echo "exit status $status, $templates templates"
 [ "$templates" -gt 0 ] || { cat synth.log; echo "FAIL the app synthesized no template"; exit 1; }

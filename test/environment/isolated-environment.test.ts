@@ -202,6 +202,14 @@ describe('security groups', () => {
       expect(group.Properties.SecurityGroupIngress).toBeUndefined();
     }
   });
+
+  test('the VPC\'s default group is left as AWS makes it, even where the app\'s feature flags would close it with a Lambda function', () => {
+    // The flag `cdk init` sets in every new app's cdk.json.
+    const app = new cdk.App({ context: { '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true } });
+    const template = foundationOf(environment(app, EnvironmentTier.DEV));
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).not.toContainEqual(expect.stringMatching(/RestrictDefaultSG/));
+  });
 });
 
 describe('overrides win over the tier', () => {

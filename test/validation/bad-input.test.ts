@@ -151,7 +151,7 @@ const CASES: Case[] = [
     const db = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', { instanceIdentifier: 'db', instanceEndpointAddress: 'x', port: 5432, securityGroups: [] });
     s.addDatabaseInstance(db);
     s.addDatabaseInstance(db);
-  }), "CostScheduler 'OffHours': target rds-devFoundationDb366D9375 is already scheduled; add each target once"],
+  }), "[dev/Foundation/OffHours] CostScheduler 'OffHours': target rds-devFoundationDb366D9375 is already scheduled; add each target once"],
 
   // TierCapacity
   ['capacity with a minimum of zero', capacity(0, 4), 'TierCapacity.of (tier prod): minCapacity is 0; expected a whole number, 1 or more'],

@@ -78,8 +78,8 @@ describe('GuardSuppressions.suppress', () => {
   test('needs a rule and a reason', () => {
     const bucket = unversionedBucket(new cdk.Stack());
     expect(() => GuardSuppressions.suppress(bucket, 'a reason')).toThrow(
-      "GuardSuppressions.suppress on 'Default/Unversioned': rules has 0 and reason is 'a reason'; give at least one rule and the reason");
+      "[Default/Unversioned] GuardSuppressions.suppress: rules has 0 and reason is 'a reason'; give at least one rule and the reason");
     expect(() => GuardSuppressions.suppress(bucket, ' ', 'rule_a')).toThrow(
-      "GuardSuppressions.suppress on 'Default/Unversioned': rules has 1 and reason is ' '; give at least one rule and the reason");
+      "[Default/Unversioned] GuardSuppressions.suppress: rules has 1 and reason is ' '; give at least one rule and the reason");
   });
 });
