@@ -27,13 +27,21 @@ import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
-import { EnvironmentTier } from '../tiers';
+import { EnvironmentTier, TierProfile } from '../tiers';
 import { GuardSuppressions } from '../validation/guard-suppressions';
 
 /** Properties of a `ComplianceBaseline`. */
 export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
   /** The tier of the account's environment: it decides which parts are on and how long logs are kept. */
   readonly tier: EnvironmentTier;
+
+  /**
+   * The environment's profile, where it overrides its tier's (an `IsolatedEnvironment` passes its
+   * own `profile`): its log retention is the baseline's too.
+   *
+   * @default - the tier's profile
+   */
+  readonly profile?: TierProfile;
 
   /**
    * The key that encrypts the trail, its bucket and log group, the Config deliveries and the alarm
@@ -138,8 +146,9 @@ export class ComplianceBaseline extends Construct {
 
   constructor(scope: Construct, id: string, props: ComplianceBaselineProps) {
     super(scope, id);
-    const parts = baselineParts(props.tier.profile, props);
-    this.validate(props, parts);
+    const profile = props.profile ?? props.tier.profile;
+    const parts = baselineParts(profile, props);
+    this.validate(props, profile, parts);
 
     this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: 'Encrypts the compliance baseline\'s audit logs, Config deliveries and alarm topic',
@@ -190,16 +199,16 @@ export class ComplianceBaseline extends Construct {
         s3PublicAccessBlock: parts.s3PublicAccessBlock,
         ebsDefaultEncryption: parts.ebsDefaultEncryption,
         key: this.key,
-        logRetention: props.tier.profile.logRetention,
+        logRetention: profile.logRetention,
       });
     }
   }
 
-  private validate(props: ComplianceBaselineProps, parts: BaselineParts): void {
+  private validate(props: ComplianceBaselineProps, profile: TierProfile, parts: BaselineParts): void {
     const errors = new ValidationErrors(`ComplianceBaseline '${this.node.id}'`, this);
-    const tierRetention = props.tier.profile.logRetention;
+    const tierRetention = profile.logRetention;
     if (props.auditLogRetention !== undefined && !Token.isUnresolved(props.auditLogRetention) && props.auditLogRetention < tierRetention) {
-      errors.add('auditLogRetention', `is ${retentionName(props.auditLogRetention)} (${props.auditLogRetention} days); the ${props.tier.name} tier keeps logs for ${retentionName(tierRetention)} (${tierRetention} days): expected at least that`);
+      errors.add('auditLogRetention', `is ${retentionName(props.auditLogRetention)} (${props.auditLogRetention} days); the ${props.profile ? 'environment' : `${props.tier.name} tier`} keeps logs for ${retentionName(tierRetention)} (${tierRetention} days): expected at least that`);
     }
     if (props.cisAlarms === true && !parts.cloudTrail) {
       errors.add('cisAlarms', 'is true, but cloudTrail is false; the CIS metric filters read the trail\'s CloudWatch Logs: turn cloudTrail on, or set cisAlarms to false');

@@ -417,7 +417,7 @@ export class IsolatedEnvironment extends Stage {
     // Environments that share an account share its baseline: the first one of the account holds it.
     const accountBaseline = baselineInAccountOf(this.foundation);
     if (props.complianceBaseline ?? !accountBaseline) {
-      this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, alarmTopic: this.alarmTopic });
+      this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, profile: this.profile, alarmTopic: this.alarmTopic });
     } else if (accountBaseline) {
       if (props.compliance) {
         throw validationError(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`, this);

@@ -1,4 +1,6 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvironmentTier } from '../../src';
 import { environment, foundationOf, newApp } from '../support/environments';
 
@@ -13,6 +15,17 @@ describe('the compliance baseline of an environment', () => {
       Namespace: 'CISBenchmark',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
     });
+  });
+
+  test('an environment\'s logRetention is the baseline\'s too: every log group of the environment keeps it', () => {
+    const env = environment(newApp(), EnvironmentTier.DEV, { logRetention: RetentionDays.ONE_YEAR });
+    const stacks = [env.foundation, ...env.node.children.filter(cdk.Stack.isStack)];
+    const retentions = stacks.flatMap(stack => Object.entries(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))
+      .map(([id, group]) => [`${stack.stackName}/${id}`, group.Properties.RetentionInDays]));
+    // The flow logs, the trail's log group and the account settings function's logs, at least.
+    expect(retentions.length).toBeGreaterThanOrEqual(3);
+    expect(retentions.filter(([, days]) => days !== 365)).toEqual([]);
+    expect(EnvironmentTier.DEV.profile.logRetention).not.toBe(RetentionDays.ONE_YEAR);
   });
 
   test('the tier decides its parts: Config and Security Hub in Prod, not in Dev', () => {
