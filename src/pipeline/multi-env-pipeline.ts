@@ -245,8 +245,9 @@ interface PlacedStage {
  */
 export class MultiEnvPipeline extends Construct {
   /**
-   * The CDK Pipelines pipeline that promotes the main branch. The environments are added to it when
-   * the app is synthesized, so waves you add to it yourself come before them.
+   * The CDK Pipelines pipeline that promotes the main branch. The environments are added to it by
+   * `buildPipelines()` (or when the app is synthesized), so waves you add to it yourself come
+   * before them. To change the CodePipeline pipeline it builds, call `buildPipelines()` first.
    */
   public readonly pipeline: pipelines.CodePipeline;
   /** The topic the pipeline notifies. */
@@ -258,6 +259,8 @@ export class MultiEnvPipeline extends Construct {
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
   private hotfix?: pipelines.CodePipeline;
+  /** Whether the pipelines are built, by `buildPipelines()` or when the app is synthesized. */
+  private built = false;
   private featureLane?: FeatureLane;
   private buildLogs?: logs.ILogGroup;
   private readonly waves: PlacedWave[] = [];
@@ -292,7 +295,7 @@ export class MultiEnvPipeline extends Construct {
 
     // CDK Pipelines turns its steps into actions when the app is synthesized; the gates it has no
     // API for (approver permissions, bake alarms, retries, the hotfix trigger) are added then.
-    Aspects.of(this).add(new BuildWhenSynthesized(() => this.build()));
+    Aspects.of(this).add(new BuildWhenSynthesized(() => this.buildPipelines()));
     // Before the environments write their cloud assemblies, so that a failing check leaves none behind.
     ChecksBeforeSynthesis.of(this).add(() => this.checkLanes());
     // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
@@ -301,7 +304,8 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /**
-   * The CDK Pipelines pipeline of the hotfix lane.
+   * The CDK Pipelines pipeline of the hotfix lane. Like `pipeline`, call `buildPipelines()` before
+   * changing the CodePipeline pipeline it builds.
    *
    * @default - none, until an environment of a HOTFIX_LANE tier is added
    */
@@ -362,9 +366,41 @@ export class MultiEnvPipeline extends Construct {
     this.place(name, environments, options, options.pilot ?? [], errors);
   }
 
+  /**
+   * Builds the pipelines now, with every environment and wave added so far: CDK Pipelines turns
+   * their steps into actions, and the library adds what CDK Pipelines has no API for (approver
+   * permissions, bake alarms, retries, the hotfix trigger). Afterwards each lane's CodePipeline
+   * pipeline (`pipeline.pipeline`, `hotfixPipeline.pipeline`) can be changed, which is CDK
+   * Pipelines' escape hatch: a stage added after the library's, a property overridden.
+   *
+   * Call it once every environment and wave is added: none can be added after. Without a call,
+   * the app's synthesis builds the pipelines; a second call does nothing. Do not call
+   * `pipeline.buildPipeline()` yourself: it builds the pipeline without the environments.
+   *
+   * @example
+   * import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+   * import { MultiEnvPipeline } from 'cdk-multi-env';
+   *
+   * declare const pipeline: MultiEnvPipeline;
+   *
+   * pipeline.buildPipelines();
+   * const definition = pipeline.pipeline.pipeline; // the codepipeline.Pipeline
+   * (definition.node.defaultChild as codepipeline.CfnPipeline).addPropertyOverride('ExecutionMode', 'QUEUED');
+   */
+  public buildPipelines(): void {
+    if (this.built) return;
+    this.checkLanes();
+    this.built = true;
+    this.build();
+  }
+
   /** Validates a wave (or one environment) and records it; the pipeline is built from the records when the app is synthesized. */
   private place(name: string | undefined, environments: IsolatedEnvironment[], options: AddEnvironmentOptions,
     pilot: IsolatedEnvironment[], errors: ValidationErrors): void {
+    if (this.built) {
+      errors.add('pipelines', 'are already built (buildPipelines()); add every environment and wave before building them');
+      errors.throwIfAny();
+    }
     const first = environments[0];
     const plans = environments.map(environment => this.planFor(environment, options, errors));
     const lane = first.profile.deployment === DeploymentMode.HOTFIX_LANE ? 'hotfix' : 'main';
@@ -578,9 +614,18 @@ export class MultiEnvPipeline extends Construct {
     });
   }
 
-  /** What can be checked only once every environment is added: a hotfix lane has production environments to reach. */
+  /**
+   * What can be checked only once every environment is added, before the pipelines are built: a
+   * hotfix lane has production environments to reach, and, until the library builds them, no lane
+   * was built by CDK Pipelines' own `buildPipeline()`, without its environments.
+   */
   private checkLanes(): void {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
+    for (const [lane, property] of [[this.pipeline, 'pipeline'], [this.hotfix, 'hotfixPipeline']] as const) {
+      if (!this.built && lane && isBuilt(lane)) {
+        errors.add(property, 'was built before the environments were placed in it (its buildPipeline() was called); call buildPipelines() of the MultiEnvPipeline instead, which places them first');
+      }
+    }
     const hotfix = this.waves.find(w => w.lane === 'hotfix');
     if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {
       errors.add('hotfix environment', `'${hotfix.groups[0][0].environment.environmentName}' has no production environment to reach; add the production environment to the pipeline (addEnvironment or addWave)`);
@@ -736,6 +781,15 @@ function testsByKind(tests: PipelineTest[], field: string, errors: ValidationErr
     byKind.set(test.kind, test);
   }
   return byKind;
+}
+
+/** Whether CDK Pipelines has built a pipeline: its CodePipeline pipeline can be read only then. */
+function isBuilt(lane: pipelines.CodePipeline): boolean {
+  try {
+    return lane.pipeline !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs a callback once, when the construct tree is synthesized and every step has been added. */
