@@ -162,7 +162,18 @@ const bench = project.addTask('bench', {
 });
 project.npmignore?.exclude('/bench/');
 
-for (const task of [reference, cliSynth, validate, bench]) task.prependSpawn(bundle);
+// The unit tests again, against the newest aws-cdk-lib 2.x on the npm registry: the peer dependency is a
+// floor, and users install the newest. scripts/test-newest-cdk.sh installs it (and the newest constructs)
+// into .cache/cdk-newest/ and runs Jest with every import of aws-cdk-lib and constructs mapped there
+// (scripts/jest.newest-cdk.config.js); tests against a snapshot are left out, templates differ by version.
+const testNewestCdk = project.addTask('test:newest-cdk', {
+  description: 'Run the unit tests against the newest aws-cdk-lib 2.x from the npm registry (snapshot tests left out)',
+  exec: 'bash scripts/test-newest-cdk.sh',
+  receiveArgs: true, // `npx projen test:newest-cdk test/monitoring`: some suites only
+});
+project.gitignore.addPatterns('/.cache/cdk-newest/');
+
+for (const task of [reference, cliSynth, validate, bench, testNewestCdk]) task.prependSpawn(bundle);
 
 // The README's validator snippet imports cdk-nag and the Guard plugin, as a user's app does: rosetta
 // compiles it against the versions tested here.

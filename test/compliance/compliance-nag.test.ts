@@ -48,7 +48,8 @@ describe('cdk-nag over the compliance baseline', () => {
   });
 
   test('every acknowledgement in the reference app names a finding of the four packs and says why', () => {
-    const acks = acknowledgements(referenceApp);
+    // Newer aws-cdk-lib (2.276.0) acknowledges findings of its own CloudFormation Validate itself (W3010 where stack.availabilityZones is literal).
+    const acks = acknowledgements(referenceApp).filter(ack => !ack.id.startsWith('CloudFormation-Validate::'));
     expect(acks.length).toBeGreaterThan(100);
     for (const ack of acks) {
       expect(ack.id).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321)-[A-Za-z0-9]+(\[.+\])?$/);

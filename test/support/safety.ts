@@ -4,6 +4,14 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { SafetyChecks, SafetyChecksProps } from '../../src';
 
+/**
+ * The context of an app that the CDK CLI runs as a subprocess: a plugin's failure prints the report and
+ * sets exit code 1, as the tests below expect. Newer aws-cdk-lib (2.276.0, not 2.258.0) otherwise guesses that an app in
+ * Jest (NODE_ENV=test) runs in memory and throws «ValidationFailed» from app.synth() instead; older
+ * versions ignore the key.
+ */
+export const AS_SUBPROCESS = { '@aws-cdk/core:appMode': 'process' };
+
 /** One violating resource of the validation report, in short. */
 export interface Found {
   readonly rule: string;
@@ -25,7 +33,7 @@ export function safetyViolations(build: (app: cdk.App) => void, props?: SafetyCh
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-checks-'));
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    const app = new cdk.App({ outdir, context });
+    const app = new cdk.App({ outdir, context: { ...AS_SUBPROCESS, ...context } });
     cdk.Validations.of(app).addPlugins(new SafetyChecks(props));
     build(app);
     app.synth();

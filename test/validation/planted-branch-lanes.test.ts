@@ -8,7 +8,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { EnvironmentTier, SafetyChecks } from '../../src';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
-import { Found, readReport } from '../support/safety';
+import { AS_SUBPROCESS, Found, readReport } from '../support/safety';
 
 /**
  * A user's own additions that would reopen what the branch lanes close, planted in an app built
@@ -24,7 +24,7 @@ describe('planted branch-lane violations', () => {
   beforeAll(() => {
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const app = new cdk.App({ outdir });
+      const app = new cdk.App({ outdir, context: AS_SUBPROCESS });
       cdk.Validations.of(app).addPlugins(new SafetyChecks());
       const [dev, prod, hotfix] = [EnvironmentTier.DEV, EnvironmentTier.PROD, EnvironmentTier.HOTFIX]
         .map((tier, i) => environment(app, tier, { cidr: `10.${i}.0.0/16` }));

@@ -5,6 +5,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GuardSuppressions } from '../../src';
+import { AS_SUBPROCESS } from '../support/safety';
 
 const VERSIONING = 's3_bucket_versioning_enabled_check';
 
@@ -14,7 +15,7 @@ function guardFindings(plugin: cdk.IPolicyValidationPluginBeta1, build: (stack: 
   try {
     // aws-cdk-lib prints the report of a failed validation; the test reads it from the file.
     const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
-    const app = new cdk.App({ outdir });
+    const app = new cdk.App({ outdir, context: AS_SUBPROCESS });
     cdk.Validations.of(app).addPlugins(plugin);
     build(new cdk.Stack(app, 'Planted', { env: { account: '123456789012', region: 'eu-west-1' } }));
     try {

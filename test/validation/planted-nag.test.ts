@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { addValidators } from '../../examples/validators';
+import { AS_SUBPROCESS } from '../support/safety';
 
 /**
  * The validators the reference app passes are registered as validation plugins: a finding fails
@@ -15,7 +16,7 @@ describe('cdk-nag as validation plugins', () => {
 
   function synthWithValidators(plant: (stack: cdk.Stack) => void): any {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'planted-nag-'));
-    const app = new cdk.App({ outdir });
+    const app = new cdk.App({ outdir, context: AS_SUBPROCESS });
     addValidators(app);
     plant(new cdk.Stack(app, 'Throwaway', { env: { account: '123456789012', region: 'eu-west-1' } }));
     app.synth();

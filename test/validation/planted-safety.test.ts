@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EnvironmentTier, SafetyChecks } from '../../src';
 import { environment } from '../support/environments';
-import { readReport } from '../support/safety';
+import { AS_SUBPROCESS, readReport } from '../support/safety';
 
 /**
  * A throwaway app with one violation of each kind planted in it, synthesized as a user runs the
@@ -26,7 +26,7 @@ describe('planted violations', () => {
   beforeAll(() => {
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const app = new cdk.App({ outdir });
+      const app = new cdk.App({ outdir, context: AS_SUBPROCESS });
       cdk.Validations.of(app).addPlugins(new SafetyChecks());
 
       const prod = environment(app, EnvironmentTier.PROD);

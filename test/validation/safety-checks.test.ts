@@ -5,7 +5,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { SafetyChecks } from '../../src';
-import { safetyViolations, stackIn } from '../support/safety';
+import { AS_SUBPROCESS, safetyViolations, stackIn } from '../support/safety';
 
 describe('SafetyChecks', () => {
   test('names itself and its six rules', () => {
@@ -40,7 +40,7 @@ describe('SafetyChecks', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-checks-report-'));
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const app = new cdk.App({ outdir });
+      const app = new cdk.App({ outdir, context: AS_SUBPROCESS });
       cdk.Validations.of(app).addPlugins(new SafetyChecks());
       new iam.Role(stackIn(app, 'App'), 'Role', { assumedBy: new iam.AccountPrincipal('123456789012') });
       app.synth();
@@ -57,7 +57,8 @@ describe('SafetyChecks', () => {
           violatingConstructs: [expect.objectContaining({
             constructPath: 'App/Role/Resource',
             cloudFormationResource: {
-              templatePath: path.join(outdir, 'App.template.json'),
+              // Absolute in aws-cdk-lib 2.258.0; relative to the cloud assembly in newer versions (2.276.0).
+              templatePath: expect.stringMatching(/(^|\/)App\.template\.json$/),
               logicalId: 'Role1ABCC5F0',
               propertyPaths: ['Properties/AssumeRolePolicyDocument/Statement/0/Principal/AWS'],
             },
