@@ -93,6 +93,21 @@ project.bundler.addBundle('src/pipeline/review/review-script.ts', {
 });
 // The review script's one dependency is the job's to install, not a dependency of the library.
 project.eslint?.allowDevDeps('src/pipeline/review/stage-review.ts');
+// State belongs to the app, not the module (CONTRIBUTING.md, habit 13): facts that span constructs are
+// kept in the construct tree (src/private/singleton-in.ts), never in module-level maps or variables.
+// No import cycle between files either.
+const MODULE_STATE = 'State belongs to the app, not the module: keep it in a construct of the tree (src/private/singleton-in.ts)';
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'import/no-cycle': ['error', { ignoreExternal: true }],
+    'no-restricted-syntax': ['error', ...[
+      'Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^Weak(Map|Set)$/]',
+      'Program > VariableDeclaration[kind=\'let\']',
+      'Program > ExportNamedDeclaration > VariableDeclaration[kind=\'let\']',
+    ].map(selector => ({ selector, message: MODULE_STATE }))],
+  },
+});
 // The package ships the bundle, not the script's compiled sources (src/pipeline/review/ holds the script
 // alone; they need the job's cloudformation-diff).
 project.npmignore?.exclude('/lib/pipeline/review/');
@@ -100,7 +115,7 @@ project.npmignore?.exclude('/lib/pipeline/review/');
 const bundle = project.bundler.bundleTask;
 project.testTask.prependSpawn(bundle);
 
-// jsii warnings are errors (STYLE.md habit 5): a warning means a name that reads badly in some language.
+// jsii warnings are errors (CONTRIBUTING.md, habit 5): a warning means a name that reads badly in some language.
 project.compileTask.reset('jsii --fail-on-warnings');
 
 // What the binding tests build (a virtualenv, a Maven repository, compiled classes). Added after
@@ -150,8 +165,8 @@ project.gitignore.addPatterns('/.cache/cfn-lint/');
 project.npmignore?.exclude('/scripts/', '/.cfnlintrc.yaml');
 // The package is the compiled library, its .jsii and its docs: none of what the repository's own checks
 // leave behind (cfn-lint's virtualenv, the reference app's cloud assemblies), nor CI's script or the
-// examples, which import ../src.
-project.npmignore?.exclude('/.cache/', '/cdk.out/', '/validate.out/', '/.ci/', '/examples/');
+// examples, which import ../src; nor the contributors' guides.
+project.npmignore?.exclude('/.cache/', '/cdk.out/', '/validate.out/', '/.ci/', '/examples/', '/ARCHITECTURE.md', '/CONTRIBUTING.md');
 
 // Benchmarks (bench/): synth time and memory, growth, template headroom, path to Prod, fixed cost.
 const bench = project.addTask('bench', {
@@ -166,6 +181,7 @@ project.npmignore?.exclude('/bench/');
 // floor, and users install the newest. scripts/test-newest-cdk.sh installs it (and the newest constructs)
 // into .cache/cdk-newest/ and runs Jest with every import of aws-cdk-lib and constructs mapped there
 // (scripts/jest.newest-cdk.config.js); tests against a snapshot are left out, templates differ by version.
+// test:all runs it after the pinned run; the bench (bench/run.ts) measures synthesis on both versions.
 const testNewestCdk = project.addTask('test:newest-cdk', {
   description: 'Run the unit tests against the newest aws-cdk-lib 2.x from the npm registry (snapshot tests left out)',
   exec: 'bash scripts/test-newest-cdk.sh',
@@ -206,13 +222,14 @@ const typecheck = project.addTask('typecheck', {
 
 // Every test there is, in the order a failure is cheapest to find. .ci/run calls exactly this.
 const all = project.addTask('test:all', {
-  description: 'Compile, unit and snapshot tests, API.md and example checks, packages for every language, binding tests',
+  description: 'Compile, unit and snapshot tests (unit tests on the pinned and the newest aws-cdk-lib), API.md and example checks, packages for every language, binding tests',
 });
 all.spawn(project.compileTask); // compile + docgen (post-compile)
 all.spawn(project.postCompileTask);
 all.spawn(docsCheck);
 all.spawn(typecheck);
 all.spawn(project.testTask); // jest + eslint
+all.spawn(testNewestCdk); // the same unit tests on the newest aws-cdk-lib 2.x
 all.spawn(cliSynth);
 all.spawn(cfnLint);
 all.spawn(validate);

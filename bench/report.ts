@@ -34,6 +34,8 @@ export interface CostFigures {
 export interface BenchResults {
   readonly generated: string;
   readonly machine: { node: string; platform: string; cpus: number };
+  /** The pinned aws-cdk-lib (the peer dependency's floor) and the newest 2.x on the registry at the run. */
+  readonly cdkVersions: { pinned: string; newest: string };
   readonly runs: { perVariant: number; grownApps: number; order: string };
   readonly synthesis: SynthesisFigures[];
   readonly growth: { environments: number[]; wallSeconds: Growth; cpuSeconds: Growth; peakMemoryMb: Growth };
@@ -85,18 +87,22 @@ function table(header: string[], rows: (string | number)[][]): string {
 /** The Markdown tables of a bench run. */
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
+  const onNewest = (x: SynthesisFigures) => x.id.includes('@newest');
+  const pinned = r.synthesis.filter(x => !onNewest(x));
   const plain = r.synthesis.find(x => x.id === 'plain')!;
   const library = r.synthesis.find(x => x.id === 'library')!;
   out.push('# Benchmarks\n');
   out.push(`\`npx projen bench\` (bench/run.ts), run ${r.generated.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} CPUs, Node ${r.machine.node}, `
     + `in ${Math.round(r.benchSeconds)} s. Every synth runs in a fresh Node process (the apps precompiled to JavaScript), `
     + `${r.runs.perVariant} run(s) per app (${r.runs.grownApps} for the apps with 12 to 96 environments), interleaved so that noise hits every app alike; `
-    + 'median (min–max). Absolute times depend on the machine; compare the apps within one run.\n');
+    + 'median (min–max). Absolute times depend on the machine; compare the apps within one run. '
+    + `Every app loads aws-cdk-lib ${r.cdkVersions.pinned} (the tests' pin, the peer dependency's floor) except in the section `
+    + `on the newest aws-cdk-lib (${r.cdkVersions.newest}).\n`);
 
   out.push('## Synthesis: time and peak memory\n');
   out.push(table(
     ['app', 'environments', 'stacks', 'synth time', 'CPU time', 'of which load / build / synth', 'peak memory', 'time vs plain (wall / CPU)'],
-    r.synthesis.filter(x => x.environments <= 6).map(x => [
+    pinned.filter(x => x.environments <= 6).map(x => [
       x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds),
       `${f1(x.loadSeconds.median)} / ${f1(x.buildSeconds.median)} / ${f1(x.synthSeconds.median)} s`,
       mem(x.peakMemoryMb), x.vsPlain === undefined ? '-' : `${x.vsPlain.toFixed(2)}× / ${x.cpuVsPlain!.toFixed(2)}×`,
@@ -110,7 +116,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('The reference app\'s six tiers repeated in 1, 2, 4, 8 and 16 regions (each copy with its own VPC range), one pipeline; '
     + 'each tier is one wave (`addWave`; plain CDK Pipelines: `addWave` too), production\'s first region its pilot.\n');
   out.push(table(['app', 'environments', 'stacks', 'synth time', 'CPU time', 'peak memory'],
-    r.synthesis.filter(x => x.id !== 'empty' && x.id !== 'plain')
+    pinned.filter(x => x.id !== 'empty' && x.id !== 'plain')
       .map(x => [x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds), mem(x.peakMemoryMb)])));
   const g = r.growth;
   const steps = (x: Growth, unit: string, digits: number) => `${x.firstStepSlope.toFixed(digits)} ${unit} per environment from `
@@ -122,6 +128,26 @@ export function renderMarkdown(r: BenchResults): string {
     + `Step by step: synth time ${steps(g.wallSeconds, 's', 2)}; CPU time ${steps(g.cpuSeconds, 's', 2)}; memory ${steps(g.peakMemoryMb, 'MB', 1)}. `
     + '("Linear or better": one more environment costs at most 25% more between the two largest sizes than between the two smallest or '
     + 'on average; a cost that grows with every pair of environments would show as a steeper last step.)\n');
+
+  out.push(`## The newest aws-cdk-lib (${r.cdkVersions.newest})\n`);
+  out.push(`The same three apps on the newest aws-cdk-lib 2.x on the registry, which a user installing today gets, beside the pinned ${r.cdkVersions.pinned}, `
+    + 'in the same rounds.\n');
+  out.push(table(['app', 'environments', `synth time (${r.cdkVersions.pinned})`, `synth time (${r.cdkVersions.newest})`, 'newest / pinned',
+    `CPU time (${r.cdkVersions.pinned} / ${r.cdkVersions.newest})`, `peak memory (${r.cdkVersions.pinned})`, `peak memory (${r.cdkVersions.newest})`],
+  r.synthesis.filter(onNewest).map(n => {
+    const p = r.synthesis.find(x => x.id === n.id.replace(/@newest.*/, ''))!;
+    return [n.label, n.environments, sec(p.wallSeconds), sec(n.wallSeconds), `${(n.wallSeconds.median / p.wallSeconds.median).toFixed(2)}×`,
+      `${f1(p.cpuSeconds.median)} / ${f1(n.cpuSeconds.median)} s`, mem(p.peakMemoryMb), mem(n.peakMemoryMb)];
+  })));
+  const newestLibrary = r.synthesis.find(x => x.id === 'library@newest')!;
+  const newestPlain = r.synthesis.find(x => x.id === 'plain@newest')!;
+  const withoutValidation = r.synthesis.find(x => x.id === 'library@newest-no-validation')!;
+  out.push(`On the newest, cdk-multi-env takes ${newestLibrary.vsPlain!.toFixed(2)}× plain CDK Pipelines' synth time `
+    + `(${library.vsPlain!.toFixed(2)}× on the pin); plain CDK Pipelines itself takes ${(newestPlain.wallSeconds.median / plain.wallSeconds.median).toFixed(2)}× `
+    + 'its time on the pin: the growth is aws-cdk-lib\'s own. The newest runs its built-in CloudFormation validation on every template; '
+    + 'switched off (`CDK_VALIDATION=false`, or the App\'s `builtinCloudFormationValidation: false`), the reference app\'s synth takes '
+    + `${f1(withoutValidation.wallSeconds.median)} s instead of ${f1(newestLibrary.wallSeconds.median)} s and `
+    + `${withoutValidation.peakMemoryMb.median.toFixed(0)} MB instead of ${newestLibrary.peakMemoryMb.median.toFixed(0)} MB.\n`);
 
   const L = r.headroom.limits;
   out.push('## Template headroom\n');

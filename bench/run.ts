@@ -23,6 +23,8 @@ import { mainPipeline } from '../examples/pipeline-path';
  *
  * BENCH_RUNS sets the runs per variant (default 5); BENCH_GROWTH_RUNS those of the 12-, 24- and
  * 48-environment apps (default 3: they take longest, and a slope needs fewer repetitions).
+ * The empty app, plain CDK Pipelines and the reference app run twice over: on the pinned aws-cdk-lib
+ * (the peer dependency's floor) and on the newest 2.x on the registry, what a user installs today.
  * `npx projen bench --render` only writes the tables again from bench/results.json.
  */
 
@@ -38,18 +40,28 @@ interface Variant {
   readonly regions: number;
   readonly environments: number;
   readonly runs: number;
+  /** Which aws-cdk-lib the app loads: the project's pin (the peer dependency's floor), or the newest 2.x a user installs today. */
+  readonly cdk: 'pinned' | 'newest';
+  /** Environment variables of the process, besides this one's. */
+  readonly env?: Record<string, string>;
 }
 
 const VARIANTS: Variant[] = [
-  { id: 'empty', label: 'one empty stack (Node and aws-cdk-lib)', app: 'empty', regions: 1, environments: 0, runs: RUNS },
-  { id: 'plain', label: 'plain CDK Pipelines', app: 'plain', regions: 1, environments: 6, runs: RUNS },
-  { id: 'library', label: 'cdk-multi-env', app: 'library', regions: 1, environments: 6, runs: RUNS },
-  { id: 'library-12', label: 'cdk-multi-env', app: 'library', regions: 2, environments: 12, runs: GROWTH_RUNS },
-  { id: 'library-24', label: 'cdk-multi-env', app: 'library', regions: 4, environments: 24, runs: GROWTH_RUNS },
-  { id: 'library-48', label: 'cdk-multi-env', app: 'library', regions: 8, environments: 48, runs: GROWTH_RUNS },
-  { id: 'plain-48', label: 'plain CDK Pipelines', app: 'plain', regions: 8, environments: 48, runs: GROWTH_RUNS },
-  { id: 'library-96', label: 'cdk-multi-env', app: 'library', regions: 16, environments: 96, runs: GROWTH_RUNS },
-  { id: 'plain-96', label: 'plain CDK Pipelines', app: 'plain', regions: 16, environments: 96, runs: GROWTH_RUNS },
+  { id: 'empty', label: 'one empty stack (Node and aws-cdk-lib)', app: 'empty', regions: 1, environments: 0, runs: RUNS, cdk: 'pinned' },
+  { id: 'plain', label: 'plain CDK Pipelines', app: 'plain', regions: 1, environments: 6, runs: RUNS, cdk: 'pinned' },
+  { id: 'library', label: 'cdk-multi-env', app: 'library', regions: 1, environments: 6, runs: RUNS, cdk: 'pinned' },
+  { id: 'library-12', label: 'cdk-multi-env', app: 'library', regions: 2, environments: 12, runs: GROWTH_RUNS, cdk: 'pinned' },
+  { id: 'library-24', label: 'cdk-multi-env', app: 'library', regions: 4, environments: 24, runs: GROWTH_RUNS, cdk: 'pinned' },
+  { id: 'library-48', label: 'cdk-multi-env', app: 'library', regions: 8, environments: 48, runs: GROWTH_RUNS, cdk: 'pinned' },
+  { id: 'plain-48', label: 'plain CDK Pipelines', app: 'plain', regions: 8, environments: 48, runs: GROWTH_RUNS, cdk: 'pinned' },
+  { id: 'library-96', label: 'cdk-multi-env', app: 'library', regions: 16, environments: 96, runs: GROWTH_RUNS, cdk: 'pinned' },
+  { id: 'plain-96', label: 'plain CDK Pipelines', app: 'plain', regions: 16, environments: 96, runs: GROWTH_RUNS, cdk: 'pinned' },
+  // The first three again on the newest aws-cdk-lib: what a user installing today pays.
+  { id: 'empty@newest', label: 'one empty stack (Node and aws-cdk-lib)', app: 'empty', regions: 1, environments: 0, runs: RUNS, cdk: 'newest' },
+  { id: 'plain@newest', label: 'plain CDK Pipelines', app: 'plain', regions: 1, environments: 6, runs: RUNS, cdk: 'newest' },
+  { id: 'library@newest', label: 'cdk-multi-env', app: 'library', regions: 1, environments: 6, runs: RUNS, cdk: 'newest' },
+  // The newest's built-in CloudFormation validation of every template, switched off: its share of the time.
+  { id: 'library@newest-no-validation', label: 'cdk-multi-env, CDK_VALIDATION=false', app: 'library', regions: 1, environments: 6, runs: RUNS, cdk: 'newest', env: { CDK_VALIDATION: 'false' } },
 ];
 
 /** What one child process reported, and how long it took from spawn to exit. */
@@ -61,6 +73,8 @@ interface Run {
   readonly cpuMs: number;
   readonly stacks: number;
   readonly maxRssKb: number;
+  /** The version of the aws-cdk-lib the process loaded. */
+  readonly cdkVersion: string;
 }
 
 /**
@@ -68,11 +82,12 @@ interface Run {
  * src/) to JavaScript once, so that every measured process is plain Node: under ts-node, compiling
  * the library's sources on each start would cost seconds and hundreds of MB that a user's synth
  * does not pay. Each file is transpiled on its own (tsconfig.dev.json has isolatedModules, so that
- * is safe; `npx tsc --noEmit -p tsconfig.dev.json` checks the types). The output sits under
- * node_modules/ so that Node resolves aws-cdk-lib from it as from the sources.
+ * is safe; `npx tsc --noEmit -p tsconfig.dev.json` checks the types). Node resolves aws-cdk-lib
+ * and constructs from the output's folder upwards: the pinned copy sits under node_modules/, so it
+ * loads the project's own; the newest copy sits in the folder scripts/install-newest-cdk.sh
+ * installed the newest aws-cdk-lib into, so it loads that one.
  */
-function compileChildren(): string {
-  const outDir = path.join(WORK, 'js');
+function compileChildren(outDir: string): string {
   fs.rmSync(outDir, { recursive: true, force: true });
   const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.dev.json'), {}, {
     ...ts.sys,
@@ -99,27 +114,50 @@ function compileChildren(): string {
   // bundled job scripts are found beside src/, as in the package.
   fs.cpSync(path.join(ROOT, 'examples', 'functions'), path.join(outDir, 'examples', 'functions'), { recursive: true });
   fs.cpSync(path.join(ROOT, 'assets'), path.join(outDir, 'assets'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'examples', 'cdk.json'), path.join(outDir, 'examples', 'cdk.json'));
   return path.join(outDir, 'bench');
+}
+
+/** Installs the newest aws-cdk-lib 2.x (scripts/install-newest-cdk.sh) and returns the folder it is in. */
+function installNewestCdk(): string {
+  const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-newest-cdk.sh')], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`scripts/install-newest-cdk.sh failed (exit ${result.status})`);
+  return result.stdout.trim();
+}
+
+/** The version of the aws-cdk-lib in a node_modules folder. */
+function cdkVersionIn(nodeModules: string): string {
+  return JSON.parse(fs.readFileSync(path.join(nodeModules, 'aws-cdk-lib', 'package.json'), 'utf-8')).version;
+}
+
+/** A compiled copy of the measured apps, and the aws-cdk-lib version it loads. */
+interface Children {
+  readonly dir: string;
+  readonly cdkVersion: string;
 }
 
 function outdirOf(variant: Variant): string {
   return path.join(WORK, 'out', variant.id);
 }
 
-function runOnce(children: string, variant: Variant): Run {
+function runOnce(children: Record<Variant['cdk'], Children>, variant: Variant): Run {
   const outdir = outdirOf(variant);
   fs.rmSync(outdir, { recursive: true, force: true });
   const args = variant.app === 'empty'
-    ? [path.join(children, 'synth-empty.js'), outdir]
-    : [path.join(children, 'synth-app.js'), variant.app, String(variant.regions), outdir];
+    ? [path.join(children[variant.cdk].dir, 'synth-empty.js'), outdir]
+    : [path.join(children[variant.cdk].dir, 'synth-app.js'), variant.app, String(variant.regions), outdir];
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, {
+    env: { ...process.env, ...variant.env },
     encoding: 'utf-8',
     maxBuffer: 16 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${variant.id}: the synth failed (exit ${result.status}):\n${result.stderr}`);
-  return { wallMs, ...JSON.parse(result.stdout.trim().split('\n').pop()!) };
+  const run: Run = { wallMs, ...JSON.parse(result.stdout.trim().split('\n').pop()!) };
+  const expected = children[variant.cdk].cdkVersion;
+  if (run.cdkVersion !== expected) throw new Error(`${variant.id}: loaded aws-cdk-lib ${run.cdkVersion}, expected the ${variant.cdk} ${expected}`);
+  return run;
 }
 
 const mb = (kb: number) => kb / 1024;
@@ -133,8 +171,12 @@ function main(): void {
     return;
   }
   fs.mkdirSync(WORK, { recursive: true });
+  const newestDir = installNewestCdk();
   const compileStarted = Date.now();
-  const children = compileChildren();
+  const children = {
+    pinned: { dir: compileChildren(path.join(WORK, 'js')), cdkVersion: cdkVersionIn(path.join(ROOT, 'node_modules')) },
+    newest: { dir: compileChildren(path.join(newestDir, 'bench-js')), cdkVersion: cdkVersionIn(path.join(newestDir, 'node_modules')) },
+  };
   const compileSeconds = (Date.now() - compileStarted) / 1000;
   process.stderr.write(`bench: compiled the synth apps in ${compileSeconds.toFixed(1)} s; ${RUNS} runs per variant, ${GROWTH_RUNS} for the grown apps\n`);
 
@@ -166,7 +208,7 @@ function main(): void {
     };
   });
   const byId = (id: string) => synthesis.find(x => x.id === id)!;
-  const grown = synthesis.filter(x => x.id.startsWith('library'));
+  const grown = synthesis.filter(x => x.id.startsWith('library') && !x.id.includes('@newest'));
   const xs = grown.map(x => x.environments);
 
   const assemblyOf = (id: string) => new cxapi.CloudAssembly(outdirOf(VARIANTS.find(v => v.id === id)!));
@@ -242,10 +284,12 @@ function main(): void {
   const results: BenchResults = {
     generated: new Date().toISOString(),
     machine: { node: process.version, platform: `${process.platform}/${process.arch}`, cpus: os.cpus().length },
+    cdkVersions: { pinned: children.pinned.cdkVersion, newest: children.newest.cdkVersion },
     runs: { perVariant: RUNS, grownApps: GROWTH_RUNS, order: 'interleaved: one run of each variant per round' },
     synthesis: synthesis.map(x => {
       // Against plain CDK Pipelines with as many environments, where the bench has it.
-      const baseline = synthesis.find(y => y.id === (x.environments === 6 ? 'plain' : `plain-${x.environments}`));
+      const newest = x.id.includes('@newest');
+      const baseline = synthesis.find(y => y.id === (x.environments === 6 ? (newest ? 'plain@newest' : 'plain') : `plain-${x.environments}`));
       return {
         ...x,
         vsPlain: baseline ? x.wallSeconds.median / baseline.wallSeconds.median : undefined,

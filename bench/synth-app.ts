@@ -2,6 +2,7 @@ import { performance } from 'perf_hooks';
 import * as cdk from 'aws-cdk-lib';
 import { scaledEnvironments } from './scaled-environments';
 import { synthesizeAndReport } from './synth-measure';
+import { FEATURE_FLAGS } from '../examples/feature-flags';
 import { buildPlainCdkPipelinesApp } from '../examples/plain-cdk-pipelines';
 import { buildReferenceApp } from '../examples/reference-app';
 
@@ -17,7 +18,7 @@ import { buildReferenceApp } from '../examples/reference-app';
 const loadedMs = performance.now();
 const [variant, regions, outdir] = process.argv.slice(2);
 // CDK stops a synth at 500 resources in a stack (CloudFormation's limit); the bench measures past it.
-const app = new cdk.App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+const app = new cdk.App({ outdir, context: { ...FEATURE_FLAGS, '@aws-cdk/core:stackResourceLimit': 0 } });
 const environments = scaledEnvironments(Number(regions));
 if (variant === 'library') {
   buildReferenceApp(app, environments);

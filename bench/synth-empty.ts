@@ -1,12 +1,13 @@
 import { performance } from 'perf_hooks';
 import * as cdk from 'aws-cdk-lib';
 import { synthesizeAndReport } from './synth-measure';
+import { FEATURE_FLAGS } from '../examples/feature-flags';
 
 /**
  * The baseline of bench/run.ts, in its own Node process: an app with one empty stack, the fixed
  * cost of Node and aws-cdk-lib that every app pays. `node synth-empty.js <outdir>`
  */
 const loadedMs = performance.now();
-const app = new cdk.App({ outdir: process.argv[2] });
+const app = new cdk.App({ outdir: process.argv[2], context: FEATURE_FLAGS });
 new cdk.Stack(app, 'Empty');
 synthesizeAndReport(app, loadedMs);

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as cdk from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
@@ -5,7 +7,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 /**
  * Synthesizes an app built in a measured child process (bench/synth-app.ts, bench/synth-empty.ts)
  * and prints one line of JSON: milliseconds from process start to modules loaded, app built and
- * app synthesized, the number of stacks, and the peak resident memory of the process.
+ * app synthesized, the number of stacks, the peak resident memory of the process and the version of
+ * the aws-cdk-lib it loaded.
  */
 export function synthesizeAndReport(app: cdk.App, loadedMs: number): void {
   const builtMs = performance.now();
@@ -24,5 +27,7 @@ export function synthesizeAndReport(app: cdk.App, loadedMs: number): void {
     stacks: stacks(assembly),
     // Linux reports kilobytes.
     maxRssKb: process.resourceUsage().maxRSS,
+    // aws-cdk-lib's exports do not include its package.json: read it beside the module Node resolved.
+    cdkVersion: JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('aws-cdk-lib')), 'package.json'), 'utf-8')).version,
   }) + '\n');
 }

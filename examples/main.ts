@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { FEATURE_FLAGS } from './feature-flags';
 import { pathToProduction } from './pipeline-path';
 import { buildPlainCdkPipelinesApp } from './plain-cdk-pipelines';
 import { buildReferenceApp } from './reference-app';
@@ -15,7 +16,7 @@ import { RecoveryRunbook } from '../src';
  * Needs no AWS credentials.
  */
 const outdir = process.env.CDK_OUTDIR ?? path.join(__dirname, '..', 'cdk.out');
-const app = new cdk.App({ outdir });
+const app = new cdk.App({ outdir, context: FEATURE_FLAGS });
 const reference = buildReferenceApp(app);
 const assembly = app.synth();
 
@@ -26,7 +27,7 @@ for (const environment of reference.environments) {
   fs.writeFileSync(path.join(runbooks, `${environment.environmentName}.md`), new RecoveryRunbook(environment).toMarkdown());
 }
 
-const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')) });
+const plainApp = new cdk.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdk-pipelines-')), context: FEATURE_FLAGS });
 buildPlainCdkPipelinesApp(plainApp);
 const comparison = {
   library: pathToProduction(assembly.getStackByName('Tooling').template, 'Prod'),

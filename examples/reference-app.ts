@@ -120,7 +120,7 @@ class WorkloadStack extends cdk.Stack {
     });
 
     // Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
-    const capacity = TierCapacity.of(scope.tier, { minCapacity: 2, maxCapacity: 8 });
+    const capacity = TierCapacity.of(scope.profile, { minCapacity: 2, maxCapacity: 8 });
     const instanceType = new ec2.InstanceType('t4g.micro');
     const machineImage = ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 });
     const applicationSubnets = { subnetGroupName: 'Private' };
@@ -153,6 +153,7 @@ class WorkloadStack extends cdk.Stack {
       removalPolicy: scope.profile.removalPolicy,
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
     });
+    cdk.Annotations.of(database).acknowledgeWarning('cdk-multi-env:productionDataRetained', 'In production the library retains the database\'s generated secret, as it does the database: the secret is what opens the retained data');
     const defaultPort = 'PostgreSQL listens on its default port in the data subnets, reachable from the application security group only';
     acknowledge(database, defaultPort, 'AwsSolutions-RDS11');
     suppressGuard(database, defaultPort, 'rds_instance_no_default_ports_check');
@@ -222,6 +223,9 @@ class WorkloadStack extends cdk.Stack {
       taskDefinition: task,
       vpcSubnets: applicationSubnets,
       securityGroups: [scope.applicationSecurityGroup],
+      // A deploy whose tasks fail rolls back in minutes, and never runs fewer tasks than asked for.
+      circuitBreaker: { rollback: true },
+      minHealthyPercent: 100,
     });
     capacity.applyToEcsService(web);
 
@@ -277,7 +281,8 @@ export function buildEnvironments(app: Construct, environments: ReferenceEnviron
     });
     // Dev, QA and Demo: the instances the team tags run in working hours only.
     environment.costScheduler?.addInstancesByTag('Schedule', 'office-hours');
-    new WorkloadStack(environment, 'Workload').addDependency(environment.foundation);
+    // The workload uses the foundation's VPC, key and configuration: those references deploy the foundation first.
+    new WorkloadStack(environment, 'Workload');
     return environment;
   });
 }

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { FEATURE_FLAGS } from './feature-flags';
 import { buildReferenceApp } from './reference-app';
 import { addValidators } from './validators';
 
@@ -9,7 +10,7 @@ import { addValidators } from './validators';
  * any of them finds something; the report is kept as validate.out/validation-report.json.
  */
 const outdir = process.env.CDK_OUTDIR ?? path.join(__dirname, '..', 'validate.out');
-const app = new cdk.App({ outdir });
+const app = new cdk.App({ outdir, context: FEATURE_FLAGS });
 addValidators(app);
 buildReferenceApp(app);
 app.synth();

@@ -4,10 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
+import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../private/acknowledge';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { GuardSuppressions } from '../validation/guard-suppressions';
 
 export interface AccountSecuritySettingsProps {
   readonly s3PublicAccessBlock: boolean;
@@ -120,6 +119,6 @@ export class AccountSecuritySettings extends Construct {
       ...inCompliancePacks('LambdaDLQ'));
     const outsideVpc = 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
     acknowledge(handler, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
-    GuardSuppressions.suppress(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
+    suppressGuardRules(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
   }
 }

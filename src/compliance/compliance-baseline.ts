@@ -19,16 +19,15 @@ import { BaselineParts, baselineParts } from './baseline-defaults';
 import { CIS_METRIC_FILTERS } from './cis-metric-filters';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
+import { accessLogsBucketProps } from './private/access-logs-bucket';
 import { SecurityHubStandard } from './security-hub-standard';
-import { accessLogsBucketProps } from '../private/access-logs-bucket';
-import { baselineInAccountOf, registerBaseline } from '../private/account-baselines';
-import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
+import { AccountBaselines } from '../private/account-baselines';
+import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../private/acknowledge';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier, TierProfile } from '../tiers';
-import { GuardSuppressions } from '../validation/guard-suppressions';
 
 /** Properties of a `ComplianceBaseline`. */
 export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
@@ -229,13 +228,13 @@ export class ComplianceBaseline extends Construct {
       if (repeated.length > 0) errors.add('securityHubStandards', `lists ${repeated.join(', ')} more than once; list each standard once`);
       if (ids.length === 0) errors.add('securityHubStandards', 'is empty; give at least one standard, or set securityHub to false');
     }
-    const other = baselineInAccountOf(this);
+    const other = AccountBaselines.of(this).inAccountOf(this);
     if (other) {
       const { account, region } = Stack.of(this);
       errors.add('scope', `is in account ${account} and region ${region}, which already has a baseline (${other}); an account and region take one (one GuardDuty detector, one Config recorder, one Security Hub): keep that one`);
     }
     errors.throwIfAny();
-    registerBaseline(this);
+    AccountBaselines.of(this).register(this);
     if (parts.securityHub && !parts.configRecorder) {
       Annotations.of(this).addWarningV2('cdk-multi-env:securityHubWithoutRecorder',
         'Security Hub evaluates its controls through AWS Config, but configRecorder is false: make sure a recorder runs in the account (Control Tower\'s, for example)');
@@ -302,7 +301,7 @@ export class ComplianceBaseline extends Construct {
     this.logAccessTo(bucket, id, parts);
     sendEventsToEventBridge(bucket);
     if (!objectLock) {
-      GuardSuppressions.suppress(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
+      suppressGuardRules(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
     }
     acknowledge(bucket, 'Audit logs stay in the account, versioned and kept for the retention (under object lock in production); copying them to another region or a log-archive account is the organization\'s choice of destination, which a per-account baseline cannot make',
       ...inCompliancePacks('S3BucketReplicationEnabled'));
@@ -322,9 +321,9 @@ export class ComplianceBaseline extends Construct {
       acknowledge(this.accessLogsBucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
       acknowledge(this.accessLogsBucket, sseS3, ...inCompliancePacks('S3DefaultEncryptionKMS'));
       const cfnLogs = this.accessLogsBucket.node.defaultChild as s3.CfnBucket;
-      GuardSuppressions.suppress(cfnLogs, itself, 's3_bucket_logging_enabled_check');
-      GuardSuppressions.suppress(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
-      GuardSuppressions.suppress(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
+      suppressGuardRules(cfnLogs, itself, 's3_bucket_logging_enabled_check');
+      suppressGuardRules(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
+      suppressGuardRules(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
       sendEventsToEventBridge(this.accessLogsBucket);
       acknowledge(this.accessLogsBucket, 'Access logs of the audit buckets stay in the account for the retention; where they are copied to is the organization\'s choice, which a per-account baseline cannot make',
         ...inCompliancePacks('S3BucketReplicationEnabled'));
@@ -439,7 +438,7 @@ export class ComplianceBaseline extends Construct {
     });
     // Control Tower's CT.GUARDDUTY.PR.1 reads only the legacy DataSources.S3Logs, which Features
     // replaced; GuardDuty rejects a detector that sets both.
-    GuardSuppressions.suppress(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
+    suppressGuardRules(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
       'guardduty_s3_protection_enabled_check');
     new events.Rule(this, 'GuardDutyHighSeverity', {
       description: `GuardDuty findings of severity ${HIGH_SEVERITY} or more notify the security alarm topic`,

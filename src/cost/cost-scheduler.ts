@@ -9,8 +9,8 @@ import { Construct } from 'constructs';
 import { OffHoursSchedule } from './off-hours-schedule';
 import { acknowledge, acknowledgeWildcardResources, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors, validationError } from '../private/validation-errors';
+import { StageProfile } from '../tiers/stage-profile';
 
 /** Properties of a `CostScheduler`. */
 export interface CostSchedulerProps {
@@ -90,7 +90,7 @@ export class CostScheduler extends Construct {
   constructor(scope: Construct, id: string, props: CostSchedulerProps) {
     super(scope, id);
     this.schedule = props.schedule;
-    const environment = profileOfStage(Stage.of(this));
+    const environment = StageProfile.of(Stage.of(this));
     if (environment?.profile.production && !props.allowProduction) {
       const errors = new ValidationErrors(`CostScheduler '${id}'`, this);
       errors.add('allowProduction', `is not set, but environment '${environment.environmentName}' is a production tier, whose end users have no off-hours; set allowProduction to true to scale it down all the same`);

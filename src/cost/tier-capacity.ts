@@ -2,8 +2,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsServiceCapacity } from './cost-scheduler';
 import { ValidationErrors } from '../private/validation-errors';
-import { EnvironmentTier } from '../tiers/environment-tier';
-import { SizingClass } from '../tiers/tier-profile';
+import { SizingClass, TierProfile } from '../tiers/tier-profile';
 
 /** The capacity a workload needs in production, from which every tier's capacity follows. */
 export interface ProductionCapacity {
@@ -22,10 +21,10 @@ export interface ProductionCapacity {
 const DEFAULT_TARGET_CPU = 60;
 
 /**
- * The capacity of one workload in one tier, from production's bounds and the tier's sizing
- * class, so the same workload code is right-sized in every environment:
+ * The capacity of one workload in one environment, from production's bounds and the sizing class
+ * of the environment's profile, so the same workload code is right-sized in every environment:
  *
- * - SMALLEST (Dev): one instance or task, fixed.
+ * - SMALLEST (Dev, and every feature copy): one instance or task, fixed.
  * - SMALL (QA, Hotfix, Demo): production's minimum, fixed.
  * - MEDIUM (Staging): from production's minimum up to half its maximum, with target tracking
  *   on CPU for the occasional scale-out.
@@ -43,20 +42,21 @@ const DEFAULT_TARGET_CPU = 60;
  * declare const workers: autoscaling.AutoScalingGroup;
  * declare const api: ecs.FargateService;
  *
- * const capacity = TierCapacity.of(env.tier, { minCapacity: 2, maxCapacity: 10 });
+ * const capacity = TierCapacity.of(env.profile, { minCapacity: 2, maxCapacity: 10 });
  * capacity.applyToAutoScalingGroup(workers);
  * capacity.applyToEcsService(api);
  * env.costScheduler?.addEcsService(api, capacity.workingCapacity);
  */
 export class TierCapacity {
   /**
-   * The capacity a tier gives a workload with production's bounds.
+   * The capacity an environment gives a workload with production's bounds.
    *
-   * @param tier the environment's tier (`env.tier`); its profile's `sizing` decides
+   * @param profile the environment's effective profile (`env.profile`: its tier's, with the
+   * environment's overrides; a feature copy's is the smallest); its `sizing` decides
    * @param production the workload's capacity in production
    */
-  public static of(tier: EnvironmentTier, production: ProductionCapacity): TierCapacity {
-    const errors = new ValidationErrors(`TierCapacity.of (tier ${tier.name})`);
+  public static of(profile: TierProfile, production: ProductionCapacity): TierCapacity {
+    const errors = new ValidationErrors('TierCapacity.of');
     const { minCapacity: min, maxCapacity: max } = production;
     const target = production.targetCpuUtilizationPercent ?? DEFAULT_TARGET_CPU;
     if (!Number.isInteger(min) || min < 1) errors.add('minCapacity', `is ${min}; expected a whole number, 1 or more`);
@@ -66,7 +66,7 @@ export class TierCapacity {
       errors.add('targetCpuUtilizationPercent', `is ${target}; expected a percentage above 0 and at most 100`);
     }
     errors.throwIfAny();
-    switch (tier.profile.sizing) {
+    switch (profile.sizing) {
       case SizingClass.SMALLEST: return new TierCapacity(1, 1, undefined);
       case SizingClass.SMALL: return new TierCapacity(min, min, undefined);
       case SizingClass.MEDIUM: return new TierCapacity(min, Math.max(min, Math.ceil(max / 2)), target);

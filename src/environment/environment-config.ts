@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../private/acknowledge';
-import { removalWithoutSnapshot } from '../private/removal';
+import { removalWithoutSnapshot } from './private/removal';
 import { ValidationErrors } from '../private/validation-errors';
 
 /**

@@ -1,2 +1,3 @@
 export * from './environment-config';
 export * from './isolated-environment';
+export * from './recovery-runbook';

@@ -11,7 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { deploymentRoleName, EnvironmentAccess } from './access';
 import { DestroyFeatureCopy } from './destroy-feature-copy';
 import { EnvironmentConfig } from './environment-config';
-import { checkIsolation, registerEnvironment } from './isolation-checks';
+import { IsolationChecks } from './isolation-checks';
 import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
 import { ComplianceBaseline, ComplianceBaselineOptions } from '../compliance';
@@ -20,19 +20,24 @@ import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
 import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
-import { baselineInAccountOf } from '../private/account-baselines';
+import { AccountBaselines } from '../private/account-baselines';
+import { acknowledge } from '../private/acknowledge';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
-import { Cidr } from '../private/cidr';
+import { Cidr } from './private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { featureCopyOf } from '../private/feature-context';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { checkName } from '../private/names';
-import { removalWithoutSnapshot } from '../private/removal';
-import { registerStageProfile } from '../private/stage-tiers';
+import { removalWithoutSnapshot } from './private/removal';
 import { ValidationErrors, validationError } from '../private/validation-errors';
 import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
 import { BackupLevel, EnvironmentTier, SizingClass, TierProfile } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
+import { StageProfile } from '../tiers/stage-profile';
+
+/** aws-cdk-lib's context key for the strength of cross-stack references (cxapi.DEFAULT_CROSS_STACK_REFERENCES in 2.276; the pin has no such key). */
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+const ZONES_REASON = 'The environment is bound to one account and region, its VPC to their zones: a literal zone in its stacks is one of those, as intended';
 
 /** Properties of an `IsolatedEnvironment`. */
 export interface IsolatedEnvironmentProps {
@@ -327,6 +332,11 @@ export class IsolatedEnvironment extends Stage {
     // the branch, in the cheapest shape of its tier, torn down after a time without pushes.
     const feature = featureCopyOf(scope, id, props.environmentName ?? props.tier.name);
     super(scope, feature ? `${id}-${feature.suffix}` : id, { env: { account: props.account, region: props.region } });
+    // The workload and monitoring stacks refer to the foundation's network, key and topic through
+    // CloudFormation exports, which keep the foundation from losing what they use; the pipeline deploys
+    // the foundation first. aws-cdk-lib 2.276 warns on every such reference while the strength is left
+    // to its default, which is 'strong' still: the environment states it, unless the app chose one.
+    if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined) this.node.setContext(CROSS_STACK_REFERENCES, 'strong');
     props = feature ? {
       ...props,
       environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
@@ -358,7 +368,7 @@ export class IsolatedEnvironment extends Stage {
       }),
     };
     const cidr = this.validate(props);
-    registerStageProfile(this, this.environmentName, this.profile);
+    StageProfile.register(this, this.environmentName, this.profile);
 
     const namePrefix = `${this.appName}-${this.environmentName}`;
     this.foundation = new Stack(this, 'Foundation', {
@@ -371,6 +381,10 @@ export class IsolatedEnvironment extends Stage {
       const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
       this.foundation.node.setContext(key, props.availabilityZones);
     }
+    // The zones are the environment's, fixed with its account and region: a literal zone in any of its
+    // stacks (a workload's instance in one of the VPC's subnets) is one of them. aws-cdk-lib 2.276's
+    // built-in validation warns on each one (W3010) outside the stack that asked for the zones.
+    acknowledge(this, ZONES_REASON, 'CloudFormation-Validate::W3010');
     this.key = props.encryptionKey ?? this.createKey(namePrefix, props.budget !== undefined);
     this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
       topicName: `${namePrefix}-alarms`,
@@ -415,7 +429,7 @@ export class IsolatedEnvironment extends Stage {
     this.breakGlassRole = access.breakGlassRole;
 
     // Environments that share an account share its baseline: the first one of the account holds it.
-    const accountBaseline = baselineInAccountOf(this.foundation);
+    const accountBaseline = AccountBaselines.of(this).inAccountOf(this.foundation);
     if (props.complianceBaseline ?? !accountBaseline) {
       this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, profile: this.profile, alarmTopic: this.alarmTopic });
     } else if (accountBaseline) {
@@ -548,9 +562,10 @@ export class IsolatedEnvironment extends Stage {
     if (this.profile.backup === BackupLevel.NONE && backupOptions.length > 0) {
       errors.add('backup', `sets ${backupOptions.join(', ')}, but the environment backs nothing up (backup level NONE, from ${props.backup?.level ? 'backup.level' : `tier ${this.tier.name}`}); set backup.level to SHORT or FULL, or remove them`);
     }
-    checkIsolation(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr }, errors);
+    const facts = { name: this.environmentName, tier: this.tier, account: props.account, cidr };
+    IsolationChecks.of(this).check(facts, errors);
     errors.throwIfAny();
-    registerEnvironment(this.node.root, { name: this.environmentName, tier: this.tier, account: props.account, cidr });
+    IsolationChecks.of(this).register(facts);
     return props.vpc ? undefined : cidr;
   }
 

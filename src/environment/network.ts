@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { removalWithoutSnapshot } from '../private/removal';
+import { removalWithoutSnapshot } from './private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */
 export const SUBNET_GROUPS = ['Public', 'Private', 'Data'];

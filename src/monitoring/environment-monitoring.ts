@@ -7,10 +7,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARM_SETTINGS, EVENT_PATTERNS } from '../private/alarm-settings';
+import { ALARM_SETTINGS, EVENT_PATTERNS } from './private/alarm-settings';
 import { acceptAlarmWithoutAction } from '../private/alarm-without-action';
-import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors, validationError } from '../private/validation-errors';
+import { StageProfile } from '../tiers/stage-profile';
 import { AlarmSeverity } from '../tiers/tier-profile';
 
 /**
@@ -131,7 +131,7 @@ export class EnvironmentMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentMonitoringProps) {
     super(scope, id);
-    const environment = profileOfStage(Stage.of(this));
+    const environment = StageProfile.of(Stage.of(this));
     this.alarmSeverity = props.alarmSeverity ?? environment?.profile.alarmSeverity ?? AlarmSeverity.NOTIFY;
     this.alarmTopic = props.alarmTopic;
     if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.dashboardName)) {

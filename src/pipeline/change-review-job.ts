@@ -7,7 +7,7 @@ import { WITH_ROLE } from './assume-role-shell';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { IsolatedEnvironment } from '../environment';
-import { assumeBootstrapRoles, bootstrapRoleArn } from '../private/bootstrap-roles';
+import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The files the review leaves for the approver (written by the review script) and for the deploys. */

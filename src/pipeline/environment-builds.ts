@@ -8,7 +8,7 @@ import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
-import { assumeBootstrapRoles, BootstrapRole } from '../private/bootstrap-roles';
+import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
 

@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { validationError } from './validation-errors';
 
 /**
  * Acknowledges rule findings on a construct, with the reason, through `Validations.of(scope)`:
@@ -76,3 +77,33 @@ const CFN_LINT_METADATA_KEY = 'cfn-lint';
  * exist); the role entry repeats what the `GetAtt` of the role's ARN already orders.
  */
 export const ROLE_DEPENDENCY_REASON = 'DependsOn names the role and its default policy (aws-cdk-lib): the policy entry is needed, the role entry repeats what the GetAtt of its ARN orders';
+
+/** The resource metadata key CloudFormation Guard rules read suppressions from. */
+export const GUARD_METADATA_KEY = 'guard';
+
+/** What `suppressGuardRules` writes under `Metadata.guard` of a resource. */
+export interface GuardMetadata {
+  /** The suppressed rules, by name (`s3_bucket_object_lock_enabled_check`): what guard reads. */
+  readonly SuppressedRules: string[];
+  /** Why each rule is suppressed, by rule name: guard ignores it, an auditor reads it. */
+  readonly Reasons: Record<string, string>;
+}
+
+/**
+ * Suppresses CloudFormation Guard rules on one resource, with the reason, in its template
+ * (`Metadata.guard`): what `GuardSuppressions.suppress` does, for the library's own resources. Calls
+ * add up: a rule suppressed again gets the later reason.
+ */
+export function suppressGuardRules(resource: CfnResource, reason: string, ...rules: string[]): void {
+  if (rules.length === 0 || reason.trim() === '') {
+    throw validationError(`GuardSuppressions.suppress: rules has ${rules.length} and reason is '${reason}'; give at least one rule and the reason`, resource);
+  }
+  const existing: Partial<GuardMetadata> = resource.getMetadata(GUARD_METADATA_KEY) ?? {};
+  const suppressed = [...existing.SuppressedRules ?? []];
+  const reasons = { ...existing.Reasons };
+  for (const rule of rules) {
+    if (!suppressed.includes(rule)) suppressed.push(rule);
+    reasons[rule] = reason;
+  }
+  resource.addMetadata(GUARD_METADATA_KEY, { ...existing, SuppressedRules: suppressed, Reasons: reasons });
+}

@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { acknowledge } from './acknowledge';
-import { GuardSuppressions } from '../validation/guard-suppressions';
+import { acknowledge, suppressGuardRules } from './acknowledge';
 
 /**
  * Records why an alarm has no action, where each checker asking for one reads it: cdk-nag's
@@ -11,5 +10,5 @@ import { GuardSuppressions } from '../validation/guard-suppressions';
 export function acceptAlarmWithoutAction(alarm: cloudwatch.IAlarm, reason: string): void {
   acknowledge(alarm, reason, 'NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction');
   const resource = alarm.node.defaultChild;
-  if (resource instanceof CfnResource) GuardSuppressions.suppress(resource, reason, 'cloudwatch_alarm_action_check');
+  if (resource instanceof CfnResource) suppressGuardRules(resource, reason, 'cloudwatch_alarm_action_check');
 }

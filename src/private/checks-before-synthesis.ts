@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { singletonIn } from './singleton-in';
 
 const ID = 'cdk-multi-env.ChecksBeforeSynthesis';
 
@@ -15,8 +16,7 @@ const ID = 'cdk-multi-env.ChecksBeforeSynthesis';
 export class ChecksBeforeSynthesis extends Construct {
   /** The app's checks. */
   public static of(scope: IConstruct): ChecksBeforeSynthesis {
-    const root = scope.node.root;
-    return (root.node.tryFindChild(ID) as ChecksBeforeSynthesis | undefined) ?? new ChecksBeforeSynthesis(root, ID);
+    return singletonIn(scope.node.root, ID, (root, id) => new ChecksBeforeSynthesis(root, id));
   }
 
   private readonly checks: (() => void)[] = [];

@@ -7,17 +7,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { BackupCopyDestination } from './backup-copy-destination';
+import { BackupPolicyFacts } from './backup-facts';
+import { KIND_FACTS, kindOf } from './backup-kinds';
 import { BackupResourceKind } from './backup-resource-kind';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
-import { BackupPolicyFacts } from '../private/backup-facts';
-import { KIND_FACTS, kindOf } from '../private/backup-kinds';
 import {
   CONTINUOUS_MAX_DAYS, DEFAULT_COPY_REGION, isFull, LEVEL_RULES, LevelRule, LOCK_GRACE_DAYS, LOCK_MIN_GRACE_DAYS,
-} from '../private/backup-levels';
+} from './private/backup-levels';
 import { onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { profileOfStage } from '../private/stage-tiers';
 import { ValidationErrors } from '../private/validation-errors';
+import { StageProfile } from '../tiers/stage-profile';
 import { BackupLevel } from '../tiers/tier-profile';
 
 /**
@@ -227,7 +227,7 @@ export class BackupPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps = {}) {
     super(scope, id);
-    const environment = profileOfStage(Stage.of(this));
+    const environment = StageProfile.of(Stage.of(this));
     const errors = new ValidationErrors(environment ? `BackupPolicy of environment '${environment.environmentName}'` : `BackupPolicy '${id}'`, this);
     const level = props.level ?? environment?.profile.backup;
     if (level === undefined) {

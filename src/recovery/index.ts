@@ -1,4 +1,3 @@
 export * from './backup-copy-destination';
 export * from './backup-policy';
 export * from './backup-resource-kind';
-export * from './recovery-runbook';

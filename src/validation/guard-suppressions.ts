@@ -1,17 +1,6 @@
 import * as fs from 'fs';
 import { CfnResource, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolatingResourceBeta1 } from 'aws-cdk-lib';
-import { validationError } from '../private/validation-errors';
-
-/** The resource metadata key CloudFormation Guard rules read suppressions from. */
-const GUARD_METADATA_KEY = 'guard';
-
-/** What `GuardSuppressions.suppress` writes under `Metadata.guard` of a resource. */
-interface GuardMetadata {
-  /** The suppressed rules, by name (`s3_bucket_object_lock_enabled_check`): what guard reads. */
-  readonly SuppressedRules: string[];
-  /** Why each rule is suppressed, by rule name: guard ignores it, an auditor reads it. */
-  readonly Reasons: Record<string, string>;
-}
+import { GUARD_METADATA_KEY, GuardMetadata, suppressGuardRules } from '../private/acknowledge';
 
 /**
  * CloudFormation Guard suppressions of one resource, with their reasons, in its template; and a
@@ -45,17 +34,7 @@ export class GuardSuppressions implements IPolicyValidationPluginBeta1 {
    * add up: a rule suppressed again gets the later reason.
    */
   public static suppress(resource: CfnResource, reason: string, ...rules: string[]): void {
-    if (rules.length === 0 || reason.trim() === '') {
-      throw validationError(`GuardSuppressions.suppress: rules has ${rules.length} and reason is '${reason}'; give at least one rule and the reason`, resource);
-    }
-    const existing: Partial<GuardMetadata> = resource.getMetadata(GUARD_METADATA_KEY) ?? {};
-    const suppressed = [...existing.SuppressedRules ?? []];
-    const reasons = { ...existing.Reasons };
-    for (const rule of rules) {
-      if (!suppressed.includes(rule)) suppressed.push(rule);
-      reasons[rule] = reason;
-    }
-    resource.addMetadata(GUARD_METADATA_KEY, { ...existing, SuppressedRules: suppressed, Reasons: reasons });
+    suppressGuardRules(resource, reason, ...rules);
   }
 
   public readonly name: string;

@@ -32,6 +32,11 @@ for package in "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl" "$roo
   [ "$size" -lt 5000000 ] || { echo "FAIL $(basename "$package") is $size bytes, 5 MB or more"; exit 1; }
 done
 
+# The feature flags of examples/cdk.json, given to the Python, Java and Go apps as the CDK CLI gives an
+# app its cdk.json context (examples/main.ts reads them itself): all four synthesize with the same flags.
+CDK_CONTEXT_JSON=$(node -p "JSON.stringify(require('$root/examples/cdk.json').context)")
+export CDK_CONTEXT_JSON
+
 step "TypeScript: synthesize the reference app"
 CDK_OUTDIR="$work/out/typescript" npx ts-node --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
 

@@ -4,6 +4,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EnvironmentTier, SizingClass, TierCapacity } from '../../src';
+import { environment } from '../support/environments';
 
 const PRODUCTION = { minCapacity: 2, maxCapacity: 9 };
 
@@ -34,7 +35,7 @@ describe('TierCapacity', () => {
     [EnvironmentTier.STAGING, 2, 5, 60],
     [EnvironmentTier.PROD, 2, 9, 60],
   ])('GIVEN production bounds 2..9 WHEN tier %s THEN min %d, max %d, CPU target %s', (tier, min, max, target) => {
-    const capacity = TierCapacity.of(tier, PRODUCTION);
+    const capacity = TierCapacity.of(tier.profile, PRODUCTION);
     expect([capacity.minCapacity, capacity.maxCapacity, capacity.targetCpuUtilizationPercent, capacity.autoScaling])
       .toEqual([min, max, target, target !== undefined]);
     expect(capacity.workingCapacity).toEqual({ minCapacity: min, maxCapacity: max, desiredCapacity: min, autoScaling: target !== undefined });
@@ -42,13 +43,23 @@ describe('TierCapacity', () => {
 
   test('a custom tier sized like production scales like production, with the target given', () => {
     const perf = EnvironmentTier.custom({ name: 'perf', basedOn: EnvironmentTier.QA, sizing: SizingClass.FULL });
-    const capacity = TierCapacity.of(perf, { ...PRODUCTION, targetCpuUtilizationPercent: 45 });
+    const capacity = TierCapacity.of(perf.profile, { ...PRODUCTION, targetCpuUtilizationPercent: 45 });
     expect([capacity.minCapacity, capacity.maxCapacity, capacity.targetCpuUtilizationPercent]).toEqual([2, 9, 45]);
+  });
+
+  test('follows the environment\'s effective profile: a feature copy of QA runs the smallest capacity, not QA\'s', () => {
+    const app = new cdk.App({ context: { 'cdk-multi-env:feature-copy-of': 'qa', 'cdk-multi-env:feature-branch': 'feature/x', 'cdk-multi-env:feature-ttl-hours': 24 } });
+    const copy = environment(app, EnvironmentTier.QA);
+    expect(copy.featureBranch).toBe('feature/x');
+    const capacity = TierCapacity.of(copy.profile, PRODUCTION);
+    expect([capacity.minCapacity, capacity.maxCapacity, capacity.autoScaling]).toEqual([1, 1, false]);
+    // The tier's own profile would have given QA's fixed minimum.
+    expect(TierCapacity.of(copy.tier.profile, PRODUCTION).minCapacity).toBe(2);
   });
 
   test('GIVEN a fixed tier WHEN applied THEN the group and service run the fixed capacity, with no scaling policy', () => {
     const { stack, group, service } = workload();
-    const capacity = TierCapacity.of(EnvironmentTier.QA, PRODUCTION);
+    const capacity = TierCapacity.of(EnvironmentTier.QA.profile, PRODUCTION);
     capacity.applyToAutoScalingGroup(group);
     capacity.applyToEcsService(service);
     const template = Template.fromStack(stack);
@@ -60,7 +71,7 @@ describe('TierCapacity', () => {
 
   test('GIVEN production WHEN applied THEN both track CPU between production\'s bounds, and the group keeps no fixed desired capacity', () => {
     const { stack, group, service } = workload();
-    const capacity = TierCapacity.of(EnvironmentTier.PROD, PRODUCTION);
+    const capacity = TierCapacity.of(EnvironmentTier.PROD.profile, PRODUCTION);
     capacity.applyToAutoScalingGroup(group);
     capacity.applyToEcsService(service);
     const template = Template.fromStack(stack);
@@ -84,11 +95,11 @@ describe('TierCapacity', () => {
     [{ minCapacity: 1, maxCapacity: 4, targetCpuUtilizationPercent: 0 }, /targetCpuUtilizationPercent is 0; expected a percentage above 0 and at most 100/],
     [{ minCapacity: 1, maxCapacity: 4, targetCpuUtilizationPercent: 120 }, /targetCpuUtilizationPercent is 120/],
   ])('GIVEN production %j THEN it is an error naming the field', (production, message) => {
-    expect(() => TierCapacity.of(EnvironmentTier.PROD, production)).toThrow(message);
+    expect(() => TierCapacity.of(EnvironmentTier.PROD.profile, production)).toThrow(message);
   });
 
   test('every problem is reported at once', () => {
-    expect(() => TierCapacity.of(EnvironmentTier.DEV, { minCapacity: 0, maxCapacity: 0, targetCpuUtilizationPercent: -1 }))
-      .toThrow(/TierCapacity.of \(tier dev\): 3 problems/);
+    expect(() => TierCapacity.of(EnvironmentTier.DEV.profile, { minCapacity: 0, maxCapacity: 0, targetCpuUtilizationPercent: -1 }))
+      .toThrow(/TierCapacity.of: 3 problems/);
   });
 });

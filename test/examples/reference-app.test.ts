@@ -1,5 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { fixedMonthlyCost, LIST_PRICES, PRICE_TABLE } from '../../examples/list-prices';
 import { mainPipeline, pathToProduction } from '../../examples/pipeline-path';
 import { buildPlainCdkPipelinesApp } from '../../examples/plain-cdk-pipelines';
@@ -8,7 +9,7 @@ import { summarize } from '../../examples/summary';
 import { EnvironmentTier } from '../../src';
 
 /** The reference app, synthesized once for every test of this file. */
-const app = new cdk.App();
+const app = new cdk.App({ context: FEATURE_FLAGS });
 const reference = buildReferenceApp(app);
 const environments = reference.environments;
 const assembly = app.synth();
@@ -124,7 +125,7 @@ describe('the reference app', () => {
 
   test('the pipeline has no asset jobs (each deploy publishes its environment\'s assets) and starts fewer builds on the way to Prod than plain CDK Pipelines', () => {
     const library = pathToProduction(tooling.template, 'Prod');
-    const plainApp = new cdk.App();
+    const plainApp = new cdk.App({ context: FEATURE_FLAGS });
     buildPlainCdkPipelinesApp(plainApp);
     const plainTemplate = plainApp.synth().getStackByName('Tooling').template;
     const plain = pathToProduction(plainTemplate, 'Prod');

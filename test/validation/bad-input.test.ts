@@ -25,7 +25,7 @@ const env = (overrides: Partial<IsolatedEnvironmentProps>, tier = EnvironmentTie
 const pipeline = (props: Partial<MultiEnvPipelineProps>) => (app: cdk.App) => { newPipeline(app, props); };
 const schedule = (build: () => OffHoursSchedule) => () => { build(); };
 const capacity = (min: number, max: number, target?: number) => () => {
-  TierCapacity.of(EnvironmentTier.PROD, { minCapacity: min, maxCapacity: max, targetCpuUtilizationPercent: target });
+  TierCapacity.of(EnvironmentTier.PROD.profile, { minCapacity: min, maxCapacity: max, targetCpuUtilizationPercent: target });
 };
 const custom = (overrides: object) => () => { EnvironmentTier.custom({ name: 'perf', basedOn: EnvironmentTier.QA, ...overrides }); };
 const productionCustom = (overrides: object) => () => { EnvironmentTier.custom({ name: 'live', basedOn: EnvironmentTier.PROD, ...overrides }); };
@@ -154,9 +154,9 @@ const CASES: Case[] = [
   }), "[dev/Foundation/OffHours] CostScheduler 'OffHours': target rds-devFoundationDb366D9375 is already scheduled; add each target once"],
 
   // TierCapacity
-  ['capacity with a minimum of zero', capacity(0, 4), 'TierCapacity.of (tier prod): minCapacity is 0; expected a whole number, 1 or more'],
-  ['capacity with max below min', capacity(4, 2), 'TierCapacity.of (tier prod): maxCapacity is 2, less than minCapacity (4)'],
-  ['capacity with a CPU target above 100%', capacity(1, 2, 150), 'TierCapacity.of (tier prod): targetCpuUtilizationPercent is 150; expected a percentage above 0 and at most 100'],
+  ['capacity with a minimum of zero', capacity(0, 4), 'TierCapacity.of: minCapacity is 0; expected a whole number, 1 or more'],
+  ['capacity with max below min', capacity(4, 2), 'TierCapacity.of: maxCapacity is 2, less than minCapacity (4)'],
+  ['capacity with a CPU target above 100%', capacity(1, 2, 150), 'TierCapacity.of: targetCpuUtilizationPercent is 150; expected a percentage above 0 and at most 100'],
 
   // PipelineSource
   ['a repository without an owner', source('shop', {}), "PipelineSource.connection: repository is 'shop'; expected 'owner/name'"],

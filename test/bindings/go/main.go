@@ -157,7 +157,7 @@ func newWorkloadStack(scope cdkmultienv.IsolatedEnvironment, id string) awscdk.S
 	})
 
 	// Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
-	capacity := cdkmultienv.TierCapacity_Of(scope.Tier(), &cdkmultienv.ProductionCapacity{
+	capacity := cdkmultienv.TierCapacity_Of(scope.Profile(), &cdkmultienv.ProductionCapacity{
 		MinCapacity: jsii.Number(2),
 		MaxCapacity: jsii.Number(8),
 	})
@@ -194,6 +194,8 @@ func newWorkloadStack(scope cdkmultienv.IsolatedEnvironment, id string) awscdk.S
 		RemovalPolicy:         profile.RemovalPolicy,
 		CloudwatchLogsExports: jsii.Strings("postgresql", "upgrade"),
 	})
+	awscdk.Annotations_Of(database).AcknowledgeWarning(jsii.String("cdk-multi-env:productionDataRetained"),
+		jsii.String("In production the library retains the database's generated secret, as it does the database: the secret is what opens the retained data"))
 	suppressGuard(database,
 		"PostgreSQL listens on its default port in the data subnets, reachable from the application security group only",
 		"rds_instance_no_default_ports_check")
@@ -258,10 +260,12 @@ func newWorkloadStack(scope cdkmultienv.IsolatedEnvironment, id string) awscdk.S
 		"One small service: its CPU and memory show in the ECS service metrics; Container Insights would add a cost per container",
 		"ecs_container_insights_enabled_check")
 	web := awsecs.NewFargateService(stack, jsii.String("Web"), &awsecs.FargateServiceProps{
-		Cluster:        cluster,
-		TaskDefinition: task,
-		VpcSubnets:     applicationSubnets,
-		SecurityGroups: &[]awsec2.ISecurityGroup{scope.ApplicationSecurityGroup()},
+		Cluster:           cluster,
+		TaskDefinition:    task,
+		VpcSubnets:        applicationSubnets,
+		SecurityGroups:    &[]awsec2.ISecurityGroup{scope.ApplicationSecurityGroup()},
+		CircuitBreaker:    &awsecs.DeploymentCircuitBreaker{Rollback: jsii.Bool(true)},
+		MinHealthyPercent: jsii.Number(100),
 	})
 	capacity.ApplyToEcsService(web)
 	for _, group := range logGroups {
@@ -318,7 +322,8 @@ func main() {
 		if scheduler := environment.CostScheduler(); scheduler != nil {
 			scheduler.AddInstancesByTag(jsii.String("Schedule"), jsii.String("office-hours"))
 		}
-		newWorkloadStack(environment, "Workload").AddDependency(environment.Foundation(), nil)
+		// The workload uses the foundation's VPC, key and configuration: those references deploy the foundation first.
+		newWorkloadStack(environment, "Workload")
 		environments = append(environments, environment)
 	}
 

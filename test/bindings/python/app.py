@@ -128,7 +128,7 @@ class WorkloadStack(cdk.Stack):
         )
 
         # Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
-        capacity = TierCapacity.of(scope.tier, min_capacity=2, max_capacity=8)
+        capacity = TierCapacity.of(scope.profile, min_capacity=2, max_capacity=8)
         instance_type = ec2.InstanceType("t4g.micro")
         machine_image = ec2.MachineImage.latest_amazon_linux2023(cpu_type=ec2.AmazonLinuxCpuType.ARM_64)
         application_subnets = ec2.SubnetSelection(subnet_group_name="Private")
@@ -166,6 +166,7 @@ class WorkloadStack(cdk.Stack):
             removal_policy=scope.profile.removal_policy,
             cloudwatch_logs_exports=["postgresql", "upgrade"],
         )
+        cdk.Annotations.of(database).acknowledge_warning("cdk-multi-env:productionDataRetained", "In production the library retains the database's generated secret, as it does the database: the secret is what opens the retained data")
         suppress_guard(
             database,
             "PostgreSQL listens on its default port in the data subnets, reachable from the application security group only",
@@ -261,6 +262,8 @@ class WorkloadStack(cdk.Stack):
             task_definition=task,
             vpc_subnets=application_subnets,
             security_groups=[scope.application_security_group],
+            circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+            min_healthy_percent=100,
         )
         capacity.apply_to_ecs_service(web)
         for group in log_groups:
@@ -308,7 +311,8 @@ for id, tier, account, cidr, monthly_budget_usd, region, environment_name in REF
     # Dev, QA and Demo: the instances the team tags run in working hours only.
     if environment.cost_scheduler is not None:
         environment.cost_scheduler.add_instances_by_tag("Schedule", "office-hours")
-    WorkloadStack(environment, "Workload").add_dependency(environment.foundation)
+    # The workload uses the foundation's VPC, key and configuration: those references deploy the foundation first.
+    WorkloadStack(environment, "Workload")
     environments.append(environment)
 
 tooling = cdk.Stack(

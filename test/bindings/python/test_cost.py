@@ -23,7 +23,7 @@ def make(app, id, tier, account, **extra):
     (EnvironmentTier.PROD, (2, 8, 60)),
 ])
 def test_tier_capacity_from_production_bounds(tier, expected):
-    capacity = TierCapacity.of(tier, min_capacity=2, max_capacity=8)
+    capacity = TierCapacity.of(tier.profile, min_capacity=2, max_capacity=8)
     assert (capacity.min_capacity, capacity.max_capacity, capacity.target_cpu_utilization_percent) == expected
     # The morning start restores the minimum.
     assert capacity.working_capacity.desired_capacity == expected[0]
@@ -31,7 +31,7 @@ def test_tier_capacity_from_production_bounds(tier, expected):
 
 def test_tier_capacity_errors_name_the_field():
     with pytest.raises(Exception, match=r"maxCapacity is 1, less than minCapacity \(3\)"):
-        TierCapacity.of(EnvironmentTier.PROD, min_capacity=3, max_capacity=1)
+        TierCapacity.of(EnvironmentTier.PROD.profile, min_capacity=3, max_capacity=1)
 
 
 def test_time_to_live_in_production_is_refused():

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.AppProps;
@@ -46,6 +47,7 @@ import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDrivers;
@@ -185,7 +187,7 @@ public final class ReferenceApp {
                 ParameterOptions.builder().description("How much the application logs").build());
 
             // Servers of each kind the cost scheduler handles, sized by the tier from production's bounds.
-            final TierCapacity capacity = TierCapacity.of(scope.getTier(),
+            final TierCapacity capacity = TierCapacity.of(scope.getProfile(),
                 ProductionCapacity.builder().minCapacity(2).maxCapacity(8).build());
             final InstanceType instanceType = new InstanceType("t4g.micro");
             final IMachineImage machineImage = MachineImage.latestAmazonLinux2023(
@@ -219,6 +221,8 @@ public final class ReferenceApp {
                 .removalPolicy(scope.getProfile().getRemovalPolicy())
                 .cloudwatchLogsExports(List.of("postgresql", "upgrade"))
                 .build();
+            Annotations.of(database).acknowledgeWarning("cdk-multi-env:productionDataRetained",
+                "In production the library retains the database's generated secret, as it does the database: the secret is what opens the retained data");
             suppressGuard(database,
                 "PostgreSQL listens on its default port in the data subnets, reachable from the application security group only",
                 "rds_instance_no_default_ports_check");
@@ -287,6 +291,8 @@ public final class ReferenceApp {
                 .taskDefinition(task)
                 .vpcSubnets(applicationSubnets)
                 .securityGroups(List.of(scope.getApplicationSecurityGroup()))
+                .circuitBreaker(DeploymentCircuitBreaker.builder().rollback(true).build())
+                .minHealthyPercent(100)
                 .build();
             capacity.applyToEcsService(web);
             for (final LogGroup group : logGroups) {
@@ -332,7 +338,8 @@ public final class ReferenceApp {
             if (environment.getCostScheduler() != null) {
                 environment.getCostScheduler().addInstancesByTag("Schedule", "office-hours");
             }
-            new WorkloadStack(environment, "Workload").addDependency(environment.getFoundation());
+            // The workload uses the foundation's VPC, key and configuration: those references deploy the foundation first.
+            new WorkloadStack(environment, "Workload");
             environments.add(environment);
         }
 

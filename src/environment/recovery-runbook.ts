@@ -1,9 +1,9 @@
 import { CfnResource, RemovalPolicy, Stack, TagManager, Token } from 'aws-cdk-lib';
-import { BackupResourceKind } from './backup-resource-kind';
-import type { IsolatedEnvironment } from '../environment/isolated-environment';
-import { BackupPolicyFacts } from '../private/backup-facts';
-import { KIND_FACTS, kindOf } from '../private/backup-kinds';
+import type { IsolatedEnvironment } from './isolated-environment';
 import { stacksOf } from '../private/stage-stacks';
+import { BackupPolicyFacts } from '../recovery/backup-facts';
+import { KIND_FACTS, kindOf } from '../recovery/backup-kinds';
+import { BackupResourceKind } from '../recovery/backup-resource-kind';
 import { AlarmSeverity } from '../tiers/tier-profile';
 
 /**

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { BackupResourceKind } from '../recovery/backup-resource-kind';
+import { BackupResourceKind } from './backup-resource-kind';
 import { BackupLevel } from '../tiers/tier-profile';
 
 /** What the runbook needs to know of a policy. Not part of the public API: it is what `BackupPolicy._facts()` returns. */

@@ -2,7 +2,7 @@ import { CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { acknowledge, flattenReference } from './acknowledge';
+import { acknowledge, flattenReference } from '../../private/acknowledge';
 
 /** One kind of wildcard that aws-cdk-lib and CDK Pipelines write into a pipeline's policies, and why it stands. */
 interface Wildcard {

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { BackupLevel } from '../tiers/tier-profile';
+import { BackupLevel } from '../../tiers/tier-profile';
 
 /** One rule of a backup plan, as a level defines it. */
 export interface LevelRule {

@@ -1,6 +1,6 @@
 import { ArnFormat, CfnResource, Stack } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { BackupResourceKind } from '../recovery/backup-resource-kind';
+import { BackupResourceKind } from './backup-resource-kind';
 
 /** What the library knows of each kind of resource AWS Backup protects. */
 interface KindFacts {

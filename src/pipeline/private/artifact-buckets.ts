@@ -1,10 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { accessLogsBucketProps } from './access-logs-bucket';
-import { acknowledge, inCompliancePacks } from './acknowledge';
-import { onlyAwsServicesCreateGrants } from './key-policies';
-import { GuardSuppressions } from '../validation/guard-suppressions';
+import { accessLogsBucketProps } from '../../compliance/private/access-logs-bucket';
+import { acknowledge, inCompliancePacks, suppressGuardRules } from '../../private/acknowledge';
+import { onlyAwsServicesCreateGrants } from '../../private/key-policies';
 
 /** The id of the access-log bucket of a stack's artifact buckets. */
 const ACCESS_LOGS_ID = 'ArtifactAccessLogs';
@@ -35,7 +34,7 @@ export function completeArtifactBucket(bucket: s3.IBucket): void {
   // The support stack's bucket names its key by alias; the statement goes to the key either way.
   bucket.encryptionKey?.addToResourcePolicy(onlyAwsServicesCreateGrants());
 
-  GuardSuppressions.suppress(cfn, 'Artifacts are working files of pipeline runs, written once under new keys; versioning keeps overwritten or deleted ones '
+  suppressGuardRules(cfn, 'Artifacts are working files of pipeline runs, written once under new keys; versioning keeps overwritten or deleted ones '
     + `for ${NONCURRENT_ARTIFACTS.toDays()} days. Object lock would make every run's artifacts undeletable for its retention, and CloudFormation `
     + 'turns it on only by replacing the bucket the pipeline uses', 's3_bucket_object_lock_enabled_check');
   acknowledge(bucket, 'Artifacts are working files of pipeline runs, rebuilt by running the pipeline again; the pipeline itself copies them '
@@ -77,9 +76,9 @@ function accessLogsBucket(stack: Stack): s3.Bucket {
   const itself = 'This is the access-log bucket of the artifact buckets: logging its own access would log into itself';
   const sseS3 = 'S3 delivers server access logs only to buckets encrypted with S3-managed keys (SSE-S3), not KMS';
   const noLock = 'S3 delivers server access logs only to buckets without an object-lock default retention';
-  GuardSuppressions.suppress(cfn, itself, 's3_bucket_logging_enabled_check');
-  GuardSuppressions.suppress(cfn, sseS3, 's3_bucket_default_encryption_kms_check');
-  GuardSuppressions.suppress(cfn, noLock, 's3_bucket_object_lock_enabled_check');
+  suppressGuardRules(cfn, itself, 's3_bucket_logging_enabled_check');
+  suppressGuardRules(cfn, sseS3, 's3_bucket_default_encryption_kms_check');
+  suppressGuardRules(cfn, noLock, 's3_bucket_object_lock_enabled_check');
   acknowledge(bucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
   acknowledge(bucket, sseS3, ...inCompliancePacks('S3DefaultEncryptionKMS'));
   acknowledge(bucket, 'Access logs of pipeline artifacts stay in the tooling account for a year; where they are copied to is the organization\'s choice',

@@ -1,5 +1,5 @@
 import * as events from 'aws-cdk-lib/aws-events';
-import { AlarmSeverity } from '../tiers/tier-profile';
+import { AlarmSeverity } from '../../tiers/tier-profile';
 
 /** How an alarm of each severity evaluates, and the thresholds that differ by severity. */
 interface SeveritySettings {
