@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -19,15 +19,14 @@ import { BaselineParts, baselineParts } from './baseline-defaults';
 import { CIS_METRIC_FILTERS } from './cis-metric-filters';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
-import { accessLogsBucketProps } from './private/access-logs-bucket';
-import { SecurityHubStandard } from './security-hub-standard';
 import { AccountBaselines } from '../private/account-baselines';
-import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../private/acknowledge';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
-import { acceptTierLogRetention } from '../private/log-retention';
-import { INLINE_POLICY_REASON } from '../private/reasons';
-import { ValidationErrors } from '../private/validation-errors';
 import { EnvironmentTier, TierProfile } from '../tiers';
+import { accessLogsBucketProps } from './private/access-logs-bucket';
+import { acknowledgeAccessLogsBucket, acknowledgeAuditBucket, acknowledgeConfigDeliveryRole, acknowledgeConfigRecorderRole, acknowledgeDetector, acknowledgeTrail } from './private/baseline-acknowledgements';
+import { SecurityHubStandard } from './security-hub-standard';
+import { acceptTierLogRetention } from '../private/log-retention';
+import { ValidationErrors } from '../private/validation-errors';
 
 /** Properties of a `ComplianceBaseline`. */
 export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
@@ -183,8 +182,7 @@ export class ComplianceBaseline extends Construct {
         sendToCloudWatchLogs: true,
         cloudWatchLogGroup: this.trailLogGroup,
       });
-      acknowledge(this.trail.node.findChild('LogsRole'), INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-      ignoreLintRules(this.trail.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
+      acknowledgeTrail(this.trail);
     }
     if (parts.cisAlarms && this.trailLogGroup) this.createCisAlarms(this.trailLogGroup);
     if (parts.configRecorder || parts.configRules) this.createConfig(parts);
@@ -300,11 +298,7 @@ export class ComplianceBaseline extends Construct {
     });
     this.logAccessTo(bucket, id, parts);
     sendEventsToEventBridge(bucket);
-    if (!objectLock) {
-      suppressGuardRules(bucket.node.defaultChild as s3.CfnBucket, noObjectLockReason, 's3_bucket_object_lock_enabled_check');
-    }
-    acknowledge(bucket, 'Audit logs stay in the account, versioned and kept for the retention (under object lock in production); copying them to another region or a log-archive account is the organization\'s choice of destination, which a per-account baseline cannot make',
-      ...inCompliancePacks('S3BucketReplicationEnabled'));
+    acknowledgeAuditBucket(bucket, objectLock ? undefined : noObjectLockReason);
     return bucket;
   }
 
@@ -316,17 +310,8 @@ export class ComplianceBaseline extends Construct {
   private logAccessTo(bucket: s3.Bucket, id: string, parts: BaselineParts): void {
     if (!this.accessLogsBucket) {
       this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', accessLogsBucketProps(lifecycleRules(retentionDuration(parts.auditLogRetention))));
-      const itself = 'This is the access-log bucket of the audit buckets: logging its own access would log into itself';
-      const sseS3 = 'S3 delivers server access logs only to buckets encrypted with S3-managed keys (SSE-S3), not KMS';
-      acknowledge(this.accessLogsBucket, itself, 'AwsSolutions-S1', ...inCompliancePacks('S3BucketLoggingEnabled'));
-      acknowledge(this.accessLogsBucket, sseS3, ...inCompliancePacks('S3DefaultEncryptionKMS'));
-      const cfnLogs = this.accessLogsBucket.node.defaultChild as s3.CfnBucket;
-      suppressGuardRules(cfnLogs, itself, 's3_bucket_logging_enabled_check');
-      suppressGuardRules(cfnLogs, sseS3, 's3_bucket_default_encryption_kms_check');
-      suppressGuardRules(cfnLogs, 'S3 delivers server access logs only to buckets without an object-lock default retention', 's3_bucket_object_lock_enabled_check');
+      acknowledgeAccessLogsBucket(this.accessLogsBucket);
       sendEventsToEventBridge(this.accessLogsBucket);
-      acknowledge(this.accessLogsBucket, 'Access logs of the audit buckets stay in the account for the retention; where they are copied to is the organization\'s choice, which a per-account baseline cannot make',
-        ...inCompliancePacks('S3BucketReplicationEnabled'));
     }
     const prefix = `${id}/`;
     const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
@@ -373,9 +358,7 @@ export class ComplianceBaseline extends Construct {
         assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
       });
-      acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-      acknowledge(role, 'AWS_ConfigRole is the policy AWS maintains for Config recorders: it follows every resource type Config adds, which a hand-written copy would not',
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]');
+      acknowledgeConfigRecorderRole(role);
       recorder = new config.CfnConfigurationRecorder(this, 'ConfigRecorder', {
         roleArn: role.roleArn,
         recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
@@ -425,8 +408,7 @@ export class ComplianceBaseline extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectAcl'], resources: [objects] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }));
-    acknowledge(role, 'Config writes one object per delivery under its own prefix of the Config bucket: the object keys are not known in advance',
-      `AwsSolutions-IAM5[Resource::${asNagFinding(this, objects)}]`);
+    acknowledgeConfigDeliveryRole(role, objects);
   }
 
   private createGuardDuty(parts: BaselineParts): void {
@@ -436,10 +418,7 @@ export class ComplianceBaseline extends Construct {
       // S3 protection in every tier, the other plans where the tier is thorough.
       features: PROTECTION_PLANS.map(name => ({ name, status: parts.thorough || name === 'S3_DATA_EVENTS' ? 'ENABLED' : 'DISABLED' })),
     });
-    // Control Tower's CT.GUARDDUTY.PR.1 reads only the legacy DataSources.S3Logs, which Features
-    // replaced; GuardDuty rejects a detector that sets both.
-    suppressGuardRules(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
-      'guardduty_s3_protection_enabled_check');
+    acknowledgeDetector(detector);
     new events.Rule(this, 'GuardDutyHighSeverity', {
       description: `GuardDuty findings of severity ${HIGH_SEVERITY} or more notify the security alarm topic`,
       eventPattern: {

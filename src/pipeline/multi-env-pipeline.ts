@@ -724,9 +724,11 @@ export class MultiEnvPipeline extends Construct {
           actions: ['codepipeline:PutApprovalResult'],
           resourceArns: [`${pipeline.pipelineArn}/${approval}`],
         });
-        // An approver role imported by name (`Role.fromRoleName`) gets a policy of its own, 'Policy', created and deleted with the pipeline.
-        const imported = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('Policy') : undefined;
-        if (imported instanceof iam.Policy) {
+        // An approver role imported by name (`Role.fromRoleName`) gets a policy of its own, created and deleted with the
+        // pipeline: 'Policy', or 'Policy<unique id>' under @aws-cdk/aws-iam:importedRoleStackSafeDefaultPolicyName.
+        const principal = grantee.grantPrincipal;
+        const imported = Construct.isConstruct(principal) ? principal.node.children.find(c => c instanceof iam.Policy) : undefined;
+        if (imported) {
           acknowledge(imported, 'The approvers\' role is managed outside this app, so the permission to approve this pipeline\'s gates is attached to it '
             + 'as a policy created and deleted with the pipeline; it names the approval actions only', ...inCompliancePacks('IAMNoInlinePolicy'));
         }

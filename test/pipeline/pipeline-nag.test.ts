@@ -1,5 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier } from '../../src';
 import { acknowledgements, unacknowledgedFindings } from '../support/compliance';
 import { environment } from '../support/environments';
@@ -9,8 +10,8 @@ import { newPipeline } from '../support/pipelines';
  * A pipeline promoting Dev to Prod, synthesized. `change` gets the CodePipeline's role once CDK
  * Pipelines has built it (during synthesis), as a user's own aspect would.
  */
-function synthesizedPipeline(change: (role: iam.IRole) => void = () => {}) {
-  const app = new cdk.App();
+function synthesizedPipeline(change: (role: iam.IRole) => void = () => {}, context: Record<string, unknown> = {}) {
+  const app = new cdk.App({ context });
   const pipeline = newPipeline(app);
   pipeline.addEnvironment(environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16' }));
   const approvers = iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'ReleaseManagers', 'release-managers');
@@ -40,6 +41,13 @@ describe('cdk-nag over a pipeline', () => {
       'AwsSolutions-IAM5[Resource::*]',
     ]));
     for (const ack of wildcards) expect(ack.reason.length).toBeGreaterThan(60);
+  });
+
+  test('with the feature flags `cdk init` writes (partition literals, stack-safe policy names of imported roles) it is acknowledged all the same', () => {
+    const flags = { ...cxapi.NEW_PROJECT_DEFAULT_CONTEXT, ...cxapi.CURRENTLY_RECOMMENDED_FLAGS };
+    expect(flags).toMatchObject({ '@aws-cdk/core:enablePartitionLiterals': true, '@aws-cdk/aws-iam:importedRoleStackSafeDefaultPolicyName': true });
+    const pipeline = synthesizedPipeline(undefined, flags);
+    expect(unacknowledgedFindings(cdk.Stack.of(pipeline)).filter(f => !f.path.includes('/ArtifactsBucket/'))).toEqual([]);
   });
 
   test('a wildcard no reason explains stays reported, and so does a finding one unexplained statement shares', () => {

@@ -18,6 +18,8 @@ interface Wildcard {
 const ACCOUNT = '\\d{12}';
 const REGION = '[a-z]{2}(-[a-z]+)+-\\d';
 const LOGICAL_ID = '<[A-Za-z0-9]+>';
+/** The partition as a token (`<AWS::Partition>`) or, under the feature flag @aws-cdk/core:enablePartitionLiterals, a literal (`aws`, `aws-cn`...). */
+const PARTITION = '(aws[a-z-]*|<AWS::Partition>)';
 
 const WILDCARDS: Wildcard[] = [
   {
@@ -35,15 +37,15 @@ const WILDCARDS: Wildcard[] = [
     reason: 'The objects of the pipeline\'s own artifact bucket: CodePipeline writes one object per artifact and run, whose keys cannot be known in advance',
   },
   {
-    finding: /^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\/\*$/,
+    finding: new RegExp(`^Resource::arn:${PARTITION}:s3:::[a-z0-9.-]+/\\*$`),
     reason: 'The objects of the artifact bucket CodePipeline keeps in the support stack of another region (named there, so referenced by name): one object per artifact and run',
   },
   {
-    finding: new RegExp(`^Resource::arn:<AWS::Partition>:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/(${LOGICAL_ID}:)?\\*$`),
+    finding: new RegExp(`^Resource::arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/(${LOGICAL_ID}:)?\\*$`),
     reason: 'CodeBuild writes a log stream per build, named at run time, into the log group of its project (/aws/codebuild/<project>); CDK Pipelines\' asset role serves every asset project of the pipeline',
   },
   {
-    finding: new RegExp(`^Resource::arn:<AWS::Partition>:codebuild:${REGION}:${ACCOUNT}:report-group/(${LOGICAL_ID}-)?\\*$`),
+    finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:${REGION}:${ACCOUNT}:report-group/(${LOGICAL_ID}-)?\\*$`),
     reason: 'CodeBuild creates the test report groups of a project at run time, named after the project; CDK Pipelines\' asset role serves every asset project of the pipeline',
   },
   {
@@ -52,7 +54,7 @@ const WILDCARDS: Wildcard[] = [
     reason: 'CDK Pipelines assumes the CDK bootstrap roles of the target accounts to publish assets and deploy; its condition on the tag aws-cdk:bootstrap-role limits the statement to those roles',
   },
   {
-    finding: new RegExp(`^Resource::arn:(aws[a-z-]*|<AWS::Partition>):iam::${ACCOUNT}:role/cdk-[A-Za-z0-9]+-\\*$`),
+    finding: new RegExp(`^Resource::arn:${PARTITION}:iam::${ACCOUNT}:role/cdk-[A-Za-z0-9]+-\\*$`),
     actions: /^sts:AssumeRole$/,
     reason: 'The jobs that deploy and review the environments assume the CDK bootstrap roles of their accounts, as `cdk deploy` does: the name limits the statement '
       + 'to the bootstrap roles of the app\'s qualifier, its condition on the tag aws-cdk:bootstrap-role to the kinds the job needs (deploy, publishing, lookup)',
