@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from './list-prices';
 import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage } from './pipeline-path';
@@ -127,9 +127,11 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
   for (const e of environments) {
     const stage = e.synth();
     stackRows.push(...stage.stacks.map(stackRow));
-    costs.push([e.environmentName, e.profile.maxAzs, fixedMonthlyCost([stage.getStackByName(e.foundation.stackName).template])]);
+    // The account's compliance baseline (its stack of its own) counts with the environment that holds it.
+    const fixed = [e.foundation, ...(e.complianceBaseline ? [Stack.of(e.complianceBaseline)] : [])];
+    costs.push([e.environmentName, e.profile.maxAzs, fixedMonthlyCost(fixed.map(s => stage.getStackByName(s.stackName).template))]);
   }
-  // One column per priced resource type that any foundation has.
+  // One column per priced resource type that any environment has.
   const priced = PRICE_TABLE.filter(row => costs.some(([, , c]) => unitsOf(c, row.type) > 0));
   const costRows = costs.map(([name, azs, c]) => [name, String(azs), ...priced.map(row => String(unitsOf(c, row.type))), usd(c.monthly)]);
   return [
@@ -153,7 +155,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       ['cdk-multi-env', ...pathRow(comparison.library)],
       ['plain CDK Pipelines', ...pathRow(comparison.plainCdkPipelines)],
     ]),
-    `Fixed monthly cost of each foundation before any workload runs (list prices of ${LIST_PRICES.read}, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
+    `Fixed monthly cost of each environment's foundation and account baseline before any workload runs (list prices of ${LIST_PRICES.read}, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
     table(['env', 'AZs', ...priced.map(row => (row.item.endsWith('s') ? `${row.item}es` : `${row.item}s`)), 'per month'], costRows),
   ].join('\n');
 }

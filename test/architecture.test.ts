@@ -69,3 +69,15 @@ test('the check finds a cycle where there is one', () => {
   expect(cycles(graph)).toContainEqual(['a', 'b', 'c', 'a']);
   expect(cycles(new Map([['a', new Map([['b', ['a/x.ts']]])]]))).toEqual([]);
 });
+
+// Snapshots guard drift, and a person reads their diffs: none may grow past what one can review.
+const SNAPSHOT_LIMIT = 200 * 1024;
+
+test('no snapshot file is over 200 KB', () => {
+  const root = path.join(__dirname);
+  const snapshots = (fs.readdirSync(root, { recursive: true, encoding: 'utf-8' }))
+    .filter(f => f.endsWith('.snap') && !f.includes('.work'))
+    .map(f => [f, fs.statSync(path.join(root, f)).size] as const);
+  expect(snapshots.length).toBeGreaterThan(0);
+  expect(snapshots.filter(([, size]) => size > SNAPSHOT_LIMIT)).toEqual([]);
+});

@@ -1,12 +1,11 @@
-import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../private/acknowledge';
+import { acknowledgeAccountSettings } from './private/baseline-acknowledgements';
 import { acceptTierLogRetention } from '../private/log-retention';
-import { INLINE_POLICY_REASON } from '../private/reasons';
 
 export interface AccountSecuritySettingsProps {
   readonly s3PublicAccessBlock: boolean;
@@ -94,7 +93,6 @@ export class AccountSecuritySettings extends Construct {
       role,
       logGroup,
     });
-    ignoreLintRules(handler.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
 
     const settings = [
       ...props.s3PublicAccessBlock ? ['S3PublicAccessBlock'] : [],
@@ -110,15 +108,6 @@ export class AccountSecuritySettings extends Construct {
       resource.node.addDependency(role);
     }
 
-    acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-    acknowledge(role, 's3:PutAccountPublicAccessBlock and ec2:EnableEbsEncryptionByDefault are account-level actions without resource-level permissions: "*" is the only resource IAM accepts for them',
-      'AwsSolutions-IAM5[Resource::*]');
-    acknowledge(handler, 'Runs only when CloudFormation creates or updates the baseline; reserving concurrency takes from the account\'s unreserved pool, which must stay at 10 or more, and fails in new accounts with a low limit',
-      ...inCompliancePacks('LambdaConcurrency'));
-    acknowledge(handler, 'CloudFormation waits for the function\'s answer: a failed run fails the stack operation, which a redeploy retries; there is nothing for a dead-letter queue to redrive',
-      ...inCompliancePacks('LambdaDLQ'));
-    const outsideVpc = 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
-    acknowledge(handler, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
-    suppressGuardRules(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
+    acknowledgeAccountSettings(role, handler);
   }
 }

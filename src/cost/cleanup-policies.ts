@@ -4,15 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { TierProfile } from '../tiers';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 
-/** How long an incomplete multipart upload may linger before S3 aborts it. */
-const ABORT_UPLOADS_AFTER_DAYS = 7;
-/** How long S3 keeps an object version once a newer one replaces it. */
-const NONCURRENT_VERSIONS_DAYS = 30;
-/** In tiers whose data is disposable (removal policy DESTROY), how long an object lives. */
-const THROWAWAY_OBJECTS_DAYS = 30;
-/** How many images an ECR repository keeps. */
-const KEEP_IMAGES = 20;
+const { abortUploadsAfterDays, noncurrentVersionsDays, throwawayObjectsDays, keepImages } = FIXED_DEFAULTS.cleanup;
 
 /**
  * Waste never piles up in an environment: every log group without a retention gets the tier's,
@@ -39,8 +33,8 @@ export class CleanupPolicies implements IAspect {
         lifecyclePolicyText: JSON.stringify({
           rules: [{
             rulePriority: 1,
-            description: `Keep the last ${KEEP_IMAGES} images`,
-            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: KEEP_IMAGES },
+            description: `Keep the last ${keepImages} images`,
+            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepImages },
             action: { type: 'expire' },
           }],
         }),
@@ -50,15 +44,15 @@ export class CleanupPolicies implements IAspect {
 
   private bucketRules(bucket: s3.CfnBucket): s3.CfnBucket.RuleProperty[] {
     const rules: s3.CfnBucket.RuleProperty[] = [
-      { id: 'AbortIncompleteUploads', status: 'Enabled', abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_UPLOADS_AFTER_DAYS } },
+      { id: 'AbortIncompleteUploads', status: 'Enabled', abortIncompleteMultipartUpload: { daysAfterInitiation: abortUploadsAfterDays } },
     ];
     const versioning = Stack.of(bucket).resolve(bucket.versioningConfiguration);
     if (versioning?.Status === 'Enabled' || versioning?.status === 'Enabled') {
-      rules.push({ id: 'ExpireReplacedVersions', status: 'Enabled', noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSIONS_DAYS } });
+      rules.push({ id: 'ExpireReplacedVersions', status: 'Enabled', noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionsDays } });
     }
     if (this.profile.removalPolicy === RemovalPolicy.DESTROY) {
-      rules.push({ id: 'ExpireDisposableObjects', status: 'Enabled', expirationInDays: THROWAWAY_OBJECTS_DAYS });
-      Annotations.of(bucket as CfnResource).addInfo(`objects expire after ${THROWAWAY_OBJECTS_DAYS} days: the tier's data is disposable; give the bucket lifecycle rules of its own to keep them`);
+      rules.push({ id: 'ExpireDisposableObjects', status: 'Enabled', expirationInDays: throwawayObjectsDays });
+      Annotations.of(bucket as CfnResource).addInfo(`objects expire after ${throwawayObjectsDays} days: the tier's data is disposable; give the bucket lifecycle rules of its own to keep them`);
     }
     return rules;
   }

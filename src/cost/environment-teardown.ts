@@ -84,15 +84,18 @@ export class EnvironmentTeardown extends Construct {
   }
 }
 
-/** Gives every stack of the stage its deletion schedule, once the user has added them all. */
+/**
+ * Gives every stack of the stage its deletion schedule, once the user has added them all, except
+ * the stacks to keep.
+ */
 export class ScheduleTeardown implements IAspect {
   private done = false;
 
-  constructor(private readonly stage: Stage, private readonly teardown: EnvironmentTeardown) {}
+  constructor(private readonly stage: Stage, private readonly teardown: EnvironmentTeardown, private readonly keep: Stack[] = []) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.stage || this.done) return;
     this.done = true;
-    for (const stack of stacksOf(this.stage)) this.teardown.addStack(stack);
+    for (const stack of stacksOf(this.stage).filter(s => !this.keep.includes(s))) this.teardown.addStack(stack);
   }
 }

@@ -5,9 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './environment-config';
-import { acknowledge, acknowledgeWildcardResources, inCompliancePacks } from '../private/acknowledge';
-import { INLINE_POLICY_REASON } from '../private/reasons';
 import { AccessLevel } from '../tiers';
+import { acknowledgeAccessRoles, acknowledgeBreakGlassRole, acknowledgeDeploymentRole, acknowledgeDeveloperRole, acknowledgeReadOnlyRole } from './private/environment-acknowledgements';
 
 export interface EnvironmentAccessProps {
   /** `<app>-<environment>`, the start of every role name. */
@@ -46,6 +45,9 @@ export class EnvironmentAccess extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentAccessProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // The account holds this environment only, so its stacks and alarms are this environment's.
+    const stacks = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' });
+    const alarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     // The roles `cdk bootstrap` creates in this account (deploy, file and image publishing, lookup).
     const bootstrapRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'cdk-*' });
     const people = new iam.AccountPrincipal(props.operatorsAccount).withConditions(WITH_MFA);
@@ -60,20 +62,16 @@ export class EnvironmentAccess extends Construct {
     // change the environment.
     this.deploymentRole.addToPolicy(new iam.PolicyStatement({
       actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:ListStackResources'],
-      // The account holds this environment only, so its stacks are this environment's stacks.
-      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' })],
+      resources: [stacks],
     }));
     // The pipeline's bake period watches the environment's alarms through this role.
     this.deploymentRole.addToPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:DescribeAlarms'],
-      resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      resources: [alarms],
     }));
     props.config.grantRead(this.deploymentRole);
-    acknowledge(this, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-    acknowledgeWildcardResources(this.deploymentRole, 'The account holds this one environment, so its stacks and alarms are the environment\'s, created as the application grows: '
-      + 'the role reads their status, events and alarm states, and nothing else',
-    stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' }),
-    stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    acknowledgeAccessRoles(this);
+    acknowledgeDeploymentRole(this.deploymentRole, stacks, alarms);
 
     // In strict tiers people see configuration and metadata but not data (ViewOnlyAccess reads no
     // S3 objects, table items or secrets); elsewhere they read everything (ReadOnlyAccess).
@@ -86,9 +84,7 @@ export class EnvironmentAccess extends Construct {
         ? iam.ManagedPolicy.fromAwsManagedPolicyName('job-function/ViewOnlyAccess')
         : iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
     });
-    acknowledge(this.readOnlyRole, 'People\'s read-only access is the job-function policy AWS maintains (ViewOnlyAccess in strict tiers, ReadOnlyAccess elsewhere): '
-      + 'it follows every service AWS adds, which a hand-written copy would not; the role needs MFA',
-    `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${strict ? 'job-function/ViewOnlyAccess' : 'ReadOnlyAccess'}]`);
+    acknowledgeReadOnlyRole(this.readOnlyRole, strict);
 
     if (props.access === AccessLevel.READ_WRITE) {
       this.developerRole = new iam.Role(this, 'DeveloperRole', {
@@ -98,10 +94,7 @@ export class EnvironmentAccess extends Construct {
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
       });
       this.developerRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [bootstrapRoles] }));
-      acknowledge(this.developerRole, 'Developers read with ReadOnlyAccess, the policy AWS maintains as services are added, and change the environment only through the CDK CLI',
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess]');
-      acknowledgeWildcardResources(this.developerRole, 'The roles `cdk bootstrap` creates in this account (deploy, file and image publishing, lookup), named with the bootstrap qualifier '
-        + 'and region: developers deploy with the CDK CLI through them and have no other write access', bootstrapRoles);
+      acknowledgeDeveloperRole(this.developerRole, bootstrapRoles);
     }
 
     if (props.access === AccessLevel.STRICT) {
@@ -115,8 +108,7 @@ export class EnvironmentAccess extends Construct {
         maxSessionDuration: Duration.hours(1),
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
       });
-      acknowledge(this.breakGlassRole, 'Break-glass access is emergency administrator access by design: MFA within the last hour, one-hour sessions, and every use raises an alarm',
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]');
+      acknowledgeBreakGlassRole(this.breakGlassRole);
       // CloudTrail delivers AssumeRole calls to EventBridge in the region of the STS endpoint that
       // served them; this needs a trail in the account (ComplianceBaseline, or Control Tower's).
       new events.Rule(this, 'BreakGlassUsed', {

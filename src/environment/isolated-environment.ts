@@ -25,13 +25,14 @@ import { acknowledge } from '../private/acknowledge';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { Cidr } from './private/cidr';
 import { definedOnly } from '../private/defined-only';
-import { featureCopyOf } from '../private/feature-context';
+import { FeatureCopy, featureCopyOf } from '../private/feature-context';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { checkName } from '../private/names';
 import { removalWithoutSnapshot } from './private/removal';
 import { ValidationErrors, validationError } from '../private/validation-errors';
 import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
-import { BackupLevel, EnvironmentTier, SizingClass, TierProfile } from '../tiers';
+import { BackupLevel, EnvironmentTier, TierProfile } from '../tiers';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 import { validateTierProfile } from '../tiers/profile-validation';
 import { StageProfile } from '../tiers/stage-profile';
 
@@ -141,7 +142,8 @@ export interface IsolatedEnvironmentProps {
 
   /**
    * When the environment is torn down: every stack of it is deleted, the stacks that depend on
-   * others first and the foundation last, an hour apart. For short-lived environments, such as a
+   * others first and the foundation last, an hour apart; the account's compliance baseline, if
+   * the environment holds it, stays (the account's audit record outlives the environment). For short-lived environments, such as a
    * demo for one client. `Expiration.after(...)` counts from synthesis, so in a pipeline every
    * deploy pushes the teardown back. CloudFormation deletes each stack with the role that deployed
    * it; what a stack retains (removal policy RETAIN) stays. Not allowed in a production tier or
@@ -167,10 +169,12 @@ export interface IsolatedEnvironmentProps {
   readonly monitoring?: MonitoringOptions;
 
   /**
-   * Whether the foundation stack holds a `ComplianceBaseline` for the environment's account and
-   * region. Switch it off where the organization deploys one to every account
-   * (`ComplianceBaselineStackSet`, Control Tower). Environments that share an account (of the
-   * same tier) share its baseline: the first of them in the app holds it.
+   * Whether the environment holds the `ComplianceBaseline` of its account and region, in a stack
+   * of its own named `<appName>-baseline-<account>-<region>`. Switch it off where the organization deploys one
+   * to every account (`ComplianceBaselineStackSet`, Control Tower). Environments that share an
+   * account (of the same tier) share its baseline: the first of them in the app holds it, and since
+   * the stack's name is the same whichever holds it, adding, removing or reordering environments
+   * never moves the baseline's resources to another stack.
    *
    * @default - true in the first environment of an account and region (every tier gets one, with
    * the parts its tier turns on), false in the others
@@ -228,9 +232,10 @@ const LARGEST_VPC = 16;
  * One environment (Dev, QA, Staging, Prod, Hotfix, Demo, or a tier of your own) in its own AWS
  * account and region. Its `Foundation` stack holds what every workload of the environment needs,
  * shaped by the tier: the VPC and baseline security groups, a KMS key, the configuration store,
- * the access roles, an alarm topic, the account's `ComplianceBaseline` and, where the tier backs
- * up, the backup policy (`backupPolicy`); its `Monitoring` stack holds the dashboard and alarms
- * (`monitoring`). Add workload stacks to it as to any `Stage`; they inherit its account, region,
+ * the access roles, an alarm topic and, where the tier backs up, the backup policy
+ * (`backupPolicy`); its `Monitoring` stack holds the dashboard and alarms (`monitoring`); its
+ * `AccountBaseline` stack, in the first environment of an account and region, the account's
+ * `ComplianceBaseline`. Add workload stacks to it as to any `Stage`; they inherit its account, region,
  * tags, permissions boundary and termination protection, and in a production tier every stateful
  * resource in them is retained. Elsewhere, give your own resources `env.profile.removalPolicy`.
  *
@@ -292,9 +297,10 @@ export class IsolatedEnvironment extends Stage {
    */
   public readonly backupPolicy?: BackupPolicy;
   /**
-   * The account's audit and security setup: trail, Config, GuardDuty, Security Hub, CIS alarms.
+   * The account's audit and security setup: trail, Config, GuardDuty, Security Hub, CIS alarms, in
+   * the `AccountBaseline` stack.
    *
-   * @default - none if `complianceBaseline` is false
+   * @default - none if `complianceBaseline` is false, or another environment of the account holds it
    */
   public readonly complianceBaseline?: ComplianceBaseline;
   /** The account the pipeline runs in. */
@@ -328,8 +334,8 @@ export class IsolatedEnvironment extends Stage {
   public readonly breakGlassRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: IsolatedEnvironmentProps) {
-    // In a feature lane's build the app's context asks for a copy of one environment, named after
-    // the branch, in the cheapest shape of its tier, torn down after a time without pushes.
+    // Feature-copy mode: in a feature lane's build, the app's context asks for a copy of one
+    // environment, named after the branch, in the shape FIXED_DEFAULTS.featureCopy gives every copy.
     const feature = featureCopyOf(scope, id, props.environmentName ?? props.tier.name);
     super(scope, feature ? `${id}-${feature.suffix}` : id, { env: { account: props.account, region: props.region } });
     // The workload and monitoring stacks refer to the foundation's network, key and topic through
@@ -337,18 +343,7 @@ export class IsolatedEnvironment extends Stage {
     // the foundation first. aws-cdk-lib 2.276 warns on every such reference while the strength is left
     // to its default, which is 'strong' still: the environment states it, unless the app chose one.
     if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined) this.node.setContext(CROSS_STACK_REFERENCES, 'strong');
-    props = feature ? {
-      ...props,
-      environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
-      natGateways: 0,
-      removalPolicy: RemovalPolicy.DESTROY,
-      terminationProtection: false,
-      timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
-      // The account's baseline is the copied environment's: a second trail, Config recorder or
-      // GuardDuty detector would fail to deploy.
-      complianceBaseline: false,
-      compliance: undefined,
-    } : props;
+    if (feature) props = asFeatureCopy(props, feature);
     this.tier = props.tier;
     this.appName = props.appName;
     this.environmentName = props.environmentName ?? props.tier.name;
@@ -356,7 +351,7 @@ export class IsolatedEnvironment extends Stage {
     this.featureBranch = feature?.branch;
     this.profile = {
       ...props.tier.profile,
-      ...(feature ? { sizing: SizingClass.SMALLEST } : {}),
+      ...(feature ? { sizing: FIXED_DEFAULTS.featureCopy.sizing } : {}),
       ...definedOnly({
         maxAzs: props.maxAzs,
         natGateways: props.natGateways,
@@ -375,6 +370,10 @@ export class IsolatedEnvironment extends Stage {
       description: `${namePrefix} foundation (${this.tier.name} tier): network, key, configuration, access, alarms`,
       terminationProtection: this.profile.terminationProtection,
     });
+    if (feature) {
+      Annotations.of(this.foundation).addInfo(`a feature copy of '${id}' for branch ${feature.branch}, in a feature lane's build: no NAT gateway, the smallest sizes, `
+        + `no compliance baseline of its own, everything deleted with it, torn down ${feature.timeToLiveHours} hours after the last push`);
+    }
     if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
       // The zones the user gave are the foundation's answer to the availability-zone lookup, so
       // neither `cdk synth` nor the VPC (which checks them against the stack's) asks AWS.
@@ -387,7 +386,7 @@ export class IsolatedEnvironment extends Stage {
     acknowledge(this, ZONES_REASON, 'CloudFormation-Validate::W3010');
     this.key = props.encryptionKey ?? this.createKey(namePrefix, props.budget !== undefined);
     this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
-      topicName: `${namePrefix}-alarms`,
+      topicName: alarmTopicName(namePrefix),
       masterKey: this.key,
       enforceSSL: true,
     });
@@ -428,10 +427,9 @@ export class IsolatedEnvironment extends Stage {
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
 
-    // Environments that share an account share its baseline: the first one of the account holds it.
     const accountBaseline = AccountBaselines.of(this).inAccountOf(this.foundation);
     if (props.complianceBaseline ?? !accountBaseline) {
-      this.complianceBaseline = new ComplianceBaseline(this.foundation, 'Compliance', { ...props.compliance, tier: this.tier, profile: this.profile, alarmTopic: this.alarmTopic });
+      this.complianceBaseline = this.createAccountBaseline(props.compliance, namePrefix);
     } else if (accountBaseline) {
       if (props.compliance) {
         throw validationError(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`, this);
@@ -445,7 +443,7 @@ export class IsolatedEnvironment extends Stage {
 
     if (this.profile.scaleDownOffHours) {
       this.costScheduler = new CostScheduler(this.foundation, 'OffHours', {
-        schedule: props.offHours ?? OffHoursSchedule.weekdays({ start: '07:00', stop: '19:00' }),
+        schedule: props.offHours ?? OffHoursSchedule.weekdays(FIXED_DEFAULTS.workingHours),
       });
     }
 
@@ -492,7 +490,10 @@ export class IsolatedEnvironment extends Stage {
     if (feature) Aspects.of(this).add(new DestroyFeatureCopy());
     if (props.timeToLive) {
       const teardown = new EnvironmentTeardown(this.foundation, 'Teardown', { expiration: props.timeToLive, namePrefix });
-      Aspects.of(this).add(new ScheduleTeardown(this, teardown));
+      // The account's compliance baseline stays: it is the account's (other environments of the account
+      // may share it), and its trail is the record of what happened to the environment.
+      const keep = this.complianceBaseline ? [Stack.of(this.complianceBaseline)] : [];
+      Aspects.of(this).add(new ScheduleTeardown(this, teardown, keep));
     }
   }
 
@@ -506,6 +507,26 @@ export class IsolatedEnvironment extends Stage {
   public synth(options?: StageSynthesisOptions): cxapi.CloudAssembly {
     ChecksBeforeSynthesis.of(this).runOnce();
     return super.synth(options);
+  }
+
+  /**
+   * The account's compliance baseline, in a stack of its own named after the app, the account and
+   * the region, never after an environment: whichever environment of the account holds
+   * it (the first in the app, which adding, removing or reordering environments can change) deploys
+   * the same stack, with the same logical ids, and GuardDuty, Config and the trail never move
+   * between stacks. Nothing in it refers to the holder's stacks through exports, which would tie it
+   * to them: its alarms notify the holder's alarm topic by the ARN the topic's fixed name gives.
+   */
+  private createAccountBaseline(options: ComplianceBaselineOptions | undefined, namePrefix: string): ComplianceBaseline {
+    const stack = new Stack(this, 'AccountBaseline', {
+      stackName: accountBaselineStackName(this.appName, this.foundation),
+      description: `${this.appName}: compliance baseline of the account and region (trail, Config, GuardDuty, Security Hub, CIS alarms)`,
+      terminationProtection: this.profile.terminationProtection,
+    });
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'AlarmTopic', stack.formatArn({ service: 'sns', resource: alarmTopicName(namePrefix) }));
+    // The baseline's EventBridge rules publish to the topic, which cannot grant that from here.
+    this.alarmTopic.grantPublish(new iam.ServicePrincipal('events.amazonaws.com'));
+    return new ComplianceBaseline(stack, 'Compliance', { ...options, tier: this.tier, profile: this.profile, alarmTopic });
   }
 
   private createKey(namePrefix: string, withBudget: boolean): kms.IKey {
@@ -613,6 +634,32 @@ export class IsolatedEnvironment extends Stage {
     }
     return parsed;
   }
+}
+
+/**
+ * The name of the stack that holds the compliance baseline of an account and region: after the app,
+ * the account and the region, so that a review or a log naming it is unambiguous across a wave.
+ */
+function accountBaselineStackName(appName: string, scope: Stack): string {
+  const { account, region } = scope;
+  return Token.isUnresolved(account) || Token.isUnresolved(region) ? `${appName}-account-baseline` : `${appName}-baseline-${account}-${region}`;
+}
+
+const alarmTopicName = (namePrefix: string) => `${namePrefix}-alarms`;
+
+/** An environment's props as its feature copy has them: named after the branch, in the shape every copy takes. */
+function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): IsolatedEnvironmentProps {
+  const { natGateways, removalPolicy, terminationProtection, complianceBaseline } = FIXED_DEFAULTS.featureCopy;
+  return {
+    ...props,
+    environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
+    natGateways,
+    removalPolicy,
+    terminationProtection,
+    timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
+    complianceBaseline,
+    compliance: undefined,
+  };
 }
 
 /** Termination protection on every stack of the environment, the user's workload stacks included. */

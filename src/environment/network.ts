@@ -3,9 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { acceptTierLogRetention } from '../private/log-retention';
-import { INLINE_POLICY_REASON } from '../private/reasons';
+import { acknowledgeVpc } from './private/environment-acknowledgements';
 import { removalWithoutSnapshot } from './private/removal';
 
 /** The subnet groups of an environment's VPC, in every availability zone. */
@@ -90,15 +89,7 @@ export class EnvironmentNetwork extends Construct {
       // `cdk init` sets) aws-cdk-lib would add the custom resource and its Lambda function (see below).
       restrictDefaultSecurityGroup: false,
     });
-    acknowledge(vpc, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-    // Closing the default group takes a custom resource with a Lambda function in every account (aws-cdk-lib's
-    // restrictDefaultSecurityGroup); nothing of the environment uses the group, so it is left as AWS creates it.
-    acknowledge(vpc, 'Nothing the environment creates uses the VPC\'s default security group: its resources get the application and data security groups, '
-      + 'which allow only what the tiers need', ...inCompliancePacks('VPCDefaultSecurityGroupClosed'));
-    for (const subnet of vpc.publicSubnets) {
-      acknowledge(subnet, 'A public subnet holds the NAT gateways and load balancers, which need the route to the internet gateway; it assigns no public addresses, '
-        + 'and workloads run in the private subnets', ...inCompliancePacks('VPCNoUnrestrictedRouteToIGW'));
-    }
+    acknowledgeVpc(vpc);
     return vpc;
   }
 }

@@ -190,16 +190,17 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   /**
-   * The stacks no test needs: the environment's monitoring stack (its dashboard and alarms), where
-   * something runs after the deploy, no other stack of the environment depends on it and no test
-   * reads its outputs.
+   * The stacks no test needs: the environment's monitoring stack (its dashboard and alarms) and the
+   * account's baseline stack where the environment holds it (the trail, Config, GuardDuty: slow to
+   * deploy, and nothing a test reads), where something runs after the deploy, no other stack of the
+   * environment depends on them and no test reads their outputs.
    */
   private besideTests(env: IsolatedEnvironment, stacks: Stack[]): Stack[] {
     if (!this.steps.seed && this.steps.after.length === 0) return [];
-    const monitoring = Stack.of(env.monitoring);
-    const readsOutputs = (step: NamedCommands) => Object.values(step.commands.envFromOutputs ?? {}).some(output => Stack.of(output) === monitoring);
-    const needed = stacks.some(s => s.dependencies.includes(monitoring)) || everyStep(this.steps).some(readsOutputs);
-    return needed ? [] : [monitoring];
+    const candidates = [Stack.of(env.monitoring), ...(env.complianceBaseline ? [Stack.of(env.complianceBaseline)] : [])];
+    const readsOutputsOf = (stack: Stack) => everyStep(this.steps)
+      .some(step => Object.values(step.commands.envFromOutputs ?? {}).some(output => Stack.of(output) === stack));
+    return candidates.filter(candidate => !stacks.some(s => s.dependencies.includes(candidate)) && !readsOutputsOf(candidate));
   }
 }
 

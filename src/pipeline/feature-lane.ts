@@ -3,21 +3,19 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { PipelineSource } from './pipeline-source';
-import { PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
 import { ignoreLintRules, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRoleArn } from './private/bootstrap-roles';
 import { BranchPattern } from './private/branch-pattern';
+import { FeatureLaneWiring } from './private/feature-lane-wiring';
 import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { ValidationErrors } from '../private/validation-errors';
 import { DeploymentMode, TestKind } from '../tiers';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 
 /** How feature branches get environments of their own. */
 export interface FeatureEnvironmentOptions {
@@ -47,77 +45,12 @@ export interface FeatureEnvironmentOptions {
   readonly timeToLive?: Duration;
 }
 
-/** Properties of a `FeatureLane`. */
-export interface FeatureLaneProps extends FeatureEnvironmentOptions {
-  /** Where the code comes from; its branch is the main branch, which the lane never deploys. */
-  readonly source: PipelineSource;
-
-  /**
-   * The environment each feature branch gets a copy of: one that deploys on every commit (Dev),
-   * at the top level of the app.
-   */
-  readonly environment: IsolatedEnvironment;
-
-  /**
-   * The tests: the UNIT test runs before the synth, and the kinds the environment's tier runs
-   * after a deploy (SMOKE for Dev) run against the copy, with `FEATURE_ENVIRONMENT` set to its name.
-   *
-   * @default - no tests; then the environment's tier may run none after a deploy
-   */
-  readonly tests?: PipelineTest[];
-
-  /**
-   * The commands that install the app's dependencies, before the unit tests and the synth.
-   *
-   * @default ['npm ci']
-   */
-  readonly installCommands?: string[];
-
-  /**
-   * The commands that build the app and synthesize it into `synthOutputDirectory`.
-   *
-   * @default ['npx cdk synth']
-   */
-  readonly synthCommands?: string[];
-
-  /**
-   * Where `synthCommands` write the cloud assembly.
-   *
-   * @default 'cdk.out'
-   */
-  readonly synthOutputDirectory?: string;
-
-  /**
-   * The exact version of the AWS CDK CLI that the lane's builds install to deploy and destroy
-   * feature environments.
-   *
-   * @default '2.1148.1', the version this release of cdk-multi-env is tested with
-   */
-  readonly cdkCliVersion?: string;
-
-  /**
-   * Branch patterns of other lanes (hotfix), which the feature branches may not overlap.
-   *
-   * @default - none
-   */
-  readonly otherLaneBranches?: string[];
-
-  /**
-   * The log group the lane's builds log to.
-   *
-   * @default - each build project logs to CodeBuild's own log group, `/aws/codebuild/<project name>`
-   */
-  readonly buildLogGroup?: logs.ILogGroup;
-}
-
 /** What starts a pipeline of the lane. */
 interface LaneTrigger {
   readonly pushFilter?: codepipeline.GitPushFilter[];
   readonly pullRequestFilter?: codepipeline.GitPullRequestFilter[];
 }
 
-const DEFAULT_MAX = 5;
-const DEFAULT_TTL = Duration.days(7);
 /**
  * Feature environments: every push to a feature branch deploys a copy of the Dev environment
  * named after the branch into the Dev account, in the cheapest shape of the tier (no NAT gateway,
@@ -134,6 +67,16 @@ const DEFAULT_TTL = Duration.days(7);
  * Written by hand: neither CDK Pipelines nor any cdklabs construct has per-branch environments.
  */
 export class FeatureLane extends Construct {
+  /**
+   * A feature lane wired to its pipeline: `MultiEnvPipeline.addFeatureEnvironments` makes it, with
+   * the pipeline's source, tests, build commands, CLI version and log group.
+   *
+   * @internal
+   */
+  public static _create(pipeline: Construct, id: string, wiring: FeatureLaneWiring): FeatureLane {
+    return new FeatureLane(pipeline, id, wiring);
+  }
+
   /** The pipeline that deploys and tests a feature branch's environment on every push. */
   public readonly deployPipeline: codepipeline.Pipeline;
   /** The pipeline that tears a feature branch's environment down when its pull request is closed. */
@@ -147,19 +90,18 @@ export class FeatureLane extends Construct {
   /** How long a feature environment lives without a push. */
   public readonly timeToLive: Duration;
 
-  private readonly props: FeatureLaneProps;
+  private readonly props: FeatureLaneWiring;
   private readonly patterns: BranchPattern[];
-  private readonly cdkCliVersion: string;
 
-  constructor(scope: Construct, id: string, props: FeatureLaneProps) {
+  private constructor(scope: Construct, id: string, props: FeatureLaneWiring) {
     super(scope, id);
     this.props = props;
+    const options = props.options;
     this.environment = props.environment;
-    this.branches = props.branches ?? ['feature/*'];
-    this.maxEnvironments = props.maxEnvironments ?? DEFAULT_MAX;
-    this.timeToLive = props.timeToLive ?? DEFAULT_TTL;
+    this.branches = options.branches ?? [...FIXED_DEFAULTS.featureLane.branches];
+    this.maxEnvironments = options.maxEnvironments ?? FIXED_DEFAULTS.featureLane.maxEnvironments;
+    this.timeToLive = options.timeToLive ?? Duration.days(FIXED_DEFAULTS.featureLane.timeToLiveDays);
     this.patterns = this.branches.map(b => new BranchPattern(b));
-    this.cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
     this.validate(id);
 
     this.deployPipeline = this.lanePipeline('Deploy', this.deployCommands(), {
@@ -181,13 +123,12 @@ export class FeatureLane extends Construct {
       if (pattern.matches(source.branch)) {
         errors.add('branches', `has '${pattern.pattern}', which matches the main branch '${source.branch}'; feature branches must be other branches`);
       }
-      for (const other of (this.props.otherLaneBranches ?? []).map(b => new BranchPattern(b))) {
+      for (const other of this.props.hotfixBranches.map(b => new BranchPattern(b))) {
         if (pattern.overlaps(other)) {
           errors.add('branches', `has '${pattern.pattern}', which matches branches of the hotfix lane ('${other.pattern}'); a push would start both lanes`);
         }
       }
     }
-    checkPinnedVersion(errors, 'cdkCliVersion', this.cdkCliVersion, DEFAULT_CDK_CLI_VERSION);
     if (!Number.isInteger(this.maxEnvironments) || this.maxEnvironments < 1) {
       errors.add('maxEnvironments', `is ${this.maxEnvironments}; expected a whole number, 1 or more`);
     }
@@ -205,7 +146,7 @@ export class FeatureLane extends Construct {
       errors.add('environment', `'${environment.environmentName}' has a name of ${environment.environmentName.length} characters; a copied environment's name may have at most ${MAX_COPIED_NAME}, to leave room for the branch`);
     }
     for (const kind of environment.profile.testsAfterDeploy) {
-      if (!this.props.tests?.some(t => t.kind === kind)) {
+      if (!this.props.tests.some(t => t.kind === kind)) {
         errors.add('tests', `has no ${kind} test, which environment '${environment.environmentName}' runs after each deploy`);
       }
     }
@@ -214,7 +155,7 @@ export class FeatureLane extends Construct {
 
   /** Where the synth commands write the cloud assembly. */
   private get assemblyDirectory(): string {
-    return this.props.synthOutputDirectory ?? 'cdk.out';
+    return this.props.build.outputDirectory;
   }
 
   /**
@@ -224,18 +165,18 @@ export class FeatureLane extends Construct {
   private lanePipeline(id: string, commands: string[], trigger: LaneTrigger, artifactBucket?: s3.IBucket): codepipeline.Pipeline {
     const output = new codepipeline.Artifact(`${id}Source`);
     const sourceAction = this.props.source._sourceAction(this.patterns[0].literalPrefix, output, `${id}Source`);
-    const unit = this.props.tests?.find(t => t.kind === TestKind.UNIT);
+    const unit = this.props.tests.find(t => t.kind === TestKind.UNIT);
     const project = new codebuild.PipelineProject(this, `${id}Project`, {
       description: `${id === 'Deploy' ? 'Deploys and tests' : 'Tears down'} the feature environment of a branch (copy of ${this.props.environment.environmentName})`,
       environment: { buildImage: unit?.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0 },
-      logging: { cloudWatch: this.props.buildLogGroup ? { logGroup: this.props.buildLogGroup } : { enabled: true } },
+      logging: { cloudWatch: { logGroup: this.props.buildLogGroup } },
       buildSpec: codebuild.BuildSpec.fromObject({
         version: '0.2',
         env: { shell: 'bash' },
         phases: {
           // Only the pinned CLI before the branch is checked: the app's own install commands (npm ci
           // runs its lifecycle scripts) are branch code, and run only for a feature branch.
-          install: { commands: [`npm install -g aws-cdk@${this.cdkCliVersion}`] },
+          install: { commands: [`npm install -g aws-cdk@${this.props.cdkCliVersion}`] },
           // One script, so that a build for a branch that is not a feature branch can stop early.
           build: { commands: [['set -euo pipefail', ...commands].join('\n')] },
         },
@@ -290,12 +231,12 @@ export class FeatureLane extends Construct {
     const name = this.props.environment.environmentName;
     return [
       `if [[ ! "$BRANCH" =~ ${regexes} ]]; then echo "$BRANCH is not a feature branch (${this.branches.join(', ')}): nothing to do"; exit 0; fi`,
-      ...(this.props.installCommands ?? ['npm ci']),
-      ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.installCommands ?? []),
+      ...this.props.build.installCommands,
+      ...(this.props.tests.find(t => t.kind === TestKind.UNIT)?.installCommands ?? []),
       'node -e \'const fs = require("fs"); const file = "cdk.context.json"; const context = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}; '
         + `Object.assign(context, ${context}, { "${FEATURE_CONTEXT.branch}": process.env.BRANCH }); fs.writeFileSync(file, JSON.stringify(context, null, 1))'`,
-      ...(this.props.tests?.find(t => t.kind === TestKind.UNIT)?.commands ?? []),
-      ...(this.props.synthCommands ?? ['npx cdk synth']),
+      ...(this.props.tests.find(t => t.kind === TestKind.UNIT)?.commands ?? []),
+      ...this.props.build.synthCommands,
       // The copy's stage is `<id>-<branch suffix>`: the one stage of the assembly so named.
       `STAGE=$(cd ${this.assemblyDirectory} && ls -d assembly-${id}-* | sed 's/^assembly-//')`,
       `[ "$(echo "$STAGE" | wc -l)" -eq 1 ] && [ -n "$STAGE" ] || { echo "expected one feature copy of ${id} in ${this.assemblyDirectory}, found: $STAGE"; exit 1; }`,
@@ -307,7 +248,7 @@ export class FeatureLane extends Construct {
     const { environment } = this.props;
     const lookupRole = bootstrapRoleArn(environment.foundation, 'lookup');
     const afterDeploy = environment.profile.testsAfterDeploy
-      .flatMap(kind => this.props.tests?.find(t => t.kind === kind)?.commands ?? []);
+      .flatMap(kind => this.props.tests.find(t => t.kind === kind)?.commands ?? []);
     return [
       ...this.prepareCommands(),
       // At most maxEnvironments at once: count the other copies' foundation stacks in the account.

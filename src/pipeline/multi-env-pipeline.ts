@@ -12,12 +12,13 @@ import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
+import { AppBuild, appBuildOf } from './private/app-build';
 import { SlackChannelOptions } from './slack-channel';
-import { checkWave } from './wave-checks';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { BranchPattern } from './private/branch-pattern';
+import { checkWave } from './wave-checks';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
@@ -255,6 +256,8 @@ export class MultiEnvPipeline extends Construct {
 
   private readonly props: MultiEnvPipelineProps;
   private readonly cdkCliVersion: string;
+  /** How every lane builds the app. */
+  private readonly appBuild: AppBuild;
   private readonly hotfixPatterns: BranchPattern[];
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
@@ -273,6 +276,7 @@ export class MultiEnvPipeline extends Construct {
     super(scope, id);
     this.props = props;
     this.cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
+    this.appBuild = appBuildOf(props);
     const errors = new ValidationErrors(`MultiEnvPipeline '${id}'`, this);
     this.testsByKind = testsByKind(props.tests ?? [], 'tests', errors);
     this.hotfixPatterns = (props.hotfixBranches ?? ['hotfix/*']).map(p => new BranchPattern(p));
@@ -453,17 +457,15 @@ export class MultiEnvPipeline extends Construct {
     if (this.featureLane) {
       throw validationError(`MultiEnvPipeline '${this.node.id}': addFeatureEnvironments was already called; a pipeline has one feature lane`, this);
     }
-    this.featureLane = new FeatureLane(this, 'FeatureLane', {
-      ...options,
-      source: this.props.source,
+    this.featureLane = FeatureLane._create(this, 'FeatureLane', {
+      options,
       environment,
-      tests: this.props.tests,
-      installCommands: this.props.installCommands,
-      synthCommands: this.props.synthCommands,
-      synthOutputDirectory: this.props.synthOutputDirectory,
+      source: this.props.source,
+      tests: this.props.tests ?? [],
+      build: this.appBuild,
       cdkCliVersion: this.cdkCliVersion,
-      otherLaneBranches: this.hotfixPatterns.map(p => p.pattern),
-      buildLogGroup: this.buildLogs,
+      hotfixBranches: this.hotfixPatterns.map(p => p.pattern),
+      buildLogGroup: this.buildLogs!,
     });
     return this.featureLane;
   }
@@ -550,7 +552,6 @@ export class MultiEnvPipeline extends Construct {
     const main = lane === 'main';
     const source = this.props.source._forBranch(main ? this.props.source.branch : this.hotfixPatterns[0].literalPrefix, main);
     const unit = this.testsByKind.get(TestKind.UNIT);
-    const synthCommands = this.props.synthCommands ?? ['npx cdk synth'];
     const mainName = this.props.pipelineName ?? this.defaultPipelineName();
     const name = main ? mainName : `${mainName}-hotfix`;
     const codePipeline = new codepipeline.Pipeline(this, main ? 'PipelineDefinition' : 'HotfixPipelineDefinition', {
@@ -577,11 +578,11 @@ export class MultiEnvPipeline extends Construct {
       synth: new pipelines.CodeBuildStep('Synth', {
         input: source,
         // Dependencies first: the unit tests need them as much as the synth does.
-        installCommands: [...(this.props.installCommands ?? ['npm ci']), ...(unit?.installCommands ?? [])],
-        commands: [...(unit?.commands ?? []), ...synthCommands],
+        installCommands: [...this.appBuild.installCommands, ...(unit?.installCommands ?? [])],
+        commands: [...(unit?.commands ?? []), ...this.appBuild.synthCommands],
         env: unit?.env,
         buildEnvironment: unit?.buildImage ? { buildImage: unit.buildImage } : undefined,
-        primaryOutputDirectory: this.props.synthOutputDirectory ?? 'cdk.out',
+        primaryOutputDirectory: this.appBuild.outputDirectory,
       }),
       selfMutation: main,
       cliVersion: this.cdkCliVersion,

@@ -17,6 +17,7 @@ import {
 import { onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors } from '../private/validation-errors';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 import { StageProfile } from '../tiers/stage-profile';
 import { BackupLevel } from '../tiers/tier-profile';
 
@@ -317,7 +318,7 @@ export class BackupPolicy extends Construct {
     });
 
     if (restoreTesting) {
-      this.restoreTestingSchedule = (props.restoreTestingSchedule ?? events.Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' })).expressionString;
+      this.restoreTestingSchedule = (props.restoreTestingSchedule ?? events.Schedule.cron(FIXED_DEFAULTS.restoreTests)).expressionString;
       this.restoreTestingPlan = new backup.CfnRestoreTestingPlan(this, 'RestoreTesting', {
         restoreTestingPlanName: `${this.vaultName.replace(/-/g, '_')}_restore_tests`,
         scheduleExpression: this.restoreTestingSchedule,

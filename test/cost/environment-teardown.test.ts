@@ -43,6 +43,14 @@ describe('IsolatedEnvironment timeToLive', () => {
     ]);
   });
 
+  test('GIVEN a time to live THEN the account baseline the environment holds stays: no schedule deletes it', () => {
+    const { env } = demoWithWorkload();
+    const baseline = cdk.Stack.of(env.complianceBaseline!);
+    expect(baseline.stackName).toBe('shop-baseline-555555555555-eu-west-1');
+    expect(teardownOf(env).map(s => s.stackName)).not.toContain(baseline.stackName);
+    expect(JSON.stringify(Template.fromStack(env.foundation).toJSON())).not.toContain(baseline.stackName);
+  });
+
   test('GIVEN a time to live THEN the scheduler role may delete exactly these stacks, and no Lambda function is created', () => {
     const { env } = demoWithWorkload();
     const template = Template.fromStack(env.foundation);

@@ -76,7 +76,7 @@ describe('the runbook of a production environment', () => {
   test('says how to rebuild from the pipeline: the stacks in deployment order', () => {
     const rebuild = section(markdown, '## How to rebuild the environment from the pipeline');
     const stacks = [...rebuild.matchAll(/^\| `([^`]+)` \|/gm)].map(m => m[1]);
-    expect(stacks).toEqual(['prod-Foundation', 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Data']);
+    expect(stacks).toEqual(['prod-Foundation', 'shop-baseline-444444444444-eu-west-1', 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Data']);
     expect(rebuild).toContain('| `prod-FoundationBackupCopy` | 444444444444 | eu-central-1 | yes |');
     expect(rebuild).toContain('Termination protection must be switched off for that stack first');
     expect(rebuild).toContain('Its data resources are retained: import them into the new stack (`cdk import`)');

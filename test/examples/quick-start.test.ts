@@ -34,7 +34,7 @@ test('synthesizes Dev\'s stacks, with no AWS credentials', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const dev = new CloudAssembly(outdir).getNestedAssembly('assembly-Dev');
-    expect(dev.stacks.map(s => s.stackName).sort()).toEqual(['Dev-Api', 'Dev-Foundation', 'Dev-Monitoring']);
+    expect(dev.stacks.map(s => s.stackName).sort()).toEqual(['Dev-Api', 'Dev-Foundation', 'Dev-Monitoring', 'shop-baseline-111111111111-eu-west-1']);
     const parameters = Object.values(dev.getStackByName('Dev-Foundation').template.Resources as Record<string, any>)
       .filter(r => r.Type === 'AWS::SSM::Parameter').map(r => [r.Properties.Name, r.Properties.Value]);
     expect(parameters).toContainEqual(['/shop/dev/log-level', 'debug']);

@@ -7,6 +7,7 @@ import { buildPlainCdkPipelinesApp } from '../../examples/plain-cdk-pipelines';
 import { buildReferenceApp, REFERENCE_ENVIRONMENTS } from '../../examples/reference-app';
 import { summarize } from '../../examples/summary';
 import { EnvironmentTier } from '../../src';
+import { templateInventory } from '../support/template-inventory';
 
 /** The reference app, synthesized once for every test of this file. */
 const app = new cdk.App({ context: FEATURE_FLAGS });
@@ -26,9 +27,9 @@ describe('the reference app', () => {
     expect(REFERENCE_ENVIRONMENTS.map(e => e.account)).toEqual(environments.map(e => e.account));
   });
 
-  test.each(environments.map(e => [e.environmentName, e] as const))('%s: a foundation, a workload and monitoring, the workload using the environment\'s key and profile', (_, env) => {
+  test.each(environments.map(e => [e.environmentName, e] as const))('%s: a foundation, a workload, monitoring and its account\'s baseline, the workload using the environment\'s key and profile', (_, env) => {
     const id = env.node.id;
-    const expected = [`${id}-Foundation`, `${id}-Monitoring`, `${id}-Workload`, ...(env.profile.production ? [`${id}-FoundationBackupCopy`] : [])];
+    const expected = [`${id}-Foundation`, `${id}-Monitoring`, `${id}-Workload`, `shop-baseline-${env.account}-${env.region}`, ...(env.profile.production ? [`${id}-FoundationBackupCopy`] : [])];
     expect(env.synth().stacks.map(s => s.stackName).sort()).toEqual(expected.sort());
     const workload = Template.fromJSON(env.synth().getStackByName(`${id}-Workload`).template);
     workload.hasResourceProperties('AWS::Logs::LogGroup', {
@@ -77,20 +78,26 @@ describe('the reference app', () => {
   test('only production\'s stacks are protected from termination', () => {
     const isProtected = stacks.filter(s => s.terminationProtection).map(s => s.stackName);
     expect(isProtected.sort()).toEqual(['Prod-Foundation', 'Prod-FoundationBackupCopy', 'Prod-Monitoring', 'Prod-Workload',
-      'Prod-us-east-1-Foundation', 'Prod-us-east-1-FoundationBackupCopy', 'Prod-us-east-1-Monitoring', 'Prod-us-east-1-Workload']);
+      'Prod-us-east-1-Foundation', 'Prod-us-east-1-FoundationBackupCopy', 'Prod-us-east-1-Monitoring', 'Prod-us-east-1-Workload',
+      // Prod's account holds a baseline in each of its two regions.
+      'shop-baseline-444444444444-eu-west-1', 'shop-baseline-444444444444-us-east-1']);
   });
 
-  const foundationOf = (id: string) => assembly.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
+  /** The templates of an environment's fixed part: its foundation and its account's baseline. */
+  const fixedPartOf = (id: string) => {
+    const env = environments.find(e => e.node.id === id)!;
+    return [env.foundation, cdk.Stack.of(env.complianceBaseline!)].map(stack => env.synth().getStackArtifact(stack.artifactId).template);
+  };
   const price = (type: string) => PRICE_TABLE.find(r => r.type === type)!.usd;
 
-  test('Dev\'s foundation has no hourly cost: its fixed monthly cost is two keys (the environment\'s and the audit logs\') and the 14 CIS alarms', () => {
-    const dev = fixedMonthlyCost([foundationOf('Dev')]);
+  test('Dev\'s foundation and account baseline have no hourly cost: its fixed monthly cost is two keys (the environment\'s and the audit logs\') and the 14 CIS alarms', () => {
+    const dev = fixedMonthlyCost(fixedPartOf('Dev'));
     expect(dev.lines.map(l => [l.type, l.units])).toEqual([['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 14]]);
     expect(dev.monthly).toBeCloseTo(2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
   });
 
   test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, two keys and the CIS alarms', () => {
-    const prod = fixedMonthlyCost([foundationOf('Prod')]);
+    const prod = fixedMonthlyCost(fixedPartOf('Prod'));
     expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 14]]);
     const hourly = 3 * (price('AWS::EC2::NatGateway') + price('AWS::EC2::EIP')) * LIST_PRICES.hoursPerMonth;
     expect(prod.monthly).toBeCloseTo(hourly + 2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
@@ -152,7 +159,10 @@ describe('the reference app', () => {
     expect(text).toMatch(/^prod +3 +3 +3 +2 +14 +\$119\.47$/m);
   });
 
-  test.each(stacks.map(s => [s.stackName, s] as const))('%s matches its snapshot', (_, stack) => {
-    expect(stack.template).toMatchSnapshot();
+  // A normalised summary, not the templates: a line per resource with a hash of its definition, so a
+  // diff names every resource added, removed or changed, and stays small enough to review. What each
+  // resource must be is for the assertions above and the constructs' own tests.
+  test('its stacks and resources match the inventory snapshot', () => {
+    expect(templateInventory(stacks)).toMatchSnapshot();
   });
 });

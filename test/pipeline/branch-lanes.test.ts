@@ -96,9 +96,9 @@ describe('pipeline definitions come from the main branch only', () => {
       // deploy and review, by their path. None is the Tooling stack, and each is in the older assembly too, so
       // the lane still runs the older code, only where it deploys: the Hotfix and Prod environments' own stacks.
       const deployed = hotfixStacks();
-      expect([...deployed].sort()).toEqual(['Hotfix/Foundation', 'Hotfix/Monitoring', 'Hotfix/Workload',
-        'Prod-us-east-1/Foundation', 'Prod-us-east-1/FoundationBackupCopy', 'Prod-us-east-1/Monitoring', 'Prod-us-east-1/Workload',
-        'Prod/Foundation', 'Prod/FoundationBackupCopy', 'Prod/Monitoring', 'Prod/Workload']);
+      expect([...deployed].sort()).toEqual(['Hotfix/AccountBaseline', 'Hotfix/Foundation', 'Hotfix/Monitoring', 'Hotfix/Workload',
+        'Prod-us-east-1/AccountBaseline', 'Prod-us-east-1/Foundation', 'Prod-us-east-1/FoundationBackupCopy', 'Prod-us-east-1/Monitoring', 'Prod-us-east-1/Workload',
+        'Prod/AccountBaseline', 'Prod/Foundation', 'Prod/FoundationBackupCopy', 'Prod/Monitoring', 'Prod/Workload']);
       const olderStacks = new Set(new cxapi.CloudAssembly(older.outdir).stacksRecursively.map(stack => stack.hierarchicalId));
       expect([...deployed].filter(stack => !olderStacks.has(stack))).toEqual([]);
       expect(olderStacks.has('Tooling')).toBe(true);

@@ -36,6 +36,7 @@ function reviewedProd() {
   return {
     assembly: outdir,
     foundationTemplate: path.join(prod.outdir, prod.foundation.templateFile),
+    baselineTemplate: path.join(prod.outdir, cdk.Stack.of(prod.complianceBaseline!).templateFile),
     reviewCommands: review.phases.build.commands as string[],
     // What runs right before the `cdk deploy`, once the CLI is installed.
     checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
@@ -51,7 +52,8 @@ function checkBeforeDeploy(commands: string[]): string[] {
   return commands.slice(installed + 1, deploy);
 }
 
-const { assembly, foundationTemplate, reviewCommands, checkCommands, reviewedStacks } = reviewedProd();
+const { assembly, foundationTemplate, baselineTemplate, reviewCommands, checkCommands, reviewedStacks } = reviewedProd();
+const BASELINE = 'shop-baseline-444444444444-eu-west-1';
 afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
 /**
@@ -114,8 +116,9 @@ describe('the change review, run', () => {
     dir = workspace();
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'the release under review');
-    // Foundation is deployed as it is synthesized, the workload with another resource; the other stacks are new.
+    // Foundation and the account baseline are deployed as synthesized, the workload with another resource; the other stacks are new.
     fs.copyFileSync(foundationTemplate, path.join(dir, 'deployed', 'prod-Foundation.json'));
+    fs.copyFileSync(baselineTemplate, path.join(dir, 'deployed', `${BASELINE}.json`));
     fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{"Type":"AWS::SQS::Queue"}}}');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -133,9 +136,9 @@ describe('the change review, run', () => {
   test('records a fingerprint of every stack, deployed or not yet, and the execution', () => {
     review();
     const lines = fs.readFileSync(path.join(dir, 'repo', 'deployed-templates.txt'), 'utf-8').trim().split('\n');
-    expect(lines.map(l => l.split(' ')[0])).toEqual(['prod-Foundation', 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Workload']);
+    expect(lines.map(l => l.split(' ')[0])).toEqual(['prod-Foundation', BASELINE, 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Workload']);
     expect(lines.every(l => /^\S+ [0-9a-f]{64}$/.test(l))).toBe(true);
-    expect(new Set(lines.map(l => l.split(' ')[1])).size).toBe(3); // two templates, and "nothing" for the two new stacks
+    expect(new Set(lines.map(l => l.split(' ')[1])).size).toBe(4); // three templates, and "nothing" for the two new stacks
     expect(fs.readFileSync(path.join(dir, 'repo', 'execution.txt'), 'utf-8').trim()).toBe('exec-1');
   });
 
@@ -147,7 +150,7 @@ describe('the change review, run', () => {
     expect(text).toContain('  prod-Foundation (prod): no change');
     expect(text).toMatch(/! deletes AWS::SQS::Queue Api/);
     // The backup copy is new, with a key and a vault whose policies grant and deny.
-    expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: new, \d+ resource\(s\); no change: prod-Foundation\n$/);
+    expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: new, \d+ resource\(s\); no change: prod-Foundation, shop-baseline-444444444444-eu-west-1\n$/);
   });
 
   test('lets the deploy go on when every stack is as reviewed', () => {

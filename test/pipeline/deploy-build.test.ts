@@ -87,28 +87,28 @@ function runBuild(commands: string[], variables: Record<string, string>, options
 describe('an environment\'s deploy build', () => {
   const dev = buildOf(EnvironmentTier.DEV, 'dev');
 
-  test('deploys the stacks the tests need once the CLI is installed, then runs the tests while the monitoring stack deploys, and waits for it', () => {
-    expect([dev.variables.STACKS, dev.variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring']);
+  test('deploys the stacks the tests need once the CLI is installed, then runs the tests while the monitoring and account baseline stacks deploy, and waits for them', () => {
+    expect([dev.variables.STACKS, dev.variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring dev/AccountBaseline']);
     const { status, stdout, log } = runBuild(dev.commands, dev.variables);
     expect(status).toBe(0);
     expect(log.slice(0, 4)).toEqual(['npm start', 'npm end', 'start dev/Foundation dev/Workload', 'end dev/Foundation dev/Workload']);
     // The monitoring stack's deploy overlaps the tests (which of the two starts first is the race of two processes).
-    expect(new Set(log.slice(4, 6))).toEqual(new Set(['start dev/Monitoring', 'test SMOKE start']));
-    expect(log.slice(6)).toEqual(['test SMOKE end', 'end dev/Monitoring']);
-    expect(stdout).toContain('== Deploy of dev/Monitoring (beside the tests) ==');
+    expect(new Set(log.slice(4, 6))).toEqual(new Set(['start dev/Monitoring dev/AccountBaseline', 'test SMOKE start']));
+    expect(log.slice(6)).toEqual(['test SMOKE end', 'end dev/Monitoring dev/AccountBaseline']);
+    expect(stdout).toContain('== Deploy of dev/Monitoring dev/AccountBaseline (beside the tests) ==');
   });
 
-  test('fails when the monitoring stack fails to deploy, though the tests passed', () => {
-    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { failStack: 'dev/Monitoring' });
+  test('fails when the stacks beside the tests fail to deploy, though the tests passed', () => {
+    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { failStack: 'dev/Monitoring dev/AccountBaseline' });
     expect(status).not.toBe(0);
     expect(log).toContain('test SMOKE end');
-    expect(stdout).toContain('dev/Monitoring failed');
+    expect(stdout).toContain('dev/Monitoring dev/AccountBaseline failed');
   });
 
-  test('deploys the monitoring stack first where a test reads its outputs', () => {
+  test('deploys the monitoring stack first where a test reads its outputs; the account baseline still beside the tests', () => {
     const reading = buildOf(EnvironmentTier.DEV, 'dev', true);
     expect(reading.variables.STACKS).toBe('dev/Foundation dev/Monitoring dev/Workload');
-    expect(reading.variables.STACKS_BESIDE_TESTS).toBeUndefined();
+    expect(reading.variables.STACKS_BESIDE_TESTS).toBe('dev/AccountBaseline');
   });
 });
 

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { EnvironmentTier, FeatureLane, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
+import { EnvironmentTier, MultiEnvPipelineProps, TestKind } from '../../src';
 import { featureSuffix } from '../../src/private/feature-context';
+import { FIXED_DEFAULTS } from '../../src/tiers/fixed-defaults';
 import { environment } from '../support/environments';
-import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
+import { newPipeline } from '../support/pipelines';
 
 /** An app with Dev and a pipeline; `context` is what a feature lane's build writes into cdk.context.json. */
 function appWithDev(context: Record<string, unknown> = {}, props: Partial<MultiEnvPipelineProps> = {}) {
@@ -156,10 +157,16 @@ describe('MultiEnvPipeline feature environments', () => {
       template.resourceCountIs('AWS::EC2::NatGateway', 0);
       expect([dev.profile.natGateways, dev.profile.sizing, dev.profile.removalPolicy, dev.profile.terminationProtection]).toEqual([0, 'SMALLEST', 'destroy', false]);
       expect(dev.costScheduler).toBeDefined();
-      // The account's compliance baseline is the Dev environment's own.
+      // The account's compliance baseline is the Dev environment's own: the copy has no baseline stack.
       expect(dev.complianceBaseline).toBeUndefined();
-      template.resourceCountIs('AWS::CloudTrail::Trail', 0);
-      template.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+      expect(dev.node.tryFindChild('AccountBaseline')).toBeUndefined();
+      expect([dev.profile.natGateways, dev.profile.sizing]).toEqual([FIXED_DEFAULTS.featureCopy.natGateways, FIXED_DEFAULTS.featureCopy.sizing]);
+    });
+
+    test('says so: the foundation carries a note that it is a feature copy, of which environment, for which branch', () => {
+      const { dev } = appWithDev(context);
+      Annotations.fromStack(dev.foundation).hasInfo(`/${dev.node.id}/Foundation`,
+        Match.stringLikeRegexp("^a feature copy of 'dev' for branch feature/Login-Page, in a feature lane's build: no NAT gateway, the smallest sizes, .* torn down 168 hours after the last push$"));
     });
 
     test('is torn down after the time to live, counted from this synth (the last push)', () => {
@@ -225,14 +232,6 @@ describe('MultiEnvPipeline feature environments', () => {
   ])('GIVEN %j THEN it is an error naming the option', (options, message) => {
     const { pipeline, dev } = appWithDev();
     expect(() => pipeline.addFeatureEnvironments(dev, options)).toThrow(message);
-  });
-
-  test('GIVEN a feature lane built on its own with a CLI version that is not pinned THEN it is an error naming the option', () => {
-    const { dev } = appWithDev();
-    const tooling = new cdk.Stack(dev.node.root as cdk.App, 'Lanes', { env: { account: '999999999999', region: 'eu-west-1' } });
-    expect(() => new FeatureLane(tooling, 'Features', {
-      source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }), environment: dev, tests: [{ kind: TestKind.SMOKE, commands: ['./smoke'] }], cdkCliVersion: '^2.1148.1',
-    })).toThrow("FeatureLane 'Features': cdkCliVersion is '^2.1148.1'; expected an exact version such as 2.1148.1, so that what runs in the pipeline changes only when you change it");
   });
 
   test('GIVEN an environment that does not deploy on every commit THEN it cannot be copied', () => {

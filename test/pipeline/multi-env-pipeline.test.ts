@@ -91,7 +91,7 @@ describe('the main pipeline', () => {
           DEPLOYMENT_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-deployment',
           // The monitoring stack, which no test needs, deploys beside the tests.
           STACKS: 'dev/Foundation dev/Workload',
-          STACKS_BESIDE_TESTS: 'dev/Monitoring',
+          STACKS_BESIDE_TESTS: 'dev/Monitoring dev/AccountBaseline',
         },
       },
     }]);
@@ -142,16 +142,18 @@ describe('the main pipeline', () => {
     const spec = buildSpecOf(json, review);
     // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
     expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
-    expect(spec.phases.build.commands[2]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['Foundation|eu-west-1', 'FoundationBackupCopy|eu-central-1', 'Monitoring|eu-west-1', 'Workload|eu-west-1']
-      .map(s => { const [stack, region] = s.split('|'); return `"prod-${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
+    expect(spec.phases.build.commands[2]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
+      .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
     const reviewCommand: string = spec.phases.build.commands[3];
     const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" (.*)$/)!;
     // The script and the templates are in the cloud assembly; the job runs in the repository's clone, whose history it checks
     // against the commits the hotfix lane took to production (its pipeline, its source action, its production stages).
     expect(script).toMatch(/^"\$CODEBUILD_SRC_DIR_Synth_Output\/asset\.[0-9a-f]{64}\/index\.js"$/);
     expect(otherLane).toBe('hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod');
-    expect(entries.split(' ').map((e: string) => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template'))).toEqual(['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']
-      .map(stack => `"prod|prod-${stack}|$CODEBUILD_SRC_DIR_Synth_Output/assembly-prod/prod${stack}HASH.template.json|deployed/prod-${stack}.json"`));
+    expect(entries.split(' ').map((e: string) => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template'))).toEqual([
+      ['Foundation', 'prod-Foundation'], ['AccountBaseline', 'shop-baseline-444444444444-eu-west-1'], ['FoundationBackupCopy', 'prod-FoundationBackupCopy'],
+      ['Monitoring', 'prod-Monitoring'], ['Workload', 'prod-Workload'],
+    ].map(([id, name]) => `"prod|${name}|$CODEBUILD_SRC_DIR_Synth_Output/assembly-prod/prod${id}HASH.template.json|deployed/${name}.json"`));
     expect(projectStatementsOf(json, review)).toContainEqual({
       Action: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],
       Effect: 'Allow',
@@ -459,7 +461,7 @@ describe('change review', () => {
     const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
     expect(review.phases.build.commands[3]).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
     const variables = buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables;
-    expect([variables.STACKS, variables.STACKS_BESIDE_TESTS]).toEqual(['prod/Foundation prod/FoundationBackupCopy prod/Group/Nested', 'prod/Monitoring']);
+    expect([variables.STACKS, variables.STACKS_BESIDE_TESTS]).toEqual(['prod/Foundation prod/FoundationBackupCopy prod/Group/Nested', 'prod/Monitoring prod/AccountBaseline']);
   });
 });
 

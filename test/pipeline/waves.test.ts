@@ -91,8 +91,8 @@ describe('a wave', () => {
   test('deploys its environments side by side: one action, one build per environment, each deploying its own stacks', () => {
     expect(setup.main.Dev).toEqual(['Deploy[Build/1]']);
     expect(buildsOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.TARGET_REGION, v.STACKS, v.STACKS_BESIDE_TESTS])).toEqual([
-      ['dev-eu-west-1', 'eu-west-1', 'dev-eu-west-1/Foundation dev-eu-west-1/Workload', 'dev-eu-west-1/Monitoring'],
-      ['dev-us-east-1', 'us-east-1', 'dev-us-east-1/Foundation dev-us-east-1/Workload', 'dev-us-east-1/Monitoring'],
+      ['dev-eu-west-1', 'eu-west-1', 'dev-eu-west-1/Foundation dev-eu-west-1/Workload', 'dev-eu-west-1/Monitoring dev-eu-west-1/AccountBaseline'],
+      ['dev-us-east-1', 'us-east-1', 'dev-us-east-1/Foundation dev-us-east-1/Workload', 'dev-us-east-1/Monitoring dev-us-east-1/AccountBaseline'],
     ]);
   });
 
@@ -139,6 +139,7 @@ describe('a wave', () => {
     const review: string = buildSpecOf(json, actionOf(json, 'Staging', 'Review-Prod')).phases.build.commands[3];
     for (const region of REGIONS) {
       for (const stack of ['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']) expect(review).toContain(`"prod-${region}|prod-${region}-${stack}|`);
+      expect(review).toContain(`"prod-${region}|shop-baseline-444444444444-${region}|`);
     }
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
@@ -146,9 +147,10 @@ describe('a wave', () => {
       expect(buildSpecOf(json, deploy).phases.build.commands.some((c: string) => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'))).toBe(true);
     }
     expect(buildsOf('Prod', 'Deploy').map(v => v.REVIEWED_STACKS.split(' ').map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
-      ['prod-us-east-1-Foundation|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2', 'prod-us-east-1-Monitoring|us-east-1', 'prod-us-east-1-Workload|us-east-1'],
-      ['prod-ap-southeast-2-Foundation|ap-southeast-2', 'prod-ap-southeast-2-FoundationBackupCopy|ap-southeast-4', 'prod-ap-southeast-2-Monitoring|ap-southeast-2',
-        'prod-ap-southeast-2-Workload|ap-southeast-2'],
+      ['prod-us-east-1-Foundation|us-east-1', 'shop-baseline-444444444444-us-east-1|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2',
+        'prod-us-east-1-Monitoring|us-east-1', 'prod-us-east-1-Workload|us-east-1'],
+      ['prod-ap-southeast-2-Foundation|ap-southeast-2', 'shop-baseline-444444444444-ap-southeast-2|ap-southeast-2', 'prod-ap-southeast-2-FoundationBackupCopy|ap-southeast-4',
+        'prod-ap-southeast-2-Monitoring|ap-southeast-2', 'prod-ap-southeast-2-Workload|ap-southeast-2'],
     ]);
   });
 });

@@ -31,6 +31,12 @@ export function foundationOf(env: IsolatedEnvironment): Template {
   return Template.fromStack(env.foundation);
 }
 
+/** The template of the stack that holds the environment's compliance baseline (its `AccountBaseline` stack). */
+export function accountBaselineOf(env: IsolatedEnvironment): Template {
+  if (!env.complianceBaseline) throw new Error(`environment ${env.environmentName} holds no compliance baseline`);
+  return Template.fromStack(cdk.Stack.of(env.complianceBaseline));
+}
+
 /** A fresh app per test: environments register themselves per app. */
 export function newApp(): cdk.App {
   return new cdk.App();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { ApprovalGate, BackupLevel, DeploymentMode, EnvironmentTier, TierProfile } from '../../src';
+import { FIXED_DEFAULTS } from '../../src/tiers/fixed-defaults';
 
 // The README's tier table ("## The tiers") and some `@default` texts repeat the built-in tiers'
 // defaults for a reader; the profiles in src/tiers/environment-tier.ts are where they live. These
@@ -103,5 +104,35 @@ describe('the @default texts that name tiers name the tiers the profiles say', (
 
   test('backupPolicy: the tiers that back up', () => {
     expect(listedAfter('\\(or `backup.level`\\) backs up')).toEqual(tiersWhere(p => p.backup !== BackupLevel.NONE));
+  });
+});
+
+describe('the docs that repeat the fixed defaults say what FIXED_DEFAULTS holds', () => {
+  const source = (...file: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', 'src', ...file), 'utf-8');
+  const { workingHours, restoreTests, cleanup, featureLane } = FIXED_DEFAULTS;
+
+  test('working hours: the offHours @default and the README', () => {
+    const text = `Monday to Friday, ${workingHours.start} to ${workingHours.stop} UTC`;
+    expect(source('environment', 'isolated-environment.ts')).toContain(`@default - ${text}`);
+    expect(README).toContain(text);
+  });
+
+  test('restore tests: the restoreTestingSchedule @default', () => {
+    const day = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday' }[restoreTests.weekDay];
+    const time = `${restoreTests.hour.padStart(2, '0')}:${restoreTests.minute.padStart(2, '0')}`;
+    expect(source('recovery', 'backup-policy.ts')).toContain(`@default - every ${day} at ${time} UTC`);
+  });
+
+  test('clean-up: the README\'s table of what unset resources get', () => {
+    expect(README).toContain(`abort incomplete uploads after ${cleanup.abortUploadsAfterDays} days; expire replaced versions after ${cleanup.noncurrentVersionsDays} days`);
+    expect(README).toContain(`expire objects after ${cleanup.throwawayObjectsDays} days`);
+    expect(README).toContain(`keep the last ${cleanup.keepImages} images`);
+  });
+
+  test('the feature lane: the @default texts of its options', () => {
+    const lane = source('pipeline', 'feature-lane.ts');
+    expect(lane).toContain(`@default ['${featureLane.branches.join("', '")}']`);
+    expect(lane).toContain(`@default ${featureLane.maxEnvironments}\n`);
+    expect(lane).toContain(`@default Duration.days(${featureLane.timeToLiveDays})`);
   });
 });

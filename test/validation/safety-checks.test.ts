@@ -25,8 +25,9 @@ describe('SafetyChecks', () => {
       cdk.Validations.of(app).addPlugins({ name: 'templates', validate: context => { templates = context.templatePaths.map(t => path.basename(t)); return checks.validate(context); } });
     });
     expect(found).toEqual([]);
-    // The Tooling stack and each environment's: its foundation, workload and monitoring, and a production environment's backup copy.
-    expect(templates).toHaveLength(1 + 7 * 3 + 2);
+    // The Tooling stack and each environment's: its foundation, workload, monitoring and its account's baseline (each
+    // environment is alone in its account and region), and a production environment's backup copy.
+    expect(templates).toHaveLength(1 + 7 * 4 + 2);
     expect(templates).toContain('Tooling.template.json');
     expect(templates.filter(t => t.startsWith('ProdFoundationBackupCopy'))).toHaveLength(1);
   });

@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../../private/reasons';
@@ -64,4 +65,23 @@ export function acknowledgeConfigDeliveryRole(role: iam.IRole, objects: string):
 export function acknowledgeDetector(detector: guardduty.CfnDetector): void {
   suppressGuardRules(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
     'guardduty_s3_protection_enabled_check');
+}
+
+/**
+ * The account settings' custom resource: its role's policy is inline and names "*" (the only
+ * resource the account-level actions take), and its function runs outside a VPC, without reserved
+ * concurrency or a dead-letter queue, and depends on its role.
+ */
+export function acknowledgeAccountSettings(role: iam.Role, handler: lambda.Function): void {
+  ignoreLintRules(handler.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
+  acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+  acknowledge(role, 's3:PutAccountPublicAccessBlock and ec2:EnableEbsEncryptionByDefault are account-level actions without resource-level permissions: "*" is the only resource IAM accepts for them',
+    'AwsSolutions-IAM5[Resource::*]');
+  acknowledge(handler, 'Runs only when CloudFormation creates or updates the baseline; reserving concurrency takes from the account\'s unreserved pool, which must stay at 10 or more, and fails in new accounts with a low limit',
+    ...inCompliancePacks('LambdaConcurrency'));
+  acknowledge(handler, 'CloudFormation waits for the function\'s answer: a failed run fails the stack operation, which a redeploy retries; there is nothing for a dead-letter queue to redrive',
+    ...inCompliancePacks('LambdaDLQ'));
+  const outsideVpc = 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
+  acknowledge(handler, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
+  suppressGuardRules(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
 }

@@ -4,15 +4,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { accessLogsBucketProps } from '../../compliance/private/access-logs-bucket';
 import { acknowledge, inCompliancePacks, suppressGuardRules } from '../../private/acknowledge';
 import { onlyAwsServicesCreateGrants } from '../../private/key-policies';
+import { FIXED_DEFAULTS } from '../../tiers/fixed-defaults';
 
 /** The id of the access-log bucket of a stack's artifact buckets. */
 const ACCESS_LOGS_ID = 'ArtifactAccessLogs';
 
-/** How long overwritten or deleted artifacts are kept before they expire. */
-const NONCURRENT_ARTIFACTS = Duration.days(30);
-
-/** How long the access logs of artifact buckets are kept. */
-const ACCESS_LOG_RETENTION = Duration.days(365);
+const NONCURRENT_ARTIFACTS = Duration.days(FIXED_DEFAULTS.pipelineArtifacts.noncurrentVersionsDays);
+const ACCESS_LOG_RETENTION = Duration.days(FIXED_DEFAULTS.pipelineArtifacts.accessLogsDays);
 
 /**
  * Completes a bucket that CodePipeline created for artifacts (the pipeline's own, or the
