@@ -349,19 +349,7 @@ export class IsolatedEnvironment extends Stage {
     this.environmentName = props.environmentName ?? props.tier.name;
     this.toolingAccount = props.toolingAccount;
     this.featureBranch = feature?.branch;
-    this.profile = {
-      ...props.tier.profile,
-      ...(feature ? { sizing: FIXED_DEFAULTS.featureCopy.sizing } : {}),
-      ...definedOnly({
-        maxAzs: props.maxAzs,
-        natGateways: props.natGateways,
-        logRetention: props.logRetention,
-        removalPolicy: props.removalPolicy,
-        terminationProtection: props.terminationProtection,
-        backup: props.backup?.level,
-        alarmSeverity: props.monitoring?.alarmSeverity,
-      }),
-    };
+    this.profile = effectiveProfile(props, feature !== undefined);
     const cidr = this.validate(props);
     StageProfile.register(this, this.environmentName, this.profile);
 
@@ -374,16 +362,7 @@ export class IsolatedEnvironment extends Stage {
       Annotations.of(this.foundation).addInfo(`a feature copy of '${id}' for branch ${feature.branch}, in a feature lane's build: no NAT gateway, the smallest sizes, `
         + `no compliance baseline of its own, everything deleted with it, torn down ${feature.timeToLiveHours} hours after the last push`);
     }
-    if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
-      // The zones the user gave are the foundation's answer to the availability-zone lookup, so
-      // neither `cdk synth` nor the VPC (which checks them against the stack's) asks AWS.
-      const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
-      this.foundation.node.setContext(key, props.availabilityZones);
-    }
-    // The zones are the environment's, fixed with its account and region: a literal zone in any of its
-    // stacks (a workload's instance in one of the VPC's subnets) is one of them. aws-cdk-lib 2.276's
-    // built-in validation warns on each one (W3010) outside the stack that asked for the zones.
-    acknowledge(this, ZONES_REASON, 'CloudFormation-Validate::W3010');
+    this.pinAvailabilityZones(props);
     this.key = props.encryptionKey ?? this.createKey(namePrefix, props.budget !== undefined);
     this.alarmTopic = new sns.Topic(this.foundation, 'AlarmTopic', {
       topicName: alarmTopicName(namePrefix),
@@ -427,50 +406,95 @@ export class IsolatedEnvironment extends Stage {
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
 
-    const accountBaseline = AccountBaselines.of(this).inAccountOf(this.foundation);
-    if (props.complianceBaseline ?? !accountBaseline) {
-      this.complianceBaseline = this.createAccountBaseline(props.compliance, namePrefix);
-    } else if (accountBaseline) {
-      if (props.compliance) {
-        throw validationError(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${accountBaseline} (environments that share an account share it); give compliance to that environment`, this);
-      }
-      Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${accountBaseline}: environments that share an account share its baseline`);
+    this.complianceBaseline = this.placeAccountBaseline(props, namePrefix);
+    this.costScheduler = this.scheduleOffHours(props);
+    if (props.budget) this.createBudget(props.budget, namePrefix);
+    this.backupPolicy = this.createBackups(props, namePrefix);
+    this.monitoring = this.createMonitoring(props, namePrefix);
+    this.applyToEveryStack(props, feature, namePrefix);
+  }
+
+  /**
+   * Synthesizes the environment's stacks into its own cloud assembly, as every stage does, once the
+   * checks that need the whole app (a pipeline's, for example) have passed: a failing check leaves
+   * nothing written to the output directory. Once synthesized, the assembly cannot be modified;
+   * later calls return the same assembly.
+   */
+  public synth(options?: StageSynthesisOptions): cxapi.CloudAssembly {
+    ChecksBeforeSynthesis.of(this).runOnce();
+    return super.synth(options);
+  }
+
+  /**
+   * The zones the user gave are the foundation's answer to the availability-zone lookup, so neither
+   * `cdk synth` nor the VPC (which checks them against the stack's) asks AWS.
+   */
+  private pinAvailabilityZones(props: IsolatedEnvironmentProps): void {
+    if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
+      const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+      this.foundation.node.setContext(key, props.availabilityZones);
     }
-    if (this.breakGlassRole && !accountBaseline && !this.complianceBaseline?.trail) {
+    // The zones are the environment's, fixed with its account and region: a literal zone in any of its
+    // stacks (a workload's instance in one of the VPC's subnets) is one of them. aws-cdk-lib 2.276's
+    // built-in validation warns on each one (W3010) outside the stack that asked for the zones.
+    acknowledge(this, ZONES_REASON, 'CloudFormation-Validate::W3010');
+  }
+
+  /** The account's baseline, if this environment holds it; if another does, a note of where it is. */
+  private placeAccountBaseline(props: IsolatedEnvironmentProps, namePrefix: string): ComplianceBaseline | undefined {
+    const elsewhere = AccountBaselines.of(this).inAccountOf(this.foundation);
+    const baseline = (props.complianceBaseline ?? !elsewhere) ? this.createAccountBaseline(props.compliance, namePrefix) : undefined;
+    if (!baseline && elsewhere) {
+      if (props.compliance) {
+        throw validationError(`IsolatedEnvironment '${this.environmentName}': compliance is given, but the account's compliance baseline is ${elsewhere} (environments that share an account share it); give compliance to that environment`, this);
+      }
+      Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${elsewhere}: environments that share an account share its baseline`);
+    }
+    if (this.breakGlassRole && !elsewhere && !baseline?.trail) {
       Annotations.of(this.foundation).addWarningV2('cdk-multi-env:breakGlassNeedsTrail',
         'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');
     }
+    return baseline;
+  }
 
-    if (this.profile.scaleDownOffHours) {
-      this.costScheduler = new CostScheduler(this.foundation, 'OffHours', {
-        schedule: props.offHours ?? OffHoursSchedule.weekdays(FIXED_DEFAULTS.workingHours),
-      });
-    }
+  /** The off-hours scheduler, where the tier scales down. */
+  private scheduleOffHours(props: IsolatedEnvironmentProps): CostScheduler | undefined {
+    if (!this.profile.scaleDownOffHours) return undefined;
+    return new CostScheduler(this.foundation, 'OffHours', {
+      schedule: props.offHours ?? OffHoursSchedule.weekdays(FIXED_DEFAULTS.workingHours),
+    });
+  }
 
-    if (props.budget) {
-      // AWS Budgets publishes to the topic, encrypted with the key: both must let it.
-      this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.alarmTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.foundation.account } },
-      }));
-      new EnvironmentBudget(this.foundation, 'Budget', { ...props.budget, namePrefix, environmentName: this.environmentName, topic: this.alarmTopic });
-    }
+  /** The account's monthly budget, which notifies the alarm topic. */
+  private createBudget(budget: BudgetOptions, namePrefix: string): void {
+    // AWS Budgets publishes to the topic, encrypted with the key: both must let it.
+    this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.alarmTopic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.foundation.account } },
+    }));
+    new EnvironmentBudget(this.foundation, 'Budget', { ...budget, namePrefix, environmentName: this.environmentName, topic: this.alarmTopic });
+  }
 
-    if (this.profile.backup !== BackupLevel.NONE) {
-      this.backupPolicy = new BackupPolicy(this.foundation, 'Backup', {
-        ...props.backup,
-        level: this.profile.backup,
-        encryptionKey: this.key,
-        backupVaultName: namePrefix,
-      });
-    }
+  /** The backup policy, where the environment backs up. */
+  private createBackups(props: IsolatedEnvironmentProps, namePrefix: string): BackupPolicy | undefined {
+    if (this.profile.backup === BackupLevel.NONE) return undefined;
+    return new BackupPolicy(this.foundation, 'Backup', {
+      ...props.backup,
+      level: this.profile.backup,
+      encryptionKey: this.key,
+      backupVaultName: namePrefix,
+    });
+  }
+
+  /** The dashboard and alarms, in the `Monitoring` stack. */
+  private createMonitoring(props: IsolatedEnvironmentProps, namePrefix: string): EnvironmentMonitoring {
     const monitoringStack = new Stack(this, 'Monitoring', {
       description: `${namePrefix} monitoring (${this.tier.name} tier): dashboard and alarms`,
       terminationProtection: this.profile.terminationProtection,
     });
-    this.monitoring = new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
+    return new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
       ...props.monitoring,
       alarmSeverity: this.profile.alarmSeverity,
       alarmTopic: this.alarmTopic,
@@ -478,8 +502,15 @@ export class IsolatedEnvironment extends Stage {
       vpc: props.vpc ? undefined : this.vpc,
       offHoursSchedules: this.costScheduler !== undefined,
     });
+  }
 
+  /**
+   * What reaches every stack of the environment, the user's workload stacks too: tags, the
+   * permissions boundary, and the aspects that protect, retain, clean up and tear down.
+   */
+  private applyToEveryStack(props: IsolatedEnvironmentProps, feature: FeatureCopy | undefined, namePrefix: string): void {
     Tags.of(this).add('Environment', this.environmentName);
+
     Tags.of(this).add('Tier', this.tier.name);
     if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
@@ -495,18 +526,6 @@ export class IsolatedEnvironment extends Stage {
       const keep = this.complianceBaseline ? [Stack.of(this.complianceBaseline)] : [];
       Aspects.of(this).add(new ScheduleTeardown(this, teardown, keep));
     }
-  }
-
-  /** The key, with the services that write encrypted data for the environment allowed to use it. */
-  /**
-   * Synthesizes the environment's stacks into its own cloud assembly, as every stage does, once the
-   * checks that need the whole app (a pipeline's, for example) have passed: a failing check leaves
-   * nothing written to the output directory. Once synthesized, the assembly cannot be modified;
-   * later calls return the same assembly.
-   */
-  public synth(options?: StageSynthesisOptions): cxapi.CloudAssembly {
-    ChecksBeforeSynthesis.of(this).runOnce();
-    return super.synth(options);
   }
 
   /**
@@ -529,6 +548,7 @@ export class IsolatedEnvironment extends Stage {
     return new ComplianceBaseline(stack, 'Compliance', { ...options, tier: this.tier, profile: this.profile, alarmTopic });
   }
 
+  /** The key, with the services that write encrypted data for the environment allowed to use it. */
   private createKey(namePrefix: string, withBudget: boolean): kms.IKey {
     const key = new kms.Key(this.foundation, 'Key', {
       alias: `alias/${this.appName}/${this.environmentName}`,
@@ -646,6 +666,23 @@ function accountBaselineStackName(appName: string, scope: Stack): string {
 }
 
 const alarmTopicName = (namePrefix: string) => `${namePrefix}-alarms`;
+
+/** The tier's profile with the environment's overrides applied (and a feature copy's sizing). */
+function effectiveProfile(props: IsolatedEnvironmentProps, featureCopy: boolean): TierProfile {
+  return {
+    ...props.tier.profile,
+    ...(featureCopy ? { sizing: FIXED_DEFAULTS.featureCopy.sizing } : {}),
+    ...definedOnly({
+      maxAzs: props.maxAzs,
+      natGateways: props.natGateways,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      terminationProtection: props.terminationProtection,
+      backup: props.backup?.level,
+      alarmSeverity: props.monitoring?.alarmSeverity,
+    }),
+  };
+}
 
 /** An environment's props as its feature copy has them: named after the branch, in the shape every copy takes. */
 function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): IsolatedEnvironmentProps {
