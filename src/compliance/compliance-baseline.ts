@@ -95,7 +95,8 @@ const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTE
  * Audit logs are kept for the tier's `logRetention`; the buckets, the trail's log group and the
  * key are kept when the stack is deleted, in every tier: audit evidence outlives its stack.
  *
- * An `IsolatedEnvironment` adds one to its foundation stack; use this construct directly for an
+ * An `IsolatedEnvironment` adds one for its account and region, in a stack of its own
+ * (`<app>-baseline-<account>-<region>`); use this construct directly for an
  * account that is not an environment (tooling, log archive), or `ComplianceBaselineStackSet` for
  * every account of an organizational unit.
  *

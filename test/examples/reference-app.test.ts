@@ -162,7 +162,7 @@ describe('the reference app', () => {
   // A normalised summary, not the templates: a line per resource with a hash of its definition, so a
   // diff names every resource added, removed or changed, and stays small enough to review. What each
   // resource must be is for the assertions above and the constructs' own tests.
-  test('its stacks and resources match the inventory snapshot', () => {
+  test('the inventory of its stacks and resources matches its snapshot', () => {
     expect(templateInventory(stacks)).toMatchSnapshot();
   });
 });
