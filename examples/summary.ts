@@ -107,6 +107,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       e.environmentName, e.tier.name, p.deployment, gates(p),
       [...p.testsBeforeDeploy.map(k => `${k} before`), ...p.testsAfterDeploy.map(k => `${k} after`)].join(', '),
       minutes(p.bakeTime), `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
+      p.driftDetection.toMinutes({ integral: false }) === 0 ? 'none' : `every ${p.driftDetection.toHumanString()}`,
     ];
   });
   const hoursRows = environments.map(e => {
@@ -138,7 +139,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     `cdk-multi-env reference app: ${environments.length} environments, synthesized into ${path.relative(process.cwd(), assembly.directory) || '.'}/`,
     '',
     'Environments and what their tiers decide:',
-    table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'logs', 'removal', 'backup', 'access', 'alarms'], envRows),
+    table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'logs', 'removal', 'backup', 'access', 'alarms', 'drift check'], envRows),
     'Hours per week the scheduled resources run, and the share of compute hours the schedule saves:',
     table(['env', 'running', 'scheduled', 'hours/week', 'saved'], hoursRows),
     `Stacks synthesized (${stackRows.length}):`,

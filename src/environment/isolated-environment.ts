@@ -19,6 +19,7 @@ import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
+import { DetectDriftOfEveryStack, DriftDetection } from '../monitoring/drift-detection';
 import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
 import { AccountBaselines } from '../private/account-baselines';
 import { acknowledge } from '../private/acknowledge';
@@ -219,6 +220,13 @@ export interface IsolatedEnvironmentProps {
    * @default - the tier's `terminationProtection`
    */
   readonly terminationProtection?: boolean;
+  /**
+   * How often every stack of the environment is checked for drift (changes made outside the
+   * pipeline), in whole hours, at least one; `Duration.seconds(0)` for never.
+   *
+   * @default - the tier's `driftDetection`
+   */
+  readonly driftDetection?: Duration;
 }
 
 const ACCOUNT = /^\d{12}$/;
@@ -494,7 +502,7 @@ export class IsolatedEnvironment extends Stage {
       description: `${namePrefix} monitoring (${this.tier.name} tier): dashboard and alarms`,
       terminationProtection: this.profile.terminationProtection,
     });
-    return new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
+    const monitoring = new EnvironmentMonitoring(monitoringStack, 'Monitoring', {
       ...props.monitoring,
       alarmSeverity: this.profile.alarmSeverity,
       alarmTopic: this.alarmTopic,
@@ -502,6 +510,11 @@ export class IsolatedEnvironment extends Stage {
       vpc: props.vpc ? undefined : this.vpc,
       offHoursSchedules: this.costScheduler !== undefined,
     });
+    if (this.profile.driftDetection.toMinutes({ integral: false }) > 0) {
+      const detection = new DriftDetection(monitoringStack, 'DriftDetection', { interval: this.profile.driftDetection, monitoring, namePrefix });
+      Aspects.of(this).add(new DetectDriftOfEveryStack(this, detection));
+    }
+    return monitoring;
   }
 
   /**
@@ -678,6 +691,7 @@ function effectiveProfile(props: IsolatedEnvironmentProps, featureCopy: boolean)
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       terminationProtection: props.terminationProtection,
+      driftDetection: props.driftDetection,
       backup: props.backup?.level,
       alarmSeverity: props.monitoring?.alarmSeverity,
     }),
@@ -686,13 +700,14 @@ function effectiveProfile(props: IsolatedEnvironmentProps, featureCopy: boolean)
 
 /** An environment's props as its feature copy has them: named after the branch, in the shape every copy takes. */
 function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): IsolatedEnvironmentProps {
-  const { natGateways, removalPolicy, terminationProtection, complianceBaseline } = FIXED_DEFAULTS.featureCopy;
+  const { natGateways, removalPolicy, terminationProtection, complianceBaseline, driftDetection } = FIXED_DEFAULTS.featureCopy;
   return {
     ...props,
     environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
     natGateways,
     removalPolicy,
     terminationProtection,
+    driftDetection,
     timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
     complianceBaseline,
     compliance: undefined,

@@ -150,10 +150,10 @@ export class EnvironmentMonitoring extends Construct {
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.watched, width: 24, height: 6 }),
     );
 
-    if (props.backupJobs ?? true) this.watchEvents('BackupJobFailed', 'An AWS Backup backup, copy or restore job failed', EVENT_PATTERNS.backupJobFailed);
+    if (props.backupJobs ?? true) this._watchEvents(this, 'BackupJobFailed', 'An AWS Backup backup, copy or restore job failed', EVENT_PATTERNS.backupJobFailed);
     if (props.securityFindings ?? true) {
-      this.watchEvents('GuardDutyFinding', 'GuardDuty reported a finding of high severity', EVENT_PATTERNS.guardDutyHighSeverity);
-      this.watchEvents('SecurityHubFinding', 'Security Hub reported a critical finding', EVENT_PATTERNS.securityHubCritical);
+      this._watchEvents(this, 'GuardDutyFinding', 'GuardDuty reported a finding of high severity', EVENT_PATTERNS.guardDutyHighSeverity);
+      this._watchEvents(this, 'SecurityHubFinding', 'Security Hub reported a critical finding', EVENT_PATTERNS.securityHubCritical);
     }
     if (props.offHoursSchedules) this.watchSchedules();
     if (props.vpc) this.watchNatGateways(props.vpc);
@@ -240,22 +240,28 @@ export class EnvironmentMonitoring extends Construct {
    * An EventBridge rule for events that need a person, and an alarm that counts them. The rule
    * notifies the topic (so the notification carries the event: which job, which finding); the
    * alarm puts the count on the dashboard and has no action of its own, so no one hears twice.
+   * Both go in `scope` (the monitoring's, or a part's that watches events of its own, such as drift
+   * detection); the notification is `message`, built from the event (the event itself when none);
+   * the alarm stays red for `period` after each event.
+   *
+   * @internal
    */
-  private watchEvents(id: string, description: string, eventPattern: events.EventPattern): void {
+  public _watchEvents(scope: Construct, id: string, description: string, eventPattern: events.EventPattern,
+    message?: events.RuleTargetInput, period: Duration = Duration.minutes(5)): void {
     const notify = this.alarmSeverity !== AlarmSeverity.RECORD_ONLY;
-    const rule = new events.Rule(this, id, {
+    const rule = new events.Rule(scope, id, {
       description,
       eventPattern,
-      targets: notify ? [new targets.SnsTopic(this.alarmTopic)] : [],
+      targets: notify ? [new targets.SnsTopic(this.alarmTopic, { message })] : [],
     });
     const metric = new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName: 'TriggeredRules',
       dimensionsMap: { RuleName: rule.ruleName },
       statistic: 'Sum',
-      period: Duration.minutes(5),
+      period,
     });
-    const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
+    const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
       alarmDescription: `${description} (the rule ${notify ? 'notified the alarm topic' : 'notifies no one: alarms record only'})`,
       metric,
       threshold: 1,

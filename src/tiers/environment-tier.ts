@@ -72,6 +72,12 @@ export interface CustomTierProps {
    */
   readonly bakeTime?: Duration;
   /**
+   * How often the environment's stacks are checked for drift; zero for never.
+   *
+   * @default - `basedOn`'s value
+   */
+  readonly driftDetection?: Duration;
+  /**
    * When the pipeline may deploy environments of the tier.
    *
    * @default - `basedOn`'s value
@@ -178,6 +184,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [TestKind.UNIT],
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.seconds(0),
     reseedsData: false,
     maxAzs: 2,
     natGateways: 0,
@@ -205,6 +212,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.INTEGRATION, TestKind.PERFORMANCE],
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 2,
     natGateways: 1,
@@ -232,6 +240,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [TestKind.DATA_MIGRATION],
     testsAfterDeploy: [TestKind.LOAD, TestKind.SECURITY],
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 3,
     natGateways: 3,
@@ -260,6 +269,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.minutes(30),
+    driftDetection: Duration.days(1),
     reseedsData: false,
     maxAzs: 3,
     natGateways: 3,
@@ -287,6 +297,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 2,
     natGateways: 1,
@@ -314,6 +325,7 @@ export class EnvironmentTier {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: true,
     maxAzs: 2,
     natGateways: 1,

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SizingClass } from './tier-profile';
 
 /**
@@ -43,12 +43,14 @@ export const FIXED_DEFAULTS = {
 
   /**
    * The shape a feature branch's copy of an environment takes, whatever its tier's: the cheapest
-   * (no NAT gateway, the smallest sizes), deleted with everything in it, and without the account's
+   * (no NAT gateway, the smallest sizes, no drift detection: it lives for days and changes with every
+   * push), deleted with everything in it, and without the account's
    * compliance baseline, which the copied environment already holds (a second trail, recorder or
    * detector would fail to deploy).
    */
   featureCopy: {
     natGateways: 0,
+    driftDetection: Duration.seconds(0),
     sizing: SizingClass.SMALLEST,
     removalPolicy: RemovalPolicy.DESTROY,
     terminationProtection: false,

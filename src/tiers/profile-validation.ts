@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLevel, ApprovalGate, BackupLevel, DeploymentMode, TestKind, TierProfile } from './tier-profile';
 import { checkName } from '../private/names';
 import { ValidationErrors } from '../private/validation-errors';
@@ -28,6 +28,7 @@ export function validateTierProfile(p: TierProfile, errors: ValidationErrors): v
     errors.add('restrictedApprovers', 'is true, but the tier has no approval gate to restrict; set approvalBeforeDeploy or approvalAfterDeploy, or set restrictedApprovers to false');
   }
   for (const problem of p.deploymentWindow?._problems() ?? []) errors.add('deploymentWindow', problem);
+  validateDriftDetection(p.driftDetection, errors);
   if (p.production) validateProduction(p, errors);
 }
 
@@ -39,6 +40,19 @@ function validateCounts(p: TierProfile, errors: ValidationErrors): void {
     errors.add('natGateways', `is ${p.natGateways}; expected a whole number, 0 or more`);
   } else if (p.natGateways > p.maxAzs) {
     errors.add('natGateways', `is ${p.natGateways}, more than maxAzs (${p.maxAzs}); a VPC has at most one NAT gateway per availability zone`);
+  }
+}
+
+/**
+ * Drift detection reads every resource of every stack (and CloudFormation throttles it per
+ * account): at most once an hour, on a schedule of whole hours.
+ */
+function validateDriftDetection(interval: Duration, errors: ValidationErrors): void {
+  const minutes = interval.toMinutes({ integral: false });
+  if (minutes === 0) return;
+  if (minutes < 60 || !Number.isInteger(minutes / 60)) {
+    errors.add('driftDetection', `is ${interval.toHumanString()}; expected whole hours, at least Duration.hours(1) (drift detection reads every resource of every stack), `
+      + 'or Duration.seconds(0) for none');
   }
 }
 

@@ -180,6 +180,17 @@ export interface TierProfile {
   readonly bakeTime: Duration;
 
   /**
+   * How often CloudFormation checks every stack of the environment for drift (resources changed
+   * by hand, outside the pipeline); zero for never. A drifted stack notifies the alarm topic with
+   * its name, how many resources drifted and a link to the drift in the console, and shows on the
+   * dashboard. At least an hour, in whole hours.
+   *
+   * @default PROD 1 day (a hand-made change to production is found within a day); DEV zero (people
+   * change Dev by hand all day: drift there is expected, not news); every other tier 7 days
+   */
+  readonly driftDetection: Duration;
+
+  /**
    * When the pipeline may deploy the environment: outside the window a change waits before the
    * deploy (its approval does not), and goes on when the window opens.
    *

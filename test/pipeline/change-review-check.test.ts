@@ -150,7 +150,7 @@ describe('the change review, run', () => {
     expect(text).toContain('  prod-Foundation (prod): no change');
     expect(text).toMatch(/! deletes AWS::SQS::Queue Api/);
     // The backup copy is new, with a key and a vault whose policies grant and deny.
-    expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: new, \d+ resource\(s\); no change: prod-Foundation, shop-baseline-444444444444-eu-west-1\n$/);
+    expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: IAM BROADENED, new, \d+ resource\(s\); no change: prod-Foundation, shop-baseline-444444444444-eu-west-1\n$/);
   });
 
   test('lets the deploy go on when every stack is as reviewed', () => {

@@ -26,6 +26,7 @@ function tierTable(): Map<string, Record<string, string>> {
 }
 
 const LOGS: Record<number, string> = { 7: '1 week', 14: '2 weeks', 30: '1 month', 90: '3 months', 365: '1 year' };
+const DRIFT: Record<number, string> = { 0: 'none', 24: 'daily', 168: 'weekly' };
 const kind = (k: string) => k.toLowerCase().replace(/_/g, ' ');
 
 /** What the table says of a profile, column by column, where the words follow from the profile alone. */
@@ -38,6 +39,7 @@ function expectedCells(p: TierProfile): Record<string, string> {
     'backup': p.backup.toLowerCase(),
     'access': p.access.toLowerCase().replace(/_/g, '-'),
     'alarms': p.alarmSeverity.toLowerCase().replace(/_/g, ' '),
+    'drift check': DRIFT[p.driftDetection.toHours({ integral: false })] ?? `every ${p.driftDetection.toHumanString()}`,
   };
 }
 

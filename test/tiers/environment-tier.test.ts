@@ -19,6 +19,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [TestKind.UNIT], // unit tests before synth
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests after deploy
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.seconds(0), // people change Dev by hand: drift is expected
     reseedsData: false,
     maxAzs: 2, // 2 AZs
     natGateways: 0, // no NAT gateway
@@ -40,6 +41,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.INTEGRATION, TestKind.PERFORMANCE], // integration and performance after deploy
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 2, // like prod, smaller scale
     natGateways: 1,
@@ -61,6 +63,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [TestKind.DATA_MIGRATION], // data-migration tests before
     testsAfterDeploy: [TestKind.LOAD, TestKind.SECURITY], // load and security tests after
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 3, // like prod in scale
     natGateways: 3,
@@ -82,6 +85,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests and an alarm bake period after deploy
     bakeTime: Duration.minutes(30),
+    driftDetection: Duration.days(1), // a hand-made change to production found within a day
     reseedsData: false,
     maxAzs: 3, // multi-AZ
     natGateways: 3, // NAT per AZ
@@ -103,6 +107,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: false,
     maxAzs: 2, // small
     natGateways: 1,
@@ -124,6 +129,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
     testsBeforeDeploy: [],
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests
     bakeTime: Duration.seconds(0),
+    driftDetection: Duration.days(7),
     reseedsData: true, // seeds its controlled data set
     maxAzs: 2, // small
     natGateways: 1,
