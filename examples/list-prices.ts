@@ -77,6 +77,8 @@ export const USAGE_BILLED: Record<string, string> = {
   'AWS::Config::ConfigurationRecorder': 'configuration items recorded',
   'AWS::Config::ConfigRule': 'rule evaluations',
   'AWS::GuardDuty::Detector': 'events and data analysed',
+  // Inspector itself bills per instance, image and function scanned; its CIS scans per instance scanned.
+  'AWS::InspectorV2::CisScanConfiguration': 'instances scanned',
   'AWS::SecurityHub::Hub': 'security checks and findings',
   'AWS::SecurityHub::Standard': 'the security checks of the standard',
   'AWS::Backup::RestoreTestingPlan': 'restore jobs and the restored resources while they run',

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { SecurityHubStandard } from './security-hub-standard';
@@ -11,6 +12,8 @@ export interface BaselineParts {
   readonly configRecorder: boolean;
   readonly configRules: boolean;
   readonly guardDuty: boolean;
+  /** Amazon Inspector's continuous scanning, its critical findings to the alarm topic, and the weekly CIS scan. */
+  readonly inspector: boolean;
   readonly securityHub: boolean;
   readonly securityHubStandards: SecurityHubStandard[];
   readonly accessAnalyzer: boolean;
@@ -31,7 +34,12 @@ export interface BaselineParts {
  *   them and Security Hub scores them: that record is the evidence that nothing changed by hand.
  *   In Dev (READ_WRITE) people change things all day: the record is noise, and the costliest;
  * - production and strict-access tiers (Prod, Hotfix, which reaches Prod) get the longer rule set
- *   and GuardDuty's protection plans beyond S3 protection (on in every tier); production's trail bucket gets object lock.
+ *   and GuardDuty's protection plans beyond S3 protection (on in every tier); production's trail bucket gets object lock;
+ * - where the tier's data outlives its stacks (removal policy not DESTROY: Staging, Prod, Hotfix),
+ *   Amazon Inspector scans the EC2 instances, ECR images and Lambda functions for known
+ *   vulnerabilities. Staging runs the release that goes to Prod: a vulnerable image is found there,
+ *   before it reaches users. Dev, QA and Demo are rebuilt and thrown away, and Inspector bills per
+ *   instance, image and function scanned.
  */
 export function baselineParts(profile: TierProfile, options: ComplianceBaselineOptions): BaselineParts {
   const handsOff = profile.access !== AccessLevel.READ_WRITE;
@@ -45,6 +53,7 @@ export function baselineParts(profile: TierProfile, options: ComplianceBaselineO
     configRecorder,
     configRules: options.configRules ?? configRecorder,
     guardDuty: options.guardDuty ?? true,
+    inspector: options.inspector ?? profile.removalPolicy !== RemovalPolicy.DESTROY,
     securityHub: options.securityHub ?? configRecorder,
     securityHubStandards: options.securityHubStandards ?? [
       SecurityHubStandard.AWS_FOUNDATIONAL_BEST_PRACTICES, SecurityHubStandard.CIS_AWS_FOUNDATIONS_1_4,

@@ -66,6 +66,26 @@ export interface ComplianceBaselineOptions {
   readonly guardDuty?: boolean;
 
   /**
+   * Amazon Inspector in the account and region: continuous scanning of EC2 instances, ECR images
+   * and Lambda functions for known vulnerabilities, an EventBridge rule that sends its critical,
+   * active findings to the alarm topic, and a weekly CIS benchmark scan (Sunday 03:00 UTC) of the
+   * EC2 instances tagged with the tier's name, at CIS level 1 (level 2 in production and
+   * strict-access tiers).
+   * CloudFormation has no resource that enables Inspector, so a daily EventBridge Scheduler schedule
+   * calls its `Enable` API (no Lambda function): Inspector is on within a day of the deploy, and on
+   * again within a day if someone switches it off. Deleting the baseline leaves it on.
+   *
+   * Inspector bills per resource scanned: about $1.26 per EC2 instance a month, $0.09 per ECR
+   * image pushed (its first scan) and about $0.30 per Lambda function a month (us-east-1 list prices),
+   * and each CIS scan per instance scanned. Switch it off where the organization runs Inspector
+   * centrally, from a delegated administrator account that enables it in its member accounts.
+   *
+   * @default - on where the tier's data outlives its stacks (removal policy not DESTROY: Staging,
+   * Prod, Hotfix); off in Dev, QA and Demo
+   */
+  readonly inspector?: boolean;
+
+  /**
    * Security Hub, with the standards of `securityHubStandards` and consolidated control findings.
    * Its controls are evaluated through AWS Config, so it needs a recorder in the account.
    *

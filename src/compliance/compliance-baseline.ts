@@ -8,9 +8,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as inspectorv2 from 'aws-cdk-lib/aws-inspectorv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -23,10 +26,11 @@ import { AccountBaselines } from '../private/account-baselines';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { EnvironmentTier, TierProfile } from '../tiers';
 import { accessLogsBucketProps } from './private/access-logs-bucket';
-import { acknowledgeAccessLogsBucket, acknowledgeAuditBucket, acknowledgeConfigDeliveryRole, acknowledgeConfigRecorderRole, acknowledgeDetector, acknowledgeTrail } from './private/baseline-acknowledgements';
+import { acknowledgeAccessLogsBucket, acknowledgeAuditBucket, acknowledgeConfigDeliveryRole, acknowledgeConfigRecorderRole, acknowledgeDetector, acknowledgeInspectorEnablerRole, acknowledgeTrail } from './private/baseline-acknowledgements';
 import { SecurityHubStandard } from './security-hub-standard';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { ValidationErrors } from '../private/validation-errors';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 
 /** Properties of a `ComplianceBaseline`. */
 export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
@@ -51,7 +55,8 @@ export interface ComplianceBaselineProps extends ComplianceBaselineOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * The topic the CIS alarms and GuardDuty's high-severity findings notify. Its key (if any) must
+   * The topic the CIS alarms, GuardDuty's high-severity findings and Inspector's critical findings
+   * notify. Its key (if any) must
    * let CloudWatch and EventBridge use it.
    *
    * @default - a topic encrypted with the baseline's key; subscribe your security team to it
@@ -76,10 +81,16 @@ const CIS_NAMESPACE = 'CISBenchmark';
 const HIGH_SEVERITY = 7;
 /** GuardDuty's protection plans: S3 protection in every tier, all of them where the tier is thorough. */
 const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'];
+/** What Inspector scans continuously once enabled. */
+const INSPECTOR_RESOURCE_TYPES = ['EC2', 'ECR', 'LAMBDA'];
+/** Inspector's service principal, which its service-linked role is for. */
+const INSPECTOR_SERVICE = 'inspector2.amazonaws.com';
+/** Inspector's CIS scan names take 1 to 128 characters. */
+const MAX_CIS_SCAN_NAME = 128;
 
 /**
  * The account-level audit and security setup of one account and region: CloudTrail, AWS Config,
- * GuardDuty, Security Hub, IAM Access Analyzer, the CIS AWS Foundations Benchmark metric-filter
+ * GuardDuty, Amazon Inspector, Security Hub, IAM Access Analyzer, the CIS AWS Foundations Benchmark metric-filter
  * alarms, the account's S3 public access block and EBS encryption by default. The tier decides
  * what is on (see `ComplianceBaselineOptions`); every part can be switched off, for example where
  * Control Tower already runs the trail and the Config recorder.
@@ -91,7 +102,10 @@ const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTE
  * - tiers where only the pipeline changes resources (access READ_ONLY or STRICT: all but Dev):
  *   AWS Config and Security Hub, whose record is the evidence that nothing changed by hand;
  * - production and strict-access tiers (Prod, Hotfix): more Config rules and GuardDuty's other
- *   protection plans; production also object lock on the trail bucket.
+ *   protection plans; production also object lock on the trail bucket;
+ * - tiers whose data outlives their stacks (removal policy not DESTROY: Staging, Prod, Hotfix):
+ *   Amazon Inspector, with its critical findings to the alarm topic and a weekly CIS scan of the
+ *   EC2 instances tagged with the tier's name.
  * Audit logs are kept for the tier's `logRetention`; the buckets, the trail's log group and the
  * key are kept when the stack is deleted, in every tier: audit evidence outlives its stack.
  *
@@ -119,7 +133,7 @@ const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTE
 export class ComplianceBaseline extends Construct {
   /** The key that encrypts the baseline's logs, deliveries and topic. */
   public readonly key: kms.IKey;
-  /** The topic the CIS alarms and GuardDuty's high-severity findings notify. */
+  /** The topic the CIS alarms, GuardDuty's high-severity findings and Inspector's critical findings notify. */
   public readonly alarmTopic: sns.ITopic;
   /**
    * The trail.
@@ -188,6 +202,7 @@ export class ComplianceBaseline extends Construct {
     if (parts.cisAlarms && this.trailLogGroup) this.createCisAlarms(this.trailLogGroup);
     if (parts.configRecorder || parts.configRules) this.createConfig(parts);
     if (parts.guardDuty) this.createGuardDuty(parts);
+    if (parts.inspector) this.createInspector(parts, props.tier);
     if (parts.securityHub) this.createSecurityHub(parts.securityHubStandards);
     if (parts.accessAnalyzer) {
       new accessanalyzer.CfnAnalyzer(this, 'AccessAnalyzer', { type: 'ACCOUNT' });
@@ -431,6 +446,70 @@ export class ComplianceBaseline extends Construct {
     });
   }
 
+  /**
+   * Amazon Inspector: enabled by a daily schedule, its critical findings to the alarm topic, and a
+   * weekly CIS scan of the account's instances of this tier.
+   *
+   * CloudFormation has no resource that enables Inspector. A custom resource would call Enable once,
+   * on deploy, through a Lambda function to deploy, patch and keep in the template (and inline in a
+   * StackSet's); EventBridge Scheduler's universal target calls the API itself, and a recurring
+   * schedule also re-enables Inspector if someone switches it off. Enable is idempotent: a call on
+   * an account where Inspector is on changes nothing.
+   */
+  private createInspector(parts: BaselineParts, tier: EnvironmentTier): void {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'InspectorEnablerRole', {
+      description: 'EventBridge Scheduler enables Amazon Inspector in this account and region every day',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    const serviceLinkedRole = stack.formatArn({
+      service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${INSPECTOR_SERVICE}/AWSServiceRoleForAmazonInspector2`,
+    });
+    const enabler = new scheduler.Schedule(this, 'InspectorEnabler', {
+      description: `Enables Amazon Inspector (${INSPECTOR_RESOURCE_TYPES.join(', ')} scanning) every day: on within a day of the deploy, and again if switched off`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      target: new schedulerTargets.Universal({
+        service: 'inspector2',
+        action: 'enable',
+        input: scheduler.ScheduleTargetInput.fromObject({ ResourceTypes: INSPECTOR_RESOURCE_TYPES }),
+        policyStatements: [
+          new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
+          // The first Enable in an account creates Inspector's service-linked role: that role only.
+          new iam.PolicyStatement({
+            actions: ['iam:CreateServiceLinkedRole'],
+            resources: [serviceLinkedRole],
+            conditions: { StringEquals: { 'iam:AWSServiceName': INSPECTOR_SERVICE } },
+          }),
+        ],
+        role,
+      }),
+    });
+    acknowledgeInspectorEnablerRole(role);
+
+    new events.Rule(this, 'InspectorCriticalFindings', {
+      description: 'Active Inspector findings of critical severity notify the security alarm topic',
+      eventPattern: {
+        source: ['aws.inspector2'],
+        detailType: ['Inspector2 Finding'],
+        detail: { severity: ['CRITICAL'], status: ['ACTIVE'] },
+      },
+      targets: [new targets.SnsTopic(this.alarmTopic)],
+    });
+
+    // Every environment of an account has the same tier, and the library tags every resource of
+    // an environment with it: the tag selects the account's instances.
+    const { day, timeOfDay } = FIXED_DEFAULTS.inspectorCisScan;
+    const cisScan = new inspectorv2.CfnCisScanConfiguration(this, 'InspectorCisScan', {
+      scanName: cisScanName(stack.stackName),
+      securityLevel: parts.thorough ? 'LEVEL_2' : 'LEVEL_1',
+      schedule: { weekly: { days: [day], startTime: { timeOfDay, timeZone: 'UTC' } } },
+      targets: { accountIds: [stack.account], targetResourceTags: { Tier: [tier.name] } },
+    });
+    cisScan.node.addDependency(enabler);
+  }
+
   private createSecurityHub(standards: SecurityHubStandard[]): void {
     const hub = new securityhub.CfnHub(this, 'SecurityHub', {
       enableDefaultStandards: false,
@@ -459,6 +538,12 @@ function lifecycleRules(expiry: Duration | undefined): s3.LifecycleRule[] {
     { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
     ...expiry ? [{ id: 'ExpireAfterRetention', expiration: expiry, noncurrentVersionExpiration: expiry }] : [],
   ];
+}
+
+/** The CIS scan's name: the stack's, within Inspector's limit. */
+function cisScanName(stackName: string): string {
+  const suffix = '-cis';
+  return Token.isUnresolved(stackName) ? `${stackName}${suffix}` : `${stackName.slice(0, MAX_CIS_SCAN_NAME - suffix.length)}${suffix}`;
 }
 
 function retentionName(days: number): string {

@@ -14,6 +14,12 @@ export const FIXED_DEFAULTS = {
   /** When restore tests run, in UTC: a working day, so someone sees a failure. */
   restoreTests: { weekDay: 'WED', hour: '6', minute: '0' },
 
+  /**
+   * When Inspector's CIS scan of an account's EC2 instances runs (the baseline's `inspector`), in
+   * UTC: weekly, on a Sunday night, when the scan's load on the instances disturbs the fewest.
+   */
+  inspectorCisScan: { day: 'SUN', timeOfDay: '03:00' },
+
   /** What `CleanupPolicies` gives the buckets and repositories that set no rules of their own. */
   cleanup: {
     /** How long an incomplete multipart upload may linger before S3 aborts it. */

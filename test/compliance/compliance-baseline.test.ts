@@ -1,5 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -277,6 +277,12 @@ describe('GuardDuty', () => {
     });
   });
 
+  test('guardDuty: false leaves out its rule, and only its rule', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD, guardDuty: false });
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules.map(r => r.Properties.EventPattern.source)).toEqual([['aws.inspector2']]);
+  });
+
   test.each([
     [EnvironmentTier.PROD, 'ENABLED'],
     [EnvironmentTier.HOTFIX, 'ENABLED'],
@@ -288,6 +294,124 @@ describe('GuardDuty', () => {
         { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
         ...['EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map(Name => ({ Name, Status: status })),
       ],
+    });
+  });
+});
+
+describe('Amazon Inspector', () => {
+  const INSPECTOR_TYPES = ['AWS::Scheduler::Schedule', 'AWS::InspectorV2::CisScanConfiguration'];
+  const SERVICE_LINKED_ROLE = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`]] };
+  const hasCriticalFindingsRule = (template: Template) => Object.keys(template.findResources('AWS::Events::Rule', {
+    Properties: { EventPattern: Match.objectLike({ source: ['aws.inspector2'] }) },
+  })).length > 0;
+
+  test('a daily schedule calls inspector2 Enable for EC2, ECR and Lambda through a universal target: no function', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD });
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:inspector2:enable']] },
+        Input: JSON.stringify({ ResourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineInspectorEnablerRole'), 'Arn'] },
+      },
+    });
+    // The account settings' function is the baseline's only one.
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('the schedule\'s role, assumed by Scheduler of this account only, may enable Inspector and create its service-linked role, nothing else', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('enables Amazon Inspector'),
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        }],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BaselineInspectorEnablerRole') }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'inspector2:Enable', Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: 'iam:CreateServiceLinkedRole',
+            Resource: SERVICE_LINKED_ROLE,
+            Condition: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('active critical findings notify the alarm topic, like GuardDuty\'s', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.inspector2'],
+        'detail-type': ['Inspector2 Finding'],
+        'detail': { severity: ['CRITICAL'], status: ['ACTIVE'] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^BaselineAlarmTopic') } })],
+    });
+  });
+
+  test.each([
+    [EnvironmentTier.PROD, 'LEVEL_2'],
+    [EnvironmentTier.HOTFIX, 'LEVEL_2'],
+    [EnvironmentTier.STAGING, 'LEVEL_1'],
+  ])('%s: a weekly CIS scan (%s), Sunday 03:00 UTC, of this account\'s instances tagged with the tier', (tier, level) => {
+    const { template } = baselineIn({ tier });
+    template.resourceCountIs('AWS::InspectorV2::CisScanConfiguration', 1);
+    template.hasResourceProperties('AWS::InspectorV2::CisScanConfiguration', {
+      ScanName: 'Audit-cis',
+      SecurityLevel: level,
+      Schedule: { Weekly: { Days: ['SUN'], StartTime: { TimeOfDay: '03:00', TimeZone: 'UTC' } } },
+      Targets: { AccountIds: [ACCOUNT], TargetResourceTags: { Tier: [tier.name] } },
+    });
+  });
+
+  test('the CIS scan\'s name stays within Inspector\'s 128 characters', () => {
+    const app = new cdk.App();
+    const stack = new cdk.Stack(app, 'A'.repeat(128), { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    new ComplianceBaseline(stack, 'Baseline', { tier: EnvironmentTier.PROD });
+    const scans = Object.values(Template.fromStack(stack).findResources('AWS::InspectorV2::CisScanConfiguration'));
+    expect(scans.map(s => s.Properties.ScanName)).toEqual([`${'A'.repeat(124)}-cis`]);
+  });
+
+  test.each([
+    [EnvironmentTier.DEV, false],
+    [EnvironmentTier.QA, false],
+    [EnvironmentTier.DEMO, false],
+    [EnvironmentTier.STAGING, true],
+    [EnvironmentTier.PROD, true],
+    [EnvironmentTier.HOTFIX, true],
+  ])('%s: Inspector %s by default', (tier, on) => {
+    const { template } = baselineIn({ tier });
+    for (const type of INSPECTOR_TYPES) template.resourceCountIs(type, on ? 1 : 0);
+    expect(hasCriticalFindingsRule(template)).toBe(on);
+  });
+
+  test('inspector: false in Prod leaves it all out; the schedule\'s role too', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD, inspector: false });
+    for (const type of INSPECTOR_TYPES) template.resourceCountIs(type, 0);
+    expect(hasCriticalFindingsRule(template)).toBe(false);
+    expect(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('Inspector') } })).toEqual({});
+  });
+
+  test('inspector: true in Dev turns it on, with the Dev tag and level 1', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.DEV, inspector: true });
+    for (const type of INSPECTOR_TYPES) template.resourceCountIs(type, 1);
+    expect(hasCriticalFindingsRule(template)).toBe(true);
+    template.hasResourceProperties('AWS::InspectorV2::CisScanConfiguration', {
+      SecurityLevel: 'LEVEL_1',
+      Targets: { AccountIds: [ACCOUNT], TargetResourceTags: { Tier: ['dev'] } },
     });
   });
 });
@@ -463,7 +587,8 @@ describe('every part can be switched off', () => {
     ['cisAlarms', { cisAlarms: false }, ['AWS::Logs::MetricFilter', 'AWS::CloudWatch::Alarm']],
     ['configRecorder', { configRecorder: false, configRules: false, securityHub: false }, ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::Config::ConfigRule']],
     ['configRules', { configRules: false }, ['AWS::Config::ConfigRule']],
-    ['guardDuty', { guardDuty: false }, ['AWS::GuardDuty::Detector', 'AWS::Events::Rule']],
+    ['guardDuty', { guardDuty: false, inspector: false }, ['AWS::GuardDuty::Detector', 'AWS::Events::Rule']],
+    ['inspector', { inspector: false }, ['AWS::Scheduler::Schedule', 'AWS::InspectorV2::CisScanConfiguration']],
     ['securityHub', { securityHub: false }, ['AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard']],
     ['accessAnalyzer', { accessAnalyzer: false }, ['AWS::AccessAnalyzer::Analyzer']],
     ['s3PublicAccessBlock and ebsDefaultEncryption', { s3PublicAccessBlock: false, ebsDefaultEncryption: false }, ['Custom::S3PublicAccessBlock', 'Custom::EbsEncryptionByDefault', 'AWS::Lambda::Function']],

@@ -111,7 +111,7 @@ describe('the @default texts that name tiers name the tiers the profiles say', (
 
 describe('the docs that repeat the fixed defaults say what FIXED_DEFAULTS holds', () => {
   const source = (...file: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', 'src', ...file), 'utf-8');
-  const { workingHours, restoreTests, cleanup, featureLane } = FIXED_DEFAULTS;
+  const { workingHours, restoreTests, cleanup, featureLane, inspectorCisScan } = FIXED_DEFAULTS;
 
   test('working hours: the offHours @default and the README', () => {
     const text = `Monday to Friday, ${workingHours.start} to ${workingHours.stop} UTC`;
@@ -123,6 +123,13 @@ describe('the docs that repeat the fixed defaults say what FIXED_DEFAULTS holds'
     const day = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday' }[restoreTests.weekDay];
     const time = `${restoreTests.hour.padStart(2, '0')}:${restoreTests.minute.padStart(2, '0')}`;
     expect(source('recovery', 'backup-policy.ts')).toContain(`@default - every ${day} at ${time} UTC`);
+  });
+
+  test('Inspector\'s CIS scan: the inspector option\'s doc and the README', () => {
+    const day = { SUN: 'Sunday' }[inspectorCisScan.day];
+    const text = `weekly CIS benchmark scan (${day} ${inspectorCisScan.timeOfDay} UTC`;
+    expect(source('compliance', 'compliance-baseline-options.ts')).toContain(text);
+    expect(README).toContain(`weekly CIS scan (${day} ${inspectorCisScan.timeOfDay} UTC)`);
   });
 
   test('clean-up: the README\'s table of what unset resources get', () => {

@@ -4,7 +4,7 @@ import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledge, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../../private/acknowledge';
+import { acknowledge, acknowledgeWildcardResources, asNagFinding, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules } from '../../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../../private/reasons';
 
 /**
@@ -65,6 +65,15 @@ export function acknowledgeConfigDeliveryRole(role: iam.IRole, objects: string):
 export function acknowledgeDetector(detector: guardduty.CfnDetector): void {
   suppressGuardRules(detector, 'S3 protection is on, through Features (S3_DATA_EVENTS), which replaced the DataSources.S3Logs this rule reads; GuardDuty rejects a detector that sets both',
     'guardduty_s3_protection_enabled_check');
+}
+
+/**
+ * The role EventBridge Scheduler enables Inspector with: its policy is inline, and inspector2:Enable
+ * takes no resource.
+ */
+export function acknowledgeInspectorEnablerRole(role: iam.Role): void {
+  acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+  acknowledgeWildcardResources(role, 'inspector2:Enable is an account-level action without resource-level permissions: "*" is the only resource IAM accepts for it', '*');
 }
 
 /**
