@@ -5,11 +5,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeAccountSettings } from './private/baseline-acknowledgements';
+import { createInspectorServiceLinkedRole, INSPECTOR_RESOURCE_TYPES } from './private/inspector';
 import { acceptTierLogRetention } from '../private/log-retention';
 
 export interface AccountSecuritySettingsProps {
   readonly s3PublicAccessBlock: boolean;
   readonly ebsDefaultEncryption: boolean;
+  /** Amazon Inspector's scanning of EC2 instances, ECR images and Lambda functions. */
+  readonly inspector: boolean;
   /** Encrypts the function's logs. */
   readonly key: kms.IKey;
   readonly logRetention: logs.RetentionDays;
@@ -25,12 +28,14 @@ const HANDLER = `
 const https = require('https');
 const { S3ControlClient, PutPublicAccessBlockCommand } = require('@aws-sdk/client-s3-control');
 const { EC2Client, EnableEbsEncryptionByDefaultCommand } = require('@aws-sdk/client-ec2');
+const { Inspector2Client, EnableCommand } = require('@aws-sdk/client-inspector2');
 const SETTINGS = {
   S3PublicAccessBlock: p => new S3ControlClient({}).send(new PutPublicAccessBlockCommand({
     AccountId: p.AccountId,
     PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
   })),
   EbsEncryptionByDefault: () => new EC2Client({}).send(new EnableEbsEncryptionByDefaultCommand({})),
+  InspectorScanning: p => new Inspector2Client({}).send(new EnableCommand({ resourceTypes: p.ResourceTypes })),
 };
 exports.handler = async (event, context) => {
   const p = event.ResourceProperties;
@@ -57,11 +62,17 @@ exports.handler = async (event, context) => {
 `;
 
 /**
- * The account's S3 public access block and the region's EBS encryption by default: settings that
- * CloudFormation has no resource type for, set by the smallest custom resource that can: one
- * inline function whose role may call the two "turn on" actions and write its own logs, nothing else.
+ * The account's S3 public access block, the region's EBS encryption by default and Amazon
+ * Inspector's scanning: settings that CloudFormation has no resource type for, set by the smallest
+ * custom resource that can: one inline function whose role may call the "turn on" actions and
+ * write its own logs, nothing else. Inspector is turned on here, while the stack deploys, because
+ * its CIS scan configuration (a CloudFormation resource) can only be created in an account where
+ * Inspector is on; the baseline's daily schedule keeps it on afterwards.
  */
 export class AccountSecuritySettings extends Construct {
+  /** The setting that turns Inspector on, where it is asked for: what needs Inspector on depends on it. */
+  public readonly inspectorScanning?: CustomResource;
+
   constructor(scope: Construct, id: string, props: AccountSecuritySettingsProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -71,7 +82,11 @@ export class AccountSecuritySettings extends Construct {
     });
     acceptTierLogRetention(logGroup, props.logRetention);
     const role = new iam.Role(this, 'Role', {
-      description: 'Turns on the account S3 public access block and EBS encryption by default',
+      description: `Turns on ${[
+        ...props.s3PublicAccessBlock ? ['the account S3 public access block'] : [],
+        ...props.ebsDefaultEncryption ? ['EBS encryption by default'] : [],
+        ...props.inspector ? ['Amazon Inspector'] : [],
+      ].join(', ')}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -81,11 +96,13 @@ export class AccountSecuritySettings extends Construct {
     const actions = [
       ...props.s3PublicAccessBlock ? ['s3:PutAccountPublicAccessBlock'] : [],
       ...props.ebsDefaultEncryption ? ['ec2:EnableEbsEncryptionByDefault'] : [],
+      ...props.inspector ? ['inspector2:Enable'] : [],
     ];
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
+    if (props.inspector) role.addToPrincipalPolicy(createInspectorServiceLinkedRole(stack));
 
     const handler = new lambda.Function(this, 'Handler', {
-      description: 'Turns on the account S3 public access block and EBS encryption by default (CloudFormation custom resource)',
+      description: 'Turns on the account S3 public access block, EBS encryption by default and Amazon Inspector (CloudFormation custom resource)',
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(HANDLER),
@@ -97,15 +114,17 @@ export class AccountSecuritySettings extends Construct {
     const settings = [
       ...props.s3PublicAccessBlock ? ['S3PublicAccessBlock'] : [],
       ...props.ebsDefaultEncryption ? ['EbsEncryptionByDefault'] : [],
+      ...props.inspector ? ['InspectorScanning'] : [],
     ];
     for (const setting of settings) {
       const resource = new CustomResource(this, setting, {
         serviceToken: handler.functionArn,
         resourceType: `Custom::${setting}`,
-        properties: { Setting: setting, AccountId: stack.account },
+        properties: { Setting: setting, AccountId: stack.account, ...setting === 'InspectorScanning' ? { ResourceTypes: INSPECTOR_RESOURCE_TYPES } : {} },
       });
       // The role's policy must be in place before the function runs.
       resource.node.addDependency(role);
+      if (setting === 'InspectorScanning') this.inspectorScanning = resource;
     }
 
     acknowledgeAccountSettings(role, handler);

@@ -71,9 +71,11 @@ export interface ComplianceBaselineOptions {
    * active findings to the alarm topic, and a weekly CIS benchmark scan (Sunday 03:00 UTC) of the
    * EC2 instances tagged with the tier's name, at CIS level 1 (level 2 in production and
    * strict-access tiers).
-   * CloudFormation has no resource that enables Inspector, so a daily EventBridge Scheduler schedule
-   * calls its `Enable` API (no Lambda function): Inspector is on within a day of the deploy, and on
-   * again within a day if someone switches it off. Deleting the baseline leaves it on.
+   * CloudFormation has no resource that enables Inspector: the account settings' function (the one
+   * that turns on the S3 public access block) calls its `Enable` API while the baseline deploys,
+   * because the CIS scan can only be created once Inspector is on, and a daily EventBridge Scheduler
+   * schedule calls it again, so Inspector is on again within a day if someone switches it off.
+   * Deleting the baseline leaves it on.
    *
    * Inspector bills per resource scanned: about $1.26 per EC2 instance a month, $0.09 per ECR
    * image pushed (its first scan) and about $0.30 per Lambda function a month (us-east-1 list prices),

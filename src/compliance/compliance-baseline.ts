@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -27,6 +27,7 @@ import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/
 import { EnvironmentTier, TierProfile } from '../tiers';
 import { accessLogsBucketProps } from './private/access-logs-bucket';
 import { acknowledgeAccessLogsBucket, acknowledgeAuditBucket, acknowledgeConfigDeliveryRole, acknowledgeConfigRecorderRole, acknowledgeDetector, acknowledgeInspectorEnablerRole, acknowledgeTrail } from './private/baseline-acknowledgements';
+import { createInspectorServiceLinkedRole, INSPECTOR_RESOURCE_TYPES } from './private/inspector';
 import { SecurityHubStandard } from './security-hub-standard';
 import { acceptTierLogRetention } from '../private/log-retention';
 import { ValidationErrors } from '../private/validation-errors';
@@ -81,10 +82,6 @@ const CIS_NAMESPACE = 'CISBenchmark';
 const HIGH_SEVERITY = 7;
 /** GuardDuty's protection plans: S3 protection in every tier, all of them where the tier is thorough. */
 const PROTECTION_PLANS = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'];
-/** What Inspector scans continuously once enabled. */
-const INSPECTOR_RESOURCE_TYPES = ['EC2', 'ECR', 'LAMBDA'];
-/** Inspector's service principal, which its service-linked role is for. */
-const INSPECTOR_SERVICE = 'inspector2.amazonaws.com';
 /** Inspector's CIS scan names take 1 to 128 characters. */
 const MAX_CIS_SCAN_NAME = 128;
 
@@ -202,19 +199,18 @@ export class ComplianceBaseline extends Construct {
     if (parts.cisAlarms && this.trailLogGroup) this.createCisAlarms(this.trailLogGroup);
     if (parts.configRecorder || parts.configRules) this.createConfig(parts);
     if (parts.guardDuty) this.createGuardDuty(parts);
-    if (parts.inspector) this.createInspector(parts, props.tier);
     if (parts.securityHub) this.createSecurityHub(parts.securityHubStandards);
     if (parts.accessAnalyzer) {
       new accessanalyzer.CfnAnalyzer(this, 'AccessAnalyzer', { type: 'ACCOUNT' });
     }
-    if (parts.s3PublicAccessBlock || parts.ebsDefaultEncryption) {
-      new AccountSecuritySettings(this, 'AccountSettings', {
-        s3PublicAccessBlock: parts.s3PublicAccessBlock,
-        ebsDefaultEncryption: parts.ebsDefaultEncryption,
-        key: this.key,
-        logRetention: profile.logRetention,
-      });
-    }
+    const settings = parts.s3PublicAccessBlock || parts.ebsDefaultEncryption || parts.inspector ? new AccountSecuritySettings(this, 'AccountSettings', {
+      s3PublicAccessBlock: parts.s3PublicAccessBlock,
+      ebsDefaultEncryption: parts.ebsDefaultEncryption,
+      inspector: parts.inspector,
+      key: this.key,
+      logRetention: profile.logRetention,
+    }) : undefined;
+    if (parts.inspector) this.createInspector(parts, props.tier, settings?.inspectorScanning);
   }
 
   private validate(props: ComplianceBaselineProps, profile: TierProfile, parts: BaselineParts): void {
@@ -447,16 +443,17 @@ export class ComplianceBaseline extends Construct {
   }
 
   /**
-   * Amazon Inspector: enabled by a daily schedule, its critical findings to the alarm topic, and a
+   * Amazon Inspector: kept on by a daily schedule, its critical findings to the alarm topic, and a
    * weekly CIS scan of the account's instances of this tier.
    *
-   * CloudFormation has no resource that enables Inspector. A custom resource would call Enable once,
-   * on deploy, through a Lambda function to deploy, patch and keep in the template (and inline in a
-   * StackSet's); EventBridge Scheduler's universal target calls the API itself, and a recurring
-   * schedule also re-enables Inspector if someone switches it off. Enable is idempotent: a call on
-   * an account where Inspector is on changes nothing.
+   * CloudFormation has no resource that enables Inspector. The account settings' custom resource
+   * (the function the baseline already has for settings CloudFormation lacks) turns it on while
+   * the stack deploys, because the CIS scan configuration can only be created once it is on; a
+   * daily EventBridge Scheduler universal target, which calls the API itself, keeps it on if someone
+   * switches it off (no Lambda function for that). Enable is idempotent: a call on an account where
+   * Inspector is on changes nothing.
    */
-  private createInspector(parts: BaselineParts, tier: EnvironmentTier): void {
+  private createInspector(parts: BaselineParts, tier: EnvironmentTier, inspectorScanning?: CustomResource): void {
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'InspectorEnablerRole', {
       description: 'EventBridge Scheduler enables Amazon Inspector in this account and region every day',
@@ -464,10 +461,7 @@ export class ComplianceBaseline extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     });
-    const serviceLinkedRole = stack.formatArn({
-      service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${INSPECTOR_SERVICE}/AWSServiceRoleForAmazonInspector2`,
-    });
-    const enabler = new scheduler.Schedule(this, 'InspectorEnabler', {
+    new scheduler.Schedule(this, 'InspectorEnabler', {
       description: `Enables Amazon Inspector (${INSPECTOR_RESOURCE_TYPES.join(', ')} scanning) every day: on within a day of the deploy, and again if switched off`,
       schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
       target: new schedulerTargets.Universal({
@@ -476,12 +470,7 @@ export class ComplianceBaseline extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({ ResourceTypes: INSPECTOR_RESOURCE_TYPES }),
         policyStatements: [
           new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
-          // The first Enable in an account creates Inspector's service-linked role: that role only.
-          new iam.PolicyStatement({
-            actions: ['iam:CreateServiceLinkedRole'],
-            resources: [serviceLinkedRole],
-            conditions: { StringEquals: { 'iam:AWSServiceName': INSPECTOR_SERVICE } },
-          }),
+          createInspectorServiceLinkedRole(stack),
         ],
         role,
       }),
@@ -507,7 +496,8 @@ export class ComplianceBaseline extends Construct {
       schedule: { weekly: { days: [day], startTime: { timeOfDay, timeZone: 'UTC' } } },
       targets: { accountIds: [stack.account], targetResourceTags: { Tier: [tier.name] } },
     });
-    cisScan.node.addDependency(enabler);
+    // Inspector refuses a CIS scan configuration until it is on: the account settings turn it on first.
+    if (inspectorScanning) cisScan.node.addDependency(inspectorScanning);
   }
 
   private createSecurityHub(standards: SecurityHubStandard[]): void {

@@ -403,6 +403,20 @@ describe('Amazon Inspector', () => {
     for (const type of INSPECTOR_TYPES) template.resourceCountIs(type, 0);
     expect(hasCriticalFindingsRule(template)).toBe(false);
     expect(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('Inspector') } })).toEqual({});
+    template.resourceCountIs('Custom::InspectorScanning', 0);
+  });
+
+  test('the account settings turn Inspector on while the stack deploys, before its CIS scan configuration, which Inspector refuses until it is on', () => {
+    const { template } = baselineIn({ tier: EnvironmentTier.PROD });
+    const [id] = Object.keys(template.findResources('Custom::InspectorScanning', {
+      Properties: { Setting: 'InspectorScanning', ResourceTypes: ['EC2', 'ECR', 'LAMBDA'] },
+    }));
+    expect(id).toBeDefined();
+    template.hasResource('AWS::InspectorV2::CisScanConfiguration', { DependsOn: Match.arrayWith([id]) });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['inspector2:Enable']), Resource: '*' })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('AccountSettingsRole') }],
+    });
   });
 
   test('inspector: true in Dev turns it on, with the Dev tag and level 1', () => {
@@ -588,10 +602,12 @@ describe('every part can be switched off', () => {
     ['configRecorder', { configRecorder: false, configRules: false, securityHub: false }, ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::Config::ConfigRule']],
     ['configRules', { configRules: false }, ['AWS::Config::ConfigRule']],
     ['guardDuty', { guardDuty: false, inspector: false }, ['AWS::GuardDuty::Detector', 'AWS::Events::Rule']],
-    ['inspector', { inspector: false }, ['AWS::Scheduler::Schedule', 'AWS::InspectorV2::CisScanConfiguration']],
+    ['inspector', { inspector: false }, ['AWS::Scheduler::Schedule', 'AWS::InspectorV2::CisScanConfiguration', 'Custom::InspectorScanning']],
     ['securityHub', { securityHub: false }, ['AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard']],
     ['accessAnalyzer', { accessAnalyzer: false }, ['AWS::AccessAnalyzer::Analyzer']],
-    ['s3PublicAccessBlock and ebsDefaultEncryption', { s3PublicAccessBlock: false, ebsDefaultEncryption: false }, ['Custom::S3PublicAccessBlock', 'Custom::EbsEncryptionByDefault', 'AWS::Lambda::Function']],
+    // The account settings' function goes with the last setting it turns on, Inspector's included.
+    ['s3PublicAccessBlock and ebsDefaultEncryption', { s3PublicAccessBlock: false, ebsDefaultEncryption: false }, ['Custom::S3PublicAccessBlock', 'Custom::EbsEncryptionByDefault']],
+    ['the account settings\' function', { s3PublicAccessBlock: false, ebsDefaultEncryption: false, inspector: false }, ['AWS::Lambda::Function']],
   ])('%s', (_part, options, types) => {
     const on = baselineIn({ tier: EnvironmentTier.PROD }).template;
     const off = baselineIn({ tier: EnvironmentTier.PROD, ...options }).template;

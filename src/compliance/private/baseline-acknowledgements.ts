@@ -84,13 +84,13 @@ export function acknowledgeInspectorEnablerRole(role: iam.Role): void {
 export function acknowledgeAccountSettings(role: iam.Role, handler: lambda.Function): void {
   ignoreLintRules(handler.node.defaultChild as CfnResource, ROLE_DEPENDENCY_REASON, 'W3005');
   acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
-  acknowledge(role, 's3:PutAccountPublicAccessBlock and ec2:EnableEbsEncryptionByDefault are account-level actions without resource-level permissions: "*" is the only resource IAM accepts for them',
+  acknowledge(role, 's3:PutAccountPublicAccessBlock, ec2:EnableEbsEncryptionByDefault and inspector2:Enable are account-level actions without resource-level permissions: "*" is the only resource IAM accepts for them',
     'AwsSolutions-IAM5[Resource::*]');
   acknowledge(handler, 'Runs only when CloudFormation creates or updates the baseline; reserving concurrency takes from the account\'s unreserved pool, which must stay at 10 or more, and fails in new accounts with a low limit',
     ...inCompliancePacks('LambdaConcurrency'));
   acknowledge(handler, 'CloudFormation waits for the function\'s answer: a failed run fails the stack operation, which a redeploy retries; there is nothing for a dead-letter queue to redrive',
     ...inCompliancePacks('LambdaDLQ'));
-  const outsideVpc = 'The function calls two AWS APIs and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
+  const outsideVpc = 'The function calls the AWS APIs that turn these settings on and nothing else; the baseline runs in accounts that may have no VPC, and one would need a NAT gateway or endpoints only for it';
   acknowledge(handler, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
   suppressGuardRules(handler.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
 }
