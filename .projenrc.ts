@@ -91,6 +91,13 @@ project.bundler.addBundle('src/pipeline/review/review-script.ts', {
   externals: ['@aws-cdk/cloudformation-diff'],
   watchTask: false,
 });
+// The orphan clean-up's script, which runs in the deploy builds and the jobs before an approval: bundled
+// the same way; it needs nothing installed.
+project.bundler.addBundle('src/pipeline/review/orphan-script.ts', {
+  platform: 'node',
+  target: 'node20',
+  watchTask: false,
+});
 // The review script's one dependency is the job's to install, not a dependency of the library.
 project.eslint?.allowDevDeps('src/pipeline/review/stage-review.ts');
 // State belongs to the app, not the module (CONTRIBUTING.md, habit 13): facts that span constructs are

@@ -110,9 +110,11 @@ export const NO_CHARGE = new Set([
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
   'AWS::EC2::LaunchTemplate', 'AWS::ECS::Cluster', 'AWS::ECS::TaskDefinition', 'AWS::IAM::InstanceProfile',
   'AWS::RDS::DBSubnetGroup', 'AWS::SecretsManager::SecretTargetAttachment',
-  // The external-access analyzer is free; the selection only names what a plan backs up; the two
-  // custom resources set account settings once (their function is billed by use, above).
+  // The external-access analyzer is free; the selection only names what a plan backs up; the three
+  // custom resources set account settings once (their function is billed by use, above; Inspector's
+  // scans are billed by use once it is on).
   'AWS::AccessAnalyzer::Analyzer', 'AWS::Backup::BackupSelection', 'AWS::Backup::RestoreTestingSelection', 'Custom::EbsEncryptionByDefault', 'Custom::S3PublicAccessBlock',
+  'Custom::InspectorScanning',
 ]);
 
 /** One priced resource type of some templates. */

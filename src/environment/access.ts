@@ -6,11 +6,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './environment-config';
 import { AccessLevel } from '../tiers';
-import { acknowledgeAccessRoles, acknowledgeBreakGlassRole, acknowledgeDeploymentRole, acknowledgeDeveloperRole, acknowledgeReadOnlyRole } from './private/environment-acknowledgements';
+import {
+  acknowledgeAccessRoles, acknowledgeBreakGlassRole, acknowledgeDeploymentRole, acknowledgeDeveloperRole, acknowledgeReadOnlyRole,
+  acknowledgeStackCleanupRole,
+} from './private/environment-acknowledgements';
+import { APP_TAG, ENVIRONMENT_TAG } from '../private/stack-tags';
 
 export interface EnvironmentAccessProps {
   /** `<app>-<environment>`, the start of every role name. */
   readonly namePrefix: string;
+  readonly appName: string;
+  readonly environmentName: string;
   readonly access: AccessLevel;
   /** The account whose pipeline deploys the environment. */
   readonly toolingAccount: string;
@@ -26,6 +32,11 @@ export function deploymentRoleName(namePrefix: string): string {
   return `${namePrefix}-deployment`;
 }
 
+/** The name of an environment's stack clean-up role: fixed, so the pipeline can name it across accounts. */
+export function stackCleanupRoleName(namePrefix: string): string {
+  return `${namePrefix}-stack-cleanup`;
+}
+
 /** People must have signed in with MFA to assume any role meant for people. */
 const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
@@ -38,6 +49,7 @@ const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
  */
 export class EnvironmentAccess extends Construct {
   public readonly deploymentRole: iam.Role;
+  public readonly stackCleanupRole: iam.Role;
   public readonly readOnlyRole: iam.Role;
   public readonly developerRole?: iam.Role;
   public readonly breakGlassRole?: iam.Role;
@@ -72,6 +84,7 @@ export class EnvironmentAccess extends Construct {
     props.config.grantRead(this.deploymentRole);
     acknowledgeAccessRoles(this);
     acknowledgeDeploymentRole(this.deploymentRole, stacks, alarms);
+    this.stackCleanupRole = this.createStackCleanupRole(props);
 
     // In strict tiers people see configuration and metadata but not data (ViewOnlyAccess reads no
     // S3 objects, table items or secrets); elsewhere they read everything (ReadOnlyAccess).
@@ -121,5 +134,35 @@ export class EnvironmentAccess extends Construct {
         targets: [new targets.SnsTopic(props.alarmTopic)],
       });
     }
+  }
+
+  /**
+   * The role the pipeline's deploy builds assume to delete the stacks the app no longer has: it
+   * may list the account's stacks and delete a stack only if it carries this app's and this
+   * environment's tags. CloudFormation deletes a stack with the role it was deployed with (the CDK
+   * bootstrap's execution role), so this role needs no permission on what the stack holds.
+   */
+  private createStackCleanupRole(props: EnvironmentAccessProps): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'StackCleanupRole', {
+      roleName: stackCleanupRoleName(props.namePrefix),
+      description: `${props.namePrefix}: assumed by the pipeline in the tooling account to delete the environment's stacks that the app no longer has`,
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount),
+    });
+    // DescribeStacks without a stack name (every stack of a region) authorizes on "*" only.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: ['*'] }));
+    const anyStack = stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*/*' });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DeleteStack'],
+      resources: [anyStack],
+      conditions: {
+        StringEquals: {
+          [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: props.environmentName,
+          [`aws:ResourceTag/${APP_TAG}`]: props.appName,
+        },
+      },
+    }));
+    acknowledgeStackCleanupRole(role, anyStack);
+    return role;
   }
 }

@@ -8,7 +8,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { deploymentRoleName, EnvironmentAccess } from './access';
+import { deploymentRoleName, EnvironmentAccess, stackCleanupRoleName } from './access';
 import { DestroyFeatureCopy } from './destroy-feature-copy';
 import { EnvironmentConfig } from './environment-config';
 import { IsolationChecks } from './isolation-checks';
@@ -29,6 +29,7 @@ import { definedOnly } from '../private/defined-only';
 import { FeatureCopy, featureCopyOf } from '../private/feature-context';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { checkName } from '../private/names';
+import { APP_TAG, ENVIRONMENT_TAG } from '../private/stack-tags';
 import { removalWithoutSnapshot } from './private/removal';
 import { ValidationErrors, validationError } from '../private/validation-errors';
 import { BackupOptions, BackupPolicy } from '../recovery/backup-policy';
@@ -118,7 +119,8 @@ export interface IsolatedEnvironmentProps {
 
   /**
    * Tags for every resource of the environment, besides `Environment` and `Tier` (which the
-   * library sets and which may not be given here).
+   * library sets and which may not be given here) and `cdk-multi-env:app`, the app's name, which
+   * the library sets on every stack (it tells the pipeline which stacks are the environment's).
    *
    * @default - only `Environment` and `Tier`
    */
@@ -231,7 +233,7 @@ export interface IsolatedEnvironmentProps {
 
 const ACCOUNT = /^\d{12}$/;
 const literal = (value: string) => !Token.isUnresolved(value);
-const RESERVED_TAGS = ['Environment', 'Tier'];
+const RESERVED_TAGS = [ENVIRONMENT_TAG, 'Tier', APP_TAG];
 /** AWS's smallest subnet is a /28 and its largest VPC a /16. */
 const SMALLEST_SUBNET = 28;
 const LARGEST_VPC = 16;
@@ -326,6 +328,12 @@ export class IsolatedEnvironment extends Stage {
    * pipeline's) can refer to it without a cross-account reference.
    */
   public readonly deploymentRoleArn: string;
+  /**
+   * The ARN of the role the pipeline assumes to delete the environment's stacks that the app no
+   * longer has (it may delete only stacks tagged with the app's and the environment's names), from
+   * its fixed name.
+   */
+  public readonly stackCleanupRoleArn: string;
   /** The role people assume to read the environment (MFA required). */
   public readonly readOnlyRole: iam.IRole;
   /**
@@ -402,6 +410,8 @@ export class IsolatedEnvironment extends Stage {
 
     const access = new EnvironmentAccess(this.foundation, 'Access', {
       namePrefix,
+      appName: this.appName,
+      environmentName: this.environmentName,
       access: this.profile.access,
       toolingAccount: props.toolingAccount,
       operatorsAccount: props.operatorsAccount ?? props.account,
@@ -410,6 +420,7 @@ export class IsolatedEnvironment extends Stage {
     });
     this.deploymentRole = access.deploymentRole;
     this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
+    this.stackCleanupRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;
@@ -522,7 +533,10 @@ export class IsolatedEnvironment extends Stage {
    * permissions boundary, and the aspects that protect, retain, clean up and tear down.
    */
   private applyToEveryStack(props: IsolatedEnvironmentProps, feature: FeatureCopy | undefined, namePrefix: string): void {
-    Tags.of(this).add('Environment', this.environmentName);
+    Tags.of(this).add(ENVIRONMENT_TAG, this.environmentName);
+    // On the stacks only (CloudFormation passes stack tags on to the resources): with the
+    // environment's, it tells this environment's stacks from every other stack of the account.
+    Tags.of(this).add(APP_TAG, this.appName, { includeResourceTypes: ['aws:cdk:stack'] });
 
     Tags.of(this).add('Tier', this.tier.name);
     if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));

@@ -6,6 +6,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { LISTED_FILES, listCommands, stageOrphanScript } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
@@ -36,16 +37,36 @@ const FINGERPRINT = 'fingerprint() { local file="$1" name region role t; shift; 
   + '|| grep -q "does not exist" /tmp/err.txt || { cat /tmp/err.txt; return 1; }; echo "$name $(printf %s "$t" | sha256sum | cut -c1-64)" >> "$file"; '
   + '[ -z "$KEEP_IN" ] || [ -z "$t" ] || printf %s "$t" > "$KEEP_IN/$name.json"; done; }';
 
+/** Where the review keeps each deployed stack's drift, as `<stack name>.json` (or `.error`). */
+const DRIFT_DIR = 'drift';
+
+/**
+ * `drift_of NAME REGION ROLE` detects the drift of a deployed stack with its lookup role and writes
+ * its drifted resources into `$DRIFT_DIR/NAME.json`, or why it could not into `NAME.error`; a stack
+ * not deployed yet has neither. Detection takes seconds to minutes per stack: the job runs it for
+ * every stack at once, and waits at most ten minutes for each.
+ */
+const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
+  + 'id=$(with_role "$role" aws cloudformation detect-stack-drift --region "$region" --stack-name "$name" --query StackDriftDetectionId --output text 2>"/tmp/drift-$name.txt") '
+  + `|| { grep -q "does not exist" "/tmp/drift-$name.txt" || cp "/tmp/drift-$name.txt" "${DRIFT_DIR}/$name.error"; return 0; }; `
+  + 'for i in $(seq 120); do s=$(with_role "$role" aws cloudformation describe-stack-drift-detection-status --region "$region" --stack-drift-detection-id "$id" '
+  + '--query DetectionStatus --output text) || break; [ "$s" != DETECTION_IN_PROGRESS ] && break; sleep 5; done; '
+  + 'with_role "$role" aws cloudformation describe-stack-resource-drifts --region "$region" --stack-name "$name" --stack-resource-drift-status-filters MODIFIED DELETED '
+  + `--output json > "${DRIFT_DIR}/$name.json" 2>"${DRIFT_DIR}/$name.error" && rm -f "${DRIFT_DIR}/$name.error"; }`;
+
 /** The review script (src/pipeline/review/review-script.ts), as the build bundles it. */
 const REVIEW_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'review-script');
 
 /**
  * The job before a change review's one approval. It reads the deployed template of every stack of
- * a wave with the environments' CDK lookup roles (read-only: it can deploy nothing) and writes the
- * review the approver reads in its log (review.txt in its output): per stack, the resources added,
- * modified, replaced and removed; replacements, deletions, IAM, security-group, key-policy and
- * deletion-policy changes first; stacks without change marked; then the full difference as
- * `cdk diff` prints it. Its one-line summary goes into the approval and its notification.
+ * a wave with the environments' CDK lookup roles (read-only: it can deploy nothing), detects each
+ * deployed stack's drift, lists the stacks the environments deployed earlier that the app no longer
+ * has, and writes the review the approver reads in its log (review.txt in its output): resources
+ * changed by hand since the last deploy (which the deploy would set back) first; per stack, the
+ * resources added, modified, replaced and removed; replacements, deletions, IAM, security-group,
+ * key-policy and deletion-policy changes first; the stacks the deploys will delete; stacks without
+ * change marked; then the full difference as `cdk diff` prints it. Its one-line summary goes into
+ * the approval and its notification.
  *
  * What is deployed after the approval is what was reviewed: the deploys read the same cloud
  * assembly (the same commit's templates), and each takes its stacks' fingerprints again before
@@ -89,6 +110,8 @@ export class ChangeReviewJob extends CodeBuildJob {
   private readonly stacks: Stack[];
   /** Where the review script is in the cloud assembly, once staged. */
   private script?: string;
+  /** Where the orphan script is in the cloud assembly, once staged. */
+  private orphanScript?: string;
   /** The namespace of the variables it exports. */
   private readonly namespace: string;
 
@@ -126,6 +149,7 @@ export class ChangeReviewJob extends CodeBuildJob {
     // into the assembly by the synth), but published nowhere.
     const staging = new AssetStaging(options.scope, `${this.id}Script`, { sourcePath: REVIEW_SCRIPT });
     this.script = path.relative((options.scope.node.root as Stage).outdir, staging.absoluteStagedPath);
+    this.orphanScript = stageOrphanScript(options.scope, `${this.id}OrphanScript`);
     return super.produceAction(stage, options);
   }
 
@@ -155,13 +179,17 @@ export class ChangeReviewJob extends CodeBuildJob {
               WITH_ROLE,
               FINGERPRINT,
               `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
-              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${assembly}/${this.script}/index.js" .${otherLane} ${entries.join(' ')}`,
+              // Hand-made changes the deploy would undo: every stack's drift, detected side by side.
+              DRIFT_OF,
+              `mkdir -p ${DRIFT_DIR} && { ${this.stacks.map(s => `drift_of ${s.stackName} ${s.region} "${bootstrapRoleArn(s, 'lookup')}" &`).join(' ')} wait; }`,
+              ...listCommands(this.environments, `${assembly}/${this.orphanScript}`, '.'),
+              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${assembly}/${this.script}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
               `export ${SUMMARY_VARIABLE}="$(cat ${SUMMARY_FILE})"`,
               `echo "$EXECUTION_ID" > ${EXECUTION_FILE}`,
             ],
           },
         },
-        artifacts: { files: [REVIEW_FILE, SUMMARY_FILE, DEPLOYED_FILE, EXECUTION_FILE] },
+        artifacts: { files: [REVIEW_FILE, SUMMARY_FILE, DEPLOYED_FILE, EXECUTION_FILE, LISTED_FILES] },
       },
       actionVariables: EXECUTION,
       variablesNamespace: this.namespace,

@@ -1,16 +1,19 @@
 import { Stack } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { ChangeReviewJob } from './change-review-job';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob, orphanModeOf, stageOrphanScript } from './orphan-cleanup';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
+import { ApprovalGate } from '../tiers';
 
 /** Commands a build runs, under the name its log announces them by (`SmokeTests`, `SeedData`). */
 export interface NamedCommands {
@@ -47,6 +50,10 @@ export interface DeployInputs {
   readonly cdkCliVersion: string;
   /** The wave's change review, whose fingerprints each build checks before it deploys. */
   readonly review?: ChangeReviewJob;
+  /** The wave's approval before its deploys, which decides what the builds do with orphaned stacks. */
+  readonly approvalBeforeDeploy: ApprovalGate;
+  /** Where no change review lists the orphaned stacks for the approval, the job that does. */
+  readonly orphanListing?: OrphanListingJob;
 }
 
 /**
@@ -102,10 +109,14 @@ export function checkOneBuild(field: string, steps: NamedCommands[], who: string
 export class EnvironmentBuilds extends CodeBuildJob {
   /** Whether a stack has a container image asset, which the CLI builds with Docker. */
   private readonly images: boolean;
+  /** Where the orphan script is in the cloud assembly, once staged. */
+  private orphanScript?: string;
 
   constructor(id: string, private readonly environments: IsolatedEnvironment[], source: pipelines.FileSet,
     private readonly steps: BuildSteps, private readonly deploy: DeployInputs) {
-    super(id, source, [deploy.assembly, ...deploy.review ? [deploy.review.primaryOutput!] : []]);
+    // The review's output, or the orphan listing's: what the approval saw.
+    const approved = (deploy.review ?? deploy.orphanListing)?.primaryOutput;
+    super(id, source, [deploy.assembly, ...approved ? [approved] : []]);
     this.images = this.stacks().some(stack => stack.node.findAll()
       .some(c => c instanceof ecrAssets.DockerImageAsset || c instanceof ecrAssets.TarballImageAsset));
   }
@@ -116,7 +127,12 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return `${what} of ${this.environments.map(e => e.environmentName).join(', ')}, one build each`;
   }
 
-  protected spec([assembly, reviewed]: string[]): JobSpec {
+  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
+    this.orphanScript = stageOrphanScript(options.scope, `${this.id}OrphanScript`);
+    return super.produceAction(stage, options);
+  }
+
+  protected spec([assembly, reviewedOrListed]: string[]): JobSpec {
     const { before, seed, after } = this.steps;
     const all = everyStep(this.steps);
     const cdkDeploy = (stacks: string) => `cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo ${stacks} | wc -w)" `
@@ -144,13 +160,15 @@ export class EnvironmentBuilds extends CodeBuildJob {
               AWAIT_BESIDE,
               ...sideBySide(before),
               awaitBeside([[CLI_INSTALL, `Install of the CDK CLI ${this.deploy.cdkCliVersion}`]]),
-              ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewed) : [],
+              ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewedOrListed) : [],
               cdkDeploy('$STACKS'),
               // The stacks no test needs (the monitoring stack) deploy beside the data seed and the tests.
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside(BESIDE_TESTS, [cdkDeploy('$STACKS_BESIDE_TESTS')])}; }`,
               ...sideBySide(seed ? [seed] : []),
               ...sideBySide(after),
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([[BESIDE_TESTS, 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
+              // Last, once the app's stacks are deployed and tested: the stacks the app no longer has.
+              ...cleanupCommands(`${assembly}/${this.orphanScript}`, reviewedOrListed),
             ],
           },
         },
@@ -167,6 +185,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return [
       assumeBootstrapRoles(this.stacks(), roles),
       new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) }),
+      assumeCleanupRoles(this.environments),
     ];
   }
 
@@ -179,6 +198,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     const beside = this.besideTests(env, stacks);
     return {
       ...environmentVariables(env),
+      ...cleanupVariables(env, orphanModeOf(env, this.deploy.approvalBeforeDeploy)),
       STACKS: stacks.filter(s => !beside.includes(s)).map(s => s.node.path).join(' '),
       ...beside.length > 0 ? { STACKS_BESIDE_TESTS: beside.map(s => s.node.path).join(' ') } : {},
       ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)).join(' ') } : {},

@@ -1,11 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
 import { BuildSteps, checkOneBuild, EnvironmentBuilds, everyStep, NamedCommands } from './environment-builds';
+import { OrphanListingJob, orphanModeOf } from './orphan-cleanup';
+import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
-import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -113,11 +115,19 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     return step;
   };
   let gate: pipelines.Step[] = [];
+  let orphanListing: OrphanListingJob | undefined;
   const review = reviews.own;
   if (hasGateBeforeDeploy(wave[0])) {
     const steps = stage(0, windowed);
     if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
-      gate = [after(steps, new pipelines.ManualApprovalStep('Approve', { comment: fitted(places => `Deploy to ${places}?`, wave, tier, 0) }), [])];
+      // The approval covers deleting the stacks the app no longer has: it names them.
+      const listed = wave.some(p => orphanModeOf(p.environment, approvalBeforeDeploy) === OrphanMode.APPROVED);
+      orphanListing = listed ? after(steps, new OrphanListingJob('ListOrphans', wave[0].environment.stageName, wave.map(p => p.environment), inputs.assembly), []) : undefined;
+      gate = [after(steps, new pipelines.ManualApprovalStep('Approve', {
+        comment: orphanListing
+          ? fitted(places => `Deploy to ${places}? Stacks the app no longer has, deleted after the deploy: ${orphanListing!.summary}`, wave, tier, SUMMARY_LIMIT)
+          : fitted(places => `Deploy to ${places}?`, wave, tier, 0),
+      }), orphanListing ? [orphanListing] : [])];
     }
     if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
       if (!reviews.ownInStageBefore) after(steps, review!, []);
@@ -133,7 +143,7 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const steps = gated ? stages[0].steps : stage(index, false);
     const waitsFor = index === 0 ? gate : [];
     const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, buildSteps(wave[0]),
-      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review }), waitsFor);
+      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, approvalBeforeDeploy, orphanListing }), waitsFor);
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {

@@ -80,7 +80,8 @@ describe('the foundation of each tier', () => {
     const env = environment(newApp(), tier);
     const template = foundationOf(env);
     const roles = template.findResources('AWS::IAM::Role');
-    const peopleRoles = Object.values(roles).filter(r => !String(r.Properties.RoleName).endsWith('-deployment')
+    // The deployment and stack clean-up roles are the pipeline's, trusted by the tooling account.
+    const peopleRoles = Object.values(roles).filter(r => !/-(deployment|stack-cleanup)$/.test(String(r.Properties.RoleName))
       && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(':root'));
     for (const role of peopleRoles) {
       expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual(expect.objectContaining({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }));
@@ -105,6 +106,48 @@ describe('the foundation of each tier', () => {
       ]),
     });
     template.hasResourceProperties('AWS::KMS::Key', { Tags: Match.arrayWith([{ Key: 'Tier', Value: tier.name }]) });
+  });
+});
+
+describe('the stacks the app no longer has', () => {
+  test('every stack of the environment, the user\'s too, carries the app\'s and the environment\'s names as stack tags (the app\'s on the stack only)', () => {
+    const app = newApp();
+    const env = environment(app, EnvironmentTier.STAGING);
+    new cdk.Stack(env, 'Api');
+    const assembly = app.synth();
+    for (const stack of assembly.stacks) expect(stack.tags).toMatchObject({ 'Environment': 'staging', 'cdk-multi-env:app': 'shop' });
+    // CloudFormation passes stack tags on to the resources: the templates need not repeat it.
+    const tagged = Object.values<any>(foundationOf(env).toJSON().Resources).filter(r => (r.Properties?.Tags ?? []).some?.((t: any) => t.Key === 'cdk-multi-env:app'));
+    expect(tagged).toEqual([]);
+  });
+
+  test('the stack clean-up role: trusted by the tooling account; lists stacks; deletes only stacks tagged with this app and this environment', () => {
+    const env = environment(newApp(), EnvironmentTier.STAGING);
+    const template = foundationOf(env);
+    const [id] = Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: {
+        RoleName: 'shop-staging-stack-cleanup',
+        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } } }] },
+      },
+    }));
+    expect(id).toBeDefined();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: id }] } }))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: '*' },
+      {
+        Action: 'cloudformation:DeleteStack',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:333333333333:stack/*/*']] },
+        Condition: { StringEquals: { 'aws:ResourceTag/Environment': 'staging', 'aws:ResourceTag/cdk-multi-env:app': 'shop' } },
+      },
+    ]);
+    expect(env.stackCleanupRoleArn).toMatch(/^arn:\$\{Token\[AWS\.Partition\.\d+\]\}:iam::333333333333:role\/shop-staging-stack-cleanup$/);
+  });
+
+  test('the app\'s stack tag is the library\'s: tags may not give it', () => {
+    expect(() => environment(newApp(), EnvironmentTier.DEV, { tags: { 'cdk-multi-env:app': 'other' } }))
+      .toThrow("tags has 'cdk-multi-env:app', which the library sets from the environment; remove it from tags");
   });
 });
 

@@ -139,8 +139,9 @@ describe('the reference app', () => {
     const assetJobs = (t: any) => mainPipeline(t).Stages.find(s => s.Name === 'Assets')?.Actions.length ?? 0;
     expect(assetJobs(tooling.template)).toBe(0);
     expect(assetJobs(plainTemplate)).toBe(2);
-    // Synth, self-update, then per environment one build (tests before deploy included), and Prod's review (beside Staging's deploy).
-    expect(library.codeBuildJobs).toBe(2 + 1 + 1 + 1 + 1 + 1);
+    // Synth, self-update, then per environment one build (tests before deploy included), Staging's listing of the stacks the
+    // app no longer has (before its approval), and Prod's review (beside Staging's deploy).
+    expect(library.codeBuildJobs).toBe(2 + 1 + 1 + 1 + 1 + 1 + 1);
     expect(plain.codeBuildJobs).toBe(11);
   });
 
@@ -150,7 +151,7 @@ describe('the reference app', () => {
       plainCdkPipelines: { stages: [], codeBuildJobs: 11, sequentialActions: 26, approvals: 3 },
     };
     const text = summarize(assembly, reference, comparison);
-    expect(text).toMatch(/^cdk-multi-env +7 +10 +3$/m);
+    expect(text).toMatch(/^cdk-multi-env +8 +11 +3$/m);
     expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
     expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);

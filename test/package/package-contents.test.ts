@@ -18,8 +18,11 @@ describe('the npm package', () => {
   test('holds only the compiled library, the jsii assembly, the docs and the bundled job scripts', () => {
     const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture)$/;
     expect(files.filter(f => !allowed.test(f))).toEqual([]);
-    // The change review's script, which the pipeline stages into the cloud assembly for its job.
+    // The change review's and the orphan clean-up's scripts, which the pipeline stages into the cloud assembly for its jobs.
     expect(files).toContain('assets/pipeline/review/review-script/index.js');
+    expect(files).toContain('assets/pipeline/review/orphan-script/index.js');
+    // Their sources are not shipped: only the synth side's compiled code is.
+    expect(files.filter(f => f.startsWith('lib/pipeline/review/'))).toEqual([]);
   });
 
   test('ships no file of the repository\'s own checks, and stays small', () => {

@@ -41,7 +41,17 @@ function reviewedProd() {
     // What runs right before the `cdk deploy`, once the CLI is installed.
     checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
     reviewedStacks: deploy.batch['build-list'][0].env.variables.REVIEWED_STACKS as string,
+    // What ends the deploy build: the stack clean-up, with the build's variables.
+    cleanupCommands: cleanupAfterDeploy(deploy.phases.build.commands),
+    buildVariables: deploy.batch['build-list'][0].env.variables as Record<string, string>,
   };
+}
+
+/** A deploy build's last commands: its stack clean-up, from the role function it defines first. */
+function cleanupAfterDeploy(commands: string[]): string[] {
+  const announced = commands.findIndex(c => c.startsWith('echo "== StackCleanup of'));
+  expect(announced).toBeGreaterThan(0);
+  return commands.slice(announced - 1);
 }
 
 /** A deploy build's commands between the wait for the CLI's install and the `cdk deploy`. */
@@ -52,7 +62,9 @@ function checkBeforeDeploy(commands: string[]): string[] {
   return commands.slice(installed + 1, deploy);
 }
 
-const { assembly, foundationTemplate, baselineTemplate, reviewCommands, checkCommands, reviewedStacks } = reviewedProd();
+const {
+  assembly, foundationTemplate, baselineTemplate, reviewCommands, checkCommands, reviewedStacks, cleanupCommands, buildVariables,
+} = reviewedProd();
 const BASELINE = 'shop-baseline-444444444444-eu-west-1';
 afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
@@ -61,11 +73,13 @@ afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
  * repository (`repo/`, where the review runs and leaves its output). `get-template` prints
  * `deployed/<stack>.json`, or fails as for a stack that does not exist; the hotfix lane's
  * `list-action-executions` and `list-pipeline-executions` print `history/<command>.json`, or no
- * execution.
+ * execution. Drift detection completes at once for a deployed stack, and finds what
+ * `drift/<stack>.json` holds (nothing, without it); `describe-stacks` of a region prints
+ * `stacks/<region>.json`; `delete-stack` records the stack and region in `deleted.txt`.
  */
 function workspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'change-review-'));
-  for (const sub of ['bin', 'deployed', 'history', 'repo']) fs.mkdirSync(path.join(dir, sub));
+  for (const sub of ['bin', 'deployed', 'history', 'repo', 'drift', 'stacks']) fs.mkdirSync(path.join(dir, sub));
   fs.cpSync(assembly, path.join(dir, 'assembly'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
     '#!/bin/bash',
@@ -76,7 +90,13 @@ function workspace() {
     `  if [ -f "${dir}/history/$2.json" ]; then cat "${dir}/history/$2.json"; elif [ "$2" = list-action-executions ]; then echo '{"actionExecutionDetails":[]}'; else echo '{"pipelineExecutionSummaries":[]}'; fi`,
     '  exit 0',
     'fi',
-    'while [ $# -gt 0 ]; do if [ "$1" = "--stack-name" ]; then STACK="$2"; fi; shift; done',
+    'CMD="$2"',
+    'while [ $# -gt 0 ]; do case "$1" in --stack-name) STACK="$2";; --region) REGION="$2";; esac; shift; done',
+    `if [ "$CMD" = describe-stacks ]; then cat "${dir}/stacks/$REGION.json" 2>/dev/null || echo '{"Stacks":[]}'; exit 0; fi`,
+    `if [ "$CMD" = delete-stack ]; then echo "$STACK $REGION" >> "${dir}/deleted.txt"; exit 0; fi`,
+    'if [ "$CMD" = describe-stack-drift-detection-status ]; then echo DETECTION_COMPLETE; exit 0; fi',
+    `if [ "$CMD" = describe-stack-resource-drifts ]; then cat "${dir}/drift/$STACK.json" 2>/dev/null || echo '{"StackResourceDrifts":[]}'; exit 0; fi`,
+    `if [ "$CMD" = detect-stack-drift ] && [ -f "${dir}/deployed/$STACK.json" ]; then echo "detection-$STACK"; exit 0; fi`,
     `FILE="${dir}/deployed/$STACK.json"`,
     'if [ -f "$FILE" ]; then cat "$FILE"; else echo "An error occurred (ValidationError): Stack with id $STACK does not exist" >&2; exit 254; fi',
   ].join('\n'), { mode: 0o755 });
@@ -257,5 +277,84 @@ describe('the change review, run', () => {
     const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
     expect(text.slice(2, 4)).toEqual(['HOTFIX LANE', `  every commit it took to production (1) is in commit ${release}`]);
     expect(printed).not.toContain('WOULD UNDO');
+  });
+
+  test('shows first, in the review and its summary, each resource of a deployed stack changed by hand, which the deploy would set back', () => {
+    fs.writeFileSync(path.join(dir, 'drift', 'prod-Foundation.json'), JSON.stringify({
+      StackResourceDrifts: [{
+        StackId: 'arn:aws:cloudformation:eu-west-1:444444444444:stack/prod-Foundation/1',
+        LogicalResourceId: 'NetworkApplicationSecurityGroup',
+        PhysicalResourceId: 'sg-0123456789abcdef0',
+        ResourceType: 'AWS::EC2::SecurityGroup',
+        ExpectedProperties: '{"SecurityGroupIngress":[]}',
+        ActualProperties: '{"SecurityGroupIngress":[{"CidrIp":"0.0.0.0/0","FromPort":22,"IpProtocol":"tcp","ToPort":22}]}',
+        PropertyDifferences: [{ PropertyPath: '/SecurityGroupIngress/0', ExpectedValue: 'null', ActualValue: '{"CidrIp":"0.0.0.0/0"}', DifferenceType: 'ADD' }],
+        StackResourceDriftStatus: 'MODIFIED',
+        Timestamp: '2026-11-30T05:40:12.345Z',
+      }],
+    }));
+    const printed = review();
+    const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
+    const attention = text.indexOf('NEEDS ATTENTION');
+    expect(text.slice(attention + 1, attention + 3)).toEqual([
+      '  prod-Foundation (prod)',
+      '    ! AWS::EC2::SecurityGroup NetworkApplicationSecurityGroup was changed outside the pipeline (/SecurityGroupIngress/0 add): the deploy sets it back to the template',
+    ]);
+    expect(printed).toMatch(/summary: prod-Foundation: DRIFTED 1, 0 added, 0 modified; prod-Workload: DELETES 1/);
+  });
+
+  test('says so, in the review and its summary, where drift could not be checked', () => {
+    // A role without DetectStackDrift: the stand-in refuses the detection of the workload.
+    const aws = path.join(dir, 'bin', 'aws');
+    fs.writeFileSync(aws, fs.readFileSync(aws, 'utf-8').replace('#!/bin/bash\n',
+      '#!/bin/bash\nif [ "$2" = detect-stack-drift ] && [ "$6" = prod-Workload ]; then echo "An error occurred (AccessDenied) when calling the DetectStackDrift operation" >&2; exit 254; fi\n'));
+    const printed = review();
+    expect(printed).toContain('! drift could not be checked before the review: An error occurred (AccessDenied) when calling the DetectStackDrift operation');
+    expect(printed).toMatch(/summary: prod-Workload: DRIFT NOT CHECKED, DELETES 1/);
+  });
+
+  /** The stacks of Prod's region: Prod's own (one the app no longer has, one of those protected), another app's, QA's. */
+  const recordStacks = (...extra: string[]) => {
+    const stack = (name: string, tags: Record<string, string>, protectedStack = false) => ({
+      StackId: `arn:aws:cloudformation:eu-west-1:444444444444:stack/${name}/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f`,
+      StackName: name,
+      StackStatus: 'UPDATE_COMPLETE',
+      CreationTime: '2026-10-02T09:14:27.512Z',
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      EnableTerminationProtection: protectedStack,
+    });
+    const prodTags = { 'Environment': 'prod', 'Tier': 'prod', 'cdk-multi-env:app': 'shop' };
+    fs.writeFileSync(path.join(dir, 'stacks', 'eu-west-1.json'), JSON.stringify({
+      Stacks: [
+        stack('prod-Foundation', prodTags, true),
+        stack(BASELINE, prodTags, true),
+        stack('prod-Reports', prodTags),
+        stack('prod-Archive', prodTags, true),
+        stack('prod-Batch', { ...prodTags, 'cdk-multi-env:app': 'billing' }),
+        stack('qa-Reports', { ...prodTags, Environment: 'qa' }),
+        ...extra.map(name => stack(name, prodTags)),
+      ],
+    }));
+  };
+
+  test('lists, in the review and its summary, the stacks Prod no longer has; the deploy after the approval deletes those and no others', () => {
+    recordStacks();
+    const printed = review();
+    const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8');
+    expect(text).toContain([
+      'STACKS THE APP NO LONGER HAS',
+      '  prod: 2 stack(s) of the environment that the app no longer has (tagged cdk-multi-env:app and Environment):',
+      '    prod-Reports: deleted after the approval',
+      '    prod-Archive: termination protection is on, not deleted; turn it off by hand to let the pipeline delete it',
+    ].join('\n'));
+    expect(printed).toMatch(/summary: prod: 2 stack\(s\) the app no longer has \(1 to delete after approval, 1 protected\): prod-Reports, prod-Archive; prod-Workload: /);
+
+    // A stack that became an orphan after the review was not approved: it is left for the next one.
+    recordStacks('prod-Late');
+    const result = run(dir, cleanupCommands, { ...buildVariables, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo') });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'deleted.txt'), 'utf-8')).toBe('prod-Reports eu-west-1\n');
+    expect(result.stdout).toContain('prod-Late: found after the approval: listed for the next one, not deleted');
   });
 });

@@ -36,9 +36,17 @@ function buildOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
  * Runs a build's commands for real, in bash, as CodeBuild does (in one shell, each as it is; a
  * failed command ends the build), with stand-ins that log when they start and end: `npm` (the
  * CLI's install), `cdk` (each deploy; the monitoring stack's slower than a test) and the test
- * script (`FAIL_TEST` fails; `SLOW_TEST` is slow).
+ * script (`FAIL_TEST` fails; `SLOW_TEST` is slow), and `aws`, which describes the account's stacks
+ * as `options.stacks` gives them and logs each stack it is asked to delete.
  */
-function runBuild(commands: string[], variables: Record<string, string>, options: { failStack?: string; failTest?: string; slowTest?: string } = {}) {
+interface BuildOptions {
+  readonly failStack?: string;
+  readonly failTest?: string;
+  readonly slowTest?: string;
+  readonly stacks?: object[];
+}
+
+function runBuild(commands: string[], variables: Record<string, string>, options: BuildOptions = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-build-'));
   const beside = '/tmp/beside';
   fs.rmSync(beside, { recursive: true, force: true });
@@ -55,6 +63,18 @@ function runBuild(commands: string[], variables: Record<string, string>, options
       `echo "end $STACKS" >> ${log}`,
       '[ -z "$FAIL_STACK" ] || [ "$STACKS" != "$FAIL_STACK" ] || { echo "$STACKS failed"; exit 1; }',
     ].join('\n'), { mode: 0o755 });
+    // The account's stacks, as `options.stacks` gives them; deletions logged.
+    fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
+      '#!/bin/bash',
+      'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
+      `if [ "$2" = describe-stacks ]; then echo '${JSON.stringify({ Stacks: options.stacks ?? [] })}'; exit 0; fi`,
+      `if [ "$2" = delete-stack ]; then echo "delete $6 $4" >> ${log}; exit 0; fi`,
+      'exit 1',
+    ].join('\n'), { mode: 0o755 });
+    // The orphan script, where the synth staged it in the cloud assembly.
+    const staged = commands.join('\n').match(/node "\$CODEBUILD_SRC_DIR_Synth_Output\/([^"]+)\/index.js"/)![1];
+    fs.mkdirSync(path.join(dir, staged), { recursive: true });
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'orphan-script', 'index.js'), path.join(dir, staged, 'index.js'));
     fs.writeFileSync(path.join(dir, 'scripts', 'test'), [
       '#!/bin/bash',
       `echo "test $1 start" >> ${log}`,
@@ -103,6 +123,26 @@ describe('an environment\'s deploy build', () => {
     expect(status).not.toBe(0);
     expect(log).toContain('test SMOKE end');
     expect(stdout).toContain('dev/Monitoring dev/AccountBaseline failed');
+  });
+
+  test('last, once its stacks are deployed and tested, deletes the stacks of the environment the app no longer has (Dev\'s data is throwaway)', () => {
+    const stack = (name: string, app = 'shop') => ({
+      StackName: name,
+      StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${name}/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f`,
+      StackStatus: 'CREATE_COMPLETE',
+      Tags: [{ Key: 'Environment', Value: 'dev' }, { Key: 'cdk-multi-env:app', Value: app }],
+      EnableTerminationProtection: false,
+    });
+    const stacks = [stack('dev-Foundation'), stack('dev-Workload'), stack('dev-Reports'), stack('dev-Reports', 'billing')];
+    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { stacks });
+    expect(status).toBe(0);
+    expect(log.slice(-2)).toEqual(['end dev/Monitoring dev/AccountBaseline', 'delete dev-Reports eu-west-1']);
+    expect(stdout).toContain('dev-Reports: deleted now');
+    expect(dev.variables).toMatchObject({
+      ORPHAN_MODE: 'delete',
+      ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
+      ORPHAN_REGIONS: 'eu-west-1',
+    });
   });
 
   test('deploys the monitoring stack first where a test reads its outputs; the account baseline still beside the tests', () => {

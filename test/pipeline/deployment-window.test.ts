@@ -67,7 +67,7 @@ describe('a deployment window', () => {
     expect(Object.keys(windowed.main)).toEqual(['Source', 'Build', 'UpdatePipeline', 'dev-eu-west-1', 'qa-eu-west-1', 'staging-eu-west-1', 'Prod-Approval', 'prod-eu-west-1', 'prod-us-east-1']);
     // The review itself ran beside Staging's deploy.
     expect(windowed.main['Prod-Approval']).toEqual(['Review[Approval/1]']);
-    expect(windowed.main['staging-eu-west-1']).toContain('Review-Prod[Build/2]');
+    expect(windowed.main['staging-eu-west-1']).toContain('Review-Prod[Build/3]');
     expect(windowed.main['prod-eu-west-1']).toEqual(['Deploy[Build/1]']);
     expect(windowed.stage('Prod-Approval').BeforeEntry).toBeUndefined();
     // The approvers may approve the review where it now is.

@@ -156,8 +156,8 @@ describe('what an environment needs', () => {
     const [definition] = Object.values(Template.fromStack(cdk.Stack.of(pipeline)).findResources('AWS::CodePipeline::Pipeline'));
     const stage = definition.Properties.Stages.find((s: { Name: string }) => s.Name === 'prod');
     const actions = stage.Actions.map((a: { Name: string }) => a.Name);
-    // One approval before the deploy instead of the change review, and no bake (no rollback condition).
-    expect(actions).toEqual(['Approve', 'Deploy']);
+    // One approval before the deploy instead of the change review (the stacks Prod no longer has listed for it), and no bake (no rollback condition).
+    expect(actions).toEqual(['ListOrphans', 'Approve', 'Deploy']);
     expect(stage.OnSuccess).toBeUndefined();
   });
 });

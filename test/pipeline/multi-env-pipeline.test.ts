@@ -42,7 +42,9 @@ const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDe
 /** What a deploy build runs after the deploy, the stacks beside the tests aside. */
 function stepsAfterDeploy(action: any): string[] {
   const commands: string[] = buildSpecOf(json, action).phases.build.commands;
-  return commands.slice(commands.findIndex(c => / \$STACKS$/.test(c)) + 1).filter(c => !c.includes('STACKS_BESIDE_TESTS'));
+  // Up to the stack clean-up, which ends every deploy build (the role function it defines, then its announcement).
+  const cleanup = commands.findIndex(c => c.startsWith('echo "== StackCleanup of')) - 1;
+  return commands.slice(commands.findIndex(c => / \$STACKS$/.test(c)) + 1, cleanup).filter(c => !c.includes('STACKS_BESIDE_TESTS'));
 }
 
 describe('the main pipeline', () => {
@@ -92,6 +94,11 @@ describe('the main pipeline', () => {
           // The monitoring stack, which no test needs, deploys beside the tests.
           STACKS: 'dev/Foundation dev/Workload',
           STACKS_BESIDE_TESTS: 'dev/Monitoring dev/AccountBaseline',
+          // Dev's data is throwaway: its build deletes the stacks the app no longer has.
+          ORPHAN_MODE: 'delete',
+          ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
+          ORPHAN_REGIONS: 'eu-west-1',
+          STACK_CLEANUP_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-stack-cleanup',
         },
       },
     }]);
@@ -99,7 +106,7 @@ describe('the main pipeline', () => {
       + `--progress events --no-notices ${stacks}`;
     // The CLI installs in the background (beside the tests' installs and the tests before deploy); the deploy waits for it.
     expect(spec.phases.install.commands).toEqual([startBeside('cdk-cli-install', ['npm install -g aws-cdk@2.1148.1'])]);
-    expect(spec.phases.build.commands).toEqual([
+    expect(spec.phases.build.commands.slice(0, 7)).toEqual([
       AWAIT_BESIDE,
       awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
       deployOf('$STACKS'),
@@ -107,6 +114,9 @@ describe('the main pipeline', () => {
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
       `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([['beside-tests', 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
     ]);
+    // Last, the stack clean-up (test/pipeline/deploy-build.test.ts runs it).
+    expect(spec.phases.build.commands[8]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
+    expect(spec.phases.build.commands).toHaveLength(12);
     // The repository is where the tests run; the cloud assembly is what is deployed.
     expect(deploy.Configuration).toEqual(expect.objectContaining({ PrimarySource: 'acme_shop_Source', BatchEnabled: 'true' }));
     expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
@@ -125,7 +135,14 @@ describe('the main pipeline', () => {
   });
 
   test('Staging: the approval, then in its build the data-migration tests, the deploy, the load and security tests; beside it, Prod\'s review', () => {
-    expect(main.staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-prod[Build/2]']);
+    // Before the approval, the stacks the app no longer has are listed: the approval names them, the deploy deletes them.
+    expect(main.staging).toEqual(['ListOrphans[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]', 'Review-prod[Build/3]']);
+    expect(actionOf(json, 'staging', 'Approve').Configuration.CustomData)
+      .toBe('Deploy to staging (staging, account 333333333333)? Stacks the app no longer has, deleted after the deploy: #{Orphans_staging.ORPHANS}');
+    const deployBuild = buildSpecOf(json, actionOf(json, 'staging', 'Deploy'));
+    expect(deployBuild.batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
+    expect(deployBuild.phases.build.commands.find((c: string) => c.startsWith('node ')))
+      .toContain('--approved "$CODEBUILD_SRC_DIR_ListOrphans_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
     const commands: string[] = buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands;
     // Before the deploy, while the CLI installs.
     expect(commands.slice(1, 4)).toEqual([
@@ -144,8 +161,14 @@ describe('the main pipeline', () => {
     expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
     expect(spec.phases.build.commands[2]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
       .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
-    const reviewCommand: string = spec.phases.build.commands[3];
-    const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" (.*)$/)!;
+    const commands: string[] = spec.phases.build.commands;
+    // Before the review, every reviewed stack's drift, detected with its lookup role; and the stacks Prod no longer has, listed.
+    const drift = commands.find(c => c.startsWith('mkdir -p drift && '))!;
+    expect(drift).toContain('drift_of prod-Foundation eu-west-1 "arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1" &');
+    expect(drift).toContain('drift_of prod-FoundationBackupCopy eu-central-1 "arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-central-1" &');
+    expect(commands.filter(c => c.includes('aws cloudformation describe-stacks --region'))).toHaveLength(2);
+    const reviewCommand = commands.find(c => c.startsWith('NODE_PATH='))!;
+    const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. (.*)$/)!;
     // The script and the templates are in the cloud assembly; the job runs in the repository's clone, whose history it checks
     // against the commits the hotfix lane took to production (its pipeline, its source action, its production stages).
     expect(script).toMatch(/^"\$CODEBUILD_SRC_DIR_Synth_Output\/asset\.[0-9a-f]{64}\/index\.js"$/);
@@ -160,15 +183,16 @@ describe('the main pipeline', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codepipeline:eu-west-1:999999999999:Tooling-Delivery-hotfix']] },
     });
     // The hotfix lane's own review of Prod checks the other way round: that the hotfix undoes none of the main pipeline's production deploys.
-    const hotfixReview: string = buildSpecOf(json, actionOf(json, 'prod', 'ChangeReview', 'DeliveryHotfixPipelineDefinition')).phases.build.commands[3];
+    const hotfixReview: string = buildSpecOf(json, actionOf(json, 'prod', 'ChangeReview', 'DeliveryHotfixPipelineDefinition')).phases.build.commands
+      .find((c: string) => c.startsWith('NODE_PATH='));
     expect(hotfixReview).toContain(' . --other-lane "main pipeline|Tooling-Delivery|acme_shop|prod" ');
     // It clones the commit through the connection.
     expect(projectStatementsOf(json, review)).toContainEqual({ Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: CONNECTION_ARN });
     expect(review.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
-    expect(spec.phases.build.commands[4]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
+    expect(commands[commands.indexOf(reviewCommand) + 1]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
     expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY']);
     expect(review.Namespace).toBe('Review_prod');
-    expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'execution.txt'] });
+    expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'execution.txt', 'orphans-*.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
     // The review reads with the lookup roles only: it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
@@ -187,12 +211,15 @@ describe('the main pipeline', () => {
     // The deploy reads the review, and first compares the deployed templates with the reviewed ones.
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
-    const commands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    const check = commands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
-    expect(commands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
+    const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
+    const check = deployCommands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
+    expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
     expect(deploy.Configuration.EnvironmentVariables).toBe(review.Configuration.EnvironmentVariables);
     // The check is the last command before the deploy.
-    expect(commands[check + 1]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy .* \$STACKS$/);
+    expect(deployCommands[check + 1]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy .* \$STACKS$/);
+    // After the deploy, it deletes the stacks the review listed, and no other.
+    expect(deployCommands.find(c => c.startsWith('node '))).toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
   });
 
@@ -220,7 +247,7 @@ describe('the main pipeline', () => {
     ]);
   });
 
-  test('a deploy job may assume the CDK bootstrap roles it deploys with and the deployment role of its environment, nothing more', () => {
+  test('a deploy job may assume the CDK bootstrap roles it deploys with, the deployment role and the stack clean-up role of its environment, nothing more', () => {
     const assume = projectStatementsOf(json, actionOf(json, 'qa', 'Deploy')).filter(s => s.Action === 'sts:AssumeRole');
     expect(assume).toEqual([
       {
@@ -233,6 +260,11 @@ describe('the main pipeline', () => {
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-deployment']] },
+      },
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-stack-cleanup']] },
       },
     ]);
   });
@@ -459,7 +491,7 @@ describe('change review', () => {
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
-    expect(review.phases.build.commands[3]).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
+    expect(review.phases.build.commands.find((c: string) => c.startsWith('NODE_PATH='))).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
     const variables = buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables;
     expect([variables.STACKS, variables.STACKS_BESIDE_TESTS]).toEqual(['prod/Foundation prod/FoundationBackupCopy prod/Group/Nested', 'prod/Monitoring prod/AccountBaseline']);
   });

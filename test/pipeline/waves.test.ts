@@ -104,16 +104,18 @@ describe('a wave', () => {
     ]);
   });
 
-  test('runs in one project per step, whose role may assume the bootstrap roles it deploys with in the wave\'s accounts and the deployment role of each environment of the wave, no other', () => {
+  test('runs in one project per step, whose role may assume the bootstrap roles it deploys with in the wave\'s accounts and the deployment and stack clean-up roles of each environment of the wave, no other', () => {
     expect(assumable('Dev', 'Deploy')).toEqual([
       'arn:aws:iam::111111111111:role/cdk-hnb659fds-* (deploy, file-publishing)',
       ':iam::111111111111:role/shop-dev-eu-west-1-deployment',
       ':iam::111111111111:role/shop-dev-us-east-1-deployment',
+      ':iam::111111111111:role/shop-dev-eu-west-1-stack-cleanup',
+      ':iam::111111111111:role/shop-dev-us-east-1-stack-cleanup',
     ]);
     const resources = json.Resources;
     const projects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && !/Synth|SelfMutat|FeatureLane/.test(id));
-    // Main: Dev, QA, Staging (deploy, Prod's review), Prod (pilot, rest), Demo; hotfix lane: Hotfix, Prod (review, pilot, rest).
-    expect(projects).toHaveLength(1 + 1 + 2 + 2 + 1 + 1 + 3);
+    // Main: Dev, QA, Staging (orphan listing, deploy, Prod's review), Prod (pilot, rest), Demo; hotfix lane: Hotfix, Prod (review, pilot, rest).
+    expect(projects).toHaveLength(1 + 1 + 3 + 2 + 1 + 1 + 3);
   });
 
   test('has one sign-off, after every environment of the wave is deployed and tested (QA)', () => {
@@ -123,20 +125,23 @@ describe('a wave', () => {
 
   test('has one approval, before any deploy; each environment\'s build runs its tests before deploy, right before it (Staging)', () => {
     // Beside the deploy, the review of the next wave, production.
-    expect(setup.main.Staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-Prod[Build/2]']);
+    // Before the approval, one listing of the stacks the wave's environments no longer have.
+    expect(setup.main.Staging).toEqual(['ListOrphans[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]', 'Review-Prod[Build/3]']);
+    expect(buildSpecOf(json, actionOf(json, 'Staging', 'ListOrphans')).phases.build.commands.filter((c: string) => c.startsWith('node ')).length).toBe(2);
     expect(buildsOf('Staging', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Staging', 'Deploy')).phases.build.commands;
     expect(commands.findIndex(c => c.includes('./scripts/test DATA_MIGRATION'))).toBeGreaterThan(-1);
     expect(commands.findIndex(c => c.includes('./scripts/test DATA_MIGRATION'))).toBeLessThan(commands.findIndex(c => c.startsWith('cdk -a')));
     expect(actionOf(json, 'Staging', 'Approve').Configuration.CustomData)
-      .toBe('Deploy to staging-eu-west-1 (account 333333333333, eu-west-1), staging-us-east-1 (account 333333333333, us-east-1), tier staging?');
+      .toBe('Deploy to staging-eu-west-1 (account 333333333333, eu-west-1), staging-us-east-1 (account 333333333333, us-east-1), tier staging? '
+        + 'Stacks the app no longer has, deleted after the deploy: #{Orphans_staging-eu-west-1.ORPHANS}');
   });
 
   test('reviews the change of the whole wave once, before its first group; every group\'s deploy checks it (Prod)', () => {
     // The review ran beside the wave before's deploy (Staging's); its one approval comes first in the pilot's stage.
     expect(setup.main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]']);
     expect(setup.main.Prod).toEqual(['Deploy[Build/1]']);
-    const review: string = buildSpecOf(json, actionOf(json, 'Staging', 'Review-Prod')).phases.build.commands[3];
+    const review: string = buildSpecOf(json, actionOf(json, 'Staging', 'Review-Prod')).phases.build.commands.find((c: string) => c.startsWith('NODE_PATH='));
     for (const region of REGIONS) {
       for (const stack of ['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']) expect(review).toContain(`"prod-${region}|prod-${region}-${stack}|`);
       expect(review).toContain(`"prod-${region}|shop-baseline-444444444444-${region}|`);

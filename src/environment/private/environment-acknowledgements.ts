@@ -34,6 +34,12 @@ export function acknowledgeDeploymentRole(role: iam.IRole, stacks: string, alarm
     + 'the role reads their status, events and alarm states, and nothing else', stacks, alarms);
 }
 
+/** The stack clean-up role lists every stack and deletes only those tagged with the app and the environment. */
+export function acknowledgeStackCleanupRole(role: iam.IRole, anyStack: string): void {
+  acknowledgeWildcardResources(role, 'DescribeStacks of every stack of a region authorizes on "*" only, and reads no more than stack metadata; '
+    + 'DeleteStack names any stack of the account but is allowed only on stacks tagged with this app and this environment (aws:ResourceTag conditions)', '*', anyStack);
+}
+
 /** People read through the job-function policy AWS maintains. */
 export function acknowledgeReadOnlyRole(role: iam.IRole, strict: boolean): void {
   acknowledge(role, 'People\'s read-only access is the job-function policy AWS maintains (ViewOnlyAccess in strict tiers, ReadOnlyAccess elsewhere): '

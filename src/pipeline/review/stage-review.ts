@@ -14,6 +14,34 @@ export interface StackUnderReview {
   readonly stackName: string;
   readonly proposed: Template;
   readonly deployed?: Template;
+  /** What drift detection found in the deployed stack just before the review; none: not checked (a new stack). */
+  readonly drift?: StackDrift;
+}
+
+/** A deployed stack's drift, as `aws cloudformation describe-stack-resource-drifts` reports it, or why it could not be checked. */
+export interface StackDrift {
+  /** Its resources that differ from the template (MODIFIED) or are gone (DELETED). */
+  readonly drifted: DriftedResource[];
+  /** Why drift could not be checked, if it could not. */
+  readonly error?: string;
+}
+
+/** One resource of a DescribeStackResourceDrifts response, with the fields read here. */
+export interface DriftedResource {
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly StackResourceDriftStatus: string;
+  readonly PropertyDifferences?: { PropertyPath: string; DifferenceType: string }[];
+}
+
+/** What the review says beside the stacks' changes. */
+export interface ReviewContext {
+  /** The other lane's check, where there is one. */
+  readonly laneCheck?: LaneCheckResult;
+  /** Per environment, what the orphan listing printed (the stacks the app no longer has). */
+  readonly orphanReports?: string[];
+  /** Per environment with orphans, its one-line summary. */
+  readonly orphanSummaries?: string[];
 }
 
 /** What the approver reads. */
@@ -26,6 +54,8 @@ export interface StageReview {
 
 /** A change a reviewer should see before any other, in this order, by how the summary calls it. */
 enum Concern {
+  DRIFTED = 'DRIFTED',
+  DRIFT_UNKNOWN = 'DRIFT NOT CHECKED',
   REPLACED = 'REPLACES',
   MAY_BE_REPLACED = 'MAY REPLACE',
   DELETED = 'DELETES',
@@ -60,7 +90,8 @@ interface StackChange {
  * Before all of it, where the other lane was checked, the commits it took to production that this
  * release would undo.
  */
-export function reviewStage(stacks: StackUnderReview[], laneCheck?: LaneCheckResult): StageReview {
+export function reviewStage(stacks: StackUnderReview[], context: ReviewContext = {}): StageReview {
+  const { laneCheck } = context;
   const changes = stacks.map(classify);
   const withConcerns = changes.filter(c => c.findings.length > 0);
   const changed = changes.filter(c => !c.diff.isEmpty);
@@ -84,7 +115,7 @@ export function reviewStage(stacks: StackUnderReview[], laneCheck?: LaneCheckRes
     lines.push('');
   }
   lines.push('NEEDS ATTENTION');
-  if (withConcerns.length === 0) lines.push('  nothing: no replacement, deletion, IAM, security-group, key-policy or deletion-policy change');
+  if (withConcerns.length === 0) lines.push('  nothing: no drift, replacement, deletion, IAM, security-group, key-policy or deletion-policy change');
   for (const change of gravestFirst(withConcerns, c => c.findings)) {
     lines.push(`  ${change.stack.stackName} (${change.stack.environment})`);
     for (const finding of gravestFirst(change.findings, f => [f])) lines.push(`    ! ${finding.text}`);
@@ -93,6 +124,11 @@ export function reviewStage(stacks: StackUnderReview[], laneCheck?: LaneCheckRes
     }
   }
   lines.push('');
+  if (context.orphanReports && context.orphanReports.length > 0) {
+    lines.push('STACKS THE APP NO LONGER HAS');
+    for (const report of context.orphanReports) lines.push(...indent(report.replace(/\n+$/, '').split('\n'), '  '));
+    lines.push('');
+  }
   lines.push('EACH STACK');
   for (const change of changes) lines.push(`  ${change.stack.stackName} (${change.stack.environment}): ${countsOf(change)}`);
   for (const change of changed) {
@@ -102,7 +138,8 @@ export function reviewStage(stacks: StackUnderReview[], laneCheck?: LaneCheckRes
   }
   const undone = laneCheck && laneCheck.missing.length > 0
     ? `WOULD UNDO ${laneCheck.lane.toUpperCase()} COMMIT(S) ${laneCheck.missing.map(m => m.commit.slice(0, 7)).join(', ')}; ` : '';
-  return { text: lines.join('\n') + '\n', summary: summarize(changes, undone) };
+  const orphans = (context.orphanSummaries ?? []).map(summary => `${summary}; `).join('');
+  return { text: lines.join('\n') + '\n', summary: summarize(changes, undone + orphans) };
 }
 
 function classify(stack: StackUnderReview): StackChange {
@@ -139,6 +176,7 @@ function classify(stack: StackUnderReview): StackChange {
       if (policy) findings.push({ concern: Concern.RETENTION, text: `changes the ${attribute} of ${what} from ${policy.oldValue ?? 'Delete (default)'} to ${policy.newValue ?? 'Delete (default)'}` });
     }
   });
+  findings.push(...driftFindings(stack.drift));
   if (diff.iamChanges.hasChanges) {
     findings.push({
       concern: Concern.IAM,
@@ -149,6 +187,21 @@ function classify(stack: StackUnderReview): StackChange {
     findings.push({ concern: Concern.SECURITY_GROUP, text: 'changes security group rules (listed below)' });
   }
   return { stack, diff, findings, added, modified, replaced, removed };
+}
+
+/**
+ * A stack changed by hand since its last deploy: the deploy sets each drifted resource back to the
+ * template, silently undoing the change, so the approver must see it first.
+ */
+function driftFindings(drift?: StackDrift): Finding[] {
+  if (!drift) return [];
+  if (drift.error) return [{ concern: Concern.DRIFT_UNKNOWN, text: `drift could not be checked before the review: ${drift.error}` }];
+  return drift.drifted.map(r => {
+    const properties = (r.PropertyDifferences ?? []).map(p => `${p.PropertyPath} ${p.DifferenceType.toLowerCase()}`).join(', ');
+    const what = r.StackResourceDriftStatus === 'DELETED' ? 'was deleted outside the pipeline: the deploy creates it again'
+      : `was changed outside the pipeline${properties ? ` (${properties})` : ''}: the deploy sets it back to the template`;
+    return { concern: Concern.DRIFTED, text: `${r.ResourceType} ${r.LogicalResourceId} ${what}` };
+  });
 }
 
 /** Items by their gravest finding, those without any last (stable otherwise). */
@@ -170,14 +223,15 @@ function countsOf(change: StackChange): string {
  * other changed stacks, then the stacks without change; cut to `SUMMARY_LIMIT` characters.
  */
 function summarize(changes: StackChange[], first: string): string {
-  const changed = gravestFirst(changes.filter(c => !c.diff.isEmpty), c => c.findings);
-  const unchanged = changes.filter(c => c.diff.isEmpty);
+  // A stack without change that drifted needs attention too: it is listed with the changed ones.
+  const changed = gravestFirst(changes.filter(c => !c.diff.isEmpty || c.findings.length > 0), c => c.findings);
+  const unchanged = changes.filter(c => c.diff.isEmpty && c.findings.length === 0);
   const parts = changed.map(c => {
     const concerns = new Map<Concern, number>();
     gravestFirst(c.findings, f => [f]).forEach(f => concerns.set(f.concern, (concerns.get(f.concern) ?? 0) + 1));
     const flagged = [...concerns].map(([concern, n]) => {
       if (concern === Concern.IAM) return c.diff.permissionsBroadened ? 'IAM BROADENED' : 'IAM';
-      return [Concern.REPLACED, Concern.MAY_BE_REPLACED, Concern.DELETED, Concern.ORPHANED].includes(concern) ? `${concern} ${n}` : concern;
+      return [Concern.DRIFTED, Concern.REPLACED, Concern.MAY_BE_REPLACED, Concern.DELETED, Concern.ORPHANED].includes(concern) ? `${concern} ${n}` : concern;
     });
     // Replacements and removals are flagged already: the rest is counted.
     const rest = !c.stack.deployed ? `new, ${c.added} resource(s)` : `${c.added} added, ${c.modified} modified`;

@@ -1,0 +1,161 @@
+import * as path from 'path';
+import { AssetStaging, RemovalPolicy, Stage } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { WITH_ROLE } from './assume-role-shell';
+import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { OrphanMode } from './orphan-mode';
+import { IsolatedEnvironment } from '../environment';
+import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
+import { stacksOf } from '../private/stage-stacks';
+import { ApprovalGate } from '../tiers';
+import { SUMMARY_LIMIT } from './approval-limits';
+
+/** The orphan script (src/pipeline/review/orphan-script.ts), as the build bundles it. */
+const ORPHAN_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'orphan-script');
+
+/** Where a list run writes its files, in its job's output. */
+export const LISTED_FILES = 'orphans-*.txt';
+
+/** The variable a listing job exports for its approval's comment. */
+const LISTED_VARIABLE = 'ORPHANS';
+
+/**
+ * What the pipeline does with the stacks an environment deployed earlier that the app no longer
+ * has (found by the stack tags every environment puts on its stacks), after its deploy:
+ * - where the tier's data is throwaway (removal policy DESTROY, not production), it deletes them;
+ * - where an approval comes before the deploy, it deletes those the approver saw listed (in the
+ *   change review, or in the approval's comment);
+ * - elsewhere (no approval covers a deletion), it reports them and deletes nothing.
+ * Stacks with termination protection are never deleted (production's have it): they are reported.
+ */
+export function orphanModeOf(env: IsolatedEnvironment, approvalBeforeDeploy: ApprovalGate): OrphanMode {
+  const { removalPolicy, production } = env.profile;
+  if (removalPolicy === RemovalPolicy.DESTROY && !production) return OrphanMode.DELETE;
+  return approvalBeforeDeploy === ApprovalGate.NONE ? OrphanMode.REPORT : OrphanMode.APPROVED;
+}
+
+/** Copies the orphan script into the cloud assembly (like an asset, published nowhere); returns its directory there. */
+export function stageOrphanScript(scope: Construct, id: string): string {
+  const staging = new AssetStaging(scope, id, { sourcePath: ORPHAN_SCRIPT });
+  return path.relative((scope.node.root as Stage).outdir, staging.absoluteStagedPath);
+}
+
+/**
+ * The orphan script's search argument for an environment: the app, the environment, the stacks it
+ * has now, and the account baseline's stack, which is the account's and never deleted here (it
+ * moves to another environment's stage when its holder changes).
+ */
+function searchOf(env: IsolatedEnvironment): string {
+  return `${env.appName}|${env.environmentName}|${stacksOf(env).map(s => s.stackName).join(',')}|${env.appName}-baseline-,${env.appName}-account-baseline`;
+}
+
+/** The regions an environment's stacks are in (its own, and a backup copy's). */
+function regionsOf(env: IsolatedEnvironment): string[] {
+  return [...new Set(stacksOf(env).map(s => s.region))];
+}
+
+/** The variables of an environment's deploy build for its orphan clean-up. */
+export function cleanupVariables(env: IsolatedEnvironment, mode: OrphanMode): Record<string, string> {
+  return {
+    ORPHAN_MODE: mode,
+    ORPHAN_SEARCH: searchOf(env),
+    ORPHAN_REGIONS: regionsOf(env).join(' '),
+    STACK_CLEANUP_ROLE_ARN: env.stackCleanupRoleArn,
+  };
+}
+
+/**
+ * The commands that end a deploy build: read every stack of the environment's regions with its
+ * stack clean-up role, find the orphans, and delete those its mode allows (`listed`: the directory
+ * of the list run before the approval). CloudFormation deletes each stack with the role it was
+ * deployed with; the build does not wait for the deletion (the next run reports a failed one).
+ */
+export function cleanupCommands(script: string, listed?: string): string[] {
+  const approved = listed ? ` --approved "${listed}/orphans-$ENVIRONMENT_NAME.txt"` : '';
+  return [
+    WITH_ROLE,
+    'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
+    'for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "/tmp/stacks-$r.json" || exit 1; done',
+    `node "${script}/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH"${approved} /tmp/stacks-*.json`,
+    'while read -r name region; do echo "Deleting stack $name ($region)"; '
+      + 'with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation delete-stack --region "$region" --stack-name "$name" || exit 1; '
+      + 'done < "/tmp/orphans/orphans-$ENVIRONMENT_NAME.txt"',
+  ];
+}
+
+/**
+ * The commands that list the orphans of environments for an approval, into `outDir`, reading the
+ * stacks with the CDK lookup roles (read-only); `ORPHANS_SUMMARY` is then their one-line summary.
+ */
+export function listCommands(environments: IsolatedEnvironment[], script: string, outDir: string): string[] {
+  const describe = environments.flatMap(env => regionsOf(env).map(region => {
+    const stack = stacksOf(env).find(s => s.region === region)!;
+    return `mkdir -p /tmp/stacks/${env.environmentName} && with_role "${bootstrapRoleArn(stack, 'lookup')}" aws cloudformation describe-stacks --region ${region} `
+      + `--output json > /tmp/stacks/${env.environmentName}/${region}.json`;
+  }));
+  return [
+    WITH_ROLE,
+    ...describe.map(command => `${command} || exit 1`),
+    ...environments.map(env => `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "${searchOf(env)}" /tmp/stacks/${env.environmentName}/*.json`),
+    `ORPHANS_SUMMARY="$(cat ${outDir}/orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
+  ];
+}
+
+/**
+ * The job before a wave's approval (where no change review does it) that lists the stacks of the
+ * wave's environments that the app no longer has: the approval's comment names them, and the
+ * deploys after the approval delete those and no others. It reads with the CDK lookup roles.
+ */
+export class OrphanListingJob extends CodeBuildJob {
+  private script?: string;
+  private readonly namespace: string;
+
+  constructor(id: string, wave: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet) {
+    super(id, assembly);
+    this.namespace = `Orphans_${wave.replace(/[^A-Za-z0-9@_-]/g, '_')}`;
+    this.configurePrimaryOutput(new pipelines.FileSet('Orphans', this));
+  }
+
+  /** The listing's one line, as a CodePipeline variable for the approval's comment. */
+  public get summary(): string {
+    return `#{${this.namespace}.${LISTED_VARIABLE}}`;
+  }
+
+  public produceAction(stage: Parameters<CodeBuildJob['produceAction']>[0], options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
+    this.script = stageOrphanScript(options.scope, `${this.id}Script`);
+    return super.produceAction(stage, options);
+  }
+
+  protected get description(): string {
+    return `Lists the stacks of ${this.environments.map(e => e.environmentName).join(', ')} that the app no longer has, before the approval`;
+  }
+
+  protected spec(): JobSpec {
+    return {
+      buildSpec: {
+        env: { 'shell': 'bash', 'exported-variables': [LISTED_VARIABLE] },
+        phases: {
+          build: {
+            commands: [
+              ...listCommands(this.environments, this.script!, '.'),
+              `export ${LISTED_VARIABLE}="\${ORPHANS_SUMMARY:-none}"`,
+            ],
+          },
+        },
+        artifacts: { files: [LISTED_FILES] },
+      },
+      variablesNamespace: this.namespace,
+    };
+  }
+
+  protected permissions(): iam.PolicyStatement[] {
+    return [assumeBootstrapRoles(this.environments.flatMap(env => stacksOf(env)), ['lookup'])];
+  }
+}
+
+/** Permission to assume the environments' stack clean-up roles. */
+export function assumeCleanupRoles(environments: IsolatedEnvironment[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: environments.map(env => env.stackCleanupRoleArn) });
+}
