@@ -7,6 +7,7 @@ import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, Pipel
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/environment-builds';
+import { orphanModeOf } from '../src/pipeline/orphan-cleanup';
 
 /** A plain-text table: a header row, then one row per entry, columns padded to the widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -117,6 +118,24 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       : 'always on';
     return [e.environmentName, when, scheduledKinds(e.synth().stacks.map(s => s.template)), String(hours), `${Math.round(100 * (168 - hours) / 168)}%`];
   });
+  // What runs after the deploy, on a schedule or at the end of each deploy build.
+  const afterDeployRows = environments.map(e => {
+    const templates = e.synth().stacks.filter(s => s.environment.region === e.region).map(s => s.template);
+    const drift = templates.flatMap(t => Object.values<any>(t.Resources ?? {}))
+      .filter(r => r.Type === 'AWS::Scheduler::Schedule' && JSON.stringify(r.Properties.Target.Arn).includes('detectStackDrift')).length;
+    const mode = orphanModeOf(e, e.profile.approvalBeforeDeploy);
+    // Termination protection keeps every stack of the environment: an orphan is reported, never deleted.
+    const orphans = e.profile.terminationProtection ? 'listed, kept (termination protection)'
+      : { delete: 'deleted after the deploy', approved: 'deleted after the approval that lists them', report: 'reported', list: 'listed' }[mode];
+    const inspector = templates.some(t => Object.values<any>(t.Resources ?? {}).some(r => r.Type === 'AWS::InspectorV2::CisScanConfiguration'));
+    return [
+      e.environmentName,
+      drift > 0 ? `${drift} stacks every ${e.profile.driftDetection.toHumanString()}` : 'none',
+      orphans,
+      e.bootstrapCleanup ? `weekly, after ${e.bootstrapCleanup.gracePeriod.toHumanString()}` : '-',
+      inspector ? 'on, weekly CIS scan' : '-',
+    ];
+  });
   const stackRow = (s: cxapi.CloudFormationStackArtifact) => {
     const resources = Object.keys(s.template.Resources ?? {}).length;
     const bytes = fs.statSync(path.join(s.assembly.directory, s.templateFile)).size;
@@ -142,6 +161,8 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     table(['env', 'tier', 'deploys', 'gates', 'tests', 'bake', 'logs', 'removal', 'backup', 'access', 'alarms', 'drift check'], envRows),
     'Hours per week the scheduled resources run, and the share of compute hours the schedule saves:',
     table(['env', 'running', 'scheduled', 'hours/week', 'saved'], hoursRows),
+    'After the deploy: drift detection, stacks the app no longer has, the bootstrap\'s old assets (cdk gc), Amazon Inspector:',
+    table(['env', 'drift detection', 'stacks the app no longer has', 'bootstrap clean-up', 'Inspector'], afterDeployRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
     'Pipelines (actions joined by + run in parallel, > in sequence; in parentheses the steps a job runs, in order; xN: one build per environment):',

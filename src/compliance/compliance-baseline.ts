@@ -22,7 +22,7 @@ import { BaselineParts, baselineParts } from './baseline-defaults';
 import { CIS_METRIC_FILTERS } from './cis-metric-filters';
 import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
-import { AccountBaselines } from '../private/account-baselines';
+import { AccountSingletons, COMPLIANCE_BASELINE } from '../private/account-singletons';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { EnvironmentTier, TierProfile } from '../tiers';
 import { accessLogsBucketProps } from './private/access-logs-bucket';
@@ -238,13 +238,13 @@ export class ComplianceBaseline extends Construct {
       if (repeated.length > 0) errors.add('securityHubStandards', `lists ${repeated.join(', ')} more than once; list each standard once`);
       if (ids.length === 0) errors.add('securityHubStandards', 'is empty; give at least one standard, or set securityHub to false');
     }
-    const other = AccountBaselines.of(this).inAccountOf(this);
+    const other = AccountSingletons.of(this).inAccountOf(COMPLIANCE_BASELINE, this);
     if (other) {
       const { account, region } = Stack.of(this);
       errors.add('scope', `is in account ${account} and region ${region}, which already has a baseline (${other}); an account and region take one (one GuardDuty detector, one Config recorder, one Security Hub): keep that one`);
     }
     errors.throwIfAny();
-    AccountBaselines.of(this).register(this);
+    AccountSingletons.of(this).register(COMPLIANCE_BASELINE, this);
     if (parts.securityHub && !parts.configRecorder) {
       Annotations.of(this).addWarningV2('cdk-multi-env:securityHubWithoutRecorder',
         'Security Hub evaluates its controls through AWS Config, but configRecorder is false: make sure a recorder runs in the account (Control Tower\'s, for example)');

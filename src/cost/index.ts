@@ -1,3 +1,4 @@
+export * from './bootstrap-cleanup';
 export * from './budget-options';
 export * from './cost-scheduler';
 export * from './off-hours-schedule';

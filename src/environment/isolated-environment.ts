@@ -16,12 +16,14 @@ import { EnvironmentNetwork, SUBNET_GROUPS } from './network';
 import { RetainProductionData } from './retain-production-data';
 import { ComplianceBaseline, ComplianceBaselineOptions } from '../compliance';
 import { BudgetOptions, CostScheduler, OffHoursSchedule } from '../cost';
+import { BootstrapCleanup, BootstrapCleanupOptions } from '../cost/bootstrap-cleanup';
 import { CleanupPolicies } from '../cost/cleanup-policies';
 import { EnvironmentBudget } from '../cost/environment-budget';
 import { EnvironmentTeardown, ScheduleTeardown } from '../cost/environment-teardown';
+import { validateGracePeriod } from '../cost/private/grace-period';
 import { DetectDriftOfEveryStack, DriftDetection } from '../monitoring/drift-detection';
 import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environment-monitoring';
-import { AccountBaselines } from '../private/account-baselines';
+import { AccountSingletons, BOOTSTRAP_CLEANUP, COMPLIANCE_BASELINE } from '../private/account-singletons';
 import { acknowledge } from '../private/acknowledge';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { Cidr } from './private/cidr';
@@ -223,6 +225,16 @@ export interface IsolatedEnvironmentProps {
    */
   readonly terminationProtection?: boolean;
   /**
+   * Whether, and after how long, the assets of the account's CDK bootstrap (files in its bucket,
+   * images in its repository) that no deployed stack references any more are deleted, every week
+   * (`cdk gc`, see `BootstrapCleanup`). Environments that share an account share it: the first of
+   * them in the app that asks for it holds it.
+   *
+   * @default - on where the tier's data is throwaway (removal policy DESTROY: Dev, QA, Demo), with a
+   * grace period of 30 days
+   */
+  readonly bootstrapCleanup?: BootstrapCleanupOptions;
+  /**
    * How often every stack of the environment is checked for drift (changes made outside the
    * pipeline), in whole hours, at least one; `Duration.seconds(0)` for never.
    *
@@ -313,6 +325,13 @@ export class IsolatedEnvironment extends Stage {
    * @default - none if `complianceBaseline` is false, or another environment of the account holds it
    */
   public readonly complianceBaseline?: ComplianceBaseline;
+  /**
+   * The weekly clean-up of the account's CDK bootstrap assets, in the foundation stack.
+   *
+   * @default - none, unless the tier's data is throwaway (Dev, QA, Demo) or `bootstrapCleanup.enabled`
+   * is true, and no other environment of the account holds it
+   */
+  public readonly bootstrapCleanup?: BootstrapCleanup;
   /** The account the pipeline runs in. */
   public readonly toolingAccount: string;
   /**
@@ -427,6 +446,7 @@ export class IsolatedEnvironment extends Stage {
 
     this.complianceBaseline = this.placeAccountBaseline(props, namePrefix);
     this.costScheduler = this.scheduleOffHours(props);
+    this.bootstrapCleanup = this.placeBootstrapCleanup(props);
     if (props.budget) this.createBudget(props.budget, namePrefix);
     this.backupPolicy = this.createBackups(props, namePrefix);
     this.monitoring = this.createMonitoring(props, namePrefix);
@@ -461,7 +481,7 @@ export class IsolatedEnvironment extends Stage {
 
   /** The account's baseline, if this environment holds it; if another does, a note of where it is. */
   private placeAccountBaseline(props: IsolatedEnvironmentProps, namePrefix: string): ComplianceBaseline | undefined {
-    const elsewhere = AccountBaselines.of(this).inAccountOf(this.foundation);
+    const elsewhere = AccountSingletons.of(this).inAccountOf(COMPLIANCE_BASELINE, this.foundation);
     const baseline = (props.complianceBaseline ?? !elsewhere) ? this.createAccountBaseline(props.compliance, namePrefix) : undefined;
     if (!baseline && elsewhere) {
       if (props.compliance) {
@@ -474,6 +494,28 @@ export class IsolatedEnvironment extends Stage {
         'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');
     }
     return baseline;
+  }
+
+  /**
+   * The clean-up of the account's CDK bootstrap assets, if this environment holds it (the first of
+   * the account's environments that asks for it); if another does, a note of where it is.
+   */
+  private placeBootstrapCleanup(props: IsolatedEnvironmentProps): BootstrapCleanup | undefined {
+    const throwaway = this.profile.removalPolicy === RemovalPolicy.DESTROY && !this.profile.production;
+    if (!(props.bootstrapCleanup?.enabled ?? throwaway)) return undefined;
+    const elsewhere = AccountSingletons.of(this).inAccountOf(BOOTSTRAP_CLEANUP, this.foundation);
+    if (elsewhere) {
+      Annotations.of(this.foundation).addInfo(`the clean-up of the account's CDK bootstrap assets is ${elsewhere}: environments that share an account share it`);
+      return undefined;
+    }
+    const cleanup = new BootstrapCleanup(this.foundation, 'BootstrapCleanup', {
+      gracePeriod: props.bootstrapCleanup?.gracePeriod,
+      encryptionKey: this.key,
+      logRetention: this.profile.logRetention,
+      alarmTopic: this.alarmTopic,
+    });
+    AccountSingletons.of(this).register(BOOTSTRAP_CLEANUP, cleanup);
+    return cleanup;
   }
 
   /** The off-hours scheduler, where the tier scales down. */
@@ -617,6 +659,12 @@ export class IsolatedEnvironment extends Stage {
       errors.add('tags', `has '${key}', which the library sets from the environment; remove it from tags`);
     }
     if (props.timeToLive) this.validateTimeToLive(props.timeToLive, errors);
+    if (props.bootstrapCleanup?.gracePeriod) {
+      if (props.bootstrapCleanup.enabled === false) {
+        errors.add('bootstrapCleanup.gracePeriod', 'is given, but bootstrapCleanup.enabled is false; remove gracePeriod, or drop enabled: false');
+      }
+      validateGracePeriod(props.bootstrapCleanup.gracePeriod, errors, 'bootstrapCleanup.gracePeriod');
+    }
     if (props.complianceBaseline === false && props.compliance) {
       errors.add('compliance', 'is given, but complianceBaseline is false; remove compliance, or drop complianceBaseline: false');
     }
@@ -714,7 +762,7 @@ function effectiveProfile(props: IsolatedEnvironmentProps, featureCopy: boolean)
 
 /** An environment's props as its feature copy has them: named after the branch, in the shape every copy takes. */
 function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): IsolatedEnvironmentProps {
-  const { natGateways, removalPolicy, terminationProtection, complianceBaseline, driftDetection } = FIXED_DEFAULTS.featureCopy;
+  const { natGateways, removalPolicy, terminationProtection, complianceBaseline, driftDetection, bootstrapCleanup } = FIXED_DEFAULTS.featureCopy;
   return {
     ...props,
     environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
@@ -722,6 +770,7 @@ function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): I
     removalPolicy,
     terminationProtection,
     driftDetection,
+    bootstrapCleanup: { enabled: bootstrapCleanup },
     timeToLive: Expiration.after(Duration.hours(feature.timeToLiveHours)),
     complianceBaseline,
     compliance: undefined,

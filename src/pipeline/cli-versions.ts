@@ -1,12 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { ValidationErrors } from '../private/validation-errors';
+import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 
-/**
- * The AWS CDK CLI that pipeline jobs install when the app names none: the version this release of
- * the library synthesizes its reference app with (the `aws-cdk` dev dependency; a test keeps the
- * two equal).
- */
-export const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
+/** The AWS CDK CLI that pipeline jobs install when the app names none (see `FIXED_DEFAULTS`). */
+export const DEFAULT_CDK_CLI_VERSION = FIXED_DEFAULTS.cdkCliVersion;
 
 /**
  * The `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on) the change review job installs to

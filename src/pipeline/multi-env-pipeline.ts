@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { changeReviewOf, EnvironmentPlan, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
+import { checkBootstrapCleanup, longestRunOf } from './longest-run';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -302,6 +303,10 @@ export class MultiEnvPipeline extends Construct {
     Aspects.of(this).add(new BuildWhenSynthesized(() => this.buildPipelines()));
     // Before the environments write their cloud assemblies, so that a failing check leaves none behind.
     ChecksBeforeSynthesis.of(this).add(() => this.checkLanes());
+    ChecksBeforeSynthesis.of(this).add(() => {
+      const main = this.waves.filter(w => w.lane === 'main');
+      checkBootstrapCleanup(this.waves.flatMap(w => w.groups.flat()), longestRunOf(main.map(w => w.groups)), this.node.id);
+    });
     // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
     Aspects.of(this).add(new AcknowledgePipelineFindings(), { priority: AspectPriority.READONLY });
     acknowledge(this, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));

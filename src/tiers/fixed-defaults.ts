@@ -40,6 +40,24 @@ export const FIXED_DEFAULTS = {
     accessLogsDays: 365,
   },
 
+  /**
+   * The AWS CDK CLI that the pipeline's jobs and the bootstrap clean-up install when the app names
+   * none: the version this release of the library synthesizes its reference app with (the
+   * `aws-cdk` dev dependency; a test keeps the two equal).
+   */
+  cdkCliVersion: '2.1148.1',
+
+  /** The clean-up of the CDK bootstrap's assets (`cdk gc`), in UTC. */
+  bootstrapCleanup: {
+    /** When it runs: Sunday at 05:00, when no pipeline deploys. */
+    weekDay: 'SUN',
+    hour: 5,
+    /** How long an asset no deployed template references is kept before it is deleted. */
+    gracePeriodDays: 30,
+    /** An asset younger than this is never deleted, whatever references it. */
+    createdBufferDays: 1,
+  },
+
   /** The feature lane, unless `addFeatureEnvironments` says otherwise. */
   featureLane: {
     branches: ['feature/*'],
@@ -50,13 +68,15 @@ export const FIXED_DEFAULTS = {
   /**
    * The shape a feature branch's copy of an environment takes, whatever its tier's: the cheapest
    * (no NAT gateway, the smallest sizes, no drift detection: it lives for days and changes with every
-   * push), deleted with everything in it, and without the account's
+   * push), deleted with everything in it, without a clean-up of the bootstrap's assets of its own
+   * (the copied environment's account has one), and without the account's
    * compliance baseline, which the copied environment already holds (a second trail, recorder or
    * detector would fail to deploy).
    */
   featureCopy: {
     natGateways: 0,
     driftDetection: Duration.seconds(0),
+    bootstrapCleanup: false,
     sizing: SizingClass.SMALLEST,
     removalPolicy: RemovalPolicy.DESTROY,
     terminationProtection: false,

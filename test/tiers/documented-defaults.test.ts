@@ -138,6 +138,15 @@ describe('the docs that repeat the fixed defaults say what FIXED_DEFAULTS holds'
     expect(README).toContain(`keep the last ${cleanup.keepImages} images`);
   });
 
+  test('the bootstrap clean-up: the gracePeriod @default and the README', () => {
+    const { weekDay, hour, gracePeriodDays, createdBufferDays } = FIXED_DEFAULTS.bootstrapCleanup;
+    expect(source('cost', 'bootstrap-cleanup.ts')).toContain(`@default Duration.days(${gracePeriodDays})`);
+    expect(source('environment', 'isolated-environment.ts')).toContain(`grace period of ${gracePeriodDays} days`);
+    expect(README).toContain(`every ${{ SUN: 'Sunday' }[weekDay]} at ${String(hour).padStart(2, '0')}:00\nUTC`);
+    expect(README).toContain(`the grace period (${gracePeriodDays} days by default; never one younger than a day)`);
+    expect(createdBufferDays).toBe(1);
+  });
+
   test('the feature lane: the @default texts of its options', () => {
     const lane = source('pipeline', 'feature-lane.ts');
     expect(lane).toContain(`@default ['${featureLane.branches.join("', '")}']`);

@@ -7,8 +7,8 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
-  ApprovalGate, CostScheduler, DeploymentWindow, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps, OffHoursSchedule,
-  PipelineSource, SafetyChecks, TestKind, TierCapacity, WeekDay,
+  ApprovalGate, BootstrapCleanup, CostScheduler, DeploymentWindow, EnvironmentTier, IsolatedEnvironmentProps, MultiEnvPipeline, MultiEnvPipelineProps,
+  OffHoursSchedule, PipelineSource, SafetyChecks, TestKind, TierCapacity, WeekDay,
 } from '../../src';
 import { environment } from '../support/environments';
 import { CONNECTION_ARN, newPipeline } from '../support/pipelines';
@@ -115,6 +115,21 @@ const CASES: Case[] = [
     "[prod] IsolatedEnvironment 'prod': driftDetection is 30 minutes; expected whole hours, at least Duration.hours(1) (drift detection reads every resource of every stack), or Duration.seconds(0) for none"],
   ['drift detection not in whole hours', custom({ driftDetection: cdk.Duration.minutes(150) }),
     "EnvironmentTier.custom 'perf': driftDetection is 2 hours 30 minutes; expected whole hours, at least Duration.hours(1) (drift detection reads every resource of every stack), or Duration.seconds(0) for none"],
+  ['bootstrap clean-up grace period not in whole days', env({ bootstrapCleanup: { gracePeriod: cdk.Duration.hours(12) } }),
+    "[dev] IsolatedEnvironment 'dev': bootstrapCleanup.gracePeriod is 12 hours; expected whole days, at least Duration.days(1) (cdk gc counts in days)"],
+  ['a BootstrapCleanup\'s grace period not in whole days', (app: cdk.App) => {
+    new BootstrapCleanup(new cdk.Stack(app, 'Tooling', { env: { account: '999999999999', region: 'eu-west-1' } }), 'Gc', { gracePeriod: cdk.Duration.hours(36) });
+  }, "[Tooling/Gc] BootstrapCleanup 'Gc': gracePeriod is 1 day 12 hours; expected whole days, at least Duration.days(1) (cdk gc counts in days)"],
+  ['bootstrap clean-up grace period without the clean-up', env({ bootstrapCleanup: { enabled: false, gracePeriod: cdk.Duration.days(40) } }),
+    "[dev] IsolatedEnvironment 'dev': bootstrapCleanup.gracePeriod is given, but bootstrapCleanup.enabled is false; remove gracePeriod, or drop enabled: false"],
+  ['bootstrap clean-up grace period shorter than the pipeline\'s longest run', (app: cdk.App) => {
+    const dev = environment(app, EnvironmentTier.DEV, { bootstrapCleanup: { gracePeriod: cdk.Duration.days(3) } });
+    const qa = environment(app, EnvironmentTier.QA, { cidr: '10.1.0.0/16' });
+    const p = newPipeline(app, { tests: [TestKind.UNIT, TestKind.INTEGRATION, TestKind.PERFORMANCE, TestKind.SMOKE].map(kind => ({ kind, commands: ['./test'] })) });
+    p.addEnvironment(dev);
+    p.addEnvironment(qa);
+  }, "[dev] IsolatedEnvironment 'dev': bootstrapCleanup.gracePeriod is 3 days, shorter than the longest run of pipeline 'Delivery' (7 days: 1 approval(s) that may each wait 7 days): "
+    + 'an asset a run still deploys could be deleted; give at least Duration.days(7)'],
   ['time to live in production', env({ timeToLive: cdk.Expiration.atDate(new Date('2099-01-01T00:00:00Z')) }, EnvironmentTier.PROD),
     "[prod] IsolatedEnvironment 'prod': timeToLive is set, but tier prod is a production tier, which is never torn down on a timer"],
   ['time to live with termination protection', env({ timeToLive: cdk.Expiration.atDate(new Date('2099-01-01T00:00:00Z')), terminationProtection: true }),
