@@ -6,14 +6,14 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { ChangeReviewJob } from './change-review-job';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
-import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob, orphanModeOf, stageOrphanScript } from './orphan-cleanup';
+import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob, stageOrphanScript } from './orphan-cleanup';
+import { OrphanMode } from './orphan-mode';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
-import { ApprovalGate } from '../tiers';
 
 /** Commands a build runs, under the name its log announces them by (`SmokeTests`, `SeedData`). */
 export interface NamedCommands {
@@ -50,8 +50,8 @@ export interface DeployInputs {
   readonly cdkCliVersion: string;
   /** The wave's change review, whose fingerprints each build checks before it deploys. */
   readonly review?: ChangeReviewJob;
-  /** The wave's approval before its deploys, which decides what the builds do with orphaned stacks. */
-  readonly approvalBeforeDeploy: ApprovalGate;
+  /** What the builds do with the stacks their environments deployed earlier that the app no longer has. */
+  readonly orphanMode: OrphanMode;
   /** Where no change review lists the orphaned stacks for the approval, the job that does. */
   readonly orphanListing?: OrphanListingJob;
 }
@@ -198,7 +198,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     const beside = this.besideTests(env, stacks);
     return {
       ...environmentVariables(env),
-      ...cleanupVariables(env, orphanModeOf(env, this.deploy.approvalBeforeDeploy)),
+      ...cleanupVariables(env, this.deploy.orphanMode),
       STACKS: stacks.filter(s => !beside.includes(s)).map(s => s.node.path).join(' '),
       ...beside.length > 0 ? { STACKS_BESIDE_TESTS: beside.map(s => s.node.path).join(' ') } : {},
       ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)).join(' ') } : {},

@@ -4,7 +4,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
 import { BuildSteps, checkOneBuild, EnvironmentBuilds, everyStep, NamedCommands } from './environment-builds';
-import { OrphanListingJob, orphanModeOf } from './orphan-cleanup';
+import { OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { IsolatedEnvironment } from '../environment';
@@ -28,6 +28,8 @@ export interface EnvironmentPlan {
   readonly dataSeed?: PipelineCommands;
   /** Whether the environment's options gave a UNIT test, which cannot run per environment. */
   readonly unitTestPerEnvironment: boolean;
+  /** What its deploy builds do with the stacks it deployed earlier that the app no longer has. */
+  readonly orphanMode: OrphanMode;
 }
 
 /**
@@ -121,7 +123,7 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const steps = stage(0, windowed);
     if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
       // The approval covers deleting the stacks the app no longer has: it names them.
-      const listed = wave.some(p => orphanModeOf(p.environment, approvalBeforeDeploy) === OrphanMode.APPROVED);
+      const listed = wave.some(p => p.orphanMode === OrphanMode.APPROVED);
       orphanListing = listed ? after(steps, new OrphanListingJob('ListOrphans', wave[0].environment.stageName, wave.map(p => p.environment), inputs.assembly), []) : undefined;
       gate = [after(steps, new pipelines.ManualApprovalStep('Approve', {
         comment: orphanListing
@@ -143,7 +145,7 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const steps = gated ? stages[0].steps : stage(index, false);
     const waitsFor = index === 0 ? gate : [];
     const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, buildSteps(wave[0]),
-      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, approvalBeforeDeploy, orphanListing }), waitsFor);
+      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, orphanMode: wave[0].orphanMode, orphanListing }), waitsFor);
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {

@@ -10,6 +10,7 @@ import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { changeReviewOf, EnvironmentPlan, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
+import { orphanModeOf } from './orphan-cleanup';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -180,6 +181,17 @@ export interface AddEnvironmentOptions {
    * @default - none; required when the bake time is not zero
    */
   readonly bakeAlarmNames?: string[];
+
+  /**
+   * Whether the environment's deploy builds delete the stacks it deployed earlier that the app no
+   * longer has (found by their `Environment` and `cdk-multi-env:app` stack tags; never one with
+   * termination protection). With false they are only reported, in every build's log.
+   *
+   * @default - true: where the tier's data is throwaway (Dev, QA, Demo) after the deploy; where an
+   * approval comes before the deploy (Staging, Prod) after that approval, which lists them; where
+   * no approval does (Hotfix) they are only reported
+   */
+  readonly deleteOrphanedStacks?: boolean;
 }
 
 /** How a wave of environments is placed in the pipeline; everything not given comes from their tier. */
@@ -504,6 +516,7 @@ export class MultiEnvPipeline extends Construct {
       tests,
       dataSeed: this.props.dataSeed,
       unitTestPerEnvironment: own.has(TestKind.UNIT),
+      orphanMode: orphanModeOf(environment, merged.approvalBeforeDeploy, options.deleteOrphanedStacks ?? true),
     };
   }
 

@@ -27,11 +27,13 @@ const LISTED_VARIABLE = 'ORPHANS';
  * - where the tier's data is throwaway (removal policy DESTROY, not production), it deletes them;
  * - where an approval comes before the deploy, it deletes those the approver saw listed (in the
  *   change review, or in the approval's comment);
- * - elsewhere (no approval covers a deletion), it reports them and deletes nothing.
+ * - elsewhere (no approval covers a deletion), or where the environment's options say
+ *   `deleteOrphanedStacks: false`, it reports them and deletes nothing.
  * Stacks with termination protection are never deleted (production's have it): they are reported.
  */
-export function orphanModeOf(env: IsolatedEnvironment, approvalBeforeDeploy: ApprovalGate): OrphanMode {
+export function orphanModeOf(env: IsolatedEnvironment, approvalBeforeDeploy: ApprovalGate, deleteOrphanedStacks = true): OrphanMode {
   const { removalPolicy, production } = env.profile;
+  if (!deleteOrphanedStacks) return OrphanMode.REPORT;
   if (removalPolicy === RemovalPolicy.DESTROY && !production) return OrphanMode.DELETE;
   return approvalBeforeDeploy === ApprovalGate.NONE ? OrphanMode.REPORT : OrphanMode.APPROVED;
 }

@@ -145,6 +145,18 @@ describe('an environment\'s deploy build', () => {
     });
   });
 
+  test('deleteOrphanedStacks: false: the build only reports them, and no job lists them for an approval', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app, { tests: ALL_TESTS });
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV), { deleteOrphanedStacks: false });
+    pipeline.addEnvironment(environment(app, EnvironmentTier.STAGING, { cidr: '10.1.0.0/16' }), { deleteOrphanedStacks: false });
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    for (const stage of ['dev', 'staging']) {
+      expect(buildSpecOf(template, actionOf(template, stage, 'Deploy')).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('report');
+    }
+    expect(JSON.stringify(template)).not.toContain('ListOrphans');
+  });
+
   test('deploys the monitoring stack first where a test reads its outputs; the account baseline still beside the tests', () => {
     const reading = buildOf(EnvironmentTier.DEV, 'dev', true);
     expect(reading.variables.STACKS).toBe('dev/Foundation dev/Monitoring dev/Workload');
