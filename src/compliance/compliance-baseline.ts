@@ -467,7 +467,8 @@ export class ComplianceBaseline extends Construct {
       target: new schedulerTargets.Universal({
         service: 'inspector2',
         action: 'enable',
-        input: scheduler.ScheduleTargetInput.fromObject({ ResourceTypes: INSPECTOR_RESOURCE_TYPES }),
+        // Inspector's API names its parameters in camelCase (the universal target passes them as they are).
+        input: scheduler.ScheduleTargetInput.fromObject({ resourceTypes: INSPECTOR_RESOURCE_TYPES }),
         policyStatements: [
           new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
           createInspectorServiceLinkedRole(stack),

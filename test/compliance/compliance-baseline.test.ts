@@ -313,7 +313,7 @@ describe('Amazon Inspector', () => {
       State: 'ENABLED',
       Target: {
         Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:inspector2:enable']] },
-        Input: JSON.stringify({ ResourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
+        Input: JSON.stringify({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineInspectorEnablerRole'), 'Arn'] },
       },
     });
