@@ -46,6 +46,14 @@ export const PIPELINE_MODEL = {
   reviewInstallSeconds: 10,
   /** A change review after its install: reading each deployed template and comparing it with the synthesized one. */
   reviewSeconds: 30,
+  /** CloudFormation's drift detection of the reviewed stacks, side by side, before the review. */
+  driftDetectionSeconds: 60,
+  /**
+   * Finding the stacks an environment no longer has (DescribeStacks of a region, the orphan script)
+   * and starting their deletion (DeleteStack returns at once): at the end of a deploy build, or in
+   * the job that lists them before an approval.
+   */
+  orphanSearchSeconds: 10,
   /**
    * Each test, data-seed or other shell step: the same commands in both pipelines (a CDK Pipelines
    * action each, or in an environment's build, each step, or steps side by side, announced by `echo "== <steps> of ... =="`).
@@ -61,7 +69,7 @@ export const PIPELINE_MODEL = {
   otherActionSeconds: 10,
 };
 
-type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'review' | 'approval' | 'other';
+type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'review' | 'orphan listing' | 'approval' | 'other';
 
 /** One action of the pipeline with its modelled duration. */
 export interface ModelledAction {
@@ -190,7 +198,9 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
   const commandsOf = (phase: string): string[] => spec.phases?.[phase]?.commands ?? [];
   const commands: string[] = Object.keys(spec.phases ?? {}).flatMap(commandsOf);
   const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
-  const stepsIn = (lines: string[]) => m.shellStepSeconds * lines.filter(c => STEP_ANNOUNCEMENT.test(c)).length;
+  // The stack clean-up that ends a deploy build is announced like a step, but is a search, not a test.
+  const cleanup = commands.some(c => c.startsWith('echo "== StackCleanup of')) ? m.orphanSearchSeconds : 0;
+  const stepsIn = (lines: string[]) => m.shellStepSeconds * lines.filter(c => STEP_ANNOUNCEMENT.test(c) && !c.includes('StackCleanup')).length;
   const deployAt = commands.findIndex(c => /\bcdk\s.*\sdeploy\s.*\$STACKS"?$/.test(c));
   if (deployAt >= 0) {
     const cliBeside = commandsOf('install').some(c => /\( trap "" HUP; .*npm install -g aws-cdk@/s.test(c));
@@ -202,13 +212,21 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
       // The stacks no test needs deploy beside the steps after the deploy: the longer of the two.
       const beside = variables.STACKS_BESIDE_TESTS ? deploy(variables.STACKS_BESIDE_TESTS) : 0;
       const start = cliBeside ? Math.max(m.cliInstallSeconds, before) : m.cliInstallSeconds + before;
-      return start + deploy(variables.STACKS) + Math.max(beside, after);
+      return start + deploy(variables.STACKS) + Math.max(beside, after) + cleanup;
     })];
   }
-  if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) return ['review', builds.map(() => m.reviewInstallSeconds + m.reviewSeconds)];
+  if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) {
+    const drift = commands.some(c => c.startsWith('drift_of()')) ? m.driftDetectionSeconds : 0;
+    const orphans = commands.some(listsOrphans) ? m.orphanSearchSeconds : 0;
+    return ['review', builds.map(() => m.reviewInstallSeconds + drift + orphans + m.reviewSeconds)];
+  }
+  if (commands.some(listsOrphans)) return ['orphan listing', [m.orphanSearchSeconds]];
   if (isBatch(action)) throw new Error(`${where}: a batch that does not deploy (cdk deploy ... $STACKS)`);
   return ['shell step', [m.shellStepSeconds]];
 }
+
+/** A command that lists an environment's orphaned stacks (the orphan script in mode `list`). */
+const listsOrphans = (command: string) => / list "[^"]*" "[^"]*" \/tmp\/stacks\//.test(command);
 
 /**
  * How long `cdk deploy` of some stacks (by their paths) takes: the CLI deploys each stack once the
