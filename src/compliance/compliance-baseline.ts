@@ -24,6 +24,7 @@ import { ComplianceBaselineOptions } from './compliance-baseline-options';
 import { CORE_RULES, THOROUGH_RULES } from './config-rules';
 import { AccountSingletons, COMPLIANCE_BASELINE } from '../private/account-singletons';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
+import { schedulerOfAccount } from '../private/scheduler-principal';
 import { EnvironmentTier, TierProfile } from '../tiers';
 import { accessLogsBucketProps } from './private/access-logs-bucket';
 import { acknowledgeAccessLogsBucket, acknowledgeAuditBucket, acknowledgeConfigDeliveryRole, acknowledgeConfigRecorderRole, acknowledgeDetector, acknowledgeInspectorEnablerRole, acknowledgeTrail } from './private/baseline-acknowledgements';
@@ -457,9 +458,7 @@ export class ComplianceBaseline extends Construct {
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'InspectorEnablerRole', {
       description: 'EventBridge Scheduler enables Amazon Inspector in this account and region every day',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      assumedBy: schedulerOfAccount(this),
     });
     new scheduler.Schedule(this, 'InspectorEnabler', {
       description: `Enables Amazon Inspector (${INSPECTOR_RESOURCE_TYPES.join(', ')} scanning) every day: on within a day of the deploy, and again if switched off`,

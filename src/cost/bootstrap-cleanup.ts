@@ -14,6 +14,7 @@ import { ValidationErrors } from '../private/validation-errors';
 import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 import { acknowledgeBootstrapCleanup } from './private/bootstrap-cleanup-acknowledgements';
 import { validateGracePeriod } from './private/grace-period';
+import { schedulerOfAccount } from '../private/scheduler-principal';
 
 /** How an environment cleans up its account's CDK bootstrap assets. */
 export interface BootstrapCleanupOptions {
@@ -139,7 +140,7 @@ export class BootstrapCleanup extends Construct {
 
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       description: 'Starts the clean-up of the CDK bootstrap\'s assets',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': account } } }),
+      assumedBy: schedulerOfAccount(this),
     });
     new scheduler.Schedule(this, 'Schedule', {
       description: `Starts the clean-up of the CDK bootstrap's assets every ${weekDay} at ${String(hour).padStart(2, '0')}:00 UTC`,

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { OffHoursSchedule } from './off-hours-schedule';
 import { acknowledge, acknowledgeWildcardResources, asNagFinding, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
+import { schedulerOfAccount } from '../private/scheduler-principal';
 import { ValidationErrors, validationError } from '../private/validation-errors';
 import { StageProfile } from '../tiers/stage-profile';
 
@@ -232,9 +233,7 @@ export class CostScheduler extends Construct {
   private schedulePair(scope: Construct, stop: ApiCall, start: ApiCall): void {
     const role = new iam.Role(scope, 'SchedulerRole', {
       description: 'Runs the off-hours schedules of one target',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-      }),
+      assumedBy: schedulerOfAccount(scope),
     });
     acknowledge(role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
     for (const call of [stop, start].filter(c => c.wildcardReason)) {

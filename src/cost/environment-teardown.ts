@@ -1,11 +1,12 @@
-import { Aws, Duration, Expiration, IAspect, Lazy, Names, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, Expiration, IAspect, Lazy, Names, Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { stacksOf } from '../private/stage-stacks';
+import { schedulerOfAccount } from '../private/scheduler-principal';
+import { stackArnPrefix, stacksOf } from '../private/stage-stacks';
 
 /** How long after one round of deletions the stacks those stacks depended on are deleted. */
 export const TEARDOWN_STEP = Duration.hours(1);
@@ -40,9 +41,7 @@ export class EnvironmentTeardown extends Construct {
     super(foundation, id);
     this.role = new iam.Role(this, 'Role', {
       description: `Deletes the stacks of ${props.namePrefix} when its time to live has passed`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': foundation.account } },
-      }),
+      assumedBy: schedulerOfAccount(foundation),
     });
     acknowledge(this.role, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
   }
@@ -61,7 +60,7 @@ export class EnvironmentTeardown extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject({ StackName: stack.stackName }),
         policyStatements: [new iam.PolicyStatement({
           actions: ['cloudformation:DeleteStack'],
-          resources: [`arn:${Aws.PARTITION}:cloudformation:${stack.region}:${stack.account}:stack/${stack.stackName}/*`],
+          resources: [`${stackArnPrefix(stack)}/*`],
         })],
         role: this.role,
       }),

@@ -1,4 +1,4 @@
-import { Aws, Duration, IAspect, Names, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, IAspect, Names, Stack, Stage } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -7,7 +7,8 @@ import { Construct, IConstruct } from 'constructs';
 import { EnvironmentMonitoring } from './environment-monitoring';
 import { acknowledge, acknowledgeWildcardResources, inCompliancePacks } from '../private/acknowledge';
 import { INLINE_POLICY_REASON } from '../private/reasons';
-import { stacksOf } from '../private/stage-stacks';
+import { schedulerOfAccount } from '../private/scheduler-principal';
+import { stackArnPrefix, stacksOf } from '../private/stage-stacks';
 
 /** Properties of a `DriftDetection`. */
 export interface DriftDetectionProps {
@@ -36,12 +37,9 @@ export class DriftDetection extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: DriftDetectionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
       description: `Detects drift of the stacks of ${props.namePrefix}`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
+      assumedBy: schedulerOfAccount(this),
       // CloudFormation reads the live state of each resource with the caller's credentials: drift
       // detection needs to read every resource type a stack may hold, which is what this policy is.
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
@@ -93,11 +91,6 @@ export class DriftDetection extends Construct {
       }),
     });
   }
-}
-
-/** A stack's ARN up to its name (its id follows). */
-function stackArnPrefix(stack: Stack): string {
-  return `arn:${Aws.PARTITION}:cloudformation:${stack.region}:${stack.account}:stack/${stack.stackName}`;
 }
 
 /** Gives every stack of the environment its drift schedule, once the user has added them all. */

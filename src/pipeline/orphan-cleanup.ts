@@ -89,7 +89,7 @@ export function cleanupCommands(script: string, listed?: string): string[] {
 
 /**
  * The commands that list the orphans of environments for an approval, into `outDir`, reading the
- * stacks with the CDK lookup roles (read-only); `ORPHANS_SUMMARY` is then their one-line summary.
+ * stacks with the CDK lookup roles (read-only).
  */
 export function listCommands(environments: IsolatedEnvironment[], script: string, outDir: string): string[] {
   const describe = environments.flatMap(env => regionsOf(env).map(region => {
@@ -101,7 +101,6 @@ export function listCommands(environments: IsolatedEnvironment[], script: string
     WITH_ROLE,
     ...describe.map(command => `${command} || exit 1`),
     ...environments.map(env => `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "${searchOf(env)}" /tmp/stacks/${env.environmentName}/*.json`),
-    `ORPHANS_SUMMARY="$(cat ${outDir}/orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
   ];
 }
 
@@ -142,7 +141,9 @@ export class OrphanListingJob extends CodeBuildJob {
           build: {
             commands: [
               ...listCommands(this.environments, this.script!, '.'),
-              `export ${LISTED_VARIABLE}="\${ORPHANS_SUMMARY:-none}"`,
+              // The environments' one-line summaries, for the approval's comment.
+              `${LISTED_VARIABLE}="$(cat orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
+              `export ${LISTED_VARIABLE}="\${${LISTED_VARIABLE}:-none}"`,
             ],
           },
         },
