@@ -59,6 +59,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // CI must never rewrite a snapshot: a changed template fails the test until someone reads the diff.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
+      // Both cores: Jest's default leaves one of two for itself. Coverage is asked for when wanted
+      // (`npx projen test --coverage`): measuring it doubles the run, and nothing here is judged by it.
+      maxWorkers: '100%',
+      collectCoverage: false,
       snapshotSerializers: ['<rootDir>/test/support/snapshot-serializer.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
       coverageReporters: ['text-summary'],
@@ -124,6 +128,8 @@ project.testTask.prependSpawn(bundle);
 
 // jsii warnings are errors (CONTRIBUTING.md, habit 5): a warning means a name that reads badly in some language.
 project.compileTask.reset('jsii --fail-on-warnings');
+// `npx projen compile` alone leaves a library that synthesizes: the scripts it ships are bundled first.
+project.compileTask.prependSpawn(bundle);
 
 // What the binding tests build (a virtualenv, a Maven repository, compiled classes). Added after
 // the project is made: projen's own `!/test/` would otherwise drop these patterns.
@@ -158,7 +164,8 @@ const cliSynth = project.addTask('reference:cli', {
 // fails when any of them reports a finding.
 const validate = project.addTask('validate', {
   description: 'Synthesize the reference app into validate.out/ with every validator registered; fail on any finding',
-  exec: 'ts-node --project tsconfig.dev.json examples/validate.ts',
+  // Transpiled only: the typecheck task type-checks examples/ (and the CLI runs examples/cdk.json's app the same way).
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/validate.ts',
 });
 
 // cfn-lint over every template the CDK CLI wrote (scripts/cfn-lint.sh installs its pinned version
@@ -184,17 +191,24 @@ const bench = project.addTask('bench', {
 });
 project.npmignore?.exclude('/bench/');
 
-// The unit tests again, against the newest aws-cdk-lib 2.x on the npm registry: the peer dependency is a
-// floor, and users install the newest. scripts/test-newest-cdk.sh installs it (and the newest constructs)
+// The unit tests again, against the newest aws-cdk-lib 2.x as scripts/newest/ records it: the peer
+// dependency is a floor, and users install the newest. scripts/test-newest-cdk.sh installs that lock
 // into .cache/cdk-newest/ and runs Jest with every import of aws-cdk-lib and constructs mapped there
 // (scripts/jest.newest-cdk.config.js); tests against a snapshot are left out, templates differ by version.
 // test:all runs it after the pinned run; the bench (bench/run.ts) measures synthesis on both versions.
 const testNewestCdk = project.addTask('test:newest-cdk', {
-  description: 'Run the unit tests against the newest aws-cdk-lib 2.x from the npm registry (snapshot tests left out)',
+  description: 'Run the unit tests against the newest aws-cdk-lib 2.x as scripts/newest/ records it (snapshot tests left out)',
   exec: 'bash scripts/test-newest-cdk.sh',
   receiveArgs: true, // `npx projen test:newest-cdk test/monitoring`: some suites only
 });
 project.gitignore.addPatterns('/.cache/cdk-newest/');
+// What the test command tests against beyond the project's own lock (scripts/newest/, the Python
+// requirements of the binding test and of cfn-lint) is recorded in the repository and moved only by
+// this task, in a commit of its own: a red CI then always means a commit broke something.
+project.addTask('upgrade:newest', {
+  description: 'Record the newest aws-cdk-lib, constructs and CDK CLI (scripts/newest/) and freeze the binding test\'s and cfn-lint\'s Python packages; then run the tests that read them',
+  exec: 'bash scripts/upgrade-newest.sh',
+});
 
 for (const task of [reference, cliSynth, validate, bench, testNewestCdk]) task.prependSpawn(bundle);
 
@@ -217,7 +231,7 @@ const bindings = project.addTask('test:bindings', {
 });
 
 const consumer = project.addTask('test:consumer', {
-  description: 'Install the packed npm package into a new app with the newest aws-cdk-lib, type in the README\'s first example and validator snippet, synthesize; fail on any finding on the library\'s resources',
+  description: 'Install the packed npm package into a new app with the newest aws-cdk-lib as scripts/newest/ records it, type in the README\'s first example and validator snippet, synthesize; fail on any finding on the library\'s resources',
   exec: 'bash test/consumer/run.sh',
 });
 

@@ -3,28 +3,22 @@
 #
 #   scripts/cfn-lint.sh <assembly-dir> [cfn-lint arguments, e.g. --format json]
 #
-# cfn-lint is a Python tool: it is installed from PyPI, at the pinned version below, into a
-# virtualenv of its own (.cache/cfn-lint/, gitignored); nothing is installed by hand. The virtualenv
-# is reused while it holds that version. Every `*.template.json` is linted, nested stage assemblies
+# cfn-lint is a Python tool: it is installed from PyPI into a virtualenv of its own, with every
+# package at the version scripts/cfn-lint-requirements.txt records (`npx projen upgrade:newest` moves
+# them); nothing is installed by hand, and nothing is resolved at run time. The virtualenv is kept in
+# the machine's cache (~/.cache/cdk-multi-env/), one per requirements file, so later runs and other
+# clones on the same machine reuse it. Every `*.template.json` is linted, nested stage assemblies
 # (assembly-*/) and the cross-region support stack included, against every region the assembly's
 # stacks deploy to, with the rules .cfnlintrc.yaml configures. Exits non-zero on any error and on
 # any warning the configuration does not ignore with a reason.
 set -euo pipefail
 
-version=1.58.0
-
 root=$(cd "$(dirname "$0")/.." && pwd)
-venv="$root/.cache/cfn-lint"
 assembly=${1:?usage: scripts/cfn-lint.sh <assembly-dir> [cfn-lint arguments]}
 shift
 [ -d "$assembly" ] || { echo "cfn-lint: no assembly directory '$assembly'" >&2; exit 2; }
-
-installed=$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("cfn-lint"))' 2>/dev/null || true)
-if [ "$installed" != "$version" ]; then
-  echo "cfn-lint: installing cfn-lint==$version into $venv" >&2
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "cfn-lint==$version" >&2
-fi
+venv=$(bash "$root/scripts/python-env.sh" "$root/scripts/cfn-lint-requirements.txt")
+version=$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("cfn-lint"))')
 
 mapfile -t templates < <(find "$assembly" -name '*.template.json' | sort)
 [ "${#templates[@]}" -gt 0 ] || { echo "cfn-lint: no template under '$assembly'" >&2; exit 2; }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledgeAccountSettings } from './private/baseline-acknowledgements';
 import { createInspectorServiceLinkedRole, INSPECTOR_RESOURCE_TYPES } from './private/inspector';
 import { acceptTierLogRetention } from '../private/log-retention';
+import { newestNodeRuntime } from '../private/newest-node-runtime';
 
 export interface AccountSecuritySettingsProps {
   readonly s3PublicAccessBlock: boolean;
@@ -103,7 +104,7 @@ export class AccountSecuritySettings extends Construct {
 
     const handler = new lambda.Function(this, 'Handler', {
       description: 'Turns on the account S3 public access block, EBS encryption by default and Amazon Inspector (CloudFormation custom resource)',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: newestNodeRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromInline(HANDLER),
       timeout: Duration.minutes(1),

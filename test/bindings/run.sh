@@ -6,8 +6,9 @@
 # template must be byte-identical to what the TypeScript reference app (examples/) synthesizes.
 # Python's API checks run under pytest.
 #
-# Everything is fetched from PyPI, Maven Central and the Go module proxy by this script; nothing
-# is installed by hand.
+# Everything is fetched from PyPI, Maven Central and the Go module proxy by this script, at the
+# versions the repository records (python/requirements.txt, java/pom.xml, go/go.mod and go.sum);
+# nothing is installed by hand. Downloads are kept in the machine's cache for the next run.
 set -euo pipefail
 # Node 20 is what this machine has; the jsii runtime says so once per process otherwise.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
@@ -38,26 +39,31 @@ CDK_CONTEXT_JSON=$(node -p "JSON.stringify(require('$root/examples/cdk.json').co
 export CDK_CONTEXT_JSON
 
 step "TypeScript: synthesize the reference app"
-CDK_OUTDIR="$work/out/typescript" npx ts-node --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
+CDK_OUTDIR="$work/out/typescript" npx ts-node --transpile-only --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
 
 step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv"
-[ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "aws-cdk-lib==$cdk_version" "constructs==$constructs_version" "pytest==8.3.5"
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+# Every other package at the version python/requirements.txt records (npx projen upgrade:newest writes it).
+requirements="$root/test/bindings/python/requirements.txt"
+for pin in "aws-cdk-lib==$cdk_version" "constructs==$constructs_version"; do
+  grep -qx "$pin" "$requirements" || { echo "test/bindings/python/requirements.txt does not pin $pin: run npx projen upgrade:newest"; exit 1; }
+done
+venv=$(bash "$root/scripts/python-env.sh" "$requirements")
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
   "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
 step "Python: API checks"
-(cd "$root/test/bindings/python" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py test_cost.py)
+(cd "$root/test/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py test_cost.py)
 step "Python: synthesize the reference app"
-CDK_OUTDIR="$work/out/python" "$work/venv/bin/python" "$root/test/bindings/python/app.py"
+CDK_OUTDIR="$work/out/python" "$venv/bin/python" "$root/test/bindings/python/app.py"
 
 step "Java: build against dist/java (cdk-multi-env $version) and synthesize the reference app"
-# A local repository of its own: no stale copy of this library from an earlier build is ever used.
-rm -rf "$work/m2/io/github/cdkmultienv"
+# A local repository of its own, kept in the machine's cache so that other clones reuse what Maven
+# downloaded; no stale copy of this library from an earlier build is ever used.
+m2="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-multi-env/m2"
+rm -rf "$m2/io/github/cdkmultienv"
 # From its own folder, as a user runs a Maven project (the app finds examples/functions from there).
 cd "$root/test/bindings/java"
 CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet \
-  -Dmaven.repo.local="$work/m2" -Dcdkmultienv.version="$version" \
+  -Dmaven.repo.local="$m2" -Dcdkmultienv.version="$version" \
   -Dcdk.version="$cdk_version" -Dconstructs.version="$constructs_version" \
   compile exec:java
 cd "$root"

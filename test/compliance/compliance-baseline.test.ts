@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -530,9 +531,22 @@ describe('account settings', () => {
     template.hasResourceProperties('Custom::EbsEncryptionByDefault', { Setting: 'EbsEncryptionByDefault', AccountId: ACCOUNT });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Code: { ZipFile: Match.stringLikeRegexp('PutPublicAccessBlockCommand[\\s\\S]*EnableEbsEncryptionByDefaultCommand') },
-      Runtime: 'nodejs24.x',
     });
     template.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('the function runs on the newest Node.js runtime the app\'s aws-cdk-lib declares, whichever release that is', () => {
+    const runtimeOf = (template: Template) => Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Runtime;
+    const majors = lambda.Runtime.ALL.map(runtime => Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1])).filter(Number.isInteger);
+    expect(runtimeOf(baselineIn({ tier: EnvironmentTier.DEV }).template)).toEqual(`nodejs${Math.max(...majors)}.x`);
+    // A later aws-cdk-lib that declares a newer runtime: the function moves to it, as cdk-nag's
+    // AwsSolutions-L1 asks (the newest runtime of the family in the app's lambda.Runtime.ALL).
+    const later = new lambda.Runtime(`nodejs${Math.max(...majors) + 2}.x`, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+    try {
+      expect(runtimeOf(baselineIn({ tier: EnvironmentTier.DEV }).template)).toEqual(later.name);
+    } finally {
+      lambda.Runtime.ALL.splice(lambda.Runtime.ALL.indexOf(later), 1);
+    }
   });
 
   test('the function may turn the two settings on and write its logs, nothing else', () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A new user's first hour, checked: the npm package that `projen package-all` left in dist/js is
 # installed into a brand-new CDK app outside the repository, with the newest aws-cdk-lib 2.x and
-# CDK CLI on the registry (what a user gets today), cdk-nag and the Guard plugin, and the cdk.json
+# CDK CLI (what a user gets, as scripts/newest/ records it), cdk-nag and the Guard plugin, and the cdk.json
 # `cdk init` writes (every recommended feature flag); the README's first example and its validator
 # snippet are typed in (compose-app.js takes them from the README); `cdk synth` runs with no AWS
 # credentials; and any validator finding on a resource the library made
@@ -15,19 +15,19 @@ here="$root/test/consumer"
 version=$(node -p "require('$root/package.json').version")
 tarball="$root/dist/js/cdk-multi-env@$version.jsii.tgz"
 [ -f "$tarball" ] || { echo "no $tarball: run npx projen package:js"; exit 1; }
-# The validators at the versions this repository tests (package.json's devDependencies).
-dev_version() { node -p "require('$root/package.json').devDependencies['$1']"; }
-
 app=$(mktemp -d "${TMPDIR:-/tmp}/cdk-multi-env-consumer.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$app"' EXIT
 cd "$app"
-echo "== a new app in $app: the packed package, aws-cdk-lib@2 (newest), the validators"
-npm init -y > /dev/null
-# TypeScript 5: ts-node does not run under TypeScript 7, whose compiler is no longer JavaScript.
-npm install --no-audit --no-fund --loglevel=error \
-  "$tarball" aws-cdk-lib@2 'constructs@^10.5.1' \
-  "cdk-nag@$(dev_version cdk-nag)" "@cdklabs/cdk-validator-cfnguard@$(dev_version @cdklabs/cdk-validator-cfnguard)" \
-  typescript@5 ts-node @types/node aws-cdk@2
+echo "== a new app in $app: the packed package, the newest aws-cdk-lib and CLI as scripts/newest/ records them, the validators"
+# What a user gets today, as of the last `npx projen upgrade:newest`: exactly the lock, any day.
+cp "$root/scripts/newest/package.json" "$root/scripts/newest/package-lock.json" .
+# The validators as this repository tests them (its own lock), so a finding here is about the library.
+for validator in cdk-nag @cdklabs/cdk-validator-cfnguard; do
+  [ "$(node -p "require('$root/node_modules/$validator/package.json').version")" = "$(node -p "require('./package.json').dependencies['$validator']")" ] \
+    || { echo "scripts/newest/package.json does not hold the $validator this repository tests: run npx projen upgrade:newest"; exit 1; }
+done
+npm ci --no-audit --no-fund --loglevel=error
+npm install --no-save --no-audit --no-fund --loglevel=error "$tarball"
 echo "aws-cdk-lib $(node -p "require('aws-cdk-lib/package.json').version"), CDK CLI $(npx cdk --version), cdk-multi-env $(node -p "require('cdk-multi-env/package.json').version")"
 # The compiler options `cdk init app --language typescript` writes.
 cat > tsconfig.json <<'JSON'

@@ -6,10 +6,11 @@ import {
 } from '../../src';
 
 /**
- * The tier table of DESIGN.md, written out field by field. A change to a default must change this
- * table too, so it is always a deliberate one.
+ * The README's tier table ("The tiers"), written out field by field, with the fields it leaves to
+ * API.md. A change to a default must change this table and the README's too, so it is always a
+ * deliberate one.
  */
-const DESIGN_TABLE: Record<string, TierProfile> = {
+const README_TABLE: Record<string, TierProfile> = {
   dev: {
     production: false,
     deployment: DeploymentMode.EVERY_COMMIT, // automatically on every commit
@@ -144,7 +145,7 @@ const DESIGN_TABLE: Record<string, TierProfile> = {
   },
 };
 
-const FIELDS = Object.keys(DESIGN_TABLE.dev) as (keyof TierProfile)[];
+const FIELDS = Object.keys(README_TABLE.dev) as (keyof TierProfile)[];
 
 /** Durations compare by value; everything else as it is. */
 function comparable(value: unknown): unknown {
@@ -154,8 +155,8 @@ function comparable(value: unknown): unknown {
 describe('built-in tiers', () => {
   const cases = EnvironmentTier.builtIn().flatMap(tier => FIELDS.map(field => [tier.name, field, tier] as const));
 
-  test.each(cases)('%s.%s is the value of DESIGN.md', (name, field, tier) => {
-    expect(comparable(tier.profile[field])).toEqual(comparable(DESIGN_TABLE[name][field]));
+  test.each(cases)('%s.%s is the value of the README\'s tier table', (name, field, tier) => {
+    expect(comparable(tier.profile[field])).toEqual(comparable(README_TABLE[name][field]));
   });
 
   test('every field of the profile is covered by the table', () => {
