@@ -38,50 +38,73 @@ done
 CDK_CONTEXT_JSON=$(node -p "JSON.stringify(require('$root/examples/cdk.json').context)")
 export CDK_CONTEXT_JSON
 
-step "TypeScript: synthesize the reference app"
-CDK_OUTDIR="$work/out/typescript" npx ts-node --transpile-only --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > "$work/typescript.log"
+# The four apps build and synthesize side by side (each mostly one process: both cores are used), each
+# logging into $work/<language>.log, which is printed once all have ended, in this order.
+typescript_app() {
+  step "TypeScript: synthesize the reference app"
+  CDK_OUTDIR="$work/out/typescript" npx ts-node --transpile-only --project "$root/tsconfig.dev.json" "$root/examples/main.ts" > /dev/null
+}
 
-step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv"
-# Every other package at the version python/requirements.txt records (npx projen upgrade:newest writes it).
-requirements="$root/test/bindings/python/requirements.txt"
-for pin in "aws-cdk-lib==$cdk_version" "constructs==$constructs_version"; do
-  grep -qx "$pin" "$requirements" || { echo "test/bindings/python/requirements.txt does not pin $pin: run npx projen upgrade:newest"; exit 1; }
+python_app() {
+  step "Python: install dist/python/cdk_multi_env-$version wheel into a virtualenv"
+  # Every other package at the version python/requirements.txt records (npx projen upgrade:newest writes it).
+  local requirements="$root/test/bindings/python/requirements.txt" pin venv
+  for pin in "aws-cdk-lib==$cdk_version" "constructs==$constructs_version"; do
+    grep -qx "$pin" "$requirements" || { echo "test/bindings/python/requirements.txt does not pin $pin: run npx projen upgrade:newest"; return 1; }
+  done
+  venv=$(bash "$root/scripts/python-env.sh" "$requirements")
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
+  step "Python: API checks"
+  (cd "$root/test/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py test_cost.py)
+  step "Python: synthesize the reference app"
+  CDK_OUTDIR="$work/out/python" "$venv/bin/python" "$root/test/bindings/python/app.py"
+}
+
+java_app() {
+  step "Java: build against dist/java (cdk-multi-env $version) and synthesize the reference app"
+  # A local repository of its own, kept in the machine's cache so that other clones reuse what Maven
+  # downloaded; no stale copy of this library from an earlier build is ever used.
+  local m2="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-multi-env/m2"
+  rm -rf "$m2/io/github/cdkmultienv"
+  # From its own folder, as a user runs a Maven project (the app finds examples/functions from there).
+  cd "$root/test/bindings/java"
+  CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet \
+    -Dmaven.repo.local="$m2" -Dcdkmultienv.version="$version" \
+    -Dcdk.version="$cdk_version" -Dconstructs.version="$constructs_version" \
+    compile exec:java
+}
+
+go_app() {
+  step "Go: build against dist/go/cdkmultienv (cdk-multi-env $version) and synthesize the reference app"
+  [ "$(cat "$root/dist/go/cdkmultienv/version")" = "$version" ] \
+    || { echo "dist/go/cdkmultienv is not cdk-multi-env $version: run npx projen package:go"; return 1; }
+  # From its own folder, as a user builds a Go module (the app finds examples/functions from there).
+  cd "$root/test/bindings/go"
+  # -mod=mod: should dist/go ask for other modules after a release, go.mod and go.sum follow (commit them).
+  selected() { go list -mod=mod -m -f '{{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}' "$1"; }
+  # Go has no version flags: go.mod pins aws-cdk-go and constructs-go, which must be what TypeScript runs.
+  [ "$(selected github.com/aws/aws-cdk-go/awscdk/v2)" = "v$cdk_version" ] \
+    && [ "$(selected github.com/aws/constructs-go/constructs/v10)" = "v$constructs_version" ] \
+    || { echo "test/bindings/go/go.mod does not pin aws-cdk-lib $cdk_version and constructs $constructs_version"; return 1; }
+  go build -mod=mod -o "$work/go/reference-app" .
+  CDK_OUTDIR="$work/out/go" "$work/go/reference-app"
+}
+
+languages=(typescript python java go)
+pids=()
+for lang in "${languages[@]}"; do
+  ( set -euo pipefail; "${lang}_app" ) > "$work/$lang.log" 2>&1 &
+  pids+=($!)
 done
-venv=$(bash "$root/scripts/python-env.sh" "$requirements")
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
-  "$root/dist/python/cdk_multi_env-$version-py3-none-any.whl"
-step "Python: API checks"
-(cd "$root/test/bindings/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_tiers.py test_environment.py test_cost.py)
-step "Python: synthesize the reference app"
-CDK_OUTDIR="$work/out/python" "$venv/bin/python" "$root/test/bindings/python/app.py"
-
-step "Java: build against dist/java (cdk-multi-env $version) and synthesize the reference app"
-# A local repository of its own, kept in the machine's cache so that other clones reuse what Maven
-# downloaded; no stale copy of this library from an earlier build is ever used.
-m2="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-multi-env/m2"
-rm -rf "$m2/io/github/cdkmultienv"
-# From its own folder, as a user runs a Maven project (the app finds examples/functions from there).
-cd "$root/test/bindings/java"
-CDK_OUTDIR="$work/out/java" mvn --batch-mode --quiet \
-  -Dmaven.repo.local="$m2" -Dcdkmultienv.version="$version" \
-  -Dcdk.version="$cdk_version" -Dconstructs.version="$constructs_version" \
-  compile exec:java
-cd "$root"
-
-step "Go: build against dist/go/cdkmultienv (cdk-multi-env $version) and synthesize the reference app"
-[ "$(cat "$root/dist/go/cdkmultienv/version")" = "$version" ] \
-  || { echo "dist/go/cdkmultienv is not cdk-multi-env $version: run npx projen package:go"; exit 1; }
-# From its own folder, as a user builds a Go module (the app finds examples/functions from there).
-cd "$root/test/bindings/go"
-# -mod=mod: should dist/go ask for other modules after a release, go.mod and go.sum follow (commit them).
-selected() { go list -mod=mod -m -f '{{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}' "$1"; }
-# Go has no version flags: go.mod pins aws-cdk-go and constructs-go, which must be what TypeScript runs.
-[ "$(selected github.com/aws/aws-cdk-go/awscdk/v2)" = "v$cdk_version" ] \
-  && [ "$(selected github.com/aws/constructs-go/constructs/v10)" = "v$constructs_version" ] \
-  || { echo "test/bindings/go/go.mod does not pin aws-cdk-lib $cdk_version and constructs $constructs_version"; exit 1; }
-go build -mod=mod -o "$work/go/reference-app" .
-CDK_OUTDIR="$work/out/go" "$work/go/reference-app"
-cd "$root"
+apps_failed=()
+for i in "${!languages[@]}"; do
+  status=0
+  wait "${pids[$i]}" || status=$?
+  cat "$work/${languages[$i]}.log"
+  [ "$status" -eq 0 ] || { echo "FAIL the ${languages[$i]} app (exit $status)"; apps_failed+=("${languages[$i]}"); }
+done
+[ "${#apps_failed[@]}" -eq 0 ] || { echo "bindings: the ${apps_failed[*]} app(s) failed"; exit 1; }
 
 step "Compare every template with TypeScript's"
 passed=0
