@@ -88,7 +88,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // The change review's script, which runs in the review job (not at synth): bundled into assets/, which
-// the package ships and the job reads from the cloud assembly. Its one dependency is installed by the job.
+// the package ships; the pipeline's stack publishes it as an asset of its own, where the job fetches it
+// (src/pipeline/private/gate-scripts.ts). Its one dependency is installed by the job.
 project.bundler.addBundle('src/pipeline/review/review-script.ts', {
   platform: 'node',
   target: 'node20',

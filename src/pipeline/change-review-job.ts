@@ -1,14 +1,15 @@
 import * as path from 'path';
-import { AssetStaging, Lazy, Stack, Stage } from 'aws-cdk-lib';
+import { Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
-import { LISTED_FILES, listCommands, stageOrphanScript } from './orphan-cleanup';
+import { LISTED_FILES, listCommands } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
+import { GateScript, GateScripts } from './private/gate-scripts';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The files the review leaves for the approver (written by the review script) and for the deploys. */
@@ -54,9 +55,6 @@ const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
   + 'with_role "$role" aws cloudformation describe-stack-resource-drifts --region "$region" --stack-name "$name" --stack-resource-drift-status-filters MODIFIED DELETED '
   + `--output json > "${DRIFT_DIR}/$name.json" 2>"${DRIFT_DIR}/$name.error" && rm -f "${DRIFT_DIR}/$name.error"; }`;
 
-/** The review script (src/pipeline/review/review-script.ts), as the build bundles it. */
-const REVIEW_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'review-script');
-
 /**
  * The job before a change review's one approval. It reads the deployed template of every stack of
  * a wave with the environments' CDK lookup roles (read-only: it can deploy nothing), detects each
@@ -72,6 +70,10 @@ const REVIEW_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 're
  * assembly (the same commit's templates), and each takes its stacks' fingerprints again before
  * deploying; if a stack changed in between (a deploy by hand, another run), that deploy stops, and
  * the change must be released again to be reviewed anew.
+ *
+ * The review and orphan scripts are the pipeline's own (`GateScripts`: assets of its stack, checked
+ * against their SHA-256), never the synth output's: a hotfix branch decides what its templates say,
+ * not how the approver is shown them.
  *
  * The review script is written by hand (src/pipeline/review/) on `@aws-cdk/cloudformation-diff`,
  * the CDK's own template diff, because `cdk diff` prints text for a terminal, per stack, with
@@ -108,10 +110,8 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   private readonly stacks: Stack[];
-  /** Where the review script is in the cloud assembly, once staged. */
-  private script?: string;
-  /** Where the orphan script is in the cloud assembly, once staged. */
-  private orphanScript?: string;
+  /** The pipeline's own review and orphan scripts, once the job is in its stack. */
+  private gateScripts?: GateScripts;
   /** The namespace of the variables it exports. */
   private readonly namespace: string;
 
@@ -145,11 +145,8 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
-    // The script travels in the cloud assembly, which the job reads: staged like an asset (copied
-    // into the assembly by the synth), but published nowhere.
-    const staging = new AssetStaging(options.scope, `${this.id}Script`, { sourcePath: REVIEW_SCRIPT });
-    this.script = path.relative((options.scope.node.root as Stage).outdir, staging.absoluteStagedPath);
-    this.orphanScript = stageOrphanScript(options.scope, `${this.id}OrphanScript`);
+    // The scripts come from the pipeline's own definition, never from the commit under review.
+    this.gateScripts = GateScripts.of(options.scope);
     return super.produceAction(stage, options);
   }
 
@@ -182,8 +179,9 @@ export class ChangeReviewJob extends CodeBuildJob {
               // Hand-made changes the deploy would undo: every stack's drift, detected side by side.
               DRIFT_OF,
               `mkdir -p ${DRIFT_DIR} && { ${this.stacks.map(s => `drift_of ${s.stackName} ${s.region} "${bootstrapRoleArn(s, 'lookup')}" &`).join(' ')} wait; }`,
-              ...listCommands(this.environments, `${assembly}/${this.orphanScript}`, '.'),
-              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${assembly}/${this.script}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
+              ...this.gateScripts!.fetchCommands(GateScript.REVIEW, GateScript.ORPHAN),
+              ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
+              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${GateScripts.directoryOf(GateScript.REVIEW)}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
               `export ${SUMMARY_VARIABLE}="$(cat ${SUMMARY_FILE})"`,
               `echo "$EXECUTION_ID" > ${EXECUTION_FILE}`,
             ],
@@ -197,7 +195,7 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    const statements = [assumeBootstrapRoles(this.stacks, ['lookup'])];
+    const statements = [assumeBootstrapRoles(this.stacks, ['lookup']), this.gateScripts!.readStatement(GateScript.REVIEW, GateScript.ORPHAN)];
     if (this.otherLane) {
       statements.push(new iam.PolicyStatement({
         actions: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],

@@ -6,12 +6,13 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { ChangeReviewJob } from './change-review-job';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
-import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob, stageOrphanScript } from './orphan-cleanup';
+import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
+import { GateScript, GateScripts } from './private/gate-scripts';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -109,8 +110,8 @@ export function checkOneBuild(field: string, steps: NamedCommands[], who: string
 export class EnvironmentBuilds extends CodeBuildJob {
   /** Whether a stack has a container image asset, which the CLI builds with Docker. */
   private readonly images: boolean;
-  /** Where the orphan script is in the cloud assembly, once staged. */
-  private orphanScript?: string;
+  /** The pipeline's own orphan script, once the job is in its stack. */
+  private gateScripts?: GateScripts;
 
   constructor(id: string, private readonly environments: IsolatedEnvironment[], source: pipelines.FileSet,
     private readonly steps: BuildSteps, private readonly deploy: DeployInputs) {
@@ -128,7 +129,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
-    this.orphanScript = stageOrphanScript(options.scope, `${this.id}OrphanScript`);
+    this.gateScripts = GateScripts.of(options.scope);
     return super.produceAction(stage, options);
   }
 
@@ -168,7 +169,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
               ...sideBySide(after),
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([[BESIDE_TESTS, 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
               // Last, once the app's stacks are deployed and tested: the stacks the app no longer has.
-              ...cleanupCommands(`${assembly}/${this.orphanScript}`, reviewedOrListed),
+              ...cleanupCommands(this.gateScripts!, reviewedOrListed),
             ],
           },
         },
@@ -186,6 +187,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
       assumeBootstrapRoles(this.stacks(), roles),
       new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) }),
       assumeCleanupRoles(this.environments),
+      this.gateScripts!.readStatement(GateScript.ORPHAN),
     ];
   }
 

@@ -1,19 +1,15 @@
-import * as path from 'path';
-import { AssetStaging, RemovalPolicy, Stage } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { Construct } from 'constructs';
 import { WITH_ROLE } from './assume-role-shell';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
+import { GateScript, GateScripts } from './private/gate-scripts';
 import { stacksOf } from '../private/stage-stacks';
 import { ApprovalGate } from '../tiers';
 import { SUMMARY_LIMIT } from './approval-limits';
-
-/** The orphan script (src/pipeline/review/orphan-script.ts), as the build bundles it. */
-const ORPHAN_SCRIPT = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'orphan-script');
 
 /** Where a list run writes its files, in its job's output. */
 export const LISTED_FILES = 'orphans-*.txt';
@@ -36,12 +32,6 @@ export function orphanModeOf(env: IsolatedEnvironment, approvalBeforeDeploy: App
   if (!deleteOrphanedStacks) return OrphanMode.REPORT;
   if (removalPolicy === RemovalPolicy.DESTROY && !production) return OrphanMode.DELETE;
   return approvalBeforeDeploy === ApprovalGate.NONE ? OrphanMode.REPORT : OrphanMode.APPROVED;
-}
-
-/** Copies the orphan script into the cloud assembly (like an asset, published nowhere); returns its directory there. */
-export function stageOrphanScript(scope: Construct, id: string): string {
-  const staging = new AssetStaging(scope, id, { sourcePath: ORPHAN_SCRIPT });
-  return path.relative((scope.node.root as Stage).outdir, staging.absoluteStagedPath);
 }
 
 /**
@@ -74,11 +64,13 @@ export function cleanupVariables(env: IsolatedEnvironment, mode: OrphanMode): Re
  * of the list run before the approval). CloudFormation deletes each stack with the role it was
  * deployed with; the build does not wait for the deletion (the next run reports a failed one).
  */
-export function cleanupCommands(script: string, listed?: string): string[] {
+export function cleanupCommands(gateScripts: GateScripts, listed?: string): string[] {
   const approved = listed ? ` --approved "${listed}/orphans-$ENVIRONMENT_NAME.txt"` : '';
+  const script = GateScripts.directoryOf(GateScript.ORPHAN);
   return [
     WITH_ROLE,
     'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
+    ...gateScripts.fetchCommands(GateScript.ORPHAN),
     'for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "/tmp/stacks-$r.json" || exit 1; done',
     `node "${script}/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH"${approved} /tmp/stacks-*.json`,
     'while read -r name region; do echo "Deleting stack $name ($region)"; '
@@ -110,7 +102,8 @@ export function listCommands(environments: IsolatedEnvironment[], script: string
  * deploys after the approval delete those and no others. It reads with the CDK lookup roles.
  */
 export class OrphanListingJob extends CodeBuildJob {
-  private script?: string;
+  /** The pipeline's own orphan script, once the job is in its stack. */
+  private gateScripts?: GateScripts;
   private readonly namespace: string;
 
   constructor(id: string, wave: string, private readonly environments: IsolatedEnvironment[], assembly: pipelines.FileSet) {
@@ -125,7 +118,7 @@ export class OrphanListingJob extends CodeBuildJob {
   }
 
   public produceAction(stage: Parameters<CodeBuildJob['produceAction']>[0], options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
-    this.script = stageOrphanScript(options.scope, `${this.id}Script`);
+    this.gateScripts = GateScripts.of(options.scope);
     return super.produceAction(stage, options);
   }
 
@@ -140,7 +133,8 @@ export class OrphanListingJob extends CodeBuildJob {
         phases: {
           build: {
             commands: [
-              ...listCommands(this.environments, this.script!, '.'),
+              ...this.gateScripts!.fetchCommands(GateScript.ORPHAN),
+              ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
               // The environments' one-line summaries, for the approval's comment.
               `${LISTED_VARIABLE}="$(cat orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
               `export ${LISTED_VARIABLE}="\${${LISTED_VARIABLE}:-none}"`,
@@ -154,7 +148,7 @@ export class OrphanListingJob extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    return [assumeBootstrapRoles(this.environments.flatMap(env => stacksOf(env)), ['lookup'])];
+    return [assumeBootstrapRoles(this.environments.flatMap(env => stacksOf(env)), ['lookup']), this.gateScripts!.readStatement(GateScript.ORPHAN)];
   }
 }
 

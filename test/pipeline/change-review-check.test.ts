@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EnvironmentTier } from '../../src';
 import { environment } from '../support/environments';
+import { s3CopyStandIn } from '../support/gate-scripts';
 import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
 
 /**
@@ -85,6 +86,8 @@ function workspace() {
     '#!/bin/bash',
     'if [ "$1 $2" = "sts assume-role" ] && [ -n "$DENY" ]; then echo "An error occurred (AccessDenied) when calling the AssumeRole operation" >&2; exit 254; fi',
     'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
+    // The pipeline's own assets, as its stack's deploy published them (the original assembly, not the copy the job reads).
+    ...s3CopyStandIn(assembly),
     'if [ "$1" = "codepipeline" ]; then',
     '  [ "$4" = "Tooling-Delivery-hotfix" ] || { echo "no pipeline $4" >&2; exit 254; }',
     `  if [ -f "${dir}/history/$2.json" ]; then cat "${dir}/history/$2.json"; elif [ "$2" = list-action-executions ]; then echo '{"actionExecutionDetails":[]}'; else echo '{"pipelineExecutionSummaries":[]}'; fi`,
@@ -111,6 +114,7 @@ function run(dir: string, commands: string[], env: Record<string, string>, cwd =
     env: {
       PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
       HOME: dir,
+      TMPDIR: dir,
       REVIEW_TOOLS: process.cwd(),
       CODEBUILD_SRC_DIR_Synth_Output: path.join(dir, 'assembly'),
       GIT_AUTHOR_NAME: 'a',
@@ -191,6 +195,24 @@ describe('the change review, run', () => {
     review();
     fs.writeFileSync(path.join(dir, 'deployed', 'prod-Monitoring.json'), '{"Resources":{}}');
     expect(check('exec-1').stdout).toContain('These stacks changed after the review: prod-Monitoring');
+  });
+
+  test('a synth output whose scripts were swapped (a hotfix branch\'s) changes nothing the approver reads: the scripts come from the pipeline', () => {
+    const honest = review();
+    fs.rmSync(path.join(dir, 'repo', 'summary.txt'));
+    // Every script the branch's synth staged says "no change", as a forged review would.
+    for (const staged of fs.readdirSync(path.join(dir, 'assembly')).filter(f => f.startsWith('asset.'))) {
+      fs.writeFileSync(path.join(dir, 'assembly', staged, 'index.js'), 'require("fs").writeFileSync("summary.txt", "no change")');
+    }
+    expect(review()).toEqual(honest);
+    expect(fs.readFileSync(path.join(dir, 'repo', 'summary.txt'), 'utf-8')).toMatch(/^prod-Workload: DELETES 1/);
+  });
+
+  test('refuses a script that is not the one the pipeline\'s definition names (the asset bucket written to), and writes no review', () => {
+    const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', SWAP_GATE_SCRIPTS: '1' });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toMatch(/The gate script s3:\/\/\S+\.zip is not the one this pipeline's definition names \(index\.js sha256 [0-9a-f]{64}\): nothing runs/);
+    for (const file of ['summary.txt', 'review.txt', 'execution.txt']) expect(fs.existsSync(path.join(dir, 'repo', file))).toBe(false);
   });
 
   test('fails, recording nothing it could not read, when a role cannot be assumed', () => {

@@ -6,6 +6,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentTier, TestKind } from '../../src';
 import { environment } from '../support/environments';
+import { s3CopyStandIn } from '../support/gate-scripts';
 import { actionOf, ALL_TESTS, buildSpecOf, newPipeline } from '../support/pipelines';
 
 /**
@@ -29,6 +30,8 @@ function buildOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
   return {
     commands: [...spec.phases.install.commands, ...spec.phases.build.commands] as string[],
     variables: spec.batch['build-list'][0].env.variables as Record<string, string>,
+    // Where the synth staged the pipeline's own assets, the orphan script's among them.
+    published: app.outdir,
   };
 }
 
@@ -46,7 +49,7 @@ interface BuildOptions {
   readonly stacks?: object[];
 }
 
-function runBuild(commands: string[], variables: Record<string, string>, options: BuildOptions = {}) {
+function runBuild({ commands, variables, published }: ReturnType<typeof buildOf>, options: BuildOptions = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-build-'));
   const beside = '/tmp/beside';
   fs.rmSync(beside, { recursive: true, force: true });
@@ -67,14 +70,11 @@ function runBuild(commands: string[], variables: Record<string, string>, options
     fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
       '#!/bin/bash',
       'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
+      ...s3CopyStandIn(published),
       `if [ "$2" = describe-stacks ]; then echo '${JSON.stringify({ Stacks: options.stacks ?? [] })}'; exit 0; fi`,
       `if [ "$2" = delete-stack ]; then echo "delete $6 $4" >> ${log}; exit 0; fi`,
       'exit 1',
     ].join('\n'), { mode: 0o755 });
-    // The orphan script, where the synth staged it in the cloud assembly.
-    const staged = commands.join('\n').match(/node "\$CODEBUILD_SRC_DIR_Synth_Output\/([^"]+)\/index.js"/)![1];
-    fs.mkdirSync(path.join(dir, staged), { recursive: true });
-    fs.copyFileSync(path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', 'orphan-script', 'index.js'), path.join(dir, staged, 'index.js'));
     fs.writeFileSync(path.join(dir, 'scripts', 'test'), [
       '#!/bin/bash',
       `echo "test $1 start" >> ${log}`,
@@ -89,6 +89,7 @@ function runBuild(commands: string[], variables: Record<string, string>, options
       env: {
         PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
         HOME: dir,
+        TMPDIR: dir,
         CODEBUILD_SRC_DIR_Synth_Output: dir,
         FAIL_STACK: options.failStack ?? '',
         FAIL_TEST: options.failTest ?? '',
@@ -109,7 +110,7 @@ describe('an environment\'s deploy build', () => {
 
   test('deploys the stacks the tests need once the CLI is installed, then runs the tests while the monitoring and account baseline stacks deploy, and waits for them', () => {
     expect([dev.variables.STACKS, dev.variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring dev/AccountBaseline']);
-    const { status, stdout, log } = runBuild(dev.commands, dev.variables);
+    const { status, stdout, log } = runBuild(dev);
     expect(status).toBe(0);
     expect(log.slice(0, 4)).toEqual(['npm start', 'npm end', 'start dev/Foundation dev/Workload', 'end dev/Foundation dev/Workload']);
     // The monitoring stack's deploy overlaps the tests (which of the two starts first is the race of two processes).
@@ -119,7 +120,7 @@ describe('an environment\'s deploy build', () => {
   });
 
   test('fails when the stacks beside the tests fail to deploy, though the tests passed', () => {
-    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { failStack: 'dev/Monitoring dev/AccountBaseline' });
+    const { status, stdout, log } = runBuild(dev, { failStack: 'dev/Monitoring dev/AccountBaseline' });
     expect(status).not.toBe(0);
     expect(log).toContain('test SMOKE end');
     expect(stdout).toContain('dev/Monitoring dev/AccountBaseline failed');
@@ -134,7 +135,7 @@ describe('an environment\'s deploy build', () => {
       EnableTerminationProtection: false,
     });
     const stacks = [stack('dev-Foundation'), stack('dev-Workload'), stack('dev-Reports'), stack('dev-Reports', 'billing')];
-    const { status, stdout, log } = runBuild(dev.commands, dev.variables, { stacks });
+    const { status, stdout, log } = runBuild(dev, { stacks });
     expect(status).toBe(0);
     expect(log.slice(-2)).toEqual(['end dev/Monitoring dev/AccountBaseline', 'delete dev-Reports eu-west-1']);
     expect(stdout).toContain('dev-Reports: deleted now');
@@ -169,7 +170,7 @@ describe('the tests of a deploy build', () => {
   const staging = buildOf(EnvironmentTier.STAGING, 'staging');
 
   test('after deploy, side by side, each one\'s output printed under its name, in the tier\'s order', () => {
-    const { status, stdout, log } = runBuild(qa.commands, qa.variables, { slowTest: 'INTEGRATION' });
+    const { status, stdout, log } = runBuild(qa, { slowTest: 'INTEGRATION' });
     expect(status).toBe(0);
     const tests = log.filter(l => l.startsWith('test '));
     // Both start before either ends: side by side.
@@ -185,7 +186,7 @@ describe('the tests of a deploy build', () => {
   });
 
   test('a failed test fails the build, once the others have run', () => {
-    const { status, stdout, log } = runBuild(qa.commands, qa.variables, { failTest: 'INTEGRATION', slowTest: 'PERFORMANCE' });
+    const { status, stdout, log } = runBuild(qa, { failTest: 'INTEGRATION', slowTest: 'PERFORMANCE' });
     expect(status).not.toBe(0);
     expect(log).toContain('test PERFORMANCE end');
     expect(stdout).toContain('IntegrationTests of qa failed (exit status 1)');
@@ -194,11 +195,11 @@ describe('the tests of a deploy build', () => {
   });
 
   test('before deploy, while the CLI installs, and a failed one deploys nothing', () => {
-    const { status, log } = runBuild(staging.commands, staging.variables);
+    const { status, log } = runBuild(staging);
     expect(status).toBe(0);
     expect(log.indexOf('test DATA_MIGRATION start')).toBeLessThan(log.indexOf('npm end'));
     expect(log.indexOf('test DATA_MIGRATION end')).toBeLessThan(log.indexOf('start staging/Foundation staging/Workload'));
-    const failed = runBuild(staging.commands, staging.variables, { failTest: 'DATA_MIGRATION' });
+    const failed = runBuild(staging, { failTest: 'DATA_MIGRATION' });
     expect(failed.status).not.toBe(0);
     expect(failed.log.filter(l => l.startsWith('start '))).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
+import { shippedSha256 } from '../support/gate-scripts';
 import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 /** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
@@ -114,9 +115,12 @@ describe('the main pipeline', () => {
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
       `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([['beside-tests', 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
     ]);
-    // Last, the stack clean-up (test/pipeline/deploy-build.test.ts runs it).
+    // Last, the stack clean-up (test/pipeline/deploy-build.test.ts runs it), with the orphan script fetched from the
+    // pipeline's own assets and checked against the SHA-256 of the one the package ships, never taken from the synth output.
     expect(spec.phases.build.commands[8]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
-    expect(spec.phases.build.commands).toHaveLength(12);
+    expect(spec.phases.build.commands[10]).toMatch(new RegExp('^fetch_gate_script "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
+      + `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${shippedSha256('orphan-script')}$`));
+    expect(spec.phases.build.commands).toHaveLength(14);
     // The repository is where the tests run; the cloud assembly is what is deployed.
     expect(deploy.Configuration).toEqual(expect.objectContaining({ PrimarySource: 'acme_shop_Source', BatchEnabled: 'true' }));
     expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
@@ -169,9 +173,18 @@ describe('the main pipeline', () => {
     expect(commands.filter(c => c.includes('aws cloudformation describe-stacks --region'))).toHaveLength(2);
     const reviewCommand = commands.find(c => c.startsWith('NODE_PATH='))!;
     const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. (.*)$/)!;
-    // The script and the templates are in the cloud assembly; the job runs in the repository's clone, whose history it checks
-    // against the commits the hotfix lane took to production (its pipeline, its source action, its production stages).
-    expect(script).toMatch(/^"\$CODEBUILD_SRC_DIR_Synth_Output\/asset\.[0-9a-f]{64}\/index\.js"$/);
+    // The templates are in the cloud assembly; the review and orphan scripts come from the pipeline's own assets, checked against
+    // the SHA-256 of the ones the package ships (what a branch's synth output holds changes nothing). The job runs in the
+    // repository's clone, whose history it checks against the commits the hotfix lane took to production (its pipeline, its
+    // source action, its production stages).
+    expect(script).toBe('"${TMPDIR:-/tmp}/gate-scripts/review-script/index.js"');
+    expect(commands.filter(c => c.startsWith('fetch_gate_script "')).map(c => c.replace(/[0-9a-f]{64}\.zip/, 'KEY.zip'))).toEqual(['review-script', 'orphan-script']
+      .map(name => `fetch_gate_script "\${TMPDIR:-/tmp}/gate-scripts/${name}" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" ${shippedSha256(name)}`));
+    expect(projectStatementsOf(json, review)).toContainEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: [0, 1].map(() => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::cdk-hnb659fds-assets-999999999999-eu-west-1\/[0-9a-f]{64}\.zip$/)]] })),
+    });
     expect(otherLane).toBe('hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod');
     expect(entries.split(' ').map((e: string) => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template'))).toEqual([
       ['Foundation', 'prod-Foundation'], ['AccountBaseline', 'shop-baseline-444444444444-eu-west-1'], ['FoundationBackupCopy', 'prod-FoundationBackupCopy'],
