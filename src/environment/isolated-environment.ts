@@ -80,9 +80,9 @@ export interface IsolatedEnvironmentProps {
   readonly operatorsAccount?: string;
 
   /**
-   * The VPC's IPv4 range, for example `10.10.0.0/16`: between /16 and /28, large enough for a
-   * public, a private and a data subnet in each availability zone, and overlapping no other
-   * environment of the app. With `vpc`, the range of that VPC, used for the overlap checks only.
+   * The VPC's IPv4 range, for example `10.10.0.0/16`: at most a /16 (AWS's largest VPC) and large
+   * enough for a public, a private and a data subnet of at least a /28 in each availability zone (so
+   * at least a /25 with two zones, a /24 with three), overlapping no other environment of the app. With `vpc`, the range of that VPC, used for the overlap checks only.
    *
    * @default - required unless `vpc` is given
    */

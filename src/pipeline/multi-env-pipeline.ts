@@ -641,7 +641,7 @@ export class MultiEnvPipeline extends Construct {
   private checkLanes(): void {
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
     for (const [lane, property] of [[this.pipeline, 'pipeline'], [this.hotfix, 'hotfixPipeline']] as const) {
-      if (!this.built && lane && isBuilt(lane)) {
+      if (!this.built && lane && builtByCdkPipelines(this.definitions.get(lane)!.definition)) {
         errors.add(property, 'was built before the environments were placed in it (its buildPipeline() was called); call buildPipelines() of the MultiEnvPipeline instead, which places them first');
       }
     }
@@ -804,13 +804,14 @@ function testsByKind(tests: PipelineTest[], field: string, errors: ValidationErr
   return byKind;
 }
 
-/** Whether CDK Pipelines has built a pipeline: its CodePipeline pipeline can be read only then. */
-function isBuilt(lane: pipelines.CodePipeline): boolean {
-  try {
-    return lane.pipeline !== undefined;
-  } catch {
-    return false;
-  }
+/**
+ * Whether CDK Pipelines has built a lane: building adds the stages to the CodePipeline pipeline the
+ * library gave it (its definition), which has none before. Not by reading the lane's `pipeline`,
+ * which throws until then: aws-cdk-lib writes every error it constructs, caught or not, into the
+ * CLI's error file (`CDK_ERROR_FILE`), so that probe left an error behind every successful synth.
+ */
+function builtByCdkPipelines(definition: codepipeline.Pipeline): boolean {
+  return definition.stageCount > 0;
 }
 
 /** Runs a callback once, when the construct tree is synthesized and every step has been added. */

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ERRORFILE_ENV } from 'aws-cdk-lib/cx-api';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -64,5 +65,20 @@ describe('buildPipelines', () => {
     // Found before any environment wrote its templates.
     expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
     fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('a successful synth leaves nothing in the CDK CLI\'s error file (the check for a lane built too early throws nothing)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'error-file-'));
+    const file = path.join(dir, 'error.txt');
+    const previous = process.env[ERRORFILE_ENV];
+    process.env[ERRORFILE_ENV] = file;
+    try {
+      const { app } = appWithDevAndHotfix(path.join(dir, 'cdk.out'));
+      app.synth();
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env[ERRORFILE_ENV]; else process.env[ERRORFILE_ENV] = previous;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
