@@ -60,7 +60,12 @@ export class GateScripts extends Construct {
     })];
   }
 
-  /** Permission to read `scripts`' bundles, and nothing else of the asset bucket. */
+  /**
+   * Permission to read `scripts`' bundles, and nothing else of the asset bucket. No KMS permission:
+   * the CDK bootstrap's asset key lets every principal of its account decrypt through S3
+   * (`FileAssetsBucketEncryptionKey` in aws-cdk's lib/api/bootstrap/bootstrap-template.yaml:
+   * `kms:CallerAccount` and `kms:ViaService` s3), and `AWS_MANAGED_KEY` needs none either.
+   */
   public readStatement(...scripts: GateScript[]): iam.PolicyStatement {
     return new iam.PolicyStatement({
       actions: ['s3:GetObject'],
