@@ -583,6 +583,7 @@ export class IsolatedEnvironment extends Stage {
     Tags.of(this).add('Tier', this.tier.name);
     if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
+    Aspects.of(this).add(new TagEveryStack({ [ENVIRONMENT_TAG]: this.environmentName, [APP_TAG]: this.appName, Tier: this.tier.name }));
     if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
     if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
@@ -781,5 +782,22 @@ function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): I
 class ProtectStacks implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof Stack) node.terminationProtection = true;
+  }
+}
+
+/**
+ * Sets the environment's stack tags on each of its stacks itself. `Tags.of()` reaches a stack only
+ * while `@aws-cdk/core:explicitStackTags` is off; `cdk init` turns it on, and a stack without its
+ * `Environment` and app tags is one the orphan clean-up can neither find nor delete. Tags a user
+ * sets on a stack keep their own values.
+ */
+class TagEveryStack implements IAspect {
+  constructor(private readonly tags: Record<string, string>) {}
+  public visit(node: IConstruct): void {
+    if (!(node instanceof Stack)) return;
+    const own = node.tags.tagValues();
+    for (const [key, value] of Object.entries(this.tags)) {
+      if (!(key in own)) node.tags.setTag(key, value);
+    }
   }
 }
