@@ -45,7 +45,9 @@ export interface MultiEnvPipelineProps {
 
   /**
    * The commands that build the app and synthesize it into `synthOutputDirectory`. Unit tests
-   * (the UNIT test in `tests`) run before them, in the same job, after `installCommands`.
+   * (the UNIT test in `tests`) run before them, in the same job, after `installCommands`. After
+   * them, the job fails on any finding of the app's validation plugins in any stage (the
+   * assembly's `validation-report.json`), which the CDK CLI does not report for stacks in stages.
    *
    * @default ['npx cdk synth']
    */

@@ -72,7 +72,8 @@ describe('the main pipeline', () => {
         BuildSpec: Match.serializedJson(Match.objectLike({
           phases: {
             install: { commands: ['npm ci'] },
-            build: { commands: ['./scripts/test UNIT', 'npx cdk synth'] },
+            // Last, the check that fails the job on any validation finding in a stage (test/pipeline/synth-validation.test.ts runs it).
+            build: { commands: ['./scripts/test UNIT', 'npx cdk synth', Match.stringLikeRegexp('^\\[ ! -f "cdk\\.out/validation-report\\.json" \\] \\|\\| node -e ')] },
           },
         })),
       },

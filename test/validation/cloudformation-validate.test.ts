@@ -25,7 +25,7 @@ withBuiltIn('aws-cdk-lib\'s CloudFormation Validate finds nothing in the referen
     app.synth();
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
     const violations = report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
-      v.violatingResources.map((resource: any) => `${v.ruleName} ${resource.resourceLogicalId} ${resource.templatePath}: ${v.description}`)));
+      v.violatingConstructs.map((construct: any) => `${v.ruleName} ${construct.constructPath}: ${v.description}`)));
     expect(violations).toEqual([]);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
