@@ -39,30 +39,26 @@ function synthesized(plant: boolean) {
   }
 }
 
-function runCheck(dir: string, check: string) {
-  return spawnSync('bash', ['--noprofile', '--norc', '-c', check], { cwd: dir, encoding: 'utf-8' });
+/** The synth job's last command, run in bash over the assembly of an app with or without the planted finding. */
+function runCheck(plant: boolean) {
+  const { dir, check } = synthesized(plant);
+  try {
+    return spawnSync('bash', ['--noprofile', '--norc', '-c', check], { cwd: dir, encoding: 'utf-8' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('a finding in a stage fails the synth job, naming the plugin, the rule and the resource', () => {
-  const { dir, check } = synthesized(true);
-  try {
-    const result = runCheck(dir, check);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain('AwsSolutions: AwsSolutions-S1 on dev/Workload/Unlogged/Resource');
-    expect(result.stdout).toContain('nothing is deployed');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const result = runCheck(true);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(1);
+  expect(result.stdout).toContain('AwsSolutions: AwsSolutions-S1 on dev/Workload/Unlogged/Resource');
+  expect(result.stdout).toContain('nothing is deployed');
 });
 
 test('without the finding, the same job passes', () => {
-  const { dir, check } = synthesized(false);
-  try {
-    const result = runCheck(dir, check);
-    expect(result.stdout).toBe('');
-    expect(result.status).toBe(0);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const result = runCheck(false);
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(0);
 });
