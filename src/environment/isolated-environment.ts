@@ -82,7 +82,8 @@ export interface IsolatedEnvironmentProps {
   /**
    * The VPC's IPv4 range, for example `10.10.0.0/16`: at most a /16 (AWS's largest VPC) and large
    * enough for a public, a private and a data subnet of at least a /28 in each availability zone (so
-   * at least a /25 with two zones, a /24 with three), overlapping no other environment of the app. With `vpc`, the range of that VPC, used for the overlap checks only.
+   * at least a /25 with two zones, a /24 with three), overlapping no other environment of the app.
+   * With `vpc`, the range of that VPC, used for the overlap checks only.
    *
    * @default - required unless `vpc` is given
    */
@@ -576,13 +577,12 @@ export class IsolatedEnvironment extends Stage {
    */
   private applyToEveryStack(props: IsolatedEnvironmentProps, feature: FeatureCopy | undefined, namePrefix: string): void {
     Tags.of(this).add(ENVIRONMENT_TAG, this.environmentName);
-    // On the stacks only (CloudFormation passes stack tags on to the resources): with the
-    // environment's, it tells this environment's stacks from every other stack of the account.
-    Tags.of(this).add(APP_TAG, this.appName, { includeResourceTypes: ['aws:cdk:stack'] });
-
     Tags.of(this).add('Tier', this.tier.name);
     if (feature) Tags.of(this).add('FeatureBranch', feature.branch.replace(/[^\w .:/=+@-]/g, '-').slice(0, 256));
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
+    // The stack tags, on every stack whatever the feature flags. The app's tag is a stack tag only
+    // (CloudFormation passes stack tags on to the resources): with the environment's, it tells this
+    // environment's stacks from every other stack of the account.
     Aspects.of(this).add(new TagEveryStack({ [ENVIRONMENT_TAG]: this.environmentName, [APP_TAG]: this.appName, Tier: this.tier.name }));
     if (props.permissionsBoundary) iam.PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());

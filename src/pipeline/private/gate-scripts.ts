@@ -21,6 +21,8 @@ export enum GateScript {
 /**
  * `fetch_gate_script DIR URL SHA256` copies a gate script's bundle from the pipeline's own assets
  * into DIR and fails the build unless its `index.js` is the one the pipeline's definition names.
+ * `aws s3 cp --quiet` (https://docs.aws.amazon.com/cli/latest/reference/s3/cp.html) prints nothing
+ * but errors; `unzip` and `sha256sum` are in CodeBuild's standard images.
  */
 const FETCH = 'fetch_gate_script() { local dir="$1" url="$2" sum="$3"; rm -rf "$dir" "$dir.zip" && mkdir -p "$dir" '
   + '&& aws s3 cp --quiet "$url" "$dir.zip" && unzip -q -o "$dir.zip" -d "$dir" '
@@ -61,7 +63,11 @@ export class GateScripts extends Construct {
   }
 
   /**
-   * Permission to read `scripts`' bundles, and nothing else of the asset bucket. No KMS permission:
+   * Permission to read `scripts`' bundles, and nothing else of the asset bucket: `s3:GetObject` on
+   * the object ARN, the action and resource type `aws s3 cp` of one object needs
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html). Not the
+   * asset's `grantRead()`, which also grants `s3:GetBucket*` and `s3:List*` on the whole bucket, every
+   * environment's published assets included. No KMS permission:
    * the CDK bootstrap's asset key lets every principal of its account decrypt through S3
    * (`FileAssetsBucketEncryptionKey` in aws-cdk's lib/api/bootstrap/bootstrap-template.yaml:
    * `kms:CallerAccount` and `kms:ViaService` s3), and `AWS_MANAGED_KEY` needs none either.
