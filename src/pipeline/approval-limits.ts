@@ -8,3 +8,6 @@ export const APPROVAL_COMMENT_LIMIT = 500;
  * and says where the rest is when it is cut.
  */
 export const SUMMARY_LIMIT = 250;
+
+/** The length of a review's digest in its approval's comment: a SHA-256 in hexadecimal. */
+export const DIGEST_LENGTH = 64;

@@ -18,14 +18,36 @@ const SUMMARY_FILE = 'summary.txt';
 const DEPLOYED_FILE = 'deployed-templates.txt';
 /** Where the review keeps each deployed template it read, as `<stack name>.json`. */
 const DEPLOYED_DIR = 'deployed';
-/** The pipeline execution the review was made in. */
-const EXECUTION_FILE = 'execution.txt';
+/** Every file of the cloud assembly the review read, with its SHA-256, as `sha256sum` prints them. */
+const ASSEMBLY_FILE = 'assembly-files.txt';
 
 /** The variable that tells a review or a deploy which pipeline execution it runs in. */
 const EXECUTION = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
 
-/** The one-line summary the review job exports for its approval (`#{<namespace>.REVIEW_SUMMARY}`). */
+/**
+ * What the review job exports (its spec's `env.exported-variables`), which CodePipeline keeps with
+ * the execution, out of reach of anyone who may write to the artifact bucket: the one-line summary
+ * for its approval; the digest of its record (`RECORD_DIGEST`), shown in the approval and checked
+ * by each deploy; the execution it reviewed in; and the link to its build, for the approval.
+ */
 const SUMMARY_VARIABLE = 'REVIEW_SUMMARY';
+const DIGEST_VARIABLE = 'REVIEW_DIGEST';
+const REVIEWED_IN_VARIABLE = 'REVIEWED_IN';
+const URL_VARIABLE = 'REVIEW_URL';
+
+/**
+ * `assembly_files DIR` prints every file under DIR with its SHA-256, sorted by path (`sha256sum`'s
+ * lines: 64 hex digits, two spaces, `./path`): the templates, the asset manifests and every asset
+ * the deploy publishes from the assembly.
+ */
+const ASSEMBLY_FILES = 'assembly_files() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }';
+
+/**
+ * `record_digest DIR` prints the SHA-256 of the review's record in DIR (its output): the assembly's
+ * files, the deployed templates' fingerprints and the stacks listed for deletion. It is the digest
+ * the approval shows: the same digest means the same templates, assets, starting state and deletions.
+ */
+const RECORD_DIGEST = `record_digest() { (cd "$1" && cat ${ASSEMBLY_FILE} ${DEPLOYED_FILE} $(ls orphans-*.txt 2>/dev/null | LC_ALL=C sort) | sha256sum | cut -c1-64); }`;
 
 /**
  * `fingerprint FILE STACK...` writes one line per stack (given as `name|region|lookup role ARN`)
@@ -66,10 +88,17 @@ const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
  * change marked; then the full difference as `cdk diff` prints it. Its one-line summary goes into
  * the approval and its notification.
  *
- * What is deployed after the approval is what was reviewed: the deploys read the same cloud
- * assembly (the same commit's templates), and each takes its stacks' fingerprints again before
- * deploying; if a stack changed in between (a deploy by hand, another run), that deploy stops, and
- * the change must be released again to be reviewed anew.
+ * What is deployed after the approval is what was reviewed. The review records every file of the
+ * cloud assembly it read (templates, asset manifests, assets) with its SHA-256, and the deployed
+ * templates' fingerprints, and exports the digest of that record as a CodePipeline variable, which
+ * the approval shows and which no one who may write to the artifact bucket can change. Right before
+ * deploying, each deploy checks, with the pipeline's own commands, that the review's record is the
+ * one with that digest, that its assembly's files are the ones recorded, and that each stack's
+ * deployed template is still the one reviewed; where anything differs (a file of the assembly, an
+ * artifact overwritten by a later push, a deploy by hand, another run), it deploys nothing, names
+ * what differs, and the change must be released again to be reviewed anew. This is what
+ * CloudFormation's change sets give CDK Pipelines (the approved change set is the one executed),
+ * kept with the faster `cdk deploy --method=direct`, which has no change set to approve.
  *
  * The review and orphan scripts are the pipeline's own (`GateScripts`: assets of its stack, checked
  * against their SHA-256), never the synth output's: a hotfix branch decides what its templates say,
@@ -86,27 +115,35 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   /**
-   * Commands that fail a deploy's build unless the deployed template of each of the stacks in
-   * `$REVIEWED_STACKS` (fingerprint entries) is still the one reviewed; `reviewed` is the review's
-   * output directory. A deploy in another pipeline execution than the review's is CodePipeline
-   * rolling the stage back to the last execution that succeeded, with that execution's reviewed
-   * templates, over stacks this pipeline has changed since: it is not checked.
+   * Commands that fail a deploy's build unless what it is about to deploy is what was reviewed
+   * (`reviewed`: the review's output directory; `assembly`: the deploy's cloud assembly; the
+   * deploy's variables are `deployVariables`): the review's record is the one whose digest the review
+   * exported, every file of the assembly is the one recorded, and the deployed template of each of
+   * the stacks in `$REVIEWED_STACKS` (fingerprint entries) is still the one reviewed. A deploy in
+   * another pipeline execution than the review's is CodePipeline rolling the stage back to the last
+   * execution that succeeded, with that execution's assembly, review and variables
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html: "CodePipeline will
+   * use the variables and artifacts from the execution to which it is rolling back"), over stacks
+   * this pipeline has changed since: its assembly is checked, its deployed templates are not.
    */
-  public static unchangedSinceReviewCommands(reviewed: string): string[] {
+  public static checkBeforeDeployCommands(reviewed: string, assembly: string): string[] {
+    const stop = 'echo "Nothing was deployed. Release the change again to review it anew."; exit 1';
     return [
       WITH_ROLE,
       FINGERPRINT,
-      `if [ "$(cat "${reviewed}/${EXECUTION_FILE}")" != "$EXECUTION_ID" ]; then echo "Rolling back to the templates reviewed in execution $(cat "${reviewed}/${EXECUTION_FILE}")"; `
+      ASSEMBLY_FILES,
+      RECORD_DIGEST,
+      `[ -n "$${DIGEST_VARIABLE}" ] && [ "$(record_digest "${reviewed}")" = "$${DIGEST_VARIABLE}" ] `
+        + `|| { echo "The review's record in its output is not the one the review made (review digest \${${DIGEST_VARIABLE}:-missing}): it was changed after the review."; ${stop}; }`,
+      `assembly_files "${assembly}" > /tmp/assembly-files.txt; `
+        + `DIFFERENT=$({ grep -v -x -F -f "${reviewed}/${ASSEMBLY_FILE}" /tmp/assembly-files.txt; grep -v -x -F -f /tmp/assembly-files.txt "${reviewed}/${ASSEMBLY_FILE}"; } | cut -c67- | LC_ALL=C sort -u | tr "\\n" " "); `
+        + `if [ -n "$DIFFERENT" ]; then echo "These files of the cloud assembly are not the ones reviewed (review digest $${DIGEST_VARIABLE}): $DIFFERENT"; ${stop}; fi`,
+      `if [ "$${REVIEWED_IN_VARIABLE}" != "$EXECUTION_ID" ]; then echo "Rolling back to the templates reviewed in execution $${REVIEWED_IN_VARIABLE} (review digest $${DIGEST_VARIABLE})"; `
         + 'else fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS; '
         + `CHANGED=$(grep -v -x -F -f "${reviewed}/${DEPLOYED_FILE}" /tmp/now-deployed.txt || true); `
         + 'if [ -n "$CHANGED" ]; then echo "These stacks changed after the review: $(echo "$CHANGED" | cut -d" " -f1 | tr "\\n" " ")"; '
-        + 'echo "Nothing was deployed. Release the change again to review it anew."; exit 1; fi; fi',
+        + `${stop}; fi; fi`,
     ];
-  }
-
-  /** The variables of a deploy that checks a review: the pipeline execution it runs in. */
-  public static get deployVariables(): Record<string, string> {
-    return EXECUTION;
   }
 
   private readonly stacks: Stack[];
@@ -129,19 +166,38 @@ export class ChangeReviewJob extends CodeBuildJob {
     this.configurePrimaryOutput(new pipelines.FileSet('Review', this));
   }
 
-  /** Where the approver reads the review: the job's builds in the CodeBuild console. */
+  /**
+   * Where the approver reads the review: this execution's review build in the CodeBuild console
+   * (`CODEBUILD_BUILD_URL`, which CodeBuild sets in every build:
+   * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-env-vars.html), as a
+   * CodePipeline variable, which an approval's URL for review may hold
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-variables.html, "Example: Use
+   * variables in manual approvals").
+   */
   public get reviewUrl(): string {
-    return Lazy.string({
-      produce: () => {
-        const { region } = Stack.of(this.project!);
-        return `https://${region}.console.aws.amazon.com/codesuite/codebuild/projects/${this.project!.projectName}/history?region=${region}`;
-      },
-    });
+    return `#{${this.namespace}.${URL_VARIABLE}}`;
   }
 
   /** The review's one-line summary, as a CodePipeline variable for the approval's comment. */
   public get summary(): string {
     return Lazy.string({ produce: () => `#{${this.namespace}.${SUMMARY_VARIABLE}}` });
+  }
+
+  /** The digest of the review's record (64 hexadecimal digits), as a CodePipeline variable for the approval's comment. */
+  public get digest(): string {
+    return Lazy.string({ produce: () => `#{${this.namespace}.${DIGEST_VARIABLE}}` });
+  }
+
+  /**
+   * The variables of a deploy that checks this review: the pipeline execution it runs in, the one
+   * the review was made in, and the review's digest.
+   */
+  public get deployVariables(): Record<string, string> {
+    return {
+      ...EXECUTION,
+      [REVIEWED_IN_VARIABLE]: `#{${this.namespace}.${REVIEWED_IN_VARIABLE}}`,
+      [DIGEST_VARIABLE]: `#{${this.namespace}.${DIGEST_VARIABLE}}`,
+    };
   }
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
@@ -167,12 +223,15 @@ export class ChangeReviewJob extends CodeBuildJob {
         env: {
           'shell': 'bash',
           'variables': { REVIEW_TOOLS: '/tmp/review-tools' },
-          'exported-variables': [SUMMARY_VARIABLE],
+          'exported-variables': [SUMMARY_VARIABLE, DIGEST_VARIABLE, REVIEWED_IN_VARIABLE, URL_VARIABLE],
         },
         phases: {
           install: { commands: [`npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@${CLOUDFORMATION_DIFF_VERSION}`] },
           build: {
             commands: [
+              // First, what it reviews: every file of the assembly, with its SHA-256.
+              ASSEMBLY_FILES,
+              `assembly_files "${assembly}" > ${ASSEMBLY_FILE}`,
               WITH_ROLE,
               FINGERPRINT,
               `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
@@ -183,11 +242,13 @@ export class ChangeReviewJob extends CodeBuildJob {
               ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
               `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${GateScripts.directoryOf(GateScript.REVIEW)}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
               `export ${SUMMARY_VARIABLE}="$(cat ${SUMMARY_FILE})"`,
-              `echo "$EXECUTION_ID" > ${EXECUTION_FILE}`,
+              RECORD_DIGEST,
+              `export ${DIGEST_VARIABLE}="$(record_digest .)" ${REVIEWED_IN_VARIABLE}="$EXECUTION_ID" ${URL_VARIABLE}="$CODEBUILD_BUILD_URL"`,
+              `echo "Review digest: $${DIGEST_VARIABLE} (the approval shows it; each deploy checks it before deploying)"`,
             ],
           },
         },
-        artifacts: { files: [REVIEW_FILE, SUMMARY_FILE, DEPLOYED_FILE, EXECUTION_FILE, LISTED_FILES] },
+        artifacts: { files: [REVIEW_FILE, SUMMARY_FILE, DEPLOYED_FILE, ASSEMBLY_FILE, LISTED_FILES] },
       },
       actionVariables: EXECUTION,
       variablesNamespace: this.namespace,

@@ -49,7 +49,7 @@ export interface DeployInputs {
   /** The cloud assembly the stacks are deployed from. */
   readonly assembly: pipelines.FileSet;
   readonly cdkCliVersion: string;
-  /** The wave's change review, whose fingerprints each build checks before it deploys. */
+  /** The wave's change review, whose record each build checks before it deploys. */
   readonly review?: ChangeReviewJob;
   /** What the builds do with the stacks their environments deployed earlier that the app no longer has. */
   readonly orphanMode: OrphanMode;
@@ -161,7 +161,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
               AWAIT_BESIDE,
               ...sideBySide(before),
               awaitBeside([[CLI_INSTALL, `Install of the CDK CLI ${this.deploy.cdkCliVersion}`]]),
-              ...this.deploy.review ? ChangeReviewJob.unchangedSinceReviewCommands(reviewedOrListed) : [],
+              ...this.deploy.review ? ChangeReviewJob.checkBeforeDeployCommands(reviewedOrListed, assembly) : [],
               cdkDeploy('$STACKS'),
               // The stacks no test needs (the monitoring stack) deploy beside the data seed and the tests.
               `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside(BESIDE_TESTS, [cdkDeploy('$STACKS_BESIDE_TESTS')])}; }`,
@@ -177,7 +177,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
       buildImage: all.find(s => s.commands.buildImage)?.commands.buildImage,
       privileged: this.images,
       batch: true,
-      actionVariables: this.deploy.review ? ChangeReviewJob.deployVariables : undefined,
+      actionVariables: this.deploy.review?.deployVariables,
     };
   }
 

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { APPROVAL_COMMENT_LIMIT, SUMMARY_LIMIT } from './approval-limits';
+import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
 import { BuildSteps, checkOneBuild, EnvironmentBuilds, everyStep, NamedCommands } from './environment-builds';
 import { OrphanListingJob } from './orphan-cleanup';
@@ -134,8 +134,8 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
       if (!reviews.ownInStageBefore) after(steps, review!, []);
       gate = [after(steps, new pipelines.ManualApprovalStep('Review', {
-        comment: fitted(places => `Review ${places}: ${review!.summary}. The whole review: the link (the review job's log), or review.txt in its output. `
-          + 'A stack changed since the review stops the deploy', wave, tier, SUMMARY_LIMIT),
+        comment: fitted(places => `Review ${places}: ${review!.summary}. Full review: the link. `
+          + `Review digest ${review!.digest}: a deploy stops if its stacks or files differ from it`, wave, tier, SUMMARY_LIMIT + DIGEST_LENGTH),
         reviewUrl: review!.reviewUrl,
       }), reviews.ownInStageBefore ? [] : [review!])];
     }

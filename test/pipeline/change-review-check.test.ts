@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +11,17 @@ import { EnvironmentTier } from '../../src';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
 import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
+
+/** The SHA-256 of some bytes, as `sha256sum` prints it. */
+function sha256(bytes: Buffer): string {
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Every file under a directory, by its path relative to it. */
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter(e => e.isFile())
+    .map(e => path.relative(dir, path.join(e.parentPath, e.name)));
+}
 
 /**
  * What the change review promises, run for real: the review job's and the deploy's commands, as
@@ -42,6 +54,9 @@ function reviewedProd() {
     // What runs right before the `cdk deploy`, once the CLI is installed.
     checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
     reviewedStacks: deploy.batch['build-list'][0].env.variables.REVIEWED_STACKS as string,
+    // The variables the deploy action passes its builds, as CodePipeline's variables, and those the review exports.
+    deployActionVariables: JSON.parse(actionOf(template, 'prod', 'Deploy').Configuration.EnvironmentVariables) as { name: string; value: string }[],
+    exported: review.env['exported-variables'] as string[],
     // What ends the deploy build: the stack clean-up, with the build's variables.
     cleanupCommands: cleanupAfterDeploy(deploy.phases.build.commands),
     buildVariables: deploy.batch['build-list'][0].env.variables as Record<string, string>,
@@ -65,7 +80,22 @@ function checkBeforeDeploy(commands: string[]): string[] {
 
 const {
   assembly, foundationTemplate, baselineTemplate, reviewCommands, checkCommands, reviewedStacks, cleanupCommands, buildVariables,
+  deployActionVariables, exported,
 } = reviewedProd();
+
+/**
+ * The deploy action's variables as CodePipeline resolves them before the build starts
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html#reference-variables-resolution):
+ * `#{codepipeline.PipelineExecutionId}` is the execution's, `#{Review_prod.NAME}` what the review exported.
+ */
+function resolved(execution: string, reviewExported: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(deployActionVariables.map(({ name, value }) => [name, value
+    .replace('#{codepipeline.PipelineExecutionId}', execution)
+    .replace(/#\{Review_prod\.(\w+)\}/g, (_, variable) => {
+      expect(exported).toContain(variable);
+      return reviewExported[variable];
+    })]));
+}
 const BASELINE = 'shop-baseline-444444444444-eu-west-1';
 afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
@@ -147,23 +177,40 @@ describe('the change review, run', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const review = () => {
-    const result = run(dir, [...reviewCommands, 'echo "summary: $REVIEW_SUMMARY"'], { EXECUTION_ID: 'exec-1' });
+  /** What the review exported, as CodeBuild hands exported variables to CodePipeline. */
+  let reviewExported: Record<string, string> = {};
+  const review = (execution = 'exec-1') => {
+    const result = run(dir, [...reviewCommands, ...exported.map(name => `echo "exported ${name}=$${name}"`), 'echo "summary: $REVIEW_SUMMARY"'],
+      { EXECUTION_ID: execution, CODEBUILD_BUILD_URL: `https://eu-west-1.console.aws.amazon.com/codebuild/home?region=eu-west-1#/builds/review:${execution}/view/new` });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    return result.stdout;
+    reviewExported = Object.fromEntries([...result.stdout.matchAll(/^exported (\w+)=(.*)$/gm)].map(([, name, value]) => [name, value]));
+    return result.stdout.replace(/^exported .*\n/gm, '');
   };
+  /** The deploy's check, in execution `execution`, with the variables CodePipeline resolves from the review's. */
   const check = (execution: string) => run(dir, checkCommands, {
-    EXECUTION_ID: execution, REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
+    ...resolved(execution, reviewExported), REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
   });
 
-  test('records a fingerprint of every stack, deployed or not yet, and the execution', () => {
+  test('records a fingerprint of every stack, deployed or not yet, every file of the assembly, and exports the digest of that record', () => {
     review();
     const lines = fs.readFileSync(path.join(dir, 'repo', 'deployed-templates.txt'), 'utf-8').trim().split('\n');
     expect(lines.map(l => l.split(' ')[0])).toEqual(['prod-Foundation', BASELINE, 'prod-FoundationBackupCopy', 'prod-Monitoring', 'prod-Workload']);
     expect(lines.every(l => /^\S+ [0-9a-f]{64}$/.test(l))).toBe(true);
     expect(new Set(lines.map(l => l.split(' ')[1])).size).toBe(4); // three templates, and "nothing" for the two new stacks
-    expect(fs.readFileSync(path.join(dir, 'repo', 'execution.txt'), 'utf-8').trim()).toBe('exec-1');
+    const files = fs.readFileSync(path.join(dir, 'repo', 'assembly-files.txt'), 'utf-8').trim().split('\n');
+    expect(files.map(l => l.slice(66)).sort()).toEqual(listFiles(path.join(dir, 'assembly')).map(f => `./${f}`).sort());
+    expect(files).toContain(`${sha256(fs.readFileSync(foundationTemplate))}  ./${path.relative(assembly, foundationTemplate)}`);
+    // The record: the assembly's files, the deployed templates' fingerprints, the listing of the stacks to delete (each file the review's output holds).
+    const listed = fs.readdirSync(path.join(dir, 'repo')).filter(f => /^orphans-.*\.txt$/.test(f)).sort();
+    expect(listed).toEqual(['orphans-prod-report.txt', 'orphans-prod-summary.txt', 'orphans-prod.txt']);
+    const record = ['assembly-files.txt', 'deployed-templates.txt', ...listed].map(f => fs.readFileSync(path.join(dir, 'repo', f)));
+    expect(reviewExported).toEqual({
+      REVIEW_SUMMARY: expect.any(String),
+      REVIEW_DIGEST: sha256(Buffer.concat(record)),
+      REVIEWED_IN: 'exec-1',
+      REVIEW_URL: 'https://eu-west-1.console.aws.amazon.com/codebuild/home?region=eu-west-1#/builds/review:exec-1/view/new',
+    });
   });
 
   test('prints the review of every stack and exports its summary for the approval', () => {
@@ -197,6 +244,38 @@ describe('the change review, run', () => {
     expect(check('exec-1').stdout).toContain('These stacks changed after the review: prod-Monitoring');
   });
 
+  test('stops the deploy, naming the file, when the cloud assembly was changed after the review (by a step of the build, or a later push)', () => {
+    review();
+    const template = path.relative(assembly, foundationTemplate);
+    const copy = path.join(dir, 'assembly', template);
+    fs.writeFileSync(copy, fs.readFileSync(copy, 'utf-8').replace('"Resources": {', '"Resources": {"Open":{"Type":"AWS::EC2::SecurityGroup"},'));
+    fs.writeFileSync(path.join(dir, 'assembly', 'asset.planted.js'), 'exfiltrate()');
+    const result = check('exec-1');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`These files of the cloud assembly are not the ones reviewed (review digest ${reviewExported.REVIEW_DIGEST}): ./${template} ./asset.planted.js `);
+    expect(result.stdout).toContain('Nothing was deployed. Release the change again to review it anew.');
+  });
+
+  test('stops the deploy when the review\'s output was overwritten to match another assembly and starting state (an artifact written by a later push)', () => {
+    review();
+    // The forger rewrites the assembly, and the review's record to match it and the stacks as they are now.
+    fs.writeFileSync(path.join(dir, 'assembly', 'manifest.json'), '{"version":"forged"}');
+    const forged = run(dir, ['cd "$CODEBUILD_SRC_DIR_Synth_Output" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum'], {});
+    fs.writeFileSync(path.join(dir, 'repo', 'assembly-files.txt'), forged.stdout);
+    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{}}');
+    fs.writeFileSync(path.join(dir, 'repo', 'deployed-templates.txt'), 'prod-Workload 0000\n');
+    const result = check('exec-1');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`The review's record in its output is not the one the review made (review digest ${reviewExported.REVIEW_DIGEST}): it was changed after the review.`);
+  });
+
+  test('stops the deploy when no review digest reached it', () => {
+    review();
+    const result = run(dir, checkCommands, { ...resolved('exec-1', { ...reviewExported, REVIEW_DIGEST: '' }), REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo') });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('(review digest missing)');
+  });
+
   test('a synth output whose scripts were swapped (a hotfix branch\'s) changes nothing the approver reads: the scripts come from the pipeline', () => {
     const honest = review();
     fs.rmSync(path.join(dir, 'repo', 'summary.txt'));
@@ -204,29 +283,36 @@ describe('the change review, run', () => {
     for (const staged of fs.readdirSync(path.join(dir, 'assembly')).filter(f => f.startsWith('asset.'))) {
       fs.writeFileSync(path.join(dir, 'assembly', staged, 'index.js'), 'require("fs").writeFileSync("summary.txt", "no change")');
     }
-    expect(review()).toEqual(honest);
+    const honestDigest = reviewExported.REVIEW_DIGEST;
+    const withoutDigest = (printed: string) => printed.replace(/^Review digest: [0-9a-f]{64} /m, 'Review digest: ');
+    expect(withoutDigest(review())).toEqual(withoutDigest(honest));
     expect(fs.readFileSync(path.join(dir, 'repo', 'summary.txt'), 'utf-8')).toMatch(/^prod-Workload: DELETES 1/);
+    // What the approval shows differs all the same: the assembly the review read is not the honest one.
+    expect(reviewExported.REVIEW_DIGEST).not.toBe(honestDigest);
   });
 
   test('refuses a script that is not the one the pipeline\'s definition names (the asset bucket written to), and writes no review', () => {
     const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', SWAP_GATE_SCRIPTS: '1' });
     expect(result.status).not.toBe(0);
     expect(result.stdout).toMatch(/The gate script s3:\/\/\S+\.zip is not the one this pipeline's definition names \(index\.js sha256 [0-9a-f]{64}\): nothing runs/);
-    for (const file of ['summary.txt', 'review.txt', 'execution.txt']) expect(fs.existsSync(path.join(dir, 'repo', file))).toBe(false);
+    for (const file of ['summary.txt', 'review.txt']) expect(fs.existsSync(path.join(dir, 'repo', file))).toBe(false);
+    expect(result.stdout).not.toContain('Review digest');
   });
 
   test('fails, recording nothing it could not read, when a role cannot be assumed', () => {
     const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', DENY: '1' });
     expect(result.status).not.toBe(0);
-    expect(fs.existsSync(path.join(dir, 'repo', 'execution.txt'))).toBe(false);
+    expect(result.stdout).not.toContain('Review digest');
   });
 
-  test('lets CodePipeline roll the stage back (another execution, with the last good execution\'s review) over stacks it has changed since', () => {
+  test('lets CodePipeline roll the stage back (another execution, with the last good execution\'s review) over stacks it has changed since, only to the assembly reviewed then', () => {
     review();
     fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{},"Broken":{}}}');
     const result = check('exec-2');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Rolling back to the templates reviewed in execution exec-1');
+    expect(result.stdout).toContain(`Rolling back to the templates reviewed in execution exec-1 (review digest ${reviewExported.REVIEW_DIGEST})`);
+    fs.writeFileSync(path.join(dir, 'assembly', 'manifest.json'), '{}');
+    expect(check('exec-2').stdout).toContain('These files of the cloud assembly are not the ones reviewed');
   });
 
   /**

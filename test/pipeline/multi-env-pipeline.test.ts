@@ -164,7 +164,9 @@ describe('the main pipeline', () => {
     const spec = buildSpecOf(json, review);
     // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
     expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
-    expect(spec.phases.build.commands[2]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
+    // First it records every file of the assembly it reviews, with its SHA-256.
+    expect(spec.phases.build.commands[1]).toBe('assembly_files "$CODEBUILD_SRC_DIR_Synth_Output" > assembly-files.txt');
+    expect(spec.phases.build.commands[4]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
       .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
     const commands: string[] = spec.phases.build.commands;
     // Before the review, every reviewed stack's drift, detected with its lookup role; and the stacks Prod no longer has, listed.
@@ -204,9 +206,10 @@ describe('the main pipeline', () => {
     expect(projectStatementsOf(json, review)).toContainEqual({ Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: CONNECTION_ARN });
     expect(review.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
     expect(commands[commands.indexOf(reviewCommand) + 1]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
-    expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY']);
+    // CodePipeline keeps what the review exports with the execution: the summary, the digest of its record, its execution, the link to its build.
+    expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY', 'REVIEW_DIGEST', 'REVIEWED_IN', 'REVIEW_URL']);
     expect(review.Namespace).toBe('Review_prod');
-    expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'execution.txt', 'orphans-*.txt'] });
+    expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'assembly-files.txt', 'orphans-*.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
     // The review reads with the lookup roles only: it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
@@ -217,18 +220,21 @@ describe('the main pipeline', () => {
     }]);
     const approval = actionOf(json, 'prod', 'Review');
     // The review's summary, in the approval and its notification.
-    expect(approval.Configuration.CustomData).toBe('Review prod (prod, account 444444444444): #{Review_prod.REVIEW_SUMMARY}. '
-      + 'The whole review: the link (the review job\'s log), or review.txt in its output. A stack changed since the review stops the deploy');
-    expect(approval.Configuration.ExternalEntityLink).toEqual({
-      'Fn::Join': ['', ['https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/projects/', { Ref: review.Configuration.ProjectName.Ref }, '/history?region=eu-west-1']],
-    });
+    expect(approval.Configuration.CustomData).toBe('Review prod (prod, account 444444444444): #{Review_prod.REVIEW_SUMMARY}. Full review: the link. '
+      + 'Review digest #{Review_prod.REVIEW_DIGEST}: a deploy stops if its stacks or files differ from it');
+    // The link is this execution's review build.
+    expect(approval.Configuration.ExternalEntityLink).toBe('#{Review_prod.REVIEW_URL}');
     // The deploy reads the review, and first compares the deployed templates with the reviewed ones.
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
     const check = deployCommands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
     expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
-    expect(deploy.Configuration.EnvironmentVariables).toBe(review.Configuration.EnvironmentVariables);
+    expect(JSON.parse(deploy.Configuration.EnvironmentVariables)).toEqual([
+      { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
+      { name: 'REVIEWED_IN', type: 'PLAINTEXT', value: '#{Review_prod.REVIEWED_IN}' },
+      { name: 'REVIEW_DIGEST', type: 'PLAINTEXT', value: '#{Review_prod.REVIEW_DIGEST}' },
+    ]);
     // The check is the last command before the deploy.
     expect(deployCommands[check + 1]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy .* \$STACKS$/);
     // After the deploy, it deletes the stacks the review listed, and no other.
