@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import {
-  batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
+  awaitedBy, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
-import { STEP_ANNOUNCEMENT } from '../src/pipeline/environment-builds';
+import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
 /**
  * The model behind the estimated lead time and CodeBuild cost of a commit. The pipeline's shape
@@ -63,21 +63,32 @@ export const PIPELINE_MODEL = {
   /** CloudFormation: creating a change set, executing it (one stack; by CDK Pipelines' two actions, or by `cdk deploy`). */
   createChangeSetSeconds: 30,
   executeChangeSetSeconds: 120,
+  /**
+   * How long a build that waits for another action of its stage takes to see it succeeded: it asks
+   * CodePipeline every 10 s (`await_actions`), and CodePipeline learns of a CodeBuild action's end
+   * by polling CodeBuild; assumed 15 s on average, not measured.
+   */
+  awaitPollSeconds: 15,
   /** A manual approval: the human wait is not modelled (0 s); approvals are counted instead. */
   approvalSeconds: 0,
   /** Anything else. */
   otherActionSeconds: 10,
 };
 
-type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'review' | 'orphan listing' | 'approval' | 'other';
+type Kind = 'source' | 'synth' | 'self-mutation' | 'assets' | 'shell step' | 'change set' | 'deploy' | 'deploy job' | 'test job' | 'review' | 'orphan listing' | 'approval' | 'other';
 
 /** One action of the pipeline with its modelled duration. */
 export interface ModelledAction {
   readonly stage: string;
   readonly action: string;
   readonly kind: Kind;
-  /** For a batch, its longest build's. */
+  /**
+   * For a batch, its longest build's, from the start of its run order. On the critical path, an
+   * action that waits for another of its stage counts from that one's end.
+   */
   readonly seconds: number;
+  /** The actions of its stage it starts beside and waits for (`await_actions` in its build). */
+  readonly awaits?: string[];
   /** For CodeBuild actions: the builds it starts (a batch's side by side), the compute type, the billed minutes (of all its builds) and their price. */
   readonly builds?: number;
   readonly computeType?: string;
@@ -124,8 +135,15 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   for (const stage of toProd) {
     const orders = [...new Set(stage.Actions.map(a => a.RunOrder ?? 1))].sort((a, b) => a - b);
     for (const order of orders) {
-      const group = stage.Actions.filter(a => (a.RunOrder ?? 1) === order).map(a => model(stage, a));
-      criticalPath.push(group.reduce((a, b) => (b.seconds > a.seconds ? b : a)));
+      const group = timed(stage.Actions.filter(a => (a.RunOrder ?? 1) === order).map(a => model(stage, a)));
+      // The action that ends last, after the actions it waited for, each counted from the end of the one before.
+      const chain: ModelledAction[] = [];
+      for (let last: ModelledAction | undefined = group.reduce((a, b) => (b.seconds > a.seconds ? b : a)); last;) {
+        chain.unshift(last);
+        const awaited = group.filter(a => last!.awaits?.includes(a.action));
+        last = awaited.length > 0 ? awaited.reduce((a, b) => (b.seconds > a.seconds ? b : a)) : undefined;
+      }
+      criticalPath.push(...chain.map((a, i) => ({ ...a, seconds: a.seconds - (i > 0 ? chain[i - 1].seconds : 0) })));
     }
   }
   const bakeOf = (stage: PipelineStage) => Math.max(0, ...(stage.OnSuccess?.Conditions ?? [])
@@ -134,7 +152,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   const bakeMinutes = bakeOf(toProd[toProd.length - 1]);
   const bakeOnTheWayMinutes = toProd.slice(0, -1).reduce((sum, stage) => sum + bakeOf(stage), 0);
 
-  const jobs = pipeline.Stages.flatMap(s => s.Actions.map(a => model(s, a))).filter(a => a.computeType !== undefined);
+  const jobs = pipeline.Stages.flatMap(s => timed(s.Actions.map(a => model(s, a)))).filter(a => a.computeType !== undefined);
   return {
     ...counts,
     codeBuildJobsPerCommit: jobs.reduce((sum, j) => sum + j.builds!, 0),
@@ -149,7 +167,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   };
 }
 
-function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): ModelledAction {
+function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): UntimedAction {
   const m = PIPELINE_MODEL;
   const base = { stage: stage.Name, action: action.Name };
   const { Category: category, Provider: provider } = action.ActionTypeId;
@@ -166,63 +184,97 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
   const price = m.pricePerBuildMinute[computeType];
   if (price === undefined) throw new Error(`action ${stage.Name}/${action.Name}: no price for compute type ${computeType}; add it to PIPELINE_MODEL.pricePerBuildMinute`);
   let kind: Kind;
-  let work: number[]; // per build, after provisioning
+  let work: Array<[number, number]>; // per build, after provisioning: its install (before any wait), then its work
+  let awaits: string[] | undefined;
   if (stage.Name === 'Build') {
-    [kind, work] = ['synth', [m.synthSeconds]];
+    [kind, work] = ['synth', [[0, m.synthSeconds]]];
   } else if (stage.Name === 'UpdatePipeline') {
-    [kind, work] = ['self-mutation', [m.selfMutationSeconds]];
+    [kind, work] = ['self-mutation', [[0, m.selfMutationSeconds]]];
   } else if (stage.Name === 'Assets') {
-    [kind, work] = ['assets', [m.assetJobInstallSeconds + m.perAssetSeconds * assetsPublished(project, assemblyDir)]];
+    [kind, work] = ['assets', [[0, m.assetJobInstallSeconds + m.perAssetSeconds * assetsPublished(project, assemblyDir)]]];
   } else {
     [kind, work] = jobWork(template, stackAt, stage, action);
+    awaits = awaitedBy(template, stage, action);
   }
-  const builds = work.map(w => m.codeBuildProvisioningSeconds + w);
-  const billedMinutes = builds.reduce((sum, seconds) => sum + Math.max(1, Math.ceil(seconds / 60)), 0);
-  return { ...base, kind, seconds: Math.max(...builds), builds: builds.length, computeType, billedMinutes, usd: billedMinutes * price };
+  const timing = work.map(([ready, rest]) => ({ ready: m.codeBuildProvisioningSeconds + ready, work: rest }));
+  return { ...base, kind, seconds: Math.max(...timing.map(b => b.ready + b.work)), builds: timing.length, computeType, awaits, timing, price };
+}
+
+/** An action as modelled before `timed` places it in its stage: per build, when it is ready to wait, and its work after. */
+interface UntimedAction extends ModelledAction {
+  readonly timing?: Array<{ ready: number; work: number }>;
+  readonly price?: number;
+}
+
+/**
+ * The actions of one stage with their times from the start of their run order and their billed
+ * minutes: a build that waits for other actions (`awaits`) starts its work once it is ready (provisioned,
+ * installed) and the awaited actions have ended, plus one poll of CodePipeline; it is billed
+ * for its whole time, the wait included (CodeBuild bills from submission to end).
+ */
+function timed(actions: UntimedAction[]): ModelledAction[] {
+  const m = PIPELINE_MODEL;
+  const ends = new Map<string, number>();
+  const endOf = (action: UntimedAction): number => {
+    if (!ends.has(action.action)) {
+      const { timing } = action;
+      const awaited = actions.filter(a => action.awaits?.includes(a.action));
+      const from = Math.max(0, ...awaited.map(a => endOf(a) + m.awaitPollSeconds));
+      ends.set(action.action, timing ? Math.max(...timing.map(b => Math.max(b.ready, from) + b.work)) : from + action.seconds);
+    }
+    return ends.get(action.action)!;
+  };
+  return actions.map(action => {
+    const { timing, price, ...rest } = action;
+    if (!timing) return rest;
+    const from = Math.max(0, ...actions.filter(a => action.awaits?.includes(a.action)).map(a => endOf(a) + m.awaitPollSeconds));
+    const billedMinutes = timing.reduce((sum, b) => sum + Math.max(1, Math.ceil((Math.max(b.ready, from) + b.work) / 60)), 0);
+    return { ...rest, seconds: endOf(action), billedMinutes, usd: billedMinutes * price! };
+  });
 }
 
 /**
  * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
- * spec runs: this library's deploy builds run their tests before deploy (while the CDK CLI installs,
- * where it installs in the background), deploy with `cdk deploy` (the stacks in each build's
- * `STACKS`), then run what comes after (while the stacks in `STACKS_BESIDE_TESTS` deploy beside it);
- * each step they run, or group of steps side by side, is announced by `echo "== <steps> of
- * $ENVIRONMENT_NAME ==="` and lasts one shell step. A change review runs `@aws-cdk/cloudformation-diff`
- * (what `cdk diff` is built on). A batch runs one build per entry of its build list. Any other
- * action is one of CDK Pipelines' shell steps.
+ * spec runs: this library's deploy builds install the CDK CLI (and may search for the stacks the
+ * app no longer has, whose deletion takes no time), then deploy with `cdk deploy` (the stacks in
+ * each build's `STACKS`); its test builds run the
+ * user's steps, each step, or group of steps side by side, announced by `echo "== <steps> of
+ * $ENVIRONMENT_NAME ==="` and lasting one shell step. A change review runs
+ * `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on). A batch runs one build per entry of
+ * its build list. Any other action is one of CDK Pipelines' shell steps.
  */
-function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, number[]] {
+function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, Array<[number, number]>] {
   const m = PIPELINE_MODEL;
   const where = `action ${stage.Name}/${action.Name}`;
   const spec = buildSpecOf(template, stage, action);
   const commandsOf = (phase: string): string[] => spec.phases?.[phase]?.commands ?? [];
   const commands: string[] = Object.keys(spec.phases ?? {}).flatMap(commandsOf);
   const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
-  // The stack clean-up that ends a deploy build is announced like a step, but is a search, not a test.
-  const cleanup = commands.some(c => c.startsWith('echo "== StackCleanup of')) ? m.orphanSearchSeconds : 0;
-  const stepsIn = (lines: string[]) => m.shellStepSeconds * lines.filter(c => STEP_ANNOUNCEMENT.test(c) && !c.includes('StackCleanup')).length;
+  // The stack clean-up of a deploy build is announced like a step, but is a search, not a test; it
+  // runs in the install phase (before any wait) or in the build phase.
+  const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('echo "== StackCleanup of')) ? m.orphanSearchSeconds : 0;
+  const steps = m.shellStepSeconds * commands.filter(c => STEP_ANNOUNCEMENT.test(c) && !c.includes('StackCleanup')).length;
   const deployAt = commands.findIndex(c => /\bcdk\s.*\sdeploy\s.*\$STACKS"?$/.test(c));
   if (deployAt >= 0) {
-    const cliBeside = commandsOf('install').some(c => /\( trap "" HUP; .*npm install -g aws-cdk@/s.test(c));
+    if (steps > 0) throw new Error(`${where}: it runs \`cdk deploy\` and test steps in one build`);
     const direct = /--method=direct/.test(commands[deployAt]);
-    const [before, after] = [stepsIn(commands.slice(0, deployAt)), stepsIn(commands.slice(deployAt + 1))];
     return ['deploy job', builds.map(variables => {
-      if (!variables.STACKS) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
-      const deploy = (stacks: string) => deploySeconds(stackAt, stacks.split(/\s+/).filter(Boolean), direct, where);
-      // The stacks no test needs deploy beside the steps after the deploy: the longer of the two.
-      const beside = variables.STACKS_BESIDE_TESTS ? deploy(variables.STACKS_BESIDE_TESTS) : 0;
-      const start = cliBeside ? Math.max(m.cliInstallSeconds, before) : m.cliInstallSeconds + before;
-      return start + deploy(variables.STACKS) + Math.max(beside, after) + cleanup;
+      if (variables.STACKS === undefined) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
+      const stacks = variables.STACKS.split(/\s+/).filter(Boolean);
+      return [m.cliInstallSeconds + cleanupIn('install'), deploySeconds(stackAt, stacks, direct, where) + cleanupIn('build')];
     })];
   }
   if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) {
     const drift = commands.some(c => c.startsWith('drift_of()')) ? m.driftDetectionSeconds : 0;
     const orphans = commands.some(listsOrphans) ? m.orphanSearchSeconds : 0;
-    return ['review', builds.map(() => m.reviewInstallSeconds + drift + orphans + m.reviewSeconds)];
+    return ['review', builds.map(() => [m.reviewInstallSeconds, drift + orphans + m.reviewSeconds])];
   }
-  if (commands.some(listsOrphans)) return ['orphan listing', [m.orphanSearchSeconds]];
-  if (isBatch(action)) throw new Error(`${where}: a batch that does not deploy (cdk deploy ... $STACKS)`);
-  return ['shell step', [m.shellStepSeconds]];
+  if (commands.some(listsOrphans)) return ['orphan listing', [[0, m.orphanSearchSeconds]]];
+  if (isBatch(action)) {
+    if (steps === 0) throw new Error(`${where}: a batch that neither deploys (cdk deploy ... $STACKS) nor runs announced steps`);
+    return ['test job', builds.map(() => [0, steps])];
+  }
+  return ['shell step', [[0, m.shellStepSeconds]]];
 }
 
 /** A command that lists an environment's orphaned stacks (the orphan script in mode `list`). */

@@ -200,9 +200,9 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('Read from the synthesized main pipeline of each app (six environments, the same tests). Lead time and cost are estimates '
     + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
     + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
-    + `test step ${m.shellStepSeconds} s; a deploy build: its tests before deploy, ${m.shellStepSeconds} s, while the CLI installs (${m.cliInstallSeconds} s), `
-    + `then its longest chain of dependent stacks, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then `
-    + `${m.shellStepSeconds} s for the seed and ${m.shellStepSeconds} s for its tests after deploy (side by side); a change review: `
+    + `test step ${m.shellStepSeconds} s; a deploy build: the CLI's install (${m.cliInstallSeconds} s), `
+    + `then its longest chain of dependent stacks, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then the search for the stacks the app no longer has (${m.orphanSearchSeconds} s); `
+    + `a test build: ${m.shellStepSeconds} s per step, or per group of steps side by side (the seed, then the tests after deploy); a change review: `
     + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
     + `deploy ${m.executeChangeSetSeconds} s per stack; `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
@@ -298,7 +298,10 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   }
   check('peak memory', library.peakMemoryMb.median, plain.peakMemoryMb.median, n => `${n.toFixed(0)} MB`, whySynth, 0.05);
   check('CodeBuild jobs per commit', lib.codeBuildJobsPerCommit, base.codeBuildJobsPerCommit, String,
-    'Not expected: each environment is deployed and tested in one build, and no job publishes assets; look into the jobs list in results.json.');
+    'On purpose: each environment\'s tests run in builds of their own, apart from its deploy, so that test commands never hold '
+    + 'credentials that deploy; its monitoring stack, where it would lengthen the deploy, deploys in a build of its own beside the tests; '
+    + 'Prod\'s review and Staging\'s listing of the stacks the app no longer has are builds the plain pipeline does not have. '
+    + 'No job publishes assets.');
   check('actions in sequence to Prod', lib.sequentialActions, base.sequentialActions, String,
     'On purpose: the QA sign-off and the Staging approval wait for the tests they sign off (in the plain pipeline they run beside '
     + 'them, so someone can approve before the tests fail), and Prod\'s change review is a job and an approval before its deploy.');
@@ -311,7 +314,8 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     + 'environment\'s tests.');
   const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
     + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
-    + 'environments. CodePipeline V2 bills the action minutes of both pipelines on top; the model leaves them out.';
+    + 'environments. And the builds of a stage start together, each waiting (billed) for the one it follows, which keeps their '
+    + 'provisioning off the path to Prod. CodePipeline V2 bills the action minutes of both pipelines on top; the model leaves them out.';
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
   check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
@@ -323,7 +327,7 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     const lanes = r.headroom.tooling.find(t => t.app === 'cdk-multi-env')?.pipelines.map(p => laneName(p.pipeline)) ?? [];
     check('Tooling resources', ours.resources, theirs.resources, String,
       `${lanes.length} pipelines (${lanes.join(', ')}) instead of one, each with its own jobs and roles; a project, role and batch role `
-      + `per deploy job and review; notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
+      + `per deploy, test and review job; notifications; approver grants. ${pct(ours.resources / r.headroom.limits.resources)} of the ${r.headroom.limits.resources}-resource limit.`);
   }
   const toolingAt48 = (app: string) => r.headroom.tooling.find(t => t.app === app && t.environments === 48);
   const ours48 = toolingAt48('cdk-multi-env');

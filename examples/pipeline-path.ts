@@ -4,6 +4,7 @@
  * the README to compare this library's pipeline with plain CDK Pipelines.
  */
 
+import { AWAIT_COMMAND } from '../src/pipeline/awaited-actions';
 import { renderValue } from '../src/validation/private/template-values';
 
 export interface PipelineAction { Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: any }
@@ -62,10 +63,38 @@ export interface PathToProduction {
   readonly stages: string[];
   /** CodeBuild builds a commit starts on its way to production (synth, self-mutation, assets, deploys, reviews, tests). */
   readonly codeBuildJobs: number;
-  /** Actions that run one after another: per stage, one per run order. */
+  /** Actions that run one after another: per stage, one per run order, or the longest chain of actions of a run order that wait for each other. */
   readonly sequentialActions: number;
   /** Approvals on the way. */
   readonly approvals: number;
+}
+
+/**
+ * The actions of its stage a batch starts beside and waits for (`await_actions` in its build), by
+ * name; none for any other action.
+ */
+export function awaitedBy(template: any, stage: PipelineStage, action: PipelineAction): string[] {
+  if (!isBatch(action)) return [];
+  const commands: string[] = buildSpecOf(template, stage, action).phases?.build?.commands ?? [];
+  const awaited = commands.map(c => AWAIT_COMMAND.exec(c)).find(Boolean);
+  return awaited ? [...awaited[2].matchAll(/"([^"]+)"/g)].map(m => m[1]) : [];
+}
+
+/**
+ * How many of `actions` (one run order of a stage) run one after another: one, or where some wait
+ * for others they started beside, the longest chain of such waits; by action, its place in it (0 first).
+ */
+export function placesInRunOrder(template: any, stage: PipelineStage, actions: PipelineAction[]): Map<string, number> {
+  const places = new Map<string, number>();
+  const placeOf = (a: PipelineAction): number => {
+    if (!places.has(a.Name)) {
+      const awaited = actions.filter(b => awaitedBy(template, stage, a).includes(b.Name));
+      places.set(a.Name, awaited.length === 0 ? 0 : 1 + Math.max(...awaited.map(placeOf)));
+    }
+    return places.get(a.Name)!;
+  };
+  actions.forEach(placeOf);
+  return places;
 }
 
 /** The path from the source to the stage named `production` in the main pipeline of a tooling stack's template. */
@@ -78,7 +107,8 @@ export function pathToProduction(template: any, production: string): PathToProdu
   return {
     stages: stages.map(s => s.Name),
     codeBuildJobs: stages.reduce((sum, s) => sum + s.Actions.reduce((n, a) => n + buildsOf(template, s, a), 0), 0),
-    sequentialActions: stages.reduce((sum, s) => sum + new Set(s.Actions.map(a => a.RunOrder ?? 1)).size, 0),
+    sequentialActions: stages.reduce((sum, s) => sum + [...new Set(s.Actions.map(a => a.RunOrder ?? 1))]
+      .reduce((n, order) => n + 1 + Math.max(...placesInRunOrder(template, s, s.Actions.filter(a => (a.RunOrder ?? 1) === order)).values()), 0), 0),
     approvals: actions.filter(a => a.ActionTypeId.Category === 'Approval').length,
   };
 }

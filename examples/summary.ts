@@ -3,11 +3,11 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from './list-prices';
-import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage } from './pipeline-path';
+import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage, placesInRunOrder } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
-import { STEP_ANNOUNCEMENT } from '../src/pipeline/environment-builds';
 import { orphanModeOf } from '../src/pipeline/orphan-cleanup';
+import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
 /** A plain-text table: a header row, then one row per entry, columns padded to the widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -40,7 +40,7 @@ export interface PipelineComparison {
 
 /**
  * An action as the summary shows it: its name, and for the library's batches the steps each build
- * runs besides its deploy and the number of builds: `Deploy (DataMigrationTests, LoadTests + SecurityTests) x2`.
+ * runs and the number of builds: `TestsAfter (SeedData, LoadTests + SecurityTests) x2`.
  */
 function describeAction(template: any, stage: PipelineStage, action: PipelineAction): string {
   if (!isBatch(action)) return action.Name;
@@ -49,6 +49,17 @@ function describeAction(template: any, stage: PipelineStage, action: PipelineAct
   const steps = commands.map(c => STEP_ANNOUNCEMENT.exec(c)?.[1]?.split(', ').join(' + ')).filter(Boolean);
   const builds = buildsOf(template, stage, action);
   return `${action.Name}${steps.length > 0 ? ` (${steps.join(', ')})` : ''}${builds > 1 ? ` x${builds}` : ''}`;
+}
+
+/**
+ * The actions of one run order: those started together that wait for others after them (`>>`),
+ * those that run side by side joined by `+`.
+ */
+function runOrderOf(template: any, stage: PipelineStage, actions: PipelineAction[]): string {
+  const places = placesInRunOrder(template, stage, actions);
+  const byPlace = new Map<number, string[]>();
+  for (const a of actions) byPlace.set(places.get(a.Name)!, [...byPlace.get(places.get(a.Name)!) ?? [], describeAction(template, stage, a)]);
+  return [...byPlace.keys()].sort((a, b) => a - b).map(l => byPlace.get(l)!.join(' + ')).join(' >> ');
 }
 
 /** The stages and actions of every pipeline of a stack, one line per stage. */
@@ -64,9 +75,9 @@ function lanes(template: any): string {
     const trigger = push ? `pushes to ${push}` : pullRequest ? `pull requests into ${pullRequest} closed` : 'commits to main';
     lines.push(`${lane} (${trigger}):`);
     for (const stage of r.Properties.Stages) {
-      const byOrder = new Map<number, string[]>();
-      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), describeAction(template, stage, a)]);
-      const steps = [...byOrder.keys()].sort((a, b) => a - b).map(k => byOrder.get(k)!.join(' + '));
+      const byOrder = new Map<number, PipelineAction[]>();
+      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), a]);
+      const steps = [...byOrder.keys()].sort((a, b) => a - b).map(k => runOrderOf(template, stage, byOrder.get(k)!));
       const extras = [stage.OnSuccess ? 'alarm-watched bake' : '', stage.OnFailure ? 'retried on failure' : ''].filter(Boolean);
       lines.push(`  ${stage.Name.padEnd(14)} ${steps.join(' > ')}${extras.length ? `  [${extras.join(', ')}]` : ''}`);
     }
@@ -165,7 +176,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
     table(['env', 'drift detection', 'stacks the app no longer has', 'bootstrap clean-up', 'Inspector'], afterDeployRows),
     `Stacks synthesized (${stackRows.length}):`,
     table(['stack', 'account/region', 'resources', 'template', 'protected'], stackRows),
-    'Pipelines (actions joined by + run in parallel, > in sequence; in parentheses the steps a job runs, in order; xN: one build per environment):',
+    'Pipelines (actions joined by + run in parallel, > in sequence, >> started together, each waiting in its build for the one before; in parentheses the steps a job runs, in order; xN: one build per environment):',
     lanes(tooling.template),
     ...(features ? [
       `Feature environments: a copy of ${features.environment.environmentName} per branch matching ${features.branches.join(', ')}, at most ${features.maxEnvironments} at once, `

@@ -10,6 +10,7 @@ import {
   acknowledgeAccessRoles, acknowledgeBreakGlassRole, acknowledgeDeploymentRole, acknowledgeDeveloperRole, acknowledgeReadOnlyRole,
   acknowledgeStackCleanupRole,
 } from './private/environment-acknowledgements';
+import { trustedPipelineRoles } from '../private/pipeline-role-paths';
 import { APP_TAG, ENVIRONMENT_TAG } from '../private/stack-tags';
 
 export interface EnvironmentAccessProps {
@@ -42,7 +43,8 @@ const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
 /**
  * Who may do what in an environment, decided by its tier's access level:
- * - a deployment role that only the tooling account (the pipeline) may assume;
+ * - a deployment role that only the pipeline's test builds and the pipeline itself may assume
+ *   (roles of the tooling account on the app's pipeline paths);
  * - a read-only role for people, in every tier;
  * - a developer role that deploys through the CDK's bootstrap roles, where people may write (READ_WRITE);
  * - a break-glass administrator role, MFA only, one-hour sessions, whose every use raises an alarm (STRICT).
@@ -67,7 +69,8 @@ export class EnvironmentAccess extends Construct {
     this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
       roleName: deploymentRoleName(props.namePrefix),
       description: `${props.namePrefix}: assumed by the pipeline in the tooling account to test the environment: reads stacks, alarms and configuration`,
-      assumedBy: new iam.AccountPrincipal(props.toolingAccount),
+      // Only the app's test builds and its pipeline (the bake period's alarm rules), by their roles' path.
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, 'tests', 'pipeline')),
     });
     // It deploys nothing: the pipeline's deploy actions use the CDK bootstrap roles (trusted with
     // `cdk bootstrap --trust <tooling account>`), so the test steps that assume this role cannot
@@ -137,9 +140,9 @@ export class EnvironmentAccess extends Construct {
   }
 
   /**
-   * The role the pipeline's deploy builds assume to delete the stacks the app no longer has: it
-   * may list the account's stacks and delete a stack only if it carries this app's and this
-   * environment's tags. CloudFormation deletes a stack with the role it was deployed with (the CDK
+   * The role the pipeline's deploy builds (and only they) assume to delete the stacks the app no
+   * longer has: it may list the account's stacks and delete a stack only if it carries this app's
+   * and this environment's tags, and never the account's baseline stack or the CDK bootstrap stack. CloudFormation deletes a stack with the role it was deployed with (the CDK
    * bootstrap's execution role), so this role needs no permission on what the stack holds.
    */
   private createStackCleanupRole(props: EnvironmentAccessProps): iam.Role {
@@ -147,7 +150,8 @@ export class EnvironmentAccess extends Construct {
     const role = new iam.Role(this, 'StackCleanupRole', {
       roleName: stackCleanupRoleName(props.namePrefix),
       description: `${props.namePrefix}: assumed by the pipeline in the tooling account to delete the environment's stacks that the app no longer has`,
-      assumedBy: new iam.AccountPrincipal(props.toolingAccount),
+      // Only the app's deploy builds, by their roles' path.
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, 'deploy')),
     });
     // DescribeStacks without a stack name (every stack of a region) authorizes on "*" only.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: ['*'] }));
@@ -162,6 +166,27 @@ export class EnvironmentAccess extends Construct {
         },
       },
     }));
+    // Whatever else grants it (a policy attached by hand, a broader Allow added later), it never
+    // deletes the account's baseline stack, the CDK bootstrap stack, or a stack without both of
+    // this app's and this environment's tags: explicit Denies win over any Allow
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). A
+    // negated condition operator matches a request whose key is missing, so an untagged stack is
+    // denied too
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String).
+    const named = (pattern: string) => stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${pattern}/*` });
+    role.addToPolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['cloudformation:DeleteStack'],
+      resources: [named(`${props.appName}-baseline-*`), named(`${props.appName}-account-baseline*`), named('CDKToolkit')],
+    }));
+    for (const [tag, value] of [[ENVIRONMENT_TAG, props.environmentName], [APP_TAG, props.appName]]) {
+      role.addToPolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['cloudformation:DeleteStack'],
+        resources: [anyStack],
+        conditions: { StringNotEquals: { [`aws:ResourceTag/${tag}`]: value } },
+      }));
+    }
     acknowledgeStackCleanupRole(role, anyStack);
     return role;
   }

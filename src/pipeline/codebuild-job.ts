@@ -1,8 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
 
 /** What a job's project runs, with the directory of each extra input as the job sees it. */
 export interface JobSpec {
@@ -34,6 +36,8 @@ export interface JobSpec {
 export abstract class CodeBuildJob extends pipelines.Step implements pipelines.ICodePipelineActionFactory {
   /** The job's project, once CDK Pipelines has turned the step into an action. */
   protected project?: codebuild.IProject;
+  /** The jobs of its stage it starts beside and waits for. */
+  private readonly awaited: CodeBuildJob[] = [];
 
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
@@ -44,11 +48,24 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     [input, ...extraInputs].forEach(fileSet => this.addDependencyFileSet(fileSet));
   }
 
+  /**
+   * Makes the job start beside `jobs` (steps of the same stage, with the same dependencies) and wait
+   * for them to succeed before its build phase: its build is provisioned and installed meanwhile.
+   */
+  public startBesideAndAwait(...jobs: CodeBuildJob[]): this {
+    this.awaited.push(...jobs);
+    return this;
+  }
+
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
     const extra = this.extraInputs.map(fileSet => options.artifacts.toCodePipeline(fileSet));
-    const spec = this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`));
+    const spec = this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)), stage.stageName, this.pipelineNameOf(options));
     const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
+    // A role on the app's pipeline path for its purpose, which the environments' roles trust by that path.
+    const path = this.rolePath();
+    const role = path ? new iam.Role(options.scope, `${this.id}Role`, { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'), path }) : undefined;
     const project = this.project = new codebuild.PipelineProject(options.scope, this.id, {
+      role,
       description: this.description,
       buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', ...spec.buildSpec }),
       environment: { buildImage: spec.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0, privileged: spec.privileged },
@@ -56,6 +73,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       logging: logGroup ? { cloudWatch: { logGroup } } : undefined,
     });
     this.permissions().forEach(statement => project.addToRolePolicy(statement));
+    if (this.awaited.length > 0) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
     if (spec.batch) project.enableBatchBuilds();
     // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
     const actionRole = options.pipeline.node.tryFindChild('CodeBuildActionRole') as iam.IRole | undefined
@@ -75,6 +93,41 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       role: actionRole,
     }));
     return { runOrdersConsumed: 1 };
+  }
+
+  /**
+   * The spec with, where the job waits for others, the wait first in its build phase and the
+   * variables it reads (`name`: the pipeline's name, as given at synth).
+   */
+  private withAwaited(spec: JobSpec, stageName: string, name: string): JobSpec {
+    if (this.awaited.length === 0) return spec;
+    const buildSpec = spec.buildSpec as { phases: { build: { commands: string[] } } };
+    return {
+      ...spec,
+      buildSpec: {
+        ...spec.buildSpec,
+        phases: {
+          ...buildSpec.phases,
+          build: {
+            ...buildSpec.phases.build,
+            commands: [AWAIT_ACTIONS, awaitCommand(stageName, this.awaited.map(j => j.id)), ...buildSpec.phases.build.commands],
+          },
+        },
+      },
+      actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', PIPELINE_NAME: name },
+    };
+  }
+
+  private pipelineNameOf(options: pipelines.ProduceActionOptions): string {
+    return (options.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline).name!;
+  }
+
+  /**
+   * The IAM path of the project's role, where environments' roles must trust it
+   * (`pipelineRolePath`); otherwise CodeBuild's default role, on the root path.
+   */
+  protected rolePath(): string | undefined {
+    return undefined;
   }
 
   /** The project's description. */

@@ -3,10 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
-import { BuildSteps, checkOneBuild, EnvironmentBuilds, everyStep, NamedCommands } from './environment-builds';
+import { EnvironmentBuilds } from './environment-builds';
 import { OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
+import { BuildSteps, checkOneBuild, everyStep, NamedCommands, TestBuilds } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
@@ -73,35 +74,57 @@ export function hasGateBeforeDeploy(plan: EnvironmentPlan): boolean {
 }
 
 /**
- * The change review of a wave (`wave`: its environments' plans; `waveName`: its name, or its one
- * environment's stage name) whose approval asks for one; otherwise none.
+ * The job before a wave's approval (`wave`: its environments' plans; `waveName`: its name, or its
+ * one environment's stage name): its change review where the approval asks for one; else, where
+ * the approval covers deleting the stacks the app no longer has, the job that lists them; otherwise none.
  */
-export function changeReviewOf(id: string, waveName: string, wave: EnvironmentPlan[], inputs: LaneInputs): ChangeReviewJob | undefined {
-  if (wave[0].approvalBeforeDeploy !== ApprovalGate.CHANGE_REVIEW) return undefined;
-  return new ChangeReviewJob(id, waveName, wave.map(p => p.environment), inputs.assembly, inputs.source, inputs.otherLane);
+export function gateJobOf(id: GateJobIds, waveName: string, wave: EnvironmentPlan[],
+  inputs: LaneInputs): ChangeReviewJob | OrphanListingJob | undefined {
+  const environments = wave.map(p => p.environment);
+  if (wave[0].approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
+    return new ChangeReviewJob(id.review, waveName, environments, inputs.assembly, inputs.source, inputs.otherLane);
+  }
+  if (wave[0].approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL && wave.some(p => p.orphanMode === OrphanMode.APPROVED)) {
+    return new OrphanListingJob(id.listing, waveName, environments, inputs.assembly);
+  }
+  return undefined;
 }
 
-/** The change reviews a wave's steps take part in: its own, and the next wave's, which runs beside this wave's last deploy. */
-export interface WaveReviews {
-  readonly own?: ChangeReviewJob;
+/** The ids a gate job takes: a change review's, an orphan listing's. */
+export interface GateJobIds {
+  readonly review: string;
+  readonly listing: string;
+}
+
+/**
+ * The jobs before approvals a wave's steps take part in: its own, and the next wave's, which runs
+ * beside this wave's last deploy.
+ */
+export interface WaveGateJobs {
+  readonly own?: ChangeReviewJob | OrphanListingJob;
   /** Whether the stage before the wave runs `own` (beside its deploy); else it runs just before the approval. */
   readonly ownInStageBefore: boolean;
-  readonly next?: ChangeReviewJob;
+  readonly next?: ChangeReviewJob | OrphanListingJob;
 }
 
 /**
  * The steps of each group of a wave, one pipeline stage each (the groups are deployed one after
  * another, the environments of a group side by side), in the order the tier asks for. In the
  * wave's first group, the wave's one approval, or where a change review is asked for, its one
- * approval of the whole wave's change (reviewed beside the stage before's deploy where there is
- * one, so that no one waits for it; else just before the approval); where the wave's deploys wait
- * for a deployment window (`windowed`), the approval is a stage of its own. Then one batch of
- * builds, one per environment of the group, each running its environment's tests before deploy,
- * deploying it, seeding its data and running its tests after deploy. Beside the last group's
- * deploy, the next wave's change review. In the wave's last group, the one sign-off once every
- * environment has passed its tests. Whatever the number of environments, a stage has at most five actions.
+ * approval of the whole wave's change (reviewed, or the stacks the app no longer has listed, beside
+ * the stage before's deploy where there is one, so that no one waits for it; else just before the
+ * approval); where the wave's deploys wait
+ * for a deployment window (`windowed`), the approval is a stage of its own. Then batches of
+ * builds, one build per environment of the group: the tests before deploy (`TestsBefore`), the
+ * deploy (`Deploy`), then the data seed and the tests after deploy (`TestsAfter`) beside the deploy
+ * of the stacks no test needs (`DeployRest`), all started together, each waiting in its build for
+ * the one it follows. The user's commands run only in the test batches, whose role cannot deploy;
+ * the deploy batches run only the library's commands. Beside the last
+ * group's deploy, the next wave's change review or orphan listing. In the wave's last group, the one sign-off once
+ * every environment has passed its tests. Whatever the number of environments, a stage has at most
+ * eight actions.
  */
-export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean, reviews: WaveReviews): WaveStage[] {
+export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean, reviews: WaveGateJobs): WaveStage[] {
   const wave = groups.flat();
   const { approvalBeforeDeploy, approvalAfterDeploy } = wave[0];
   const tier = wave[0].environment.tier.name;
@@ -117,19 +140,18 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     return step;
   };
   let gate: pipelines.Step[] = [];
-  let orphanListing: OrphanListingJob | undefined;
-  const review = reviews.own;
+  const review = reviews.own instanceof ChangeReviewJob ? reviews.own : undefined;
+  const orphanListing = reviews.own instanceof OrphanListingJob ? reviews.own : undefined;
   if (hasGateBeforeDeploy(wave[0])) {
     const steps = stage(0, windowed);
     if (approvalBeforeDeploy === ApprovalGate.MANUAL_APPROVAL) {
       // The approval covers deleting the stacks the app no longer has: it names them.
-      const listed = wave.some(p => p.orphanMode === OrphanMode.APPROVED);
-      orphanListing = listed ? after(steps, new OrphanListingJob('ListOrphans', wave[0].environment.stageName, wave.map(p => p.environment), inputs.assembly), []) : undefined;
+      if (orphanListing && !reviews.ownInStageBefore) after(steps, orphanListing, []);
       gate = [after(steps, new pipelines.ManualApprovalStep('Approve', {
         comment: orphanListing
-          ? fitted(places => `Deploy to ${places}? Stacks the app no longer has, deleted after the deploy: ${orphanListing!.summary}`, wave, tier, SUMMARY_LIMIT)
+          ? fitted(places => `Deploy to ${places}? Stacks the app no longer has, deleted after the deploy: ${orphanListing.summary}`, wave, tier, SUMMARY_LIMIT)
           : fitted(places => `Deploy to ${places}?`, wave, tier, 0),
-      }), orphanListing ? [orphanListing] : [])];
+      }), orphanListing && !reviews.ownInStageBefore ? [orphanListing] : [])];
     }
     if (approvalBeforeDeploy === ApprovalGate.CHANGE_REVIEW) {
       if (!reviews.ownInStageBefore) after(steps, review!, []);
@@ -140,19 +162,32 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
       }), reviews.ownInStageBefore ? [] : [review!])];
     }
   }
+  const build = buildSteps(wave[0]);
   groups.forEach((group, index) => {
     const gated = index === 0 && stages.length > 0 && !stages[0].gateOnly;
     const steps = gated ? stages[0].steps : stage(index, false);
     const waitsFor = index === 0 ? gate : [];
-    const deployed = after(steps, new EnvironmentBuilds('Deploy', group.map(p => p.environment), inputs.source, buildSteps(wave[0]),
-      { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, orphanMode: wave[0].orphanMode, orphanListing }), waitsFor);
+    const environments = group.map(p => p.environment);
+    const deployInputs = { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, orphanMode: wave[0].orphanMode, orphanListing };
+    // The user's commands run in builds of their own, which cannot deploy: the tests before deploy,
+    // then the deploy, then the data seed and the tests after deploy, while the stacks no test needs
+    // deploy beside them. Each starts with the stage, and waits in its build for the one before it
+    // to succeed: its provisioning and installs overlap the one before.
+    const testedBefore = build.before.length > 0 ? after(steps, new TestBuilds('TestsBefore', environments, inputs.source, [build.before]), waitsFor) : undefined;
+    const deployed = after(steps, new EnvironmentBuilds('Deploy', environments, false, build, deployInputs), waitsFor);
+    if (testedBefore) deployed.startBesideAndAwait(testedBefore);
+    const afterGroups = [...build.seed ? [[build.seed]] : [], ...build.after.length > 0 ? [build.after] : []];
+    const tested = afterGroups.length > 0
+      ? [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), waitsFor).startBesideAndAwait(deployed)] : [];
+    const rest = EnvironmentBuilds.hasRest(environments, build)
+      ? [after(steps, new EnvironmentBuilds('DeployRest', environments, true, build, deployInputs), waitsFor).startBesideAndAwait(deployed)] : [];
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {
         comment: wave.length === 1
           ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
           : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
-      }), [deployed]);
+      }), [deployed, ...tested, ...rest]);
     }
   });
   return stages;
@@ -241,7 +276,10 @@ export function validatePlan(plan: EnvironmentPlan, who: string, restrictedAppro
     errors.add('bakeTime', `is ${plan.bakeTime.toHumanString()} for ${who}; CodePipeline waits in whole minutes`);
   }
   if (plan.testsBeforeDeploy.every(k => plan.tests.has(k)) && plan.testsAfterDeploy.every(k => plan.tests.has(k))) {
-    checkOneBuild('tests', everyStep(buildSteps(plan)), who, errors);
+    // The tests before deploy share one build; the data seed and the tests after deploy another.
+    const { before, seed, after } = buildSteps(plan);
+    checkOneBuild('tests', before, who, errors);
+    checkOneBuild('tests', everyStep({ before: [], seed, after }), who, errors);
   }
   if (env.profile.reseedsData && !plan.dataSeed) {
     errors.add('dataSeed', `is missing, but ${who} re-seeds its data on every deploy; give the commands that seed it`);

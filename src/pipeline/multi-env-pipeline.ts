@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, CfnResource, Duration, IAspect, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Duration, IAspect, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { changeReviewOf, EnvironmentPlan, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
+import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
 import { orphanModeOf } from './orphan-cleanup';
@@ -25,6 +25,7 @@ import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
+import { pipelineRolePath } from '../private/pipeline-role-paths';
 import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors, validationError } from '../private/validation-errors';
@@ -576,6 +577,12 @@ export class MultiEnvPipeline extends Construct {
     const name = main ? mainName : `${mainName}-hotfix`;
     const codePipeline = new codepipeline.Pipeline(this, main ? 'PipelineDefinition' : 'HotfixPipelineDefinition', {
       pipelineName: name,
+      // On the app's pipeline path: its bake periods read the production alarms through the
+      // environments' deployment roles, which trust the app's pipeline roles by their path.
+      role: new iam.Role(this, main ? 'PipelineRole' : 'HotfixPipelineRole', {
+        assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
+        path: Lazy.string({ produce: () => (this.waves.length > 0 ? pipelineRolePath(this.waves[0].groups[0][0].environment.appName, 'pipeline') : '/') }),
+      }),
       pipelineType: codepipeline.PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,
@@ -713,11 +720,14 @@ export class MultiEnvPipeline extends Construct {
     const inputs = this.laneInputs.get(lane)!;
     const reviews = waves.map((wave, i) => {
       const name = wave.name ?? wave.stageNames[0];
-      // Early in the main pipeline only, and only after the wave before's approval: the hotfix lane
-      // runs the code of any branch pushed to it, so its jobs reach production (even to read) only
-      // after the lane's approval; and no job reads production for a change nobody has approved yet.
-      const early = main && i > 0 && hasGateBeforeDeploy(waves[i - 1].groups[0][0]);
-      return { job: changeReviewOf(early ? `Review-${name}` : 'ChangeReview', name, wave.groups.flat(), inputs), early };
+      const plans = wave.groups.flat();
+      // Early in the main pipeline only: the hotfix lane runs the code of any branch pushed to it,
+      // so its jobs reach production (even to read) only after the lane's approval. For a
+      // production wave, only after the wave before's approval: no job reads production for a
+      // change nobody has approved yet.
+      const early = main && i > 0 && (!plans[0].environment.profile.production || hasGateBeforeDeploy(waves[i - 1].groups[0][0]));
+      const ids = early ? { review: `Review-${name}`, listing: `ListOrphans-${name}` } : { review: 'ChangeReview', listing: 'ListOrphans' };
+      return { job: gateJobOf(ids, name, plans, inputs), early };
     });
     return waves.flatMap((wave, i) => stepsForWave(wave.groups, inputs, main && wave.gateStageName !== undefined,
       { own: reviews[i].job, ownInStageBefore: reviews[i].early, next: reviews[i + 1]?.early ? reviews[i + 1].job : undefined })

@@ -58,25 +58,39 @@ export function cleanupVariables(env: IsolatedEnvironment, mode: OrphanMode): Re
   };
 }
 
+/** A deploy build's stack clean-up: the search, which may run before the deploy has ended, and the deletion after it. */
+export interface CleanupCommands {
+  /** Read every stack of the environment's regions with its stack clean-up role, and find the orphans. */
+  readonly search: string[];
+  /** Delete those the mode allows. */
+  readonly deletion: string[];
+}
+
 /**
- * The commands that end a deploy build: read every stack of the environment's regions with its
- * stack clean-up role, find the orphans, and delete those its mode allows (`listed`: the directory
- * of the list run before the approval). CloudFormation deletes each stack with the role it was
- * deployed with; the build does not wait for the deletion (the next run reports a failed one).
+ * The stack clean-up of a deploy build (`listed`: the directory of the list run before the
+ * approval). The search finds the stacks tagged for the environment that the app does not have, so
+ * the stacks the deploy creates are never among them, and it may run while the deploy still runs;
+ * the deletion runs once the deploy has succeeded. CloudFormation deletes each stack with the role
+ * it was deployed with; the build does not wait for the deletion (the next run reports a failed one).
  */
-export function cleanupCommands(gateScripts: GateScripts, listed?: string): string[] {
+export function cleanupCommands(gateScripts: GateScripts, listed?: string): CleanupCommands {
   const approved = listed ? ` --approved "${listed}/orphans-$ENVIRONMENT_NAME.txt"` : '';
   const script = GateScripts.directoryOf(GateScript.ORPHAN);
-  return [
-    WITH_ROLE,
-    'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
-    ...gateScripts.fetchCommands(GateScript.ORPHAN),
-    'for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "/tmp/stacks-$r.json" || exit 1; done',
-    `node "${script}/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH"${approved} /tmp/stacks-*.json`,
-    'while read -r name region; do echo "Deleting stack $name ($region)"; '
-      + 'with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation delete-stack --region "$region" --stack-name "$name" || exit 1; '
-      + 'done < "/tmp/orphans/orphans-$ENVIRONMENT_NAME.txt"',
-  ];
+  return {
+    search: [
+      WITH_ROLE,
+      'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
+      ...gateScripts.fetchCommands(GateScript.ORPHAN),
+      'for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "/tmp/stacks-$r.json" || exit 1; done',
+      `node "${script}/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH"${approved} /tmp/stacks-*.json`,
+    ],
+    deletion: [
+      WITH_ROLE,
+      'while read -r name region; do echo "Deleting stack $name ($region)"; '
+        + 'with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation delete-stack --region "$region" --stack-name "$name" || exit 1; '
+        + 'done < "/tmp/orphans/orphans-$ENVIRONMENT_NAME.txt"',
+    ],
+  };
 }
 
 /**

@@ -4,11 +4,12 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { estimatePipeline, PIPELINE_MODEL } from '../../bench/pipeline-model';
+import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
 import { pathToProduction } from '../../examples/pipeline-path';
 import { EnvironmentTier } from '../../src';
-import { stepAnnouncement } from '../../src/pipeline/environment-builds';
+import { AWAIT_ACTIONS, awaitCommand } from '../../src/pipeline/awaited-actions';
 import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
+import { stepAnnouncement } from '../../src/pipeline/test-builds';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
 
@@ -126,21 +127,23 @@ function shopAssembly(): string {
 const batch = (name: string, projectId: string, runOrder = 1) => ({
   ...codeBuild(name, projectId, runOrder), Configuration: { ProjectName: { Ref: projectId }, BatchEnabled: 'true' },
 });
-const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --require-approval never --exclusively $STACKS';
+const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --require-approval never --exclusively $STACKS';
 /** The same without change sets, as the library deploys. */
-const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively $STACKS';
+const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively $STACKS';
 const step = (name: string) => [stepAnnouncement([name]), `./scripts/${name}.sh`];
 /** Steps side by side, as the library's builds start them. */
 const sideBySide = (...names: string[]) => [stepAnnouncement(names), ...names.map(name => startBeside(name, [`./scripts/${name}.sh`])), awaitBeside(names.map(n => [n, n]))];
-/** The CDK CLI's install, as the library's builds start it: in the background. */
-const CLI_BESIDE = startBeside('cdk-cli-install', ['npm install -g aws-cdk@2']);
+/** The wait for actions of the stage, as the library's builds start it. */
+const awaiting = (stage: string, ...actions: string[]) => [AWAIT_ACTIONS, awaitCommand(stage, actions)];
+/** The search for the stacks the app no longer has, as the library's deploy builds start it in their install phase. */
+const ORPHAN_SEARCH = ['echo "== StackCleanup of $ENVIRONMENT_NAME =="', 'node "orphan-script/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH" /tmp/stacks-*.json'];
 
 /**
  * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
- * none for a build that does not deploy), running `commands`. A token in each build's variables
- * makes it an `Fn::Join`, as in a real template.
+ * none for a build that does not deploy), running `commands` after `installs`. A token in each
+ * build's variables makes it an `Fn::Join`, as in a real template.
  */
-function batchSpec(stacks: Array<string | undefined>, commands: string[], besideTests?: string, installs = ['npm install -g aws-cdk@2']) {
+function batchSpec(stacks: Array<string | undefined>, commands: string[], installs = ['npm install -g aws-cdk@2']) {
   const text = JSON.stringify({
     version: '0.2',
     batch: {
@@ -150,7 +153,6 @@ function batchSpec(stacks: Array<string | undefined>, commands: string[], beside
           variables: {
             DEPLOYMENT_ROLE_ARN: 'arn:<PARTITION>:iam::111111111111:role/deploy',
             ...list ? { STACKS: list } : {},
-            ...besideTests ? { STACKS_BESIDE_TESTS: besideTests } : {},
           },
         },
       })),
@@ -166,11 +168,10 @@ const SIDE = 'Shop/Foundation Shop/Extra';
 /**
  * A pipeline of this library's jobs on the Shop stacks: one-build deploys of Foundation alone, with
  * Workload (which depends on it) and with Extra (which does not); a wave of three environments,
- * one of each, with a test before deploy and two steps after deploy; Prod with a change review,
- * an approval and a deploy of the three stacks.
+ * one of each; Prod with a change review, an approval and a deploy of the three stacks. No stage
+ * tests (see the stages with test builds below).
  */
-function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHAIN, SIDE],
-  [...step('DataMigrationTests'), DEPLOY, ...step('SmokeTests'), ...step('LoadTests')])) {
+function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHAIN, SIDE], [DEPLOY])) {
   const review = JSON.stringify({
     version: '0.2',
     phases: {
@@ -188,13 +189,13 @@ function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHA
   return {
     Resources: {
       Synth: project(),
-      Alone: project(batchSpec(['Shop/Foundation'], [DEPLOY, ...step('SmokeTests')])),
-      Chain: project(batchSpec([CHAIN], [DEPLOY, ...step('SmokeTests')])),
-      Side: project(batchSpec([SIDE], [DEPLOY, ...step('SmokeTests')])),
-      Direct: project(batchSpec([CHAIN], [DEPLOY_DIRECT, ...step('SmokeTests')])),
+      Alone: project(batchSpec(['Shop/Foundation'], [DEPLOY])),
+      Chain: project(batchSpec([CHAIN], [DEPLOY])),
+      Side: project(batchSpec([SIDE], [DEPLOY])),
+      Direct: project(batchSpec([CHAIN], [DEPLOY_DIRECT])),
       WaveDeploy: project(deployWave),
       Review: project(review),
-      ProdDeploy: project(batchSpec([`${CHAIN} Shop/Extra`], [DEPLOY, ...step('SmokeTests')])),
+      ProdDeploy: project(batchSpec([`${CHAIN} Shop/Extra`], [DEPLOY])),
       Pipeline: {
         Type: 'AWS::CodePipeline::Pipeline',
         Properties: {
@@ -227,7 +228,7 @@ describe('estimatePipeline of this library\'s jobs', () => {
   const job = (stageAndAction: string) => estimate.jobs.find(j => `${j.stage}/${j.action}` === stageAndAction)!;
   /** A stack's share of a deploy: publishing its assets (side by side, its template among them), creating and executing its change set. */
   const stack = (assets: number) => (assets > 0 ? m.perAssetSeconds : 0) + m.createChangeSetSeconds + m.executeChangeSetSeconds;
-  const deployBuild = (chain: number, steps: number) => m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + steps * m.shellStepSeconds;
+  const deployBuild = (chain: number) => m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain;
   const billed = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
   test('a batch counts one build per environment, to production and per commit', () => {
@@ -240,8 +241,8 @@ describe('estimatePipeline of this library\'s jobs', () => {
   });
 
   test('a deploy build takes its longest chain of stacks: a dependent stack adds its assets, change set and deploy; an independent one adds nothing', () => {
-    expect(job('Alone/Deploy').seconds).toBe(deployBuild(stack(1), 1));
-    expect(job('Chain/Deploy').seconds).toBe(deployBuild(stack(1) + stack(2), 1));
+    expect(job('Alone/Deploy').seconds).toBe(deployBuild(stack(1)));
+    expect(job('Chain/Deploy').seconds).toBe(deployBuild(stack(1) + stack(2)));
     expect(job('Side/Deploy').seconds).toBe(job('Alone/Deploy').seconds);
     expect(job('Prod/Deploy').seconds).toBe(job('Chain/Deploy').seconds);
   });
@@ -251,7 +252,7 @@ describe('estimatePipeline of this library\'s jobs', () => {
   });
 
   test('a batch lasts as long as its longest build and bills each of its builds', () => {
-    const builds = [stack(1), stack(1) + stack(2), stack(1)].map(chain => deployBuild(chain, 3));
+    const builds = [stack(1), stack(1) + stack(2), stack(1)].map(chain => deployBuild(chain));
     expect(job('Wave/Deploy').seconds).toBe(Math.max(...builds));
     expect(job('Wave/Deploy').billedMinutes).toBe(builds.map(billed).reduce((a, b) => a + b));
     // The review detects drift and lists the stacks the app no longer has before it compares the templates.
@@ -277,8 +278,10 @@ describe('estimatePipeline of this library\'s jobs', () => {
       .toThrow(/action Wave\/Deploy: a batch whose build spec has no batch.build-list/);
     expect(() => estimatePipeline(libraryTemplate(batchSpec(['Shop/Missing'], [DEPLOY])), assembly, 'Prod'))
       .toThrow(/action Wave\/Deploy: deploys stack Shop\/Missing, which is not in the cloud assembly/);
-    expect(() => estimatePipeline(libraryTemplate(batchSpec([undefined], step('SmokeTests'))), assembly, 'Prod'))
-      .toThrow(/action Wave\/Deploy: a batch that does not deploy/);
+    expect(() => estimatePipeline(libraryTemplate(batchSpec([undefined], ['echo hello'])), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: a batch that neither deploys/);
+    expect(() => estimatePipeline(libraryTemplate(batchSpec([CHAIN], [DEPLOY, ...step('SmokeTests')])), assembly, 'Prod'))
+      .toThrow(/action Wave\/Deploy: it runs `cdk deploy` and test steps in one build/);
   });
 });
 
@@ -303,57 +306,77 @@ describe('estimatePipeline of a pipeline synthesized by the library', () => {
   const assembly = app.synth();
   const estimate = estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, 'Prod');
 
-  test('reads each environment\'s build of a wave\'s deploy, and its stacks from the nested assemblies', () => {
-    const deploys = estimate.jobs.filter(j => j.action === 'Deploy');
-    expect(deploys.map(j => [j.stage, j.kind, j.builds])).toEqual([['dev', 'deploy job', 1], ['Prod', 'deploy job', 2]]);
+  test('reads each environment\'s build of a wave\'s deploy and of its tests, and its stacks from the nested assemblies', () => {
+    const deploys = estimate.jobs.filter(j => j.action === 'Deploy' || j.action === 'TestsAfter');
+    expect(deploys.map(j => [j.stage, j.action, j.kind, j.builds])).toEqual([
+      ['dev', 'Deploy', 'deploy job', 1], ['dev', 'TestsAfter', 'test job', 1], ['Prod', 'Deploy', 'deploy job', 2], ['Prod', 'TestsAfter', 'test job', 2],
+    ]);
     expect(estimate.codeBuildJobs).toBe(estimate.jobs.reduce((sum, j) => sum + j.builds!, 0));
-    // At least the foundation (its template) and then the workload (its template and file), each with its change set and deploy.
-    const chain = m.perAssetSeconds * 3 + 2 * (m.createChangeSetSeconds + m.executeChangeSetSeconds);
-    expect(deploys[1].seconds).toBeGreaterThanOrEqual(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain);
+    // At least the foundation and then the workload, each publishing its assets (side by side) and deployed without a change set.
+    const chain = 2 * (m.perAssetSeconds + m.executeChangeSetSeconds);
+    expect(deploys[2].seconds).toBeGreaterThanOrEqual(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain);
+    // The smoke tests wait for the deploy they start beside.
+    expect(deploys[3].seconds).toBe(deploys[2].seconds + m.awaitPollSeconds + m.shellStepSeconds);
+    // On the path: the review (Dev has no approval, so it runs in Prod's stage), the approval, the deploy, then the tests, from the deploy's end.
+    expect(estimate.criticalPath.filter(a => a.stage === 'Prod').map(a => [a.action, a.seconds])).toEqual([
+      ['ChangeReview', expect.any(Number)], ['Review', 0], ['Deploy', deploys[2].seconds], ['TestsAfter', m.awaitPollSeconds + m.shellStepSeconds],
+    ]);
   });
 });
 
-describe('estimatePipeline of a deploy build with stacks beside its tests', () => {
+describe('estimatePipeline of a stage whose builds start together and wait for each other', () => {
   const m = PIPELINE_MODEL;
   const stack = (assets: number) => (assets > 0 ? m.perAssetSeconds : 0) + m.createChangeSetSeconds + m.executeChangeSetSeconds;
-  const estimateWith = (steps: string[]) => estimatePipeline({
+  const chain = stack(1) + stack(2);
+  /** A stage 'Shop' of the library's batches: tests before deploy, the deploy of CHAIN (with the orphan search), tests after, the deploy of Extra beside them. */
+  const estimateWith = (before: string[], after: string[]) => estimatePipeline({
     Resources: {
       Synth: project(),
-      Beside: project(batchSpec([CHAIN], [DEPLOY, ...steps], 'Shop/Extra')),
-      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: [...SOURCE_AND_BUILD, { Name: 'Beside', Actions: [batch('Deploy', 'Beside')] }] } },
+      Before: project(batchSpec([undefined], before, [])),
+      Deploy: project(batchSpec([CHAIN], [...before.length > 0 ? awaiting('Shop', 'TestsBefore') : [], DEPLOY], ['npm install -g aws-cdk@2', ...ORPHAN_SEARCH])),
+      After: project(batchSpec([undefined], [...awaiting('Shop', 'Deploy'), ...after], [])),
+      Rest: project(batchSpec(['Shop/Extra'], [...awaiting('Shop', 'Deploy'), DEPLOY])),
+      Pipeline: {
+        Type: 'AWS::CodePipeline::Pipeline',
+        Properties: {
+          Stages: [...SOURCE_AND_BUILD, {
+            Name: 'Shop',
+            Actions: [...before.length > 0 ? [batch('TestsBefore', 'Before')] : [], batch('Deploy', 'Deploy'), batch('TestsAfter', 'After'), batch('DeployRest', 'Rest')],
+          }],
+        },
+      },
     },
-  }, shopAssembly(), 'Beside').jobs.find(j => j.stage === 'Beside')!;
+  }, shopAssembly(), 'Shop');
+  const ofStage = (e: PipelineEstimate) => Object.fromEntries(e.jobs.filter(j => j.stage === 'Shop').map(j => [j.action, j]));
 
-  test('lasts its chain of stacks, then the longer of the stacks beside the tests and the tests', () => {
-    const chain = stack(1) + stack(2);
-    // Extra's deploy (160 s) is longer than one test (120 s), shorter than two.
-    expect(estimateWith(step('SmokeTests')).seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + stack(1));
-    expect(estimateWith([...step('SmokeTests'), ...step('LoadTests')]).seconds)
-      .toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + 2 * m.shellStepSeconds);
+  test('a deploy lasts its CLI\'s install and its search for orphaned stacks (before it deploys), then its chain of stacks', () => {
+    const { Deploy } = ofStage(estimateWith([], step('SmokeTests')));
+    expect(Deploy.seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + m.orphanSearchSeconds + chain);
   });
 
-  test('counts tests side by side as one step', () => {
-    expect(estimateWith(sideBySide('SmokeTests', 'LoadTests')).seconds).toBe(estimateWith(step('SmokeTests')).seconds);
-    expect(estimateWith([...step('SeedData'), ...sideBySide('SmokeTests', 'LoadTests')]).seconds)
-      .toBe(estimateWith([...step('SmokeTests'), ...step('LoadTests')]).seconds);
+  test('a build that waits starts its work once the action it waits for has ended and been seen, and is billed for its wait', () => {
+    const e = estimateWith([], step('SmokeTests'));
+    const { Deploy, TestsAfter, DeployRest } = ofStage(e);
+    expect(TestsAfter.seconds).toBe(Deploy.seconds + m.awaitPollSeconds + m.shellStepSeconds);
+    expect(TestsAfter.billedMinutes).toBe(Math.ceil(TestsAfter.seconds / 60));
+    // Extra's deploy (160 s) is longer than one test (120 s): the rest of the deploy ends the stage.
+    expect(DeployRest.seconds).toBe(Deploy.seconds + m.awaitPollSeconds + stack(1));
+    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => [a.action, a.seconds]))
+      .toEqual([['Deploy', Deploy.seconds], ['DeployRest', m.awaitPollSeconds + stack(1)]]);
   });
-});
 
-describe('estimatePipeline of a deploy build with tests before its deploy', () => {
-  const m = PIPELINE_MODEL;
-  const estimateWith = (before: string[], installs?: string[]) => estimatePipeline({
-    Resources: {
-      Synth: project(),
-      Before: project(batchSpec([CHAIN], [...before, DEPLOY], undefined, installs)),
-      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Stages: [...SOURCE_AND_BUILD, { Name: 'Before', Actions: [batch('Deploy', 'Before')] }] } },
-    },
-  }, shopAssembly(), 'Before').jobs.find(j => j.stage === 'Before')!.seconds;
+  test('counts tests side by side as one step, and steps one after another each', () => {
+    const after = (steps: string[]) => ofStage(estimateWith([], steps)).TestsAfter.seconds;
+    expect(after(sideBySide('SmokeTests', 'LoadTests'))).toBe(after(step('SmokeTests')));
+    expect(after([...step('SeedData'), ...sideBySide('SmokeTests', 'LoadTests')])).toBe(after([...step('SmokeTests'), ...step('LoadTests')]));
+    expect(after([...step('SmokeTests'), ...step('LoadTests')])).toBe(after(step('SmokeTests')) + m.shellStepSeconds);
+  });
 
-  test('runs them after the CLI\'s install, or beside it where the CLI installs in the background', () => {
-    const none = estimateWith([]);
-    expect(estimateWith(step('DataMigrationTests'))).toBe(none + m.shellStepSeconds);
-    expect(estimateWith(step('DataMigrationTests'), [CLI_BESIDE])).toBe(none + m.shellStepSeconds - m.cliInstallSeconds);
-    expect(estimateWith([], [CLI_BESIDE])).toBe(none);
-    expect(estimateWith(sideBySide('DataMigrationTests', 'SecurityTests'), [CLI_BESIDE])).toBe(none + m.shellStepSeconds - m.cliInstallSeconds);
+  test('a deploy that waits for the tests before it deploys once they have ended, or once its CLI is installed, whichever is later', () => {
+    const e = estimateWith(step('DataMigrationTests'), step('SmokeTests'));
+    const { TestsBefore, Deploy } = ofStage(e);
+    expect(TestsBefore.seconds).toBe(m.codeBuildProvisioningSeconds + m.shellStepSeconds);
+    expect(Deploy.seconds).toBe(TestsBefore.seconds + m.awaitPollSeconds + chain);
+    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => a.action)).toEqual(['TestsBefore', 'Deploy', 'DeployRest']);
   });
 });

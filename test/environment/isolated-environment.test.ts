@@ -62,7 +62,7 @@ describe('the foundation of each tier', () => {
     expect(workload.terminationProtection).toBe(tier.profile.terminationProtection);
   });
 
-  test.each(ALL_TIERS)('%s: a deployment role that trusts the tooling account only', (_, tier) => {
+  test.each(ALL_TIERS)('%s: a deployment role that trusts only the app\'s test builds and pipelines in the tooling account, by their roles\' path', (_, tier) => {
     const template = foundationOf(environment(newApp(), tier));
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: `shop-${tier.name}-deployment`,
@@ -71,6 +71,7 @@ describe('the foundation of each tier', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } },
+          Condition: { ArnLike: { 'aws:PrincipalArn': ['tests', 'pipeline'].map(purpose => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*`]] })) } },
         }],
       },
     });
@@ -121,26 +122,42 @@ describe('the stacks the app no longer has', () => {
     expect(tagged).toEqual([]);
   });
 
-  test('the stack clean-up role: trusted by the tooling account; lists stacks; deletes only stacks tagged with this app and this environment', () => {
+  test('the stack clean-up role: trusted by the app\'s deploy builds only; lists stacks; deletes only stacks tagged with this app and this environment, never the baseline or the CDK bootstrap stack', () => {
     const env = environment(newApp(), EnvironmentTier.STAGING);
     const template = foundationOf(env);
+    const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
     const [id] = Object.keys(template.findResources('AWS::IAM::Role', {
       Properties: {
         RoleName: 'shop-staging-stack-cleanup',
-        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } } }] },
+        AssumeRolePolicyDocument: {
+          Statement: [{
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: arn(`:iam::${TOOLING}:root`) },
+            Condition: { ArnLike: { 'aws:PrincipalArn': [arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*`)] } },
+          }],
+        },
       },
     }));
     expect(id).toBeDefined();
     const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: id }] } }))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const anyStack = arn(':cloudformation:*:333333333333:stack/*/*');
     expect(statements).toEqual([
       { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: '*' },
       {
         Action: 'cloudformation:DeleteStack',
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:333333333333:stack/*/*']] },
+        Resource: anyStack,
         Condition: { StringEquals: { 'aws:ResourceTag/Environment': 'staging', 'aws:ResourceTag/cdk-multi-env:app': 'shop' } },
       },
+      {
+        Action: 'cloudformation:DeleteStack',
+        Effect: 'Deny',
+        Resource: ['shop-baseline-*', 'shop-account-baseline*', 'CDKToolkit'].map(name => arn(`:cloudformation:*:333333333333:stack/${name}/*`)),
+      },
+      { Action: 'cloudformation:DeleteStack', Effect: 'Deny', Resource: anyStack, Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': 'staging' } } },
+      { Action: 'cloudformation:DeleteStack', Effect: 'Deny', Resource: anyStack, Condition: { StringNotEquals: { 'aws:ResourceTag/cdk-multi-env:app': 'shop' } } },
     ]);
     expect(env.stackCleanupRoleArn).toMatch(/^arn:\$\{Token\[AWS\.Partition\.\d+\]\}:iam::333333333333:role\/shop-staging-stack-cleanup$/);
   });

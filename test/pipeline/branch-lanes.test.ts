@@ -157,7 +157,7 @@ describe('branch lanes reach production only after an approval', () => {
     }
     const publishers = hotfix.jobs.filter(job => statementsOf(template, job.roleId)
       .some(s => JSON.stringify(s).includes(`:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*`) && JSON.stringify(s.Condition).includes('file-publishing')));
-    expect(publishers.map(job => `${job.stage}/${job.action}`)).toEqual(['Prod/Deploy', 'Prod-us-east-1/Deploy']);
+    expect(publishers.map(job => `${job.stage}/${job.action}`)).toEqual(['Prod/Deploy', 'Prod/DeployRest', 'Prod-us-east-1/Deploy', 'Prod-us-east-1/DeployRest']);
     expect(publishers.every(job => isAfter(job, hotfix.firstApproval))).toBe(true);
   });
 });
@@ -197,7 +197,7 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
 
 /** The stacks the hotfix lane's deploy builds name. */
 function hotfixStacks(): Set<string> {
-  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy')
+  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy' || job.action === 'DeployRest')
     .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list']
-      .flatMap((b: any) => [b.env.variables.STACKS, b.env.variables.STACKS_BESIDE_TESTS ?? ''].join(' ').split(' ').filter(Boolean))));
+      .flatMap((b: any) => b.env.variables.STACKS.split(' ').filter(Boolean))));
 }

@@ -57,25 +57,25 @@ function reviewedProd() {
     // The variables the deploy action passes its builds, as CodePipeline's variables, and those the review exports.
     deployActionVariables: JSON.parse(actionOf(template, 'prod', 'Deploy').Configuration.EnvironmentVariables) as { name: string; value: string }[],
     exported: review.env['exported-variables'] as string[],
-    // What ends the deploy build: the stack clean-up, with the build's variables.
-    cleanupCommands: cleanupAfterDeploy(deploy.phases.build.commands),
+    // The deploy build's stack clean-up, with the build's variables: the search after the CLI's install, the deletion after the deploy.
+    cleanupCommands: cleanupOf(deploy.phases),
     buildVariables: deploy.batch['build-list'][0].env.variables as Record<string, string>,
   };
 }
 
-/** A deploy build's last commands: its stack clean-up, from the role function it defines first. */
-function cleanupAfterDeploy(commands: string[]): string[] {
-  const announced = commands.findIndex(c => c.startsWith('echo "== StackCleanup of'));
-  expect(announced).toBeGreaterThan(0);
-  return commands.slice(announced - 1);
+/** A deploy build's stack clean-up: its install phase after the CLI's install (the search), and its build phase after the deploy (the deletion). */
+function cleanupOf(phases: { install: { commands: string[] }; build: { commands: string[] } }): string[] {
+  expect(phases.install.commands[0]).toMatch(/^npm install -g aws-cdk@/);
+  expect(phases.install.commands[2]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
+  const deploy = phases.build.commands.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
+  return [...phases.install.commands.slice(1), ...phases.build.commands.slice(deploy + 1)];
 }
 
-/** A deploy build's commands between the wait for the CLI's install and the `cdk deploy`. */
+/** A deploy build's commands before the `cdk deploy`: its check of the review. */
 function checkBeforeDeploy(commands: string[]): string[] {
-  const installed = commands.findIndex(c => c.includes('await_beside cdk-cli-install'));
-  const deploy = commands.findIndex(c => c.startsWith('cdk '));
-  expect([installed, deploy].every(i => i >= 0)).toBe(true);
-  return commands.slice(installed + 1, deploy);
+  const deploy = commands.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
+  expect(deploy).toBeGreaterThan(0);
+  return commands.slice(0, deploy);
 }
 
 const {
@@ -188,8 +188,11 @@ describe('the change review, run', () => {
     return result.stdout.replace(/^exported .*\n/gm, '');
   };
   /** The deploy's check, in execution `execution`, with the variables CodePipeline resolves from the review's. */
-  const check = (execution: string) => run(dir, checkCommands, {
-    ...resolved(execution, reviewExported), REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
+  const check = (execution: string, exports = reviewExported) => run(dir, checkCommands, {
+    ...resolved(execution, exports),
+    REVIEWED_STACKS: reviewedStacks,
+    CODEBUILD_SRC_DIR: path.join(dir, 'assembly'),
+    CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
   });
 
   test('records a fingerprint of every stack, deployed or not yet, every file of the assembly, and exports the digest of that record', () => {
@@ -244,7 +247,7 @@ describe('the change review, run', () => {
     expect(check('exec-1').stdout).toContain('These stacks changed after the review: prod-Monitoring');
   });
 
-  test('stops the deploy, naming the file, when the cloud assembly was changed after the review (by a step of the build, or a later push)', () => {
+  test('stops the deploy, naming the file, when the cloud assembly was changed after the review (by an artifact a later push overwrote)', () => {
     review();
     const template = path.relative(assembly, foundationTemplate);
     const copy = path.join(dir, 'assembly', template);
@@ -271,7 +274,7 @@ describe('the change review, run', () => {
 
   test('stops the deploy when no review digest reached it', () => {
     review();
-    const result = run(dir, checkCommands, { ...resolved('exec-1', { ...reviewExported, REVIEW_DIGEST: '' }), REVIEWED_STACKS: reviewedStacks, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo') });
+    const result = check('exec-1', { ...reviewExported, REVIEW_DIGEST: '' });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('(review digest missing)');
   });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,70 +7,92 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { EnvironmentTier, TestKind } from '../../src';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
-import { actionOf, ALL_TESTS, buildSpecOf, newPipeline } from '../support/pipelines';
+import { actionOf, ALL_TESTS, buildSpecOf, newPipeline, projectStatementsOf } from '../support/pipelines';
 
 /**
- * An environment's deploy build as the pipeline writes it (`tier`'s tests before and after
- * deploy), with the workload depending on the foundation and its outputs.
+ * The batch actions of an environment's stage as the pipeline writes them (`tier`'s tests before
+ * and after deploy), with the workload depending on the foundation and the monitoring stack on the
+ * workload (alarms on its resources, as in the reference app): per action, its
+ * commands (install, then build phase) and the variables its first build gets (the build list's and
+ * the action's, as CodePipeline resolves them).
  */
-function buildOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = false) {
+function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = false) {
   const app = new cdk.App();
   const env = environment(app, tier);
   const workload = new cdk.Stack(env, 'Workload');
   workload.addDependency(env.foundation);
   new cdk.CfnOutput(workload, 'Url', { value: 'https://shop.example.com' });
   const dashboard = new cdk.CfnOutput(cdk.Stack.of(env.monitoring), 'Dashboard', { value: 'shop' });
+  cdk.Stack.of(env.monitoring).addDependency(workload);
   const pipeline = newPipeline(app, { tests: ALL_TESTS });
   pipeline.addEnvironment(env, {
     ...outputFromMonitoring ? { tests: [{ kind: TestKind.SMOKE, commands: ['./scripts/test SMOKE'], envFromOutputs: { DASHBOARD: dashboard } }] } : {},
     ...tier.profile.production ? { approvers: [new cdk.aws_iam.AccountRootPrincipal()] } : {},
   });
   const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
-  const spec = buildSpecOf(template, actionOf(template, stage, 'Deploy'));
+  const actions = template.Resources[Object.keys(template.Resources).find(id => id.startsWith('DeliveryPipelineDefinition')
+    && template.Resources[id].Type === 'AWS::CodePipeline::Pipeline')!].Properties.Stages.find((s: any) => s.Name === stage).Actions
+    .filter((a: any) => a.Configuration.BatchEnabled === 'true');
   return {
-    commands: [...spec.phases.install.commands, ...spec.phases.build.commands] as string[],
-    variables: spec.batch['build-list'][0].env.variables as Record<string, string>,
+    stage,
+    actions: actions.map((action: any) => {
+      const spec = buildSpecOf(template, action);
+      const resolvedActionVariables = Object.fromEntries(JSON.parse(action.Configuration.EnvironmentVariables ?? '[]')
+        .map(({ name, value }: { name: string; value: string }) => [name, value.replace('#{codepipeline.PipelineExecutionId}', 'exec-1')]));
+      return {
+        name: action.Name as string,
+        commands: [...spec.phases.install?.commands ?? [], ...spec.phases.build.commands] as string[],
+        variables: { ...spec.batch['build-list'][0].env.variables, ...resolvedActionVariables } as Record<string, string>,
+      };
+    }) as Array<{ name: string; commands: string[]; variables: Record<string, string> }>,
     // Where the synth staged the pipeline's own assets, the orphan script's among them.
     published: app.outdir,
   };
 }
 
 /**
- * Runs a build's commands for real, in bash, as CodeBuild does (in one shell, each as it is; a
- * failed command ends the build), with stand-ins that log when they start and end: `npm` (the
- * CLI's install), `cdk` (each deploy; the monitoring stack's slower than a test) and the test
- * script (`FAIL_TEST` fails; `SLOW_TEST` is slow), and `aws`, which describes the account's stacks
- * as `options.stacks` gives them and logs each stack it is asked to delete.
+ * What a stage's builds do, run for real as CodePipeline and CodeBuild run them: every batch action
+ * of the stage started together, each build's commands in bash in one shell (a failed command
+ * ends the build), its action Succeeded or Failed when it ends, as `aws codepipeline
+ * list-action-executions` then lists it for this execution (what the CLI prints for the build's
+ * `--query` and `--output text`). Stand-ins log when they start and end: `npm` (the CLI's install),
+ * `cdk` (each deploy; the monitoring stack's slower than a test) and the test script (`FAIL_TEST`
+ * fails; `SLOW_TEST` is slow); `aws` describes the account's stacks as `options.stacks` gives them
+ * and logs each stack it is asked to delete; `sleep` is short.
  */
-interface BuildOptions {
+interface StageOptions {
   readonly failStack?: string;
   readonly failTest?: string;
   readonly slowTest?: string;
   readonly stacks?: object[];
 }
 
-function runBuild({ commands, variables, published }: ReturnType<typeof buildOf>, options: BuildOptions = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-build-'));
-  const beside = '/tmp/beside';
-  fs.rmSync(beside, { recursive: true, force: true });
+async function runStage({ stage, actions, published }: ReturnType<typeof stageOf>, options: StageOptions = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-builds-'));
   try {
-    fs.mkdirSync(path.join(dir, 'bin'));
-    fs.mkdirSync(path.join(dir, 'scripts'));
+    for (const sub of ['bin', 'scripts', 'status']) fs.mkdirSync(path.join(dir, sub));
     const log = path.join(dir, 'log.txt');
-    fs.writeFileSync(path.join(dir, 'bin', 'npm'), `#!/bin/bash\necho "npm start" >> ${log}\nsleep 0.5\necho "npm end" >> ${log}\n`, { mode: 0o755 });
+    fs.writeFileSync(log, '');
+    fs.writeFileSync(path.join(dir, 'bin', 'npm'), `#!/bin/bash\necho "npm start" >> ${log}\n/bin/sleep 0.3\necho "npm end" >> ${log}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'bin', 'sleep'), '#!/bin/bash\n/bin/sleep 0.1\n', { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'bin', 'cdk'), [
       '#!/bin/bash',
       'STACKS=$(printf "%s\\n" "$@" | grep "^[A-Za-z].*/" | tr "\\n" " " | sed "s/ $//")',
       `echo "start $STACKS" >> ${log}`,
-      'case "$STACKS" in *Monitoring*) sleep 1.5;; esac',
+      'case "$STACKS" in *Monitoring*) /bin/sleep 1.5;; *) /bin/sleep 0.5;; esac',
       `echo "end $STACKS" >> ${log}`,
       '[ -z "$FAIL_STACK" ] || [ "$STACKS" != "$FAIL_STACK" ] || { echo "$STACKS failed"; exit 1; }',
     ].join('\n'), { mode: 0o755 });
-    // The account's stacks, as `options.stacks` gives them; deletions logged.
     fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
       '#!/bin/bash',
       'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
       ...s3CopyStandIn(published),
+      // The action's latest execution in this stage, as the CLI prints `[startTime,status]` in text.
+      'if [ "$1 $2" = "codepipeline list-action-executions" ]; then',
+      '  [ "$4" = "Tooling-Delivery" ] && [ "$6" = "pipelineExecutionId=exec-1" ] || { echo "unexpected $*" >&2; exit 254; }',
+      '  s=$(sed -E "s/.*stageName==\'([^\']*)\'.*/\\1/" <<< "$8"); a=$(sed -E "s/.*actionName==\'([^\']*)\'.*/\\1/" <<< "$8")',
+      `  f="${dir}/status/$s.$a"; [ -f "$f" ] && printf "2026-12-05T10:00:00.000000+00:00\\t%s\\n" "$(cat "$f")"; exit 0`,
+      'fi',
       `if [ "$2" = describe-stacks ]; then echo '${JSON.stringify({ Stacks: options.stacks ?? [] })}'; exit 0; fi`,
       `if [ "$2" = delete-stack ]; then echo "delete $6 $4" >> ${log}; exit 0; fi`,
       'exit 1',
@@ -78,55 +100,79 @@ function runBuild({ commands, variables, published }: ReturnType<typeof buildOf>
     fs.writeFileSync(path.join(dir, 'scripts', 'test'), [
       '#!/bin/bash',
       `echo "test $1 start" >> ${log}`,
-      '[ "$1" = "$SLOW_TEST" ] && sleep 1 || sleep 0.3',
+      '[ "$1" = "$SLOW_TEST" ] && /bin/sleep 1 || /bin/sleep 0.3',
       `echo "test $1 end" >> ${log}`,
       'echo "output of $1"',
       '[ "$1" != "$FAIL_TEST" ]',
     ].join('\n'), { mode: 0o755 });
-    const script = commands.map(c => `${c} || exit $?`).join('\n');
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
-      cwd: dir,
-      env: {
-        PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
-        HOME: dir,
-        TMPDIR: dir,
-        CODEBUILD_SRC_DIR_Synth_Output: dir,
-        FAIL_STACK: options.failStack ?? '',
-        FAIL_TEST: options.failTest ?? '',
-        SLOW_TEST: options.slowTest ?? '',
-        ...variables,
-      },
-      encoding: 'utf-8',
-    });
-    return { status: result.status, stdout: result.stdout, log: fs.readFileSync(log, 'utf-8').trim().split('\n') };
+    const results = await Promise.all(actions.map(action => new Promise<{ name: string; status: number; stdout: string }>(resolve => {
+      const status = path.join(dir, 'status', `${stage}.${action.name}`);
+      fs.writeFileSync(status, 'InProgress');
+      // Each build in a directory of its own, as CodeBuild gives each build its own container.
+      const work = fs.mkdtempSync(path.join(dir, `${action.name}-`));
+      fs.symlinkSync(path.join(dir, 'scripts'), path.join(work, 'scripts'));
+      const child = spawn('bash', ['--noprofile', '--norc', '-c', action.commands.map(c => `${c} || exit $?`).join('\n')], {
+        cwd: work,
+        env: {
+          PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+          HOME: work,
+          TMPDIR: work,
+          CODEBUILD_SRC_DIR: work,
+          FAIL_STACK: options.failStack ?? '',
+          FAIL_TEST: options.failTest ?? '',
+          SLOW_TEST: options.slowTest ?? '',
+          ...action.variables,
+        },
+      });
+      let stdout = '';
+      child.stdout.on('data', chunk => stdout += chunk);
+      child.stderr.on('data', chunk => stdout += chunk);
+      child.on('close', code => {
+        fs.writeFileSync(status, code === 0 ? 'Succeeded' : 'Failed');
+        resolve({ name: action.name, status: code ?? 1, stdout });
+      });
+    })));
+    const byName = Object.fromEntries(results.map(r => [r.name, r]));
+    return { byName, succeeded: results.every(r => r.status === 0), log: fs.readFileSync(log, 'utf-8').trim().split('\n').filter(Boolean) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(beside, { recursive: true, force: true });
   }
 }
 
-describe('an environment\'s deploy build', () => {
-  const dev = buildOf(EnvironmentTier.DEV, 'dev');
+describe('an environment\'s stage', () => {
+  const dev = stageOf(EnvironmentTier.DEV, 'dev');
+  const variablesOf = (name: string) => dev.actions.find(a => a.name === name)!.variables;
 
-  test('deploys the stacks the tests need once the CLI is installed, then runs the tests while the monitoring and account baseline stacks deploy, and waits for them', () => {
-    expect([dev.variables.STACKS, dev.variables.STACKS_BESIDE_TESTS]).toEqual(['dev/Foundation dev/Workload', 'dev/Monitoring dev/AccountBaseline']);
-    const { status, stdout, log } = runBuild(dev);
-    expect(status).toBe(0);
-    expect(log.slice(0, 4)).toEqual(['npm start', 'npm end', 'start dev/Foundation dev/Workload', 'end dev/Foundation dev/Workload']);
-    // The monitoring stack's deploy overlaps the tests (which of the two starts first is the race of two processes).
-    expect(new Set(log.slice(4, 6))).toEqual(new Set(['start dev/Monitoring dev/AccountBaseline', 'test SMOKE start']));
-    expect(log.slice(6)).toEqual(['test SMOKE end', 'end dev/Monitoring dev/AccountBaseline']);
-    expect(stdout).toContain('== Deploy of dev/Monitoring dev/AccountBaseline (beside the tests) ==');
+  test('deploys the stacks the tests need, then runs the tests while the monitoring stack deploys beside them; the account baseline, which lengthens no chain, deploys first', async () => {
+    expect(dev.actions.map(a => a.name).sort()).toEqual(['Deploy', 'DeployRest', 'TestsAfter']);
+    expect([variablesOf('Deploy').STACKS, variablesOf('DeployRest').STACKS]).toEqual(['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']);
+    const { succeeded, log } = await runStage(dev);
+    expect(succeeded).toBe(true);
+    const at = (line: string) => log.indexOf(line);
+    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('start dev/Monitoring'));
+    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('test SMOKE start'));
+    // The monitoring stack's deploy overlaps the tests.
+    expect(at('test SMOKE start')).toBeLessThan(at('end dev/Monitoring'));
+    expect(at('start dev/Monitoring')).toBeLessThan(at('test SMOKE end'));
   });
 
-  test('fails when the stacks beside the tests fail to deploy, though the tests passed', () => {
-    const { status, stdout, log } = runBuild(dev, { failStack: 'dev/Monitoring dev/AccountBaseline' });
-    expect(status).not.toBe(0);
+  test('the tests and the rest of the deploy run nothing when the deploy failed', async () => {
+    const { byName, succeeded, log } = await runStage(dev, { failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
+    expect(succeeded).toBe(false);
+    expect(log.filter(l => l.startsWith('test ') || l.includes('Monitoring'))).toEqual([]);
+    expect(byName.TestsAfter.stdout).toContain('Deploy: Failed in this execution; nothing runs');
+    expect(byName.DeployRest.stdout).toContain('Deploy: Failed in this execution; nothing runs');
+  });
+
+  test('fails when the stacks beside the tests fail to deploy, though the tests passed', async () => {
+    const { byName, succeeded, log } = await runStage(dev, { failStack: 'dev/Monitoring' });
+    expect(succeeded).toBe(false);
     expect(log).toContain('test SMOKE end');
-    expect(stdout).toContain('dev/Monitoring dev/AccountBaseline failed');
+    expect(byName.TestsAfter.status).toBe(0);
+    expect(byName.DeployRest.stdout).toContain('dev/Monitoring failed');
   });
 
-  test('last, once its stacks are deployed and tested, deletes the stacks of the environment the app no longer has (Dev\'s data is throwaway)', () => {
+  test('last, once its stacks are deployed, deletes the stacks of the environment the app no longer has (Dev\'s data is throwaway)', async () => {
     const stack = (name: string, app = 'shop') => ({
       StackName: name,
       StackId: `arn:aws:cloudformation:eu-west-1:111111111111:stack/${name}/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f`,
@@ -135,15 +181,18 @@ describe('an environment\'s deploy build', () => {
       EnableTerminationProtection: false,
     });
     const stacks = [stack('dev-Foundation'), stack('dev-Workload'), stack('dev-Reports'), stack('dev-Reports', 'billing')];
-    const { status, stdout, log } = runBuild(dev, { stacks });
-    expect(status).toBe(0);
-    expect(log.slice(-2)).toEqual(['end dev/Monitoring dev/AccountBaseline', 'delete dev-Reports eu-west-1']);
-    expect(stdout).toContain('dev-Reports: deleted now');
-    expect(dev.variables).toMatchObject({
+    const { byName, succeeded, log } = await runStage(dev, { stacks });
+    expect(succeeded).toBe(true);
+    expect(log.slice(-2)).toEqual(['end dev/Monitoring', 'delete dev-Reports eu-west-1']);
+    expect(byName.DeployRest.stdout).toContain('dev-Reports: deleted now');
+    expect(variablesOf('DeployRest')).toMatchObject({
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
       ORPHAN_REGIONS: 'eu-west-1',
     });
+    // A failed deploy deletes nothing, though the search ran while it did.
+    const failed = await runStage(dev, { stacks, failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
+    expect(failed.log.filter(l => l.startsWith('delete '))).toEqual([]);
   });
 
   test('deleteOrphanedStacks: false: the build only reports them, and no job lists them for an approval', () => {
@@ -153,30 +202,39 @@ describe('an environment\'s deploy build', () => {
     pipeline.addEnvironment(environment(app, EnvironmentTier.STAGING, { cidr: '10.1.0.0/16' }), { deleteOrphanedStacks: false });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     for (const stage of ['dev', 'staging']) {
-      expect(buildSpecOf(template, actionOf(template, stage, 'Deploy')).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('report');
+      // The stage's last deploy cleans up (with or without a DeployRest, by where the monitoring stack falls).
+      const modes = ['Deploy', 'DeployRest'].flatMap(name => {
+        try {
+          return [buildSpecOf(template, actionOf(template, stage, name)).batch['build-list'][0].env.variables.ORPHAN_MODE];
+        } catch {
+          return [];
+        }
+      }).filter(Boolean);
+      expect(modes).toEqual(['report']);
     }
     expect(JSON.stringify(template)).not.toContain('ListOrphans');
   });
 
-  test('deploys the monitoring stack first where a test reads its outputs; the account baseline still beside the tests', () => {
-    const reading = buildOf(EnvironmentTier.DEV, 'dev', true);
-    expect(reading.variables.STACKS).toBe('dev/Foundation dev/Monitoring dev/Workload');
-    expect(reading.variables.STACKS_BESIDE_TESTS).toBe('dev/AccountBaseline');
+  test('deploys the monitoring stack first where a test reads its outputs', () => {
+    const reading = stageOf(EnvironmentTier.DEV, 'dev', true);
+    expect(reading.actions.map(a => a.name).sort()).toEqual(['Deploy', 'TestsAfter']);
+    expect(reading.actions.find(a => a.name === 'Deploy')!.variables.STACKS).toBe('dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload');
   });
 });
 
-describe('the tests of a deploy build', () => {
-  const qa = buildOf(EnvironmentTier.QA, 'qa');
-  const staging = buildOf(EnvironmentTier.STAGING, 'staging');
+describe('the tests of an environment', () => {
+  const qa = stageOf(EnvironmentTier.QA, 'qa');
+  const staging = stageOf(EnvironmentTier.STAGING, 'staging');
 
-  test('after deploy, side by side, each one\'s output printed under its name, in the tier\'s order', () => {
-    const { status, stdout, log } = runBuild(qa, { slowTest: 'INTEGRATION' });
-    expect(status).toBe(0);
+  test('after deploy, side by side, each one\'s output printed under its name, in the tier\'s order', async () => {
+    const { byName, succeeded, log } = await runStage(qa, { slowTest: 'INTEGRATION' });
+    expect(succeeded).toBe(true);
     const tests = log.filter(l => l.startsWith('test '));
     // Both start before either ends: side by side.
     expect(new Set(tests.slice(0, 2))).toEqual(new Set(['test INTEGRATION start', 'test PERFORMANCE start']));
     expect(tests.slice(2)).toEqual(['test PERFORMANCE end', 'test INTEGRATION end']);
-    expect(log.indexOf('end qa/Foundation qa/Workload')).toBeLessThan(log.indexOf('test INTEGRATION start'));
+    expect(log.indexOf('end qa/Foundation qa/AccountBaseline qa/Workload')).toBeLessThan(log.indexOf('test INTEGRATION start'));
+    const stdout = byName.TestsAfter.stdout;
     expect(stdout).toContain('== IntegrationTests, PerformanceTests of qa, side by side ==');
     const integration = stdout.indexOf('== IntegrationTests of qa ==');
     const performance = stdout.indexOf('== PerformanceTests of qa ==');
@@ -185,22 +243,50 @@ describe('the tests of a deploy build', () => {
     expect(stdout.slice(integration, performance)).toContain('output of INTEGRATION');
   });
 
-  test('a failed test fails the build, once the others have run', () => {
-    const { status, stdout, log } = runBuild(qa, { failTest: 'INTEGRATION', slowTest: 'PERFORMANCE' });
-    expect(status).not.toBe(0);
+  test('a failed test fails the build, once the others have run', async () => {
+    const { byName, log } = await runStage(qa, { failTest: 'INTEGRATION', slowTest: 'PERFORMANCE' });
+    expect(byName.TestsAfter.status).not.toBe(0);
     expect(log).toContain('test PERFORMANCE end');
-    expect(stdout).toContain('IntegrationTests of qa failed (exit status 1)');
-    expect(stdout).toContain('output of PERFORMANCE');
-    expect(stdout).not.toContain('PerformanceTests of qa failed');
+    expect(byName.TestsAfter.stdout).toContain('IntegrationTests of qa failed (exit status 1)');
+    expect(byName.TestsAfter.stdout).toContain('output of PERFORMANCE');
+    expect(byName.TestsAfter.stdout).not.toContain('PerformanceTests of qa failed');
   });
 
-  test('before deploy, while the CLI installs, and a failed one deploys nothing', () => {
-    const { status, log } = runBuild(staging);
-    expect(status).toBe(0);
+  test('before deploy, in a build of their own while the deploy installs the CLI, and a failed one deploys nothing', async () => {
+    expect(staging.actions.map(a => a.name).sort()).toEqual(['Deploy', 'DeployRest', 'TestsAfter', 'TestsBefore']);
+    const { succeeded, log } = await runStage(staging);
+    expect(succeeded).toBe(true);
     expect(log.indexOf('test DATA_MIGRATION start')).toBeLessThan(log.indexOf('npm end'));
-    expect(log.indexOf('test DATA_MIGRATION end')).toBeLessThan(log.indexOf('start staging/Foundation staging/Workload'));
-    const failed = runBuild(staging, { failTest: 'DATA_MIGRATION' });
-    expect(failed.status).not.toBe(0);
-    expect(failed.log.filter(l => l.startsWith('start '))).toEqual([]);
+    expect(log.indexOf('test DATA_MIGRATION end')).toBeLessThan(log.indexOf('start staging/Foundation staging/AccountBaseline staging/Workload'));
+    const failed = await runStage(staging, { failTest: 'DATA_MIGRATION' });
+    expect(failed.succeeded).toBe(false);
+    expect(failed.log.filter(l => l.startsWith('start ') || l.startsWith('test LOAD'))).toEqual([]);
+    expect(failed.byName.Deploy.stdout).toContain('TestsBefore: Failed in this execution; nothing runs');
+  });
+
+  test('a test build holds no credential that deploys: its role may assume the environment\'s deployment role, and read the pipeline\'s action executions, nothing else', () => {
+    const app = new cdk.App();
+    const env = environment(app, EnvironmentTier.STAGING);
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(env);
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    for (const name of ['TestsBefore', 'TestsAfter']) {
+      const statements = projectStatementsOf(template, actionOf(template, 'staging', name));
+      expect(statements.filter(st => st.Action === 'sts:AssumeRole' || (Array.isArray(st.Action) && st.Action.some((a: string) => a.startsWith('sts:'))))).toEqual([{
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:role/shop-staging-deployment']] },
+      }]);
+      // The tests after deploy wait for the deploy: they read the pipeline's action executions.
+      if (name === 'TestsAfter') {
+        expect(statements).toContainEqual({
+          Action: 'codepipeline:ListActionExecutions',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codepipeline:eu-west-1:999999999999:Tooling-Delivery']] },
+        });
+      }
+      // Nothing of the deploy builds': no bootstrap role, no clean-up role, no gate script.
+      expect(JSON.stringify(statements)).not.toMatch(/cdk-hnb659fds|stack-cleanup|"s3:GetObject"/);
+    }
   });
 });

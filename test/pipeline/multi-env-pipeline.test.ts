@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
+import { AWAIT_ACTIONS } from '../../src/pipeline/awaited-actions';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
@@ -40,12 +41,11 @@ const pipelineIds = Object.keys(setup.stages);
 const main = setup.stages[pipelineIds.find(id => id.includes('DeliveryPipelineDefinition'))!];
 const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDefinition'))!];
 
-/** What a deploy build runs after the deploy, the stacks beside the tests aside. */
-function stepsAfterDeploy(action: any): string[] {
-  const commands: string[] = buildSpecOf(json, action).phases.build.commands;
-  // Up to the stack clean-up, which ends every deploy build (the role function it defines, then its announcement).
-  const cleanup = commands.findIndex(c => c.startsWith('echo "== StackCleanup of')) - 1;
-  return commands.slice(commands.findIndex(c => / \$STACKS$/.test(c)) + 1, cleanup).filter(c => !c.includes('STACKS_BESIDE_TESTS'));
+/** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
+function stepsAfterDeploy(stage: string): string[] {
+  const commands: string[] = buildSpecOf(json, actionOf(json, stage, 'TestsAfter')).phases.build.commands;
+  expect(commands.slice(0, 2)).toEqual([AWAIT_ACTIONS, `await_actions "${stage}" "Deploy"`]);
+  return commands.slice(2);
 }
 
 describe('the main pipeline', () => {
@@ -80,8 +80,8 @@ describe('the main pipeline', () => {
     });
   });
 
-  test('Dev: one job deploys it on every commit, then runs its smoke tests; retried once on failure', () => {
-    expect(main.dev).toEqual(['Deploy[Build/1]']);
+  test('Dev: one job deploys it on every commit, one runs its smoke tests once it is deployed; retried once on failure', () => {
+    expect(main.dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     const deploy = actionOf(json, 'dev', 'Deploy');
     const spec = buildSpecOf(json, deploy);
     expect(spec.batch['build-list']).toEqual([{
@@ -89,49 +89,42 @@ describe('the main pipeline', () => {
       env: {
         variables: {
           ENVIRONMENT_NAME: 'dev',
-          TIER: 'dev',
-          TARGET_ACCOUNT: '111111111111',
-          TARGET_REGION: 'eu-west-1',
-          DEPLOYMENT_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-deployment',
-          // The monitoring stack, which no test needs, deploys beside the tests.
-          STACKS: 'dev/Foundation dev/Workload',
-          STACKS_BESIDE_TESTS: 'dev/Monitoring dev/AccountBaseline',
           // Dev's data is throwaway: its build deletes the stacks the app no longer has.
           ORPHAN_MODE: 'delete',
           ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
           ORPHAN_REGIONS: 'eu-west-1',
           STACK_CLEANUP_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-stack-cleanup',
+          // No stack lengthens the chain of foundation, then workload: every stack deploys before the tests.
+          STACKS: 'dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload',
         },
       },
     }]);
-    const deployOf = (stacks: string) => `cdk -a "$CODEBUILD_SRC_DIR_Synth_Output" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo ${stacks} | wc -w)" `
-      + `--progress events --no-notices ${stacks}`;
-    // The CLI installs in the background (beside the tests' installs and the tests before deploy); the deploy waits for it.
-    expect(spec.phases.install.commands).toEqual([startBeside('cdk-cli-install', ['npm install -g aws-cdk@2.1148.1'])]);
-    expect(spec.phases.build.commands.slice(0, 7)).toEqual([
-      AWAIT_BESIDE,
-      awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
-      deployOf('$STACKS'),
-      `[ -z "$STACKS_BESIDE_TESTS" ] || { ${startBeside('beside-tests', [deployOf('$STACKS_BESIDE_TESTS')])}; }`,
-      'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
-      `[ -z "$STACKS_BESIDE_TESTS" ] || { ${awaitBeside([['beside-tests', 'Deploy of $STACKS_BESIDE_TESTS (beside the tests)']])}; }`,
-    ]);
-    // Last, the stack clean-up (test/pipeline/deploy-build.test.ts runs it), with the orphan script fetched from the
-    // pipeline's own assets and checked against the SHA-256 of the one the package ships, never taken from the synth output.
-    expect(spec.phases.build.commands[8]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
-    expect(spec.phases.build.commands[10]).toMatch(new RegExp('^fetch_gate_script "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
+    // The CLI's install, then the search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it), with the
+    // orphan script fetched from the pipeline's own assets and checked against the SHA-256 of the one the package ships, never
+    // taken from the synth output.
+    const install: string[] = spec.phases.install.commands;
+    expect(install[0]).toBe('npm install -g aws-cdk@2.1148.1');
+    expect(install[2]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
+    expect(install[4]).toMatch(new RegExp('^fetch_gate_script "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
       + `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${shippedSha256('orphan-script')}$`));
-    expect(spec.phases.build.commands).toHaveLength(14);
-    // The repository is where the tests run; the cloud assembly is what is deployed.
-    expect(deploy.Configuration).toEqual(expect.objectContaining({ PrimarySource: 'acme_shop_Source', BatchEnabled: 'true' }));
-    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
+    // The deploy, then the deletion: the library's commands only.
+    expect(spec.phases.build.commands[0]).toBe('[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
+      + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS');
+    expect(spec.phases.build.commands[2]).toMatch(/^while read -r name region; do .* delete-stack /);
+    expect(spec.phases.build.commands).toHaveLength(3);
+    // The cloud assembly is what is deployed; the repository is where the tests run.
+    expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }]);
+    expect(deploy.Configuration.BatchEnabled).toBe('true');
+    expect(actionOf(json, 'dev', 'TestsAfter').InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }]);
+    expect(stepsAfterDeploy('dev')).toEqual(['echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE'])]);
     const dev = stageNamed(setup.template, 'dev');
     expect(dev.OnFailure).toEqual({ Result: 'RETRY', RetryConfiguration: { RetryMode: 'FAILED_ACTIONS' } });
   });
 
-  test('QA: integration and performance tests after the deploy, side by side in its build, then the UAT sign-off', () => {
-    expect(main.qa).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
-    expect(stepsAfterDeploy(actionOf(json, 'qa', 'Deploy'))).toEqual([
+  test('QA: integration and performance tests after the deploy, side by side in their build, then the UAT sign-off', () => {
+    expect(main.qa).toEqual(['Deploy[Build/1]', 'ListOrphans-staging[Build/1]', 'TestsAfter[Build/1]', 'SignOff[Approval/2]']);
+    expect(stepsAfterDeploy('qa')).toEqual([
+      AWAIT_BESIDE,
       'echo "== IntegrationTests, PerformanceTests of $ENVIRONMENT_NAME, side by side =="',
       startBeside('IntegrationTests', ['./scripts/test INTEGRATION']),
       startBeside('PerformanceTests', ['./scripts/test PERFORMANCE']),
@@ -139,27 +132,25 @@ describe('the main pipeline', () => {
     ]);
   });
 
-  test('Staging: the approval, then in its build the data-migration tests, the deploy, the load and security tests; beside it, Prod\'s review', () => {
-    // Before the approval, the stacks the app no longer has are listed: the approval names them, the deploy deletes them.
-    expect(main.staging).toEqual(['ListOrphans[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]', 'Review-prod[Build/3]']);
+  test('Staging: the approval, then the data-migration tests in a build of their own, the deploy once they passed, the load and security tests; beside them, Prod\'s review', () => {
+    // Beside QA's deploy, the stacks the app no longer has are listed: the approval names them, the deploy deletes them.
+    expect(main.staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-prod[Build/2]', 'TestsAfter[Build/2]', 'TestsBefore[Build/2]']);
     expect(actionOf(json, 'staging', 'Approve').Configuration.CustomData)
       .toBe('Deploy to staging (staging, account 333333333333)? Stacks the app no longer has, deleted after the deploy: #{Orphans_staging.ORPHANS}');
     const deployBuild = buildSpecOf(json, actionOf(json, 'staging', 'Deploy'));
     expect(deployBuild.batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
-    expect(deployBuild.phases.build.commands.find((c: string) => c.startsWith('node ')))
-      .toContain('--approved "$CODEBUILD_SRC_DIR_ListOrphans_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
-    const commands: string[] = buildSpecOf(json, actionOf(json, 'staging', 'Deploy')).phases.build.commands;
-    // Before the deploy, while the CLI installs.
-    expect(commands.slice(1, 4)).toEqual([
-      'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION']), awaitBeside([['cdk-cli-install', 'Install of the CDK CLI 2.1148.1']]),
-    ]);
-    expect(commands[4]).toMatch(/^cdk -a .* deploy .* \$STACKS$/);
-    expect(stepsAfterDeploy(actionOf(json, 'staging', 'Deploy'))[0]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
+    expect(deployBuild.phases.install.commands.find((c: string) => c.startsWith('node ')))
+      .toContain('--approved "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
+      .toEqual(['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
+    const commands: string[] = deployBuild.phases.build.commands;
+    expect(commands.slice(0, 3)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a .* deploy .* \$STACKS$/)]);
+    expect(stepsAfterDeploy('staging')[1]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
   });
 
   test('Prod: one review of the change of every stack, one approval, then the deploy, which stops if a stack changed since the review', () => {
-    // The review ran beside Staging's deploy: Prod's stage is its one approval, then the deploy.
-    expect(main.prod).toEqual(['Review[Approval/1]', 'Deploy[Build/2]']);
+    // The review ran beside Staging's deploy: Prod's stage is its one approval, then the deploy and its tests.
+    expect(main.prod).toEqual(['Review[Approval/1]', 'Deploy[Build/2]', 'TestsAfter[Build/2]']);
     const review = actionOf(json, 'staging', 'Review-prod');
     const spec = buildSpecOf(json, review);
     // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
@@ -226,7 +217,7 @@ describe('the main pipeline', () => {
     expect(approval.Configuration.ExternalEntityLink).toBe('#{Review_prod.REVIEW_URL}');
     // The deploy reads the review, and first compares the deployed templates with the reviewed ones.
     const deploy = actionOf(json, 'prod', 'Deploy');
-    expect(deploy.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
+    expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
     const check = deployCommands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
     expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
@@ -235,10 +226,12 @@ describe('the main pipeline', () => {
       { name: 'REVIEWED_IN', type: 'PLAINTEXT', value: '#{Review_prod.REVIEWED_IN}' },
       { name: 'REVIEW_DIGEST', type: 'PLAINTEXT', value: '#{Review_prod.REVIEW_DIGEST}' },
     ]);
-    // The check is the last command before the deploy.
-    expect(deployCommands[check + 1]).toMatch(/^cdk -a "\$CODEBUILD_SRC_DIR_Synth_Output" deploy .* \$STACKS$/);
+    // The check is the last command before the deploy, of the assembly that is the job's primary input.
+    expect(deployCommands[check - 1]).toMatch(/^assembly_files "\$CODEBUILD_SRC_DIR" > \/tmp\/assembly-files.txt; /);
+    expect(deployCommands[check + 1]).toMatch(/^\[ -z "\$STACKS" \] \|\| cdk -a "\$CODEBUILD_SRC_DIR" deploy .* \$STACKS$/);
     // After the deploy, it deletes the stacks the review listed, and no other.
-    expect(deployCommands.find(c => c.startsWith('node '))).toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(buildSpecOf(json, deploy).phases.install.commands.find((c: string) => c.startsWith('node ')))
+      .toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
   });
@@ -261,13 +254,13 @@ describe('the main pipeline', () => {
   });
 
   test('Demo: after Prod, its data re-seeded after the deploy, then smoke tests', () => {
-    expect(main.demo).toEqual(['Deploy[Build/1]']);
-    expect(stepsAfterDeploy(actionOf(json, 'demo', 'Deploy'))).toEqual([
+    expect(main.demo).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
+    expect(stepsAfterDeploy('demo')).toEqual([
       'echo "== SeedData of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/seed']), 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
     ]);
   });
 
-  test('a deploy job may assume the CDK bootstrap roles it deploys with, the deployment role and the stack clean-up role of its environment, nothing more', () => {
+  test('a deploy job may assume the CDK bootstrap roles it deploys with and the stack clean-up role of its environment, nothing more', () => {
     const assume = projectStatementsOf(json, actionOf(json, 'qa', 'Deploy')).filter(s => s.Action === 'sts:AssumeRole');
     expect(assume).toEqual([
       {
@@ -275,11 +268,6 @@ describe('the main pipeline', () => {
         Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['deploy', 'file-publishing'] } },
         Effect: 'Allow',
         Resource: 'arn:aws:iam::222222222222:role/cdk-hnb659fds-*',
-      },
-      {
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-deployment']] },
       },
       {
         Action: 'sts:AssumeRole',
@@ -316,9 +304,9 @@ describe('who may approve', () => {
 describe('the hotfix lane', () => {
   test('runs on pushes to hotfix branches, deploys Hotfix, then Prod through its own gates; it never updates a pipeline', () => {
     expect(Object.keys(hotfix)).toEqual(['Source', 'Build', 'hotfix', 'prod']);
-    expect(hotfix.hotfix).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
+    expect(hotfix.hotfix).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]', 'SignOff[Approval/2]']);
     // Prod's review runs after the hotfix sign-off: no job of the lane reaches production before it.
-    expect(hotfix.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+    expect(hotfix.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]', 'TestsAfter[Build/3]']);
     setup.template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       PipelineType: 'V2',
       Triggers: [{
@@ -499,8 +487,9 @@ describe('change review', () => {
     pipeline.addEnvironment(dev);
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const stages = Object.values(stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON()))[0];
-    expect(stages.dev).toEqual(['Deploy[Build/1]']);
-    expect(stages.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+    expect(stages.dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
+    // Prod has no workload: the monitoring stack, after the foundation, would lengthen the deploy's chain, so it deploys beside the tests.
+    expect(stages.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]', 'DeployRest[Build/3]', 'TestsAfter[Build/3]']);
   });
 
   test('covers every stack of the environment, also those nested in constructs', () => {
@@ -513,7 +502,7 @@ describe('change review', () => {
     const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
     expect(review.phases.build.commands.find((c: string) => c.startsWith('NODE_PATH='))).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
     const variables = buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables;
-    expect([variables.STACKS, variables.STACKS_BESIDE_TESTS]).toEqual(['prod/Foundation prod/FoundationBackupCopy prod/Group/Nested', 'prod/Monitoring prod/AccountBaseline']);
+    expect(variables.STACKS).toBe('prod/Foundation prod/AccountBaseline prod/FoundationBackupCopy prod/Monitoring prod/Group/Nested');
   });
 });
 
@@ -547,3 +536,26 @@ function stageNamed(template: Template, name: string): any {
     .find(p => p.Properties.Triggers === undefined)!;
   return definition.Properties.Stages.find((s: any) => s.Name === name);
 }
+
+describe('the roles that reach into the environments', () => {
+  /** Every role of the tooling stack allowed to assume a role whose name ends with `suffix`, with its IAM path. */
+  const pathsOfRolesAssuming = (suffix: string): string[] => Object.values<any>(json.Resources)
+    .filter(r => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyDocument.Statement
+      .some((st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('sts:AssumeRole') && JSON.stringify(st.Resource).includes(`${suffix}"`)))
+    .flatMap(p => p.Properties.Roles.map((ref: any) => json.Resources[ref.Ref].Properties.Path ?? '/'));
+
+  test('are on the path the environments\' roles trust: the test builds and the pipelines for the deployment roles, the deploy builds for the clean-up roles', () => {
+    const deployment = pathsOfRolesAssuming('-deployment');
+    const cleanup = pathsOfRolesAssuming('-stack-cleanup');
+    // Each lane's test builds and its pipeline (the bake of Prod).
+    expect(new Set(deployment)).toEqual(new Set(['/cdk-multi-env/shop/tests/', '/cdk-multi-env/shop/pipeline/']));
+    expect(new Set(cleanup)).toEqual(new Set(['/cdk-multi-env/shop/deploy/']));
+    expect(deployment.length).toBeGreaterThan(2);
+    // And the environments' roles trust exactly those paths (test/environment/isolated-environment.test.ts).
+    const trust = (name: string) => Object.values<any>(Template.fromStack(setup.envs.prod.foundation).toJSON().Resources)
+      .find(r => r.Properties?.RoleName === name).Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:PrincipalArn']
+      .map((arn: any) => arn['Fn::Join'][1][2].replace(/^:iam::999999999999:role/, '').replace(/\*$/, ''));
+    expect(trust('shop-prod-deployment')).toEqual(['/cdk-multi-env/shop/tests/', '/cdk-multi-env/shop/pipeline/']);
+    expect(trust('shop-prod-stack-cleanup')).toEqual(['/cdk-multi-env/shop/deploy/']);
+  });
+});

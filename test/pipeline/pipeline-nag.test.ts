@@ -55,8 +55,8 @@ describe('cdk-nag over a pipeline', () => {
     const findings = unacknowledgedFindings(cdk.Stack.of(pipeline)).filter(f => !f.path.includes('/ArtifactsBucket/'));
     // Action::s3:GetObject* stays too: the user's statement shares it with the artifact-bucket grant, which the library explains.
     expect(findings.filter(f => f.rule.startsWith('AwsSolutions-IAM5')).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
-      { rule: 'AwsSolutions-IAM5[Action::s3:GetObject*]', path: 'Tooling/Delivery/PipelineDefinition/Role/DefaultPolicy/Resource' },
-      { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'Tooling/Delivery/PipelineDefinition/Role/DefaultPolicy/Resource' },
+      { rule: 'AwsSolutions-IAM5[Action::s3:GetObject*]', path: 'Tooling/Delivery/PipelineRole/DefaultPolicy/Resource' },
+      { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'Tooling/Delivery/PipelineRole/DefaultPolicy/Resource' },
     ]);
   });
 });

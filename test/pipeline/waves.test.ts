@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { EnvironmentTier } from '../../src';
 import { SUMMARY_LIMIT } from '../../src/pipeline/approval-limits';
+import { inSubshell } from '../../src/pipeline/side-by-side-shell';
 import { environment } from '../support/environments';
 import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
@@ -89,58 +90,70 @@ describe('a wave', () => {
   });
 
   test('deploys its environments side by side: one action, one build per environment, each deploying its own stacks', () => {
-    expect(setup.main.Dev).toEqual(['Deploy[Build/1]']);
-    expect(buildsOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.TARGET_REGION, v.STACKS, v.STACKS_BESIDE_TESTS])).toEqual([
-      ['dev-eu-west-1', 'eu-west-1', 'dev-eu-west-1/Foundation dev-eu-west-1/Workload', 'dev-eu-west-1/Monitoring dev-eu-west-1/AccountBaseline'],
-      ['dev-us-east-1', 'us-east-1', 'dev-us-east-1/Foundation dev-us-east-1/Workload', 'dev-us-east-1/Monitoring dev-us-east-1/AccountBaseline'],
+    // Here no stack lengthens the deploy's chain (foundation, then workload): the one deploy deploys them all.
+    expect(setup.main.Dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
+    expect(buildsOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.STACKS])).toEqual(['eu-west-1', 'us-east-1'].map(region => [
+      `dev-${region}`, ['Foundation', 'AccountBaseline', 'Monitoring', 'Workload'].map(stack => `dev-${region}/${stack}`).join(' '),
+    ]));
+  });
+
+  test('tests each environment in its own build, started with its deploy and waiting for it, with the environment\'s variables', () => {
+    const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'TestsAfter')).phases.build.commands;
+    expect(commands.slice(1, 3)).toEqual(['await_actions "Dev" "Deploy"', 'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
+    expect(JSON.parse(actionOf(json, 'Dev', 'TestsAfter').Configuration.EnvironmentVariables)).toEqual([
+      { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
+      { name: 'PIPELINE_NAME', type: 'PLAINTEXT', value: 'Tooling-Delivery' },
+    ]);
+    expect(buildsOf('Dev', 'TestsAfter').map(v => [v.ENVIRONMENT_NAME, v.DEPLOYMENT_ROLE_ARN])).toEqual([
+      ['dev-eu-west-1', 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-eu-west-1-deployment'],
+      ['dev-us-east-1', 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-us-east-1-deployment'],
     ]);
   });
 
-  test('tests each environment in its own build, right after its deploy, with the environment\'s variables', () => {
-    const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'Deploy')).phases.build.commands;
-    expect(commands.findIndex(c => c.startsWith('cdk -a'))).toBeLessThan(commands.findIndex(c => c.includes('./scripts/test SMOKE')));
-    expect(buildsOf('Dev', 'Deploy').map(v => v.DEPLOYMENT_ROLE_ARN)).toEqual([
-      'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-eu-west-1-deployment', 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-us-east-1-deployment',
-    ]);
-  });
-
-  test('runs in one project per step, whose role may assume the bootstrap roles it deploys with in the wave\'s accounts and the deployment and stack clean-up roles of each environment of the wave, no other', () => {
+  test('runs in one project per step: a deploy may assume the bootstrap roles it deploys with in the wave\'s accounts and the stack clean-up roles of each environment of the wave; a test build the deployment roles; no other', () => {
     expect(assumable('Dev', 'Deploy')).toEqual([
       'arn:aws:iam::111111111111:role/cdk-hnb659fds-* (deploy, file-publishing)',
-      ':iam::111111111111:role/shop-dev-eu-west-1-deployment',
-      ':iam::111111111111:role/shop-dev-us-east-1-deployment',
       ':iam::111111111111:role/shop-dev-eu-west-1-stack-cleanup',
       ':iam::111111111111:role/shop-dev-us-east-1-stack-cleanup',
     ]);
+    expect(assumable('Dev', 'TestsAfter')).toEqual([
+      ':iam::111111111111:role/shop-dev-eu-west-1-deployment',
+      ':iam::111111111111:role/shop-dev-us-east-1-deployment',
+    ]);
     const resources = json.Resources;
     const projects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && !/Synth|SelfMutat|FeatureLane/.test(id));
-    // Main: Dev, QA, Staging (orphan listing, deploy, Prod's review), Prod (pilot, rest), Demo; hotfix lane: Hotfix, Prod (review, pilot, rest).
-    expect(projects).toHaveLength(1 + 1 + 3 + 2 + 1 + 1 + 3);
+    // Main: Dev, QA (deploy, tests after; QA's beside Staging's orphan listing), Staging (deploy, tests before and after, Prod's review),
+    // Prod (pilot, rest: deploy and tests each), Demo (deploy, seed and tests); hotfix lane: Hotfix (deploy, tests), Prod (review, pilot, rest).
+    expect(projects).toHaveLength(2 + 3 + 4 + 4 + 2 + 2 + 5);
   });
 
   test('has one sign-off, after every environment of the wave is deployed and tested (QA)', () => {
-    expect(setup.main.QA).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
+    // Beside QA's deploy, the listing of the stacks Staging's environments no longer have, for Staging's approval.
+    expect(setup.main.QA).toEqual(['Deploy[Build/1]', 'ListOrphans-Staging[Build/1]', 'TestsAfter[Build/1]', 'SignOff[Approval/2]']);
     expect(buildsOf('QA', 'Deploy')).toHaveLength(2);
+    expect(buildsOf('QA', 'TestsAfter')).toHaveLength(2);
   });
 
-  test('has one approval, before any deploy; each environment\'s build runs its tests before deploy, right before it (Staging)', () => {
-    // Beside the deploy, the review of the next wave, production.
-    // Before the approval, one listing of the stacks the wave's environments no longer have.
-    expect(setup.main.Staging).toEqual(['ListOrphans[Build/1]', 'Approve[Approval/2]', 'Deploy[Build/3]', 'Review-Prod[Build/3]']);
-    expect(buildSpecOf(json, actionOf(json, 'Staging', 'ListOrphans')).phases.build.commands.filter((c: string) => c.startsWith('node ')).length).toBe(2);
+  test('has one approval, before any deploy; each environment\'s tests before deploy run right before it, in a build of their own, which the deploy waits for (Staging)', () => {
+    // Beside the deploy, the review of the next wave, production. The approval's listing of the stacks the wave's
+    // environments no longer have ran beside the wave before's deploy.
+    expect(setup.main.Staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-Prod[Build/2]', 'TestsAfter[Build/2]', 'TestsBefore[Build/2]']);
+    expect(buildSpecOf(json, actionOf(json, 'QA', 'ListOrphans-Staging')).phases.build.commands.filter((c: string) => c.startsWith('node ')).length).toBe(2);
     expect(buildsOf('Staging', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+    expect(buildsOf('Staging', 'TestsBefore').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+    expect(buildSpecOf(json, actionOf(json, 'Staging', 'TestsBefore')).phases.build.commands).toContain(inSubshell(['./scripts/test DATA_MIGRATION']));
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Staging', 'Deploy')).phases.build.commands;
-    expect(commands.findIndex(c => c.includes('./scripts/test DATA_MIGRATION'))).toBeGreaterThan(-1);
-    expect(commands.findIndex(c => c.includes('./scripts/test DATA_MIGRATION'))).toBeLessThan(commands.findIndex(c => c.startsWith('cdk -a')));
+    expect(commands[1]).toBe('await_actions "Staging" "TestsBefore"');
+    expect(commands.some(c => c.includes('./scripts/'))).toBe(false);
     expect(actionOf(json, 'Staging', 'Approve').Configuration.CustomData)
       .toBe('Deploy to staging-eu-west-1 (account 333333333333, eu-west-1), staging-us-east-1 (account 333333333333, us-east-1), tier staging? '
-        + 'Stacks the app no longer has, deleted after the deploy: #{Orphans_staging-eu-west-1.ORPHANS}');
+        + 'Stacks the app no longer has, deleted after the deploy: #{Orphans_Staging.ORPHANS}');
   });
 
   test('reviews the change of the whole wave once, before its first group; every group\'s deploy checks it (Prod)', () => {
     // The review ran beside the wave before's deploy (Staging's); its one approval comes first in the pilot's stage.
-    expect(setup.main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]']);
-    expect(setup.main.Prod).toEqual(['Deploy[Build/1]']);
+    expect(setup.main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]', 'TestsAfter[Build/2]']);
+    expect(setup.main.Prod).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     const review: string = buildSpecOf(json, actionOf(json, 'Staging', 'Review-Prod')).phases.build.commands.find((c: string) => c.startsWith('NODE_PATH='));
     for (const region of REGIONS) {
       for (const stack of ['Foundation', 'FoundationBackupCopy', 'Monitoring', 'Workload']) expect(review).toContain(`"prod-${region}|prod-${region}-${stack}|`);
@@ -206,9 +219,9 @@ describe('a production wave with a pilot', () => {
 describe('the hotfix lane', () => {
   test('deploys the Hotfix environment, then every production group, in the order of the main pipeline', () => {
     expect(Object.keys(setup.hotfix)).toEqual(['Source', 'Build', 'hotfix-eu-west-1', 'prod-eu-west-1', 'Prod']);
-    expect(setup.hotfix['hotfix-eu-west-1']).toEqual(['Deploy[Build/1]', 'SignOff[Approval/2]']);
+    expect(setup.hotfix['hotfix-eu-west-1']).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]', 'SignOff[Approval/2]']);
     // Production's review runs after the hotfix sign-off, in the pilot's stage.
-    expect(setup.hotfix['prod-eu-west-1']).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]']);
+    expect(setup.hotfix['prod-eu-west-1']).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]', 'TestsAfter[Build/3]']);
     expect(setup.hotfix.Prod).toEqual(setup.main.Prod);
   });
 
@@ -220,6 +233,8 @@ describe('the hotfix lane', () => {
     // The review reads production with the lookup role; the deploys, after the approval, publish and deploy.
     expect(production('prod-eu-west-1', 'ChangeReview')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (lookup)']);
     expect(production('Prod', 'Deploy')[0]).toBe('arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing, lookup)');
+    // The branch's own tests, after the approval, with production's deployment roles only, which deploy nothing.
+    expect(production('Prod', 'TestsAfter')).toEqual([':iam::444444444444:role/shop-prod-us-east-1-deployment', ':iam::444444444444:role/shop-prod-ap-southeast-2-deployment']);
   });
 
   test('bakes each production group as the main pipeline does', () => {
@@ -244,7 +259,7 @@ describe('a large wave', () => {
     pipeline.addWave('Dev', dev);
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const stages = Object.values(stagesOf(template))[0];
-    expect(stages.Dev).toEqual(['Deploy[Build/1]']);
+    expect(stages.Dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     const deploy = actionOf(template, 'Dev', 'Deploy');
     expect(buildSpecOf(template, deploy).batch['build-list']).toHaveLength(8);
     const bootstrap = projectStatementsOf(template, deploy).filter(st => st.Condition);
