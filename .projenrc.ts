@@ -83,7 +83,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // aws-cdk: the version the pipeline's jobs install by default (src/pipeline/cli-versions.ts), tested here.
   // @aws-cdk/cloudformation-diff: what `cdk diff` is built on; the change review's script uses it in the
   // review job, which installs the same version (src/pipeline/cli-versions.ts). Tested here.
-  devDeps: ['fast-check', 'aws-cdk@2.1148.1', ...Object.entries(VALIDATORS).map(([name, version]) => `${name}@${version}`), '@aws-cdk/cloudformation-diff@2.187.5'],
+  devDeps: ['fast-check', 'aws-cdk@2.1148.1', ...Object.entries(VALIDATORS).map(([name, version]) => `${name}@${version}`), '@aws-cdk/cloudformation-diff@2.187.5',
+    // An offline IAM policy simulator for the tests of what the synthesized policies allow. AGPL-3.0: a
+    // dev dependency of the tests only, never a dependency of the Apache-2.0 package (test/package checks it).
+    '@cloud-copilot/iam-simulate@0.1.173'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 /**
@@ -29,5 +30,13 @@ describe('the npm package', () => {
     expect(files.filter(f => /^(\.cache|cdk\.out|validate\.out|\.ci|examples|src|test|bench|scripts)\//.test(f))).toEqual([]);
     // 42 MB compressed when cfn-lint's virtualenv and the cloud assemblies were shipped; the library itself is below 2 MB.
     expect(pack.size).toBeLessThan(2_000_000);
+  });
+
+  test('depends on nothing the tests use under a copyleft licence: the IAM policy simulator (AGPL-3.0) is a dev dependency only', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+    const shipped = ['dependencies', 'peerDependencies', 'bundledDependencies', 'optionalDependencies'].flatMap(field => Object.keys(manifest[field] ?? {}));
+    expect(Object.keys(manifest.devDependencies)).toContain('@cloud-copilot/iam-simulate');
+    expect(shipped.filter(name => name.startsWith('@cloud-copilot/'))).toEqual([]);
+    expect(manifest.license).toBe('Apache-2.0');
   });
 });

@@ -1,0 +1,106 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+
+/** Where a template deploys, for the pseudo parameters its policies name. */
+export interface Deployment {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * A template's value (a policy document, an ARN) as CloudFormation resolves it when the template is
+ * deployed in `where`: pseudo parameters; `Ref` of an IAM role to its name, of an SNS topic to its
+ * ARN, of anything else to its logical id (the physical name CloudFormation would generate is not
+ * known, and no policy compares it with a name of another stack); `Fn::GetAtt <id>.Arn` to the ARN
+ * of its type, with the role's path; `Fn::Join`. Anything else is an error, so no test reads a
+ * policy it resolved wrong.
+ */
+export function resolve(value: unknown, template: any, where: Deployment): any {
+  if (Array.isArray(value)) return value.map(v => resolve(v, template, where));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1 && entries[0][0] === 'Ref') return refOf(entries[0][1] as string, template, where);
+  if (entries.length === 1 && entries[0][0] === 'Fn::GetAtt') return arnOf((entries[0][1] as string[])[0], (entries[0][1] as string[])[1], template, where);
+  if (entries.length === 1 && entries[0][0] === 'Fn::Join') {
+    const [separator, parts] = entries[0][1] as [string, unknown[]];
+    return parts.map(p => resolve(p, template, where)).join(separator);
+  }
+  if (entries.length === 1 && entries[0][0].startsWith('Fn::')) throw new Error(`cannot resolve ${entries[0][0]}: ${JSON.stringify(value)}`);
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v, template, where)]));
+}
+
+function refOf(name: string, template: any, where: Deployment): string {
+  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': where.account, 'AWS::Region': where.region, 'AWS::URLSuffix': 'amazonaws.com' };
+  if (pseudo[name]) return pseudo[name];
+  const resource = template.Resources[name];
+  if (!resource) throw new Error(`cannot resolve Ref ${name}`);
+  if (resource.Type === 'AWS::IAM::Role') return resource.Properties.RoleName ?? name;
+  if (resource.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${where.region}:${where.account}:${name}`;
+  return name;
+}
+
+function arnOf(id: string, attribute: string, template: any, where: Deployment): string {
+  const resource = template.Resources[id];
+  if (!resource || attribute !== 'Arn') throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}`);
+  const { account, region } = where;
+  switch (resource.Type) {
+    case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role${resolve(resource.Properties.Path, template, where) ?? '/'}${resource.Properties.RoleName ?? id}`;
+    case 'AWS::S3::Bucket': return `arn:aws:s3:::${resource.Properties.BucketName ?? id.toLowerCase()}`;
+    case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/${id}`;
+    case 'AWS::CodeBuild::Project': return `arn:aws:codebuild:${region}:${account}:project/${id}`;
+    case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
+    case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${account}:${id}`;
+    default: throw new Error(`cannot resolve the ARN of ${id} (${resource.Type})`);
+  }
+}
+
+/** A role of a template as deployed: its ARN, its trust policy and its identity policies (inline, and those attached to it). */
+export interface DeployedRole {
+  readonly arn: string;
+  readonly trust: any;
+  readonly policies: Array<{ name: string; policy: any }>;
+}
+
+export function deployedRole(template: any, roleId: string, where: Deployment): DeployedRole {
+  const role = template.Resources[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of the template`);
+  if (role.Properties.ManagedPolicyArns) throw new Error(`${roleId} has managed policies, which the simulation does not read`);
+  const attached = Object.entries<any>(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+    .map(([name, r]) => ({ name, policy: resolve(r.Properties.PolicyDocument, template, where) }));
+  const inline = (role.Properties.Policies ?? []).map((p: any) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument, template, where) }));
+  return { arn: arnOf(roleId, 'Arn', template, where), trust: resolve(role.Properties.AssumeRolePolicyDocument, template, where), policies: [...attached, ...inline] };
+}
+
+/** A request to simulate: who, what, on which resource (in which account), with which context keys. */
+export interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly context?: Record<string, string | string[]>;
+}
+
+/**
+ * What IAM decides for a request, by @cloud-copilot/iam-simulate: `Allowed`, `ImplicitlyDenied`
+ * or `ExplicitlyDenied`, given the caller's identity policies and, where given, the resource's
+ * policy (a role's trust policy for `sts:AssumeRole`). A request the simulator rejects (an unknown
+ * action, a malformed policy) fails the test.
+ */
+export async function decide(request: Request, identityPolicies: Array<{ name: string; policy: any }>, resourcePolicy?: any): Promise<string> {
+  const response = await runSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      // What IAM sets for every request and the simulator does not fill in itself: the caller's role ARN
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+      contextVariables: { 'aws:PrincipalArn': request.principal, 'aws:PrincipalAccount': request.principal.split(':')[4], ...request.context },
+    },
+    identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy,
+  }, {});
+  if (response.resultType === 'error') throw new Error(`the simulator rejected the request: ${JSON.stringify(response.errors)}`);
+  return response.overallResult;
+}
