@@ -1,0 +1,79 @@
+import * as crypto from 'crypto';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge, inCompliancePacks } from '../private/acknowledge';
+
+/**
+ * The name of a job's CodeBuild project: the pipeline's name, its stage and the job, so that every
+ * project of a pipeline's jobs (both lanes: the hotfix lane's name starts with the main
+ * pipeline's) shares one prefix the guardrail can name. CodeBuild allows 2 to 150 letters, digits,
+ * hyphens and underscores
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html); a longer
+ * name keeps its start and ends with a hash of the whole.
+ */
+export function jobProjectName(pipelineName: string, stageName: string, jobId: string): string {
+  const name = `${pipelineName}-${stageName}-${jobId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (name.length <= 150) return name;
+  return `${name.slice(0, 141)}-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * A permissions boundary for the people and tools of the tooling account: attached to their roles
+ * (`iam.PermissionsBoundary.of(role).apply(pipeline.guardrail)`, or an IAM Identity Center
+ * permission set's boundary), it takes nothing away but the pipelines' gates. Under it, only the
+ * named approvers may approve a gate that names approvers, and no one starts, retries or changes
+ * a build of the pipelines' projects, or changes a pipeline: those belong to the pipelines' own
+ * roles (and to CloudFormation, through the self-update), which do not carry the boundary.
+ *
+ * A boundary sets the most a principal's own policies can grant, and an explicit Deny in it wins
+ * over any Allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html):
+ * hence one statement that allows everything, and the Denies. Written by hand: CDK Pipelines has no
+ * notion of who may act on a pipeline besides its roles.
+ */
+export class PipelineGuardrail extends Construct {
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, pipelineName: string) {
+    super(scope, id);
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Permissions boundary for the principals of the tooling account: only the named approvers approve ${pipelineName}'s gates, `
+        + 'and only its pipelines start, retry or change its builds and change its pipelines',
+      statements: [new iam.PolicyStatement({ sid: 'EverythingElse', actions: ['*'], resources: ['*'] })],
+    });
+    acknowledge(this.policy, 'A permissions boundary, not a grant: it allows everything so as to take away only what its Denies name (the '
+      + 'pipelines\' gates); what a principal under it may do is what its own policies grant',
+    'AwsSolutions-IAM5[Action::*]', 'AwsSolutions-IAM5[Resource::*]', ...inCompliancePacks('IAMPolicyNoStatementsWithAdminAccess'),
+    ...inCompliancePacks('IAMPolicyNoStatementsWithFullAccess'), 'SafetyChecks::no-wildcard-action');
+  }
+
+  /**
+   * Denies approving `approvalArn` (`<pipeline ARN>/<stage>/<action>`, the resource of
+   * `codepipeline:PutApprovalResult`) to any caller whose ARN is not one of the approvers'.
+   */
+  public restrictApproval(approvalArn: string, approvers: iam.IGrantable[]): void {
+    const arns = approvers.flatMap(a => [a.grantPrincipal.policyFragment.principalJson.AWS ?? []].flat()) as string[];
+    this.policy.addStatements(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['codepipeline:PutApprovalResult'],
+      resources: [approvalArn],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': arns } },
+    }));
+  }
+
+  /**
+   * Denies starting, retrying and changing builds of `projectArns`, and changing `pipelineArns`
+   * (CodeBuild's and CodePipeline's actions on their `project` and `pipeline` resources:
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodebuild.html,
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html).
+   */
+  public protect(projectArns: string[], pipelineArns: string[]): void {
+    this.policy.addStatements(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['codebuild:StartBuild', 'codebuild:StartBuildBatch', 'codebuild:RetryBuild', 'codebuild:RetryBuildBatch', 'codebuild:UpdateProject'],
+        resources: projectArns,
+      }),
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['codepipeline:UpdatePipeline'], resources: pipelineArns }),
+    );
+  }
+}
