@@ -5,6 +5,7 @@ import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
+import { jobProjectName } from './pipeline-guardrail';
 import { acknowledge } from '../private/acknowledge';
 
 /** What a job's project runs, with the directory of each extra input as the job sees it. */
@@ -66,6 +67,8 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     const path = this.rolePath();
     const role = path ? new iam.Role(options.scope, `${this.id}Role`, { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'), path }) : undefined;
     const project = this.project = new codebuild.PipelineProject(options.scope, this.id, {
+      // Named after the pipeline, the stage and the job: the guardrail names the pipeline's projects by that prefix.
+      projectName: jobProjectName(this.pipelineNameOf(options), stage.stageName, this.id),
       role,
       description: this.description,
       buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', ...spec.buildSpec }),

@@ -1,4 +1,5 @@
 import { AspectPriority, Aspects, CfnResource, Duration, IAspect, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +12,7 @@ import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWa
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
 import { orphanModeOf } from './orphan-cleanup';
+import { PipelineGuardrail } from './pipeline-guardrail';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -269,6 +271,14 @@ export class MultiEnvPipeline extends Construct {
   public readonly pipeline: pipelines.CodePipeline;
   /** The topic the pipeline notifies. */
   public readonly notificationTopic: sns.ITopic;
+  /**
+   * A permissions boundary for the people and tools of the tooling account: attach it to their
+   * roles (`iam.PermissionsBoundary.of(role).apply(pipeline.guardrail)`) and, under it, only the
+   * named approvers approve the gates that name approvers, and only the pipelines start, retry or
+   * change their builds and change the pipelines. It takes nothing else away. Complete once the
+   * pipelines are built (`buildPipelines()`, or when the app is synthesized).
+   */
+  public readonly guardrail: iam.IManagedPolicy;
 
   private readonly props: MultiEnvPipelineProps;
   private readonly cdkCliVersion: string;
@@ -277,6 +287,7 @@ export class MultiEnvPipeline extends Construct {
   private readonly hotfixPatterns: BranchPattern[];
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
+  private readonly guardrailPolicy: PipelineGuardrail;
   private hotfix?: pipelines.CodePipeline;
   /** Whether the pipelines are built, by `buildPipelines()` or when the app is synthesized. */
   private built = false;
@@ -312,6 +323,8 @@ export class MultiEnvPipeline extends Construct {
     this.pipeline = this.newPipeline('main');
     this.notifications = new PipelineNotifications(this, 'Notifications', { topic: props.notificationTopic, slack: props.slack });
     this.notificationTopic = this.notifications.topic;
+    this.guardrailPolicy = new PipelineGuardrail(this, 'Guardrail', this.mainPipelineName());
+    this.guardrail = this.guardrailPolicy.policy;
 
     // CDK Pipelines turns its steps into actions when the app is synthesized; the gates it has no
     // API for (approver permissions, bake alarms, retries, the hotfix trigger) are added then.
@@ -402,7 +415,8 @@ export class MultiEnvPipeline extends Construct {
    * `pipeline.buildPipeline()` yourself: it builds the pipeline without the environments.
    *
    * @example
-   * import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+   * import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
    * import { MultiEnvPipeline } from 'cdk-multi-env';
    *
    * declare const pipeline: MultiEnvPipeline;
@@ -573,7 +587,7 @@ export class MultiEnvPipeline extends Construct {
     const main = lane === 'main';
     const source = this.props.source._forBranch(main ? this.props.source.branch : this.hotfixPatterns[0].literalPrefix, main);
     const unit = this.testsByKind.get(TestKind.UNIT);
-    const mainName = this.props.pipelineName ?? this.defaultPipelineName();
+    const mainName = this.mainPipelineName();
     const name = main ? mainName : `${mainName}-hotfix`;
     const codePipeline = new codepipeline.Pipeline(this, main ? 'PipelineDefinition' : 'HotfixPipelineDefinition', {
       pipelineName: name,
@@ -624,6 +638,10 @@ export class MultiEnvPipeline extends Construct {
    * because each lane's change review names the other lane's pipeline, which a name CloudFormation
    * generates would turn into a dependency cycle between the two pipelines.
    */
+  private mainPipelineName(): string {
+    return this.props.pipelineName ?? this.defaultPipelineName();
+  }
+
   private defaultPipelineName(): string {
     const stackName = Stack.of(this).stackName;
     return Token.isUnresolved(stackName) ? Names.uniqueResourceName(this, { maxLength: 90, separator: '-' }) : `${stackName}-${this.node.id}`.slice(0, 90);
@@ -703,6 +721,15 @@ export class MultiEnvPipeline extends Construct {
     const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production)
       .map(s => s.stageName);
     this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
+    // Under the guardrail, no one but the pipelines starts or changes their builds, or changes them: the jobs'
+    // projects by their names' prefix, CDK Pipelines' own (synth, self-update) and the feature lane's by their ARNs.
+    const prefix = `${this.mainPipelineName()}-`;
+    const projects = this.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
+    const named = (p: codebuild.Project) => ((p.node.defaultChild as codebuild.CfnProject).name ?? '').startsWith(prefix);
+    this.guardrailPolicy.protect(
+      [Stack.of(this).formatArn({ service: 'codebuild', resource: 'project', resourceName: `${prefix}*` }), ...projects.filter(p => !named(p)).map(p => p.projectArn)],
+      this.node.findAll().filter((c): c is codepipeline.Pipeline => c instanceof codepipeline.Pipeline).map(p => p.pipelineArn),
+    );
   }
 
   /**
@@ -749,6 +776,7 @@ export class MultiEnvPipeline extends Construct {
       .filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)
       .map(a => `${stageName}/${a.actionProperties.actionName}`);
     for (const approval of approvals) {
+      if (plan.approvers.length > 0) this.guardrailPolicy.restrictApproval(`${pipeline.pipelineArn}/${approval}`, plan.approvers);
       for (const grantee of plan.approvers) {
         iam.Grant.addToPrincipal({
           grantee,

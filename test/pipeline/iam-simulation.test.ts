@@ -1,8 +1,9 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
-import { decide, deployedRole, DeployedRole } from '../support/deployed-policies';
+import { decide, deployedRole, DeployedRole, resolve } from '../support/deployed-policies';
 import { isAfter, lanesOf } from '../support/lanes';
 
 /**
@@ -145,5 +146,56 @@ describe('the hotfix lane\'s artifacts, as IAM decides it', () => {
     // The main pipeline's synth may.
     const synth = jobRole(main, 'Build', 'Synth');
     expect(await decide({ principal: synth.arn, action: 's3:PutObject', resource: object, resourceAccount: TOOLING }, synth.policies)).toBe('Allowed');
+  });
+});
+
+describe('under the guardrail (the pipeline\'s permissions boundary on the tooling account\'s people)', () => {
+  const [guardrailId] = Object.entries<any>(tooling.Resources).find(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('DeliveryGuardrail'))!;
+  const boundary = [{ name: 'guardrail', policy: resolve(tooling.Resources[guardrailId].Properties.PolicyDocument, tooling, { account: TOOLING, region: 'eu-west-1' }) }];
+  const ADMIN = [{ name: 'AdministratorAccess', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+  const pipelineName = (id: string) => tooling.Resources[id].Properties.Name;
+  // A project's ARN as deployed: CDK Pipelines' own projects get a name CloudFormation generates (here their logical id).
+  const projectArn = (lane: typeof main, stage: string, action: string) =>
+    resolve({ 'Fn::GetAtt': [lane.jobs.find(j => j.stage === stage && j.action === action)!.projectId, 'Arn'] }, tooling, { account: TOOLING, region: 'eu-west-1' });
+  const asAdmin = (action: string, resource: string, withBoundary = true) => runAs(`arn:aws:iam::${TOOLING}:role/Admin`, ADMIN, action, resource, withBoundary);
+  const runAs = async (principal: string, policies: any[], action: string, resource: string, withBoundary = true) => {
+    const response = await runSimulation({
+      request: { principal, action, resource: { resource, accountId: TOOLING }, contextVariables: { 'aws:PrincipalArn': principal } },
+      identityPolicies: policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      permissionBoundaryPolicies: withBoundary ? boundary : undefined,
+    }, {});
+    if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+    return response.overallResult;
+  };
+
+  test('an administrator cannot start, retry or change a build of the pipelines\' projects (a build spec override would run as a deploy role), though without it they could', async () => {
+    for (const [lane, stage, action] of [[main, 'Prod', 'Deploy'], [hotfix, 'Prod', 'Deploy'], [main, 'Build', 'Synth'], [main, 'UpdatePipeline', 'SelfMutate']] as const) {
+      const arn = projectArn(lane, stage, action);
+      for (const api of ['codebuild:StartBuild', 'codebuild:StartBuildBatch', 'codebuild:RetryBuild', 'codebuild:UpdateProject']) {
+        expect(`${api} ${arn}: ${await asAdmin(api, arn)}`).toBe(`${api} ${arn}: ExplicitlyDenied`);
+      }
+      expect(await asAdmin('codebuild:StartBuild', arn, false)).toBe('Allowed');
+    }
+    // Anything else stays theirs.
+    expect(await asAdmin('codebuild:StartBuild', `arn:aws:codebuild:eu-west-1:${TOOLING}:project/nightly-report`)).toBe('Allowed');
+  });
+
+  test('an administrator cannot change a pipeline', async () => {
+    for (const id of [main.pipelineId, hotfix.pipelineId]) {
+      expect(await asAdmin('codepipeline:UpdatePipeline', `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(id)}`)).toBe('ExplicitlyDenied');
+    }
+  });
+
+  test('only the named approvers approve Prod\'s review, in both lanes; a gate without named approvers stays as it is', async () => {
+    const review = (id: string) => `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(id)}/Prod/Review`;
+    // The reference app's approvers of Prod: the role shop-release-managers, imported by name.
+    const releaseManagers = `arn:aws:iam::${TOOLING}:role/shop-release-managers`;
+    for (const id of [main.pipelineId, hotfix.pipelineId]) {
+      expect(await asAdmin('codepipeline:PutApprovalResult', review(id))).toBe('ExplicitlyDenied');
+      expect(await runAs(releaseManagers, ADMIN, 'codepipeline:PutApprovalResult', review(id))).toBe('Allowed');
+    }
+    expect(await asAdmin('codepipeline:PutApprovalResult', `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(main.pipelineId)}/QA/SignOff`)).toBe('Allowed');
   });
 });

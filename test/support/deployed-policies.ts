@@ -8,8 +8,9 @@ export interface Deployment {
 
 /**
  * A template's value (a policy document, an ARN) as CloudFormation resolves it when the template is
- * deployed in `where`: pseudo parameters; `Ref` of an IAM role to its name, of an SNS topic to its
- * ARN, of anything else to its logical id (the physical name CloudFormation would generate is not
+ * deployed in `where`: pseudo parameters; `Ref` of an IAM role, a pipeline or a project to its name,
+ * of an SNS topic to its ARN, of anything else without a name to its logical id (the physical name
+ * CloudFormation would generate is not
  * known, and no policy compares it with a name of another stack); `Fn::GetAtt <id>.Arn` to the ARN
  * of its type, with the role's path; `Fn::Join`. Anything else is an error, so no test reads a
  * policy it resolved wrong.
@@ -35,7 +36,8 @@ function refOf(name: string, template: any, where: Deployment): string {
   if (!resource) throw new Error(`cannot resolve Ref ${name}`);
   if (resource.Type === 'AWS::IAM::Role') return resource.Properties.RoleName ?? name;
   if (resource.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${where.region}:${where.account}:${name}`;
-  return name;
+  // A pipeline's and a project's Ref is its name.
+  return resource.Properties?.Name ?? name;
 }
 
 function arnOf(id: string, attribute: string, template: any, where: Deployment): string {
@@ -46,7 +48,7 @@ function arnOf(id: string, attribute: string, template: any, where: Deployment):
     case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role${resolve(resource.Properties.Path, template, where) ?? '/'}${resource.Properties.RoleName ?? id}`;
     case 'AWS::S3::Bucket': return `arn:aws:s3:::${resource.Properties.BucketName ?? id.toLowerCase()}`;
     case 'AWS::KMS::Key': return `arn:aws:kms:${region}:${account}:key/${id}`;
-    case 'AWS::CodeBuild::Project': return `arn:aws:codebuild:${region}:${account}:project/${id}`;
+    case 'AWS::CodeBuild::Project': return `arn:aws:codebuild:${region}:${account}:project/${resource.Properties.Name ?? id}`;
     case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
     case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${account}:${id}`;
     default: throw new Error(`cannot resolve the ARN of ${id} (${resource.Type})`);
