@@ -6,7 +6,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
 import { jobProjectName } from './pipeline-guardrail';
+import { IsolatedEnvironment } from '../environment';
 import { acknowledge } from '../private/acknowledge';
+
+/**
+ * A build spec's `batch` section with one build per environment, each with `variablesOf` its
+ * environment, named after the environment's stage; a failed build does not stop the others.
+ */
+export function buildPerEnvironment(environments: IsolatedEnvironment[],
+  variablesOf: (env: IsolatedEnvironment) => Record<string, string>): Record<string, unknown> {
+  return {
+    'fast-fail': false,
+    'build-list': environments.map(env => ({
+      identifier: env.stageName.replace(/[^A-Za-z0-9]/g, '_'),
+      env: { variables: variablesOf(env) },
+    })),
+  };
+}
 
 /** What a job's project runs, with the directory of each extra input as the job sees it. */
 export interface JobSpec {

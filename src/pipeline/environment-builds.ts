@@ -4,7 +4,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob } from './change-review-job';
-import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
 import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
@@ -93,13 +93,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return {
       buildSpec: {
         env: { shell: 'bash' },
-        batch: {
-          'fast-fail': false,
-          'build-list': this.environments.map(env => ({
-            identifier: env.stageName.replace(/[^A-Za-z0-9]/g, '_'),
-            env: { variables: this.variablesOf(env) },
-          })),
-        },
+        batch: buildPerEnvironment(this.environments, env => this.variablesOf(env)),
         phases: {
           // The search for the stacks the app no longer has runs before the deploy, or while the deploy before it runs.
           install: { commands: [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`, ...cleanup?.search ?? []] },

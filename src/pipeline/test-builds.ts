@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
-import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
@@ -100,16 +100,11 @@ export class TestBuilds extends CodeBuildJob {
 
   protected spec(): JobSpec {
     const all = this.groups.flat();
+    const stepVariables = Object.assign({}, ...all.map(s => s.commands.env ?? {}));
     return {
       buildSpec: {
         env: { shell: 'bash' },
-        batch: {
-          'fast-fail': false,
-          'build-list': this.environments.map(env => ({
-            identifier: env.stageName.replace(/[^A-Za-z0-9]/g, '_'),
-            env: { variables: { ...environmentVariables(env), ...Object.assign({}, ...all.map(s => s.commands.env ?? {})) } },
-          })),
-        },
+        batch: buildPerEnvironment(this.environments, env => ({ ...environmentVariables(env), ...stepVariables })),
         phases: {
           ...installsOf(all),
           build: { commands: [...this.groups.some(g => g.length > 1) ? [AWAIT_BESIDE] : [], ...this.groups.flatMap(sideBySide)] },
