@@ -193,7 +193,7 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
   return stages;
 }
 
-/** What a plan's deploy builds run besides the deploy: the tests before, the data seed (where the tier re-seeds), the tests after. */
+/** What a plan's test builds run around the deploy: the tests before, the data seed (where the tier re-seeds), the tests after. */
 function buildSteps(plan: EnvironmentPlan): BuildSteps {
   return {
     before: commandsBefore(plan),

@@ -156,16 +156,18 @@ export interface TierProfile {
   readonly restrictedApprovers: boolean;
 
   /**
-   * The kinds of test that run before the environment is deployed: in its deploy build, after the
-   * tier's approval (right before the deploy, however long the approval waited), side by side.
+   * The kinds of test that run before the environment is deployed: in a test build of their own
+   * (whose role cannot deploy), after the tier's approval (right before the deploy, however long the
+   * approval waited), side by side.
    *
    * @default DEV [UNIT] (in the synth step); STAGING [DATA_MIGRATION]; every other tier none
    */
   readonly testsBeforeDeploy: TestKind[];
 
   /**
-   * The kinds of test that run after the environment is deployed: in its deploy build, after the
-   * data seed (where the tier re-seeds), side by side, like CDK Pipelines' steps of one stage.
+   * The kinds of test that run after the environment is deployed: in a test build of their own
+   * (whose role cannot deploy), after the data seed (where the tier re-seeds), side by side, like
+   * CDK Pipelines' steps of one stage.
    *
    * @default DEV, PROD, HOTFIX, DEMO [SMOKE]; QA [INTEGRATION, PERFORMANCE]; STAGING [LOAD, SECURITY]
    */
