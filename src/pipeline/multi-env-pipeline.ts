@@ -721,6 +721,8 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     const productionStages = mainStages.filter(s => s.plans[0].environment.profile.production)
       .map(s => s.stageName);
     this.notifications.watch(lanes.map(([lane]) => lane.pipeline), productionStages);
+    // Every role that clones through the connection, for this app's repository only.
+    this.props.source._denyOtherRepositories(this);
     // Under the guardrail, no one but the pipelines starts or changes their builds, or changes them: the jobs'
     // projects by their names' prefix, CDK Pipelines' own (synth, self-update) and the feature lane's by their ARNs.
     const prefix = `${this.mainPipelineName()}-`;

