@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -5,9 +6,33 @@ import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
-import { jobProjectName } from './pipeline-guardrail';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge } from '../private/acknowledge';
+
+/** What CodeBuild allows in a project's name besides letters, digits, hyphens and underscores: nothing. */
+const NOT_IN_PROJECT_NAMES = /[^A-Za-z0-9_-]/g;
+
+/**
+ * The start every job project's name of a pipeline shares (`jobProjectName`), which the guardrail
+ * names: the pipeline's name with what CodeBuild does not allow replaced, and a hyphen.
+ */
+export function jobProjectPrefix(pipelineName: string): string {
+  return `${pipelineName.replace(NOT_IN_PROJECT_NAMES, '_')}-`;
+}
+
+/**
+ * The name of a job's CodeBuild project: the pipeline's name, its stage and the job, so that every
+ * project of a pipeline's jobs (both lanes: the hotfix lane's name starts with the main
+ * pipeline's) shares one prefix the guardrail can name. CodeBuild allows 2 to 150 letters, digits,
+ * hyphens and underscores
+ * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html); a longer
+ * name keeps its start and ends with a hash of the whole.
+ */
+export function jobProjectName(pipelineName: string, stageName: string, jobId: string): string {
+  const name = `${jobProjectPrefix(pipelineName)}${`${stageName}-${jobId}`.replace(NOT_IN_PROJECT_NAMES, '_')}`;
+  if (name.length <= 150) return name;
+  return `${name.slice(0, 141)}-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
 
 /**
  * A build spec's `batch` section with one build per environment, each with `variablesOf` its

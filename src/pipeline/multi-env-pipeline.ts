@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
+import { jobProjectPrefix } from './codebuild-job';
 import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
@@ -725,7 +726,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     this.props.source._denyOtherRepositories(this);
     // Under the guardrail, no one but the pipelines starts or changes their builds, or changes them: the jobs'
     // projects by their names' prefix, CDK Pipelines' own (synth, self-update) and the feature lane's by their ARNs.
-    const prefix = `${this.mainPipelineName()}-`;
+    const prefix = jobProjectPrefix(this.mainPipelineName());
     const projects = this.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
     const named = (p: codebuild.Project) => ((p.node.defaultChild as codebuild.CfnProject).name ?? '').startsWith(prefix);
     this.guardrailPolicy.protect(

@@ -1,21 +1,6 @@
-import * as crypto from 'crypto';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks, suppressGuardRules } from '../private/acknowledge';
-
-/**
- * The name of a job's CodeBuild project: the pipeline's name, its stage and the job, so that every
- * project of a pipeline's jobs (both lanes: the hotfix lane's name starts with the main
- * pipeline's) shares one prefix the guardrail can name. CodeBuild allows 2 to 150 letters, digits,
- * hyphens and underscores
- * (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html); a longer
- * name keeps its start and ends with a hash of the whole.
- */
-export function jobProjectName(pipelineName: string, stageName: string, jobId: string): string {
-  const name = `${pipelineName}-${stageName}-${jobId}`.replace(/[^A-Za-z0-9_-]/g, '_');
-  if (name.length <= 150) return name;
-  return `${name.slice(0, 141)}-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
-}
 
 /**
  * A permissions boundary for the people and tools of the tooling account: attached to their roles
