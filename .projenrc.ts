@@ -234,6 +234,12 @@ const bindings = project.addTask('test:bindings', {
   exec: 'bash test/bindings/run.sh',
 });
 
+const eventRules = project.addTask('test:event-rules', {
+  description: 'Judge the reference app\'s detection rules with Event Ruler (the matching EventBridge runs) on CloudTrail events each must or must not match',
+  exec: 'bash test/event-rules/run.sh',
+});
+project.gitignore.addPatterns('test/event-rules/.work/', 'test/event-rules/target/');
+
 const consumer = project.addTask('test:consumer', {
   description: 'Install the packed npm package into a new app with the newest aws-cdk-lib as scripts/newest/ records it, type in the README\'s first example and validator snippet, synthesize; fail on any finding on the library\'s resources',
   exec: 'bash test/consumer/run.sh',
@@ -258,6 +264,7 @@ all.spawn(testNewestCdk); // the same unit tests on the newest aws-cdk-lib 2.x
 all.spawn(cliSynth);
 all.spawn(cfnLint);
 all.spawn(validate);
+all.spawn(eventRules);
 all.spawn(rosetta);
 all.spawn(project.tasks.tryFind('package-all')!);
 all.spawn(bindings);

@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, CfnResource, Duration, IAspect, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnResource, DefaultStackSynthesizer, Duration, Fn, IAspect, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,8 @@ import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWa
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
 import { orphanModeOf } from './orphan-cleanup';
-import { PipelineGuardrail } from './pipeline-guardrail';
+import { PipelineDetections } from './pipeline-detections';
+import { PipelineGuardrail, principalArnsOf } from './pipeline-guardrail';
 import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -289,6 +290,7 @@ export class MultiEnvPipeline extends Construct {
   private readonly testsByKind: Map<TestKind, PipelineTest>;
   private readonly notifications: PipelineNotifications;
   private readonly guardrailPolicy: PipelineGuardrail;
+  private readonly detections: PipelineDetections;
   private hotfix?: pipelines.CodePipeline;
   /** Whether the pipelines are built, by `buildPipelines()` or when the app is synthesized. */
   private built = false;
@@ -326,6 +328,7 @@ export class MultiEnvPipeline extends Construct {
     this.notificationTopic = this.notifications.topic;
     this.guardrailPolicy = new PipelineGuardrail(this, 'Guardrail', this.mainPipelineName());
     this.guardrail = this.guardrailPolicy.policy;
+    this.detections = new PipelineDetections(this, 'Detections', this.notificationTopic);
 
     // CDK Pipelines turns its steps into actions when the app is synthesized; the gates it has no
     // API for (approver permissions, bake alarms, retries, the hotfix trigger) are added then.
@@ -729,10 +732,39 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     const prefix = jobProjectPrefix(this.mainPipelineName());
     const projects = this.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
     const named = (p: codebuild.Project) => ((p.node.defaultChild as codebuild.CfnProject).name ?? '').startsWith(prefix);
+    const others = projects.filter(p => !named(p));
+    const codePipelines = this.node.findAll().filter((c): c is codepipeline.Pipeline => c instanceof codepipeline.Pipeline);
     this.guardrailPolicy.protect(
-      [Stack.of(this).formatArn({ service: 'codebuild', resource: 'project', resourceName: `${prefix}*` }), ...projects.filter(p => !named(p)).map(p => p.projectArn)],
-      this.node.findAll().filter((c): c is codepipeline.Pipeline => c instanceof codepipeline.Pipeline).map(p => p.pipelineArn),
+      [Stack.of(this).formatArn({ service: 'codebuild', resource: 'project', resourceName: `${prefix}*` }), ...others.map(p => p.projectArn)],
+      codePipelines.map(p => p.pipelineArn),
     );
+    this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));
+  }
+
+  /**
+   * The detections beside the guardrail: the roles that start the pipelines' builds (CodePipeline's
+   * action roles, CodeBuild's batch roles) join the pipeline roles on the app's pipeline path,
+   * which the rules name; a change is the self-update's when it is CloudFormation's, with the CDK
+   * bootstrap's execution role of the tooling stack.
+   */
+  private detectOutsideCalls(projectPrefix: string, otherProjects: string[], pipelineNames: string[]): void {
+    const appName = this.waves[0].groups[0][0].environment.appName;
+    const path = pipelineRolePath(appName, 'pipeline');
+    // aws-cdk-lib's ids: CDK Pipelines' shared action role, CodePipeline's role per action, CodeBuild's batch role.
+    const starters = this.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role
+      && ['CodeBuildActionRole', 'CodePipelineActionRole', 'BatchServiceRole'].includes(c.node.id));
+    for (const role of starters) (role.node.defaultChild as iam.CfnRole).path = path;
+    const stack = Stack.of(this);
+    this.detections.buildsStartedElsewhere(projectPrefix, otherProjects,
+      stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: path.slice(1) }));
+    const synthesizer = stack.synthesizer;
+    if (synthesizer instanceof DefaultStackSynthesizer) {
+      // Its ARN as the synthesizer gives it, with `${AWS::Partition}` (and the account and region, if the stack has none) to substitute.
+      this.detections.definitionsChangedElsewhere(pipelineNames, projectPrefix, otherProjects, Fn.sub(synthesizer.cloudFormationExecutionRoleArn));
+    } else {
+      Annotations.of(this).addWarningV2('cdk-multi-env:noSelfUpdateRole', 'The tooling stack\'s synthesizer is not a DefaultStackSynthesizer, so the '
+        + 'self-update\'s role is unknown: nothing tells when a pipeline or a build project is changed');
+    }
   }
 
   /**
@@ -779,7 +811,11 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       .filter(a => a.actionProperties.category === codepipeline.ActionCategory.APPROVAL)
       .map(a => `${stageName}/${a.actionProperties.actionName}`);
     for (const approval of approvals) {
-      if (plan.approvers.length > 0) this.guardrailPolicy.restrictApproval(`${pipeline.pipelineArn}/${approval}`, plan.approvers);
+      if (plan.approvers.length > 0) {
+        const approvers = principalArnsOf(plan.approvers);
+        this.guardrailPolicy.restrictApproval(`${pipeline.pipelineArn}/${approval}`, approvers);
+        this.detections.approvalOutsideApprovers(`${pipeline.node.id}-${approval.replace('/', '-')}`, pipeline.pipelineName, approval, approvers);
+      }
       for (const grantee of plan.approvers) {
         iam.Grant.addToPrincipal({
           grantee,

@@ -36,10 +36,9 @@ export class PipelineGuardrail extends Construct {
 
   /**
    * Denies approving `approvalArn` (`<pipeline ARN>/<stage>/<action>`, the resource of
-   * `codepipeline:PutApprovalResult`) to any caller whose ARN is not one of the approvers'.
+   * `codepipeline:PutApprovalResult`) to any caller whose ARN is not one of `arns`, the approvers'.
    */
-  public restrictApproval(approvalArn: string, approvers: iam.IGrantable[]): void {
-    const arns = approvers.flatMap(a => [a.grantPrincipal.policyFragment.principalJson.AWS ?? []].flat()) as string[];
+  public restrictApproval(approvalArn: string, arns: string[]): void {
     this.policy.addStatements(new iam.PolicyStatement({
       effect: iam.Effect.DENY,
       actions: ['codepipeline:PutApprovalResult'],
@@ -64,4 +63,9 @@ export class PipelineGuardrail extends Construct {
       new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['codepipeline:UpdatePipeline'], resources: pipelineArns }),
     );
   }
+}
+
+/** The ARNs of IAM roles and users, as `aws:PrincipalArn` and CloudTrail name their callers. */
+export function principalArnsOf(principals: iam.IGrantable[]): string[] {
+  return principals.flatMap(a => [a.grantPrincipal.policyFragment.principalJson.AWS ?? []].flat()) as string[];
 }

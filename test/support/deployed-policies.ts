@@ -12,7 +12,7 @@ export interface Deployment {
  * of an SNS topic to its ARN, of anything else without a name to its logical id (the physical name
  * CloudFormation would generate is not
  * known, and no policy compares it with a name of another stack); `Fn::GetAtt <id>.Arn` to the ARN
- * of its type, with the role's path; `Fn::Join`. Anything else is an error, so no test reads a
+ * of its type, with the role's path; `Fn::Join`; `Fn::Sub` of a string. Anything else is an error, so no test reads a
  * policy it resolved wrong.
  */
 export function resolve(value: unknown, template: any, where: Deployment): any {
@@ -24,6 +24,9 @@ export function resolve(value: unknown, template: any, where: Deployment): any {
   if (entries.length === 1 && entries[0][0] === 'Fn::Join') {
     const [separator, parts] = entries[0][1] as [string, unknown[]];
     return parts.map(p => resolve(p, template, where)).join(separator);
+  }
+  if (entries.length === 1 && entries[0][0] === 'Fn::Sub' && typeof entries[0][1] === 'string') {
+    return (entries[0][1] as string).replace(/\$\{([^}]+)\}/g, (_, ref: string) => refOf(ref, template, where));
   }
   if (entries.length === 1 && entries[0][0].startsWith('Fn::')) throw new Error(`cannot resolve ${entries[0][0]}: ${JSON.stringify(value)}`);
   return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v, template, where)]));

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The detection rules judged by AWS's own event-pattern engine: cases.ts synthesizes the reference
+# app and writes its detection rules (resolved as CloudFormation deploys them) with CloudTrail events
+# each must or must not match; Event Ruler (software.amazon.event.ruler, the matching EventBridge
+# runs), at the version pom.xml records, checks every case. Maven downloads into the machine's
+# cache, as test/bindings/run.sh does.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work="$root/test/event-rules/.work"
+mkdir -p "$work"
+npx ts-node --transpile-only --project "$root/tsconfig.dev.json" "$root/test/event-rules/cases.ts" > "$work/cases.json"
+cd "$root/test/event-rules"
+mvn --batch-mode --quiet -Dmaven.repo.local="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-multi-env/m2" \
+  compile exec:java -Dexec.args="$work/cases.json"
