@@ -241,7 +241,7 @@ const eventRules = project.addTask('test:event-rules', {
 project.gitignore.addPatterns('test/event-rules/.work/', 'test/event-rules/target/');
 
 const consumer = project.addTask('test:consumer', {
-  description: 'Install the packed npm package into a new app with the newest aws-cdk-lib as scripts/newest/ records it, type in the README\'s first example and validator snippet, synthesize; fail on any finding on the library\'s resources',
+  description: 'Install the packed npm package into a new app with the newest aws-cdk-lib as scripts/newest/ records it, type in the README\'s first example, pipeline example and validator snippet, synthesize; fail on any finding on the library\'s resources, or on a gate the IAM policy simulator does not bear out',
   exec: 'bash test/consumer/run.sh',
 });
 

@@ -2,11 +2,13 @@
 # A new user's first hour, checked: the npm package that `projen package-all` left in dist/js is
 # installed into a brand-new CDK app outside the repository, with the newest aws-cdk-lib 2.x and
 # CDK CLI (what a user gets, as scripts/newest/ records it), cdk-nag and the Guard plugin, and the cdk.json
-# `cdk init` writes (every recommended feature flag); the README's first example and its validator
-# snippet are typed in (compose-app.js takes them from the README); `cdk synth` runs with no AWS
-# credentials; and any validator finding on a resource the library made
-# fails the test (findings.js). The user's own stack of the example (Dev/Api) may have findings:
-# they are the user's to answer.
+# `cdk init` writes (every recommended feature flag); the README's first example, its pipeline
+# example (with a Hotfix environment and feature environments, so that every lane is there) and its
+# validator snippet are typed in (compose-app.js takes them from the README); `cdk synth` runs with
+# no AWS credentials; any validator finding on a resource the library made fails the test
+# (findings.js), and so does a gate of the pipeline that IAM does not hold, as the policy simulator
+# decides it on cdk.out (simulate.ts). The user's own stack of the example (Dev/Api) may have
+# findings: they are the user's to answer.
 set -euo pipefail
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
@@ -60,3 +62,8 @@ templates=$(find cdk.out -name '*.template.json' 2> /dev/null | wc -l)
 echo "exit status $status, $templates templates"
 [ "$templates" -gt 0 ] || { cat synth.log; echo "FAIL the app synthesized no template"; exit 1; }
 node "$here/findings.js" cdk.out Dev/Api || { echo "FAIL findings on resources the library made"; exit 1; }
+
+echo "== the pipeline's gates in IAM, decided by the policy simulator on cdk.out"
+# The repository's simulator (an AGPL devDependency of the tests), never installed into the app.
+(cd "$root" && node_modules/.bin/ts-node --project tsconfig.dev.json test/consumer/simulate.ts "$app/cdk.out") \
+  || { echo "FAIL the simulator does not bear out a gate of the pipeline"; exit 1; }

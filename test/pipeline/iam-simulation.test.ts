@@ -1,11 +1,16 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier, PipelineSource } from '../../src';
-import { decide, deployedRole, DeployedRole, resolve } from '../support/deployed-policies';
+import {
+  AssumableRole, bootstrapRoleArn, bootstrapTrust, decide, deployedRole, DeployedRole, mayAssume, readAssembly, resolve,
+} from '../support/deployed-policies';
 import { environment } from '../support/environments';
+import {
+  ADMINISTRATOR, approvalClaims, branchLaneArtifactClaims, branchLaneProductionClaims, cleanupClaims, guardrailOf, JobRole, jobRoles, SynthesizedApp,
+  testBuildClaims, toolingOf, unmet,
+} from '../support/iam-properties';
 import { isAfter, lanesOf } from '../support/lanes';
 import { newPipeline } from '../support/pipelines';
 
@@ -13,99 +18,78 @@ import { newPipeline } from '../support/pipelines';
  * What the reference app's synthesized policies allow, evaluated by an offline IAM policy simulator
  * (@cloud-copilot/iam-simulate: identity policies, the target role's trust policy, explicit
  * Denies), on the policies as CloudFormation would deploy them: the gates hold in IAM itself, not
- * only in the commands the jobs run.
+ * only in the commands the jobs run. The properties of test/support/iam-properties.ts are also
+ * checked on a new app from `cdk init` (test/consumer/run.sh).
  */
 const app = new cdk.App({ context: FEATURE_FLAGS });
 const reference = buildReferenceApp(app);
-app.synth();
+const synthesized: SynthesizedApp = {
+  stacks: readAssembly(app.synth().directory),
+  production: reference.environments.filter(e => e.profile.production).map(e => e.environmentName),
+};
 const TOOLING = '999999999999';
 const PROD = '444444444444';
-const tooling = Template.fromStack(cdk.Stack.of(reference.pipeline)).toJSON();
+const tooling = toolingOf(synthesized).template;
 const lanes = lanesOf(tooling);
 const main = lanes.find(l => l.lane === 'main')!;
 const hotfix = lanes.find(l => l.lane === 'hotfix')!;
 const toolingRole = (roleId: string) => deployedRole(tooling, roleId, { account: TOOLING, region: 'eu-west-1' });
 const jobRole = (lane: typeof main, stage: string, action: string) =>
   toolingRole(lane.jobs.find(j => j.stage === stage && j.action === action)!.roleId);
-const prod = reference.environments.find(e => e.environmentName === 'prod')!;
-const prodFoundation = Template.fromStack(prod.foundation).toJSON();
+const prodFoundation = synthesized.stacks.find(s => s.displayName === 'Prod/Foundation')!.template;
 const prodRole = (name: string): DeployedRole => {
   const [id] = Object.entries<any>(prodFoundation.Resources).find(([, r]) => r.Properties?.RoleName === name)!;
   return deployedRole(prodFoundation, id, { account: PROD, region: 'eu-west-1' });
 };
 
-/**
- * The trust policy of a CDK bootstrap role after `cdk bootstrap --trust 999999999999` (its own
- * account, and the trusted accounts without an external id: `DeploymentActionRole` and the
- * publishing roles in aws-cdk's lib/api/bootstrap/bootstrap-template.yaml).
- */
-const BOOTSTRAP_TRUST = {
-  Version: '2012-10-17',
-  Statement: [
-    { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: PROD }, Condition: { Null: { 'sts:ExternalId': 'true' } } },
-    { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { AWS: [TOOLING] }, Condition: { Null: { 'sts:ExternalId': 'true' } } },
-  ],
-};
-const bootstrapRole = (kind: string, account = PROD) => `arn:aws:iam::${account}:role/cdk-hnb659fds-${kind}-role-${account}-eu-west-1`;
+/** A CDK bootstrap role of Prod after `cdk bootstrap --trust 999999999999`, and its tag. */
+const bootstrapRole = (kind: string): [AssumableRole, Record<string, string>] =>
+  [{ arn: bootstrapRoleArn(kind, PROD, 'eu-west-1'), trust: bootstrapTrust(PROD, [TOOLING]) }, { 'aws-cdk:bootstrap-role': kind }];
 
-/** Whether `caller` may assume a role: its identity policies, and the role's trust policy. */
-const mayAssume = (caller: DeployedRole, roleArn: string, trust: any, tags: Record<string, string> = {}) => decide({
-  principal: caller.arn,
-  action: 'sts:AssumeRole',
-  resource: roleArn,
-  resourceAccount: roleArn.split(':')[4],
-  context: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`iam:ResourceTag/${k}`, v])),
-}, caller.policies, trust);
+let roles: JobRole[];
+beforeAll(async () => {
+  roles = await jobRoles(synthesized);
+});
 
 describe('who may assume what, as IAM decides it', () => {
   test('a test build may assume the environment\'s deployment role, never the CDK bootstrap deploy or publishing role or the clean-up role; the deploy builds may', async () => {
     const tests = jobRole(main, 'Prod', 'TestsAfter');
     const deploy = jobRole(main, 'Prod', 'Deploy');
     expect(tests.arn).toMatch(/^arn:aws:iam::999999999999:role\/cdk-multi-env\/shop\/tests\//);
-    const deployRole = bootstrapRole('deploy');
-    expect(await mayAssume(deploy, deployRole, BOOTSTRAP_TRUST, { 'aws-cdk:bootstrap-role': 'deploy' })).toBe('Allowed');
-    expect(await mayAssume(tests, deployRole, BOOTSTRAP_TRUST, { 'aws-cdk:bootstrap-role': 'deploy' })).toBe('ImplicitlyDenied');
-    expect(await mayAssume(tests, bootstrapRole('file-publishing'), BOOTSTRAP_TRUST, { 'aws-cdk:bootstrap-role': 'file-publishing' })).toBe('ImplicitlyDenied');
+    expect(await mayAssume(deploy, ...bootstrapRole('deploy'))).toBe('Allowed');
+    expect(await mayAssume(tests, ...bootstrapRole('deploy'))).toBe('ImplicitlyDenied');
+    expect(await mayAssume(tests, ...bootstrapRole('file-publishing'))).toBe('ImplicitlyDenied');
     // The clean-up role: the environment's last deploy (here the deploy of the stacks beside the tests), and no other build.
     const cleanup = prodRole('shop-prod-stack-cleanup');
-    expect(await mayAssume(jobRole(main, 'Prod', 'DeployRest'), cleanup.arn, cleanup.trust)).toBe('Allowed');
-    expect(await mayAssume(deploy, cleanup.arn, cleanup.trust)).toBe('ImplicitlyDenied');
-    expect(await mayAssume(tests, cleanup.arn, cleanup.trust)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(jobRole(main, 'Prod', 'DeployRest'), cleanup)).toBe('Allowed');
+    expect(await mayAssume(deploy, cleanup)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(tests, cleanup)).toBe('ImplicitlyDenied');
     const deployment = prodRole('shop-prod-deployment');
-    expect(await mayAssume(tests, deployment.arn, deployment.trust)).toBe('Allowed');
+    expect(await mayAssume(tests, deployment)).toBe('Allowed');
     // The deploy build no longer needs it: its trust names the test builds and the pipelines, not the deploy builds.
-    expect(await mayAssume(deploy, deployment.arn, deployment.trust)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(deploy, deployment)).toBe('ImplicitlyDenied');
+  });
+
+  test('no test build of any lane may assume a CDK bootstrap role or the clean-up role of any environment; a deploy build may assume each environment\'s CDK deploy role', async () => {
+    expect(unmet(await testBuildClaims(synthesized))).toEqual([]);
   });
 
   test('another principal of the tooling account, even one allowed to assume anything, may assume neither the deployment nor the clean-up role', async () => {
-    const admin: DeployedRole = {
-      arn: `arn:aws:iam::${TOOLING}:role/Admin`,
-      trust: {},
-      policies: [{ name: 'AdministratorAccess', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
-    };
+    const admin: DeployedRole = { arn: `arn:aws:iam::${TOOLING}:role/Admin`, trust: {}, policies: ADMINISTRATOR };
     for (const name of ['shop-prod-deployment', 'shop-prod-stack-cleanup']) {
       const role = prodRole(name);
-      expect(await mayAssume(admin, role.arn, role.trust)).toBe('ImplicitlyDenied');
+      expect(await mayAssume(admin, role)).toBe('ImplicitlyDenied');
       // What stops it is the trust's condition on the caller's role: trusting the account alone would let it in.
       const accountOnly = { ...role.trust, Statement: role.trust.Statement.map(({ Condition, ...statement }: any) => statement) };
-      expect(await mayAssume(admin, role.arn, accountOnly)).toBe('Allowed');
+      expect(await mayAssume(admin, { arn: role.arn, trust: accountOnly })).toBe('Allowed');
     }
   });
 
-  test('no job of the hotfix lane before its first approval may assume a production account\'s bootstrap or environment role', async () => {
+  test('no job of a branch lane before its first approval may assume a production account\'s bootstrap or environment role; the hotfix lane\'s may after it', () => {
     const early = hotfix.jobs.filter(job => !isAfter(job, hotfix.firstApproval));
     expect(early.map(j => `${j.stage}/${j.action}`)).toEqual(expect.arrayContaining(['Build/Synth', 'Hotfix/Deploy', 'Hotfix/TestsAfter']));
-    const targets: Array<[string, any, Record<string, string>]> = [
-      ...['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(kind => [bootstrapRole(kind), BOOTSTRAP_TRUST, { 'aws-cdk:bootstrap-role': kind }] as [string, any, Record<string, string>]),
-      ...['shop-prod-deployment', 'shop-prod-stack-cleanup'].map(name => [prodRole(name).arn, prodRole(name).trust, {}] as [string, any, Record<string, string>]),
-    ];
-    for (const job of early) {
-      for (const [arn, trust, tags] of targets) {
-        expect(`${job.stage}/${job.action} -> ${arn}: ${await mayAssume(toolingRole(job.roleId), arn, trust, tags)}`).toMatch(/Denied$/);
-      }
-    }
-    // After the approvals, the hotfix lane's production deploy may.
-    expect(await mayAssume(jobRole(hotfix, 'Prod', 'Deploy'), bootstrapRole('deploy'), BOOTSTRAP_TRUST, { 'aws-cdk:bootstrap-role': 'deploy' })).toBe('Allowed');
+    expect(roles.filter(r => r.beforeApproval).flatMap(r => r.jobs)).toEqual(expect.arrayContaining(early.map(j => `hotfix ${j.stage}/${j.action}`)));
+    expect(unmet(branchLaneProductionClaims(synthesized, roles))).toEqual([]);
   });
 });
 
@@ -124,9 +108,8 @@ describe('what the clean-up role may delete, as IAM decides it', () => {
     expect(await deleteStack('prod-Reports', prodTags)).toBe('Allowed');
   });
 
-  test('never the account\'s baseline stack or the CDK bootstrap stack, even tagged as its environment\'s', async () => {
-    expect(await deleteStack(`shop-baseline-${PROD}-eu-west-1`, prodTags)).toBe('ExplicitlyDenied');
-    expect(await deleteStack('CDKToolkit', prodTags)).toBe('ExplicitlyDenied');
+  test('never the account\'s baseline stack or the CDK bootstrap stack, even tagged as its environment\'s, nor another environment\'s stack: in every environment', async () => {
+    expect(unmet(await cleanupClaims(synthesized))).toEqual([]);
   });
 
   test('never a stack without both of its app\'s and environment\'s tags', async () => {
@@ -137,41 +120,21 @@ describe('what the clean-up role may delete, as IAM decides it', () => {
   });
 });
 
-describe('the hotfix lane\'s artifacts, as IAM decides it', () => {
-  test('no job of the hotfix lane may write the main pipeline\'s artifact bucket', async () => {
-    const mainBucket = Object.entries<any>(tooling.Resources).find(([id, r]) => r.Type === 'AWS::S3::Bucket' && id.startsWith('DeliveryPipelineDefinitionArtifactsBucket'))![0];
-    const object = `arn:aws:s3:::${mainBucket.toLowerCase()}/Tooling-Delivery/Synth_Outp/abc123`;
-    for (const job of hotfix.jobs) {
-      const role = toolingRole(job.roleId);
-      const request = { principal: role.arn, action: 's3:PutObject', resource: object, resourceAccount: TOOLING };
-      expect(`${job.stage}/${job.action}: ${await decide(request, role.policies)}`).toMatch(/Denied$/);
-    }
-    // The main pipeline's synth may.
-    const synth = jobRole(main, 'Build', 'Synth');
-    expect(await decide({ principal: synth.arn, action: 's3:PutObject', resource: object, resourceAccount: TOOLING }, synth.policies)).toBe('Allowed');
+describe('the main lane\'s artifacts, as IAM decides it', () => {
+  test('no job of the hotfix or feature lane may read or write the main pipeline\'s artifact bucket or use its key; the main pipeline\'s synth may', () => {
+    expect(roles.filter(r => r.branchLane).flatMap(r => r.jobs)).toEqual(expect.arrayContaining(['hotfix Build/Synth', 'hotfix Prod/Deploy', 'feature Deploy/Deploy']));
+    expect(unmet(branchLaneArtifactClaims(roles))).toEqual([]);
   });
 });
 
 describe('under the guardrail (the pipeline\'s permissions boundary on the tooling account\'s people)', () => {
-  const [guardrailId] = Object.entries<any>(tooling.Resources).find(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('DeliveryGuardrail'))!;
-  const boundary = [{ name: 'guardrail', policy: resolve(tooling.Resources[guardrailId].Properties.PolicyDocument, tooling, { account: TOOLING, region: 'eu-west-1' }) }];
-  const ADMIN = [{ name: 'AdministratorAccess', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+  const boundary = guardrailOf(synthesized);
   const pipelineName = (id: string) => tooling.Resources[id].Properties.Name;
   // A project's ARN as deployed: CDK Pipelines' own projects get a name CloudFormation generates (here their logical id).
   const projectArn = (lane: typeof main, stage: string, action: string) =>
     resolve({ 'Fn::GetAtt': [lane.jobs.find(j => j.stage === stage && j.action === action)!.projectId, 'Arn'] }, tooling, { account: TOOLING, region: 'eu-west-1' });
-  const asAdmin = (action: string, resource: string, withBoundary = true) => runAs(`arn:aws:iam::${TOOLING}:role/Admin`, ADMIN, action, resource, withBoundary);
-  const runAs = async (principal: string, policies: any[], action: string, resource: string, withBoundary = true) => {
-    const response = await runSimulation({
-      request: { principal, action, resource: { resource, accountId: TOOLING }, contextVariables: { 'aws:PrincipalArn': principal } },
-      identityPolicies: policies,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      permissionBoundaryPolicies: withBoundary ? boundary : undefined,
-    }, {});
-    if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
-    return response.overallResult;
-  };
+  const asAdmin = (action: string, resource: string, withBoundary = true) =>
+    decide({ principal: `arn:aws:iam::${TOOLING}:role/Admin`, action, resource, resourceAccount: TOOLING }, ADMINISTRATOR, undefined, withBoundary ? boundary : undefined);
 
   test('an administrator cannot start, retry or change a build of the pipelines\' projects (a build spec override would run as a deploy role), though without it they could', async () => {
     for (const [lane, stage, action] of [[main, 'Prod', 'Deploy'], [hotfix, 'Prod', 'Deploy'], [main, 'Build', 'Synth'], [main, 'UpdatePipeline', 'SelfMutate']] as const) {
@@ -191,15 +154,17 @@ describe('under the guardrail (the pipeline\'s permissions boundary on the tooli
     }
   });
 
-  test('only the named approvers approve Prod\'s review, in both lanes; a gate without named approvers stays as it is', async () => {
-    const review = (id: string) => `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(id)}/Prod/Review`;
-    // The reference app's approvers of Prod: the role shop-release-managers, imported by name.
-    const releaseManagers = `arn:aws:iam::${TOOLING}:role/shop-release-managers`;
-    for (const id of [main.pipelineId, hotfix.pipelineId]) {
-      expect(await asAdmin('codepipeline:PutApprovalResult', review(id))).toBe('ExplicitlyDenied');
-      expect(await runAs(releaseManagers, ADMIN, 'codepipeline:PutApprovalResult', review(id))).toBe('Allowed');
-    }
-    expect(await asAdmin('codepipeline:PutApprovalResult', `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(main.pipelineId)}/QA/SignOff`)).toBe('Allowed');
+  test('only the named approvers approve Prod\'s review and the hotfix sign-off, in both lanes; a gate without named approvers stays as it is', async () => {
+    // The reference app's approvers, roles imported by name: of Prod, shop-release-managers; of Hotfix, shop-on-call.
+    const claims = await approvalClaims(synthesized, {
+      Prod: [`arn:aws:iam::${TOOLING}:role/shop-release-managers`],
+      Hotfix: [`arn:aws:iam::${TOOLING}:role/shop-on-call`],
+    });
+    expect(unmet(claims)).toEqual([]);
+    expect(claims.map(c => c.request)).toEqual(expect.arrayContaining([
+      `arn:aws:iam::${TOOLING}:role/shop-release-managers: codepipeline:PutApprovalResult arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(hotfix.pipelineId)}/Prod/Review`,
+      `arn:aws:iam::${TOOLING}:role/Admin: codepipeline:PutApprovalResult arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(main.pipelineId)}/QA/SignOff`,
+    ]));
   });
 });
 

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 
 /** Where a template deploys, for the pseudo parameters its policies name. */
@@ -38,6 +40,8 @@ function refOf(name: string, template: any, where: Deployment): string {
   const resource = template.Resources[name];
   if (!resource) throw new Error(`cannot resolve Ref ${name}`);
   if (resource.Type === 'AWS::IAM::Role') return resource.Properties.RoleName ?? name;
+  // A bucket's Ref is its name, as in its ARN below.
+  if (resource.Type === 'AWS::S3::Bucket') return resource.Properties.BucketName ?? name.toLowerCase();
   if (resource.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${where.region}:${where.account}:${name}`;
   // A pipeline's and a project's Ref is its name.
   return resource.Properties?.Name ?? name;
@@ -58,22 +62,41 @@ function arnOf(id: string, attribute: string, template: any, where: Deployment):
   }
 }
 
-/** A role of a template as deployed: its ARN, its trust policy and its identity policies (inline, and those attached to it). */
-export interface DeployedRole {
+/** A role of a template as deployed, as a caller sees it: its ARN and its trust policy. */
+export interface AssumableRole {
   readonly arn: string;
   readonly trust: any;
+}
+
+export function assumableRole(template: any, roleId: string, where: Deployment): AssumableRole {
+  const role = template.Resources[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of the template`);
+  return { arn: arnOf(roleId, 'Arn', template, where), trust: resolve(role.Properties.AssumeRolePolicyDocument, template, where) };
+}
+
+/**
+ * A role of a template as deployed: its ARN, its trust policy and its identity policies: inline, the
+ * policies and managed policies of the template attached to it (by their `Roles`, its
+ * `ManagedPolicyArns`, or an `AWS::IAM::RolePolicy`). A managed policy that is not of the template
+ * (an AWS managed policy) cannot be read, and is an error.
+ */
+export interface DeployedRole extends AssumableRole {
   readonly policies: Array<{ name: string; policy: any }>;
 }
 
 export function deployedRole(template: any, roleId: string, where: Deployment): DeployedRole {
+  const assumable = assumableRole(template, roleId, where);
   const role = template.Resources[roleId];
-  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of the template`);
-  if (role.Properties.ManagedPolicyArns) throw new Error(`${roleId} has managed policies, which the simulation does not read`);
+  const managed = (role.Properties.ManagedPolicyArns ?? []).map((arn: any) => {
+    if (template.Resources[arn?.Ref]?.Type !== 'AWS::IAM::ManagedPolicy') throw new Error(`${roleId} has a managed policy the simulation cannot read: ${JSON.stringify(arn)}`);
+    return arn.Ref;
+  });
   const attached = Object.entries<any>(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+    .filter(([id, r]) => (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) && (r.Properties.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+      || (r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName.Ref === roleId) || managed.includes(id))
     .map(([name, r]) => ({ name, policy: resolve(r.Properties.PolicyDocument, template, where) }));
   const inline = (role.Properties.Policies ?? []).map((p: any) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument, template, where) }));
-  return { arn: arnOf(roleId, 'Arn', template, where), trust: resolve(role.Properties.AssumeRolePolicyDocument, template, where), policies: [...attached, ...inline] };
+  return { ...assumable, policies: [...attached, ...inline] };
 }
 
 /** A request to simulate: who, what, on which resource (in which account), with which context keys. */
@@ -88,10 +111,13 @@ export interface Request {
 /**
  * What IAM decides for a request, by @cloud-copilot/iam-simulate: `Allowed`, `ImplicitlyDenied`
  * or `ExplicitlyDenied`, given the caller's identity policies and, where given, the resource's
- * policy (a role's trust policy for `sts:AssumeRole`). A request the simulator rejects (an unknown
- * action, a malformed policy) fails the test.
+ * policy (a role's trust policy for `sts:AssumeRole`, a bucket's or a key's policy) and the
+ * caller's permissions boundary. A request the simulator rejects (an unknown action, a malformed
+ * policy) fails the test.
  */
-export async function decide(request: Request, identityPolicies: Array<{ name: string; policy: any }>, resourcePolicy?: any): Promise<string> {
+export async function decide(
+  request: Request, identityPolicies: Array<{ name: string; policy: any }>, resourcePolicy?: any, boundary?: Array<{ name: string; policy: any }>,
+): Promise<string> {
   const response = await runSimulation({
     request: {
       principal: request.principal,
@@ -105,7 +131,75 @@ export async function decide(request: Request, identityPolicies: Array<{ name: s
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy,
+    permissionBoundaryPolicies: boundary,
   }, {});
   if (response.resultType === 'error') throw new Error(`the simulator rejected the request: ${JSON.stringify(response.errors)}`);
   return response.overallResult;
+}
+
+/** The CDK bootstrap roles a pipeline assumes in an environment (`cdk-<qualifier>-<kind>-role-<account>-<region>`), by the value of their `aws-cdk:bootstrap-role` tag. */
+export const BOOTSTRAP_ROLE_KINDS = ['deploy', 'file-publishing', 'image-publishing', 'lookup'];
+
+/** The ARN of a CDK bootstrap role of the default qualifier. */
+export function bootstrapRoleArn(kind: string, account: string, region: string): string {
+  return `arn:aws:iam::${account}:role/cdk-hnb659fds-${kind}-role-${account}-${region}`;
+}
+
+/**
+ * The trust policy of a CDK bootstrap role after `cdk bootstrap --trust <trusted>` (its own
+ * account, and the trusted accounts without an external id: `DeploymentActionRole` and the
+ * publishing roles in aws-cdk's lib/api/bootstrap/bootstrap-template.yaml).
+ */
+export function bootstrapTrust(account: string, trusted: string[]): any {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: account }, Condition: { Null: { 'sts:ExternalId': 'true' } } },
+      { Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { AWS: trusted }, Condition: { Null: { 'sts:ExternalId': 'true' } } },
+    ],
+  };
+}
+
+/** Whether `caller` may assume a role: its identity policies, and the role's trust policy; `tags` are the role's. */
+export function mayAssume(caller: DeployedRole, role: AssumableRole, tags: Record<string, string> = {}): Promise<string> {
+  return decide({
+    principal: caller.arn,
+    action: 'sts:AssumeRole',
+    resource: role.arn,
+    resourceAccount: role.arn.split(':')[4],
+    context: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`iam:ResourceTag/${k}`, v])),
+  }, caller.policies, role.trust);
+}
+
+/** A stack of a cloud assembly, as the CDK CLI deploys it. */
+export interface DeployedStack extends Deployment {
+  /** Its construct path: `Tooling`, `Prod/Foundation`. */
+  readonly displayName: string;
+  readonly stackName: string;
+  /** The stack's tags, which CloudFormation puts on its resources. */
+  readonly tags: Record<string, string>;
+  readonly template: any;
+}
+
+/**
+ * Every stack of a cloud assembly (`cdk.out`) and of the assemblies nested in it (a stage's), read
+ * from its manifests: the templates the CLI deploys, wherever they were synthesized (in a test, or
+ * by `cdk synth` in an app of its own with another aws-cdk-lib).
+ */
+export function readAssembly(directory: string): DeployedStack[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(directory, 'manifest.json'), 'utf-8'));
+  return Object.entries<any>(manifest.artifacts ?? {}).flatMap(([id, artifact]): DeployedStack[] => {
+    if (artifact.type === 'cdk:cloud-assembly') return readAssembly(path.join(directory, artifact.properties.directoryName));
+    if (artifact.type !== 'aws:cloudformation:stack') return [];
+    const [, account, region] = /^aws:\/\/(\d{12})\/([a-z0-9-]+)$/.exec(artifact.environment) ?? [];
+    if (!account) throw new Error(`${artifact.displayName ?? id}: not in a given account and region (${artifact.environment})`);
+    return [{
+      displayName: artifact.displayName ?? id,
+      stackName: artifact.properties.stackName ?? id,
+      account,
+      region,
+      tags: artifact.properties.tags ?? {},
+      template: JSON.parse(fs.readFileSync(path.join(directory, artifact.properties.templateFile), 'utf-8')),
+    }];
+  });
 }

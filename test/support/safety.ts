@@ -2,7 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { Found, readReport } from './validation-report';
 import { SafetyChecks, SafetyChecksProps } from '../../src';
+
+export { readReport };
+export type { Found };
 
 /**
  * The context of an app that the CDK CLI runs as a subprocess: a plugin's failure prints the report and
@@ -12,17 +16,6 @@ import { SafetyChecks, SafetyChecksProps } from '../../src';
  */
 export const AS_SUBPROCESS = { '@aws-cdk/core:appMode': 'process' };
 
-/** One violating resource of the validation report, in short. */
-export interface Found {
-  readonly rule: string;
-  /** The construct path, as the report gives it. */
-  readonly path: string;
-  readonly logicalId?: string;
-  /** The template's file name. */
-  readonly template?: string;
-  readonly locations?: string[];
-}
-
 /**
  * Builds an app with `build`, registers `SafetyChecks` on it as users do
  * (`Validations.of(app).addPlugins(...)`), synthesizes it and returns what the validation report
@@ -30,6 +23,13 @@ export interface Found {
  * the exit code it sets on failure is reset, so that the test run's own stays clean.
  */
 export function safetyViolations(build: (app: cdk.App) => void, props?: SafetyChecksProps, context?: Record<string, unknown>): Found[] {
+  return checkedSynthesis(build, readReport, props, context);
+}
+
+/** As `safetyViolations`, returning what `read` takes from the cloud assembly (its directory) before it is removed. */
+export function checkedSynthesis<T>(
+  build: (app: cdk.App) => void, read: (outdir: string) => T, props?: SafetyChecksProps, context?: Record<string, unknown>,
+): T {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-checks-'));
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
@@ -37,27 +37,12 @@ export function safetyViolations(build: (app: cdk.App) => void, props?: SafetyCh
     cdk.Validations.of(app).addPlugins(new SafetyChecks(props));
     build(app);
     app.synth();
-    return readReport(outdir);
+    return read(outdir);
   } finally {
     printed.mockRestore();
     process.exitCode = 0;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** The violations that the validation report in `outdir` lists for SafetyChecks. */
-export function readReport(outdir: string): Found[] {
-  const file = path.join(outdir, 'validation-report.json');
-  if (!fs.existsSync(file)) return [];
-  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  return report.pluginReports.filter((p: any) => p.pluginName === 'SafetyChecks').flatMap((p: any) => p.violations.flatMap((v: any) =>
-    v.violatingConstructs.map((c: any) => ({
-      rule: v.ruleName,
-      path: c.constructPath,
-      logicalId: c.cloudFormationResource?.logicalId,
-      template: c.cloudFormationResource ? path.basename(c.cloudFormationResource.templatePath) : undefined,
-      locations: c.cloudFormationResource?.propertyPaths,
-    }))));
 }
 
 /** A stack in a fixed account and region. */
