@@ -36,6 +36,8 @@ export const APP_NAME = 'shop';
 export const REGION = 'eu-west-1';
 /** The account the pipeline runs in (placeholder id). */
 export const TOOLING_ACCOUNT = '999999999999';
+/** The sandbox account the feature branches' copies of Dev deploy into (placeholder id). */
+export const FEATURE_ACCOUNT = '777777777777';
 /** Given, so that the app synthesizes without AWS credentials (no availability-zone lookup). */
 export const AVAILABILITY_ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
@@ -330,7 +332,7 @@ export function buildReferenceApp(app: Construct, referenceEnvironments: Referen
       pipeline.addWave(`${ofTier[0].node.id}-wave`, ofTier, { ...options, pilot: tier.profile.production ? [ofTier[0]] : undefined });
     }
   }
-  // Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
-  pipeline.addFeatureEnvironments(environments.find(e => e.tier === EnvironmentTier.DEV)!, { maxEnvironments: 4 });
+  // Every feature branch gets a copy of Dev in a sandbox account, four at most, gone a week after its last push.
+  pipeline.addFeatureEnvironments(environments.find(e => e.tier === EnvironmentTier.DEV)!, { maxEnvironments: 4, featureAccount: FEATURE_ACCOUNT });
   return { environments, pipeline };
 }

@@ -373,7 +373,7 @@ export class IsolatedEnvironment extends Stage {
     // Feature-copy mode: in a feature lane's build, the app's context asks for a copy of one
     // environment, named after the branch, in the shape FIXED_DEFAULTS.featureCopy gives every copy.
     const feature = featureCopyOf(scope, id, props.environmentName ?? props.tier.name);
-    super(scope, feature ? `${id}-${feature.suffix}` : id, { env: { account: props.account, region: props.region } });
+    super(scope, feature ? `${id}-${feature.suffix}` : id, { env: { account: feature?.account ?? props.account, region: props.region } });
     // The workload and monitoring stacks refer to the foundation's network, key and topic through
     // CloudFormation exports, which keep the foundation from losing what they use; the pipeline deploys
     // the foundation first. aws-cdk-lib 2.276 warns on every such reference while the strength is left
@@ -766,6 +766,7 @@ function asFeatureCopy(props: IsolatedEnvironmentProps, feature: FeatureCopy): I
   const { natGateways, removalPolicy, terminationProtection, complianceBaseline, driftDetection, bootstrapCleanup } = FIXED_DEFAULTS.featureCopy;
   return {
     ...props,
+    account: feature.account ?? props.account,
     environmentName: `${props.environmentName ?? props.tier.name}-${feature.suffix}`,
     natGateways,
     removalPolicy,

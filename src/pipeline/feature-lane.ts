@@ -1,4 +1,4 @@
-import { CfnResource, Duration } from 'aws-cdk-lib';
+import { CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -29,8 +29,8 @@ export interface FeatureEnvironmentOptions {
 
   /**
    * The most feature environments that may exist at once; a push of one more branch fails, naming
-   * the environments in use. Each has its own VPC: keep the Dev account's VPC quota (5 per region
-   * by default) in mind.
+   * the environments in use. Each has its own VPC: keep the VPC quota of the account they deploy
+   * into (5 per region by default) in mind.
    *
    * @default 5
    */
@@ -43,6 +43,19 @@ export interface FeatureEnvironmentOptions {
    * @default Duration.days(7)
    */
   readonly timeToLive?: Duration;
+
+  /**
+   * The account the feature environments deploy into: a sandbox account of their own, bootstrapped
+   * in the copied environment's region to trust the tooling account (`cdk bootstrap --trust`), as
+   * the environments' accounts are. A feature branch's build deploys with that account's CDK
+   * bootstrap deploy role, which administers the account: in an account of its own, a branch can
+   * reach nothing but other branches' copies.
+   *
+   * @default - the copied environment's account (Dev's): a feature branch then administers it,
+   *   Dev's stacks, its compliance baseline and its CDK bootstrap stack included, and SafetyChecks
+   *   warns of it (`feature-lane-account`)
+   */
+  readonly featureAccount?: string;
 }
 
 /** What starts a pipeline of the lane. */
@@ -53,7 +66,8 @@ interface LaneTrigger {
 
 /**
  * Feature environments: every push to a feature branch deploys a copy of the Dev environment
- * named after the branch into the Dev account, in the cheapest shape of the tier (no NAT gateway,
+ * named after the branch into `featureAccount` (a sandbox account of their own; by default, the Dev
+ * account), in the cheapest shape of the tier (no NAT gateway,
  * smallest sizes, the off-hours schedule), and runs the Dev tier's unit and smoke tests on it.
  * A pull request that is closed (merged or not) tears its branch's copy down, and so does the
  * copy itself after `timeToLive` without a push (a branch deleted without a pull request).
@@ -61,7 +75,7 @@ interface LaneTrigger {
  *
  * The lane's builds write the branch into the app's context (`cdk.context.json`) before the synth
  * commands run, and the environment builds itself as the copy; nothing in the app changes. They
- * deploy with the CDK bootstrap roles of the Dev account (with the qualifier the app's stacks use),
+ * deploy with the CDK bootstrap roles of that account (with the qualifier the app's stacks use),
  * which must trust the tooling account, as for CDK Pipelines.
  *
  * Written by hand: neither CDK Pipelines nor any cdklabs construct has per-branch environments.
@@ -89,6 +103,8 @@ export class FeatureLane extends Construct {
   public readonly maxEnvironments: number;
   /** How long a feature environment lives without a push. */
   public readonly timeToLive: Duration;
+  /** The account the feature environments deploy into: `featureAccount`, or the copied environment's. */
+  public readonly account: string;
 
   private readonly props: FeatureLaneWiring;
   private readonly patterns: BranchPattern[];
@@ -101,6 +117,7 @@ export class FeatureLane extends Construct {
     this.branches = options.branches ?? [...FIXED_DEFAULTS.featureLane.branches];
     this.maxEnvironments = options.maxEnvironments ?? FIXED_DEFAULTS.featureLane.maxEnvironments;
     this.timeToLive = options.timeToLive ?? Duration.days(FIXED_DEFAULTS.featureLane.timeToLiveDays);
+    this.account = options.featureAccount ?? this.environment.foundation.account;
     this.patterns = this.branches.map(b => new BranchPattern(b));
     this.validate(id);
 
@@ -128,6 +145,12 @@ export class FeatureLane extends Construct {
           errors.add('branches', `has '${pattern.pattern}', which matches branches of the hotfix lane ('${other.pattern}'); a push would start both lanes`);
         }
       }
+    }
+    const featureAccount = this.props.options.featureAccount;
+    if (featureAccount !== undefined && (Token.isUnresolved(featureAccount) || !/^\d{12}$/.test(featureAccount))) {
+      errors.add('featureAccount', `is '${featureAccount}'; expected an AWS account id of 12 digits, written out (the lane's builds write it into the app's context)`);
+    } else if (featureAccount !== undefined && featureAccount === environment.toolingAccount) {
+      errors.add('featureAccount', `is ${featureAccount}, the tooling account; feature branches must deploy into an account of their own, never where the pipelines run`);
     }
     if (!Number.isInteger(this.maxEnvironments) || this.maxEnvironments < 1) {
       errors.add('maxEnvironments', `is ${this.maxEnvironments}; expected a whole number, 1 or more`);
@@ -208,11 +231,11 @@ export class FeatureLane extends Construct {
     return pipeline;
   }
 
-  /** The builds deploy with the Dev account's CDK bootstrap roles, as `cdk deploy` does. */
+  /** The builds deploy with the CDK bootstrap roles of the lane's account, as `cdk deploy` does. */
   private allowBootstrapRoles(project: codebuild.PipelineProject): void {
     project.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
-      resources: (['deploy', 'file-publishing', 'image-publishing', 'lookup'] as const).map(role => bootstrapRoleArn(this.props.environment.foundation, role)),
+      resources: (['deploy', 'file-publishing', 'image-publishing', 'lookup'] as const).map(role => bootstrapRoleArn(this.props.environment.foundation, role, this.account)),
     }));
   }
 
@@ -226,6 +249,7 @@ export class FeatureLane extends Construct {
     const context = JSON.stringify({
       [FEATURE_CONTEXT.copyOf]: this.props.environment.node.id,
       [FEATURE_CONTEXT.timeToLiveHours]: this.timeToLive.toHours(),
+      ...(this.props.options.featureAccount ? { [FEATURE_CONTEXT.account]: this.props.options.featureAccount } : {}),
     });
     const id = this.props.environment.node.id;
     const name = this.props.environment.environmentName;
@@ -246,7 +270,7 @@ export class FeatureLane extends Construct {
 
   private deployCommands(): string[] {
     const { environment } = this.props;
-    const lookupRole = bootstrapRoleArn(environment.foundation, 'lookup');
+    const lookupRole = bootstrapRoleArn(environment.foundation, 'lookup', this.account);
     const afterDeploy = environment.profile.testsAfterDeploy
       .flatMap(kind => this.props.tests.find(t => t.kind === kind)?.commands ?? []);
     return [

@@ -14,6 +14,8 @@ export const FEATURE_CONTEXT = {
   branch: 'cdk-multi-env:feature-branch',
   /** Hours without a push after which the copy is torn down. */
   timeToLiveHours: 'cdk-multi-env:feature-ttl-hours',
+  /** The account the copy deploys into, when not the copied environment's (the lane's `featureAccount`). */
+  account: 'cdk-multi-env:feature-account',
 };
 
 /** Environment names are at most this long (see names.ts). */
@@ -28,6 +30,8 @@ export interface FeatureCopy {
   /** What the environment's name and construct id get after a hyphen. */
   readonly suffix: string;
   readonly timeToLiveHours: number;
+  /** The account of the copy, when not the copied environment's. */
+  readonly account?: string;
 }
 
 /**
@@ -50,5 +54,9 @@ export function featureCopyOf(scope: Construct, id: string, environmentName: str
   if (branch === '' || !Number.isInteger(timeToLiveHours) || timeToLiveHours < 1) {
     throw validationError(`IsolatedEnvironment '${id}': the context asks for a feature copy but ${FEATURE_CONTEXT.branch} is '${branch}' and ${FEATURE_CONTEXT.timeToLiveHours} is '${scope.node.tryGetContext(FEATURE_CONTEXT.timeToLiveHours)}'; expected a branch and a whole number of hours, 1 or more`, [scope, id]);
   }
-  return { branch, suffix: featureSuffix(branch, environmentName), timeToLiveHours };
+  const account = scope.node.tryGetContext(FEATURE_CONTEXT.account);
+  if (account !== undefined && !/^\d{12}$/.test(String(account))) {
+    throw validationError(`IsolatedEnvironment '${id}': the context asks for a feature copy in account '${account}' (${FEATURE_CONTEXT.account}); expected an AWS account id of 12 digits`, [scope, id]);
+  }
+  return { branch, suffix: featureSuffix(branch, environmentName), timeToLiveHours, account: account === undefined ? undefined : String(account) };
 }

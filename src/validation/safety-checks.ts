@@ -4,6 +4,7 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPlug
 import { readConstructTree } from './private/app-facts';
 import { branchLaneIsolation } from './private/branch-lane-isolation';
 import { bucketPublicAccessAndTls } from './private/bucket-public-access-and-tls';
+import { featureLaneAccount } from './private/feature-lane-account';
 import { logGroupRetention } from './private/log-group-retention';
 import { noWildcardAction } from './private/no-wildcard-action';
 import { productionDataRetained } from './private/production-data-retained';
@@ -24,7 +25,7 @@ export interface SafetyChecksProps {
 }
 
 const RULES: SafetyRule[] = [
-  noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation,
+  noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation, featureLaneAccount,
 ];
 
 /**
@@ -41,6 +42,9 @@ const RULES: SafetyRule[] = [
  *   read from each pipeline's `cdk-multi-env:lane` metadata) cannot read or write the protected
  *   lane's artifact bucket and key, cannot assume a role of a production account before the
  *   lane's first approval, and have no permissions that cannot be read at synth time (AWS managed policies).
+ * - `feature-lane-account` (a warning, which does not fail synthesis): the feature lane deploys
+ *   into an account that holds none of the app's environments (set `featureAccount`): its CDK
+ *   bootstrap deploy role administers the account it deploys into.
  *
  * Each violation names its resources (logical id, template, construct path) and the property at
  * fault. Acknowledge a rule for the whole app with
@@ -74,7 +78,11 @@ export class SafetyChecks implements IPolicyValidationPlugin {
   /** Checks every template of the app against every rule. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const tree = readConstructTree(context.appConstruct);
-    const app: AppFacts = { accounts: new Set([...tree.accounts, ...this.trustedAccounts]), productionAccounts: tree.productionAccounts };
+    const app: AppFacts = {
+      accounts: new Set([...tree.accounts, ...this.trustedAccounts]),
+      productionAccounts: tree.productionAccounts,
+      environmentAccounts: tree.environmentAccounts,
+    };
     const found = new Map<SafetyRule, PolicyViolatingResource[]>();
     for (const templatePath of context.templatePaths) {
       const stack = tree.stacksByTemplate.get(path.resolve(templatePath));
@@ -104,9 +112,9 @@ export class SafetyChecks implements IPolicyValidationPlugin {
       ruleName: rule.name,
       description: rule.description,
       fix: rule.fix,
-      severity: 'error',
+      severity: rule.severity ?? 'error',
       violatingResources: found.get(rule)!,
     }));
-    return { success: violations.length === 0, violations };
+    return { success: violations.every(v => v.severity !== 'error'), violations };
   }
 }

@@ -64,7 +64,8 @@ const pipeline = body(pipelineExample).flatMap(l => {
 const lanes = [
   ...lines(environmentLike('hotfix', 'Hotfix', 'HOTFIX', '666666666666', '10.60.0.0/16')),
   'pipeline.addEnvironment(hotfix, { approvers: [iam.Role.fromRoleName(tooling, \'OnCall\', \'on-call\')] });',
-  'pipeline.addFeatureEnvironments(dev);',
+  // In a sandbox account of their own, as "Feature environments" recommends (SafetyChecks warns otherwise).
+  'pipeline.addFeatureEnvironments(dev, { featureAccount: \'777777777777\' });',
 ];
 
 // One app: the snippet's, which registers the validators; the example's own `new cdk.App()` goes.

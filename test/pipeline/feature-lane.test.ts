@@ -119,6 +119,32 @@ describe('MultiEnvPipeline feature environments', () => {
     expect(assumes).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }, { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roles }]);
   });
 
+  test('GIVEN a feature account THEN the builds assume that account\'s CDK bootstrap roles only, count its copies there, and the copy they synthesize is in it', () => {
+    const { pipeline, dev } = appWithDev();
+    const lane = pipeline.addFeatureEnvironments(dev, { featureAccount: '777777777777' });
+    expect(lane.account).toBe('777777777777');
+    const template = Template.fromStack(cdk.Stack.of(pipeline));
+    const assumed = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => p.Properties.Roles.some((r: any) => r.Ref.includes('FeatureLane')))
+      .flatMap(p => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'sts:AssumeRole');
+    expect(assumed.flatMap((st: any) => st.Resource)).toEqual(expect.arrayContaining(['arn:aws:iam::777777777777:role/cdk-hnb659fds-deploy-role-777777777777-eu-west-1']));
+    expect(JSON.stringify(assumed)).not.toContain('111111111111');
+    const script = buildScript(template, 'Deploys and tests');
+    expect(script).toContain('--role-arn arn:aws:iam::777777777777:role/cdk-hnb659fds-lookup-role-777777777777-eu-west-1');
+    // What the build writes into cdk.context.json, given to the app as the CDK CLI would: the copy is in the feature account.
+    const written = JSON.parse(/Object\.assign\(context, (\{[^}]*\})/.exec(script)![1]);
+    const { dev: copy } = appWithDev({ ...written, 'cdk-multi-env:feature-branch': 'feature/x' });
+    expect(copy.featureBranch).toBe('feature/x');
+    expect([copy.foundation.account, copy.deploymentRoleArn]).toEqual(['777777777777', expect.stringContaining(':iam::777777777777:role/')]);
+  });
+
+  test('GIVEN a feature account that is not an account id, or is the tooling account THEN it is refused', () => {
+    const { pipeline, dev } = appWithDev();
+    expect(() => pipeline.addFeatureEnvironments(dev, { featureAccount: 'sandbox' }))
+      .toThrow(/featureAccount is 'sandbox'; expected an AWS account id of 12 digits/);
+    expect(() => appWithDev().pipeline.addFeatureEnvironments(appWithDev().dev, { featureAccount: '999999999999' })).toThrow(/featureAccount is 999999999999, the tooling account/);
+  });
+
   test('GIVEN an app bootstrapped with a qualifier of its own THEN the lane assumes the roles of that bootstrap, and no template names the default one', () => {
     const { app, pipeline, dev } = appWithDev({ '@aws-cdk/core:bootstrapQualifier': 'acme1234' });
     pipeline.addFeatureEnvironments(dev);
@@ -206,6 +232,7 @@ describe('MultiEnvPipeline feature environments', () => {
 
     test('a bad context is an error naming the keys', () => {
       expect(() => appWithDev({ ...context, 'cdk-multi-env:feature-ttl-hours': 0 })).toThrow(/cdk-multi-env:feature-ttl-hours is '0'; expected a branch and a whole number of hours/);
+      expect(() => appWithDev({ ...context, 'cdk-multi-env:feature-account': '7777' })).toThrow(/feature copy in account '7777' \(cdk-multi-env:feature-account\); expected an AWS account id of 12 digits/);
     });
   });
 

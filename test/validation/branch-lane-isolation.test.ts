@@ -291,7 +291,7 @@ function checkStatement(actions: string[], resource: unknown) {
       },
     },
   };
-  return branchLaneIsolation.check(template, { accounts: new Set([TOOLING]), productionAccounts: new Set(['444444444444']) });
+  return branchLaneIsolation.check(template, { accounts: new Set([TOOLING]), productionAccounts: new Set(['444444444444']), environmentAccounts: new Set(['444444444444']) });
 }
 
 describe('branch-lane-isolation: which resources reach the protected storage', () => {

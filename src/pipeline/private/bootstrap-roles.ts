@@ -23,9 +23,12 @@ function partitionOf(region: string): string {
   return (!Token.isUnresolved(region) && RegionInfo.get(region).partition) || Aws.PARTITION;
 }
 
-/** The ARN of a CDK bootstrap role in a stack's account and region, named with the qualifier the stack is synthesized with. */
-export function bootstrapRoleArn(stack: Stack, role: BootstrapRole): string {
-  return `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-${role}-role-${stack.account}-${stack.region}`;
+/**
+ * The ARN of a CDK bootstrap role in a stack's account (or `account`) and region, named with the
+ * qualifier the stack is synthesized with.
+ */
+export function bootstrapRoleArn(stack: Stack, role: BootstrapRole, account: string = stack.account): string {
+  return `arn:${partitionOf(stack.region)}:iam::${account}:role/cdk-${qualifierOf(stack)}-${role}-role-${account}-${stack.region}`;
 }
 
 /**

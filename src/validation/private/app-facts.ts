@@ -11,11 +11,12 @@ export interface StackFacts {
   readonly terminationProtection: boolean;
 }
 
-/** The app's stacks by the absolute path of their template, the accounts of the app and those of its production stacks. */
+/** The app's stacks by the absolute path of their template, the accounts of the app, of its production stacks and of its environments. */
 export interface ConstructTreeFacts {
   readonly stacksByTemplate: Map<string, StackFacts>;
   readonly accounts: Set<string>;
   readonly productionAccounts: Set<string>;
+  readonly environmentAccounts: Set<string>;
 }
 
 const literal = (value: string | undefined): string | undefined => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
@@ -23,13 +24,14 @@ const literal = (value: string | undefined): string | undefined => (value !== un
 /**
  * Reads the finished construct tree: every stack, where its template was written and whether it
  * belongs to an `IsolatedEnvironment` of a production tier (a feature branch's copy never does),
- * the accounts of the app: those of its stacks and the environments' tooling accounts, and the
- * accounts of its production stacks.
+ * the accounts of the app: those of its stacks and the environments' tooling accounts, the
+ * accounts of its production stacks, and those of its environments (feature copies left out).
  */
 export function readConstructTree(root: IConstruct): ConstructTreeFacts {
   const stacksByTemplate = new Map<string, StackFacts>();
   const accounts = new Set<string>();
   const productionAccounts = new Set<string>();
+  const environmentAccounts = new Set<string>();
   for (const construct of root.node.findAll()) {
     if (construct instanceof IsolatedEnvironment) {
       const tooling = literal(construct.toolingAccount);
@@ -43,6 +45,7 @@ export function readConstructTree(root: IConstruct): ConstructTreeFacts {
     const environment = stage instanceof IsolatedEnvironment ? stage : undefined;
     const production = environment !== undefined && environment.profile.production && environment.featureBranch === undefined;
     if (production && account) productionAccounts.add(account);
+    if (environment && environment.featureBranch === undefined && account) environmentAccounts.add(account);
     stacksByTemplate.set(path.resolve(stage.outdir, construct.templateFile), {
       account,
       stackPath: construct.node.path,
@@ -50,5 +53,5 @@ export function readConstructTree(root: IConstruct): ConstructTreeFacts {
       terminationProtection: construct.terminationProtection,
     });
   }
-  return { stacksByTemplate, accounts, productionAccounts };
+  return { stacksByTemplate, accounts, productionAccounts, environmentAccounts };
 }

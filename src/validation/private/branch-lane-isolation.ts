@@ -1,21 +1,6 @@
-import { AppFacts, asArray, CheckedTemplate, Finding, isTrue, SafetyRule, TemplateResource } from './rule';
-import { globCanMatchPrefixed, globCanStartWith, globMatches, hasWildcard, mentionedIds, renderValue } from './template-values';
-import { LANE_METADATA } from '../../private/lane-metadata';
-
-/** A pipeline's lane, as its metadata tells it. */
-interface Lane {
-  readonly name: string;
-  /** True for the main lane only: it builds the protected branch. */
-  readonly protected: boolean;
-}
-
-/** An action of a pipeline and where it stands: stage index, then `RunOrder` (1 when absent). */
-interface PlacedAction {
-  readonly action: any;
-  readonly location: string;
-  readonly stage: number;
-  readonly runOrder: number;
-}
+import { actionsOf, assumeRoleActions, documentsOfRole, laneOf, matchingActions, normalize, RoleDocument, roleAccountsOf } from './lane-jobs';
+import { AppFacts, asArray, CheckedTemplate, Finding, SafetyRule, TemplateResource } from './rule';
+import { globCanStartWith, globMatches, hasWildcard, mentionedIds, renderValue } from './template-values';
 
 /** A bucket or key where a protected lane keeps its artifacts: a resource of the template, or a literal name or ARN. */
 interface Storage {
@@ -27,47 +12,12 @@ interface Storage {
   readonly name?: string;
 }
 
-/** A policy document that applies to a role, and the readable path to it (`PolicyLogicalId/Properties/PolicyDocument`). */
-interface RoleDocument {
-  readonly location: string;
-  readonly document: any;
-}
-
 /** What the branch-lane jobs that use one role need checked. */
 interface RoleUse {
   /** The lanes of its jobs. */
   readonly lanes: Set<string>;
   /** Of those, the lanes where it runs before the first approval, and whether the lane has one. */
   readonly ungated: Map<string, boolean>;
-}
-
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'];
-
-function laneOf(resource: TemplateResource): Lane | undefined {
-  if (resource.Type !== 'AWS::CodePipeline::Pipeline') return undefined;
-  const metadata = resource.Metadata?.[LANE_METADATA];
-  if (!metadata || typeof metadata !== 'object') return undefined;
-  return { name: typeof metadata.lane === 'string' ? metadata.lane : '?', protected: isTrue(metadata.protected) };
-}
-
-/** Every action of a pipeline, in stage order (stage index, then `RunOrder`). */
-function actionsOf(pipeline: TemplateResource): PlacedAction[] {
-  const placed = asArray<any>(pipeline.Properties?.Stages).flatMap((stage, s) => asArray<any>(stage?.Actions).map((action, a) => ({
-    action,
-    location: `Properties/Stages/${s}/Actions/${a}`,
-    stage: s,
-    runOrder: Number(action?.RunOrder ?? 1),
-  })));
-  return placed.sort((x, y) => x.stage - y.stage || x.runOrder - y.runOrder);
-}
-
-/** Pseudo parameters put in for matching: the partition as `aws` (others are tried where it matters), the stack's account when known. */
-function normalize(text: string, account: string | undefined): string {
-  return text
-    .replace(/\$\{AWS::Partition\}/g, 'aws')
-    .replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com')
-    .replace(/\$\{AWS::AccountId\}/g, account ?? '${AWS-AccountId}')
-    .replace(/\$\{AWS::(\w+)\}/g, '${AWS-$1}');
 }
 
 /** The six fields of an ARN pattern; one with fewer fields whose last holds `*` could span the rest (`arn:aws:s3:*`). */
@@ -146,56 +96,9 @@ function protectedStorage(resources: Record<string, TemplateResource>, account: 
   return [...found.values()];
 }
 
-/**
- * The policy documents of a role that the template holds (its inline `Policies`, the
- * `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources whose `Roles` hold a `Ref` to it, the
- * managed policies of its `ManagedPolicyArns` that are resources of the template), and the
- * entries of `ManagedPolicyArns` that are not (AWS managed policies, or policies of other stacks).
- */
-function documentsOfRole(roleId: string, resources: Record<string, TemplateResource>): { documents: RoleDocument[]; unreadable: string[] } {
-  const role = resources[roleId];
-  const documents: RoleDocument[] = asArray<any>(role.Properties?.Policies)
-    .map((policy, i) => ({ location: `${roleId}/Properties/Policies/${i}/PolicyDocument`, document: policy?.PolicyDocument }));
-  const attached = new Set<string>();
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    if (asArray<any>(resource.Properties?.Roles).some(r => r?.Ref === roleId)) attached.add(logicalId);
-  }
-  const unreadable: string[] = [];
-  asArray<any>(role.Properties?.ManagedPolicyArns).forEach((arn, i) => {
-    if (typeof arn?.Ref === 'string' && resources[arn.Ref]?.Type === 'AWS::IAM::ManagedPolicy') attached.add(arn.Ref);
-    else unreadable.push(`${roleId}/Properties/ManagedPolicyArns/${i}: ${renderValue(arn)}`);
-  });
-  for (const logicalId of attached) {
-    documents.push({ location: `${logicalId}/Properties/PolicyDocument`, document: resources[logicalId].Properties?.PolicyDocument });
-  }
-  return { documents, unreadable };
-}
-
-/** The `Allow` statement's actions that can match an action of `service` (or `sts:AssumeRole`), as the report shows them. */
-function matchingActions(statement: any, matches: (action: string) => boolean, coveredBy: (notAction: string) => boolean): string[] {
-  if (statement.NotAction !== undefined) {
-    const excluded = asArray<any>(statement.NotAction).map(a => String(a));
-    return excluded.some(coveredBy) ? [] : [`every action but ${excluded.join(', ')}`];
-  }
-  return asArray<any>(statement.Action).filter(a => typeof a === 'string' && matches(a));
-}
-
 const serviceActions = (statement: any, service: string) => matchingActions(statement,
   a => globCanStartWith(a, `${service}:`, true),
   a => globMatches(a, `${service}:*`, true));
-
-const assumeRoleActions = (statement: any) => matchingActions(statement,
-  a => globMatches(a, 'sts:AssumeRole', true),
-  a => globMatches(a, 'sts:AssumeRole', true));
-
-/**
- * The production accounts a role ARN pattern can be a role of: it matches
- * `arn:<partition>:iam::<account>:role/<path and name, without a colon>`.
- */
-function productionAccountsOf(text: string, production: ReadonlySet<string>): string[] {
-  return [...production].filter(account => PARTITIONS.some(p => globCanMatchPrefixed(text, `arn:${p}:iam::${account}:role/`, ':')));
-}
 
 /** Violations of a role's statements, as readable locations. */
 function statementViolations(
@@ -224,7 +127,7 @@ function statementViolations(
         }
         // Violation B: a role of a production account before the production gate.
         if (assume.length === 0 || use.ungated.size === 0) continue;
-        const accounts = productionAccountsOf(text, app.productionAccounts);
+        const accounts = roleAccountsOf(text, app.productionAccounts);
         if (accounts.length === 0) continue;
         const named = `production ${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}`;
         const reason = text === '*' ? `any role, of ${named} too`

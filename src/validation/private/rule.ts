@@ -31,6 +31,8 @@ export interface AppFacts {
    * tier that are not a feature branch's copy (the stacks `CheckedTemplate.production` marks).
    */
   readonly productionAccounts: ReadonlySet<string>;
+  /** The accounts of the app's `IsolatedEnvironment`s, feature copies left out. */
+  readonly environmentAccounts: ReadonlySet<string>;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface SafetyRule {
   readonly name: string;
   readonly description: string;
   readonly fix: string;
+  /** How the report ranks what it finds: an error fails synthesis, a warning is reported only. @default error */
+  readonly severity?: 'error' | 'warning';
   check(template: CheckedTemplate, app: AppFacts): Finding[];
 }
 

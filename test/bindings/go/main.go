@@ -25,6 +25,7 @@ const (
 	appName        = "shop"
 	region         = "eu-west-1"
 	toolingAccount = "999999999999"
+	featureAccount = "777777777777"
 )
 
 var availabilityZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}
@@ -375,6 +376,6 @@ func main() {
 	}
 	// Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
 	dev := ofTier[*cdkmultienv.EnvironmentTier_DEV().Name()][0]
-	pipeline.AddFeatureEnvironments(dev, &cdkmultienv.FeatureEnvironmentOptions{MaxEnvironments: jsii.Number(4)})
+	pipeline.AddFeatureEnvironments(dev, &cdkmultienv.FeatureEnvironmentOptions{MaxEnvironments: jsii.Number(4), FeatureAccount: jsii.String(featureAccount)})
 	app.Synth(nil)
 }

@@ -28,6 +28,7 @@ from cdk_multi_env import (
 APP_NAME = "shop"
 REGION = "eu-west-1"
 TOOLING_ACCOUNT = "999999999999"
+FEATURE_ACCOUNT = "777777777777"
 AVAILABILITY_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples")
 
@@ -351,5 +352,5 @@ for tier_name in dict.fromkeys(e.tier.name for e in environments):
         pipeline.add_wave(f"{of_tier[0].node.id}-wave", of_tier, pilot=pilot, **options)
 # Every feature branch gets a copy of Dev, four at most, gone a week after its last push.
 dev = next(e for e in environments if e.tier.name == EnvironmentTier.DEV.name)
-pipeline.add_feature_environments(dev, max_environments=4)
+pipeline.add_feature_environments(dev, max_environments=4, feature_account=FEATURE_ACCOUNT)
 app.synth()

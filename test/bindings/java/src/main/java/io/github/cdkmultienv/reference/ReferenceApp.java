@@ -79,6 +79,7 @@ public final class ReferenceApp {
     static final String APP_NAME = "shop";
     static final String REGION = "eu-west-1";
     static final String TOOLING_ACCOUNT = "999999999999";
+    static final String FEATURE_ACCOUNT = "777777777777";
     static final List<String> AVAILABILITY_ZONES = List.of("eu-west-1a", "eu-west-1b", "eu-west-1c");
     /** The examples folder, for the functions' code; the consumer app runs from test/bindings/java. */
     static final Path EXAMPLES = Path.of(System.getProperty("user.dir"), "..", "..", "..", "examples").normalize();
@@ -381,7 +382,7 @@ public final class ReferenceApp {
         final IsolatedEnvironment dev = environments.stream()
             .filter(e -> e.getTier().getName().equals(EnvironmentTier.DEV.getName()))
             .findFirst().orElseThrow();
-        pipeline.addFeatureEnvironments(dev, FeatureEnvironmentOptions.builder().maxEnvironments(4).build());
+        pipeline.addFeatureEnvironments(dev, FeatureEnvironmentOptions.builder().maxEnvironments(4).featureAccount(FEATURE_ACCOUNT).build());
         app.synth();
     }
 
