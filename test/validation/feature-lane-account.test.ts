@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
 import { EnvironmentTier, FeatureEnvironmentOptions } from '../../src';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
