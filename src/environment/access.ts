@@ -38,6 +38,9 @@ export function stackCleanupRoleName(namePrefix: string): string {
   return `${namePrefix}-stack-cleanup`;
 }
 
+/** How an environment's break-glass role's name ends (`<app>-<environment>-break-glass`), by which the account's alarm tells it. */
+export const BREAK_GLASS_SUFFIX = '-break-glass';
+
 /** People must have signed in with MFA to assume any role meant for people. */
 const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
@@ -115,7 +118,7 @@ export class EnvironmentAccess extends Construct {
 
     if (props.access === AccessLevel.STRICT) {
       this.breakGlassRole = new iam.Role(this, 'BreakGlassRole', {
-        roleName: `${props.namePrefix}-break-glass`,
+        roleName: `${props.namePrefix}${BREAK_GLASS_SUFFIX}`,
         description: `${props.namePrefix}: emergency administrator access (MFA required, one-hour sessions, every use raises an alarm)`,
         // MFA within the last hour, not a long-lived session that once used it.
         assumedBy: new iam.AccountPrincipal(props.operatorsAccount).withConditions({

@@ -26,6 +26,7 @@ import { EnvironmentMonitoring, MonitoringOptions } from '../monitoring/environm
 import { AccountSingletons, BOOTSTRAP_CLEANUP, COMPLIANCE_BASELINE } from '../private/account-singletons';
 import { acknowledge } from '../private/acknowledge';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
+import { watchBreakGlassUse } from './private/break-glass-use';
 import { Cidr } from './private/cidr';
 import { definedOnly } from '../private/defined-only';
 import { FeatureCopy, featureCopyOf } from '../private/feature-context';
@@ -490,6 +491,8 @@ export class IsolatedEnvironment extends Stage {
       }
       Annotations.of(this.foundation).addInfo(`the account's compliance baseline is ${elsewhere}: environments that share an account share its baseline`);
     }
+    // Any use of a break-glass role of the account, in any region, through the baseline's multi-region trail.
+    if (this.breakGlassRole && baseline?.trailLogGroup) watchBreakGlassUse(baseline, baseline.trailLogGroup, this.appName, baseline.alarmTopic);
     if (this.breakGlassRole && !elsewhere && !baseline?.trail) {
       Annotations.of(this.foundation).addWarningV2('cdk-multi-env:breakGlassNeedsTrail',
         'The break-glass alarm hears of the role\'s use through a CloudTrail trail, and the compliance baseline\'s trail is off: make sure the account has one (Control Tower\'s, for example)');

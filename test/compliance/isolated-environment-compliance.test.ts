@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvironmentTier } from '../../src';
+import { resolve } from '../support/deployed-policies';
 import { accountBaselineOf, environment, foundationOf, newApp } from '../support/environments';
 
 describe('the compliance baseline of an environment', () => {
@@ -59,6 +60,38 @@ describe('the compliance baseline of an environment', () => {
     expect(env.complianceBaseline).toBeUndefined();
     expect(env.node.tryFindChild('AccountBaseline')).toBeUndefined();
     Annotations.fromStack(env.foundation).hasWarning('/prod/Foundation', Match.stringLikeRegexp('break-glass alarm hears of the role\'s use through a CloudTrail trail'));
+  });
+
+  test('every use of a break-glass role of the app in the account, from any region and through any STS endpoint, raises an alarm through the multi-region trail', () => {
+    const app = newApp();
+    const prod = environment(app, EnvironmentTier.PROD);
+    // A second production environment of the account, in another region: its baseline is its own, and its filter covers both roles.
+    const east = environment(app, EnvironmentTier.PROD, { environmentName: 'prod-east', region: 'us-east-1', cidr: '10.9.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
+    const baseline = accountBaselineOf(prod);
+    const [trailLogs] = Object.keys(baseline.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.absent() } }))
+      .filter(id => JSON.stringify(baseline.toJSON().Resources).includes(`"CloudWatchLogsLogGroupArn":{"Fn::GetAtt":["${id}","Arn"]}`));
+    const [filter] = Object.values(baseline.findResources('AWS::Logs::MetricFilter', { Properties: { MetricTransformations: [Match.objectLike({ MetricNamespace: 'CdkMultiEnv/BreakGlass' })] } }));
+    expect(filter.Properties.LogGroupName).toEqual({ Ref: trailLogs });
+    baseline.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true });
+    // CloudTrail's fields for the role assumed (AssumeRole's request) and for the role behind a session's every call.
+    expect(resolve(filter.Properties.FilterPattern, baseline.toJSON(), { account: '444444444444', region: 'eu-west-1' })).toBe('{ (($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "arn:aws:iam::444444444444:role/shop-*") '
+      + '&& ($.requestParameters.roleArn = "*-break-glass")) || (($.userIdentity.sessionContext.sessionIssuer.arn = "arn:aws:iam::444444444444:role/shop-*") '
+      + '&& ($.userIdentity.sessionContext.sessionIssuer.arn = "*-break-glass")) }');
+    // Both environments' break-glass roles, as synthesized, match the pattern's prefix and suffix; no other role of theirs does.
+    const roles = [prod, east].flatMap(env => Object.values(Template.fromStack(env.foundation).findResources('AWS::IAM::Role')).map(r => r.Properties.RoleName))
+      .filter((name): name is string => typeof name === 'string').map(name => `arn:aws:iam::444444444444:role/${name}`);
+    expect(roles.filter(arn => arn.startsWith('arn:aws:iam::444444444444:role/shop-') && arn.endsWith('-break-glass')).sort())
+      .toEqual(['arn:aws:iam::444444444444:role/shop-prod-break-glass', 'arn:aws:iam::444444444444:role/shop-prod-east-break-glass']);
+    const [alarm] = Object.values(baseline.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'shop' } }));
+    const { Namespace, Threshold, ComparisonOperator, AlarmActions } = alarm.Properties;
+    expect(resolve([Namespace, Threshold, ComparisonOperator, AlarmActions], baseline.toJSON(), { account: '444444444444', region: 'eu-west-1' }))
+      .toEqual(['CdkMultiEnv/BreakGlass', 1, 'GreaterThanOrEqualToThreshold', ['arn:aws:sns:eu-west-1:444444444444:shop-prod-alarms']]);
+    accountBaselineOf(east).resourceCountIs('AWS::Logs::MetricFilter', Object.keys(baseline.findResources('AWS::Logs::MetricFilter')).length);
+  });
+
+  test('no break-glass role, no break-glass filter: Dev\'s baseline has none', () => {
+    accountBaselineOf(environment(newApp(), EnvironmentTier.DEV)).resourcePropertiesCountIs('AWS::Logs::MetricFilter',
+      { MetricTransformations: [Match.objectLike({ MetricNamespace: 'CdkMultiEnv/BreakGlass' })] }, 0);
   });
 
   test('compliance given while complianceBaseline is false is an error', () => {

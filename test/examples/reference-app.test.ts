@@ -98,11 +98,11 @@ describe('the reference app', () => {
     expect(dev.monthly).toBeCloseTo(2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
   });
 
-  test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, two keys and the CIS alarms', () => {
+  test('Prod\'s fixed monthly cost is three NAT gateways with their addresses, two keys, the CIS alarms and the break-glass alarm', () => {
     const prod = fixedMonthlyCost(fixedPartOf('Prod'));
-    expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 14]]);
+    expect(prod.lines.map(l => [l.type, l.units])).toEqual([['AWS::EC2::NatGateway', 3], ['AWS::EC2::EIP', 3], ['AWS::KMS::Key', 2], ['AWS::CloudWatch::Alarm', 15]]);
     const hourly = 3 * (price('AWS::EC2::NatGateway') + price('AWS::EC2::EIP')) * LIST_PRICES.hoursPerMonth;
-    expect(prod.monthly).toBeCloseTo(hourly + 2 * price('AWS::KMS::Key') + 14 * price('AWS::CloudWatch::Alarm'), 6);
+    expect(prod.monthly).toBeCloseTo(hourly + 2 * price('AWS::KMS::Key') + 15 * price('AWS::CloudWatch::Alarm'), 6);
   });
 
   test('every resource type of the reference app is priced, billed by use or known to be free', () => {
@@ -167,7 +167,7 @@ describe('the reference app', () => {
     expect(text).toMatch(/^staging +4 stacks every 7 days +deleted after the approval that lists them +- +on, weekly CIS scan$/m);
     expect(text).toMatch(/^prod +4 stacks every 1 day +listed, kept \(termination protection\) +- +on, weekly CIS scan$/m);
     expect(text).toMatch(/^hotfix +4 stacks every 7 days +reported +- +on, weekly CIS scan$/m);
-    expect(text).toMatch(/^prod +3 +3 +3 +2 +14 +\$119\.47$/m);
+    expect(text).toMatch(/^prod +3 +3 +3 +2 +15 +\$119\.57$/m);
   });
 
   // A normalised summary, not the templates: a line per resource with a hash of its definition, so a
