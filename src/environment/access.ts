@@ -72,8 +72,8 @@ export class EnvironmentAccess extends Construct {
     this.deploymentRole = new iam.Role(this, 'DeploymentRole', {
       roleName: deploymentRoleName(props.namePrefix),
       description: `${props.namePrefix}: assumed by the pipeline in the tooling account to test the environment: reads stacks, alarms and configuration`,
-      // Only the app's test builds and its pipeline (the bake period's alarm rules), by their roles' path.
-      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, 'tests', 'pipeline')),
+      // Only the app's test builds of this environment and its pipeline (the bake period's alarm rules), by their roles' path.
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, props.environmentName, 'tests', 'pipeline')),
     });
     // It deploys nothing: the pipeline's deploy actions use the CDK bootstrap roles (trusted with
     // `cdk bootstrap --trust <tooling account>`), so the test steps that assume this role cannot
@@ -153,8 +153,8 @@ export class EnvironmentAccess extends Construct {
     const role = new iam.Role(this, 'StackCleanupRole', {
       roleName: stackCleanupRoleName(props.namePrefix),
       description: `${props.namePrefix}: assumed by the pipeline in the tooling account to delete the environment's stacks that the app no longer has`,
-      // Only the app's deploy builds, by their roles' path.
-      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, 'deploy')),
+      // Only the app's deploy builds of this environment, by their roles' path.
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, props.environmentName, 'deploy')),
     });
     // DescribeStacks without a stack name (every stack of a region) authorizes on "*" only.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: ['*'] }));

@@ -122,9 +122,9 @@ export class EnvironmentBuilds extends CodeBuildJob {
     ];
   }
 
-  /** The path the environments' stack clean-up roles trust. */
+  /** The path the environments' stack clean-up roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'deploy');
+    return pipelineRolePath(this.environments[0].appName, 'deploy', this.environments.map(env => env.environmentName));
   }
 
   /**

@@ -29,7 +29,7 @@ import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
-import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { MAX_ROLE_PATH, pipelineRolePath } from '../private/pipeline-role-paths';
 import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { ValidationErrors, validationError } from '../private/validation-errors';
@@ -675,6 +675,17 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       if (!this.built && lane && builtByCdkPipelines(this.definitions.get(lane)!.definition)) {
         errors.add(property, 'was built before the environments were placed in it (its buildPipeline() was called); call buildPipelines() of the MultiEnvPipeline instead, which places them first');
       }
+    }
+    // The builds that deploy and test a group of environments name them in their roles' path, which IAM limits.
+    for (const wave of this.waves) {
+      wave.groups.forEach((group, i) => {
+        const names = group.map(plan => plan.environment.environmentName);
+        const path = pipelineRolePath(group[0].environment.appName, 'deploy', names);
+        if (path.length > MAX_ROLE_PATH) {
+          errors.add('environments', `of stage ${wave.stageNames[i]} (${names.length}) are named in the IAM path of the roles of the builds that deploy and test them, `
+            + `which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. Give the environments shorter names, or spread them over more waves`);
+        }
+      });
     }
     const hotfix = this.waves.find(w => w.lane === 'hotfix');
     if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {

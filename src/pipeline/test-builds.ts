@@ -119,9 +119,9 @@ export class TestBuilds extends CodeBuildJob {
     return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) })];
   }
 
-  /** The path the environments' deployment roles trust. */
+  /** The path the environments' deployment roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'tests');
+    return pipelineRolePath(this.environments[0].appName, 'tests', this.environments.map(env => env.environmentName));
   }
 }
 

@@ -62,7 +62,7 @@ describe('the foundation of each tier', () => {
     expect(workload.terminationProtection).toBe(tier.profile.terminationProtection);
   });
 
-  test.each(ALL_TIERS)('%s: a deployment role that trusts only the app\'s test builds and pipelines in the tooling account, by their roles\' path', (_, tier) => {
+  test.each(ALL_TIERS)('%s: a deployment role that trusts only the app\'s test builds of this environment and its pipelines in the tooling account, by their roles\' path', (_, tier) => {
     const template = foundationOf(environment(newApp(), tier));
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: `shop-${tier.name}-deployment`,
@@ -71,7 +71,13 @@ describe('the foundation of each tier', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } },
-          Condition: { ArnLike: { 'aws:PrincipalArn': ['tests', 'pipeline'].map(purpose => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*`]] })) } },
+          // The test builds that serve this environment (its name in their path), and the pipelines' own roles.
+          Condition: {
+            ArnLike: {
+              'aws:PrincipalArn': [`tests/*+${tier.name}+*`, 'pipeline/*']
+                .map(trusted => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:role/cdk-multi-env/shop/${trusted}`]] })),
+            },
+          },
         }],
       },
     });
@@ -122,7 +128,7 @@ describe('the stacks the app no longer has', () => {
     expect(tagged).toEqual([]);
   });
 
-  test('the stack clean-up role: trusted by the app\'s deploy builds only; lists stacks; deletes only stacks tagged with this app and this environment, never the baseline or the CDK bootstrap stack', () => {
+  test('the stack clean-up role: trusted by the app\'s deploy builds of this environment only; lists stacks; deletes only stacks tagged with this app and this environment, never the baseline or the CDK bootstrap stack', () => {
     const env = environment(newApp(), EnvironmentTier.STAGING);
     const template = foundationOf(env);
     const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
@@ -134,7 +140,7 @@ describe('the stacks the app no longer has', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: arn(`:iam::${TOOLING}:root`) },
-            Condition: { ArnLike: { 'aws:PrincipalArn': [arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*`)] } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': [arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+staging+*`)] } },
           }],
         },
       },

@@ -85,6 +85,23 @@ describe('who may assume what, as IAM decides it', () => {
     }
   });
 
+  test('an environment\'s roles trust only the builds that serve it: a build of another environment, even one whose policy allowed it, may assume neither Prod\'s deployment nor its clean-up role', async () => {
+    const anyRole = [{ name: 'AssumeAnyRole', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }];
+    const asIfAllowed = (role: DeployedRole): DeployedRole => ({ ...role, policies: [...role.policies, ...anyRole] });
+    const deployment = prodRole('shop-prod-deployment');
+    const cleanup = prodRole('shop-prod-stack-cleanup');
+    // The hotfix lane's Hotfix builds (before its sign-off) and main's QA builds: on the same purposes' paths, but naming other environments.
+    for (const [lane, stage] of [[hotfix, 'Hotfix'], [main, 'QA']] as const) {
+      expect(await mayAssume(asIfAllowed(jobRole(lane, stage, 'TestsAfter')), deployment)).toBe('ImplicitlyDenied');
+      expect(await mayAssume(asIfAllowed(jobRole(lane, stage, 'DeployRest')), cleanup)).toBe('ImplicitlyDenied');
+    }
+    // Prod's own builds, of either lane, may.
+    for (const lane of [main, hotfix]) {
+      expect(await mayAssume(jobRole(lane, 'Prod', 'TestsAfter'), deployment)).toBe('Allowed');
+      expect(await mayAssume(jobRole(lane, 'Prod', 'DeployRest'), cleanup)).toBe('Allowed');
+    }
+  });
+
   test('no job of a branch lane before its first approval may assume a production account\'s bootstrap or environment role; the hotfix lane\'s may after it', () => {
     const early = hotfix.jobs.filter(job => !isAfter(job, hotfix.firstApproval));
     expect(early.map(j => `${j.stage}/${j.action}`)).toEqual(expect.arrayContaining(['Build/Synth', 'Hotfix/Deploy', 'Hotfix/TestsAfter']));

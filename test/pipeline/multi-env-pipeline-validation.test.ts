@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -193,5 +196,25 @@ describe('pipeline props', () => {
       "PipelineSource.connection: branch is 'release/*'; expected the name of one branch, with no wildcard"],
   ])('PipelineSource.connection rejects %j %j', (repository, options, message) => {
     expect(() => PipelineSource.connection(repository, options)).toThrow(new Error(message));
+  });
+});
+
+describe('IAM limits', () => {
+  test('a wave whose environments\' names would make a build role\'s path longer than IAM allows is an error naming the stage, the length and what to do, and nothing is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'role-path-'));
+    const app = new cdk.App({ outdir });
+    // Sixteen Dev environments with names of 32 characters, the longest allowed: their names and plus signs alone are 529 characters.
+    const wide = Array.from({ length: 16 }, (_, i) => environment(app, EnvironmentTier.DEV, {
+      environmentName: `dev-${String(i).padStart(2, '0')}-${'x'.repeat(25)}`,
+      // Each in an account of its own: a wave's environments deploy side by side.
+      account: String(100000000000 + i),
+      cidr: `10.${i}.0.0/16`,
+    }));
+    const pipeline = newPipeline(app);
+    pipeline.addWave('Dev', wide);
+    expect(() => app.synth()).toThrow(/environments of stage Dev \(16\) are named in the IAM path of the roles of the builds that deploy and test them, which makes a path of 557 characters; IAM allows 512\. Give the environments shorter names, or spread them over more waves/);
+    expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+    expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 });

@@ -540,24 +540,40 @@ function stageNamed(template: Template, name: string): any {
 }
 
 describe('the roles that reach into the environments', () => {
-  /** Every role of the tooling stack allowed to assume a role whose name ends with `suffix`, with its IAM path. */
-  const pathsOfRolesAssuming = (suffix: string): string[] => Object.values<any>(json.Resources)
-    .filter(r => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyDocument.Statement
-      .some((st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('sts:AssumeRole') && JSON.stringify(st.Resource).includes(`${suffix}"`)))
-    .flatMap(p => p.Properties.Roles.map((ref: any) => json.Resources[ref.Ref].Properties.Path ?? '/'));
+  /** Every role of the tooling stack allowed to assume an environment's role whose name ends with `suffix`: its IAM path, and the environments. */
+  const rolesAssuming = (suffix: string) => Object.values<any>(json.Resources)
+    .filter(r => r.Type === 'AWS::IAM::Policy')
+    .flatMap(p => p.Properties.PolicyDocument.Statement
+      .filter((st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('sts:AssumeRole') && JSON.stringify(st.Resource).includes(`${suffix}"`))
+      .map((st: any) => ({
+        paths: p.Properties.Roles.map((ref: any) => json.Resources[ref.Ref].Properties.Path ?? '/'),
+        environments: [...JSON.stringify(st.Resource).matchAll(new RegExp(`role/shop-([a-z0-9-]+)${suffix}"`, 'g'))].map(m => m[1]),
+      })));
 
-  test('are on the path the environments\' roles trust: the test builds and the pipelines for the deployment roles, the deploy builds for the clean-up roles', () => {
-    const deployment = pathsOfRolesAssuming('-deployment');
-    const cleanup = pathsOfRolesAssuming('-stack-cleanup');
-    // Each lane's test builds and its pipeline (the bake of Prod).
-    expect(new Set(deployment)).toEqual(new Set(['/cdk-multi-env/shop/tests/', '/cdk-multi-env/shop/pipeline/']));
-    expect(new Set(cleanup)).toEqual(new Set(['/cdk-multi-env/shop/deploy/']));
+  test('are on the path the environments\' roles trust: the test builds of each environment and the pipelines for its deployment role, its deploy builds for its clean-up role', () => {
+    const deployment = rolesAssuming('-deployment');
+    const cleanup = rolesAssuming('-stack-cleanup');
     expect(deployment.length).toBeGreaterThan(2);
-    // And the environments' roles trust exactly those paths (test/environment/isolated-environment.test.ts).
+    expect(cleanup.length).toBeGreaterThan(2);
+    // A test or deploy build names in its path every environment whose role it may assume; the pipelines (the bake of Prod) are on their own path.
+    for (const { paths, environments } of deployment) {
+      for (const rolePath of paths.filter((p: string) => p !== '/cdk-multi-env/shop/pipeline/')) {
+        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/tests\/\+[a-z0-9+-]+\+\/$/);
+        for (const env of environments) expect(rolePath).toContain(`+${env}+`);
+      }
+    }
+    for (const { paths, environments } of cleanup) {
+      for (const rolePath of paths) {
+        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/deploy\/\+[a-z0-9+-]+\+\/$/);
+        for (const env of environments) expect(rolePath).toContain(`+${env}+`);
+      }
+    }
+    // And the environments' roles trust exactly those: the test and deploy builds that name them.
     const trust = (name: string) => Object.values<any>(Template.fromStack(setup.envs.prod.foundation).toJSON().Resources)
       .find(r => r.Properties?.RoleName === name).Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:PrincipalArn']
-      .map((arn: any) => arn['Fn::Join'][1][2].replace(/^:iam::999999999999:role/, '').replace(/\*$/, ''));
-    expect(trust('shop-prod-deployment')).toEqual(['/cdk-multi-env/shop/tests/', '/cdk-multi-env/shop/pipeline/']);
-    expect(trust('shop-prod-stack-cleanup')).toEqual(['/cdk-multi-env/shop/deploy/']);
+      .map((arn: any) => arn['Fn::Join'][1][2].replace(/^:iam::999999999999:role/, ''));
+    expect(trust('shop-prod-deployment')).toEqual(['/cdk-multi-env/shop/tests/*+prod+*', '/cdk-multi-env/shop/pipeline/*']);
+    expect(trust('shop-prod-stack-cleanup')).toEqual(['/cdk-multi-env/shop/deploy/*+prod+*']);
   });
 });
+

@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp, ReferenceApp, REGION } from '../../examples/reference-app';
-import { IsolatedEnvironment } from '../../src';
 import { bootstrapRoleArn, readAssembly } from '../support/deployed-policies';
 import { branchLaneDisagreements, forbiddenReach, JobRole, jobRoles } from '../support/iam-properties';
 import { checkedSynthesis, readReport } from '../support/safety';
@@ -24,7 +23,7 @@ interface Plant {
   readonly what: string;
   /** The role's construct path under the pipeline. */
   readonly role: string;
-  readonly grant: (role: iam.Role, main: codepipeline.Pipeline, prod: IsolatedEnvironment) => void;
+  readonly grant: (role: iam.Role, main: codepipeline.Pipeline) => void;
   /** A request IAM then allows the role. */
   readonly allows: string;
   /** Whether the rule must report the role. */
@@ -33,6 +32,7 @@ interface Plant {
 
 const PROD = '444444444444';
 const PROD_DEPLOY = bootstrapRoleArn('deploy', PROD, REGION);
+const PROD_LOOKUP = bootstrapRoleArn('lookup', PROD, REGION);
 const assume = (role: iam.Role, resource: string) => role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [resource] }));
 
 const PLANTS: Plant[] = [{
@@ -54,16 +54,17 @@ const PLANTS: Plant[] = [{
   allows: `sts:AssumeRole ${PROD_DEPLOY}`,
   reported: true,
 }, {
-  what: 'the hotfix tests, before the sign-off, may assume Prod\'s deployment role (whose trust admits every test build of the app)',
+  // Prod's own deployment and clean-up roles would not do: they trust only the builds that serve Prod (iam-simulation.test.ts).
+  what: 'the hotfix tests, before the sign-off, may assume Prod\'s CDK lookup role (whose trust admits the whole tooling account)',
   role: 'HotfixPipelineDefinition/Hotfix/TestsAfterRole',
-  grant: (role, _, prod) => assume(role, prod.deploymentRoleArn),
-  allows: `sts:AssumeRole arn:aws:iam::${PROD}:role/shop-prod-deployment`,
+  grant: role => assume(role, PROD_LOOKUP),
+  allows: `sts:AssumeRole ${PROD_LOOKUP}`,
   reported: true,
 }, {
-  what: 'the hotfix deploy, before the sign-off, may assume the clean-up role of any account (a wildcard; Prod\'s trusts every deploy build of the app)',
+  what: 'the hotfix deploy, before the sign-off, may assume the CDK bootstrap roles of any account (a wildcard)',
   role: 'HotfixPipelineDefinition/Hotfix/DeployRole',
-  grant: role => assume(role, 'arn:aws:iam::*:role/shop-*-stack-cleanup'),
-  allows: `sts:AssumeRole arn:aws:iam::${PROD}:role/shop-prod-stack-cleanup`,
+  grant: role => assume(role, 'arn:aws:iam::*:role/cdk-hnb659fds-*'),
+  allows: `sts:AssumeRole ${PROD_DEPLOY}`,
   reported: true,
 }, {
   what: 'the hotfix lane\'s Prod tests, after the approvals, may assume Prod\'s CDK deploy role',
@@ -81,10 +82,9 @@ async function verdicts(plants: Plant[]): Promise<{ roles: JobRole[]; reported: 
     reference = buildReferenceApp(app);
     const pipeline = reference.pipeline;
     pipeline.buildPipelines();
-    const prod = reference.environments.find(e => e.environmentName === 'prod')!;
     for (const plant of plants) {
       const role = plant.role.split('/').reduce<IConstruct>((scope, id) => scope.node.findChild(id), pipeline) as iam.Role;
-      plant.grant(role, pipeline.pipeline.pipeline, prod);
+      plant.grant(role, pipeline.pipeline.pipeline);
       planted.set(plant, cdk.Stack.of(role).resolve((role.node.defaultChild as cdk.CfnElement).logicalId));
     }
   }, outdir => ({
