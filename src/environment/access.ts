@@ -8,6 +8,7 @@ import { EnvironmentConfig } from './environment-config';
 import { AccessLevel } from '../tiers';
 import {
   acknowledgeAccessRoles, acknowledgeBreakGlassRole, acknowledgeDeploymentRole, acknowledgeDeveloperRole, acknowledgeReadOnlyRole,
+  acknowledgeReviewRole,
   acknowledgeStackCleanupRole,
 } from './private/environment-acknowledgements';
 import { trustedPipelineRoles } from '../private/pipeline-role-paths';
@@ -38,6 +39,11 @@ export function stackCleanupRoleName(namePrefix: string): string {
   return `${namePrefix}-stack-cleanup`;
 }
 
+/** The name of an environment's review role: fixed, so the pipeline can name it across accounts. */
+export function reviewRoleName(namePrefix: string): string {
+  return `${namePrefix}-review`;
+}
+
 /** How an environment's break-glass role's name ends (`<app>-<environment>-break-glass`), by which the account's alarm tells it. */
 export const BREAK_GLASS_SUFFIX = '-break-glass';
 
@@ -48,6 +54,8 @@ const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
  * Who may do what in an environment, decided by its tier's access level:
  * - a deployment role that only the pipeline's test builds and the pipeline itself may assume
  *   (roles of the tooling account on the app's pipeline paths);
+ * - a stack clean-up role for the deploy builds, and a review role (read-only) for the change
+ *   reviews, orphan listings and deploy builds;
  * - a read-only role for people, in every tier;
  * - a developer role that deploys through the CDK's bootstrap roles, where people may write (READ_WRITE);
  * - a break-glass administrator role, MFA only, one-hour sessions, whose every use raises an alarm (STRICT).
@@ -55,6 +63,7 @@ const WITH_MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 export class EnvironmentAccess extends Construct {
   public readonly deploymentRole: iam.Role;
   public readonly stackCleanupRole: iam.Role;
+  public readonly reviewRole: iam.Role;
   public readonly readOnlyRole: iam.Role;
   public readonly developerRole?: iam.Role;
   public readonly breakGlassRole?: iam.Role;
@@ -91,6 +100,7 @@ export class EnvironmentAccess extends Construct {
     acknowledgeAccessRoles(this);
     acknowledgeDeploymentRole(this.deploymentRole, stacks, alarms);
     this.stackCleanupRole = this.createStackCleanupRole(props);
+    this.reviewRole = this.createReviewRole(props);
 
     // In strict tiers people see configuration and metadata but not data (ViewOnlyAccess reads no
     // S3 objects, table items or secrets); elsewhere they read everything (ReadOnlyAccess).
@@ -140,6 +150,27 @@ export class EnvironmentAccess extends Construct {
         targets: [new targets.SnsTopic(props.alarmTopic)],
       });
     }
+  }
+
+  /**
+   * The role the pipeline's change reviews and orphan listings assume to read the environment's
+   * stacks, their templates and their drift before an approval, and its deploy builds to check that
+   * the stacks are still as reviewed: in place of the CDK bootstrap's lookup role, which trusts the
+   * whole tooling account (`cdk bootstrap --trust`), this one trusts only the review and deploy
+   * builds that serve this environment. Its permissions are the lookup role's (aws-cdk's
+   * bootstrap-template.yaml, `LookupRole`): ReadOnlyAccess, which drift detection needs to read each
+   * resource, and no `kms:Decrypt`, so no secret or encrypted object is read.
+   */
+  private createReviewRole(props: EnvironmentAccessProps): iam.Role {
+    const role = new iam.Role(this, 'ReviewRole', {
+      roleName: reviewRoleName(props.namePrefix),
+      description: `${props.namePrefix}: assumed by the pipeline in the tooling account to review changes and check deploys: reads stacks, templates and drift, decrypts nothing`,
+      assumedBy: new iam.AccountPrincipal(props.toolingAccount).withConditions(trustedPipelineRoles(props.toolingAccount, props.appName, props.environmentName, 'review', 'deploy')),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+    });
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'DontReadSecrets', effect: iam.Effect.DENY, actions: ['kms:Decrypt'], resources: ['*'] }));
+    acknowledgeReviewRole(role);
+    return role;
   }
 
   /**

@@ -8,7 +8,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { deploymentRoleName, EnvironmentAccess, stackCleanupRoleName } from './access';
+import { deploymentRoleName, EnvironmentAccess, reviewRoleName, stackCleanupRoleName } from './access';
 import { DestroyFeatureCopy } from './destroy-feature-copy';
 import { EnvironmentConfig } from './environment-config';
 import { IsolationChecks } from './isolation-checks';
@@ -355,6 +355,12 @@ export class IsolatedEnvironment extends Stage {
    * its fixed name.
    */
   public readonly stackCleanupRoleArn: string;
+  /**
+   * The ARN of the role the pipeline's change reviews, orphan listings and deploy builds assume to
+   * read the environment's stacks, templates and drift (read-only, decrypting nothing), from its
+   * fixed name.
+   */
+  public readonly reviewRoleArn: string;
   /** The role people assume to read the environment (MFA required). */
   public readonly readOnlyRole: iam.IRole;
   /**
@@ -442,6 +448,9 @@ export class IsolatedEnvironment extends Stage {
     this.deploymentRole = access.deploymentRole;
     this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
     this.stackCleanupRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
+    // Written out with its partition where the region is known: the pipeline's build specs name it.
+    const partition = (!Token.isUnresolved(props.region) && RegionInfo.get(props.region).partition) || Aws.PARTITION;
+    this.reviewRoleArn = `arn:${partition}:iam::${props.account}:role/${reviewRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;

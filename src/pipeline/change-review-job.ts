@@ -8,8 +8,9 @@ import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { LISTED_FILES, listCommands } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
-import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
 import { GateScript, GateScripts } from './private/gate-scripts';
+import { assumeReviewRoles, reviewRoleOf } from './private/review-roles';
+import { pipelineRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The files the review leaves for the approver (written by the review script) and for the deploys. */
@@ -50,9 +51,9 @@ const ASSEMBLY_FILES = 'assembly_files() { (cd "$1" && find . -type f -print0 | 
 const RECORD_DIGEST = `record_digest() { (cd "$1" && cat ${ASSEMBLY_FILE} ${DEPLOYED_FILE} $(ls orphans-*.txt 2>/dev/null | LC_ALL=C sort) | sha256sum | cut -c1-64); }`;
 
 /**
- * `fingerprint FILE STACK...` writes one line per stack (given as `name|region|lookup role ARN`)
+ * `fingerprint FILE STACK...` writes one line per stack (given as `name|region|review role ARN`)
  * into FILE: its name and the SHA-256 of its deployed template (of nothing, for a stack not
- * deployed yet), read with the lookup role. With `$KEEP_IN` set, it also keeps each deployed
+ * deployed yet), read with the review role. With `$KEEP_IN` set, it also keeps each deployed
  * template there, as `<name>.json`.
  */
 const FINGERPRINT = 'fingerprint() { local file="$1" name region role t; shift; : > "$file"; for s in "$@"; do IFS="|" read -r name region role <<< "$s"; '
@@ -64,7 +65,7 @@ const FINGERPRINT = 'fingerprint() { local file="$1" name region role t; shift; 
 const DRIFT_DIR = 'drift';
 
 /**
- * `drift_of NAME REGION ROLE` detects the drift of a deployed stack with its lookup role and writes
+ * `drift_of NAME REGION ROLE` detects the drift of a deployed stack with its review role and writes
  * its drifted resources into `$DRIFT_DIR/NAME.json`, or why it could not into `NAME.error`; a stack
  * not deployed yet has neither. Detection takes seconds to minutes per stack: the job runs it for
  * every stack at once, and waits at most ten minutes for each.
@@ -79,7 +80,7 @@ const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
 
 /**
  * The job before a change review's one approval. It reads the deployed template of every stack of
- * a wave with the environments' CDK lookup roles (read-only: it can deploy nothing), detects each
+ * a wave with the environments' review roles (read-only: it can deploy nothing), detects each
  * deployed stack's drift, lists the stacks the environments deployed earlier that the app no longer
  * has, and writes the review the approver reads in its log (review.txt in its output): resources
  * changed by hand since the last deploy (which the deploy would set back) first; per stack, the
@@ -111,7 +112,7 @@ const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
 export class ChangeReviewJob extends CodeBuildJob {
   /** A stack as the `fingerprint` shell function takes it. */
   public static fingerprintEntry(stack: Stack): string {
-    return `${stack.stackName}|${stack.region}|${bootstrapRoleArn(stack, 'lookup')}`;
+    return `${stack.stackName}|${stack.region}|${reviewRoleOf(stack)}`;
   }
 
   /**
@@ -237,7 +238,7 @@ export class ChangeReviewJob extends CodeBuildJob {
               `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
               // Hand-made changes the deploy would undo: every stack's drift, detected side by side.
               DRIFT_OF,
-              `mkdir -p ${DRIFT_DIR} && { ${this.stacks.map(s => `drift_of ${s.stackName} ${s.region} "${bootstrapRoleArn(s, 'lookup')}" &`).join(' ')} wait; }`,
+              `mkdir -p ${DRIFT_DIR} && { ${this.stacks.map(s => `drift_of ${s.stackName} ${s.region} "${reviewRoleOf(s)}" &`).join(' ')} wait; }`,
               ...this.gateScripts!.fetchCommands(GateScript.REVIEW, GateScript.ORPHAN),
               ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
               `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${GateScripts.directoryOf(GateScript.REVIEW)}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
@@ -255,8 +256,13 @@ export class ChangeReviewJob extends CodeBuildJob {
     };
   }
 
+  /** The path the environments' review roles trust, which names them. */
+  protected rolePath(): string {
+    return pipelineRolePath(this.environments[0].appName, 'review', this.environments.map(env => env.environmentName));
+  }
+
   protected permissions(): iam.PolicyStatement[] {
-    const statements = [assumeBootstrapRoles(this.stacks, ['lookup']), this.gateScripts!.readStatement(GateScript.REVIEW, GateScript.ORPHAN)];
+    const statements = [assumeReviewRoles(this.environments), this.gateScripts!.readStatement(GateScript.REVIEW, GateScript.ORPHAN)];
     if (this.otherLane) {
       statements.push(new iam.PolicyStatement({
         actions: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],

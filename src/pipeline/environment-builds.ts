@@ -12,6 +12,7 @@ import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { GateScript, GateScripts } from './private/gate-scripts';
 import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
 
 /** What the builds deploy with. */
@@ -115,9 +116,11 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    const roles: BootstrapRole[] = ['deploy', 'file-publishing', ...this.images ? ['image-publishing' as const] : [], ...this.deploy.review ? ['lookup' as const] : []];
+    const roles: BootstrapRole[] = ['deploy', 'file-publishing', ...this.images ? ['image-publishing' as const] : []];
     return [
       assumeBootstrapRoles(this.stacks(), roles),
+      // The check that the stacks are still as reviewed reads their templates with the review roles.
+      ...this.deploy.review ? [assumeReviewRoles(this.environments)] : [],
       ...this.cleansUp ? [assumeCleanupRoles(this.environments), this.gateScripts!.readStatement(GateScript.ORPHAN)] : [],
     ];
   }

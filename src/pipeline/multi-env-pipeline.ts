@@ -676,16 +676,15 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
         errors.add(property, 'was built before the environments were placed in it (its buildPipeline() was called); call buildPipelines() of the MultiEnvPipeline instead, which places them first');
       }
     }
-    // The builds that deploy and test a group of environments name them in their roles' path, which IAM limits.
+    // The builds that review, deploy and test environments name them in their roles' path, which IAM
+    // limits; a wave's review serves all of its environments ('review' and 'deploy' are as long).
     for (const wave of this.waves) {
-      wave.groups.forEach((group, i) => {
-        const names = group.map(plan => plan.environment.environmentName);
-        const path = pipelineRolePath(group[0].environment.appName, 'deploy', names);
-        if (path.length > MAX_ROLE_PATH) {
-          errors.add('environments', `of stage ${wave.stageNames[i]} (${names.length}) are named in the IAM path of the roles of the builds that deploy and test them, `
-            + `which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. Give the environments shorter names, or spread them over more waves`);
-        }
-      });
+      const plans = wave.groups.flat();
+      const path = pipelineRolePath(plans[0].environment.appName, 'review', plans.map(plan => plan.environment.environmentName));
+      if (path.length > MAX_ROLE_PATH) {
+        errors.add('environments', `of wave ${wave.name ?? wave.stageNames[0]} (${plans.length}) are named in the IAM path of the roles of the builds that review, deploy and test them, `
+          + `which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. Give the environments shorter names, or spread them over more waves`);
+      }
     }
     const hotfix = this.waves.find(w => w.lane === 'hotfix');
     if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {

@@ -5,8 +5,9 @@ import { WITH_ROLE } from './assume-role-shell';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
-import { assumeBootstrapRoles, bootstrapRoleArn } from './private/bootstrap-roles';
 import { GateScript, GateScripts } from './private/gate-scripts';
+import { assumeReviewRoles } from './private/review-roles';
+import { pipelineRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 import { ApprovalGate } from '../tiers';
 import { SUMMARY_LIMIT } from './approval-limits';
@@ -95,14 +96,12 @@ export function cleanupCommands(gateScripts: GateScripts, listed?: string): Clea
 
 /**
  * The commands that list the orphans of environments for an approval, into `outDir`, reading the
- * stacks with the CDK lookup roles (read-only).
+ * stacks with the environments' review roles (read-only).
  */
 export function listCommands(environments: IsolatedEnvironment[], script: string, outDir: string): string[] {
-  const describe = environments.flatMap(env => regionsOf(env).map(region => {
-    const stack = stacksOf(env).find(s => s.region === region)!;
-    return `mkdir -p /tmp/stacks/${env.environmentName} && with_role "${bootstrapRoleArn(stack, 'lookup')}" aws cloudformation describe-stacks --region ${region} `
-      + `--output json > /tmp/stacks/${env.environmentName}/${region}.json`;
-  }));
+  const describe = environments.flatMap(env => regionsOf(env).map(region =>
+    `mkdir -p /tmp/stacks/${env.environmentName} && with_role "${env.reviewRoleArn}" aws cloudformation describe-stacks --region ${region} `
+      + `--output json > /tmp/stacks/${env.environmentName}/${region}.json`));
   return [
     WITH_ROLE,
     ...describe.map(command => `${command} || exit 1`),
@@ -113,7 +112,7 @@ export function listCommands(environments: IsolatedEnvironment[], script: string
 /**
  * The job before a wave's approval (where no change review does it) that lists the stacks of the
  * wave's environments that the app no longer has: the approval's comment names them, and the
- * deploys after the approval delete those and no others. It reads with the CDK lookup roles.
+ * deploys after the approval delete those and no others. It reads with the environments' review roles.
  */
 export class OrphanListingJob extends CodeBuildJob {
   /** The pipeline's own orphan script, once the job is in its stack. */
@@ -161,8 +160,13 @@ export class OrphanListingJob extends CodeBuildJob {
     };
   }
 
+  /** The path the environments' review roles trust, which names them. */
+  protected rolePath(): string {
+    return pipelineRolePath(this.environments[0].appName, 'review', this.environments.map(env => env.environmentName));
+  }
+
   protected permissions(): iam.PolicyStatement[] {
-    return [assumeBootstrapRoles(this.environments.flatMap(env => stacksOf(env)), ['lookup']), this.gateScripts!.readStatement(GateScript.ORPHAN)];
+    return [assumeReviewRoles(this.environments), this.gateScripts!.readStatement(GateScript.ORPHAN)];
   }
 }
 

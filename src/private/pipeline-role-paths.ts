@@ -4,20 +4,23 @@ import { Aws } from 'aws-cdk-lib';
  * What a role of the tooling account does in an environment, which decides which of the
  * environment's roles trust it:
  * - `tests`: the test builds, which assume the environment's deployment role (read-only);
- * - `deploy`: the deploy builds, which assume its stack clean-up role (and the CDK bootstrap roles);
+ * - `deploy`: the deploy builds, which assume its stack clean-up role (and the CDK bootstrap roles),
+ *   and its review role, to check that the stacks are still as reviewed;
+ * - `review`: the change reviews and orphan listings before an approval, which assume its review
+ *   role (read-only);
  * - `pipeline`: the pipeline itself, whose bake period reads the environment's alarms through the
  *   deployment role, and the roles that start its builds (CodePipeline's action roles, CodeBuild's
  *   batch roles), which may assume no environment's role but are told apart from everyone else by
  *   the pipeline's detections.
  */
-export type PipelineRolePurpose = 'tests' | 'deploy' | 'pipeline';
+export type PipelineRolePurpose = 'tests' | 'deploy' | 'review' | 'pipeline';
 
 /** The most characters IAM allows in a role's path (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
 export const MAX_ROLE_PATH = 512;
 
 /**
  * The IAM path of the tooling account's roles of an app that reach into its environments for a
- * purpose: `/cdk-multi-env/<app>/<purpose>/`, and for the test and deploy builds the names of the
+ * purpose: `/cdk-multi-env/<app>/<purpose>/`, and for the test, deploy and review builds the names of the
  * environments the role serves, between plus signs: `/cdk-multi-env/<app>/tests/+qa+staging+/`.
  * A role's path is part of its ARN
  * (`arn:aws:iam::<account>:role/<path><name>`,
@@ -35,7 +38,7 @@ export function pipelineRolePath(appName: string, purpose: PipelineRolePurpose, 
 
 /**
  * The condition under which an environment's role trusts the tooling account: the caller is one of
- * its app's pipeline roles with one of `purposes`, and, for the test and deploy builds, one that
+ * its app's pipeline roles with one of `purposes`, and, for the test, deploy and review builds, one that
  * serves this environment (`+<environmentName>+` in its path); the pipeline's own roles (whose
  * bake periods read every environment's alarms) by their purpose alone. `aws:PrincipalArn` is the
  * ARN of the role that made the request, not of its session

@@ -87,8 +87,8 @@ describe('the foundation of each tier', () => {
     const env = environment(newApp(), tier);
     const template = foundationOf(env);
     const roles = template.findResources('AWS::IAM::Role');
-    // The deployment and stack clean-up roles are the pipeline's, trusted by the tooling account.
-    const peopleRoles = Object.values(roles).filter(r => !/-(deployment|stack-cleanup)$/.test(String(r.Properties.RoleName))
+    // The deployment, stack clean-up and review roles are the pipeline's, trusted by the tooling account.
+    const peopleRoles = Object.values(roles).filter(r => !/-(deployment|stack-cleanup|review)$/.test(String(r.Properties.RoleName))
       && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(':root'));
     for (const role of peopleRoles) {
       expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual(expect.objectContaining({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }));
@@ -126,6 +126,31 @@ describe('the stacks the app no longer has', () => {
     // CloudFormation passes stack tags on to the resources: the templates need not repeat it.
     const tagged = Object.values<any>(foundationOf(env).toJSON().Resources).filter(r => (r.Properties?.Tags ?? []).some?.((t: any) => t.Key === 'cdk-multi-env:app'));
     expect(tagged).toEqual([]);
+  });
+
+  test('the review role: trusted by the app\'s review and deploy builds of this environment only; reads as the CDK lookup role does, and decrypts nothing', () => {
+    const template = foundationOf(environment(newApp(), EnvironmentTier.PROD));
+    const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
+    const [id] = Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: {
+        RoleName: 'shop-prod-review',
+        AssumeRolePolicyDocument: {
+          Statement: [{
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: arn(`:iam::${TOOLING}:root`) },
+            Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+prod+*`)) } },
+          }],
+        },
+        // The CDK bootstrap's lookup role's: ReadOnlyAccess, and a Deny of kms:Decrypt (aws-cdk's bootstrap-template.yaml, LookupRole).
+        ManagedPolicyArns: [arn(':iam::aws:policy/ReadOnlyAccess')],
+      },
+    }));
+    expect(id).toBeDefined();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: id }],
+      PolicyDocument: { Statement: [{ Sid: 'DontReadSecrets', Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }] },
+    });
   });
 
   test('the stack clean-up role: trusted by the app\'s deploy builds of this environment only; lists stacks; deletes only stacks tagged with this app and this environment, never the baseline or the CDK bootstrap stack', () => {

@@ -4,7 +4,7 @@ import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier, PipelineSource } from '../../src';
 import {
-  AssumableRole, bootstrapRoleArn, bootstrapTrust, decide, deployedRole, DeployedRole, mayAssume, readAssembly, resolve,
+  AssumableRole, assumableRole, bootstrapRoleArn, bootstrapTrust, decide, deployedRole, DeployedRole, mayAssume, readAssembly, resolve,
 } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import {
@@ -37,10 +37,10 @@ const toolingRole = (roleId: string) => deployedRole(tooling, roleId, { account:
 const jobRole = (lane: typeof main, stage: string, action: string) =>
   toolingRole(lane.jobs.find(j => j.stage === stage && j.action === action)!.roleId);
 const prodFoundation = synthesized.stacks.find(s => s.displayName === 'Prod/Foundation')!.template;
-const prodRole = (name: string): DeployedRole => {
-  const [id] = Object.entries<any>(prodFoundation.Resources).find(([, r]) => r.Properties?.RoleName === name)!;
-  return deployedRole(prodFoundation, id, { account: PROD, region: 'eu-west-1' });
-};
+const prodRoleId = (name: string) => Object.entries<any>(prodFoundation.Resources).find(([, r]) => r.Properties?.RoleName === name)![0];
+const prodRole = (name: string): DeployedRole => deployedRole(prodFoundation, prodRoleId(name), { account: PROD, region: 'eu-west-1' });
+/** A Prod role as a caller meets it: its ARN and trust (the review role's ReadOnlyAccess is an AWS managed policy, which the simulation does not read). */
+const prodTarget = (name: string): AssumableRole => assumableRole(prodFoundation, prodRoleId(name), { account: PROD, region: 'eu-west-1' });
 
 /** A CDK bootstrap role of Prod after `cdk bootstrap --trust 999999999999`, and its tag. */
 const bootstrapRole = (kind: string): [AssumableRole, Record<string, string>] =>
@@ -74,10 +74,10 @@ describe('who may assume what, as IAM decides it', () => {
     expect(unmet(await testBuildClaims(synthesized))).toEqual([]);
   });
 
-  test('another principal of the tooling account, even one allowed to assume anything, may assume neither the deployment nor the clean-up role', async () => {
+  test('another principal of the tooling account, even one allowed to assume anything, may assume none of the deployment, clean-up and review roles', async () => {
     const admin: DeployedRole = { arn: `arn:aws:iam::${TOOLING}:role/Admin`, trust: {}, policies: ADMINISTRATOR };
-    for (const name of ['shop-prod-deployment', 'shop-prod-stack-cleanup']) {
-      const role = prodRole(name);
+    for (const name of ['shop-prod-deployment', 'shop-prod-stack-cleanup', 'shop-prod-review']) {
+      const role = prodTarget(name);
       expect(await mayAssume(admin, role)).toBe('ImplicitlyDenied');
       // What stops it is the trust's condition on the caller's role: trusting the account alone would let it in.
       const accountOnly = { ...role.trust, Statement: role.trust.Statement.map(({ Condition, ...statement }: any) => statement) };
@@ -85,7 +85,7 @@ describe('who may assume what, as IAM decides it', () => {
     }
   });
 
-  test('an environment\'s roles trust only the builds that serve it: a build of another environment, even one whose policy allowed it, may assume neither Prod\'s deployment nor its clean-up role', async () => {
+  test('an environment\'s roles trust only the builds that serve it: a build of another environment (or of another purpose), even one whose policy allowed it, may assume none of Prod\'s deployment, clean-up and review roles', async () => {
     const anyRole = [{ name: 'AssumeAnyRole', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }];
     const asIfAllowed = (role: DeployedRole): DeployedRole => ({ ...role, policies: [...role.policies, ...anyRole] });
     const deployment = prodRole('shop-prod-deployment');
@@ -100,6 +100,12 @@ describe('who may assume what, as IAM decides it', () => {
       expect(await mayAssume(jobRole(lane, 'Prod', 'TestsAfter'), deployment)).toBe('Allowed');
       expect(await mayAssume(jobRole(lane, 'Prod', 'DeployRest'), cleanup)).toBe('Allowed');
     }
+    // The review role: Staging's orphan listing (beside QA's deploy) may not read Prod, Prod's review (beside Staging's deploy) and Prod's deploy may.
+    const review = prodTarget('shop-prod-review');
+    expect(await mayAssume(asIfAllowed(jobRole(main, 'QA', 'ListOrphans-Staging')), review)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(jobRole(main, 'Staging', 'Review-Prod-wave'), review)).toBe('Allowed');
+    expect(await mayAssume(jobRole(main, 'Prod', 'Deploy'), review)).toBe('Allowed');
+    expect(await mayAssume(asIfAllowed(jobRole(main, 'Prod', 'TestsAfter')), review)).toBe('ImplicitlyDenied');
   });
 
   test('no job of a branch lane before its first approval may assume a production account\'s bootstrap or environment role; the hotfix lane\'s may after it', () => {

@@ -200,7 +200,7 @@ describe('pipeline props', () => {
 });
 
 describe('IAM limits', () => {
-  test('a wave whose environments\' names would make a build role\'s path longer than IAM allows is an error naming the stage, the length and what to do, and nothing is written', () => {
+  test('a wave whose environments\' names would make a build role\'s path longer than IAM allows is an error naming the wave, the length and what to do, and nothing is written', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'role-path-'));
     const app = new cdk.App({ outdir });
     // Sixteen Dev environments with names of 32 characters, the longest allowed: their names and plus signs alone are 529 characters.
@@ -212,7 +212,7 @@ describe('IAM limits', () => {
     }));
     const pipeline = newPipeline(app);
     pipeline.addWave('Dev', wide);
-    expect(() => app.synth()).toThrow(/environments of stage Dev \(16\) are named in the IAM path of the roles of the builds that deploy and test them, which makes a path of 557 characters; IAM allows 512\. Give the environments shorter names, or spread them over more waves/);
+    expect(() => app.synth()).toThrow(/environments of wave Dev \(16\) are named in the IAM path of the roles of the builds that review, deploy and test them, which makes a path of 557 characters; IAM allows 512\. Give the environments shorter names, or spread them over more waves/);
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
     fs.rmSync(outdir, { recursive: true, force: true });

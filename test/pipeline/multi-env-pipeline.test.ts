@@ -158,12 +158,12 @@ describe('the main pipeline', () => {
     // First it records every file of the assembly it reviews, with its SHA-256.
     expect(spec.phases.build.commands[1]).toBe('assembly_files "$CODEBUILD_SRC_DIR_Synth_Output" > assembly-files.txt');
     expect(spec.phases.build.commands[4]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
-      .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-${region}"`; }).join(' ')}`);
+      .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/shop-prod-review"`; }).join(' ')}`);
     const commands: string[] = spec.phases.build.commands;
-    // Before the review, every reviewed stack's drift, detected with its lookup role; and the stacks Prod no longer has, listed.
+    // Before the review, every reviewed stack's drift, detected with Prod's review role (in any region); and the stacks Prod no longer has, listed.
     const drift = commands.find(c => c.startsWith('mkdir -p drift && '))!;
-    expect(drift).toContain('drift_of prod-Foundation eu-west-1 "arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1" &');
-    expect(drift).toContain('drift_of prod-FoundationBackupCopy eu-central-1 "arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-central-1" &');
+    expect(drift).toContain('drift_of prod-Foundation eu-west-1 "arn:aws:iam::444444444444:role/shop-prod-review" &');
+    expect(drift).toContain('drift_of prod-FoundationBackupCopy eu-central-1 "arn:aws:iam::444444444444:role/shop-prod-review" &');
     expect(commands.filter(c => c.includes('aws cloudformation describe-stacks --region'))).toHaveLength(2);
     const reviewCommand = commands.find(c => c.startsWith('NODE_PATH='))!;
     const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. (.*)$/)!;
@@ -202,12 +202,11 @@ describe('the main pipeline', () => {
     expect(review.Namespace).toBe('Review_prod');
     expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'assembly-files.txt', 'orphans-*.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
-    // The review reads with the lookup roles only: it can deploy nothing.
+    // The review reads with Prod's review role only: it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
       Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['lookup'] } },
       Effect: 'Allow',
-      Resource: 'arn:aws:iam::444444444444:role/cdk-hnb659fds-*',
+      Resource: 'arn:aws:iam::444444444444:role/shop-prod-review',
     }]);
     const approval = actionOf(json, 'prod', 'Review');
     // The review's summary, in the approval and its notification.
@@ -233,7 +232,7 @@ describe('the main pipeline', () => {
     expect(buildSpecOf(json, deploy).phases.install.commands.find((c: string) => c.startsWith('node ')))
       .toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
-    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/cdk-hnb659fds-lookup-role-444444444444-eu-west-1');
+    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/shop-prod-review');
   });
 
   test('Prod: an alarm-watched bake period rolls the stage back if an alarm fires', () => {

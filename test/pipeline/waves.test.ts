@@ -230,9 +230,12 @@ describe('the hotfix lane', () => {
     const production = (stage: string, action: string) => assumable(stage, action, lane).filter(arn => arn.includes('444444444444'));
     // The jobs before the gates: synth and the hotfix environment's deploy (in the hotfix account).
     expect(production('hotfix-eu-west-1', 'Deploy')).toEqual([]);
-    // The review reads production with the lookup role; the deploys, after the approval, publish and deploy.
-    expect(production('prod-eu-west-1', 'ChangeReview')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (lookup)']);
-    expect(production('Prod', 'Deploy')[0]).toBe('arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing, lookup)');
+    // The review reads the wave's production environments with their review roles; the deploys, after the approval,
+    // publish and deploy, and read their own environments with their review roles (the check that they are as reviewed).
+    const reviewRoles = ['eu-west-1', 'us-east-1', 'ap-southeast-2'].map(region => `arn:aws:iam::444444444444:role/shop-prod-${region}-review`);
+    expect(production('prod-eu-west-1', 'ChangeReview')).toEqual(reviewRoles);
+    expect(production('Prod', 'Deploy')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing)', ...reviewRoles.slice(1),
+      ...reviewRoles.slice(1).map(role => role.replace(/^arn:aws/, '').replace(/-review$/, '-stack-cleanup'))]);
     // The branch's own tests, after the approval, with production's deployment roles only, which deploy nothing.
     expect(production('Prod', 'TestsAfter')).toEqual([':iam::444444444444:role/shop-prod-us-east-1-deployment', ':iam::444444444444:role/shop-prod-ap-southeast-2-deployment']);
   });

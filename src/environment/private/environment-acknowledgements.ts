@@ -40,6 +40,13 @@ export function acknowledgeStackCleanupRole(role: iam.IRole, anyStack: string): 
     + 'DeleteStack names any stack of the account but is allowed only on stacks tagged with this app and this environment (aws:ResourceTag conditions)', '*', anyStack);
 }
 
+/** The review role reads as the CDK bootstrap's lookup role does: ReadOnlyAccess, without decrypting. */
+export function acknowledgeReviewRole(role: iam.IRole): void {
+  acknowledge(role, 'The review role reads as the CDK bootstrap\'s lookup role does (ReadOnlyAccess, which drift detection needs to read every resource type, '
+    + 'kept current by AWS), and may decrypt nothing; only the review and deploy builds of this environment may assume it',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess]');
+}
+
 /** People read through the job-function policy AWS maintains. */
 export function acknowledgeReadOnlyRole(role: iam.IRole, strict: boolean): void {
   acknowledge(role, 'People\'s read-only access is the job-function policy AWS maintains (ViewOnlyAccess in strict tiers, ReadOnlyAccess elsewhere): '
