@@ -23,6 +23,7 @@ import { SlackChannelOptions } from './slack-channel';
 import { IsolatedEnvironment } from '../environment';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
+import { bootstrapRolePatterns } from './private/bootstrap-roles';
 import { BranchPattern } from './private/branch-pattern';
 import { checkWave } from './wave-checks';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
@@ -32,6 +33,7 @@ import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { MAX_ROLE_PATH, pipelineRolePath } from '../private/pipeline-role-paths';
 import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
+import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors, validationError } from '../private/validation-errors';
 import { ApprovalGate, DeploymentMode, DeploymentWindow, TestKind } from '../tiers';
 
@@ -748,6 +750,8 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       [Stack.of(this).formatArn({ service: 'codebuild', resource: 'project', resourceName: `${prefix}*` }), ...others.map(p => p.projectArn)],
       codePipelines.map(p => p.pipelineArn),
     );
+    const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
+    this.guardrailPolicy.denyBootstrapRoles(bootstrapRolePatterns(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));
   }
 

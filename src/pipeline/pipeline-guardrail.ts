@@ -6,9 +6,10 @@ import { acknowledge, inCompliancePacks, suppressGuardRules } from '../private/a
  * A permissions boundary for the people and tools of the tooling account: attached to their roles
  * (`iam.PermissionsBoundary.of(role).apply(pipeline.guardrail)`, or an IAM Identity Center
  * permission set's boundary), it takes nothing away but the pipelines' gates. Under it, only the
- * named approvers may approve a gate that names approvers, and no one starts, retries or changes
- * a build of the pipelines' projects, or changes a pipeline: those belong to the pipelines' own
- * roles (and to CloudFormation, through the self-update), which do not carry the boundary.
+ * named approvers may approve a gate that names approvers, no one starts, retries or changes
+ * a build of the pipelines' projects, or changes a pipeline, and no one assumes the CDK bootstrap
+ * roles of the environments' accounts: those belong to the pipelines' own roles (and to
+ * CloudFormation, through the self-update), which do not carry the boundary.
  *
  * A boundary sets the most a principal's own policies can grant, and an explicit Deny in it wins
  * over any Allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html):
@@ -45,6 +46,16 @@ export class PipelineGuardrail extends Construct {
       resources: [approvalArn],
       conditions: { ArnNotEquals: { 'aws:PrincipalArn': arns } },
     }));
+  }
+
+  /**
+   * Denies assuming the CDK bootstrap roles of the environments' accounts (`bootstrapRoles`: ARN
+   * patterns), which `cdk bootstrap --trust` lets the whole tooling account assume: under the
+   * guardrail no one deploys into an environment around the pipeline, whose deploy builds (which do
+   * not carry it) still do.
+   */
+  public denyBootstrapRoles(bootstrapRoles: string[]): void {
+    this.policy.addStatements(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], resources: bootstrapRoles }));
   }
 
   /**

@@ -1,8 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { FEATURE_FLAGS } from '../../examples/feature-flags';
-import { buildReferenceApp } from '../../examples/reference-app';
 import { resolve } from '../support/deployed-policies';
+import { referenceTooling } from '../support/pipelines';
 
 /**
  * The reference app's detection rules, resolved as CloudFormation deploys them in the tooling
@@ -17,11 +14,7 @@ import { resolve } from '../support/deployed-policies';
  * synthesized roles' (paths included), or roles and users no rule knows of.
  */
 const TOOLING = { account: '999999999999', region: 'eu-west-1' };
-const app = new cdk.App({ context: FEATURE_FLAGS });
-const reference = buildReferenceApp(app);
-app.synth();
-const template = Template.fromStack(cdk.Stack.of(reference.pipeline)).toJSON();
-const resources = Object.entries<any>(template.Resources);
+const { template, resources } = referenceTooling();
 const deployed = (value: unknown) => resolve(value, template, TOOLING);
 
 /** The logical id of the one resource whose id starts with `prefix`. */

@@ -171,6 +171,24 @@ describe('under the guardrail (the pipeline\'s permissions boundary on the tooli
     expect(await asAdmin('codebuild:StartBuild', `arn:aws:codebuild:eu-west-1:${TOOLING}:project/nightly-report`)).toBe('Allowed');
   });
 
+  test('an administrator cannot deploy around the pipeline: no CDK bootstrap role of an environment\'s account, which `cdk bootstrap --trust` lets the whole tooling account assume; the deploy builds, which do not carry it, still can', async () => {
+    const admin = `arn:aws:iam::${TOOLING}:role/Admin`;
+    const assumeAsAdmin = (account: string, kind: string, withBoundary = true) => decide({
+      principal: admin,
+      action: 'sts:AssumeRole',
+      resource: bootstrapRoleArn(kind, account, 'eu-west-1'),
+      resourceAccount: account,
+      context: { 'iam:ResourceTag/aws-cdk:bootstrap-role': kind },
+    }, ADMINISTRATOR, bootstrapTrust(account, [TOOLING]), withBoundary ? boundary : undefined);
+    for (const account of [PROD, '111111111111']) {
+      for (const kind of ['deploy', 'file-publishing', 'image-publishing', 'lookup']) expect(`${account} ${kind}: ${await assumeAsAdmin(account, kind)}`).toBe(`${account} ${kind}: ExplicitlyDenied`);
+      expect(await assumeAsAdmin(account, 'deploy', false)).toBe('Allowed');
+    }
+    // The tooling account's own bootstrap (the tooling stack's first deploy) and any other account stay theirs.
+    expect(await assumeAsAdmin(TOOLING, 'deploy')).toBe('Allowed');
+    expect(await mayAssume(jobRole(main, 'Prod', 'Deploy'), ...bootstrapRole('deploy'))).toBe('Allowed');
+  });
+
   test('an administrator cannot change a pipeline', async () => {
     for (const id of [main.pipelineId, hotfix.pipelineId]) {
       expect(await asAdmin('codepipeline:UpdatePipeline', `arn:aws:codepipeline:eu-west-1:${TOOLING}:${pipelineName(id)}`)).toBe('ExplicitlyDenied');

@@ -2,22 +2,17 @@ import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
-import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier, MultiEnvPipeline, PipelineSource } from '../../src';
 import { decide, deployedRole, resolve } from '../support/deployed-policies';
 import { environment } from '../support/environments';
-import { ALL_TESTS, CONNECTION_ARN } from '../support/pipelines';
+import { ALL_TESTS, CONNECTION_ARN, referenceTooling } from '../support/pipelines';
 
 /**
  * The detection rules' shape and what they rest on. Which CloudTrail events each rule matches is
  * judged by Event Ruler, the matching EventBridge runs (test/event-rules/run.sh, in test:all).
  */
 const TOOLING = { account: '999999999999', region: 'eu-west-1' };
-const app = new cdk.App({ context: FEATURE_FLAGS });
-const reference = buildReferenceApp(app);
-app.synth();
-const template = Template.fromStack(cdk.Stack.of(reference.pipeline)).toJSON();
-const resources = Object.entries<any>(template.Resources);
+const { reference, template, resources } = referenceTooling();
 const detections = resources.filter(([id, r]) => r.Type === 'AWS::Events::Rule' && id.startsWith('DeliveryDetections'));
 const apiCalls = resources.filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern?.['detail-type']?.[0] === 'AWS API Call via CloudTrail');
 

@@ -1,5 +1,8 @@
 import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { buildSpecOf as projectBuildSpec, statementsOf } from './lanes';
+import { FEATURE_FLAGS } from '../../examples/feature-flags';
+import { buildReferenceApp } from '../../examples/reference-app';
 import { MultiEnvPipeline, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
 
 export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
@@ -46,4 +49,13 @@ export function buildSpecOf(template: any, action: any): any {
 /** The IAM policy statements of the role of the project an action runs. */
 export function projectStatementsOf(template: any, action: any): any[] {
   return statementsOf(template, template.Resources[action.Configuration.ProjectName.Ref].Properties.ServiceRole['Fn::GetAtt'][0]);
+}
+
+/** The reference app synthesized with `cdk init`'s feature flags, its tooling stack's template, and that template's resources. */
+export function referenceTooling() {
+  const app = new cdk.App({ context: FEATURE_FLAGS });
+  const reference = buildReferenceApp(app);
+  app.synth();
+  const template = Template.fromStack(cdk.Stack.of(reference.pipeline)).toJSON();
+  return { reference, template, resources: Object.entries<any>(template.Resources) };
 }

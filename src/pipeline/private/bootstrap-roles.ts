@@ -38,10 +38,14 @@ export function bootstrapRoleArn(stack: Stack, role: BootstrapRole, account: str
  * CDK Pipelines' self-update job reaches the bootstrap roles.
  */
 export function assumeBootstrapRoles(stacks: Stack[], roles: BootstrapRole[]): iam.PolicyStatement {
-  const patterns = stacks.map(stack => `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-*`);
   return new iam.PolicyStatement({
     actions: ['sts:AssumeRole'],
-    resources: [...new Set(patterns)],
+    resources: bootstrapRolePatterns(stacks),
     conditions: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': roles } },
   });
+}
+
+/** Every CDK bootstrap role of the stacks' accounts (with the stacks' qualifier, in any region): one ARN pattern per account. */
+export function bootstrapRolePatterns(stacks: Stack[]): string[] {
+  return [...new Set(stacks.map(stack => `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-*`))];
 }
