@@ -32,6 +32,7 @@ import { definedOnly } from '../private/defined-only';
 import { FeatureCopy, featureCopyOf } from '../private/feature-context';
 import { cloudWatchLogsUseOfKey, onlyAwsServicesCreateGrants } from '../private/key-policies';
 import { checkName } from '../private/names';
+import { partitionOf } from '../private/partition';
 import { APP_TAG, ENVIRONMENT_TAG } from '../private/stack-tags';
 import { removalWithoutSnapshot } from './private/removal';
 import { ValidationErrors, validationError } from '../private/validation-errors';
@@ -449,8 +450,7 @@ export class IsolatedEnvironment extends Stage {
     this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
     this.stackCleanupRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
     // Written out with its partition where the region is known: the pipeline's build specs name it.
-    const partition = (!Token.isUnresolved(props.region) && RegionInfo.get(props.region).partition) || Aws.PARTITION;
-    this.reviewRoleArn = `arn:${partition}:iam::${props.account}:role/${reviewRoleName(namePrefix)}`;
+    this.reviewRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${reviewRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;
     this.breakGlassRole = access.breakGlassRole;

@@ -10,7 +10,7 @@ import { LISTED_FILES, listCommands } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
 import { GateScript, GateScripts } from './private/gate-scripts';
 import { assumeReviewRoles, reviewRoleOf } from './private/review-roles';
-import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The files the review leaves for the approver (written by the review script) and for the deploys. */
@@ -258,7 +258,7 @@ export class ChangeReviewJob extends CodeBuildJob {
 
   /** The path the environments' review roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'review', this.environments.map(env => env.environmentName));
+    return servingRolePath('review', this.environments);
   }
 
   protected permissions(): iam.PolicyStatement[] {

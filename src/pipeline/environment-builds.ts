@@ -11,7 +11,7 @@ import { BuildSteps, everyStep } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { GateScript, GateScripts } from './private/gate-scripts';
-import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { servingRolePath } from '../private/pipeline-role-paths';
 import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
 
@@ -127,7 +127,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
 
   /** The path the environments' stack clean-up roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'deploy', this.environments.map(env => env.environmentName));
+    return servingRolePath('deploy', this.environments);
   }
 
   /**

@@ -30,7 +30,7 @@ import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
-import { MAX_ROLE_PATH, pipelineRolePath } from '../private/pipeline-role-paths';
+import { MAX_ROLE_PATH, pipelineRolePath, servingRolePath } from '../private/pipeline-role-paths';
 import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { stacksOf } from '../private/stage-stacks';
@@ -682,7 +682,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     // limits; a wave's review serves all of its environments ('review' and 'deploy' are as long).
     for (const wave of this.waves) {
       const plans = wave.groups.flat();
-      const path = pipelineRolePath(plans[0].environment.appName, 'review', plans.map(plan => plan.environment.environmentName));
+      const path = servingRolePath('review', plans.map(plan => plan.environment));
       if (path.length > MAX_ROLE_PATH) {
         errors.add('environments', `of wave ${wave.name ?? wave.stageNames[0]} (${plans.length}) are named in the IAM path of the roles of the builds that review, deploy and test them, `
           + `which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. Give the environments shorter names, or spread them over more waves`);

@@ -7,7 +7,7 @@ import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
 import { GateScript, GateScripts } from './private/gate-scripts';
 import { assumeReviewRoles } from './private/review-roles';
-import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 import { ApprovalGate } from '../tiers';
 import { SUMMARY_LIMIT } from './approval-limits';
@@ -162,7 +162,7 @@ export class OrphanListingJob extends CodeBuildJob {
 
   /** The path the environments' review roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'review', this.environments.map(env => env.environmentName));
+    return servingRolePath('review', this.environments);
   }
 
   protected permissions(): iam.PolicyStatement[] {

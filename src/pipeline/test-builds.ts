@@ -6,7 +6,7 @@ import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
-import { pipelineRolePath } from '../private/pipeline-role-paths';
+import { servingRolePath } from '../private/pipeline-role-paths';
 import { ValidationErrors } from '../private/validation-errors';
 
 /** Commands a build runs, under the name its log announces them by (`SmokeTests`, `SeedData`). */
@@ -121,7 +121,7 @@ export class TestBuilds extends CodeBuildJob {
 
   /** The path the environments' deployment roles trust, which names them. */
   protected rolePath(): string {
-    return pipelineRolePath(this.environments[0].appName, 'tests', this.environments.map(env => env.environmentName));
+    return servingRolePath('tests', this.environments);
   }
 }
 

@@ -36,6 +36,11 @@ export function pipelineRolePath(appName: string, purpose: PipelineRolePurpose, 
   return `/cdk-multi-env/${appName}/${purpose}/${served}`;
 }
 
+/** The path of the roles of a purpose that serve `environments` (of one app), which names them. */
+export function servingRolePath(purpose: PipelineRolePurpose, environments: Array<{ appName: string; environmentName: string }>): string {
+  return pipelineRolePath(environments[0].appName, purpose, environments.map(env => env.environmentName));
+}
+
 /**
  * The condition under which an environment's role trusts the tooling account: the caller is one of
  * its app's pipeline roles with one of `purposes`, and, for the test, deploy and review builds, one that

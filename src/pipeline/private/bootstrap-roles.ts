@@ -1,6 +1,6 @@
-import { Aws, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { partitionOf } from '../../private/partition';
 
 /** Where an app names the qualifier of its CDK bootstrap (`cdk bootstrap --qualifier`), as aws-cdk-lib reads it. */
 const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
@@ -16,11 +16,6 @@ function qualifierOf(stack: Stack): string {
   const synthesizer = stack.synthesizer;
   return (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined)
     ?? stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-}
-
-/** The partition of a region, written out where the region is known (shorter templates), else the stack's. */
-function partitionOf(region: string): string {
-  return (!Token.isUnresolved(region) && RegionInfo.get(region).partition) || Aws.PARTITION;
 }
 
 /**
