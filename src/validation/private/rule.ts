@@ -1,3 +1,5 @@
+import { IamReference } from './iam-reference';
+
 /** A resource of a CloudFormation template, as synthesized. */
 export interface TemplateResource {
   readonly Type: string;
@@ -20,6 +22,10 @@ export interface CheckedTemplate {
   readonly production: boolean;
   /** Whether the stack has termination protection. */
   readonly terminationProtection: boolean;
+  /** The stack tags the cloud assembly's manifest gives the stack: what a deploy passes to CloudFormation. */
+  readonly stackTags: Record<string, string>;
+  /** The stack tags a stack of an `IsolatedEnvironment` must carry (its environment, tier and app). */
+  readonly environmentTags?: Record<string, string>;
 }
 
 /** What the rules know of the whole app. */
@@ -33,6 +39,8 @@ export interface AppFacts {
   readonly productionAccounts: ReadonlySet<string>;
   /** The accounts of the app's `IsolatedEnvironment`s, feature copies left out. */
   readonly environmentAccounts: ReadonlySet<string>;
+  /** AWS's definitions of IAM actions and condition keys, read once per validation. */
+  readonly iam: IamReference;
 }
 
 /**
