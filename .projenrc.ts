@@ -64,6 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: '100%',
       collectCoverage: false,
       snapshotSerializers: ['<rootDir>/test/support/snapshot-serializer.ts'],
+      // Every test's app has the feature flags `cdk init` writes, as a user's app does.
+      setupFiles: ['<rootDir>/test/support/cdk-init-context.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
       coverageReporters: ['text-summary'],
     },

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, StageSynthesisOptions, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, StageSynthesisOptions, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -612,7 +612,10 @@ export class IsolatedEnvironment extends Stage {
     if (this.profile.terminationProtection) Aspects.of(this).add(new ProtectStacks());
     if (this.profile.production) Aspects.of(this).add(new RetainProductionData(this.environmentName));
     Aspects.of(this).add(new CleanupPolicies(this.profile));
-    if (feature) Aspects.of(this).add(new DestroyFeatureCopy());
+    // Mutating: it empties buckets with aws-cdk-lib's mixin, which tags the bucket (a Tag aspect of
+    // priority MUTATING). Under cdk init's @aws-cdk/core:aspectStabilization, an aspect of the default
+    // priority that adds one of a lower priority to the node it visits fails synthesis.
+    if (feature) Aspects.of(this).add(new DestroyFeatureCopy(), { priority: AspectPriority.MUTATING });
     if (props.timeToLive) {
       const teardown = new EnvironmentTeardown(this.foundation, 'Teardown', { expiration: props.timeToLive, namePrefix });
       // The account's compliance baseline stays: it is the account's (other environments of the account

@@ -41,7 +41,8 @@ describe('ComplianceBaselineStackSet', () => {
 
   test('the same template when the CDK CLI runs the app (its context and output directory)', () => {
     const saved = { context: process.env.CDK_CONTEXT_JSON, outdir: process.env.CDK_OUTDIR };
-    process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:enable-path-metadata': true });
+    // The CLI passes cdk.json's context (the feature flags every test's app has) with its own keys added.
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...JSON.parse(saved.context ?? '{}'), 'aws:cdk:enable-path-metadata': true });
     process.env.CDK_OUTDIR = '/nonexistent/cdk.out';
     try {
       expect(stackSetIn().stackSet.templateBody).toEqual(stackSet.templateBody);

@@ -88,7 +88,7 @@ describe('CloudTrail', () => {
           Action: 'kms:GenerateDataKey*',
           Condition: {
             StringEquals: { 'aws:SourceAccount': ACCOUNT },
-            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudtrail:*:${ACCOUNT}:trail/*`]] } },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*` },
           },
         })]),
       },
@@ -301,7 +301,7 @@ describe('GuardDuty', () => {
 
 describe('Amazon Inspector', () => {
   const INSPECTOR_TYPES = ['AWS::Scheduler::Schedule', 'AWS::InspectorV2::CisScanConfiguration'];
-  const SERVICE_LINKED_ROLE = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`]] };
+  const SERVICE_LINKED_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`;
   const hasCriticalFindingsRule = (template: Template) => Object.keys(template.findResources('AWS::Events::Rule', {
     Properties: { EventPattern: Match.objectLike({ source: ['aws.inspector2'] }) },
   })).length > 0;
@@ -557,7 +557,7 @@ describe('account settings', () => {
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BaselineAccountSettingsLogs'), 'Arn'] } },
-          { Effect: 'Allow', Action: ['s3:PutAccountPublicAccessBlock', 'ec2:EnableEbsEncryptionByDefault'], Resource: '*' },
+          { Effect: 'Allow', Action: ['ec2:EnableEbsEncryptionByDefault', 's3:PutAccountPublicAccessBlock'], Resource: '*' },
         ],
       },
     });

@@ -15,7 +15,7 @@ describe('the compliance baseline of an environment', () => {
     foundationOf(env).resourceCountIs('AWS::CloudTrail::Trail', 0);
     const template = accountBaselineOf(env);
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-    const topicArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:eu-west-1:111111111111:shop-dev-alarms']] };
+    const topicArn = 'arn:aws:sns:eu-west-1:111111111111:shop-dev-alarms';
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'CISBenchmark', AlarmActions: [topicArn] });
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] }, Targets: [Match.objectLike({ Arn: topicArn })] });
     // No export ties the baseline to the stacks of the environment that holds it.

@@ -49,7 +49,7 @@ describe('CostScheduler', () => {
       { expression: 'cron(0 7 ? * MON,TUE,WED,THU,FRI *)', zone: 'Europe/Berlin', arn: 'arn:aws:scheduler:::aws-sdk:rds:startDBInstance', input: { DbInstanceIdentifier: 'shop-dev' } },
       { expression: 'at(2026-12-24T07:01:00)', zone: 'Europe/Berlin', arn: 'arn:aws:scheduler:::aws-sdk:rds:stopDBInstance', input: { DbInstanceIdentifier: 'shop-dev' } },
     ]);
-    const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:eu-west-1:111111111111:db:shop-dev']] };
+    const arn = 'arn:aws:rds:eu-west-1:111111111111:db:shop-dev';
     expect(schedulerStatements(template)).toEqual([
       { Action: 'rds:StopDBInstance', Effect: 'Allow', Resource: arn },
       { Action: 'rds:StartDBInstance', Effect: 'Allow', Resource: arn },
@@ -65,10 +65,9 @@ describe('CostScheduler', () => {
       ['arn:aws:scheduler:::aws-sdk:rds:stopDBCluster', { DbClusterIdentifier: 'shop-aurora' }],
       ['arn:aws:scheduler:::aws-sdk:rds:startDBCluster', { DbClusterIdentifier: 'shop-aurora' }],
     ]);
-    const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:eu-west-1:111111111111:cluster:shop-aurora']] };
+    // One statement: stop and start are on the same cluster (statements merged, actions sorted).
     expect(schedulerStatements(template)).toEqual([
-      { Action: 'rds:StopDBCluster', Effect: 'Allow', Resource: arn },
-      { Action: 'rds:StartDBCluster', Effect: 'Allow', Resource: arn },
+      { Action: ['rds:StartDBCluster', 'rds:StopDBCluster'], Effect: 'Allow', Resource: 'arn:aws:rds:eu-west-1:111111111111:cluster:shop-aurora' },
     ]);
   });
 
@@ -119,9 +118,9 @@ describe('CostScheduler', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Action: ['ec2:StopInstances', 'ec2:StartInstances'],
+          Action: ['ec2:StartInstances', 'ec2:StopInstances'],
           Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:instance/*']] },
+          Resource: 'arn:aws:ec2:eu-west-1:111111111111:instance/*',
           Condition: { StringEquals: { 'aws:ResourceTag/Schedule': 'office-hours' } },
         }]),
       },

@@ -28,7 +28,7 @@ describe('budget', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
           Sid: 'AlarmsAndEventsPublishToEncryptedTopics',
-          Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com', 'budgets.amazonaws.com'] },
+          Principal: { Service: ['budgets.amazonaws.com', 'cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
         })]),
       },
     });

@@ -56,12 +56,14 @@ describe('IsolatedEnvironment timeToLive', () => {
     const template = Template.fromStack(env.foundation);
     const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^TeardownRole') }] } }));
     expect(policies).toHaveLength(1);
+    // One statement: the same action on each stack (statements merged).
     const statements = policies[0].Properties.PolicyDocument.Statement
-      .map((s: any) => ({ ...s, Resource: s.Resource['Fn::Join'][1][2] }))
-      .sort((a: any, b: any) => a.Resource.localeCompare(b.Resource));
-    expect(statements).toEqual(['demo-Api', 'demo-Data', 'demo-Foundation', 'demo-Monitoring'].map(name => ({
-      Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: `:cloudformation:eu-west-1:555555555555:stack/${name}/*`,
-    })));
+      .map((s: any) => ({ ...s, Resource: s.Resource.map((r: any) => r['Fn::Join'][1][2]).sort() }));
+    expect(statements).toEqual([{
+      Action: 'cloudformation:DeleteStack',
+      Effect: 'Allow',
+      Resource: ['demo-Api', 'demo-Data', 'demo-Foundation', 'demo-Monitoring'].map(name => `:cloudformation:eu-west-1:555555555555:stack/${name}/*`),
+    }]);
     template.hasResourceProperties('AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('Deletes the stacks of shop-demo'),
       AssumeRolePolicyDocument: {

@@ -60,14 +60,14 @@ describe('EnvironmentConfig', () => {
             Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
             Effect: 'Allow',
             Resource: [
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/shop/dev']] },
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/shop/dev/*']] },
+              'arn:aws:ssm:eu-west-1:111111111111:parameter/shop/dev',
+              'arn:aws:ssm:eu-west-1:111111111111:parameter/shop/dev/*',
             ],
           },
           {
-            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Effect: 'Allow',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-1:111111111111:secret:/shop/dev/*']] },
+            Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:/shop/dev/*',
           },
           { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::ImportValue': Match.stringLikeRegexp('Key') } },
         ],
@@ -79,7 +79,7 @@ describe('EnvironmentConfig', () => {
     const template = foundationOf(environment(newApp(), EnvironmentTier.PROD));
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('DeploymentRole') }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] })]) },
     });
   });
 

@@ -70,7 +70,7 @@ describe('the foundation of each tier', () => {
         Statement: [{
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
-          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:root`]] } },
+          Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
           // The test builds that serve this environment (its name in their path), and the pipelines' own roles.
           Condition: {
             ArnLike: {
@@ -138,7 +138,7 @@ describe('the stacks the app no longer has', () => {
           Statement: [{
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
-            Principal: { AWS: arn(`:iam::${TOOLING}:root`) },
+            Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
             Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+prod+*`)) } },
           }],
         },
@@ -164,7 +164,7 @@ describe('the stacks the app no longer has', () => {
           Statement: [{
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
-            Principal: { AWS: arn(`:iam::${TOOLING}:root`) },
+            Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
             Condition: { ArnLike: { 'aws:PrincipalArn': [arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+staging+*`)] } },
           }],
         },
@@ -173,7 +173,7 @@ describe('the stacks the app no longer has', () => {
     expect(id).toBeDefined();
     const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: id }] } }))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    const anyStack = arn(':cloudformation:*:333333333333:stack/*/*');
+    const anyStack = 'arn:aws:cloudformation:*:333333333333:stack/*/*';
     expect(statements).toEqual([
       { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: '*' },
       {
@@ -185,7 +185,7 @@ describe('the stacks the app no longer has', () => {
       {
         Action: 'cloudformation:DeleteStack',
         Effect: 'Deny',
-        Resource: ['shop-baseline-*', 'shop-account-baseline*', 'CDKToolkit'].map(name => arn(`:cloudformation:*:333333333333:stack/${name}/*`)),
+        Resource: ['CDKToolkit', 'shop-account-baseline*', 'shop-baseline-*'].map(name => `arn:aws:cloudformation:*:333333333333:stack/${name}/*`),
       },
       { Action: 'cloudformation:DeleteStack', Effect: 'Deny', Resource: anyStack, Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': 'staging' } } },
       { Action: 'cloudformation:DeleteStack', Effect: 'Deny', Resource: anyStack, Condition: { StringNotEquals: { 'aws:ResourceTag/cdk-multi-env:app': 'shop' } } },
@@ -367,7 +367,7 @@ describe('overrides win over the tier', () => {
     const workload = new cdk.Stack(boundaryEnv, 'Workload');
     new iam.Role(workload, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     boundaryEnv.synth();
-    const boundary = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:policy/team-boundary']] };
+    const boundary = 'arn:aws:iam::444444444444:policy/team-boundary';
     const foundationRoles = Object.values(Template.fromStack(boundaryEnv.foundation).findResources('AWS::IAM::Role'));
     expect(foundationRoles.length).toBeGreaterThanOrEqual(4);
     for (const role of foundationRoles) expect(role.Properties.PermissionsBoundary).toEqual(boundary);
@@ -382,7 +382,7 @@ describe('overrides win over the tier', () => {
     const template = foundationOf(environment(newApp(), EnvironmentTier.STAGING, { operatorsAccount: '888888888888' }));
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'shop-staging-read-only',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::888888888888:root']] } } })] },
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: 'arn:aws:iam::888888888888:root' } })] },
     });
   });
 });

@@ -282,7 +282,7 @@ describe('the tests of an environment', () => {
         expect(statements).toContainEqual({
           Action: 'codepipeline:ListActionExecutions',
           Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codepipeline:eu-west-1:999999999999:Tooling-Delivery']] },
+          Resource: 'arn:aws:codepipeline:eu-west-1:999999999999:Tooling-Delivery',
         });
       }
       // Nothing of the deploy builds': no bootstrap role, no clean-up role, no gate script.

@@ -69,7 +69,7 @@ describe('backups by tier', () => {
 
   test('prod: daily with continuous backups, weekly and monthly, each copied to eu-central-1 with its retention', () => {
     const template = foundationOf(environment(newApp(), EnvironmentTier.PROD));
-    const copyVault = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:eu-central-1:444444444444:backup-vault:shop-prod-copy']] };
+    const copyVault = 'arn:aws:backup:eu-central-1:444444444444:backup-vault:shop-prod-copy';
     const expected = { Daily: ['cron(0 3 * * ? *)', 35], Weekly: ['cron(0 4 ? * SUN *)', 91], Monthly: ['cron(0 5 1 * ? *)', 366] };
     const planned = planRules(template);
     expect(Object.keys(planned)).toEqual(['Daily', 'Weekly', 'Monthly']);
@@ -126,7 +126,7 @@ describe('backups by tier', () => {
     const env = environment(newApp(), EnvironmentTier.PROD, { backup: { copyTo: BackupCopyDestination.toRegion('eu-west-3', { account: '888888888888' }) } });
     const copyStack = stackOf(env, 'FoundationBackupCopy');
     expect(copyStack.account).toBe('888888888888');
-    const source = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:root']] } };
+    const source = { AWS: 'arn:aws:iam::444444444444:root' };
     const template = Template.fromStack(copyStack);
     template.hasResourceProperties('AWS::Backup::BackupVault', {
       AccessPolicy: {
@@ -143,11 +143,11 @@ describe('backups by tier', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
           Sid: 'BackupCopiesToTheBackupAccount',
-          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::888888888888:root']] } },
+          Principal: { AWS: 'arn:aws:iam::888888888888:root' },
         })]),
       },
     });
-    expect(planRules(foundationOf(env)).Daily.CopyActions[0].DestinationBackupVaultArn['Fn::Join'][1][2]).toBe(':backup:eu-west-3:888888888888:backup-vault:shop-prod-copy');
+    expect(planRules(foundationOf(env)).Daily.CopyActions[0].DestinationBackupVaultArn).toBe('arn:aws:backup:eu-west-3:888888888888:backup-vault:shop-prod-copy');
   });
 
   test('a copy to an existing vault: no copy stack, the plan copies to that vault', () => {
@@ -197,7 +197,7 @@ describe('backups by tier', () => {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
-          Action: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:RetireGrant'],
           Resource: KEY,
         }],
       },
@@ -314,7 +314,7 @@ describe('selection by construct', () => {
       BackupPlanId: { 'Fn::ImportValue': Match.stringLikeRegexp('BackupPlan') },
       BackupSelection: {
         IamRoleArn: { 'Fn::ImportValue': Match.stringLikeRegexp('BackupRole') },
-        Resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:eu-west-1:444444444444:table/', { Ref: Match.stringLikeRegexp('^Orders') }]] }],
+        Resources: [{ 'Fn::Join': ['', ['arn:aws:dynamodb:eu-west-1:444444444444:table/', { Ref: Match.stringLikeRegexp('^Orders') }]] }],
       },
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', { Tags: Match.arrayWith([{ Key: 'Environment', Value: 'prod' }]) });
@@ -347,7 +347,7 @@ describe('selection by construct', () => {
     const bucket = new s3.Bucket(data, 'Uploads', { versioned: true });
     expect(env.backupPolicy!.addResource(bucket)).toEqual([BackupResourceKind.S3]);
     Template.fromStack(data).hasResourceProperties('AWS::Backup::BackupSelection', {
-      BackupSelection: { Resources: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: Match.stringLikeRegexp('^Uploads') }]] }] },
+      BackupSelection: { Resources: [{ 'Fn::Join': ['', ['arn:aws:s3:::', { Ref: Match.stringLikeRegexp('^Uploads') }]] }] },
     });
   });
 });
