@@ -27,7 +27,8 @@ describe('the clean-up of the CDK bootstrap\'s assets', () => {
       ScheduleExpression: 'cron(0 5 ? * SUN *)',
       Target: { Arn: { 'Fn::GetAtt': [id, 'Arn'] } },
     });
-    // A failed run notifies the alarm topic.
+    // A failed run notifies the alarm topic. Which of CodeBuild's build state changes the rule matches, Event Ruler judges on
+    // CodeBuild's documented event for the reference app's clean-up (test/event-rules/cases.ts).
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.codebuild'], 'detail-type': ['CodeBuild Build State Change'], 'detail': { 'project-name': [{ Ref: id }] } },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlarmTopic') } })],

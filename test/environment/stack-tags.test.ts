@@ -1,9 +1,10 @@
 import * as cdk from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { EnvironmentTier } from '../../src';
-import { DescribeStacksResponse, findOrphans } from '../../src/pipeline/review/orphan-stacks';
+import { findOrphans } from '../../src/pipeline/review/orphan-stacks';
+import { artifactsOf, describeStacks } from '../support/aws-samples';
 import { WITHOUT_CDK_INIT_FLAGS } from '../support/cdk-init-context';
 import { environment } from '../support/environments';
 
@@ -18,25 +19,7 @@ function devStacks(context: Record<string, unknown>, withReports: boolean): Clou
   const dev = environment(app, EnvironmentTier.DEV);
   new sns.Topic(new cdk.Stack(dev, 'Api'), 'Orders');
   if (withReports) new sns.Topic(new cdk.Stack(dev, 'Reports'), 'Daily');
-  const assembly: CloudAssembly = app.synth();
-  return assembly.getNestedAssembly(dev.artifactId).stacks;
-}
-
-/**
- * What DescribeStacks prints for deployed stacks (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html,
- * the Stack type: StackName, StackId, StackStatus, Tags as Key/Value pairs), built from the assembly's
- * manifest: the tags are the ones the CLI passes to CloudFormation on deploy.
- */
-function described(stacks: CloudFormationStackArtifact[]): DescribeStacksResponse {
-  return {
-    Stacks: stacks.map(stack => ({
-      StackName: stack.stackName,
-      StackId: `arn:aws:cloudformation:${stack.environment.region}:${stack.environment.account}:stack/${stack.stackName}/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f`,
-      StackStatus: 'UPDATE_COMPLETE',
-      Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
-      EnableTerminationProtection: stack.terminationProtection,
-    })),
-  };
+  return artifactsOf(dev);
 }
 
 describe.each([
@@ -52,7 +35,7 @@ describe.each([
   });
 
   test('a stack the app removed is found by the orphan search in a DescribeStacks response built from the manifest it was deployed from', () => {
-    const deployed = described(devStacks(context, true));
+    const deployed = describeStacks(devStacks(context, true));
     const now = devStacks(context, false);
     const orphans = findOrphans([deployed], {
       appName: 'shop', environmentName: 'dev', current: now.map(s => s.stackName), neverDelete: ['shop-baseline-', 'shop-account-baseline'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The detection rules judged by AWS's own event-pattern engine: cases.ts synthesizes the reference
-# app and writes its detection rules (resolved as CloudFormation deploys them) with CloudTrail events
-# each must or must not match; Event Ruler (software.amazon.event.ruler, the matching EventBridge
+# The event rules judged by AWS's own event-pattern engine: cases.ts synthesizes the reference app
+# and writes its detection rules and Dev's bootstrap clean-up rule (resolved as CloudFormation
+# deploys them) with the events each must or must not match (CloudTrail API calls and CodeBuild
+# state changes, built by test/support/aws-samples.ts in the documented shapes); Event Ruler (software.amazon.event.ruler, the matching EventBridge
 # runs), at the version pom.xml records, checks every case. Maven downloads into the machine's
 # cache, as test/bindings/run.sh does.
 set -euo pipefail

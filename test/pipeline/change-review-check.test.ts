@@ -7,7 +7,15 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier } from '../../src';
+import { WITH_ROLE } from '../../src/pipeline/assume-role-shell';
+import {
+  accessDenied, artifactsOf, assumeRole, deployedIn, describeStackResourceDrifts, describeStacks, DescribedStackSample, detectStackDrift,
+  driftDetectionStatus, getTemplate, listActionExecutions, listPipelineExecutions, PipelineRun, stackIdOf, stackNotFound, stackResourceDrift, uuidOf,
+} from '../support/aws-samples';
+import { resolve } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
 import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
@@ -26,10 +34,10 @@ function listFiles(dir: string): string[] {
 /**
  * What the change review promises, run for real: the review job's and the deploy's commands, as
  * the pipeline writes them, in bash, in a git repository (the clone of the commit under review)
- * with the synthesized cloud assembly beside it, against a stand-in `aws` that serves the deployed
- * templates from a folder and the hotfix lane's executions from recorded responses. The review
- * script runs as the job runs it (bundled, on the cloudformation-diff this repository tests with);
- * the deploy goes on only where every stack is as reviewed, or where it rolls back.
+ * with the synthesized cloud assembly beside it, against a stand-in `aws` that answers as AWS
+ * would for the account the test sets up (`Account`, below). The review script runs as the job
+ * runs it (bundled, on the cloudformation-diff this repository tests with); the deploy goes on only
+ * where every stack is as reviewed, or where it rolls back.
  */
 function reviewedProd() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'change-review-assembly-'));
@@ -41,15 +49,20 @@ function reviewedProd() {
   const pipeline = newPipeline(app);
   const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')];
   pipeline.addEnvironment(prod, { approvers, bakeAlarmNames: ['errors'] });
-  pipeline.addEnvironment(environment(app, EnvironmentTier.HOTFIX, { cidr: '10.9.0.0/16' }), { approvers });
-  const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
-  app.synth();
+  const hotfix = environment(app, EnvironmentTier.HOTFIX, { cidr: '10.9.0.0/16' });
+  pipeline.addEnvironment(hotfix, { approvers });
+  const tooling = cdk.Stack.of(pipeline);
+  const template = Template.fromStack(tooling).toJSON();
+  const stacks = artifactsOf(prod);
   const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
   const deploy = buildSpecOf(template, actionOf(template, 'prod', 'Deploy'));
+  const where = { account: tooling.account, region: tooling.region };
+  const pipelines = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline');
   return {
     assembly: outdir,
+    stacks,
     foundationTemplate: path.join(prod.outdir, prod.foundation.templateFile),
-    baselineTemplate: path.join(prod.outdir, cdk.Stack.of(prod.complianceBaseline!).templateFile),
+    applicationSecurityGroup: prod.foundation.getLogicalId(prod.applicationSecurityGroup.node.defaultChild as cdk.CfnElement),
     reviewCommands: review.phases.build.commands as string[],
     // What runs right before the `cdk deploy`, once the CLI is installed.
     checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
@@ -57,9 +70,53 @@ function reviewedProd() {
     // The variables the deploy action passes its builds, as CodePipeline's variables, and those the review exports.
     deployActionVariables: JSON.parse(actionOf(template, 'prod', 'Deploy').Configuration.EnvironmentVariables) as { name: string; value: string }[],
     exported: review.env['exported-variables'] as string[],
-    // The deploy build's stack clean-up, with the build's variables: the search after the CLI's install, the deletion after the deploy.
+    // The deploy build's stack clean-up, with the build's variables as deployed: the search after the CLI's install, the deletion after the deploy.
     cleanupCommands: cleanupOf(deploy.phases),
-    buildVariables: deploy.batch['build-list'][0].env.variables as Record<string, string>,
+    buildVariables: Object.fromEntries(Object.entries<string>(deploy.batch['build-list'][0].env.variables).map(([name, value]) => [name, deployedIn(where, value)])),
+    // Every role of Prod's stage, as deployed: those the jobs may assume there.
+    roles: stacks.flatMap(stack => Object.entries<any>(stack.template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => resolve({ 'Fn::GetAtt': [id, 'Arn'] }, stack.template, stack.environment) as string)),
+    // The review job's own role, as deployed, and the pipelines of the tooling stack, as deployed, where they run.
+    reviewJobRole: resolve(template.Resources[actionOf(template, 'prod', 'ChangeReview').Configuration.ProjectName.Ref].Properties.ServiceRole, template, where) as string,
+    pipelines: pipelines.map(([, r]) => ({ ...r, Properties: { ...r.Properties, Name: resolve(r.Properties.Name, template, where) } })),
+    toolingRegion: tooling.region,
+    hotfixPipeline: pipelines.find(([id]) => id.startsWith('DeliveryHotfixPipelineDefinition'))![1],
+    reviewRole: prod.reviewRoleArn,
+    productionStage: prod.environmentName,
+    hotfixStage: hotfix.environmentName,
+  };
+}
+
+/**
+ * What Prod's account and regions hold that the release under review does not, each as a release
+ * synthesized it: the release deployed before (its workload had a queue where it now has a topic,
+ * and it had stacks the app no longer has: Reports, Archive, and Late, which a run deploys after the
+ * review), Prod's sibling prod-b of the same tier and account, and another app's Prod.
+ */
+function deployedBefore(current: string[]) {
+  const app = new cdk.App();
+  const prod = environment(app, EnvironmentTier.PROD);
+  const workload = new cdk.Stack(prod, 'Workload');
+  workload.addDependency(prod.foundation);
+  const queue = new sqs.Queue(workload, 'Api');
+  const reports = new cdk.Stack(prod, 'Reports');
+  new sns.Topic(reports, 'Topic');
+  new sns.Topic(new cdk.Stack(prod, 'Archive'), 'Topic');
+  const lateStack = new cdk.Stack(prod, 'Late');
+  new sns.Topic(lateStack, 'Topic');
+  const sibling = environment(app, EnvironmentTier.PROD, { environmentName: 'prod-b', cidr: '10.1.0.0/16' });
+  new sns.Topic(new cdk.Stack(sibling, 'Reports'), 'Topic');
+  const billing = environment(new cdk.App(), EnvironmentTier.PROD, { appName: 'billing' });
+  new sns.Topic(new cdk.Stack(billing, 'Batch'), 'Topic');
+  const named = (name: string) => artifactsOf(prod).find(s => s.stackName === name)!;
+  const late = named(lateStack.stackName);
+  return {
+    workload: named(workload.stackName),
+    queue: workload.getLogicalId(queue.node.defaultChild as cdk.CfnElement),
+    late,
+    reports: reports.stackName,
+    // Besides the stacks of the release under review: the ones it no longer has, the sibling's and the other app's.
+    others: [...artifactsOf(prod).filter(s => !current.includes(s.stackName) && s !== late), ...artifactsOf(sibling), ...artifactsOf(billing)],
   };
 }
 
@@ -79,9 +136,10 @@ function checkBeforeDeploy(commands: string[]): string[] {
 }
 
 const {
-  assembly, foundationTemplate, baselineTemplate, reviewCommands, checkCommands, reviewedStacks, cleanupCommands, buildVariables,
-  deployActionVariables, exported,
+  assembly, stacks, foundationTemplate, applicationSecurityGroup, reviewCommands, checkCommands, reviewedStacks, cleanupCommands, buildVariables,
+  deployActionVariables, exported, roles, reviewJobRole, reviewRole, pipelines, toolingRegion, hotfixPipeline, productionStage, hotfixStage,
 } = reviewedProd();
+const before = deployedBefore(stacks.map(s => s.stackName));
 
 /**
  * The deploy action's variables as CodePipeline resolves them before the build starts
@@ -96,42 +154,124 @@ function resolved(execution: string, reviewExported: Record<string, string>): Re
       return reviewExported[variable];
     })]));
 }
-const BASELINE = 'shop-baseline-444444444444-eu-west-1';
 afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
 
+/** The stack of Prod's stage with that name, as synthesized. */
+function stackNamed(name: string): CloudFormationStackArtifact {
+  const stack = stacks.find(s => s.stackName === name);
+  if (!stack) throw new Error(`no stack ${name} in Prod's stage: ${stacks.map(s => s.stackName).join(', ')}`);
+  return stack;
+}
+const BASELINE = stacks.find(s => s.stackName.startsWith('shop-baseline-'))!.stackName;
+/** The name the jobs give their sessions of the roles they assume. */
+const SESSION = /--role-session-name (\S+)/.exec(WITH_ROLE)![1];
+
+/** What the account and the tooling account hold, as the stand-in `aws` answers for them. */
+interface Account {
+  /** The stacks of Prod's stage deployed, by name: the template deployed, and what drift detection finds in it. */
+  readonly deployed: Map<string, { template: object; drifts: ReturnType<typeof stackResourceDrift>[] }>;
+  /** The other stacks of Prod's account and regions, as DescribeStacks answers for them. */
+  others: DescribedStackSample[];
+  /** The runs of the tooling account's pipelines, by pipeline name (none: no run yet). */
+  readonly runs: Map<string, PipelineRun[]>;
+  /** Calls refused, as `<command> <stack name>`, with what the CLI prints. */
+  readonly refused: Map<string, string>;
+}
+
 /**
- * A folder with a stand-in `aws` on the PATH, a copy of the cloud assembly (`assembly/`) and a git
- * repository (`repo/`, where the review runs and leaves its output). `get-template` prints
- * `deployed/<stack>.json`, or fails as for a stack that does not exist; the hotfix lane's
- * `list-action-executions` and `list-pipeline-executions` print `history/<command>.json`, or no
- * execution. Drift detection completes at once for a deployed stack, and finds what
- * `drift/<stack>.json` holds (nothing, without it); `describe-stacks` of a region prints
- * `stacks/<region>.json`; `delete-stack` records the stack and region in `deleted.txt`.
+ * The stand-in's answers for an account, under `<dir>/responses/<command>/<key>` (the key URI-encoded):
+ * `<key>.json` a response (the stand-in applies the CLI's `--query` and `--output` to it), `<key>.error`
+ * what the CLI prints for a refused call, `<key>.denied` what it prints for an AssumeRole refused where
+ * `$DENY` is set. Each response is one of test/support/aws-samples.ts's; a call the account has no
+ * answer for fails the command.
+ */
+function serve(dir: string, account: Account): void {
+  const responses = path.join(dir, 'responses');
+  fs.rmSync(responses, { recursive: true, force: true });
+  const answer = (command: string, key: string, kind: 'json' | 'error' | 'denied', value: unknown) => {
+    fs.mkdirSync(path.join(responses, command), { recursive: true });
+    fs.writeFileSync(path.join(responses, command, `${encodeURIComponent(key)}.${kind}`), typeof value === 'string' ? value : JSON.stringify(value));
+  };
+  for (const role of roles) {
+    answer('assume-role', `${role}|${SESSION}`, 'json', assumeRole(role, SESSION));
+    answer('assume-role', `${role}|${SESSION}`, 'denied', accessDenied('AssumeRole', reviewJobRole, 'sts:AssumeRole', role));
+  }
+  for (const stack of stacks) {
+    const name = stack.stackName;
+    const deployed = account.deployed.get(name);
+    if (!deployed) {
+      for (const [command, operation] of [['get-template', 'GetTemplate'], ['detect-stack-drift', 'DetectStackDrift'], ['describe-stack-resource-drifts', 'DescribeStackResourceDrifts']]) {
+        answer(command, name, 'error', stackNotFound(operation, name));
+      }
+      continue;
+    }
+    answer('get-template', name, 'json', getTemplate(deployed.template));
+    const detection = detectStackDrift(stack);
+    answer('detect-stack-drift', name, 'json', detection);
+    answer('describe-stack-drift-detection-status', detection.StackDriftDetectionId, 'json', driftDetectionStatus(stack, deployed.drifts));
+    answer('describe-stack-resource-drifts', name, 'json', describeStackResourceDrifts(deployed.drifts));
+  }
+  for (const [call, message] of account.refused) answer(call.split(' ')[0], call.split(' ')[1], 'error', message);
+  const described = [...describeStacks(stacks.filter(s => account.deployed.has(s.stackName))).Stacks, ...account.others];
+  for (const region of new Set(stacks.map(s => s.environment.region))) {
+    answer('describe-stacks', region, 'json', { Stacks: described.filter(s => s.StackId.split(':')[3] === region) });
+  }
+  for (const pipeline of pipelines) {
+    const runs = account.runs.get(pipeline.Properties.Name) ?? [];
+    answer('list-action-executions', pipeline.Properties.Name, 'json', listActionExecutions(pipeline, toolingRegion, runs));
+    answer('list-pipeline-executions', pipeline.Properties.Name, 'json', listPipelineExecutions(pipeline, runs));
+  }
+}
+
+/**
+ * The stand-in `aws` (after the gate scripts' `s3 cp`): the key of a call is `--role-arn|--role-session-name`
+ * (sts assume-role), `--stack-name`, `--stack-drift-detection-id`, `--region` (describe-stacks) or
+ * `--pipeline-name`; `--query` takes a path of names, the last one or a list of names in brackets.
+ * `delete-stack` records the stack and region in `deleted.txt`.
+ */
+const STAND_IN = `
+const fs = require('fs');
+const path = require('path');
+const [dir, service, command, ...args] = process.argv.slice(2);
+const option = name => { const at = args.indexOf(name); return at >= 0 ? args[at + 1] : undefined; };
+const fail = (message, status) => { process.stderr.write(message.trim() + '\\n'); process.exit(status); };
+if (command === 'delete-stack') {
+  fs.appendFileSync(path.join(dir, 'deleted.txt'), option('--stack-name') + ' ' + option('--region') + '\\n');
+  process.exit(0);
+}
+const key = command === 'assume-role' ? option('--role-arn') + '|' + option('--role-session-name')
+  : option('--stack-name') ?? option('--stack-drift-detection-id') ?? option('--pipeline-name') ?? option('--region');
+const file = path.join(dir, 'responses', command, encodeURIComponent(key));
+for (const refused of [process.env.DENY ? file + '.denied' : '', file + '.error']) {
+  if (refused && fs.existsSync(refused)) fail(fs.readFileSync(refused, 'utf-8'), 254);
+}
+if (!fs.existsSync(file + '.json')) fail('stand-in aws: no answer for ' + service + ' ' + command + ' ' + key, 255);
+let value = JSON.parse(fs.readFileSync(file + '.json', 'utf-8'));
+const query = option('--query');
+if (query) {
+  const [, names, list] = /^([\\w.]+?)(?:\\.\\[([\\w,]+)\\])?$/.exec(query) ?? fail('stand-in aws: no such --query ' + query, 255);
+  value = names.split('.').reduce((v, name) => v?.[name], value);
+  if (list) value = list.split(',').map(name => value?.[name]);
+}
+const text = v => (v === null || v === undefined ? 'None' : Array.isArray(v) ? v.map(text).join('\\t') : String(v));
+process.stdout.write((option('--output') === 'text' ? text(value) : JSON.stringify(value, undefined, 4)) + '\\n');
+`;
+
+/**
+ * A folder with a stand-in `aws` on the PATH that answers for an account as `serve` set it up, a
+ * copy of the cloud assembly (`assembly/`) and a git repository (`repo/`, where the review runs and
+ * leaves its output).
  */
 function workspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'change-review-'));
-  for (const sub of ['bin', 'deployed', 'history', 'repo', 'drift', 'stacks']) fs.mkdirSync(path.join(dir, sub));
+  for (const sub of ['bin', 'repo']) fs.mkdirSync(path.join(dir, sub));
   fs.cpSync(assembly, path.join(dir, 'assembly'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'aws.js'), STAND_IN);
   fs.writeFileSync(path.join(dir, 'bin', 'aws'), [
     '#!/bin/bash',
-    'if [ "$1 $2" = "sts assume-role" ] && [ -n "$DENY" ]; then echo "An error occurred (AccessDenied) when calling the AssumeRole operation" >&2; exit 254; fi',
-    'if [ "$1 $2" = "sts assume-role" ]; then echo "AKIA SECRET TOKEN"; exit 0; fi',
     // The pipeline's own assets, as its stack's deploy published them (the original assembly, not the copy the job reads).
     ...s3CopyStandIn(assembly),
-    'if [ "$1" = "codepipeline" ]; then',
-    '  [ "$4" = "Tooling-Delivery-hotfix" ] || { echo "no pipeline $4" >&2; exit 254; }',
-    `  if [ -f "${dir}/history/$2.json" ]; then cat "${dir}/history/$2.json"; elif [ "$2" = list-action-executions ]; then echo '{"actionExecutionDetails":[]}'; else echo '{"pipelineExecutionSummaries":[]}'; fi`,
-    '  exit 0',
-    'fi',
-    'CMD="$2"',
-    'while [ $# -gt 0 ]; do case "$1" in --stack-name) STACK="$2";; --region) REGION="$2";; esac; shift; done',
-    `if [ "$CMD" = describe-stacks ]; then cat "${dir}/stacks/$REGION.json" 2>/dev/null || echo '{"Stacks":[]}'; exit 0; fi`,
-    `if [ "$CMD" = delete-stack ]; then echo "$STACK $REGION" >> "${dir}/deleted.txt"; exit 0; fi`,
-    'if [ "$CMD" = describe-stack-drift-detection-status ]; then echo DETECTION_COMPLETE; exit 0; fi',
-    `if [ "$CMD" = describe-stack-resource-drifts ]; then cat "${dir}/drift/$STACK.json" 2>/dev/null || echo '{"StackResourceDrifts":[]}'; exit 0; fi`,
-    `if [ "$CMD" = detect-stack-drift ] && [ -f "${dir}/deployed/$STACK.json" ]; then echo "detection-$STACK"; exit 0; fi`,
-    `FILE="${dir}/deployed/$STACK.json"`,
-    'if [ -f "$FILE" ]; then cat "$FILE"; else echo "An error occurred (ValidationError): Stack with id $STACK does not exist" >&2; exit 254; fi',
+    `exec node "${dir}/aws.js" "${dir}" "$@"`,
   ].join('\n'), { mode: 0o755 });
   return dir;
 }
@@ -166,14 +306,26 @@ function git(dir: string, ...args: string[]): string {
 
 describe('the change review, run', () => {
   let dir: string;
+  let account: Account;
+  /** Serves a stack of Prod's stage as deployed from a template (the release under review's, by default), its drift detection finding `drifts`. */
+  const deploy = (name: string, template: object = stackNamed(name).template, drifts: ReturnType<typeof stackResourceDrift>[] = []) => {
+    account.deployed.set(name, { template, drifts });
+    serve(dir, account);
+  };
   beforeEach(() => {
     dir = workspace();
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'the release under review');
-    // Foundation and the account baseline are deployed as synthesized, the workload with another resource; the other stacks are new.
-    fs.copyFileSync(foundationTemplate, path.join(dir, 'deployed', 'prod-Foundation.json'));
-    fs.copyFileSync(baselineTemplate, path.join(dir, 'deployed', `${BASELINE}.json`));
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{"Type":"AWS::SQS::Queue"}}}');
+    // Foundation and the account baseline are deployed as this release synthesizes them, the workload as the release before did; the other stacks are new.
+    const deployedFrom = (stack: CloudFormationStackArtifact): [string, { template: object; drifts: [] }] =>
+      [stack.stackName, { template: stack.template, drifts: [] }];
+    account = {
+      deployed: new Map([deployedFrom(stackNamed('prod-Foundation')), deployedFrom(stackNamed(BASELINE)), deployedFrom(before.workload)]),
+      others: [],
+      runs: new Map(),
+      refused: new Map(),
+    };
+    serve(dir, account);
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -222,7 +374,7 @@ describe('the change review, run', () => {
     expect(printed).toContain(text);
     expect(text).toContain('  prod-Workload (prod): 1 added, 0 modified, 0 replaced, 1 removed');
     expect(text).toContain('  prod-Foundation (prod): no change');
-    expect(text).toMatch(/! deletes AWS::SQS::Queue Api/);
+    expect(text).toMatch(new RegExp(`! deletes AWS::SQS::Queue (\\S+ \\()?${before.queue}\\b`));
     // The backup copy is new, with a key and a vault whose policies grant and deny.
     expect(printed).toMatch(/summary: prod-Workload: DELETES 1, 1 added, 0 modified; prod-FoundationBackupCopy: IAM BROADENED, new, 2 resource\(s\); prod-Monitoring: IAM BROADENED, new, \d+ resource\(s\); no change: prod-Foundation, shop-baseline-444444444444-eu-west-1\n$/);
   });
@@ -234,7 +386,8 @@ describe('the change review, run', () => {
 
   test('stops the deploy, naming the stack, when a stack changed after the review', () => {
     review();
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{},"ByHand":{}}}');
+    // Someone deployed the release by hand.
+    deploy('prod-Workload');
     const result = check('exec-1');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('These stacks changed after the review: prod-Workload');
@@ -243,7 +396,7 @@ describe('the change review, run', () => {
 
   test('stops the deploy when a stack that did not exist at the review was created since', () => {
     review();
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Monitoring.json'), '{"Resources":{}}');
+    deploy('prod-Monitoring');
     expect(check('exec-1').stdout).toContain('These stacks changed after the review: prod-Monitoring');
   });
 
@@ -265,7 +418,7 @@ describe('the change review, run', () => {
     fs.writeFileSync(path.join(dir, 'assembly', 'manifest.json'), '{"version":"forged"}');
     const forged = run(dir, ['cd "$CODEBUILD_SRC_DIR_Synth_Output" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum'], {});
     fs.writeFileSync(path.join(dir, 'repo', 'assembly-files.txt'), forged.stdout);
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{}}');
+    deploy('prod-Workload');
     fs.writeFileSync(path.join(dir, 'repo', 'deployed-templates.txt'), 'prod-Workload 0000\n');
     const result = check('exec-1');
     expect(result.status).toBe(1);
@@ -310,7 +463,8 @@ describe('the change review, run', () => {
 
   test('lets CodePipeline roll the stage back (another execution, with the last good execution\'s review) over stacks it has changed since, only to the assembly reviewed then', () => {
     review();
-    fs.writeFileSync(path.join(dir, 'deployed', 'prod-Workload.json'), '{"Resources":{"Api":{},"Broken":{}}}');
+    // The failed deploy changed the workload.
+    deploy('prod-Workload');
     const result = check('exec-2');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Rolling back to the templates reviewed in execution exec-1 (review digest ${reviewExported.REVIEW_DIGEST})`);
@@ -319,70 +473,51 @@ describe('the change review, run', () => {
   });
 
   /**
-   * A recorded history of the hotfix lane: execution hf-2 deployed `commit` to production; hf-1
-   * stopped at the hotfix environment and hf-3 failed in production, so neither counts.
+   * The hotfix lane's branch, cut from main (checked out again after): a first try, which its run
+   * took to the hotfix environment and was stopped at the sign-off; the hotfix, which its run took to
+   * production; a follow-up, whose run failed deploying production. The lane's history records the
+   * three runs; only the hotfix was deployed to production.
    */
-  const recordHotfixLane = (commit: string) => {
-    const detail = (execution: string, stageName: string, status: string) => ({
-      pipelineExecutionId: execution,
-      actionExecutionId: `${execution}-${stageName}`,
-      pipelineVersion: 4,
-      stageName,
-      actionName: 'Deploy',
-      startTime: '2026-11-20T09:00:00.000Z',
-      lastUpdateTime: '2026-11-20T09:10:00.000Z',
-      status,
-    });
-    fs.writeFileSync(path.join(dir, 'history', 'list-action-executions.json'), JSON.stringify({
-      actionExecutionDetails: [detail('hf-3', 'prod', 'Failed'), detail('hf-3', 'hotfix', 'Succeeded'), detail('hf-2', 'prod', 'Succeeded'),
-        detail('hf-2', 'hotfix', 'Succeeded'), detail('hf-1', 'hotfix', 'Succeeded')],
-    }));
-    const summary = (execution: string, status: string, revisionId: string) => ({
-      pipelineExecutionId: execution,
-      status,
-      startTime: '2026-11-20T09:00:00.000Z',
-      lastUpdateTime: '2026-11-20T09:40:00.000Z',
-      sourceRevisions: [{ actionName: 'acme_shop', revisionId, revisionSummary: 'fix', revisionUrl: 'https://example.com' }],
-      trigger: { triggerType: 'CodeStarSourceConnection' },
-      executionMode: 'SUPERSEDED',
-    });
-    fs.writeFileSync(path.join(dir, 'history', 'list-pipeline-executions.json'), JSON.stringify({
-      pipelineExecutionSummaries: [summary('hf-3', 'Failed', 'f'.repeat(40)), summary('hf-2', 'Succeeded', commit), summary('hf-1', 'Stopped', 'e'.repeat(40))],
-    }));
-  };
-
-  /** A commit on branch hotfix/payments, cut from main; main is checked out again. */
-  const hotfixFromMain = () => {
+  const hotfixLane = () => {
     git(dir, 'checkout', '-q', '-b', 'hotfix/payments');
-    git(dir, 'commit', '-q', '--allow-empty', '-m', 'the hotfix');
-    const hotfix = git(dir, 'rev-parse', 'HEAD');
+    const commit = (message: string) => {
+      git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+      return git(dir, 'rev-parse', 'HEAD');
+    };
+    const [firstTry, hotfix, followUp] = [commit('a first try'), commit('the hotfix'), commit('a follow-up')];
     git(dir, 'checkout', '-q', 'main');
-    return hotfix;
+    const runOf = (commitId: string, status: PipelineRun['status'], until?: PipelineRun['until']): PipelineRun =>
+      ({ executionId: uuidOf(`hotfix lane run of ${commitId}`), commit: commitId, status, until });
+    const deployed = runOf(hotfix, 'Succeeded');
+    // Newest first, as CodePipeline lists them.
+    account.runs.set(hotfixPipeline.Properties.Name, [
+      runOf(followUp, 'Failed', { stage: productionStage, action: 'Deploy' }), deployed, runOf(firstTry, 'Stopped', { stage: hotfixStage, action: 'SignOff' }),
+    ]);
+    serve(dir, account);
+    return { hotfix, execution: deployed.executionId };
   };
 
   test('reports first, in the review and its summary, a commit the hotfix lane took to production that the release does not contain', () => {
     const base = git(dir, 'rev-parse', 'HEAD');
-    const hotfix = hotfixFromMain();
+    const { hotfix, execution } = hotfixLane();
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature, without the hotfix');
     const release = git(dir, 'rev-parse', 'HEAD');
     expect(git(dir, 'merge-base', 'HEAD', hotfix)).toBe(base);
-    recordHotfixLane(hotfix);
 
     const printed = review();
     const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
     expect(text.slice(2, 4)).toEqual([
       'WOULD UNDO WHAT THE HOTFIX LANE TOOK TO PRODUCTION',
-      `  ! commit ${hotfix} (deployed by execution hf-2) is not in commit ${release}: this release would undo it. Merge it into this branch, then release again.`,
+      `  ! commit ${hotfix} (deployed by execution ${execution}) is not in commit ${release}: this release would undo it. Merge it into this branch, then release again.`,
     ]);
     expect(printed).toContain(`summary: WOULD UNDO HOTFIX LANE COMMIT(S) ${hotfix.slice(0, 7)}; prod-Workload: `);
   });
 
   test('passes a release that contains every commit the hotfix lane took to production', () => {
-    const hotfix = hotfixFromMain();
+    hotfixLane();
     git(dir, 'commit', '-q', '--allow-empty', '-m', 'a feature');
     git(dir, 'merge', '-q', '--no-edit', 'hotfix/payments');
     const release = git(dir, 'rev-parse', 'HEAD');
-    recordHotfixLane(hotfix);
 
     const printed = review();
     const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
@@ -391,61 +526,42 @@ describe('the change review, run', () => {
   });
 
   test('shows first, in the review and its summary, each resource of a deployed stack changed by hand, which the deploy would set back', () => {
-    fs.writeFileSync(path.join(dir, 'drift', 'prod-Foundation.json'), JSON.stringify({
-      StackResourceDrifts: [{
-        StackId: 'arn:aws:cloudformation:eu-west-1:444444444444:stack/prod-Foundation/1',
-        LogicalResourceId: 'NetworkApplicationSecurityGroup',
-        PhysicalResourceId: 'sg-0123456789abcdef0',
-        ResourceType: 'AWS::EC2::SecurityGroup',
-        ExpectedProperties: '{"SecurityGroupIngress":[]}',
-        ActualProperties: '{"SecurityGroupIngress":[{"CidrIp":"0.0.0.0/0","FromPort":22,"IpProtocol":"tcp","ToPort":22}]}',
-        PropertyDifferences: [{ PropertyPath: '/SecurityGroupIngress/0', ExpectedValue: 'null', ActualValue: '{"CidrIp":"0.0.0.0/0"}', DifferenceType: 'ADD' }],
-        StackResourceDriftStatus: 'MODIFIED',
-        Timestamp: '2026-11-30T05:40:12.345Z',
-      }],
-    }));
+    // Someone opened SSH to the world on the application security group, by hand.
+    const foundation = stackNamed('prod-Foundation');
+    const ingress = foundation.template.Resources[applicationSecurityGroup].Properties.SecurityGroupIngress ?? [];
+    deploy('prod-Foundation', foundation.template, [stackResourceDrift(foundation, applicationSecurityGroup, {
+      SecurityGroupIngress: [...ingress, { CidrIp: '0.0.0.0/0', FromPort: 22, IpProtocol: 'tcp', ToPort: 22 }],
+    })]);
     const printed = review();
     const text = fs.readFileSync(path.join(dir, 'repo', 'review.txt'), 'utf-8').split('\n');
     const attention = text.indexOf('NEEDS ATTENTION');
     expect(text.slice(attention + 1, attention + 3)).toEqual([
       '  prod-Foundation (prod)',
-      '    ! AWS::EC2::SecurityGroup NetworkApplicationSecurityGroup was changed outside the pipeline (/SecurityGroupIngress/0 add): the deploy sets it back to the template',
+      `    ! AWS::EC2::SecurityGroup ${applicationSecurityGroup} was changed outside the pipeline (/SecurityGroupIngress/${ingress.length} add): the deploy sets it back to the template`,
     ]);
     expect(printed).toMatch(/summary: prod-Foundation: DRIFTED 1, 0 added, 0 modified; prod-Workload: DELETES 1/);
   });
 
   test('says so, in the review and its summary, where drift could not be checked', () => {
-    // A role without DetectStackDrift: the stand-in refuses the detection of the workload.
-    const aws = path.join(dir, 'bin', 'aws');
-    fs.writeFileSync(aws, fs.readFileSync(aws, 'utf-8').replace('#!/bin/bash\n',
-      '#!/bin/bash\nif [ "$2" = detect-stack-drift ] && [ "$6" = prod-Workload ]; then echo "An error occurred (AccessDenied) when calling the DetectStackDrift operation" >&2; exit 254; fi\n'));
+    // A review role without DetectStackDrift on the workload: IAM refuses the detection.
+    account.refused.set('detect-stack-drift prod-Workload', accessDenied('DetectStackDrift', assumeRole(reviewRole, SESSION).AssumedRoleUser.Arn,
+      'cloudformation:DetectStackDrift', stackIdOf(stackNamed('prod-Workload'))));
+    serve(dir, account);
     const printed = review();
     expect(printed).toContain('! drift could not be checked before the review: An error occurred (AccessDenied) when calling the DetectStackDrift operation');
     expect(printed).toMatch(/summary: prod-Workload: DRIFT NOT CHECKED, DELETES 1/);
   });
 
-  /** The stacks of Prod's region: Prod's own (one the app no longer has, one of those protected), another app's, QA's. */
-  const recordStacks = (...extra: string[]) => {
-    const stack = (name: string, tags: Record<string, string>, protectedStack = false) => ({
-      StackId: `arn:aws:cloudformation:eu-west-1:444444444444:stack/${name}/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f`,
-      StackName: name,
-      StackStatus: 'UPDATE_COMPLETE',
-      CreationTime: '2026-10-02T09:14:27.512Z',
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      EnableTerminationProtection: protectedStack,
-    });
-    const prodTags = { 'Environment': 'prod', 'Tier': 'prod', 'cdk-multi-env:app': 'shop' };
-    fs.writeFileSync(path.join(dir, 'stacks', 'eu-west-1.json'), JSON.stringify({
-      Stacks: [
-        stack('prod-Foundation', prodTags, true),
-        stack(BASELINE, prodTags, true),
-        stack('prod-Reports', prodTags),
-        stack('prod-Archive', prodTags, true),
-        stack('prod-Batch', { ...prodTags, 'cdk-multi-env:app': 'billing' }),
-        stack('qa-Reports', { ...prodTags, Environment: 'qa' }),
-        ...extra.map(name => stack(name, prodTags)),
-      ],
-    }));
+  /**
+   * Prod's account and regions hold, besides the release's stacks, those `deployedBefore` synthesized,
+   * and `extra`. Reports and Late have had their termination protection turned off by hand, as the
+   * review tells the approver to do for a stack the pipeline should delete: every stack of a
+   * production tier is synthesized with it on.
+   */
+  const recordStacks = (...extra: CloudFormationStackArtifact[]) => {
+    account.others = describeStacks([...before.others, ...extra]).Stacks
+      .map(s => ([before.reports, before.late.stackName].includes(s.StackName) ? { ...s, EnableTerminationProtection: false } : s));
+    serve(dir, account);
   };
 
   test('lists, in the review and its summary, the stacks Prod no longer has; the deploy after the approval deletes those and no others', () => {
@@ -461,7 +577,7 @@ describe('the change review, run', () => {
     expect(printed).toMatch(/summary: prod: 2 stack\(s\) the app no longer has \(1 to delete after approval, 1 protected\): prod-Reports, prod-Archive; prod-Workload: /);
 
     // A stack that became an orphan after the review was not approved: it is left for the next one.
-    recordStacks('prod-Late');
+    recordStacks(before.late);
     const result = run(dir, cleanupCommands, { ...buildVariables, CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo') });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

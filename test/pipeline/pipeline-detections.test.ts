@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { EnvironmentTier, MultiEnvPipeline, PipelineSource } from '../../src';
+import { artifactOf } from '../support/aws-samples';
 import { decide, deployedRole, resolve } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import { ALL_TESTS, CONNECTION_ARN, referenceTooling } from '../support/pipelines';
@@ -11,8 +12,10 @@ import { ALL_TESTS, CONNECTION_ARN, referenceTooling } from '../support/pipeline
  * The detection rules' shape and what they rest on. Which CloudTrail events each rule matches is
  * judged by Event Ruler, the matching EventBridge runs (test/event-rules/run.sh, in test:all).
  */
-const TOOLING = { account: '999999999999', region: 'eu-west-1' };
 const { reference, template, resources } = referenceTooling();
+/** The tooling stack as its cloud assembly deploys it: its account and region, the role CloudFormation deploys it with. */
+const toolingArtifact = artifactOf(cdk.Stack.of(reference.pipeline));
+const TOOLING = { account: toolingArtifact.environment.account, region: toolingArtifact.environment.region };
 const detections = resources.filter(([id, r]) => r.Type === 'AWS::Events::Rule' && id.startsWith('DeliveryDetections'));
 const apiCalls = resources.filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern?.['detail-type']?.[0] === 'AWS API Call via CloudTrail');
 
@@ -23,7 +26,7 @@ describe('detection rules', () => {
     // The guardrail denies each of those approvals to everyone else: the same list.
     const guardrail = resources.find(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && id.startsWith('DeliveryGuardrail'))![1];
     const denied = guardrail.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'codepipeline:PutApprovalResult')
-      .flatMap((s: any) => [resolve(s.Resource, template, TOOLING)].flat()).map((arn: string) => arn.replace(/^arn:aws:codepipeline:eu-west-1:999999999999:/, ''));
+      .flatMap((s: any) => [resolve(s.Resource, template, TOOLING)].flat()).map((arn: string) => arn.replace(`arn:aws:codepipeline:${TOOLING.region}:${TOOLING.account}:`, ''));
     expect(approvals.map(a => resolve({ Ref: a.split('/')[0] }, template, TOOLING) + a.slice(a.indexOf('/'))).sort()).toEqual(denied.sort());
     expect(approvals.sort()).toEqual([
       'DeliveryHotfixPipelineDefinitionFA7E86D8/Hotfix/SignOff', 'DeliveryHotfixPipelineDefinitionFA7E86D8/Prod/Review', 'DeliveryPipelineDefinitionC95BCD30/Prod/Review',
@@ -48,10 +51,10 @@ describe('detection rules', () => {
 
   test('the roles that start the pipelines\' builds, and only those of the tooling stack, are on the pipeline path the rules name', async () => {
     const prodDeploy = resources.find(([, r]) => r.Type === 'AWS::CodeBuild::Project' && r.Properties.Name === 'Tooling-Delivery-Prod-Deploy')!;
-    const projectArn = `arn:aws:codebuild:eu-west-1:999999999999:project/${prodDeploy[1].Properties.Name}`;
+    const projectArn = resolve({ 'Fn::GetAtt': [prodDeploy[0], 'Arn'] }, template, TOOLING);
     const startBuild = resolve(detections.find(([, r]) => r.Properties.EventPattern.detail.eventName[0] === 'StartBuild')![1].Properties.EventPattern, template, TOOLING);
     const pathPrefix = startBuild.detail.$or[0].userIdentity.sessionContext.sessionIssuer.arn[0]['anything-but'].prefix;
-    expect(pathPrefix).toBe('arn:aws:iam::999999999999:role/cdk-multi-env/shop/pipeline/');
+    expect(pathPrefix).toBe(`arn:aws:iam::${TOOLING.account}:role/cdk-multi-env/shop/pipeline/`);
     const starters: string[] = [];
     for (const [id] of resources.filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
       const role = deployedRole(template, id, TOOLING);
@@ -73,7 +76,7 @@ describe('detection rules', () => {
     const changes = detections.filter(([, r]) => r.Properties.EventPattern.detail.eventName[0].startsWith('Update'));
     for (const [, rule] of changes) {
       expect(rule.Properties.EventPattern.detail.$or[0].userIdentity.sessionContext.sessionIssuer.arn).toEqual([{
-        'anything-but': [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::999999999999:role/cdk-hnb659fds-cfn-exec-role-999999999999-eu-west-1' }],
+        'anything-but': [{ 'Fn::Sub': toolingArtifact.cloudFormationExecutionRoleArn }],
       }]);
     }
   });
