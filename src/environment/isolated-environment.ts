@@ -103,7 +103,9 @@ export interface IsolatedEnvironmentProps {
    * The availability zones to use, in order of preference; the first `maxAzs` are used. Giving
    * them lets the app synthesize without AWS credentials (no availability-zone lookup).
    *
-   * @default - looked up in the account and region (cached in cdk.context.json)
+   * @default - looked up in the account and region by the CDK CLI (cached in cdk.context.json); a
+   * lookup that fails (no credentials for the account) is an error at synth, not subnets in
+   * placeholder zones
    */
   readonly availabilityZones?: string[];
 
