@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, resolvedLength } from '../src/pipeline/private/pipeline-limits';
 import { renderValue } from '../src/validation/private/template-values';
 
 /**
@@ -33,7 +34,33 @@ export const CODEPIPELINE_LIMITS = {
   source: 'AWS CodePipeline User Guide, "Quotas in AWS CodePipeline" (docs.aws.amazon.com/codepipeline/latest/userguide/limits.html), read 2026-11',
   stagesPerPipeline: 50,
   actionsPerStage: 50,
+  // What MultiEnvPipeline refuses at synth; each cites its source in src/pipeline/private/pipeline-limits.ts.
+  buildSpecCharacters: BUILD_SPEC_LIMIT,
+  actionValueCharacters: ACTION_CONFIGURATION_VALUE_LIMIT,
 };
+
+/** The longest of something in a template, and where. */
+export interface Longest {
+  readonly where: string;
+  readonly characters: number;
+}
+
+/**
+ * The longest inline build spec of a template's CodeBuild projects and the longest value of its
+ * pipelines' action configurations, at their longest once CloudFormation resolves them (the
+ * measure MultiEnvPipeline refuses a pipeline by).
+ */
+export function buildHeadroom(template: any): { buildSpec: Longest; actionValue: Longest } {
+  const resources = Object.entries<any>(template.Resources ?? {});
+  const longest = (items: Longest[]) => items.reduce((a, b) => (b.characters > a.characters ? b : a), { where: '-', characters: 0 });
+  return {
+    buildSpec: longest(resources.filter(([, r]) => r.Type === 'AWS::CodeBuild::Project')
+      .map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Source?.BuildSpec) }))),
+    actionValue: longest(resources.filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline')
+      .flatMap(([id, r]) => r.Properties.Stages.flatMap((stage: any) => stage.Actions.flatMap((action: any) =>
+        Object.entries(action.Configuration ?? {}).map(([key, value]) => ({ where: `${id} ${stage.Name}/${action.Name} ${key}`, characters: resolvedLength(value) })))))),
+  };
+}
 
 /** One stack's template against CloudFormation's limits. */
 export interface StackHeadroom {

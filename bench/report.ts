@@ -1,4 +1,4 @@
-import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
+import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, Longest, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
 import { PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
@@ -52,6 +52,7 @@ export interface BenchResults {
       tooling: StackHeadroom;
       largest: StackHeadroom;
       pipelines: PipelineHeadroom[];
+      builds: { buildSpec: Longest; actionValue: Longest };
       stacksOverHalf: StackHeadroom[];
       largestPolicy: PolicyHeadroom;
       policiesOverHalf: PolicyHeadroom[];
@@ -168,14 +169,20 @@ export function renderMarkdown(r: BenchResults): string {
     + `without white space: ${I.roleInline.toLocaleString('en')} for a role's inline policies together, ${I.userInline.toLocaleString('en')} for a user's, `
     + `${I.groupInline.toLocaleString('en')} for a group's, ${I.managed.toLocaleString('en')} for a managed policy (${I.source}); a policy's size is measured `
     + 'with each intrinsic function rendered as `${LogicalId}` or `${LogicalId.Attribute}`.\n');
-  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'closest stack to a limit', 'largest IAM policy'],
+  const P = r.headroom.pipelineLimits;
+  out.push(`CodeBuild refuses an inline build spec of more than ${P.buildSpecCharacters.toLocaleString('en')} characters, CodePipeline an action's configuration `
+    + `value of more than ${P.actionValueCharacters.toLocaleString('en')} (sources in src/pipeline/private/pipeline-limits.ts); both measured at their longest once `
+    + 'CloudFormation resolves the references in them, and refused by MultiEnvPipeline at synth (the bench synthesizes past them to measure).\n');
+  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'longest build spec', 'longest action value', 'closest stack to a limit', 'largest IAM policy'],
     r.headroom.tooling.map(t => {
       const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
       const p = t.largestPolicy;
       return [
         t.app, t.environments, `${t.tooling.resources} (${pct(t.tooling.resources / L.resources)})`,
         `${kib(t.tooling.templateBytes)} (${pct(t.tooling.templateBytes / L.templateBytesS3)})`,
-        `${main.stages} of ${r.headroom.pipelineLimits.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${r.headroom.pipelineLimits.actionsPerStage}`,
+        `${main.stages} of ${P.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${P.actionsPerStage}`,
+        `${t.builds.buildSpec.characters.toLocaleString('en')} (${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)})`,
+        `${t.builds.actionValue.characters.toLocaleString('en')} (${pct(t.builds.actionValue.characters / P.actionValueCharacters)})`,
         `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
         `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,
       ];
@@ -194,6 +201,13 @@ export function renderMarkdown(r: BenchResults): string {
   for (const t of over) {
     out.push(`**${t.app} with ${t.environments} environments cannot be deployed as it is**: ${t.largest.stack} reaches `
       + `${pct(t.largest.worstShare)} of CloudFormation's ${t.largest.worstLimit}.\n`);
+  }
+  const refused = r.headroom.tooling.filter(x => x.builds.buildSpec.characters > P.buildSpecCharacters
+    || x.builds.actionValue.characters > P.actionValueCharacters);
+  for (const t of refused) {
+    out.push(`**${t.app} with ${t.environments} environments cannot be deployed as it is, and synthesis refuses it**: the longest build spec (${t.builds.buildSpec.where}) `
+      + `is ${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)} of CodeBuild's ${P.buildSpecCharacters.toLocaleString('en')} characters, the longest action value `
+      + `(${t.builds.actionValue.where}) ${pct(t.builds.actionValue.characters / P.actionValueCharacters)} of CodePipeline's ${P.actionValueCharacters.toLocaleString('en')}.\n`);
   }
   const m = r.pipeline.model;
   out.push('## The path of a commit to Prod\n');

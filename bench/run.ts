@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ts from 'typescript';
-import { allStacks, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from './headroom';
+import { allStacks, buildHeadroom, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from './headroom';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { BenchResults, renderMarkdown } from './report';
 import { ONE_PER_TIER } from './scaled-environments';
@@ -236,6 +236,7 @@ function main(): void {
         tooling: stackHeadroom(tooling),
         largest,
         pipelines: pipelineHeadroom(tooling.template),
+        builds: buildHeadroom(tooling.template),
         stacksOverHalf: stacks.map(stackHeadroom).filter(h => h.worstShare > 0.5),
         largestPolicy,
         policiesOverHalf: policies.filter(p => p.share > 0.5),

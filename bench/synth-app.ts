@@ -5,6 +5,7 @@ import { synthesizeAndReport } from './synth-measure';
 import { FEATURE_FLAGS } from '../examples/feature-flags';
 import { buildPlainCdkPipelinesApp } from '../examples/plain-cdk-pipelines';
 import { buildReferenceApp } from '../examples/reference-app';
+import { MEASURE_PAST_LIMITS } from '../src/pipeline/private/pipeline-limits';
 
 /**
  * One measured synthesis of bench/run.ts, in a fresh Node process (compiled to JavaScript first,
@@ -17,8 +18,9 @@ import { buildReferenceApp } from '../examples/reference-app';
  */
 const loadedMs = performance.now();
 const [variant, regions, outdir] = process.argv.slice(2);
-// CDK stops a synth at 500 resources in a stack (CloudFormation's limit); the bench measures past it.
-const app = new cdk.App({ outdir, context: { ...FEATURE_FLAGS, '@aws-cdk/core:stackResourceLimit': 0 } });
+// CDK stops a synth at 500 resources in a stack (CloudFormation's limit), and MultiEnvPipeline at
+// CodeBuild's and CodePipeline's limits; the bench measures past them.
+const app = new cdk.App({ outdir, context: { ...FEATURE_FLAGS, '@aws-cdk/core:stackResourceLimit': 0, [MEASURE_PAST_LIMITS]: true } });
 const environments = scaledEnvironments(Number(regions));
 if (variant === 'library') {
   buildReferenceApp(app, environments);

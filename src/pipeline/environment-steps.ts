@@ -186,7 +186,10 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
       after(steps, new pipelines.ManualApprovalStep('SignOff', {
         comment: wave.length === 1
           ? `${wave[0].environment.environmentName} (${tier}) is deployed and tested: sign off to promote the change`
-          : `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
+          : withinLimit([
+            `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
+            `The ${wave.length} environments of this wave (${tier}) are deployed and tested: sign off to promote the change`,
+          ], 0),
       }), [deployed, ...tested, ...rest]);
     }
   });
@@ -213,11 +216,15 @@ function commandsBefore(plan: EnvironmentPlan): NamedCommands[] {
  * else by name, or else (a wave too large to list) counted.
  */
 function fitted(comment: (places: string) => string, wave: EnvironmentPlan[], tier: string, reserved: number): string {
-  const candidates = [
+  return withinLimit([
     placesOf(wave, tier),
     `${wave.map(p => p.environment.environmentName).join(', ')} (tier ${tier})`,
     `the ${wave.length} environments of this wave (tier ${tier})`,
-  ].map(comment);
+  ].map(comment), reserved);
+}
+
+/** The first of an approval's comments, most telling first, that keeps within CodePipeline's limit once `reserved` characters of variables are resolved in it. */
+function withinLimit(candidates: string[], reserved: number): string {
   const lengthOf = (text: string) => (Token.isUnresolved(text) ? text.replace(/\$\{Token\[[^\]]*\]\}/g, '') : text).length;
   return candidates.find(text => lengthOf(text) + reserved <= APPROVAL_COMMENT_LIMIT) ?? candidates[candidates.length - 1];
 }

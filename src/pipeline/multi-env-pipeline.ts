@@ -19,19 +19,20 @@ import { PipelineNotifications } from './pipeline-notifications';
 import { PipelineSource } from './pipeline-source';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { AppBuild, appBuildOf } from './private/app-build';
+import { BranchPattern } from './private/branch-pattern';
+import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { SlackChannelOptions } from './slack-channel';
 import { IsolatedEnvironment } from '../environment';
+import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolePatterns } from './private/bootstrap-roles';
-import { BranchPattern } from './private/branch-pattern';
-import { checkWave } from './wave-checks';
+import { checkPipelineLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { MAX_ROLE_PATH, pipelineRolePath, servingRolePath } from '../private/pipeline-role-paths';
-import { AcknowledgePipelineFindings } from './private/pipeline-acknowledgements';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors, validationError } from '../private/validation-errors';
@@ -753,6 +754,12 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
     this.guardrailPolicy.denyBootstrapRoles(bootstrapRolePatterns(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));
+    // What CodeBuild and CodePipeline would refuse when the tooling stack deploys, refused here. The
+    // bench measures past the limits (as past CloudFormation's resources, with aws-cdk-lib's
+    // @aws-cdk/core:stackResourceLimit at 0): it sets MEASURE_PAST_LIMITS.
+    const limits = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
+    checkPipelineLimits(this, limits);
+    if (this.node.tryGetContext(MEASURE_PAST_LIMITS) !== true) limits.throwIfAny();
   }
 
   /**

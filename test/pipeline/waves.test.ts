@@ -277,7 +277,8 @@ describe('a large wave', () => {
 describe('an approval\'s comment', () => {
   test('fits CodePipeline\'s 500 characters once the review\'s longest summary is in it; a wave too large to list is counted', () => {
     const app = new cdk.App();
-    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1'];
+    // Six: a production wave's review names every stack of it, and eight would make its build spec longer than CodeBuild takes (pipeline-limits.test.ts).
+    const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1'];
     const prod = regions.map((region, i) => environment(app, EnvironmentTier.PROD, {
       environmentName: `production-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
     }));
@@ -285,7 +286,7 @@ describe('an approval\'s comment', () => {
     pipeline.addWave('Prod', prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const comment: string = actionOf(template, 'Prod', 'Review').Configuration.CustomData;
-    expect(comment).toMatch(/^Review the 8 environments of this wave \(tier prod\): #\{Review_Prod\.REVIEW_SUMMARY\}\. /);
+    expect(comment).toMatch(/^Review the 6 environments of this wave \(tier prod\): #\{Review_Prod\.REVIEW_SUMMARY\}\. /);
     // Resolved, with the longest summary and the review's digest (a SHA-256 in hexadecimal).
     expect(comment.replace('#{Review_Prod.REVIEW_SUMMARY}', 'x'.repeat(SUMMARY_LIMIT)).replace('#{Review_Prod.REVIEW_DIGEST}', 'f'.repeat(64)).length).toBeLessThanOrEqual(500);
     // Three environments still fit by name (the wave above), one with its account.

@@ -1,0 +1,125 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { EnvironmentTier } from '../../src';
+import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, checkPipelineLimits, resolvedLength } from '../../src/pipeline/private/pipeline-limits';
+import { ValidationErrors } from '../../src/private/validation-errors';
+import { environment } from '../support/environments';
+import { actionOf, newPipeline } from '../support/pipelines';
+
+/**
+ * What CodeBuild and CodePipeline refuse when the tooling stack deploys is refused at synth: the
+ * limits as AWS states them (src/pipeline/private/pipeline-limits.ts cites each), the sizes measured
+ * on the synthesized template at their longest once CloudFormation resolves them.
+ */
+const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1', 'ca-central-1', 'sa-east-1'];
+
+function productionWave(app: cdk.App, count: number) {
+  const prod = regions.slice(0, count).map((region, i) => environment(app, EnvironmentTier.PROD, {
+    environmentName: `production-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
+  }));
+  const pipeline = newPipeline(app);
+  pipeline.addWave('Prod', prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
+  return pipeline;
+}
+
+describe('the limits AWS enforces on the pipeline', () => {
+  test('GIVEN a production wave whose change review would name more than CodeBuild takes WHEN synthesized THEN it is refused, naming the project, its size, the limit and what to do; no tooling template is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-limits-'));
+    try {
+      const app = new cdk.App({ outdir });
+      productionWave(app, 10);
+      expect(() => app.synth()).toThrow(new RegExp(
+        '^\\[Tooling/Delivery\\] MultiEnvPipeline \'Delivery\': build project Tooling/Delivery/PipelineDefinition/Prod/ChangeReview/Resource has a build spec of '
+        + '[\\d,]+ characters; CodeBuild refuses more than 25,600: put fewer environments in each wave \\(addWave\\), or split the app'));
+      // CDK Pipelines draws its graph (a .dot file) while it builds; the template that would fail is never written.
+      expect(fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('GIVEN the same environments in waves of five WHEN synthesized THEN every build spec and action value is within the limits, as measured', () => {
+    const app = new cdk.App();
+    const prod = regions.map((region, i) => environment(app, EnvironmentTier.PROD, {
+      environmentName: `production-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
+    }));
+    const pipeline = newPipeline(app);
+    const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')];
+    pipeline.addWave('ProdA', prod.slice(0, 5), { approvers, bakeAlarmNames: ['errors'] });
+    pipeline.addWave('ProdB', prod.slice(5), { approvers, bakeAlarmNames: ['errors'] });
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const specs = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::CodeBuild::Project').map(r => resolvedLength(r.Properties.Source.BuildSpec));
+    expect(Math.max(...specs)).toBeLessThanOrEqual(BUILD_SPEC_LIMIT);
+    const values = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline')
+      .flatMap(r => r.Properties.Stages.flatMap((s: any) => s.Actions.flatMap((a: any) => Object.values(a.Configuration ?? {}))));
+    expect(Math.max(...values.map(resolvedLength))).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT);
+  });
+
+  test('a QA wave\'s sign-off names its environments while they fit in an approval\'s comment, and counts them when they do not', () => {
+    const app = new cdk.App();
+    // Names of 28 characters: short enough for the IAM path of the wave's build roles (512), long enough together for the comment.
+    const names = Array.from({ length: 16 }, (_, i) => `quality-assurance-environ-${String(i).padStart(2, '0')}`);
+    // Side by side in a wave: each in an account of its own.
+    const qa = names.map((environmentName, i) => environment(app, EnvironmentTier.QA, { environmentName, account: String(222222222200 + i), cidr: `10.${i}.0.0/16` }));
+    const pipeline = newPipeline(app);
+    pipeline.addWave('QA', qa);
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const comment: string = actionOf(template, 'QA', 'SignOff').Configuration.CustomData;
+    // Listed, they would make a comment longer than CodePipeline's 500 characters.
+    expect(`${names.join(', ')} (qa) are deployed and tested: sign off to promote the change`.length).toBeGreaterThan(500);
+    expect(comment).toBe('The 16 environments of this wave (qa) are deployed and tested: sign off to promote the change');
+  });
+});
+
+describe('the check itself, on resources one past each limit', () => {
+  const stack = new cdk.Stack(new cdk.App(), 'Tooling');
+  new codebuild.CfnProject(stack, 'Big', {
+    artifacts: { type: 'NO_ARTIFACTS' },
+    environment: { type: 'LINUX_CONTAINER', image: 'i', computeType: 'BUILD_GENERAL1_SMALL' },
+    serviceRole: 'r',
+    source: { type: 'NO_SOURCE', buildSpec: { 'Fn::Join': ['', ['x'.repeat(BUILD_SPEC_LIMIT), { Ref: 'AWS::NoValue' }, 'y']] } as any },
+  });
+  const action = (name: string, category: string, configuration: object) => ({ name, actionTypeId: { category, owner: 'AWS', provider: 'p', version: '1' }, configuration });
+  new codepipeline.CfnPipeline(stack, 'Pipeline', {
+    roleArn: 'r',
+    stages: [{
+      name: 'Prod',
+      actions: [
+        action('Review', 'Approval', { CustomData: `${'x'.repeat(500 - 250 - 64 + 1)}#{Review_Prod.REVIEW_SUMMARY}#{Review_Prod.REVIEW_DIGEST}` }),
+        action('Deploy', 'Build', { ProjectName: 'p', EnvironmentVariables: 'v'.repeat(ACTION_CONFIGURATION_VALUE_LIMIT + 1) }),
+        action('Fits', 'Build', { EnvironmentVariables: 'v'.repeat(ACTION_CONFIGURATION_VALUE_LIMIT) }),
+      ],
+    }],
+  });
+
+  test('names each resource past a limit, with its size', () => {
+    const errors = new ValidationErrors('MultiEnvPipeline \'Delivery\'');
+    checkPipelineLimits(stack, errors);
+    expect(() => errors.throwIfAny()).toThrow([
+      'MultiEnvPipeline \'Delivery\': 3 problems:',
+      '  - build project Tooling/Big has a build spec of 25,601 characters; CodeBuild refuses more than 25,600: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+      '  - action Prod/Review of Tooling/Pipeline has a value of 501 characters for CustomData once the review\'s summary and digest are in it; CodePipeline refuses more than 500: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+      '  - action Prod/Deploy of Tooling/Pipeline has a value of 1,001 characters for EnvironmentVariables; CodePipeline refuses more than 1,000: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+    ].join('\n'));
+  });
+});
+
+describe('a value\'s length once CloudFormation resolves it, at most', () => {
+  test.each<[string, unknown, number]>([
+    ['a string', 'echo hello', 10],
+    ['a join of strings and the partition', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::b']] }, 4 + 10 + 7],
+    ['a join with a separator', { 'Fn::Join': [', ', ['a', 'b', 'c']] }, 7],
+    ['a resource\'s name', { 'Fn::Join': ['', ['x', { Ref: 'Bucket' }]] }, 1 + 255],
+    ['a resource\'s attribute', { 'Fn::GetAtt': ['Role', 'Arn'] }, 512],
+    ['a Sub with pseudo parameters and a variable', { 'Fn::Sub': ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Name}', { Name: 'deploy' }] }, 4 + 10 + 6 + 12 + 6 + 6],
+    ['a Sub with a literal ${!}', { 'Fn::Sub': 'a${!Literal}' }, 12],
+  ])('%s', (_name, value, length) => {
+    expect(resolvedLength(value)).toBe(length);
+  });
+});
