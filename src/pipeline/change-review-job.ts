@@ -12,6 +12,7 @@ import { GateScript, GateScripts } from './private/gate-scripts';
 import { assumeReviewRoles, reviewRoleOf } from './private/review-roles';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
+import { JOB_TMP } from './private/job-temp';
 
 /** The files the review leaves for the approver (written by the review script) and for the deploys. */
 const REVIEW_FILE = 'review.txt';
@@ -57,8 +58,8 @@ const RECORD_DIGEST = `record_digest() { (cd "$1" && cat ${ASSEMBLY_FILE} ${DEPL
  * template there, as `<name>.json`.
  */
 const FINGERPRINT = 'fingerprint() { local file="$1" name region role t; shift; : > "$file"; for s in "$@"; do IFS="|" read -r name region role <<< "$s"; '
-  + 't=$(with_role "$role" aws cloudformation get-template --region "$region" --stack-name "$name" --query TemplateBody --output json 2>/tmp/err.txt) '
-  + '|| grep -q "does not exist" /tmp/err.txt || { cat /tmp/err.txt; return 1; }; echo "$name $(printf %s "$t" | sha256sum | cut -c1-64)" >> "$file"; '
+  + `t=$(with_role "$role" aws cloudformation get-template --region "$region" --stack-name "$name" --query TemplateBody --output json 2>"${JOB_TMP}/err.txt") `
+  + `|| grep -q "does not exist" "${JOB_TMP}/err.txt" || { cat "${JOB_TMP}/err.txt"; return 1; }; echo "$name $(printf %s "$t" | sha256sum | cut -c1-64)" >> "$file"; `
   + '[ -z "$KEEP_IN" ] || [ -z "$t" ] || printf %s "$t" > "$KEEP_IN/$name.json"; done; }';
 
 /** Where the review keeps each deployed stack's drift, as `<stack name>.json` (or `.error`). */
@@ -71,8 +72,8 @@ const DRIFT_DIR = 'drift';
  * every stack at once, and waits at most ten minutes for each.
  */
 const DRIFT_OF = 'drift_of() { local name="$1" region="$2" role="$3" id s i; '
-  + 'id=$(with_role "$role" aws cloudformation detect-stack-drift --region "$region" --stack-name "$name" --query StackDriftDetectionId --output text 2>"/tmp/drift-$name.txt") '
-  + `|| { grep -q "does not exist" "/tmp/drift-$name.txt" || cp "/tmp/drift-$name.txt" "${DRIFT_DIR}/$name.error"; return 0; }; `
+  + `id=$(with_role "$role" aws cloudformation detect-stack-drift --region "$region" --stack-name "$name" --query StackDriftDetectionId --output text 2>"${JOB_TMP}/drift-$name.txt") `
+  + `|| { grep -q "does not exist" "${JOB_TMP}/drift-$name.txt" || cp "${JOB_TMP}/drift-$name.txt" "${DRIFT_DIR}/$name.error"; return 0; }; `
   + 'for i in $(seq 120); do s=$(with_role "$role" aws cloudformation describe-stack-drift-detection-status --region "$region" --stack-drift-detection-id "$id" '
   + '--query DetectionStatus --output text) || break; [ "$s" != DETECTION_IN_PROGRESS ] && break; sleep 5; done; '
   + 'with_role "$role" aws cloudformation describe-stack-resource-drifts --region "$region" --stack-name "$name" --stack-resource-drift-status-filters MODIFIED DELETED '
@@ -136,12 +137,12 @@ export class ChangeReviewJob extends CodeBuildJob {
       RECORD_DIGEST,
       `[ -n "$${DIGEST_VARIABLE}" ] && [ "$(record_digest "${reviewed}")" = "$${DIGEST_VARIABLE}" ] `
         + `|| { echo "The review's record in its output is not the one the review made (review digest \${${DIGEST_VARIABLE}:-missing}): it was changed after the review."; ${stop}; }`,
-      `assembly_files "${assembly}" > /tmp/assembly-files.txt; `
-        + `DIFFERENT=$({ grep -v -x -F -f "${reviewed}/${ASSEMBLY_FILE}" /tmp/assembly-files.txt; grep -v -x -F -f /tmp/assembly-files.txt "${reviewed}/${ASSEMBLY_FILE}"; } | cut -c67- | LC_ALL=C sort -u | tr "\\n" " "); `
+      `assembly_files "${assembly}" > "${JOB_TMP}/assembly-files.txt"; `
+        + `DIFFERENT=$({ grep -v -x -F -f "${reviewed}/${ASSEMBLY_FILE}" "${JOB_TMP}/assembly-files.txt"; grep -v -x -F -f "${JOB_TMP}/assembly-files.txt" "${reviewed}/${ASSEMBLY_FILE}"; } | cut -c67- | LC_ALL=C sort -u | tr "\\n" " "); `
         + `if [ -n "$DIFFERENT" ]; then echo "These files of the cloud assembly are not the ones reviewed (review digest $${DIGEST_VARIABLE}): $DIFFERENT"; ${stop}; fi`,
       `if [ "$${REVIEWED_IN_VARIABLE}" != "$EXECUTION_ID" ]; then echo "Rolling back to the templates reviewed in execution $${REVIEWED_IN_VARIABLE} (review digest $${DIGEST_VARIABLE})"; `
-        + 'else fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS; '
-        + `CHANGED=$(grep -v -x -F -f "${reviewed}/${DEPLOYED_FILE}" /tmp/now-deployed.txt || true); `
+        + `else fingerprint "${JOB_TMP}/now-deployed.txt" $REVIEWED_STACKS; `
+        + `CHANGED=$(grep -v -x -F -f "${reviewed}/${DEPLOYED_FILE}" "${JOB_TMP}/now-deployed.txt" || true); `
         + 'if [ -n "$CHANGED" ]; then echo "These stacks changed after the review: $(echo "$CHANGED" | cut -d" " -f1 | tr "\\n" " ")"; '
         + `${stop}; fi; fi`,
     ];

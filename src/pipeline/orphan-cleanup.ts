@@ -11,6 +11,7 @@ import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 import { ApprovalGate } from '../tiers';
 import { SUMMARY_LIMIT } from './approval-limits';
+import { JOB_TMP } from './private/job-temp';
 
 /** Where a list run writes its files, in its job's output. */
 export const LISTED_FILES = 'orphans-*.txt';
@@ -82,14 +83,14 @@ export function cleanupCommands(gateScripts: GateScripts, listed?: string): Clea
       WITH_ROLE,
       'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
       ...gateScripts.fetchCommands(GateScript.ORPHAN),
-      'for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "/tmp/stacks-$r.json" || exit 1; done',
-      `node "${script}/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH"${approved} /tmp/stacks-*.json`,
+      `for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "${JOB_TMP}/stacks-$r.json" || exit 1; done`,
+      `node "${script}/index.js" "$ORPHAN_MODE" "${JOB_TMP}/orphans" "$ORPHAN_SEARCH"${approved} "${JOB_TMP}"/stacks-*.json`,
     ],
     deletion: [
       WITH_ROLE,
       'while read -r name region; do echo "Deleting stack $name ($region)"; '
         + 'with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation delete-stack --region "$region" --stack-name "$name" || exit 1; '
-        + 'done < "/tmp/orphans/orphans-$ENVIRONMENT_NAME.txt"',
+        + `done < "${JOB_TMP}/orphans/orphans-$ENVIRONMENT_NAME.txt"`,
     ],
   };
 }
@@ -100,12 +101,12 @@ export function cleanupCommands(gateScripts: GateScripts, listed?: string): Clea
  */
 export function listCommands(environments: IsolatedEnvironment[], script: string, outDir: string): string[] {
   const describe = environments.flatMap(env => regionsOf(env).map(region =>
-    `mkdir -p /tmp/stacks/${env.environmentName} && with_role "${env.reviewRoleArn}" aws cloudformation describe-stacks --region ${region} `
-      + `--output json > /tmp/stacks/${env.environmentName}/${region}.json`));
+    `mkdir -p "${JOB_TMP}/stacks/${env.environmentName}" && with_role "${env.reviewRoleArn}" aws cloudformation describe-stacks --region ${region} `
+      + `--output json > "${JOB_TMP}/stacks/${env.environmentName}/${region}.json"`));
   return [
     WITH_ROLE,
     ...describe.map(command => `${command} || exit 1`),
-    ...environments.map(env => `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "${searchOf(env)}" /tmp/stacks/${env.environmentName}/*.json`),
+    ...environments.map(env => `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "${searchOf(env)}" "${JOB_TMP}/stacks/${env.environmentName}"/*.json`),
   ];
 }
 

@@ -1,3 +1,5 @@
+import { JOB_TMP } from './private/job-temp';
+
 /**
  * Shell for the steps of a build: each in a subshell of its own, so that what one changes (the
  * directory, variables, credentials, shell options) reaches neither the deploy nor another step.
@@ -7,7 +9,7 @@
  * process id in `<task>.pid` and, once done, its exit status in `<task>.rc` under this directory,
  * so a later command waits for it without being a child of the same shell.
  */
-const BESIDE_DIR = '/tmp/beside';
+const BESIDE_DIR = `${JOB_TMP}/beside`;
 
 /**
  * The commands as one subshell that runs them in order and stops at the first that fails, with its

@@ -218,15 +218,15 @@ describe('the main pipeline', () => {
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    const check = deployCommands.findIndex(c => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'));
-    expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" /tmp/now-deployed.txt');
+    const check = deployCommands.findIndex(c => c.includes('fingerprint "${TMPDIR:-/tmp}/now-deployed.txt" $REVIEWED_STACKS'));
+    expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" "${TMPDIR:-/tmp}/now-deployed.txt"');
     expect(JSON.parse(deploy.Configuration.EnvironmentVariables)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
       { name: 'REVIEWED_IN', type: 'PLAINTEXT', value: '#{Review_prod.REVIEWED_IN}' },
       { name: 'REVIEW_DIGEST', type: 'PLAINTEXT', value: '#{Review_prod.REVIEW_DIGEST}' },
     ]);
     // The check is the last command before the deploy, of the assembly that is the job's primary input.
-    expect(deployCommands[check - 1]).toMatch(/^assembly_files "\$CODEBUILD_SRC_DIR" > \/tmp\/assembly-files.txt; /);
+    expect(deployCommands[check - 1]).toMatch(/^assembly_files "\$CODEBUILD_SRC_DIR" > "\$\{TMPDIR:-\/tmp\}\/assembly-files.txt"; /);
     expect(deployCommands[check + 1]).toMatch(/^\[ -z "\$STACKS" \] \|\| cdk -a "\$CODEBUILD_SRC_DIR" deploy .* \$STACKS$/);
     // After the deploy, it deletes the stacks the review listed, and no other.
     expect(buildSpecOf(json, deploy).phases.install.commands.find((c: string) => c.startsWith('node ')))

@@ -162,7 +162,7 @@ describe('a wave', () => {
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
       expect(deploy.InputArtifacts).toContainEqual({ Name: 'Review_Prod_Review' });
-      expect(buildSpecOf(json, deploy).phases.build.commands.some((c: string) => c.includes('fingerprint /tmp/now-deployed.txt $REVIEWED_STACKS'))).toBe(true);
+      expect(buildSpecOf(json, deploy).phases.build.commands.some((c: string) => c.includes('fingerprint "${TMPDIR:-/tmp}/now-deployed.txt" $REVIEWED_STACKS'))).toBe(true);
     }
     expect(buildsOf('Prod', 'Deploy').map(v => v.REVIEWED_STACKS.split(' ').map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
       ['prod-us-east-1-Foundation|us-east-1', 'shop-baseline-444444444444-us-east-1|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2',

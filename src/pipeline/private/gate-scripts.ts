@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IConstruct } from 'constructs';
+import { JOB_TMP } from './job-temp';
 import { singletonIn } from '../../private/singleton-in';
 
 /** Where the build bundles the scripts (src/pipeline/review/), in the package. */
@@ -49,7 +50,7 @@ export class GateScripts extends Construct {
 
   /** Where a job finds a script once fetched, in double quotes: `node "<directory>/index.js"`. */
   public static directoryOf(script: GateScript): string {
-    return `\${TMPDIR:-/tmp}/gate-scripts/${script}`;
+    return `${JOB_TMP}/gate-scripts/${script}`;
   }
 
   private readonly assets = new Map<GateScript, s3assets.Asset>();
