@@ -14,6 +14,8 @@ import { AccessLevel, EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { environment, foundationOf, newApp, TOOLING } from '../support/environments';
 
 const ALL_TIERS = EnvironmentTier.builtIn().map(tier => [tier.name, tier] as const);
+/** An ARN as aws-cdk-lib writes one whose partition it leaves to CloudFormation (`Aws.PARTITION`). */
+const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 
 describe('the foundation of each tier', () => {
   test.each(ALL_TIERS)('%s: NAT gateways, availability zones and subnets follow the tier', (_, tier) => {
@@ -130,7 +132,6 @@ describe('the stacks the app no longer has', () => {
 
   test('the review role: trusted by the app\'s review and deploy builds of this environment only; reads as the CDK lookup role does, and decrypts nothing', () => {
     const template = foundationOf(environment(newApp(), EnvironmentTier.PROD));
-    const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
     const [id] = Object.keys(template.findResources('AWS::IAM::Role', {
       Properties: {
         RoleName: 'shop-prod-review',
@@ -139,11 +140,11 @@ describe('the stacks the app no longer has', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
-            Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+prod+*`)) } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+prod+*`)) } },
           }],
         },
         // The CDK bootstrap's lookup role's: ReadOnlyAccess, and a Deny of kms:Decrypt (aws-cdk's bootstrap-template.yaml, LookupRole).
-        ManagedPolicyArns: [arn(':iam::aws:policy/ReadOnlyAccess')],
+        ManagedPolicyArns: [partitionArn(':iam::aws:policy/ReadOnlyAccess')],
       },
     }));
     expect(id).toBeDefined();
@@ -156,7 +157,6 @@ describe('the stacks the app no longer has', () => {
   test('the stack clean-up role: trusted by the app\'s deploy builds of this environment only; lists stacks; deletes only stacks tagged with this app and this environment, never the baseline or the CDK bootstrap stack', () => {
     const env = environment(newApp(), EnvironmentTier.STAGING);
     const template = foundationOf(env);
-    const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
     const [id] = Object.keys(template.findResources('AWS::IAM::Role', {
       Properties: {
         RoleName: 'shop-staging-stack-cleanup',
@@ -165,7 +165,7 @@ describe('the stacks the app no longer has', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
-            Condition: { ArnLike: { 'aws:PrincipalArn': [arn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+staging+*`)] } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': [partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+staging+*`)] } },
           }],
         },
       },
