@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { hasPlan, planOf } from './job-plans';
 import {
   awaitedBy, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
@@ -193,7 +194,7 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
   } else if (stage.Name === 'Assets') {
     [kind, work] = ['assets', [[0, m.assetJobInstallSeconds + m.perAssetSeconds * assetsPublished(project, assemblyDir)]]];
   } else {
-    [kind, work] = jobWork(template, stackAt, stage, action);
+    [kind, work] = jobWork(template, assemblyDir, stackAt, stage, action);
     awaits = awaitedBy(template, stage, action);
   }
   const timing = work.map(([ready, rest]) => ({ ready: m.codeBuildProvisioningSeconds + ready, work: rest }));
@@ -243,13 +244,16 @@ function timed(actions: UntimedAction[]): ModelledAction[] {
  * `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on). A batch runs one build per entry of
  * its build list. Any other action is one of CDK Pipelines' shell steps.
  */
-function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: PipelineAction): [Kind, Array<[number, number]>] {
+function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: PipelineStage,
+  action: PipelineAction): [Kind, Array<[number, number]>] {
   const m = PIPELINE_MODEL;
   const where = `action ${stage.Name}/${action.Name}`;
   const spec = buildSpecOf(template, stage, action);
   const commandsOf = (phase: string): string[] => spec.phases?.[phase]?.commands ?? [];
   const commands: string[] = Object.keys(spec.phases ?? {}).flatMap(commandsOf);
-  const builds: Array<Record<string, string>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {}) : [{}];
+  // Each build's variables, with what it reads from the job's plan for its environment.
+  const builds: Array<Record<string, string | string[]>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {})
+    .map(variables => (hasPlan(spec) ? { ...variables, ...planOf(spec, assemblyDir, variables.ENVIRONMENT_NAME) } : variables)) : [{}];
   // The stack clean-up of a deploy build is announced like a step, but is a search, not a test; it
   // runs in the install phase (before any wait) or in the build phase.
   const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('echo "== StackCleanup of')) ? m.orphanSearchSeconds : 0;
@@ -259,7 +263,7 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
     if (steps > 0) throw new Error(`${where}: it runs \`cdk deploy\` and test steps in one build`);
     const direct = /--method=direct/.test(commands[deployAt]);
     return ['deploy job', builds.map(variables => {
-      if (variables.STACKS === undefined) throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable`);
+      if (typeof variables.STACKS !== 'string') throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable (of the build, or of its plan)`);
       const stacks = variables.STACKS.split(/\s+/).filter(Boolean);
       return [m.cliInstallSeconds + cleanupIn('install'), deploySeconds(stackAt, stacks, direct, where) + cleanupIn('build')];
     })];
@@ -278,7 +282,7 @@ function jobWork(template: any, stackAt: StackAt, stage: PipelineStage, action: 
 }
 
 /** A command that lists an environment's orphaned stacks (the orphan script in mode `list`). */
-const listsOrphans = (command: string) => / list "[^"]*" "[^"]*" \/tmp\/stacks\//.test(command);
+const listsOrphans = (command: string) => /index\.js" list "/.test(command);
 
 /**
  * How long `cdk deploy` of some stacks (by their paths) takes: the CLI deploys each stack once the

@@ -450,8 +450,8 @@ export class IsolatedEnvironment extends Stage {
     });
     this.deploymentRole = access.deploymentRole;
     this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
-    this.stackCleanupRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
-    // Written out with its partition where the region is known: the pipeline's build specs name it.
+    // Written out with their partition where the region is known: the pipeline's job plans name them.
+    this.stackCleanupRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
     this.reviewRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${reviewRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;
     this.developerRole = access.developerRole;

@@ -6,9 +6,11 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { WITH_ROLE } from './assume-role-shell';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
-import { LISTED_FILES, listCommands } from './orphan-cleanup';
+import { LISTED_FILES, listCommands, listPlan } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
+import { FETCH_BUNDLE } from './private/checked-bundle';
 import { GateScript, GateScripts } from './private/gate-scripts';
+import { JobPlan, PlanVariables } from './private/job-plan';
 import { assumeReviewRoles, reviewRoleOf } from './private/review-roles';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
@@ -213,11 +215,6 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   protected spec([assembly]: string[]): JobSpec {
-    const entries = this.stacks.map(stack => {
-      const template = path.relative((stack.node.root as Stage).outdir, path.join(Stage.of(stack)!.outdir, stack.templateFile));
-      const environment = this.environments.find(env => stacksOf(env).includes(stack))!.environmentName;
-      return `"${environment}|${stack.stackName}|${assembly}/${template}|${DEPLOYED_DIR}/${stack.stackName}.json"`;
-    });
     const other = this.otherLane;
     const otherLane = other ? ` --other-lane "${other.label}|${other.pipelineName}|${sourceActionOf(other.pipeline)}|${other.productionStages.join(',')}"` : '';
     return {
@@ -234,15 +231,20 @@ export class ChangeReviewJob extends CodeBuildJob {
               // First, what it reviews: every file of the assembly, with its SHA-256.
               ASSEMBLY_FILES,
               `assembly_files "${assembly}" > ${ASSEMBLY_FILE}`,
+              FETCH_BUNDLE,
+              this.writePlan({ job: this.planVariables() }),
+              ...this.gateScripts!.fetchCommands(GateScript.REVIEW, GateScript.ORPHAN),
+              JobPlan.read('job'),
               WITH_ROLE,
               FINGERPRINT,
-              `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} ${this.stacks.map(s => `"${ChangeReviewJob.fingerprintEntry(s)}"`).join(' ')}`,
+              `mkdir -p ${DEPLOYED_DIR} && KEEP_IN=${DEPLOYED_DIR} fingerprint ${DEPLOYED_FILE} "\${REVIEWED_STACKS[@]}"`,
               // Hand-made changes the deploy would undo: every stack's drift, detected side by side.
               DRIFT_OF,
-              `mkdir -p ${DRIFT_DIR} && { ${this.stacks.map(s => `drift_of ${s.stackName} ${s.region} "${reviewRoleOf(s)}" &`).join(' ')} wait; }`,
-              ...this.gateScripts!.fetchCommands(GateScript.REVIEW, GateScript.ORPHAN),
-              ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
-              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${GateScripts.directoryOf(GateScript.REVIEW)}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . ${entries.join(' ')}`,
+              `mkdir -p ${DRIFT_DIR} && { for s in "\${REVIEWED_STACKS[@]}"; do IFS="|" read -r name region role <<< "$s"; drift_of "$name" "$region" "$role" & done; wait; }`,
+              ...listCommands(GateScripts.directoryOf(GateScript.ORPHAN), '.'),
+              // Each stack as the review script takes it: its environment, its name, its template and where the deployed one was kept.
+              `entries=(); for e in "\${REVIEW_ENTRIES[@]}"; do IFS="|" read -r env name template <<< "$e"; entries+=("$env|$name|${assembly}/$template|${DEPLOYED_DIR}/$name.json"); done`,
+              `NODE_PATH="$REVIEW_TOOLS/node_modules" node "${GateScripts.directoryOf(GateScript.REVIEW)}/index.js" .${otherLane} --drift ${DRIFT_DIR} --orphans . "\${entries[@]}"`,
               `export ${SUMMARY_VARIABLE}="$(cat ${SUMMARY_FILE})"`,
               RECORD_DIGEST,
               `export ${DIGEST_VARIABLE}="$(record_digest .)" ${REVIEWED_IN_VARIABLE}="$EXECUTION_ID" ${URL_VARIABLE}="$CODEBUILD_BUILD_URL"`,
@@ -254,6 +256,23 @@ export class ChangeReviewJob extends CodeBuildJob {
       },
       actionVariables: EXECUTION,
       variablesNamespace: this.namespace,
+    };
+  }
+
+  /**
+   * What the review reads from its plan: each stack as `fingerprint` takes it, each stack as the
+   * review script takes it (its environment, its name and its template's path in the cloud
+   * assembly), and the environments whose orphans it lists.
+   */
+  private planVariables(): PlanVariables {
+    return {
+      REVIEWED_STACKS: this.stacks.map(stack => ChangeReviewJob.fingerprintEntry(stack)),
+      REVIEW_ENTRIES: this.stacks.map(stack => {
+        const template = path.relative((stack.node.root as Stage).outdir, path.join(Stage.of(stack)!.outdir, stack.templateFile));
+        const environment = this.environments.find(env => stacksOf(env).includes(stack))!.environmentName;
+        return `${environment}|${stack.stackName}|${template}`;
+      }),
+      ...listPlan(this.environments),
     };
   }
 

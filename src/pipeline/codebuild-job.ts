@@ -5,8 +5,10 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
 import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
 import { IsolatedEnvironment } from '../environment';
+import { JobPlan, PlanVariables } from './private/job-plan';
 import { acknowledge } from '../private/acknowledge';
 
 /** What CodeBuild allows in a project's name besides letters, digits, hyphens and underscores: nothing. */
@@ -81,6 +83,10 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected project?: codebuild.IProject;
   /** The jobs of its stage it starts beside and waits for. */
   private readonly awaited: CodeBuildJob[] = [];
+  /** Where its project goes, while CDK Pipelines turns the step into an action. */
+  private scope?: Construct;
+  /** What it reads per environment and per stack, once its spec is made (`writePlan`). */
+  private plan?: JobPlan;
 
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
@@ -102,6 +108,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
     const extra = this.extraInputs.map(fileSet => options.artifacts.toCodePipeline(fileSet));
+    this.scope = options.scope;
     const spec = this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)), stage.stageName, this.pipelineNameOf(options));
     const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
     // A role on the app's pipeline path for its purpose, which the environments' roles trust by that path.
@@ -126,7 +133,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       acknowledge(project, 'The service role is given by its ARN (Fn::GetAtt of the role\'s Arn), as a role on a path must be; '
         + 'CloudFormation Validate reports that GetAtt as a Ref', 'CloudFormation-Validate::E3050');
     }
-    this.permissions().forEach(statement => project.addToRolePolicy(statement));
+    [...this.permissions(), ...this.plan ? [this.plan.readStatement()] : []].forEach(statement => project.addToRolePolicy(statement));
     if (this.awaited.length > 0) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
     if (spec.batch) project.enableBatchBuilds();
     // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
@@ -174,6 +181,16 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
 
   private pipelineNameOf(options: pipelines.ProduceActionOptions): string {
     return (options.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline).name!;
+  }
+
+  /**
+   * Writes the job's plan (`JobPlan`: what it reads per environment and per stack, out of its build
+   * spec) and returns the command that fetches it, for a build that has defined `FETCH_BUNDLE`.
+   * Called once, from `spec`.
+   */
+  protected writePlan(files: Record<string, PlanVariables>): string {
+    this.plan = new JobPlan(this.scope!, `${this.id}Plan`, files);
+    return this.plan.fetchCommand();
   }
 
   /**

@@ -10,7 +10,9 @@ import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
+import { FETCH_BUNDLE } from './private/checked-bundle';
 import { GateScript, GateScripts } from './private/gate-scripts';
+import { JobPlan, PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
@@ -90,16 +92,27 @@ export class EnvironmentBuilds extends CodeBuildJob {
   protected spec([reviewedOrListed]: string[]): JobSpec {
     // The cloud assembly is the job's primary input.
     const assembly = '$CODEBUILD_SRC_DIR';
-    const cleanup = this.cleansUp ? cleanupCommands(this.gateScripts!, reviewedOrListed) : undefined;
+    const cleanup = this.cleansUp ? cleanupCommands(reviewedOrListed) : undefined;
+    const plan = JobPlan.read('$ENVIRONMENT_NAME');
     return {
       buildSpec: {
         env: { shell: 'bash' },
-        batch: buildPerEnvironment(this.environments, env => this.variablesOf(env)),
+        batch: buildPerEnvironment(this.environments, env => ({ ENVIRONMENT_NAME: env.environmentName })),
         phases: {
-          // The search for the stacks the app no longer has runs before the deploy, or while the deploy before it runs.
-          install: { commands: [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`, ...cleanup?.search ?? []] },
+          install: {
+            commands: [
+              `npm install -g aws-cdk@${this.deploy.cdkCliVersion}`,
+              FETCH_BUNDLE,
+              this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, this.planVariablesOf(env)]))),
+              ...this.cleansUp ? this.gateScripts!.fetchCommands(GateScript.ORPHAN) : [],
+              plan,
+              // The search for the stacks the app no longer has runs before the deploy, or while the deploy before it runs.
+              ...cleanup?.search ?? [],
+            ],
+          },
           build: {
             commands: [
+              plan,
               ...this.deploy.review ? ChangeReviewJob.checkBeforeDeployCommands(reviewedOrListed, assembly) : [],
               `[ -z "$STACKS" ] || cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" `
                 + '--progress events --no-notices $STACKS',
@@ -131,14 +144,13 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   /**
-   * The environment's variables and the stacks this batch deploys (by their path in the app, as
-   * `cdk list` shows them), with the review's fingerprint entries of those stacks.
+   * What a build reads from the job's plan for its environment: the stacks this batch deploys (by
+   * their path in the app, as `cdk list` shows them), with the review's fingerprint entries of those
+   * stacks, and what its stack clean-up needs. Each build's own variable is the environment's name.
    */
-  private variablesOf(env: IsolatedEnvironment): Record<string, string> {
+  private planVariablesOf(env: IsolatedEnvironment): PlanVariables {
     const stacks = this.stacksOfEnvironment(env);
     return {
-      // The library's commands read the environment's name only; the tests' variables are the test builds'.
-      ENVIRONMENT_NAME: env.environmentName,
       ...this.cleansUp ? cleanupVariables(env, this.deploy.orphanMode) : {},
       STACKS: stacks.map(s => s.node.path).join(' '),
       ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)).join(' ') } : {},

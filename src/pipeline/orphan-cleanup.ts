@@ -5,7 +5,9 @@ import { WITH_ROLE } from './assume-role-shell';
 import { CodeBuildJob, JobSpec } from './codebuild-job';
 import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
+import { FETCH_BUNDLE } from './private/checked-bundle';
 import { GateScript, GateScripts } from './private/gate-scripts';
+import { JobPlan, PlanVariables } from './private/job-plan';
 import { assumeReviewRoles } from './private/review-roles';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
@@ -70,19 +72,19 @@ export interface CleanupCommands {
 
 /**
  * The stack clean-up of a deploy build (`listed`: the directory of the list run before the
- * approval). The search finds the stacks tagged for the environment that the app does not have, so
+ * approval), once the build has fetched the orphan script and read its plan (`cleanupVariables`).
+ * The search finds the stacks tagged for the environment that the app does not have, so
  * the stacks the deploy creates are never among them, and it may run while the deploy still runs;
  * the deletion runs once the deploy has succeeded. CloudFormation deletes each stack with the role
  * it was deployed with; the build does not wait for the deletion (the next run reports a failed one).
  */
-export function cleanupCommands(gateScripts: GateScripts, listed?: string): CleanupCommands {
+export function cleanupCommands(listed?: string): CleanupCommands {
   const approved = listed ? ` --approved "${listed}/orphans-$ENVIRONMENT_NAME.txt"` : '';
   const script = GateScripts.directoryOf(GateScript.ORPHAN);
   return {
     search: [
       WITH_ROLE,
       'echo "== StackCleanup of $ENVIRONMENT_NAME =="',
-      ...gateScripts.fetchCommands(GateScript.ORPHAN),
       `for r in $ORPHAN_REGIONS; do with_role "$STACK_CLEANUP_ROLE_ARN" aws cloudformation describe-stacks --region "$r" --output json > "${JOB_TMP}/stacks-$r.json" || exit 1; done`,
       `node "${script}/index.js" "$ORPHAN_MODE" "${JOB_TMP}/orphans" "$ORPHAN_SEARCH"${approved} "${JOB_TMP}"/stacks-*.json`,
     ],
@@ -96,17 +98,29 @@ export function cleanupCommands(gateScripts: GateScripts, listed?: string): Clea
 }
 
 /**
- * The commands that list the orphans of environments for an approval, into `outDir`, reading the
- * stacks with the environments' review roles (read-only).
+ * What `listCommands` reads from a job's plan: per environment (the same index in each array), its
+ * name, its review role, its regions and its search argument.
  */
-export function listCommands(environments: IsolatedEnvironment[], script: string, outDir: string): string[] {
-  const describe = environments.flatMap(env => regionsOf(env).map(region =>
-    `mkdir -p "${JOB_TMP}/stacks/${env.environmentName}" && with_role "${env.reviewRoleArn}" aws cloudformation describe-stacks --region ${region} `
-      + `--output json > "${JOB_TMP}/stacks/${env.environmentName}/${region}.json"`));
+export function listPlan(environments: IsolatedEnvironment[]): PlanVariables {
+  return {
+    LIST_ENVIRONMENTS: environments.map(env => env.environmentName),
+    LIST_ROLES: environments.map(env => env.reviewRoleArn),
+    LIST_REGIONS: environments.map(env => regionsOf(env).join(' ')),
+    LIST_SEARCHES: environments.map(env => searchOf(env)),
+  };
+}
+
+/**
+ * The commands that list the orphans of the environments of the job's plan (`listPlan`) for an
+ * approval, into `outDir`, reading the stacks with the environments' review roles (read-only).
+ */
+export function listCommands(script: string, outDir: string): string[] {
   return [
     WITH_ROLE,
-    ...describe.map(command => `${command} || exit 1`),
-    ...environments.map(env => `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "${searchOf(env)}" "${JOB_TMP}/stacks/${env.environmentName}"/*.json`),
+    'for i in "${!LIST_ENVIRONMENTS[@]}"; do e="${LIST_ENVIRONMENTS[i]}"; '
+      + `mkdir -p "${JOB_TMP}/stacks/$e" && for r in \${LIST_REGIONS[i]}; do with_role "\${LIST_ROLES[i]}" aws cloudformation describe-stacks --region "$r" `
+      + `--output json > "${JOB_TMP}/stacks/$e/$r.json" || exit 1; done; `
+      + `node "${script}/index.js" ${OrphanMode.LIST} "${outDir}" "\${LIST_SEARCHES[i]}" "${JOB_TMP}/stacks/$e"/*.json || exit 1; done`,
   ];
 }
 
@@ -147,8 +161,11 @@ export class OrphanListingJob extends CodeBuildJob {
         phases: {
           build: {
             commands: [
+              FETCH_BUNDLE,
+              this.writePlan({ job: listPlan(this.environments) }),
               ...this.gateScripts!.fetchCommands(GateScript.ORPHAN),
-              ...listCommands(this.environments, GateScripts.directoryOf(GateScript.ORPHAN), '.'),
+              JobPlan.read('job'),
+              ...listCommands(GateScripts.directoryOf(GateScript.ORPHAN), '.'),
               // The environments' one-line summaries, for the approval's comment.
               `${LISTED_VARIABLE}="$(cat orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
               `export ${LISTED_VARIABLE}="\${${LISTED_VARIABLE}:-none}"`,

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { planOf } from '../../bench/job-plans';
 import { buildReferenceApp, REFERENCE_ENVIRONMENTS, TOOLING_ACCOUNT } from '../../examples/reference-app';
 import { EnvironmentTier } from '../../src';
 import { actionsOf, buildSpecOf, isAfter, Lane, lanesOf, statementsOf } from '../support/lanes';
@@ -184,7 +185,7 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
 
   test('that CLI, given the stacks of a deploy build, selects exactly those stacks of the cloud assembly', () => {
     const builds = main.jobs.filter(job => job.action === 'Deploy')
-      .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list'].map((b: any) => b.env.variables.STACKS.split(' ')));
+      .flatMap(job => stacksOfBuilds(job.projectId));
     expect(builds.length).toBe(6);
     for (const stacks of builds) {
       const listed = execFileSync(require.resolve('aws-cdk/bin/cdk'), ['list', '--app', current.outdir, '--no-notices', ...stacks], { encoding: 'utf-8' });
@@ -195,9 +196,13 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
   });
 });
 
+/** The stacks each build of a deploy's batch names, as it reads them from the job's plan. */
+function stacksOfBuilds(projectId: string): string[][] {
+  const spec = buildSpecOf(template, projectId, current.outdir);
+  return spec.batch['build-list'].map((b: any) => (planOf(spec, current.outdir, b.env.variables.ENVIRONMENT_NAME).STACKS as string).split(' ').filter(Boolean));
+}
+
 /** The stacks the hotfix lane's deploy builds name. */
 function hotfixStacks(): Set<string> {
-  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy' || job.action === 'DeployRest')
-    .flatMap(job => buildSpecOf(template, job.projectId, current.outdir).batch['build-list']
-      .flatMap((b: any) => b.env.variables.STACKS.split(' ').filter(Boolean))));
+  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy' || job.action === 'DeployRest').flatMap(job => stacksOfBuilds(job.projectId).flat()));
 }

@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier } from '../../src';
 import { WITH_ROLE } from '../../src/pipeline/assume-role-shell';
+import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
 import {
   accessDenied, artifactsOf, assumeRole, deployedIn, describeStackResourceDrifts, describeStacks, DescribedStackSample, detectStackDrift,
   driftDetectionStatus, getTemplate, listActionExecutions, listPipelineExecutions, PipelineRun, stackIdOf, stackNotFound, stackResourceDrift, uuidOf,
@@ -65,8 +66,7 @@ function reviewedProd() {
     applicationSecurityGroup: prod.foundation.getLogicalId(prod.applicationSecurityGroup.node.defaultChild as cdk.CfnElement),
     reviewCommands: review.phases.build.commands as string[],
     // What runs right before the `cdk deploy`, once the CLI is installed.
-    checkCommands: checkBeforeDeploy(deploy.phases.build.commands),
-    reviewedStacks: deploy.batch['build-list'][0].env.variables.REVIEWED_STACKS as string,
+    checkCommands: [...fetchesOf(deploy.phases.install.commands), ...checkBeforeDeploy(deploy.phases.build.commands)],
     // The variables the deploy action passes its builds, as CodePipeline's variables, and those the review exports.
     deployActionVariables: JSON.parse(actionOf(template, 'prod', 'Deploy').Configuration.EnvironmentVariables) as { name: string; value: string }[],
     exported: review.env['exported-variables'] as string[],
@@ -123,12 +123,17 @@ function deployedBefore(current: string[]) {
 /** A deploy build's stack clean-up: its install phase after the CLI's install (the search), and its build phase after the deploy (the deletion). */
 function cleanupOf(phases: { install: { commands: string[] }; build: { commands: string[] } }): string[] {
   expect(phases.install.commands[0]).toMatch(/^npm install -g aws-cdk@/);
-  expect(phases.install.commands[2]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
+  expect(phases.install.commands).toContain('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
   const deploy = phases.build.commands.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
   return [...phases.install.commands.slice(1), ...phases.build.commands.slice(deploy + 1)];
 }
 
-/** A deploy build's commands before the `cdk deploy`: its check of the review. */
+/** The commands of a deploy build's install phase that fetch its plan and the gate scripts. */
+function fetchesOf(install: string[]): string[] {
+  return install.filter(c => c === FETCH_BUNDLE || c.startsWith('fetch_bundle "'));
+}
+
+/** A deploy build's commands before the `cdk deploy`: its plan read, and its check of the review. */
 function checkBeforeDeploy(commands: string[]): string[] {
   const deploy = commands.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
   expect(deploy).toBeGreaterThan(0);
@@ -136,7 +141,7 @@ function checkBeforeDeploy(commands: string[]): string[] {
 }
 
 const {
-  assembly, stacks, foundationTemplate, applicationSecurityGroup, reviewCommands, checkCommands, reviewedStacks, cleanupCommands, buildVariables,
+  assembly, stacks, foundationTemplate, applicationSecurityGroup, reviewCommands, checkCommands, cleanupCommands, buildVariables,
   deployActionVariables, exported, roles, reviewJobRole, reviewRole, pipelines, toolingRegion, hotfixPipeline, productionStage, hotfixStage,
 } = reviewedProd();
 const before = deployedBefore(stacks.map(s => s.stackName));
@@ -342,7 +347,7 @@ describe('the change review, run', () => {
   /** The deploy's check, in execution `execution`, with the variables CodePipeline resolves from the review's. */
   const check = (execution: string, exports = reviewExported) => run(dir, checkCommands, {
     ...resolved(execution, exports),
-    REVIEWED_STACKS: reviewedStacks,
+    ...buildVariables,
     CODEBUILD_SRC_DIR: path.join(dir, 'assembly'),
     CODEBUILD_SRC_DIR_ChangeReview_Review: path.join(dir, 'repo'),
   });
@@ -447,10 +452,13 @@ describe('the change review, run', () => {
     expect(reviewExported.REVIEW_DIGEST).not.toBe(honestDigest);
   });
 
-  test('refuses a script that is not the one the pipeline\'s definition names (the asset bucket written to), and writes no review', () => {
-    const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', SWAP_GATE_SCRIPTS: '1' });
+  test.each([
+    ['a script', 'SWAP_GATE_SCRIPTS'],
+    ['a plan (the stacks it reviews, the roles it reads them with)', 'SWAP_PLAN'],
+  ])('refuses %s that is not the one the pipeline\'s definition names (the asset bucket written to), and writes no review', (_, swap) => {
+    const result = run(dir, reviewCommands, { EXECUTION_ID: 'exec-1', [swap]: '1' });
     expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/The gate script s3:\/\/\S+\.zip is not the one this pipeline's definition names \(index\.js sha256 [0-9a-f]{64}\): nothing runs/);
+    expect(result.stdout).toMatch(/^s3:\/\/\S+\.zip is not the one this pipeline's definition names \(digest [0-9a-f]{64}\): nothing runs$/m);
     for (const file of ['summary.txt', 'review.txt']) expect(fs.existsSync(path.join(dir, 'repo', file))).toBe(false);
     expect(result.stdout).not.toContain('Review digest');
   });

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { planOf } from '../../bench/job-plans';
 import { EnvironmentTier, TestKind } from '../../src';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
@@ -43,8 +44,10 @@ function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
         name: action.Name as string,
         commands: [...spec.phases.install?.commands ?? [], ...spec.phases.build.commands] as string[],
         variables: { ...spec.batch['build-list'][0].env.variables, ...resolvedActionVariables } as Record<string, string>,
+        // What its first build reads from the job's plan (the deploys'; the test builds have none).
+        plan: action.Name.startsWith('Deploy') ? planOf(spec, app.outdir, spec.batch['build-list'][0].env.variables.ENVIRONMENT_NAME) : {},
       };
-    }) as Array<{ name: string; commands: string[]; variables: Record<string, string> }>,
+    }) as Array<{ name: string; commands: string[]; variables: Record<string, string>; plan: Record<string, string | string[]> }>,
     // Where the synth staged the pipeline's own assets, the orphan script's among them.
     published: app.outdir,
   };
@@ -141,11 +144,11 @@ async function runStage({ stage, actions, published }: ReturnType<typeof stageOf
 
 describe('an environment\'s stage', () => {
   const dev = stageOf(EnvironmentTier.DEV, 'dev');
-  const variablesOf = (name: string) => dev.actions.find(a => a.name === name)!.variables;
+  const planned = (name: string) => dev.actions.find(a => a.name === name)!.plan;
 
   test('deploys the stacks the tests need, then runs the tests while the monitoring stack deploys beside them; the account baseline, which lengthens no chain, deploys first', async () => {
     expect(dev.actions.map(a => a.name).sort()).toEqual(['Deploy', 'DeployRest', 'TestsAfter']);
-    expect([variablesOf('Deploy').STACKS, variablesOf('DeployRest').STACKS]).toEqual(['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']);
+    expect([planned('Deploy').STACKS, planned('DeployRest').STACKS]).toEqual(['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']);
     const { succeeded, log } = await runStage(dev);
     expect(succeeded).toBe(true);
     const at = (line: string) => log.indexOf(line);
@@ -185,7 +188,7 @@ describe('an environment\'s stage', () => {
     expect(succeeded).toBe(true);
     expect(log.slice(-2)).toEqual(['end dev/Monitoring', 'delete dev-Reports eu-west-1']);
     expect(byName.DeployRest.stdout).toContain('dev-Reports: deleted now');
-    expect(variablesOf('DeployRest')).toMatchObject({
+    expect(planned('DeployRest')).toMatchObject({
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
       ORPHAN_REGIONS: 'eu-west-1',
@@ -205,7 +208,8 @@ describe('an environment\'s stage', () => {
       // The stage's last deploy cleans up (with or without a DeployRest, by where the monitoring stack falls).
       const modes = ['Deploy', 'DeployRest'].flatMap(name => {
         try {
-          return [buildSpecOf(template, actionOf(template, stage, name)).batch['build-list'][0].env.variables.ORPHAN_MODE];
+          const spec = buildSpecOf(template, actionOf(template, stage, name));
+          return [planOf(spec, app.outdir, spec.batch['build-list'][0].env.variables.ENVIRONMENT_NAME).ORPHAN_MODE];
         } catch {
           return [];
         }
@@ -218,7 +222,7 @@ describe('an environment\'s stage', () => {
   test('deploys the monitoring stack first where a test reads its outputs', () => {
     const reading = stageOf(EnvironmentTier.DEV, 'dev', true);
     expect(reading.actions.map(a => a.name).sort()).toEqual(['Deploy', 'TestsAfter']);
-    expect(reading.actions.find(a => a.name === 'Deploy')!.variables.STACKS).toBe('dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload');
+    expect(reading.actions.find(a => a.name === 'Deploy')!.plan.STACKS).toBe('dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload');
   });
 });
 

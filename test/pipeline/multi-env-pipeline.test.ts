@@ -6,12 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { planOf } from '../../bench/job-plans';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { AWAIT_ACTIONS } from '../../src/pipeline/awaited-actions';
+import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
 import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
-import { shippedSha256 } from '../support/gate-scripts';
+import { shippedDigest } from '../support/gate-scripts';
 import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 /** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
@@ -84,34 +86,34 @@ describe('the main pipeline', () => {
     expect(main.dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     const deploy = actionOf(json, 'dev', 'Deploy');
     const spec = buildSpecOf(json, deploy);
-    expect(spec.batch['build-list']).toEqual([{
-      identifier: 'dev',
-      env: {
-        variables: {
-          ENVIRONMENT_NAME: 'dev',
-          // Dev's data is throwaway: its build deletes the stacks the app no longer has.
-          ORPHAN_MODE: 'delete',
-          ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
-          ORPHAN_REGIONS: 'eu-west-1',
-          STACK_CLEANUP_ROLE_ARN: 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-stack-cleanup',
-          // No stack lengthens the chain of foundation, then workload: every stack deploys before the tests.
-          STACKS: 'dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload',
-        },
-      },
-    }]);
-    // The CLI's install, then the search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it), with the
-    // orphan script fetched from the pipeline's own assets and checked against the SHA-256 of the one the package ships, never
-    // taken from the synth output.
+    // Each build names its environment; what it deploys and deletes is in the job's plan, fetched from the pipeline's own assets.
+    expect(spec.batch['build-list']).toEqual([{ identifier: 'dev', env: { variables: { ENVIRONMENT_NAME: 'dev' } } }]);
+    expect(planOf(spec, setup.app.outdir, 'dev')).toEqual({
+      // Dev's data is throwaway: its build deletes the stacks the app no longer has.
+      ORPHAN_MODE: 'delete',
+      ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
+      ORPHAN_REGIONS: 'eu-west-1',
+      STACK_CLEANUP_ROLE_ARN: 'arn:aws:iam::111111111111:role/shop-dev-stack-cleanup',
+      // No stack lengthens the chain of foundation, then workload: every stack deploys before the tests.
+      STACKS: 'dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload',
+    });
+    // The CLI's install, then the plan and the orphan script, fetched from the pipeline's own assets and checked against the
+    // digest of the files synthesized (the script: as the package ships it), never taken from the synth output; then the
+    // search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it).
     const install: string[] = spec.phases.install.commands;
     expect(install[0]).toBe('npm install -g aws-cdk@2.1148.1');
-    expect(install[2]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
-    expect(install[4]).toMatch(new RegExp('^fetch_gate_script "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
-      + `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${shippedSha256('orphan-script')}$`));
+    expect(install[1]).toBe(FETCH_BUNDLE);
+    expect(install[2]).toMatch(new RegExp('^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/plan" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" [0-9a-f]{64}$'));
+    expect(install[3]).toMatch(new RegExp('^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
+      + `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${shippedDigest('orphan-script')}$`));
+    expect(install[4]).toBe('. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"');
+    expect(install[6]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
     // The deploy, then the deletion: the library's commands only.
-    expect(spec.phases.build.commands[0]).toBe('[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
+    expect(spec.phases.build.commands[0]).toBe(install[4]);
+    expect(spec.phases.build.commands[1]).toBe('[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
       + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS');
-    expect(spec.phases.build.commands[2]).toMatch(/^while read -r name region; do .* delete-stack /);
-    expect(spec.phases.build.commands).toHaveLength(3);
+    expect(spec.phases.build.commands[3]).toMatch(/^while read -r name region; do .* delete-stack /);
+    expect(spec.phases.build.commands).toHaveLength(4);
     // The cloud assembly is what is deployed; the repository is where the tests run.
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }]);
     expect(deploy.Configuration.BatchEnabled).toBe('true');
@@ -138,13 +140,14 @@ describe('the main pipeline', () => {
     expect(actionOf(json, 'staging', 'Approve').Configuration.CustomData)
       .toBe('Deploy to staging (staging, account 333333333333)? Stacks the app no longer has, deleted after the deploy: #{Orphans_staging.ORPHANS}');
     const deployBuild = buildSpecOf(json, actionOf(json, 'staging', 'Deploy'));
-    expect(deployBuild.batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
+    expect(planOf(deployBuild, setup.app.outdir, 'staging').ORPHAN_MODE).toBe('approved');
     expect(deployBuild.phases.install.commands.find((c: string) => c.startsWith('node ')))
       .toContain('--approved "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
       .toEqual(['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
     const commands: string[] = deployBuild.phases.build.commands;
-    expect(commands.slice(0, 3)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a .* deploy .* \$STACKS$/)]);
+    expect(commands.slice(0, 4)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+      expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a .* deploy .* \$STACKS$/)]);
     expect(stepsAfterDeploy('staging')[1]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
   });
 
@@ -157,33 +160,38 @@ describe('the main pipeline', () => {
     expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
     // First it records every file of the assembly it reviews, with its SHA-256.
     expect(spec.phases.build.commands[1]).toBe('assembly_files "$CODEBUILD_SRC_DIR_Synth_Output" > assembly-files.txt');
-    expect(spec.phases.build.commands[4]).toBe(`mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt ${['prod-Foundation|eu-west-1', 'shop-baseline-444444444444-eu-west-1|eu-west-1', 'prod-FoundationBackupCopy|eu-central-1', 'prod-Monitoring|eu-west-1', 'prod-Workload|eu-west-1']
-      .map(s => { const [stack, region] = s.split('|'); return `"${stack}|${region}|arn:aws:iam::444444444444:role/shop-prod-review"`; }).join(' ')}`);
     const commands: string[] = spec.phases.build.commands;
-    // Before the review, every reviewed stack's drift, detected with Prod's review role (in any region); and the stacks Prod no longer has, listed.
-    const drift = commands.find(c => c.startsWith('mkdir -p drift && '))!;
-    expect(drift).toContain('drift_of prod-Foundation eu-west-1 "arn:aws:iam::444444444444:role/shop-prod-review" &');
-    expect(drift).toContain('drift_of prod-FoundationBackupCopy eu-central-1 "arn:aws:iam::444444444444:role/shop-prod-review" &');
-    expect(commands.filter(c => c.includes('aws cloudformation describe-stacks --region'))).toHaveLength(2);
+    // Its plan names every stack of Prod: as it fingerprints them and detects their drift (with Prod's review role, in any
+    // region), and as the review script takes them (their templates in the cloud assembly); and Prod's orphan search.
+    const plan = planOf(spec, setup.app.outdir, 'job');
+    const stacks = [['Foundation', 'prod-Foundation', 'eu-west-1'], ['AccountBaseline', 'shop-baseline-444444444444-eu-west-1', 'eu-west-1'],
+      ['FoundationBackupCopy', 'prod-FoundationBackupCopy', 'eu-central-1'], ['Monitoring', 'prod-Monitoring', 'eu-west-1'], ['Workload', 'prod-Workload', 'eu-west-1']];
+    expect(plan.REVIEWED_STACKS).toEqual(stacks.map(([, name, region]) => `${name}|${region}|arn:aws:iam::444444444444:role/shop-prod-review`));
+    expect((plan.REVIEW_ENTRIES as string[]).map(e => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template')))
+      .toEqual(stacks.map(([id, name]) => `prod|${name}|assembly-prod/prod${id}HASH.template.json`));
+    expect(plan.LIST_ENVIRONMENTS).toEqual(['prod']);
+    expect(plan.LIST_ROLES).toEqual(['arn:aws:iam::444444444444:role/shop-prod-review']);
+    // Prod's stacks are in two regions: it lists the stacks of both.
+    expect(plan.LIST_REGIONS).toEqual(['eu-west-1 eu-central-1']);
+    expect(commands).toContain('mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt "${REVIEWED_STACKS[@]}"');
+    expect(commands.find(c => c.startsWith('mkdir -p drift && '))).toContain('drift_of "$name" "$region" "$role" &');
     const reviewCommand = commands.find(c => c.startsWith('NODE_PATH='))!;
-    const [, script, otherLane, entries] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. (.*)$/)!;
+    const [, script, otherLane] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. "\$\{entries\[@\]\}"$/)!;
+    expect(commands[commands.indexOf(reviewCommand) - 1]).toContain('entries+=("$env|$name|$CODEBUILD_SRC_DIR_Synth_Output/$template|deployed/$name.json")');
     // The templates are in the cloud assembly; the review and orphan scripts come from the pipeline's own assets, checked against
-    // the SHA-256 of the ones the package ships (what a branch's synth output holds changes nothing). The job runs in the
+    // the digest of the ones the package ships (what a branch's synth output holds changes nothing). The job runs in the
     // repository's clone, whose history it checks against the commits the hotfix lane took to production (its pipeline, its
     // source action, its production stages).
     expect(script).toBe('"${TMPDIR:-/tmp}/gate-scripts/review-script/index.js"');
-    expect(commands.filter(c => c.startsWith('fetch_gate_script "')).map(c => c.replace(/[0-9a-f]{64}\.zip/, 'KEY.zip'))).toEqual(['review-script', 'orphan-script']
-      .map(name => `fetch_gate_script "\${TMPDIR:-/tmp}/gate-scripts/${name}" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" ${shippedSha256(name)}`));
+    expect(commands.filter(c => c.startsWith('fetch_bundle "${TMPDIR:-/tmp}/gate-scripts/')).map(c => c.replace(/[0-9a-f]{64}\.zip/, 'KEY.zip'))).toEqual(['review-script', 'orphan-script']
+      .map(name => `fetch_bundle "\${TMPDIR:-/tmp}/gate-scripts/${name}" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" ${shippedDigest(name)}`));
+    // It may read the two scripts and its plan, and nothing else of the asset bucket.
     expect(projectStatementsOf(json, review)).toContainEqual({
       Action: 's3:GetObject',
       Effect: 'Allow',
-      Resource: [0, 1].map(() => expect.stringMatching(/^arn:aws:s3:::cdk-hnb659fds-assets-999999999999-eu-west-1\/[0-9a-f]{64}\.zip$/)),
+      Resource: [0, 1, 2].map(() => expect.stringMatching(/^arn:aws:s3:::cdk-hnb659fds-assets-999999999999-eu-west-1\/[0-9a-f]{64}\.zip$/)),
     });
     expect(otherLane).toBe('hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod');
-    expect(entries.split(' ').map((e: string) => e.replace(/[0-9A-F]{8}\.template/, 'HASH.template'))).toEqual([
-      ['Foundation', 'prod-Foundation'], ['AccountBaseline', 'shop-baseline-444444444444-eu-west-1'], ['FoundationBackupCopy', 'prod-FoundationBackupCopy'],
-      ['Monitoring', 'prod-Monitoring'], ['Workload', 'prod-Workload'],
-    ].map(([id, name]) => `"prod|${name}|$CODEBUILD_SRC_DIR_Synth_Output/assembly-prod/prod${id}HASH.template.json|deployed/${name}.json"`));
     expect(projectStatementsOf(json, review)).toContainEqual({
       Action: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],
       Effect: 'Allow',
@@ -231,8 +239,8 @@ describe('the main pipeline', () => {
     // After the deploy, it deletes the stacks the review listed, and no other.
     expect(buildSpecOf(json, deploy).phases.install.commands.find((c: string) => c.startsWith('node ')))
       .toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
-    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.ORPHAN_MODE).toBe('approved');
-    expect(buildSpecOf(json, deploy).batch['build-list'][0].env.variables.REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/shop-prod-review');
+    expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').ORPHAN_MODE).toBe('approved');
+    expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/shop-prod-review');
   });
 
   test('Prod: an alarm-watched bake period rolls the stage back if an alarm fires', () => {
@@ -271,7 +279,7 @@ describe('the main pipeline', () => {
       {
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/shop-qa-stack-cleanup']] },
+        Resource: 'arn:aws:iam::222222222222:role/shop-qa-stack-cleanup',
       },
     ]);
   });
@@ -503,8 +511,10 @@ describe('change review', () => {
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const review = buildSpecOf(template, actionOf(template, 'prod', 'ChangeReview'));
-    expect(review.phases.build.commands.find((c: string) => c.startsWith('NODE_PATH='))).toMatch(/\|deployed\/prod-Monitoring\.json" "prod\|prod-GroupNested[0-9A-F]{8}\|\$CODEBUILD_SRC_DIR_Synth_Output\/assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json\|deployed\/prod-GroupNested[0-9A-F]{8}\.json"$/);
-    const variables = buildSpecOf(template, actionOf(template, 'prod', 'Deploy')).batch['build-list'][0].env.variables;
+    expect((planOf(review, app.outdir, 'job').REVIEW_ENTRIES as string[]).slice(-2)).toEqual([
+      expect.stringMatching(/^prod\|prod-Monitoring\|/), expect.stringMatching(/^prod\|prod-GroupNested[0-9A-F]{8}\|assembly-prod\/prodGroupNested[0-9A-F]{8}\.template\.json$/),
+    ]);
+    const variables = planOf(buildSpecOf(template, actionOf(template, 'prod', 'Deploy')), app.outdir, 'prod');
     expect(variables.STACKS).toBe('prod/Foundation prod/AccountBaseline prod/FoundationBackupCopy prod/Monitoring prod/Group/Nested');
   });
 });

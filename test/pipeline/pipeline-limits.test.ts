@@ -7,11 +7,11 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildHeadroom } from '../../bench/headroom';
-import { EnvironmentTier } from '../../src';
+import { EnvironmentTier, TestKind } from '../../src';
 import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, checkPipelineLimits, resolvedLength } from '../../src/pipeline/private/pipeline-limits';
 import { ValidationErrors } from '../../src/private/validation-errors';
 import { environment } from '../support/environments';
-import { actionOf, newPipeline } from '../support/pipelines';
+import { actionOf, ALL_TESTS, newPipeline } from '../support/pipelines';
 
 /**
  * What CodeBuild and CodePipeline refuse when the tooling stack deploys is refused at synth: the
@@ -20,24 +20,17 @@ import { actionOf, newPipeline } from '../support/pipelines';
  */
 const regions = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'eu-west-2', 'eu-north-1', 'ap-southeast-2', 'ap-south-1', 'ca-central-1', 'sa-east-1'];
 
-function productionWave(app: cdk.App, count: number) {
-  const prod = regions.slice(0, count).map((region, i) => environment(app, EnvironmentTier.PROD, {
-    environmentName: `production-${region}`, region, availabilityZones: ['a', 'b', 'c'].map(zone => `${region}${zone}`), cidr: `10.${i}.0.0/16`,
-  }));
-  const pipeline = newPipeline(app);
-  pipeline.addWave('Prod', prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeAlarmNames: ['errors'] });
-  return pipeline;
-}
-
 describe('the limits AWS enforces on the pipeline', () => {
-  test('GIVEN a production wave whose change review would name more than CodeBuild takes WHEN synthesized THEN it is refused, naming the project, its size, the limit and what to do; no tooling template is written', () => {
+  test('GIVEN a test whose commands would make its build spec longer than CodeBuild takes WHEN synthesized THEN it is refused, naming the project, its size, the limit and what to do; no tooling template is written', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-limits-'));
     try {
       const app = new cdk.App({ outdir });
-      productionWave(app, 10);
+      const pipeline = newPipeline(app, { tests: [...ALL_TESTS.filter(t => t.kind !== TestKind.SMOKE), { kind: TestKind.SMOKE, commands: [`./scripts/smoke ${'--check /path '.repeat(2_000)}`] }] });
+      pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
       expect(() => app.synth()).toThrow(new RegExp(
-        '^\\[Tooling/Delivery\\] MultiEnvPipeline \'Delivery\': build project Tooling/Delivery/PipelineDefinition/Prod/ChangeReview/Resource has a build spec of '
-        + '[\\d,]+ characters; CodeBuild refuses more than 25,600: put fewer environments in each wave \\(addWave\\), or split the app'));
+        '^\\[Tooling/Delivery\\] MultiEnvPipeline \'Delivery\': build project Tooling/Delivery/PipelineDefinition/dev/TestsAfter/Resource has a build spec of '
+        + '[\\d,]+ characters; CodeBuild refuses more than 25,600: put fewer environments in each wave \\(addWave\\), move long commands into a script of the repository, '
+        + 'or split the app'));
       // CDK Pipelines draws its graph (a .dot file) while it builds; the template that would fail is never written.
       expect(fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))).toEqual([]);
     } finally {
@@ -103,7 +96,7 @@ describe('the check itself, on resources one past each limit', () => {
     checkPipelineLimits(stack, errors);
     expect(() => errors.throwIfAny()).toThrow([
       'MultiEnvPipeline \'Delivery\': 3 problems:',
-      '  - build project Tooling/Big has a build spec of 25,601 characters; CodeBuild refuses more than 25,600: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+      '  - build project Tooling/Big has a build spec of 25,601 characters; CodeBuild refuses more than 25,600: put fewer environments in each wave (addWave), move long commands into a script of the repository, or split the app into several apps with a pipeline each',
       '  - action Prod/Review of Tooling/Pipeline has a value of 501 characters for CustomData once the review\'s summary and digest are in it; CodePipeline refuses more than 500: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
       '  - action Prod/Deploy of Tooling/Pipeline has a value of 1,001 characters for EnvironmentVariables; CodePipeline refuses more than 1,000: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
     ].join('\n'));

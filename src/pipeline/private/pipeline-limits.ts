@@ -72,11 +72,12 @@ export function resolvedLength(value: unknown): number {
 export function checkPipelineLimits(scope: IConstruct, errors: ValidationErrors): void {
   const stack = Stack.of(scope);
   const advice = 'put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each';
+  const buildSpecAdvice = 'put fewer environments in each wave (addWave), move long commands into a script of the repository, or split the app into several apps with a pipeline each';
   for (const project of scope.node.findAll().filter((c): c is codebuild.CfnProject => c instanceof codebuild.CfnProject)) {
     const source = stack.resolve(project.source);
     const length = resolvedLength(source?.buildSpec);
     if (length > BUILD_SPEC_LIMIT) {
-      errors.add(`build project ${project.node.path}`, `has a build spec of ${length.toLocaleString('en-US')} characters; CodeBuild refuses more than ${BUILD_SPEC_LIMIT.toLocaleString('en-US')}: ${advice}`);
+      errors.add(`build project ${project.node.path}`, `has a build spec of ${length.toLocaleString('en-US')} characters; CodeBuild refuses more than ${BUILD_SPEC_LIMIT.toLocaleString('en-US')}: ${buildSpecAdvice}`);
     }
   }
   for (const pipeline of scope.node.findAll().filter((c): c is codepipeline.CfnPipeline => c instanceof codepipeline.CfnPipeline)) {
