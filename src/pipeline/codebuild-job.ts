@@ -6,8 +6,10 @@ import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { AWAIT_ACTIONS, awaitCommand, listActionExecutions } from './awaited-actions';
+import { awaitCommand, listActionExecutions } from './awaited-actions';
 import { IsolatedEnvironment } from '../environment';
+import { FETCH_BUNDLE } from './private/checked-bundle';
+import { GateScript, GateScripts, JobScript } from './private/gate-scripts';
 import { JobPlan, PlanVariables } from './private/job-plan';
 import { acknowledge } from '../private/acknowledge';
 
@@ -87,6 +89,10 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   private scope?: Construct;
   /** What it reads per environment and per stack, once its spec is made (`writePlan`). */
   private plan?: JobPlan;
+  /** The gate scripts of its stack, while CDK Pipelines turns the step into an action. */
+  private gateScripts?: GateScripts;
+  /** The scripts its builds fetch (`gateScript`, `source`). */
+  private readonly fetched = new Set<GateScript>();
 
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
@@ -109,7 +115,9 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
     const extra = this.extraInputs.map(fileSet => options.artifacts.toCodePipeline(fileSet));
     this.scope = options.scope;
-    const spec = this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)), stage.stageName, this.pipelineNameOf(options));
+    // The scripts come from the pipeline's own definition, never from the commit under review.
+    this.gateScripts = GateScripts.of(options.scope);
+    const spec = this.withFetches(this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)), stage.stageName, this.pipelineNameOf(options)));
     const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
     // A role on the app's pipeline path for its purpose, which the environments' roles trust by that path.
     const path = this.rolePath();
@@ -133,7 +141,11 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       acknowledge(project, 'The service role is given by its ARN (Fn::GetAtt of the role\'s Arn), as a role on a path must be; '
         + 'CloudFormation Validate reports that GetAtt as a Ref', 'CloudFormation-Validate::E3050');
     }
-    [...this.permissions(), ...this.plan ? [this.plan.readStatement()] : []].forEach(statement => project.addToRolePolicy(statement));
+    [
+      ...this.permissions(),
+      ...this.fetched.size > 0 ? [this.gateScripts!.readStatement(...this.fetchedInOrder())] : [],
+      ...this.plan ? [this.plan.readStatement()] : [],
+    ].forEach(statement => project.addToRolePolicy(statement));
     if (this.awaited.length > 0) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
     if (spec.batch) project.enableBatchBuilds();
     // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
@@ -171,12 +183,38 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
           ...buildSpec.phases,
           build: {
             ...buildSpec.phases.build,
-            commands: [AWAIT_ACTIONS, awaitCommand(stageName, this.awaited.map(j => j.id)), ...buildSpec.phases.build.commands],
+            commands: [
+              this.source(JobScript.AWAIT_ACTIONS),
+              awaitCommand(stageName, this.awaited.map(j => j.id)),
+              ...buildSpec.phases.build.commands,
+            ],
           },
         },
       },
       actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', PIPELINE_NAME: name },
     };
+  }
+
+  /**
+   * The spec with, first in its install phase, the commands that fetch and check what its builds
+   * read from the pipeline's own assets: its plan and the scripts it uses.
+   */
+  private withFetches(spec: JobSpec): JobSpec {
+    if (!this.plan && this.fetched.size === 0) return spec;
+    const fetches = [FETCH_BUNDLE, ...this.plan ? [this.plan.fetchCommand()] : [], ...this.gateScripts!.fetchCommands(...this.fetchedInOrder())];
+    const phases = (spec.buildSpec as { phases: Record<string, { commands?: string[] }> }).phases;
+    return {
+      ...spec,
+      buildSpec: {
+        ...spec.buildSpec,
+        phases: { ...phases, install: { ...phases.install, commands: [...fetches, ...phases.install?.commands ?? []] } },
+      },
+    };
+  }
+
+  /** The scripts its builds fetch, in the order of `GateScript`. */
+  private fetchedInOrder(): GateScript[] {
+    return Object.values(GateScript).filter(script => this.fetched.has(script));
   }
 
   private pipelineNameOf(options: pipelines.ProduceActionOptions): string {
@@ -185,12 +223,24 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
 
   /**
    * Writes the job's plan (`JobPlan`: what it reads per environment and per stack, out of its build
-   * spec) and returns the command that fetches it, for a build that has defined `FETCH_BUNDLE`.
-   * Called once, from `spec`.
+   * spec), which its builds fetch first, and returns the command that reads the plan's file `file`
+   * into the build's shell. Called once, from `spec`.
    */
-  protected writePlan(files: Record<string, PlanVariables>): string {
+  protected writePlan(files: Record<string, PlanVariables>, file: string): string {
     this.plan = new JobPlan(this.scope!, `${this.id}Plan`, files);
-    return this.plan.fetchCommand();
+    return JobPlan.read(file);
+  }
+
+  /** Has the job's builds fetch a gate script first; the directory it is in, once fetched. */
+  protected gateScript(script: GateScript): string {
+    this.fetched.add(script);
+    return GateScripts.directoryOf(script);
+  }
+
+  /** The command that reads a file of the jobs' bash functions into the build's shell, which its builds fetch first. */
+  protected source(file: JobScript): string {
+    this.fetched.add(GateScript.JOBS);
+    return GateScripts.source(file);
   }
 
   /**

@@ -1,18 +1,16 @@
 import { Stack } from 'aws-cdk-lib';
-import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob } from './change-review-job';
 import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
-import { assumeCleanupRoles, cleanupCommands, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
+import { assumeCleanupRoles, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
-import { FETCH_BUNDLE } from './private/checked-bundle';
-import { GateScript, GateScripts } from './private/gate-scripts';
-import { JobPlan, PlanVariables } from './private/job-plan';
+import { GateScript, JobScript } from './private/gate-scripts';
+import { PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
@@ -61,8 +59,6 @@ export class EnvironmentBuilds extends CodeBuildJob {
 
   /** Whether a stack has a container image asset, which the CLI builds with Docker. */
   private readonly images: boolean;
-  /** The pipeline's own orphan script, once the job is in its stack. */
-  private gateScripts?: GateScripts;
   /** Whether it ends with the stack clean-up: the last of its environments' deploys does. */
   private readonly cleansUp: boolean;
 
@@ -84,16 +80,13 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return `Deploys ${this.rest ? 'the stacks no test needs of ' : ''}${this.environments.map(e => e.environmentName).join(', ')}, one build each`;
   }
 
-  public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
-    this.gateScripts = GateScripts.of(options.scope);
-    return super.produceAction(stage, options);
-  }
-
   protected spec([reviewedOrListed]: string[]): JobSpec {
     // The cloud assembly is the job's primary input.
     const assembly = '$CODEBUILD_SRC_DIR';
-    const cleanup = this.cleansUp ? cleanupCommands(reviewedOrListed) : undefined;
-    const plan = JobPlan.read('$ENVIRONMENT_NAME');
+    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, this.planVariablesOf(env)])), '$ENVIRONMENT_NAME');
+    // The last deploy of an environment searches for the stacks it no longer has, with the orphan script, and deletes them.
+    if (this.cleansUp) this.gateScript(GateScript.ORPHAN);
+    const orphans = this.cleansUp ? this.source(JobScript.ORPHANS) : undefined;
     return {
       buildSpec: {
         env: { shell: 'bash' },
@@ -102,22 +95,19 @@ export class EnvironmentBuilds extends CodeBuildJob {
           install: {
             commands: [
               `npm install -g aws-cdk@${this.deploy.cdkCliVersion}`,
-              FETCH_BUNDLE,
-              this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, this.planVariablesOf(env)]))),
-              ...this.cleansUp ? this.gateScripts!.fetchCommands(GateScript.ORPHAN) : [],
               plan,
               // The search for the stacks the app no longer has runs before the deploy, or while the deploy before it runs.
-              ...cleanup?.search ?? [],
+              ...orphans ? [orphans, `search_orphans${reviewedOrListed ? ` "${reviewedOrListed}/orphans-$ENVIRONMENT_NAME.txt"` : ''}`] : [],
             ],
           },
           build: {
             commands: [
               plan,
-              ...this.deploy.review ? ChangeReviewJob.checkBeforeDeployCommands(reviewedOrListed, assembly) : [],
+              ...this.deploy.review ? [this.source(JobScript.CHANGE_REVIEW), `check_reviewed "${reviewedOrListed}" "${assembly}"`] : [],
               `[ -z "$STACKS" ] || cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" `
                 + '--progress events --no-notices $STACKS',
               // Once the app's stacks are deployed: the deletion of the stacks it no longer has.
-              ...cleanup?.deletion ?? [],
+              ...orphans ? [orphans, 'delete_orphans'] : [],
             ],
           },
         },
@@ -134,7 +124,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
       assumeBootstrapRoles(this.stacks(), roles),
       // The check that the stacks are still as reviewed reads their templates with the review roles.
       ...this.deploy.review ? [assumeReviewRoles(this.environments)] : [],
-      ...this.cleansUp ? [assumeCleanupRoles(this.environments), this.gateScripts!.readStatement(GateScript.ORPHAN)] : [],
+      ...this.cleansUp ? [assumeCleanupRoles(this.environments)] : [],
     ];
   }
 
@@ -153,7 +143,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     return {
       ...this.cleansUp ? cleanupVariables(env, this.deploy.orphanMode) : {},
       STACKS: stacks.map(s => s.node.path).join(' '),
-      ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)).join(' ') } : {},
+      ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)) } : {},
     };
   }
 

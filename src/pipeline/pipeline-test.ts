@@ -17,7 +17,10 @@ export interface PipelineCommands {
   readonly installCommands?: string[];
 
   /**
-   * The CodeBuild image the commands run in.
+   * The CodeBuild image the commands run in. Besides the commands, a build runs the pipeline's own
+   * bash functions (waiting for the deploy, reading stack outputs), which it fetches with the AWS
+   * CLI, `unzip` and `sha256sum`, as CodeBuild's standard images have them: an image of your own
+   * needs bash and these three too.
    *
    * @default - CDK Pipelines' default, the standard Linux image
    */

@@ -7,7 +7,8 @@ import { JOB_TMP } from './private/job-temp';
  * in the background, the way CodeBuild documents background tasks (ignoring hang-ups, as `nohup`
  * does, so they outlive the phase that started them): each leaves its output in `<task>.log`, its
  * process id in `<task>.pid` and, once done, its exit status in `<task>.rc` under this directory,
- * so a later command waits for it without being a child of the same shell.
+ * so a later command waits for it (`await_beside`, src/pipeline/jobs/beside.sh, which reads the
+ * same directory) without being a child of the same shell.
  */
 const BESIDE_DIR = `${JOB_TMP}/beside`;
 
@@ -27,17 +28,9 @@ export function startBeside(task: string, commands: string[]): string {
 }
 
 /**
- * A bash function the builds define before they wait: `await_beside TASK TITLE` waits for the task
- * (or for its process to end without a status, as when it is killed), prints `== TITLE ==` and its
- * output, and fails if the task failed.
- */
-export const AWAIT_BESIDE = `await_beside() { local d=${BESIDE_DIR}; while [ ! -f $d/$1.rc ] && kill -0 "$(cat $d/$1.pid)" 2>/dev/null; do sleep 1; done; `
-  + 'echo "== $2 =="; cat $d/$1.log; [ -f $d/$1.rc ] || { echo "$2 ended without an exit status (killed?)"; return 1; }; '
-  + '[ "$(cat $d/$1.rc)" = 0 ] || { echo "$2 failed (exit status $(cat $d/$1.rc))"; return 1; }; }';
-
-/**
  * A command that waits for every task (`[task, title]`, titles in double quotes' syntax), prints
- * each one's output in this order, and fails if one of them failed.
+ * each one's output in this order, and fails if one of them failed, once the build has read
+ * `await_beside` (src/pipeline/jobs/beside.sh).
  */
 export function awaitBeside(tasks: Array<[string, string]>): string {
   return `failed=0; ${tasks.map(([task, title]) => `await_beside ${task} "${title}" || failed=1; `).join('')}[ "$failed" -eq 0 ]`;

@@ -1,11 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { WITH_ROLE } from './assume-role-shell';
 import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
-import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
+import { awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
+import { JobScript } from './private/gate-scripts';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -107,7 +107,14 @@ export class TestBuilds extends CodeBuildJob {
         batch: buildPerEnvironment(this.environments, env => ({ ...environmentVariables(env), ...stepVariables })),
         phases: {
           ...installsOf(all),
-          build: { commands: [...this.groups.some(g => g.length > 1) ? [AWAIT_BESIDE] : [], ...this.groups.flatMap(sideBySide)] },
+          build: {
+            commands: [
+              // `with_role`, for the steps that read stack outputs; `await_beside`, for the steps side by side.
+              ...all.some(s => Object.keys(s.commands.envFromOutputs ?? {}).length > 0) ? [this.source(JobScript.ASSUME_ROLE)] : [],
+              ...this.groups.some(g => g.length > 1) ? [this.source(JobScript.BESIDE)] : [],
+              ...this.groups.flatMap(sideBySide),
+            ],
+          },
         },
       },
       buildImage: all.find(s => s.commands.buildImage)?.commands.buildImage,
@@ -155,16 +162,16 @@ function sideBySide(steps: NamedCommands[]): string[] {
 /**
  * The stack outputs named in `envFromOutputs`, read with the environment's deployment role into
  * their variables (only an environment placed alone has them: a wave's environments share their
- * commands).
+ * commands), by `with_role` (src/pipeline/jobs/assume-role.sh), which the build has read.
  */
 function outputCommands(commands: PipelineCommands): string[] {
   const outputs = Object.entries(commands.envFromOutputs ?? {});
   if (outputs.length === 0) return [];
-  return [WITH_ROLE, ...outputs.map(([name, output]) => {
+  return outputs.map(([name, output]) => {
     const stack = Stack.of(output);
     const key = stack.resolve(output.logicalId);
     return `${name}="$(with_role "$DEPLOYMENT_ROLE_ARN" aws cloudformation describe-stacks --region ${stack.region} --stack-name ${stack.stackName} `
       + `--query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)" && [ -n "$${name}" ] `
       + `|| { echo "Stack ${stack.stackName} has no output ${key} (for ${name})"; exit 1; }; export ${name}`;
-  })];
+  });
 }

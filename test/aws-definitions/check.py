@@ -456,6 +456,22 @@ class Check:
     def script(self, js_file):
         self.js.append((str(js_file), None, js_file.read_text()))
 
+    def shell_script(self, sh_file):
+        """A bash file of the jobs' functions: every aws and cdk call in it, by the line it starts on (a
+        line continued with a backslash read with the next; comment lines left out)."""
+        start, logical = 1, ''
+        for number, line in enumerate(sh_file.read_text().split('\n'), 1):
+            if not logical:
+                if line.lstrip().startswith('#'):
+                    continue
+                start = number
+            logical += line
+            if line.endswith('\\'):
+                logical = logical[:-1] + ' '
+                continue
+            self.shell.append((str(sh_file), f'line {start}', logical, True))
+            logical = ''
+
     def findings(self):
         aws_calls = []  # (file, where, words)
         for file, where, text, with_cdk in self.shell:
@@ -487,8 +503,8 @@ class Check:
 
 
 def check(assembly, paths=()):
-    """(findings, counts) of a cloud assembly's templates and runbooks, and of the .js and .md files
-    (or the .js files in the directories) given."""
+    """(findings, counts) of a cloud assembly's templates and runbooks, and of the .js, .sh and .md
+    files (or the .js and .sh files in the directories) given."""
     run = Check()
     for template_file in sorted(Path(assembly).rglob('*.template.json')):
         run.template(template_file)
@@ -497,6 +513,8 @@ def check(assembly, paths=()):
     for path in map(Path, paths):
         for js_file in sorted(path.rglob('*.js')) if path.is_dir() else [path] if path.suffix == '.js' else []:
             run.script(js_file)
+        for sh_file in sorted(path.rglob('*.sh')) if path.is_dir() else [path] if path.suffix == '.sh' else []:
+            run.shell_script(sh_file)
     return run.findings(), run.counts
 
 

@@ -64,8 +64,8 @@ def in_script(path, old, new):
         assert old in text, f'{old} is not in {path}'
         lines = text.split('\n')
         line = next(n for n, l in enumerate(lines, 1) if old in l)
-        (work / 'index.js').write_text(text.replace(old, new))
-        return f'line {line}', [str(work / 'index.js')]
+        (work / Path(path).name).write_text(text.replace(old, new))
+        return f'line {line}', [str(work / Path(path).name)]
     return plant
 
 
@@ -89,8 +89,10 @@ CASES = [
     ('Scheduler action that does not exist (rds:stopDbInstance)',
      in_template('AWS::Scheduler::Schedule', ':rds:stopDBInstance', lambda p: replace(p, ':rds:stopDBInstance', ':rds:stopDbInstance')),
      'write stopDBInstance, not stopDbInstance'),
-    ('aws CLI option that does not exist (describe-stacks --stack-names in a buildspec)',
-     buildspec('aws cloudformation describe-stacks ', 'aws cloudformation describe-stacks ', 'aws cloudformation describe-stacks --stack-names \\"$STACK\\" '),
+    ('aws CLI option that does not exist (s3 cp --quite in a buildspec)',
+     buildspec('aws s3 cp --quiet ', 'aws s3 cp --quiet ', 'aws s3 cp --quite '), 'write --quiet, not --quite'),
+    ('aws CLI option that does not exist in a job\'s bash functions (describe-stacks --stack-names)',
+     in_script('assets/pipeline/jobs/orphans.sh', 'aws cloudformation describe-stacks --region', 'aws cloudformation describe-stacks --stack-names "$STACK" --region'),
      'write --stack-name, not --stack-names'),
     ('cdk flag that does not exist (deploy --exclusive in a buildspec)',
      buildspec('deploy --method=direct', '--exclusively', '--exclusive'), 'write --exclusively, not --exclusive'),

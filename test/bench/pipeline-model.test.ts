@@ -7,7 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
 import { pathToProduction } from '../../examples/pipeline-path';
 import { EnvironmentTier } from '../../src';
-import { AWAIT_ACTIONS, awaitCommand } from '../../src/pipeline/awaited-actions';
+import { awaitCommand } from '../../src/pipeline/awaited-actions';
 import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { stepAnnouncement } from '../../src/pipeline/test-builds';
 import { environment } from '../support/environments';
@@ -134,9 +134,9 @@ const step = (name: string) => [stepAnnouncement([name]), `./scripts/${name}.sh`
 /** Steps side by side, as the library's builds start them. */
 const sideBySide = (...names: string[]) => [stepAnnouncement(names), ...names.map(name => startBeside(name, [`./scripts/${name}.sh`])), awaitBeside(names.map(n => [n, n]))];
 /** The wait for actions of the stage, as the library's builds start it. */
-const awaiting = (stage: string, ...actions: string[]) => [AWAIT_ACTIONS, awaitCommand(stage, actions)];
+const awaiting = (stage: string, ...actions: string[]) => ['. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"', awaitCommand(stage, actions)];
 /** The search for the stacks the app no longer has, as the library's deploy builds start it in their install phase. */
-const ORPHAN_SEARCH = ['echo "== StackCleanup of $ENVIRONMENT_NAME =="', 'node "orphan-script/index.js" "$ORPHAN_MODE" /tmp/orphans "$ORPHAN_SEARCH" /tmp/stacks-*.json'];
+const ORPHAN_SEARCH = ['. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"', 'search_orphans'];
 
 /**
  * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
@@ -178,10 +178,8 @@ function libraryTemplate(deployWave: unknown = batchSpec(['Shop/Foundation', CHA
       install: { commands: ['npm install --no-save --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5'] },
       build: {
         commands: [
-          'drift_of() { :; }',
-          'mkdir -p drift && { drift_of Shop-Foundation eu-west-1 "arn:aws:iam::111111111111:role/lookup" & wait; }',
-          'node "asset.0456/index.js" list "." "shop|prod|Shop-Foundation|shop-baseline-" /tmp/stacks/prod/*.json',
-          'NODE_PATH="$REVIEW_TOOLS/node_modules" node asset.0123/index.js . --drift drift --orphans . "Shop|Shop-Foundation|Shop/Foundation.template.json|deployed/Shop-Foundation.json"',
+          '. "${TMPDIR:-/tmp}/gate-scripts/jobs/change-review.sh"',
+          'review_change "$CODEBUILD_SRC_DIR_Synth_Output"',
         ],
       },
     },

@@ -17,11 +17,14 @@ describe('the npm package', () => {
   const files: string[] = pack.files.map((f: { path: string }) => f.path);
 
   test('holds only the compiled library, the jsii assembly, the docs, the bundled job scripts and the IAM reference data SafetyChecks reads', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture|node_modules\/@cloud-copilot\/iam-data\/.+)$/;
+    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+\/index\.js|assets\/pipeline\/jobs\/[a-z-]+\.sh|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json|rosetta\/default\.ts-fixture|node_modules\/@cloud-copilot\/iam-data\/.+)$/;
     expect(files.filter(f => !allowed.test(f))).toEqual([]);
     // The change review's and the orphan clean-up's scripts, which the pipeline stages into the cloud assembly for its jobs.
     expect(files).toContain('assets/pipeline/review/review-script/index.js');
     expect(files).toContain('assets/pipeline/review/orphan-script/index.js');
+    // The jobs' bash functions (src/pipeline/jobs/), which the pipeline stages the same way.
+    expect(files.filter(f => f.startsWith('assets/pipeline/jobs/')).sort())
+      .toEqual(fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'pipeline', 'jobs')).map(f => `assets/pipeline/jobs/${f}`).sort());
     // Their sources are not shipped: only the synth side's compiled code is.
     expect(files.filter(f => f.startsWith('lib/pipeline/review/'))).toEqual([]);
   });

@@ -191,7 +191,7 @@ describe('an environment\'s stage', () => {
     expect(planned('DeployRest')).toMatchObject({
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
-      ORPHAN_REGIONS: 'eu-west-1',
+      ORPHAN_REGIONS: ['eu-west-1'],
     });
     // A failed deploy deletes nothing, though the search ran while it did.
     const failed = await runStage(dev, { stacks, failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
@@ -268,7 +268,7 @@ describe('the tests of an environment', () => {
     expect(failed.byName.Deploy.stdout).toContain('TestsBefore: Failed in this execution; nothing runs');
   });
 
-  test('a test build holds no credential that deploys: its role may assume the environment\'s deployment role, and read the pipeline\'s action executions, nothing else', () => {
+  test('a test build holds no credential that deploys: its role may assume the environment\'s deployment role, read the pipeline\'s action executions and the jobs\' bash functions, nothing else', () => {
     const app = new cdk.App();
     const env = environment(app, EnvironmentTier.STAGING);
     const pipeline = newPipeline(app);
@@ -289,8 +289,14 @@ describe('the tests of an environment', () => {
           Resource: 'arn:aws:codepipeline:eu-west-1:999999999999:Tooling-Delivery',
         });
       }
-      // Nothing of the deploy builds': no bootstrap role, no clean-up role, no gate script.
-      expect(JSON.stringify(statements)).not.toMatch(/cdk-hnb659fds|stack-cleanup|"s3:GetObject"/);
+      // The tests after deploy fetch the jobs' bash functions (await_actions) from the pipeline's assets: that object only.
+      const fetched = [...JSON.stringify(buildSpecOf(template, actionOf(template, 'staging', name)))
+        .matchAll(/fetch_bundle \\"\$\{TMPDIR:-\/tmp\}\/gate-scripts\/(\w+)\\" \\"s3:\/\/([^/]+)\/(\w+\.zip)/g)].map(([, script, bucket, key]) => [script, `arn:aws:s3:::${bucket}/${key}`]);
+      expect(fetched.map(([script]) => script)).toEqual(name === 'TestsAfter' ? ['jobs'] : []);
+      expect(statements.filter(st => JSON.stringify(st).includes('s3:GetObject"'))).toEqual(name === 'TestsAfter'
+        ? [{ Action: 's3:GetObject', Effect: 'Allow', Resource: fetched[0][1] }] : []);
+      // Nothing of the deploy builds': no bootstrap role, no clean-up role, no other script.
+      expect(JSON.stringify(statements)).not.toMatch(/cdk-hnb659fds-(deploy|file|image|cfn)|stack-cleanup/);
     }
   });
 });

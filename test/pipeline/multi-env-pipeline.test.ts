@@ -8,9 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { planOf } from '../../bench/job-plans';
 import { EnvironmentTier, IsolatedEnvironment } from '../../src';
-import { AWAIT_ACTIONS } from '../../src/pipeline/awaited-actions';
 import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
-import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
+import { awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
 import { shippedDigest } from '../support/gate-scripts';
@@ -42,6 +41,10 @@ const json = setup.template.toJSON();
 const pipelineIds = Object.keys(setup.stages);
 const main = setup.stages[pipelineIds.find(id => id.includes('DeliveryPipelineDefinition'))!];
 const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDefinition'))!];
+
+/** The commands that read the jobs' bash functions (src/pipeline/jobs/), once a build has fetched them from the pipeline's own assets. */
+const AWAIT_ACTIONS = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"';
+const AWAIT_BESIDE = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/beside.sh"';
 
 /** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
 function stepsAfterDeploy(stage: string): string[] {
@@ -92,28 +95,34 @@ describe('the main pipeline', () => {
       // Dev's data is throwaway: its build deletes the stacks the app no longer has.
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
-      ORPHAN_REGIONS: 'eu-west-1',
+      ORPHAN_REGIONS: ['eu-west-1'],
       STACK_CLEANUP_ROLE_ARN: 'arn:aws:iam::111111111111:role/shop-dev-stack-cleanup',
       // No stack lengthens the chain of foundation, then workload: every stack deploys before the tests.
       STACKS: 'dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload',
     });
-    // The CLI's install, then the plan and the orphan script, fetched from the pipeline's own assets and checked against the
-    // digest of the files synthesized (the script: as the package ships it), never taken from the synth output; then the
-    // search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it).
+    // First the plan, the orphan script and the jobs' bash functions, fetched from the pipeline's own assets and checked against
+    // the digest of the files synthesized (the scripts: as the package ships them), never taken from the synth output; the
+    // CLI's install; then the search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it).
     const install: string[] = spec.phases.install.commands;
-    expect(install[0]).toBe('npm install -g aws-cdk@2.1148.1');
-    expect(install[1]).toBe(FETCH_BUNDLE);
-    expect(install[2]).toMatch(new RegExp('^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/plan" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" [0-9a-f]{64}$'));
-    expect(install[3]).toMatch(new RegExp('^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" '
-      + `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${shippedDigest('orphan-script')}$`));
-    expect(install[4]).toBe('. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"');
-    expect(install[6]).toBe('echo "== StackCleanup of $ENVIRONMENT_NAME =="');
+    const asset = (folder: string) => `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${folder ? shippedDigest(folder) : '[0-9a-f]{64}'}$`;
+    expect(install).toEqual([
+      FETCH_BUNDLE,
+      expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/plan" ${asset('')}`)),
+      expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" ${asset('review/orphan-script')}`)),
+      expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/jobs" ${asset('jobs')}`)),
+      'npm install -g aws-cdk@2.1148.1',
+      '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+      '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
+      'search_orphans',
+    ]);
     // The deploy, then the deletion: the library's commands only.
-    expect(spec.phases.build.commands[0]).toBe(install[4]);
-    expect(spec.phases.build.commands[1]).toBe('[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
-      + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS');
-    expect(spec.phases.build.commands[3]).toMatch(/^while read -r name region; do .* delete-stack /);
-    expect(spec.phases.build.commands).toHaveLength(4);
+    expect(spec.phases.build.commands).toEqual([
+      '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+      '[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
+        + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS',
+      '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
+      'delete_orphans',
+    ]);
     // The cloud assembly is what is deployed; the repository is where the tests run.
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }]);
     expect(deploy.Configuration.BatchEnabled).toBe('true');
@@ -141,8 +150,7 @@ describe('the main pipeline', () => {
       .toBe('Deploy to staging (staging, account 333333333333)? Stacks the app no longer has, deleted after the deploy: #{Orphans_staging.ORPHANS}');
     const deployBuild = buildSpecOf(json, actionOf(json, 'staging', 'Deploy'));
     expect(planOf(deployBuild, setup.app.outdir, 'staging').ORPHAN_MODE).toBe('approved');
-    expect(deployBuild.phases.install.commands.find((c: string) => c.startsWith('node ')))
-      .toContain('--approved "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(deployBuild.phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
       .toEqual(['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
     const commands: string[] = deployBuild.phases.build.commands;
@@ -156,11 +164,15 @@ describe('the main pipeline', () => {
     expect(main.prod).toEqual(['Review[Approval/1]', 'Deploy[Build/2]', 'TestsAfter[Build/2]']);
     const review = actionOf(json, 'staging', 'Review-prod');
     const spec = buildSpecOf(json, review);
-    // It keeps each deployed template it fingerprints, and reviews them against the synthesized ones with the staged review script.
-    expect(spec.phases.install.commands).toEqual(['npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5']);
-    // First it records every file of the assembly it reviews, with its SHA-256.
-    expect(spec.phases.build.commands[1]).toBe('assembly_files "$CODEBUILD_SRC_DIR_Synth_Output" > assembly-files.txt');
-    const commands: string[] = spec.phases.build.commands;
+    // Its plan, the review and orphan scripts and the jobs' bash functions come from the pipeline's own assets, checked against
+    // the digest of the ones the package ships (what a branch's synth output holds changes nothing); then cloudformation-diff.
+    expect(spec.phases.install.commands.map((c: string) => c.replace(/[0-9a-f]{64}\.zip" [0-9a-f]{64}$/, 'KEY.zip" DIGEST'))).toEqual([
+      FETCH_BUNDLE,
+      'fetch_bundle "${TMPDIR:-/tmp}/plan" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" DIGEST',
+      ...['review-script', 'orphan-script', 'jobs'].map(name => `fetch_bundle "\${TMPDIR:-/tmp}/gate-scripts/${name}" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" DIGEST`),
+      'npm install --no-save --no-audit --no-fund --prefix "$REVIEW_TOOLS" @aws-cdk/cloudformation-diff@2.187.5',
+    ]);
+    expect(spec.phases.install.commands.slice(2, 5).map((c: string) => c.split(' ').pop())).toEqual(['review/review-script', 'review/orphan-script', 'jobs'].map(shippedDigest));
     // Its plan names every stack of Prod: as it fingerprints them and detects their drift (with Prod's review role, in any
     // region), and as the review script takes them (their templates in the cloud assembly); and Prod's orphan search.
     const plan = planOf(spec, setup.app.outdir, 'job');
@@ -173,38 +185,32 @@ describe('the main pipeline', () => {
     expect(plan.LIST_ROLES).toEqual(['arn:aws:iam::444444444444:role/shop-prod-review']);
     // Prod's stacks are in two regions: it lists the stacks of both.
     expect(plan.LIST_REGIONS).toEqual(['eu-west-1 eu-central-1']);
-    expect(commands).toContain('mkdir -p deployed && KEEP_IN=deployed fingerprint deployed-templates.txt "${REVIEWED_STACKS[@]}"');
-    expect(commands.find(c => c.startsWith('mkdir -p drift && '))).toContain('drift_of "$name" "$region" "$role" &');
-    const reviewCommand = commands.find(c => c.startsWith('NODE_PATH='))!;
-    const [, script, otherLane] = reviewCommand.match(/^NODE_PATH="\$REVIEW_TOOLS\/node_modules" node (\S+) \. --other-lane "([^"]+)" --drift drift --orphans \. "\$\{entries\[@\]\}"$/)!;
-    expect(commands[commands.indexOf(reviewCommand) - 1]).toContain('entries+=("$env|$name|$CODEBUILD_SRC_DIR_Synth_Output/$template|deployed/$name.json")');
-    // The templates are in the cloud assembly; the review and orphan scripts come from the pipeline's own assets, checked against
-    // the digest of the ones the package ships (what a branch's synth output holds changes nothing). The job runs in the
-    // repository's clone, whose history it checks against the commits the hotfix lane took to production (its pipeline, its
-    // source action, its production stages).
-    expect(script).toBe('"${TMPDIR:-/tmp}/gate-scripts/review-script/index.js"');
-    expect(commands.filter(c => c.startsWith('fetch_bundle "${TMPDIR:-/tmp}/gate-scripts/')).map(c => c.replace(/[0-9a-f]{64}\.zip/, 'KEY.zip'))).toEqual(['review-script', 'orphan-script']
-      .map(name => `fetch_bundle "\${TMPDIR:-/tmp}/gate-scripts/${name}" "s3://cdk-hnb659fds-assets-999999999999-eu-west-1/KEY.zip" ${shippedDigest(name)}`));
-    // It may read the two scripts and its plan, and nothing else of the asset bucket.
+    // The review, on the cloud assembly (test/pipeline/change-review-check.test.ts runs it). The job runs in the repository's
+    // clone, whose history it checks against the commits the hotfix lane took to production (its pipeline, its source action,
+    // its production stages).
+    const commands: string[] = spec.phases.build.commands;
+    expect(commands).toEqual([
+      '. "${TMPDIR:-/tmp}/plan/job.sh"',
+      '. "${TMPDIR:-/tmp}/gate-scripts/jobs/change-review.sh"',
+      'review_change "$CODEBUILD_SRC_DIR_Synth_Output" --other-lane "hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod"',
+    ]);
+    // It may read the three scripts and its plan, and nothing else of the asset bucket.
     expect(projectStatementsOf(json, review)).toContainEqual({
       Action: 's3:GetObject',
       Effect: 'Allow',
-      Resource: [0, 1, 2].map(() => expect.stringMatching(/^arn:aws:s3:::cdk-hnb659fds-assets-999999999999-eu-west-1\/[0-9a-f]{64}\.zip$/)),
+      Resource: [0, 1, 2, 3].map(() => expect.stringMatching(/^arn:aws:s3:::cdk-hnb659fds-assets-999999999999-eu-west-1\/[0-9a-f]{64}\.zip$/)),
     });
-    expect(otherLane).toBe('hotfix lane|Tooling-Delivery-hotfix|acme_shop|prod');
     expect(projectStatementsOf(json, review)).toContainEqual({
       Action: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],
       Effect: 'Allow',
       Resource: 'arn:aws:codepipeline:eu-west-1:999999999999:Tooling-Delivery-hotfix',
     });
     // The hotfix lane's own review of Prod checks the other way round: that the hotfix undoes none of the main pipeline's production deploys.
-    const hotfixReview: string = buildSpecOf(json, actionOf(json, 'prod', 'ChangeReview', 'DeliveryHotfixPipelineDefinition')).phases.build.commands
-      .find((c: string) => c.startsWith('NODE_PATH='));
-    expect(hotfixReview).toContain(' . --other-lane "main pipeline|Tooling-Delivery|acme_shop|prod" ');
+    expect(buildSpecOf(json, actionOf(json, 'prod', 'ChangeReview', 'DeliveryHotfixPipelineDefinition')).phases.build.commands)
+      .toContain('review_change "$CODEBUILD_SRC_DIR_Synth_Output" --other-lane "main pipeline|Tooling-Delivery|acme_shop|prod"');
     // It clones the commit through the connection.
     expect(projectStatementsOf(json, review)).toContainEqual({ Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: CONNECTION_ARN });
     expect(review.InputArtifacts).toEqual([{ Name: 'acme_shop_Source' }, { Name: 'Synth_Output' }]);
-    expect(commands[commands.indexOf(reviewCommand) + 1]).toBe('export REVIEW_SUMMARY="$(cat summary.txt)"');
     // CodePipeline keeps what the review exports with the execution: the summary, the digest of its record, its execution, the link to its build.
     expect(spec.env['exported-variables']).toEqual(['REVIEW_SUMMARY', 'REVIEW_DIGEST', 'REVIEWED_IN', 'REVIEW_URL']);
     expect(review.Namespace).toBe('Review_prod');
@@ -226,19 +232,17 @@ describe('the main pipeline', () => {
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    const check = deployCommands.findIndex(c => c.includes('fingerprint "${TMPDIR:-/tmp}/now-deployed.txt" $REVIEWED_STACKS'));
-    expect(deployCommands[check]).toContain('grep -v -x -F -f "$CODEBUILD_SRC_DIR_Review_prod_Review/deployed-templates.txt" "${TMPDIR:-/tmp}/now-deployed.txt"');
     expect(JSON.parse(deploy.Configuration.EnvironmentVariables)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
       { name: 'REVIEWED_IN', type: 'PLAINTEXT', value: '#{Review_prod.REVIEWED_IN}' },
       { name: 'REVIEW_DIGEST', type: 'PLAINTEXT', value: '#{Review_prod.REVIEW_DIGEST}' },
     ]);
-    // The check is the last command before the deploy, of the assembly that is the job's primary input.
-    expect(deployCommands[check - 1]).toMatch(/^assembly_files "\$CODEBUILD_SRC_DIR" > "\$\{TMPDIR:-\/tmp\}\/assembly-files.txt"; /);
-    expect(deployCommands[check + 1]).toMatch(/^\[ -z "\$STACKS" \] \|\| cdk -a "\$CODEBUILD_SRC_DIR" deploy .* \$STACKS$/);
+    // The check is the last command before the deploy, of the review's output and the assembly that is the job's primary input.
+    const check = deployCommands.indexOf('check_reviewed "$CODEBUILD_SRC_DIR_Review_prod_Review" "$CODEBUILD_SRC_DIR"');
+    expect(deployCommands.slice(check - 1, check + 2)).toEqual(['. "${TMPDIR:-/tmp}/gate-scripts/jobs/change-review.sh"', deployCommands[check],
+      expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a "\$CODEBUILD_SRC_DIR" deploy .* \$STACKS$/)]);
     // After the deploy, it deletes the stacks the review listed, and no other.
-    expect(buildSpecOf(json, deploy).phases.install.commands.find((c: string) => c.startsWith('node ')))
-      .toContain('--approved "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(buildSpecOf(json, deploy).phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
     expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').ORPHAN_MODE).toBe('approved');
     expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/shop-prod-review');
   });

@@ -2,7 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AWAIT_BESIDE, awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
+import { awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
+
+/** The builds' `await_beside`, read from its file as a build reads it once fetched. */
+const AWAIT_BESIDE = `. "${path.join(__dirname, '..', '..', 'src', 'pipeline', 'jobs', 'beside.sh')}"`;
 
 /** Runs commands as CodeBuild does (one shell, each as it is; a failed command ends the build), in a fresh directory. */
 function run(commands: string[]) {

@@ -171,9 +171,9 @@ describe('a wave', () => {
     for (const stage of ['prod-eu-west-1', 'Prod']) {
       const deploy = actionOf(json, stage, 'Deploy');
       expect(deploy.InputArtifacts).toContainEqual({ Name: 'Review_Prod_Review' });
-      expect(buildSpecOf(json, deploy).phases.build.commands.some((c: string) => c.includes('fingerprint "${TMPDIR:-/tmp}/now-deployed.txt" $REVIEWED_STACKS'))).toBe(true);
+      expect(buildSpecOf(json, deploy).phases.build.commands).toContain('check_reviewed "$CODEBUILD_SRC_DIR_Review_Prod_Review" "$CODEBUILD_SRC_DIR"');
     }
-    expect(plannedOf('Prod', 'Deploy').map(v => (v.REVIEWED_STACKS as string).split(' ').map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
+    expect(plannedOf('Prod', 'Deploy').map(v => (v.REVIEWED_STACKS as string[]).map(e => e.split('|').slice(0, 2).join('|')))).toEqual([
       ['prod-us-east-1-Foundation|us-east-1', 'shop-baseline-444444444444-us-east-1|us-east-1', 'prod-us-east-1-FoundationBackupCopy|us-west-2',
         'prod-us-east-1-Monitoring|us-east-1', 'prod-us-east-1-Workload|us-east-1'],
       ['prod-ap-southeast-2-Foundation|ap-southeast-2', 'shop-baseline-444444444444-ap-southeast-2|ap-southeast-2', 'prod-ap-southeast-2-FoundationBackupCopy|ap-southeast-4',

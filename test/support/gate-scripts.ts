@@ -15,19 +15,19 @@ export function s3CopyStandIn(published: string): string[] {
     '  key=$(basename "$url" .zip); from=$(mktemp -d)',
     `  cp -r "${published}/asset.$key/." "$from/" || exit 1`,
     '  [ -z "$SWAP_GATE_SCRIPTS" ] || [ ! -f "$from/index.js" ] || echo \'require("fs").writeFileSync("summary.txt", "no change")\' > "$from/index.js"',
-    '  [ -z "$SWAP_PLAN" ] || [ -f "$from/index.js" ] || for f in "$from"/*.sh; do echo "REVIEWED_STACKS=()" >> "$f"; done',
+    '  [ -z "$SWAP_PLAN" ] || [ "$(basename "$dest")" != plan.zip ] || for f in "$from"/*.sh; do echo "REVIEWED_STACKS=()" >> "$f"; done',
     '  (cd "$from" && zip -q -r "$dest" .) || exit 1; rm -rf "$from"; exit 0',
     'fi',
   ];
 }
 
 /**
- * The digest of a gate script's bundle as the package ships it (assets/pipeline/review/<name>/),
+ * The digest of a gate script's bundle as the package ships it (assets/pipeline/<folder>/: review/review-script, jobs),
  * computed as `sha256sum` computes it in a shell: the SHA-256 of the `sha256sum` lines of its files
  * in their paths' byte order.
  */
-export function shippedDigest(name: string): string {
-  const directory = path.join(__dirname, '..', '..', 'assets', 'pipeline', 'review', name);
+export function shippedDigest(folder: string): string {
+  const directory = path.join(__dirname, '..', '..', 'assets', 'pipeline', folder);
   return execFileSync('bash', ['-c', 'cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64', 'digest', directory])
     .toString().trim();
 }

@@ -7,15 +7,31 @@ import { directoryDigest, fetchBundleCommand, readBundles } from './checked-bund
 import { JOB_TMP } from './job-temp';
 import { singletonIn } from '../../private/singleton-in';
 
-/** Where the build bundles the scripts (src/pipeline/review/), in the package. */
-const BUNDLED = path.join(__dirname, '..', '..', '..', 'assets', 'pipeline', 'review');
+/** Where the build puts the scripts (src/pipeline/review/ bundled, src/pipeline/jobs/ copied), in the package. */
+const BUNDLED = path.join(__dirname, '..', '..', '..', 'assets', 'pipeline');
 
-/** The scripts that decide what an approver reads and what a build deletes. */
+/** The scripts the pipeline's jobs run, each a folder of the package's assets/pipeline/. */
 export enum GateScript {
-  /** The change review (src/pipeline/review/review-script.ts). */
-  REVIEW = 'review-script',
-  /** The search for stacks the app no longer has (src/pipeline/review/orphan-script.ts). */
-  ORPHAN = 'orphan-script',
+  /** The change review (src/pipeline/review/review-script.ts, bundled). */
+  REVIEW = 'review/review-script',
+  /** The search for stacks the app no longer has (src/pipeline/review/orphan-script.ts, bundled). */
+  ORPHAN = 'review/orphan-script',
+  /** The jobs' bash functions (src/pipeline/jobs/), which call the two scripts above from beside them. */
+  JOBS = 'jobs',
+}
+
+/** A file of the jobs' bash functions (src/pipeline/jobs/<name>.sh). */
+export enum JobScript {
+  /** `with_role`. */
+  ASSUME_ROLE = 'assume-role',
+  /** `await_actions`. */
+  AWAIT_ACTIONS = 'await-actions',
+  /** `await_beside`. */
+  BESIDE = 'beside',
+  /** `review_change`, `check_reviewed`. */
+  CHANGE_REVIEW = 'change-review',
+  /** `search_orphans`, `delete_orphans`, `list_orphans`. */
+  ORPHANS = 'orphans',
 }
 
 /**
@@ -37,7 +53,12 @@ export class GateScripts extends Construct {
 
   /** Where a job finds a script once fetched, in double quotes: `node "<directory>/index.js"`. */
   public static directoryOf(script: GateScript): string {
-    return `${JOB_TMP}/gate-scripts/${script}`;
+    return `${JOB_TMP}/gate-scripts/${path.basename(script)}`;
+  }
+
+  /** The command that reads a file of the jobs' bash functions into the build's shell, once fetched. */
+  public static source(file: JobScript): string {
+    return `. "${GateScripts.directoryOf(GateScript.JOBS)}/${file}.sh"`;
   }
 
   private readonly assets = new Map<GateScript, s3assets.Asset>();
@@ -59,7 +80,7 @@ export class GateScripts extends Construct {
   private assetOf(script: GateScript): s3assets.Asset {
     let asset = this.assets.get(script);
     if (!asset) {
-      asset = new s3assets.Asset(this, script, { path: path.join(BUNDLED, script) });
+      asset = new s3assets.Asset(this, path.basename(script), { path: path.join(BUNDLED, script) });
       this.assets.set(script, asset);
     }
     return asset;
