@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, Aws, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, StageSynthesisOptions, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, ContextProvider, Duration, Expiration, IAspect, RemovalPolicy, Stack, Stage, StageSynthesisOptions, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -449,8 +449,8 @@ export class IsolatedEnvironment extends Stage {
       alarmTopic: this.alarmTopic,
     });
     this.deploymentRole = access.deploymentRole;
-    this.deploymentRoleArn = `arn:${Aws.PARTITION}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
     // Written out with their partition where the region is known: the pipeline's job plans name them.
+    this.deploymentRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${deploymentRoleName(namePrefix)}`;
     this.stackCleanupRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${stackCleanupRoleName(namePrefix)}`;
     this.reviewRoleArn = `arn:${partitionOf(props.region)}:iam::${props.account}:role/${reviewRoleName(namePrefix)}`;
     this.readOnlyRole = access.readOnlyRole;

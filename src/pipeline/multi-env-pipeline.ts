@@ -27,7 +27,7 @@ import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolePatterns } from './private/bootstrap-roles';
-import { checkPipelineLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
+import { checkPipelineLimits, checkTemplateSize, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
@@ -342,9 +342,29 @@ export class MultiEnvPipeline extends Construct {
       const main = this.waves.filter(w => w.lane === 'main');
       checkBootstrapCleanup(this.waves.flatMap(w => w.groups.flat()), longestRunOf(main.map(w => w.groups)), this.node.id);
     });
+    // Once every aspect has run and before any template of the app is written (aws-cdk-lib validates
+    // the tree between the two): the tooling stack's template size.
+    this.node.addValidation({ validate: () => this.checkTemplate() });
     // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
     Aspects.of(this).add(new AcknowledgePipelineFindings(), { priority: AspectPriority.READONLY });
     acknowledge(this, INLINE_POLICY_REASON, ...inCompliancePacks('IAMNoInlinePolicy'));
+  }
+
+  /**
+   * Refuses a tooling stack whose template CloudFormation would refuse (`checkTemplateSize`), on
+   * the template as the stack renders it:
+   * `Stack._toCloudFormation()`, protected, the method aws-cdk-lib's own synthesis calls next. Whether
+   * the stack indents its template is aws-cdk-lib's private `_suppressTemplateIndentation`; where it
+   * cannot be read, the template is measured indented, the larger.
+   */
+  private checkTemplate(): string[] {
+    if (this.node.tryGetContext(MEASURE_PAST_LIMITS) === true) return [];
+    const stack = Stack.of(this) as unknown as RenderedStack;
+    const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
+    const rendered = { template: stack._toCloudFormation(), indented: stack._suppressTemplateIndentation !== true };
+    checkTemplateSize(Stack.of(this).node.path, rendered, errors);
+    errors.throwIfAny();
+    return [];
   }
 
   /**
@@ -923,4 +943,10 @@ class BuildWhenSynthesized implements IAspect {
     this.done = true;
     this.build();
   }
+}
+
+/** What of a stack `checkTemplate` reads: its protected rendering, and aws-cdk-lib's private flag for indentation. */
+interface RenderedStack {
+  readonly _suppressTemplateIndentation?: unknown;
+  _toCloudFormation(): unknown;
 }

@@ -6,6 +6,7 @@ import { PipelineCommands } from './pipeline-test';
 import { awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
 import { JobScript } from './private/gate-scripts';
+import { PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { ValidationErrors } from '../private/validation-errors';
 
@@ -43,9 +44,10 @@ export function stepAnnouncement(names: string[]): string {
 export const STEP_ANNOUNCEMENT = /^echo "== (\S+(?:, \S+)*) of \$ENVIRONMENT_NAME(?:, side by side)? =="$/;
 
 /**
- * The variables every build of an environment gets, so one test script serves every environment.
+ * The variables every build of an environment gets, so one test script serves every environment
+ * (exported from the test job's plan).
  */
-export function environmentVariables(env: IsolatedEnvironment): Record<string, string> {
+export function environmentVariables(env: IsolatedEnvironment): PlanVariables {
   return {
     ENVIRONMENT_NAME: env.environmentName,
     TIER: env.tier.name,
@@ -100,15 +102,21 @@ export class TestBuilds extends CodeBuildJob {
 
   protected spec(): JobSpec {
     const all = this.groups.flat();
-    const stepVariables = Object.assign({}, ...all.map(s => s.commands.env ?? {}));
+    const stepVariables: Record<string, string> = Object.assign({}, ...all.map(s => s.commands.env ?? {}));
+    // Each build's environment, read from the job's plan and exported to the steps' commands, their installs included.
+    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, environmentVariables(env)])), '$ENVIRONMENT_NAME');
+    const exported = `set -a; ${plan}; set +a`;
+    const installs = [...new Set(all.flatMap(s => s.commands.installCommands ?? []))];
     return {
       buildSpec: {
-        env: { shell: 'bash' },
-        batch: buildPerEnvironment(this.environments, env => ({ ...environmentVariables(env), ...stepVariables })),
+        env: { shell: 'bash', ...Object.keys(stepVariables).length > 0 ? { variables: stepVariables } : {} },
+        batch: buildPerEnvironment(this.environments, env => ({ ENVIRONMENT_NAME: env.environmentName })),
         phases: {
-          ...installsOf(all),
+          // The steps' own installs, each once.
+          install: { commands: [exported, ...installs] },
           build: {
             commands: [
+              exported,
               // `with_role`, for the steps that read stack outputs; `await_beside`, for the steps side by side.
               ...all.some(s => Object.keys(s.commands.envFromOutputs ?? {}).length > 0) ? [this.source(JobScript.ASSUME_ROLE)] : [],
               ...this.groups.some(g => g.length > 1) ? [this.source(JobScript.BESIDE)] : [],
@@ -130,12 +138,6 @@ export class TestBuilds extends CodeBuildJob {
   protected rolePath(): string {
     return servingRolePath('tests', this.environments);
   }
-}
-
-/** The steps' own installs, each once, in the install phase. */
-function installsOf(steps: NamedCommands[]): Record<string, unknown> {
-  const installs = [...new Set(steps.flatMap(s => s.commands.installCommands ?? []))];
-  return installs.length > 0 ? { install: { commands: installs } } : {};
 }
 
 /** A step's commands: first the stack outputs it reads, then its own. */

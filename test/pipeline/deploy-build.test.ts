@@ -279,7 +279,7 @@ describe('the tests of an environment', () => {
       expect(statements.filter(st => st.Action === 'sts:AssumeRole' || (Array.isArray(st.Action) && st.Action.some((a: string) => a.startsWith('sts:'))))).toEqual([{
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:role/shop-staging-deployment']] },
+        Resource: 'arn:aws:iam::333333333333:role/shop-staging-deployment',
       }]);
       // The tests after deploy wait for the deploy: they read the pipeline's action executions.
       if (name === 'TestsAfter') {
@@ -289,12 +289,13 @@ describe('the tests of an environment', () => {
           Resource: 'arn:aws:codepipeline:eu-west-1:999999999999:Tooling-Delivery',
         });
       }
-      // The tests after deploy fetch the jobs' bash functions (await_actions) from the pipeline's assets: that object only.
+      // A test build fetches its plan (its environment's variables) from the pipeline's assets, and the tests after deploy the
+      // jobs' bash functions (await_actions): those objects only.
       const fetched = [...JSON.stringify(buildSpecOf(template, actionOf(template, 'staging', name)))
-        .matchAll(/fetch_bundle \\"\$\{TMPDIR:-\/tmp\}\/gate-scripts\/(\w+)\\" \\"s3:\/\/([^/]+)\/(\w+\.zip)/g)].map(([, script, bucket, key]) => [script, `arn:aws:s3:::${bucket}/${key}`]);
-      expect(fetched.map(([script]) => script)).toEqual(name === 'TestsAfter' ? ['jobs'] : []);
-      expect(statements.filter(st => JSON.stringify(st).includes('s3:GetObject"'))).toEqual(name === 'TestsAfter'
-        ? [{ Action: 's3:GetObject', Effect: 'Allow', Resource: fetched[0][1] }] : []);
+        .matchAll(/fetch_bundle \\"\$\{TMPDIR:-\/tmp\}\/([\w/-]+)\\" \\"s3:\/\/([^/]+)\/(\w+\.zip)/g)].map(([, bundle, bucket, key]) => [bundle, `arn:aws:s3:::${bucket}/${key}`]);
+      expect(fetched.map(([bundle]) => bundle)).toEqual(name === 'TestsAfter' ? ['plan', 'gate-scripts/jobs'] : ['plan']);
+      expect(statements.filter(st => JSON.stringify(st).includes('s3:GetObject"')).flatMap(st => [st.Resource].flat()).sort())
+        .toEqual(fetched.map(([, arn]) => arn).sort());
       // Nothing of the deploy builds': no bootstrap role, no clean-up role, no other script.
       expect(JSON.stringify(statements)).not.toMatch(/cdk-hnb659fds-(deploy|file|image|cfn)|stack-cleanup/);
     }

@@ -46,11 +46,14 @@ const hotfix = setup.stages[pipelineIds.find(id => id.includes('HotfixPipelineDe
 const AWAIT_ACTIONS = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"';
 const AWAIT_BESIDE = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/beside.sh"';
 
+/** How a test build reads its environment (TIER, TARGET_ACCOUNT, ...) from its plan, exported to the steps' commands. */
+const EXPORT_PLAN = 'set -a; . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"; set +a';
+
 /** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
 function stepsAfterDeploy(stage: string): string[] {
   const commands: string[] = buildSpecOf(json, actionOf(json, stage, 'TestsAfter')).phases.build.commands;
-  expect(commands.slice(0, 2)).toEqual([AWAIT_ACTIONS, `await_actions "${stage}" "Deploy"`]);
-  return commands.slice(2);
+  expect(commands.slice(0, 3)).toEqual([AWAIT_ACTIONS, `await_actions "${stage}" "Deploy"`, EXPORT_PLAN]);
+  return commands.slice(3);
 }
 
 describe('the main pipeline', () => {
@@ -152,7 +155,7 @@ describe('the main pipeline', () => {
     expect(planOf(deployBuild, setup.app.outdir, 'staging').ORPHAN_MODE).toBe('approved');
     expect(deployBuild.phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
-      .toEqual(['echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
+      .toEqual([EXPORT_PLAN, 'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
     const commands: string[] = deployBuild.phases.build.commands;
     expect(commands.slice(0, 4)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
       expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a .* deploy .* \$STACKS$/)]);
@@ -249,7 +252,7 @@ describe('the main pipeline', () => {
 
   test('Prod: an alarm-watched bake period rolls the stage back if an alarm fires', () => {
     const prod = stageNamed(setup.template, 'prod');
-    const deploymentRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:role/shop-prod-deployment']] };
+    const deploymentRole = 'arn:aws:iam::444444444444:role/shop-prod-deployment';
     expect(prod.OnSuccess).toEqual({
       Conditions: [{
         Result: 'ROLLBACK',

@@ -38,6 +38,24 @@ describe('the limits AWS enforces on the pipeline', () => {
     }
   });
 
+  test('GIVEN a tooling stack whose template would be past CloudFormation\'s 1 MB WHEN synthesized THEN it is refused, naming the stack, its size, the limit and what to do; no template is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-limits-'));
+    try {
+      const app = new cdk.App({ outdir });
+      const pipeline = newPipeline(app);
+      pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+      // Something else of the pipeline's stack, large: a resource with 1,000,000 characters of metadata.
+      new cdk.CfnResource(cdk.Stack.of(pipeline), 'Large', { type: 'AWS::CloudFormation::WaitConditionHandle' }).addMetadata('Padding', 'x'.repeat(1_000_000));
+      expect(() => app.synth()).toThrow(new RegExp(
+        '^\\[Tooling/Delivery\\] MultiEnvPipeline \'Delivery\': stack Tooling has a template of 1,\\d{3},\\d{3} characters \\(indented\\); CloudFormation refuses more than 1,000,000: '
+        + 'put fewer environments in each wave \\(addWave\\), move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each; '
+        + 'without indentation \\(suppressTemplateIndentation\\) it would be 1,\\d{3},\\d{3}$'));
+      expect(fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   test('GIVEN the same environments in waves of five WHEN synthesized THEN every build spec and action value is within the limits, as measured', () => {
     const app = new cdk.App();
     const prod = regions.map((region, i) => environment(app, EnvironmentTier.PROD, {

@@ -108,15 +108,20 @@ describe('a wave', () => {
 
   test('tests each environment in its own build, started with its deploy and waiting for it, with the environment\'s variables', () => {
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'TestsAfter')).phases.build.commands;
-    expect(commands.slice(1, 3)).toEqual(['await_actions "Dev" "Deploy"', 'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
+    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a; . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"; set +a',
+      'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
     expect(JSON.parse(actionOf(json, 'Dev', 'TestsAfter').Configuration.EnvironmentVariables)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
       { name: 'PIPELINE_NAME', type: 'PLAINTEXT', value: 'Tooling-Delivery' },
     ]);
-    expect(buildsOf('Dev', 'TestsAfter').map(v => [v.ENVIRONMENT_NAME, v.DEPLOYMENT_ROLE_ARN])).toEqual([
-      ['dev-eu-west-1', 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-eu-west-1-deployment'],
-      ['dev-us-east-1', 'arn:${AWS::Partition}:iam::111111111111:role/shop-dev-us-east-1-deployment'],
-    ]);
+    // Each build's environment, from the job's plan: its name, tier, account, region and deployment role.
+    expect(plannedOf('Dev', 'TestsAfter')).toEqual(['eu-west-1', 'us-east-1'].map(region => ({
+      ENVIRONMENT_NAME: `dev-${region}`,
+      TIER: 'dev',
+      TARGET_ACCOUNT: '111111111111',
+      TARGET_REGION: region,
+      DEPLOYMENT_ROLE_ARN: `arn:aws:iam::111111111111:role/shop-dev-${region}-deployment`,
+    })));
   });
 
   test('runs in one project per step: a deploy may assume the bootstrap roles it deploys with in the wave\'s accounts and the stack clean-up roles of each environment of the wave; a test build the deployment roles; no other', () => {
@@ -126,8 +131,8 @@ describe('a wave', () => {
       'arn:aws:iam::111111111111:role/shop-dev-us-east-1-stack-cleanup',
     ]);
     expect(assumable('Dev', 'TestsAfter')).toEqual([
-      ':iam::111111111111:role/shop-dev-eu-west-1-deployment',
-      ':iam::111111111111:role/shop-dev-us-east-1-deployment',
+      'arn:aws:iam::111111111111:role/shop-dev-eu-west-1-deployment',
+      'arn:aws:iam::111111111111:role/shop-dev-us-east-1-deployment',
     ]);
     const resources = json.Resources;
     const projects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && !/Synth|SelfMutat|FeatureLane/.test(id));
@@ -199,7 +204,7 @@ describe('a production wave with a pilot', () => {
           RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'CloudWatchAlarm', Version: '1' },
           Configuration: { AlarmName: 'shop-errors', AlarmStates: 'ALARM', WaitTime: '30' },
           Region: 'eu-west-1',
-          RoleArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444444444444:role/shop-prod-eu-west-1-deployment']] },
+          RoleArn: 'arn:aws:iam::444444444444:role/shop-prod-eu-west-1-deployment',
         }],
       }],
     });
@@ -247,7 +252,7 @@ describe('the hotfix lane', () => {
     expect(production('Prod', 'Deploy')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing)', ...reviewRoles.slice(1),
       ...reviewRoles.slice(1).map(role => role.replace(/-review$/, '-stack-cleanup'))].sort());
     // The branch's own tests, after the approval, with production's deployment roles only, which deploy nothing.
-    expect(production('Prod', 'TestsAfter')).toEqual([':iam::444444444444:role/shop-prod-us-east-1-deployment', ':iam::444444444444:role/shop-prod-ap-southeast-2-deployment'].sort());
+    expect(production('Prod', 'TestsAfter')).toEqual(['arn:aws:iam::444444444444:role/shop-prod-us-east-1-deployment', 'arn:aws:iam::444444444444:role/shop-prod-ap-southeast-2-deployment'].sort());
   });
 
   test('bakes each production group as the main pipeline does', () => {

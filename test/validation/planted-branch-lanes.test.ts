@@ -67,7 +67,7 @@ describe('planted branch-lane violations', () => {
     const scan = found.filter(f => f.path.includes('ScanProduction'));
     expect(scan.map(f => f.path)).toEqual(['Tooling/Delivery/HotfixPipelineDefinition/Scan/ScanProduction/ScanProduction/Role/Resource']);
     expect(scan[0].locations).toEqual([expect.stringMatching(
-      /^\w+DefaultPolicy\w+\/Properties\/PolicyDocument\/Statement\/\d+: sts:AssumeRole on arn:\$\{AWS::Partition\}:iam::444444444444:role\/shop-prod-deployment \(production account 444444444444\) before the first approval of lane 'hotfix'$/)]);
+      /^\w+DefaultPolicy\w+\/Properties\/PolicyDocument\/Statement\/\d+: sts:AssumeRole on arn:aws:iam::444444444444:role\/shop-prod-deployment \(production account 444444444444\) before the first approval of lane 'hotfix'$/)]);
   });
 
   test('the feature build\'s role is named, with the S3 actions it has on the main pipeline\'s bucket and the KMS actions on its key', () => {

@@ -105,3 +105,28 @@ function commentLength(value: unknown): number {
     .replace(/#\{[^}]*\.REVIEW_DIGEST\}/g, 'x'.repeat(DIGEST_LENGTH));
   return resolvedLength(JSON.parse(resolved));
 }
+
+/**
+ * CloudFormation's limit on a template's body in an S3 object, which the CDK CLI and CDK Pipelines
+ * upload every template to: 1 MB ("Template body size in an Amazon S3 object: 1 MB", AWS
+ * CloudFormation User Guide, "Understand CloudFormation quotas",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ * aws-cdk-lib counts it as 1,000,000 characters of the written template (TEMPLATE_BODY_MAXIMUM_SIZE
+ * in core/lib/stack.ts) and only warns past it.
+ */
+export const TEMPLATE_BODY_LIMIT = 1_000_000;
+
+/**
+ * Holds the pipeline's stack to CloudFormation's template size, on the template as synthesis is
+ * about to write it (`rendered`: as the stack renders it, and whether it indents it), naming its
+ * size, the limit and what to do.
+ */
+export function checkTemplateSize(stackPath: string, rendered: { template: any; indented: boolean }, errors: ValidationErrors): void {
+  const advice = 'put fewer environments in each wave (addWave), move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each';
+  const body = JSON.stringify(rendered.template, undefined, rendered.indented ? 1 : undefined).length;
+  if (body > TEMPLATE_BODY_LIMIT) {
+    errors.add(`stack ${stackPath}`, `has a template of ${body.toLocaleString('en-US')} characters${rendered.indented ? ' (indented)' : ''}; `
+      + `CloudFormation refuses more than ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')}: ${advice}`
+      + `${rendered.indented ? `; without indentation (suppressTemplateIndentation) it would be ${JSON.stringify(rendered.template).length.toLocaleString('en-US')}` : ''}`);
+  }
+}
