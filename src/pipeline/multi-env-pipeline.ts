@@ -27,7 +27,7 @@ import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolePatterns } from './private/bootstrap-roles';
-import { checkPipelineLimits, checkTemplateSize, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
+import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
@@ -343,7 +343,7 @@ export class MultiEnvPipeline extends Construct {
       checkBootstrapCleanup(this.waves.flatMap(w => w.groups.flat()), longestRunOf(main.map(w => w.groups)), this.node.id);
     });
     // Once every aspect has run and before any template of the app is written (aws-cdk-lib validates
-    // the tree between the two): the tooling stack's template size.
+    // the tree between the two): the tooling stack's template size and IAM policy sizes.
     this.node.addValidation({ validate: () => this.checkTemplate() });
     // After CDK Pipelines has built its roles and projects: the findings it causes, each with its reason.
     Aspects.of(this).add(new AcknowledgePipelineFindings(), { priority: AspectPriority.READONLY });
@@ -351,8 +351,8 @@ export class MultiEnvPipeline extends Construct {
   }
 
   /**
-   * Refuses a tooling stack whose template CloudFormation would refuse (`checkTemplateSize`), on
-   * the template as the stack renders it:
+   * Refuses a tooling stack whose template CloudFormation, or one of whose roles' or managed
+   * policies IAM, would refuse (`checkTemplateLimits`), on the template as the stack renders it:
    * `Stack._toCloudFormation()`, protected, the method aws-cdk-lib's own synthesis calls next. Whether
    * the stack indents its template is aws-cdk-lib's private `_suppressTemplateIndentation`; where it
    * cannot be read, the template is measured indented, the larger.
@@ -362,7 +362,7 @@ export class MultiEnvPipeline extends Construct {
     const stack = Stack.of(this) as unknown as RenderedStack;
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
     const rendered = { template: stack._toCloudFormation(), indented: stack._suppressTemplateIndentation !== true };
-    checkTemplateSize(Stack.of(this).node.path, rendered, errors);
+    checkTemplateLimits(Stack.of(this).node.path, rendered, errors);
     errors.throwIfAny();
     return [];
   }

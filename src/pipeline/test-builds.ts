@@ -103,9 +103,13 @@ export class TestBuilds extends CodeBuildJob {
   protected spec(): JobSpec {
     const all = this.groups.flat();
     const stepVariables: Record<string, string> = Object.assign({}, ...all.map(s => s.commands.env ?? {}));
-    // Each build's environment, read from the job's plan and exported to the steps' commands, their installs included.
-    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, environmentVariables(env)])), '$ENVIRONMENT_NAME');
-    const exported = `set -a; ${plan}; set +a`;
+    // Each build's environment, read from the job's plan and exported to the steps' commands, their installs included;
+    // a variable a step sets itself keeps the step's value, as it did when both were the build's variables.
+    const ofEnvironment = (env: IsolatedEnvironment) =>
+      Object.fromEntries(Object.entries(environmentVariables(env)).filter(([name]) => !(name in stepVariables)));
+    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, ofEnvironment(env)])), '$ENVIRONMENT_NAME');
+    // Fails the build where the plan cannot be read.
+    const exported = `set -a && ${plan} && set +a`;
     const installs = [...new Set(all.flatMap(s => s.commands.installCommands ?? []))];
     return {
       buildSpec: {

@@ -43,7 +43,7 @@ function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
       return {
         name: action.Name as string,
         commands: [...spec.phases.install?.commands ?? [], ...spec.phases.build.commands] as string[],
-        variables: { ...spec.batch['build-list'][0].env.variables, ...resolvedActionVariables } as Record<string, string>,
+        variables: { ...spec.env?.variables, ...spec.batch['build-list'][0].env.variables, ...resolvedActionVariables } as Record<string, string>,
         // What its first build reads from the job's plan (the deploys'; the test builds have none).
         plan: action.Name.startsWith('Deploy') ? planOf(spec, app.outdir, spec.batch['build-list'][0].env.variables.ENVIRONMENT_NAME) : {},
       };
@@ -106,6 +106,7 @@ async function runStage({ stage, actions, published }: ReturnType<typeof stageOf
       '[ "$1" = "$SLOW_TEST" ] && /bin/sleep 1 || /bin/sleep 0.3',
       `echo "test $1 end" >> ${log}`,
       'echo "output of $1"',
+      'echo "environment of $1: $TIER $TARGET_ACCOUNT $TARGET_REGION ${DEPLOYMENT_ROLE_ARN##*/}"',
       '[ "$1" != "$FAIL_TEST" ]',
     ].join('\n'), { mode: 0o755 });
     const results = await Promise.all(actions.map(action => new Promise<{ name: string; status: number; stdout: string }>(resolve => {
@@ -245,6 +246,20 @@ describe('the tests of an environment', () => {
     expect(integration).toBeGreaterThan(-1);
     expect(performance).toBeGreaterThan(integration);
     expect(stdout.slice(integration, performance)).toContain('output of INTEGRATION');
+    // Each test reads its environment from the variables the build exports from the job's plan.
+    expect(stdout.slice(integration, performance)).toContain('environment of INTEGRATION: qa 222222222222 eu-west-1 shop-qa-deployment');
+  });
+
+  test('a variable a step sets itself keeps the step\'s value, not the environment\'s', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app, { tests: [...ALL_TESTS.filter(t => t.kind !== TestKind.SMOKE), { kind: TestKind.SMOKE, commands: ['./scripts/test SMOKE'], env: { TARGET_REGION: 'us-east-1' } }] });
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+    const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+    const spec = buildSpecOf(template, actionOf(template, 'dev', 'TestsAfter'));
+    expect(spec.env.variables).toEqual({ TARGET_REGION: 'us-east-1' });
+    expect(planOf(spec, app.outdir, 'dev')).toEqual({
+      ENVIRONMENT_NAME: 'dev', TIER: 'dev', TARGET_ACCOUNT: '111111111111', DEPLOYMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/shop-dev-deployment',
+    });
   });
 
   test('a failed test fails the build, once the others have run', async () => {

@@ -47,7 +47,7 @@ const AWAIT_ACTIONS = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"';
 const AWAIT_BESIDE = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/beside.sh"';
 
 /** How a test build reads its environment (TIER, TARGET_ACCOUNT, ...) from its plan, exported to the steps' commands. */
-const EXPORT_PLAN = 'set -a; . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"; set +a';
+const EXPORT_PLAN = 'set -a && . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh" && set +a';
 
 /** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
 function stepsAfterDeploy(stage: string): string[] {

@@ -8,7 +8,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildHeadroom } from '../../bench/headroom';
 import { EnvironmentTier, TestKind } from '../../src';
-import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, checkPipelineLimits, resolvedLength } from '../../src/pipeline/private/pipeline-limits';
+import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, checkPipelineLimits, policySizes, referenceLengthsOf, resolvedLength } from '../../src/pipeline/private/pipeline-limits';
 import { ValidationErrors } from '../../src/private/validation-errors';
 import { environment } from '../support/environments';
 import { actionOf, ALL_TESTS, newPipeline } from '../support/pipelines';
@@ -132,5 +132,68 @@ describe('a value\'s length once CloudFormation resolves it, at most', () => {
     ['a Sub with a literal ${!}', { 'Fn::Sub': 'a${!Literal}' }, 12],
   ])('%s', (_name, value, length) => {
     expect(resolvedLength(value)).toBe(length);
+  });
+
+  // A template that names its own resources: a named and an unnamed CodeBuild project, a role on a path, a named pipeline.
+  const template = {
+    Resources: {
+      Named: { Type: 'AWS::CodeBuild::Project', Properties: { Name: 'Tooling-Delivery-Prod-Deploy' } },
+      Unnamed: { Type: 'AWS::CodeBuild::Project', Properties: {} },
+      Role: { Type: 'AWS::IAM::Role', Properties: { Path: '/cdk-multi-env/shop/' } },
+      Pipeline: { Type: 'AWS::CodePipeline::Pipeline', Properties: { Name: 'Tooling-Delivery' } },
+    },
+  };
+  test.each<[string, unknown, number]>([
+    // arn:<partition 10>:codebuild:<region 14>:<account 12>:project/<name>
+    ['a named project\'s ARN', { 'Fn::GetAtt': ['Named', 'Arn'] }, 'arn::codebuild:::project/'.length + 10 + 14 + 12 + 'Tooling-Delivery-Prod-Deploy'.length],
+    ['an unnamed project\'s name: at most 150 characters', { Ref: 'Unnamed' }, 150],
+    // arn:<partition 10>:iam::<account 12>:role<path><name of at most 64>
+    ['a role\'s ARN, its path given, its name made up', { 'Fn::GetAtt': ['Role', 'Arn'] }, 'arn::iam:::role/cdk-multi-env/shop/'.length + 10 + 12 + 64],
+    ['a named pipeline\'s name', { 'Fn::Join': ['', ['arn:aws:codepipeline:eu-west-1:999999999999:', { Ref: 'Pipeline' }]] }, 'arn:aws:codepipeline:eu-west-1:999999999999:Tooling-Delivery'.length],
+    ['any other resource\'s attribute, at the generic bound', { 'Fn::GetAtt': ['Bucket', 'Arn'] }, 512],
+  ])('with the template\'s own resources: %s', (_name, value, length) => {
+    expect(resolvedLength(value, referenceLengthsOf(template))).toBe(length);
+  });
+});
+
+describe('IAM\'s policy sizes, refused at synth', () => {
+  test('GIVEN a role of the tooling stack whose inline policies would be past IAM\'s 10,240 characters WHEN synthesized THEN it is refused, naming the role, its size, the limit and what to do; no template is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-limits-'));
+    try {
+      const app = new cdk.App({ outdir });
+      const pipeline = newPipeline(app);
+      pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+      const role = new iam.Role(cdk.Stack.of(pipeline), 'Wide', { assumedBy: new iam.AccountRootPrincipal() });
+      // 200 statements of about 90 characters each. aws-cdk-lib moves what does not fit into managed "overflow" policies, but
+      // leaves 11,186 characters in the role's own policy (no reference in it: that is its exact size) and 6,702 in the first
+      // overflow policy, past IAM's 10,240 and 6,144.
+      for (let i = 0; i < 200; i++) role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-${i}/*`], sid: `Read${i}` }));
+      expect(() => app.synth()).toThrow([
+        '[Tooling/Delivery] MultiEnvPipeline \'Delivery\': 2 problems:',
+        '  - the inline policies of role WideC9DF38FA in Tooling are 11,186 characters at their longest; IAM refuses more than 10,240: put fewer environments in each wave (addWave), '
+          + 'move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each',
+        '  - managed policy WideOverflowPolicy1157F841A in Tooling is 6,702 characters at its longest; IAM refuses more than 6,144: put fewer environments in each wave (addWave), '
+          + 'move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each',
+      ].join('\n'));
+      expect(fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('measures each role\'s inline policies together, and each managed policy, on the template', () => {
+    const sizes = policySizes({
+      Resources: {
+        Role: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }] } },
+        Extra: { Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: { 'Fn::GetAtt': ['Q', 'Arn'] } }] } } },
+        Managed: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
+      },
+    });
+    const own = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }).length;
+    const extra = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: 'x'.repeat(512) }] }).length;
+    expect(sizes).toEqual([
+      { principal: 'Role', kind: 'role inline', characters: own + extra, limit: 10_240 },
+      { principal: 'Managed', kind: 'managed', characters: JSON.stringify({ Statement: [] }).length, limit: 6_144 },
+    ]);
   });
 });

@@ -108,7 +108,7 @@ describe('a wave', () => {
 
   test('tests each environment in its own build, started with its deploy and waiting for it, with the environment\'s variables', () => {
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'TestsAfter')).phases.build.commands;
-    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a; . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"; set +a',
+    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a && . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh" && set +a',
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
     expect(JSON.parse(actionOf(json, 'Dev', 'TestsAfter').Configuration.EnvironmentVariables)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },

@@ -75,10 +75,10 @@ drift_of() {
 review_change() {
   local assembly="$1" s e env name region role template entries=()
   shift
-  assembly_files "$assembly" > "$ASSEMBLY_FILE"
+  assembly_files "$assembly" > "$ASSEMBLY_FILE" || return 1
   mkdir -p deployed && KEEP_IN=deployed fingerprint "$DEPLOYED_FILE" "${REVIEWED_STACKS[@]}" || return 1
   # Hand-made changes the deploy would undo: every stack's drift, detected side by side.
-  mkdir -p drift
+  mkdir -p drift || return 1
   for s in "${REVIEWED_STACKS[@]}"; do
     IFS="|" read -r name region role <<< "$s"
     drift_of "$name" "$region" "$role" &

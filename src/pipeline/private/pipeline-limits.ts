@@ -39,24 +39,67 @@ const RESOURCE_NAME_LENGTH = 255;
 const RESOURCE_ARN_LENGTH = 512;
 
 /**
- * The length of a value of a template once CloudFormation has resolved it, at most: a string as it
- * is, `Fn::Join` and `Fn::Sub` with each reference at the longest it can resolve to.
+ * How long references to the resources of one template resolve to, at most, where the template
+ * says more than the generic bound: a `Ref` or `Fn::GetAtt` the function does not know is undefined.
  */
-export function resolvedLength(value: unknown): number {
+export type ReferenceLengths = (logicalId: string, attribute?: string) => number | undefined;
+
+/**
+ * The lengths of references to a template's CodeBuild projects, IAM roles and CodePipeline
+ * pipelines, the resources the pipeline's policies name most (the CloudFormation User Guide's
+ * resource reference, "Return values", of each type): a project's `Ref` is its name, at most 150
+ * characters (API_CreateProject: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html),
+ * its `Arn` `arn:<partition>:codebuild:<region>:<account>:project/<name>`; a role's `Arn` is
+ * `arn:<partition>:iam::<account>:role<path><name>`, a name CloudFormation makes up at most 64
+ * characters; a pipeline's `Ref` is its name, at most 100 characters (API_PipelineDeclaration:
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html). A name
+ * or path the template gives literally counts as it is.
+ */
+export function referenceLengthsOf(template: any): ReferenceLengths {
+  const resources = template.Resources ?? {};
+  const partition = RESOLVED_LENGTH['AWS::Partition'];
+  const [region, account] = [RESOLVED_LENGTH['AWS::Region'], RESOLVED_LENGTH['AWS::AccountId']];
+  return (logicalId, attribute) => {
+    const resource = resources[logicalId];
+    const properties = resource?.Properties ?? {};
+    if (resource?.Type === 'AWS::CodeBuild::Project') {
+      const name = typeof properties.Name === 'string' ? properties.Name.length : 150;
+      if (attribute === undefined) return name;
+      if (attribute === 'Arn') return 'arn::codebuild:::project/'.length + partition + region + account + name;
+    }
+    if (resource?.Type === 'AWS::CodePipeline::Pipeline' && attribute === undefined) return typeof properties.Name === 'string' ? properties.Name.length : 100;
+    if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn' && (properties.Path === undefined || typeof properties.Path === 'string')) {
+      const name = typeof properties.RoleName === 'string' ? properties.RoleName.length : 64;
+      return `arn::iam:::role${properties.Path ?? '/'}`.length + partition + account + name;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The length of a value of a template once CloudFormation has resolved it, at most: a string as it
+ * is, `Fn::Join` and `Fn::Sub` with each reference at the longest it can resolve to (`references`:
+ * what the template says of its own resources, where it says more).
+ */
+export function resolvedLength(value: unknown, references: ReferenceLengths = () => undefined): number {
+  const length = (v: unknown) => resolvedLength(v, references);
   if (typeof value === 'string') return value.length;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
   if (!value || typeof value !== 'object') return 0;
   const obj = value as Record<string, any>;
-  if ('Ref' in obj) return RESOLVED_LENGTH[obj.Ref] ?? RESOURCE_NAME_LENGTH;
-  if ('Fn::GetAtt' in obj) return RESOURCE_ARN_LENGTH;
+  if ('Ref' in obj) return RESOLVED_LENGTH[obj.Ref] ?? references(obj.Ref) ?? RESOURCE_NAME_LENGTH;
+  if ('Fn::GetAtt' in obj) {
+    const [id, attribute] = Array.isArray(obj['Fn::GetAtt']) ? obj['Fn::GetAtt'] : String(obj['Fn::GetAtt']).split('.');
+    return references(id, attribute) ?? RESOURCE_ARN_LENGTH;
+  }
   if ('Fn::Join' in obj) {
     const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
-    return parts.reduce<number>((sum, part) => sum + resolvedLength(part), 0) + separator.length * Math.max(parts.length - 1, 0);
+    return parts.reduce<number>((sum, part) => sum + length(part), 0) + separator.length * Math.max(parts.length - 1, 0);
   }
   if ('Fn::Sub' in obj) {
     const [text, variables] = Array.isArray(obj['Fn::Sub']) ? obj['Fn::Sub'] : [obj['Fn::Sub'], {}];
     return (text as string).replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) =>
-      'x'.repeat(name in variables ? resolvedLength(variables[name]) : RESOLVED_LENGTH[name] ?? (name.includes('.') ? RESOURCE_ARN_LENGTH : RESOURCE_NAME_LENGTH))).length;
+      'x'.repeat(name in variables ? length(variables[name]) : RESOLVED_LENGTH[name] ?? (name.includes('.') ? RESOURCE_ARN_LENGTH : RESOURCE_NAME_LENGTH))).length;
   }
   if ('Fn::Select' in obj || 'Fn::ImportValue' in obj || 'Fn::GetStackOutput' in obj) return RESOURCE_ARN_LENGTH;
   return JSON.stringify(value).length;
@@ -117,16 +160,76 @@ function commentLength(value: unknown): number {
 export const TEMPLATE_BODY_LIMIT = 1_000_000;
 
 /**
- * Holds the pipeline's stack to CloudFormation's template size, on the template as synthesis is
- * about to write it (`rendered`: as the stack renders it, and whether it indents it), naming its
- * size, the limit and what to do.
+ * IAM's limits on policy sizes, in characters of the policy document without white space (IAM User
+ * Guide, "IAM and AWS STS quotas",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): all the inline
+ * policies of one role together, and one managed policy.
  */
-export function checkTemplateSize(stackPath: string, rendered: { template: any; indented: boolean }, errors: ValidationErrors): void {
+export const ROLE_INLINE_POLICIES_LIMIT = 10_240;
+export const MANAGED_POLICY_LIMIT = 6_144;
+
+/** One role's inline policies, or one managed policy, and its size at its longest once CloudFormation resolves it. */
+export interface PolicySize {
+  /** The role's or the managed policy's logical id (a role imported by name: its name as JSON). */
+  readonly principal: string;
+  readonly kind: 'role inline' | 'managed';
+  readonly characters: number;
+  readonly limit: number;
+}
+
+/**
+ * The size of every role's inline policies (its own `Policies` and the `AWS::IAM::Policy` resources
+ * attached to it) and of every managed policy of a template: each document as JSON without white
+ * space, every reference at the longest it can resolve to (`resolvedLength`, with what the template
+ * says of its own projects and roles).
+ */
+export function policySizes(template: any): PolicySize[] {
+  const references = referenceLengthsOf(template);
+  const atLongest = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(atLongest);
+    if (value && typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return 'x'.repeat(resolvedLength(value, references));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, atLongest(v)]));
+    }
+    return value;
+  };
+  const size = (document: unknown): number => JSON.stringify(atLongest(document)).length;
+  const inline = new Map<string, number>();
+  const add = (role: unknown, characters: number) => {
+    const name = (role as { Ref?: string })?.Ref ?? JSON.stringify(role);
+    inline.set(name, (inline.get(name) ?? 0) + characters);
+  };
+  const managed: PolicySize[] = [];
+  for (const [id, resource] of Object.entries<any>(template.Resources ?? {})) {
+    const properties = resource.Properties ?? {};
+    if (resource.Type === 'AWS::IAM::Policy') (properties.Roles ?? []).forEach((role: unknown) => add(role, size(properties.PolicyDocument)));
+    if (resource.Type === 'AWS::IAM::Role') (properties.Policies ?? []).forEach((policy: any) => add({ Ref: id }, size(policy.PolicyDocument)));
+    if (resource.Type === 'AWS::IAM::ManagedPolicy') {
+      managed.push({ principal: id, kind: 'managed', characters: size(properties.PolicyDocument), limit: MANAGED_POLICY_LIMIT });
+    }
+  }
+  return [
+    ...[...inline.entries()].map(([principal, characters]) => ({ principal, kind: 'role inline' as const, characters, limit: ROLE_INLINE_POLICIES_LIMIT })),
+    ...managed,
+  ];
+}
+
+/**
+ * Holds the pipeline's stack to CloudFormation's template size and IAM's policy sizes, on the
+ * template as synthesis is about to write it (`rendered`: as the stack renders it, and whether it
+ * indents it), naming what is past a limit, its size, the limit and what to do.
+ */
+export function checkTemplateLimits(stackPath: string, rendered: { template: any; indented: boolean }, errors: ValidationErrors): void {
   const advice = 'put fewer environments in each wave (addWave), move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each';
   const body = JSON.stringify(rendered.template, undefined, rendered.indented ? 1 : undefined).length;
   if (body > TEMPLATE_BODY_LIMIT) {
     errors.add(`stack ${stackPath}`, `has a template of ${body.toLocaleString('en-US')} characters${rendered.indented ? ' (indented)' : ''}; `
       + `CloudFormation refuses more than ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')}: ${advice}`
       + `${rendered.indented ? `; without indentation (suppressTemplateIndentation) it would be ${JSON.stringify(rendered.template).length.toLocaleString('en-US')}` : ''}`);
+  }
+  for (const policy of policySizes(rendered.template).filter(p => p.characters > p.limit)) {
+    errors.add(`${policy.kind === 'managed' ? 'managed policy' : 'the inline policies of role'} ${policy.principal} in ${stackPath}`,
+      `${policy.kind === 'managed' ? 'is' : 'are'} ${policy.characters.toLocaleString('en-US')} characters at ${policy.kind === 'managed' ? 'its' : 'their'} longest; IAM refuses more than ${policy.limit.toLocaleString('en-US')}: ${advice}`);
   }
 }
