@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, resolvedLength } from '../src/pipeline/private/pipeline-limits';
-import { renderValue } from '../src/validation/private/template-values';
+import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, MANAGED_POLICY_LIMIT, PolicySize, policySizes, resolvedLength, ROLE_INLINE_POLICIES_LIMIT } from '../src/pipeline/private/pipeline-limits';
 
 /**
  * CloudFormation's limits on one stack's template, from the AWS CloudFormation User Guide,
@@ -129,79 +128,27 @@ export function pipelineHeadroom(template: any): PipelineHeadroom[] {
 
 /**
  * IAM's limits on the size of policies, in characters of the policy document without white space,
- * from the IAM User Guide, "IAM and AWS STS quotas"
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), read 2026-11:
- * the inline policies of one role, user or group add up against one quota; a managed policy has
- * its own. None can be raised.
+ * as MultiEnvPipeline refuses them (src/pipeline/private/pipeline-limits.ts cites the IAM User
+ * Guide's quotas): the inline policies of one role together, and one managed policy.
  */
 export const IAM_LIMITS = {
   source: 'IAM User Guide, "IAM and AWS STS quotas" (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), read 2026-11',
-  roleInline: 10_240,
-  userInline: 2_048,
-  groupInline: 5_120,
-  managed: 6_144,
+  roleInline: ROLE_INLINE_POLICIES_LIMIT,
+  managed: MANAGED_POLICY_LIMIT,
 };
 
-/** One principal's inline policies, or one managed policy, against its IAM quota. */
-export interface PolicyHeadroom {
+/** One role's inline policies, or one managed policy, against its IAM quota. */
+export interface PolicyHeadroom extends PolicySize {
   readonly stack: string;
-  /** The role, user or group (its logical id, or its name when it is imported), or the managed policy. */
-  readonly principal: string;
-  readonly kind: 'role inline' | 'user inline' | 'group inline' | 'managed';
-  readonly characters: number;
-  readonly limit: number;
   readonly share: number;
 }
 
 /**
- * The size of every principal's inline policies and of every managed policy in a stack. A policy
- * document's size is its JSON without white space, with each intrinsic function rendered as
- * SafetyChecks renders it (`Ref` as `${LogicalId}`, `Fn::GetAtt` as `${LogicalId.Attribute}`,
- * `Fn::Join` joined): an ARN that CloudFormation resolves may be somewhat longer or shorter.
+ * The size of every role's inline policies and of every managed policy in a stack, measured as
+ * MultiEnvPipeline measures them before it refuses one (`policySizes`): each document at its
+ * longest once CloudFormation resolves it.
  */
 export function policyHeadroom(stack: cxapi.CloudFormationStackArtifact): PolicyHeadroom[] {
-  const resources = Object.entries<any>(stack.template.Resources ?? {});
-  const size = (document: unknown) => JSON.stringify(flatten(document)).length;
-  const inline = new Map<string, { kind: PolicyHeadroom['kind']; characters: number }>();
-  const add = (principal: unknown, kind: 'role inline' | 'user inline' | 'group inline', characters: number) => {
-    // A role of the stack by its logical id; one imported by name by that name.
-    const name = (principal as { Ref?: string })?.Ref ?? renderValue(principal);
-    const entry = inline.get(`${kind}:${name}`) ?? { kind, characters: 0 };
-    inline.set(`${kind}:${name}`, { kind, characters: entry.characters + characters });
-  };
-  const managed: PolicyHeadroom[] = [];
-  for (const [id, r] of resources) {
-    const p = r.Properties ?? {};
-    if (r.Type === 'AWS::IAM::Policy') {
-      const characters = size(p.PolicyDocument);
-      for (const role of p.Roles ?? []) add(role, 'role inline', characters);
-      for (const user of p.Users ?? []) add(user, 'user inline', characters);
-      for (const group of p.Groups ?? []) add(group, 'group inline', characters);
-    }
-    const own = { 'AWS::IAM::Role': 'role inline', 'AWS::IAM::User': 'user inline', 'AWS::IAM::Group': 'group inline' } as const;
-    const kind = own[r.Type as keyof typeof own];
-    if (kind) for (const policy of p.Policies ?? []) add({ Ref: id }, kind, size(policy.PolicyDocument));
-    if (r.Type === 'AWS::IAM::ManagedPolicy') {
-      const characters = size(p.PolicyDocument);
-      managed.push({ stack: stack.stackName, principal: id, kind: 'managed', characters, limit: IAM_LIMITS.managed, share: characters / IAM_LIMITS.managed });
-    }
-  }
-  const limitOf = { 'role inline': IAM_LIMITS.roleInline, 'user inline': IAM_LIMITS.userInline, 'group inline': IAM_LIMITS.groupInline, 'managed': IAM_LIMITS.managed };
-  return [
-    ...[...inline.entries()].map(([key, { kind, characters }]) => ({
-      stack: stack.stackName, principal: key.slice(kind.length + 1), kind, characters, limit: limitOf[kind], share: characters / limitOf[kind],
-    })),
-    ...managed,
-  ];
+  return policySizes(stack.template).map(size => ({ ...size, stack: stack.stackName, share: size.characters / size.limit }));
 }
 
-/** A template value with every intrinsic function rendered to text, at any depth. */
-function flatten(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(flatten);
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return renderValue(value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, flatten(v)]));
-  }
-  return value;
-}

@@ -166,9 +166,9 @@ export function renderMarkdown(r: BenchResults): string {
   if (plainTooling) out.push(`Plain CDK Pipelines' Tooling stack, for comparison: ${plainTooling.resources} resources, ${kib(plainTooling.templateBytes)}.\n`);
   const I = r.headroom.iamLimits;
   out.push('As environments grow, the Tooling stack (the pipelines) is the one that grows. IAM\'s limits on policy size, in characters '
-    + `without white space: ${I.roleInline.toLocaleString('en')} for a role's inline policies together, ${I.userInline.toLocaleString('en')} for a user's, `
-    + `${I.groupInline.toLocaleString('en')} for a group's, ${I.managed.toLocaleString('en')} for a managed policy (${I.source}); a policy's size is measured `
-    + 'with each intrinsic function rendered as `${LogicalId}` or `${LogicalId.Attribute}`.\n');
+    + `without white space: ${I.roleInline.toLocaleString('en')} for a role's inline policies together, ${I.managed.toLocaleString('en')} for a managed policy `
+    + `(${I.source}); a policy's size is measured as MultiEnvPipeline measures it before it refuses one: at its longest once CloudFormation resolves it, `
+    + 'the template\'s own CodeBuild projects, roles, pipelines, keys, buckets and log groups counted by what the template says of them.\n');
   const P = r.headroom.pipelineLimits;
   out.push(`CodeBuild refuses an inline build spec of more than ${P.buildSpecCharacters.toLocaleString('en')} characters, CodePipeline an action's configuration `
     + `value of more than ${P.actionValueCharacters.toLocaleString('en')} (sources in src/pipeline/private/pipeline-limits.ts); both measured at their longest once `

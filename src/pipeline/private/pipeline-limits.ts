@@ -52,8 +52,11 @@ export type ReferenceLengths = (logicalId: string, attribute?: string) => number
  * its `Arn` `arn:<partition>:codebuild:<region>:<account>:project/<name>`; a role's `Arn` is
  * `arn:<partition>:iam::<account>:role<path><name>`, a name CloudFormation makes up at most 64
  * characters; a pipeline's `Ref` is its name, at most 100 characters (API_PipelineDeclaration:
- * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html). A name
- * or path the template gives literally counts as it is.
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html); a KMS
+ * key's `Arn` is `arn:<partition>:kms:<region>:<account>:key/<key id, a UUID of 36 characters>`; a
+ * bucket's `arn:<partition>:s3:::<name of at most 63 characters>`; a log group's
+ * `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`. A name or path the template gives
+ * literally counts as it is.
  */
 export function referenceLengthsOf(template: any): ReferenceLengths {
   const resources = template.Resources ?? {};
@@ -68,6 +71,13 @@ export function referenceLengthsOf(template: any): ReferenceLengths {
       if (attribute === 'Arn') return 'arn::codebuild:::project/'.length + partition + region + account + name;
     }
     if (resource?.Type === 'AWS::CodePipeline::Pipeline' && attribute === undefined) return typeof properties.Name === 'string' ? properties.Name.length : 100;
+    if (attribute === 'Arn' && resource?.Type === 'AWS::KMS::Key') return 'arn::kms:::key/'.length + partition + region + account + 36;
+    if (attribute === 'Arn' && resource?.Type === 'AWS::S3::Bucket') {
+      return 'arn::s3:::'.length + partition + (typeof properties.BucketName === 'string' ? properties.BucketName.length : 63);
+    }
+    if (attribute === 'Arn' && resource?.Type === 'AWS::Logs::LogGroup' && typeof properties.LogGroupName === 'string') {
+      return 'arn::logs:::log-group::*'.length + partition + region + account + properties.LogGroupName.length;
+    }
     if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn' && (properties.Path === undefined || typeof properties.Path === 'string')) {
       const name = typeof properties.RoleName === 'string' ? properties.RoleName.length : 64;
       return `arn::iam:::role${properties.Path ?? '/'}`.length + partition + account + name;
