@@ -45,18 +45,22 @@ const RESOURCE_ARN_LENGTH = 512;
 export type ReferenceLengths = (logicalId: string, attribute?: string) => number | undefined;
 
 /**
- * The lengths of references to a template's CodeBuild projects, IAM roles and CodePipeline
- * pipelines, the resources the pipeline's policies name most (the CloudFormation User Guide's
- * resource reference, "Return values", of each type): a project's `Ref` is its name, at most 150
- * characters (API_CreateProject: https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html),
- * its `Arn` `arn:<partition>:codebuild:<region>:<account>:project/<name>`; a role's `Arn` is
- * `arn:<partition>:iam::<account>:role<path><name>`, a name CloudFormation makes up at most 64
- * characters; a pipeline's `Ref` is its name, at most 100 characters (API_PipelineDeclaration:
- * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html); a KMS
- * key's `Arn` is `arn:<partition>:kms:<region>:<account>:key/<key id, a UUID of 36 characters>`; a
- * bucket's `arn:<partition>:s3:::<name of at most 63 characters>`; a log group's
- * `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`. A name or path the template gives
- * literally counts as it is.
+ * The lengths of references to a template's CodeBuild projects, IAM roles, CodePipeline pipelines,
+ * KMS keys, buckets and log groups, the resources the pipeline's policies name most (the
+ * CloudFormation User Guide's resource reference, "Return values", of each type). A name or path the
+ * template gives literally counts as it is; otherwise the longest the service allows:
+ * - a project's `Ref` is its name, at most 150 characters (API_CreateProject,
+ *   https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html), its `Arn`
+ *   `arn:<partition>:codebuild:<region>:<account>:project/<name>`;
+ * - a role's `Arn` is `arn:<partition>:iam::<account>:role<path><name>`, a name of at most 64
+ *   characters (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html);
+ * - a pipeline's `Ref` is its name, at most 100 characters (API_PipelineDeclaration,
+ *   https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html);
+ * - a KMS key's `Arn` is `arn:<partition>:kms:<region>:<account>:key/<key id>`, a key id of 36
+ *   characters (https://docs.aws.amazon.com/kms/latest/developerguide/find-cmk-id-arn.html);
+ * - a bucket's `Arn` is `arn:<partition>:s3:::<name>`, a name of at most 63 characters
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html);
+ * - a named log group's `Arn` is `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`.
  */
 export function referenceLengthsOf(template: any): ReferenceLengths {
   const resources = template.Resources ?? {};
