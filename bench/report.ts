@@ -218,7 +218,7 @@ export function renderMarkdown(r: BenchResults): string {
     + `then its longest chain of dependent stacks, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then the search for the stacks the app no longer has (${m.orphanSearchSeconds} s); `
     + `a test build: ${m.shellStepSeconds} s per step, or per group of steps side by side (the seed, then the tests after deploy); a change review: `
     + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
-    + `deploy ${m.executeChangeSetSeconds} s per stack; `
+    + `deploy ${m.executeChangeSetSeconds} s per stack (${m.executeChangeSetSeconds / m.expressSpeedup} s in CloudFormation's express mode, \`cdk deploy --express\`: AWS's "up to ${m.expressSpeedup}x faster", the best case); `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
     + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project.\n`);
   const pathRow = (label: string, p: PipelineEstimate) => [

@@ -116,7 +116,7 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
   const envRows = environments.map(e => {
     const p = e.profile;
     return [
-      e.environmentName, e.tier.name, p.deployment, gates(p),
+      e.environmentName, e.tier.name, `${p.deployment}${p.expressDeployments ? ', express mode' : ''}`, gates(p),
       [...p.testsBeforeDeploy.map(k => `${k} before`), ...p.testsAfterDeploy.map(k => `${k} after`)].join(', '),
       minutes(p.bakeTime), `${p.logRetention}d`, p.removalPolicy, p.backup, p.access, p.alarmSeverity,
       p.driftDetection.toMinutes({ integral: false }) === 0 ? 'none' : `every ${p.driftDetection.toHumanString()}`,

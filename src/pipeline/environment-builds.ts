@@ -61,6 +61,15 @@ export class EnvironmentBuilds extends CodeBuildJob {
   private readonly images: boolean;
   /** Whether it ends with the stack clean-up: the last of its environments' deploys does. */
   private readonly cleansUp: boolean;
+  /**
+   * Whether it deploys in CloudFormation's express mode, as the tier asks (`TierProfile.expressDeployments`;
+   * the environments of a batch are of one tier). `--rollback` keeps CloudFormation's rollback of a
+   * failed deploy, which the CLI switches off with `--express` unless asked (`cdk deploy --help`:
+   * "Defaults to 'true' for non-express mode deployments, defaults to 'false' for express mode
+   * deployments ... do **not** disable this flag for deployments with resource replacements"); a
+   * pipeline's next run must start from a stack that is not left half-deployed.
+   */
+  private readonly express: boolean;
 
   /**
    * @param rest whether it deploys the stacks no test needs (beside the tests), rather than the others
@@ -74,6 +83,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     this.images = this.stacks().some(stack => stack.node.findAll()
       .some(c => c instanceof ecrAssets.DockerImageAsset || c instanceof ecrAssets.TarballImageAsset));
     this.cleansUp = rest || !EnvironmentBuilds.hasRest(environments, steps);
+    this.express = environments.every(env => env.profile.expressDeployments === true);
   }
 
   protected get description(): string {
@@ -104,7 +114,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
             commands: [
               plan,
               ...this.deploy.review ? [this.source(JobScript.CHANGE_REVIEW), `check_reviewed "${reviewedOrListed}" "${assembly}"`] : [],
-              `[ -z "$STACKS" ] || cdk -a "${assembly}" deploy --method=direct --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" `
+              `[ -z "$STACKS" ] || cdk -a "${assembly}" deploy --method=direct${this.express ? ' --express --rollback' : ''} --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" `
                 + '--progress events --no-notices $STACKS',
               // Once the app's stacks are deployed: the deletion of the stacks it no longer has.
               ...orphans ? [orphans, 'delete_orphans'] : [],

@@ -283,7 +283,8 @@ export class FeatureLane extends Construct {
         + `| tr '\\t' '\\n' | grep -v -x -e "$STAGE-Foundation" -e "${environment.node.id}-Foundation" | sed 's/-Foundation$//' || true)`,
       `if [ "$(echo "$IN_USE" | grep -c .)" -ge ${this.maxEnvironments} ]; then echo "All ${this.maxEnvironments} feature environments are in use: $(echo $IN_USE). `
         + 'Merge or close the pull request of one of them (or wait for its time to live) and push again."; exit 1; fi',
-      `cdk deploy --app ${this.assemblyDirectory} --require-approval never "$STAGE/*"`,
+      // In express mode where the tier deploys so (TierProfile.expressDeployments), rollback kept as the pipeline's deploys keep it.
+      `cdk deploy --app ${this.assemblyDirectory}${environment.profile.expressDeployments ? ' --express --rollback' : ''} --require-approval never "$STAGE/*"`,
       ...afterDeploy,
     ];
   }

@@ -84,6 +84,12 @@ export interface CustomTierProps {
    */
   readonly deploymentWindow?: DeploymentWindow;
   /**
+   * Whether the tier's stacks are deployed in CloudFormation's express mode.
+   *
+   * @default - `basedOn`'s value
+   */
+  readonly expressDeployments?: boolean;
+  /**
    * Whether each deploy re-seeds the controlled data set.
    *
    * @default - `basedOn`'s value
@@ -185,6 +191,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.seconds(0),
+    expressDeployments: true,
     reseedsData: false,
     maxAzs: 2,
     natGateways: 0,
@@ -213,6 +220,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.INTEGRATION, TestKind.PERFORMANCE],
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: true,
     reseedsData: false,
     maxAzs: 2,
     natGateways: 1,
@@ -241,6 +249,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.LOAD, TestKind.SECURITY],
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 3,
     natGateways: 3,
@@ -270,6 +279,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.minutes(30),
     driftDetection: Duration.days(1),
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 3,
     natGateways: 3,
@@ -298,6 +308,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 2,
     natGateways: 1,
@@ -326,6 +337,7 @@ export class EnvironmentTier {
     testsAfterDeploy: [TestKind.SMOKE],
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: true,
     maxAzs: 2,
     natGateways: 1,

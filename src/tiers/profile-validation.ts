@@ -89,6 +89,9 @@ function validateProduction(p: TierProfile, errors: ValidationErrors): void {
   if (p.backup === BackupLevel.NONE) {
     errors.add('backup', `is NONE; ${because} expected SHORT or FULL`);
   }
+  if (p.expressDeployments) {
+    errors.add('expressDeployments', `is true; ${because} expected false: AWS advises CloudFormation's standard mode for production, where a deploy ends with every resource ready`);
+  }
   if (p.access === AccessLevel.READ_WRITE) {
     errors.add('access', `is READ_WRITE; ${because} expected READ_ONLY or STRICT: people do not change production by hand`);
   }

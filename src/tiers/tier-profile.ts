@@ -201,6 +201,21 @@ export interface TierProfile {
   readonly deploymentWindow?: DeploymentWindow;
 
   /**
+   * Whether the pipeline deploys the environment's stacks in CloudFormation's express mode
+   * (`cdk deploy --express`): a stack operation completes once CloudFormation has applied each
+   * resource's configuration, without waiting for the resource to stabilize, and AWS reports it up
+   * to four times faster. The tests after the deploy may then meet resources still becoming ready
+   * (a service's new tasks still starting): write them to retry until the environment answers.
+   * CloudFormation still rolls a failed deploy back (the pipeline passes `--rollback`, as replacing
+   * a resource needs). AWS advises the standard mode for production, where a deploy must end with
+   * every resource ready; a production tier cannot have it.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-express-mode.html
+   *
+   * @default DEV, QA true (disposable data, on the way to production on every commit); every other tier false
+   */
+  readonly expressDeployments?: boolean;
+
+  /**
    * Whether each deploy re-seeds the environment's controlled data set.
    *
    * @default DEMO true (demos and training start from known data); every other tier false

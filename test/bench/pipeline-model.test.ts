@@ -130,6 +130,8 @@ const batch = (name: string, projectId: string, runOrder = 1) => ({
 const DEPLOY = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --require-approval never --exclusively $STACKS';
 /** The same without change sets, as the library deploys. */
 const DEPLOY_DIRECT = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively $STACKS';
+/** The same in CloudFormation's express mode, as the library deploys the tiers with `expressDeployments`. */
+const DEPLOY_EXPRESS = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --express --rollback --require-approval never --exclusively $STACKS';
 const step = (name: string) => [stepAnnouncement([name]), `./scripts/${name}.sh`];
 /** Steps side by side, as the library's builds start them. */
 const sideBySide = (...names: string[]) => [stepAnnouncement(names), ...names.map(name => startBeside(name, [`./scripts/${name}.sh`])), awaitBeside(names.map(n => [n, n]))];
@@ -247,6 +249,13 @@ describe('estimatePipeline of this library\'s jobs', () => {
 
   test('a deploy without change sets (--method=direct) saves the change set of each stack of its chain, nothing else', () => {
     expect(job('Direct/Deploy').seconds).toBe(job('Chain/Deploy').seconds - 2 * m.createChangeSetSeconds);
+  });
+
+  test('a deploy in express mode (--express) runs each stack of its chain faster by expressSpeedup, nothing else', () => {
+    const express = estimatePipeline(libraryTemplate(batchSpec([CHAIN], [DEPLOY_EXPRESS])), assembly, 'Prod').jobs.find(j => j.stage === 'Wave')!;
+    // Foundation, then Workload: two stacks, each deployed in a quarter of the time.
+    expect(express.seconds).toBe(job('Direct/Deploy').seconds - 2 * (m.executeChangeSetSeconds - m.executeChangeSetSeconds / 4));
+    expect(m.expressSpeedup).toBe(4);
   });
 
   test('a batch lasts as long as its longest build and bills each of its builds', () => {

@@ -91,7 +91,8 @@ describe('MultiEnvPipeline feature environments', () => {
     expect(lines.slice(4, 6)).toEqual(['./scripts/test UNIT', 'npx cdk synth']);
     expect(script).toContain('arn:aws:iam::111111111111:role/cdk-hnb659fds-lookup-role-111111111111-eu-west-1');
     expect(script).toContain('if [ "$(echo "$IN_USE" | grep -c .)" -ge 3 ]; then echo "All 3 feature environments are in use: $(echo $IN_USE).');
-    expect(lines.slice(-2)).toEqual(['cdk deploy --app cdk.out --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
+    // A copy of Dev deploys as Dev does, in CloudFormation's express mode with its rollback kept.
+    expect(lines.slice(-2)).toEqual(['cdk deploy --app cdk.out --express --rollback --require-approval never "$STAGE/*"', './scripts/test SMOKE']);
   });
 
   test('GIVEN a closed pull request THEN the teardown destroys only the branch\'s copy, and runs nothing of another branch', () => {

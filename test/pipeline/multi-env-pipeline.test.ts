@@ -118,10 +118,11 @@ describe('the main pipeline', () => {
       '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
       'search_orphans',
     ]);
-    // The deploy, then the deletion: the library's commands only.
+    // The deploy, then the deletion: the library's commands only. Dev deploys in CloudFormation's express mode, with
+    // CloudFormation's rollback of a failed deploy kept (TierProfile.expressDeployments).
     expect(spec.phases.build.commands).toEqual([
       '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
-      '[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --require-approval never --exclusively '
+      '[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --express --rollback --require-approval never --exclusively '
         + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS',
       '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
       'delete_orphans',
@@ -272,6 +273,14 @@ describe('the main pipeline', () => {
     expect(stepsAfterDeploy('demo')).toEqual([
       'echo "== SeedData of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/seed']), 'echo "== SmokeTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test SMOKE']),
     ]);
+  });
+
+  test('Dev and QA deploy in CloudFormation\'s express mode, keeping its rollback; Staging, Prod, Demo and Hotfix in its standard mode', () => {
+    const deployCommand = (stage: string, pipeline?: string): string => buildSpecOf(json, actionOf(json, stage, 'Deploy', pipeline)).phases.build.commands
+      .find((c: string) => c.includes(' deploy --method=direct'));
+    for (const stage of ['dev', 'qa']) expect(deployCommand(stage)).toContain(' deploy --method=direct --express --rollback --require-approval never ');
+    for (const stage of ['staging', 'prod', 'demo']) expect(deployCommand(stage)).toContain(' deploy --method=direct --require-approval never ');
+    expect(deployCommand('hotfix', 'DeliveryHotfixPipelineDefinition')).toContain(' deploy --method=direct --require-approval never ');
   });
 
   test('a deploy job may assume the CDK bootstrap roles it deploys with and the stack clean-up role of its environment, nothing more', () => {

@@ -21,6 +21,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests after deploy
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.seconds(0), // people change Dev by hand: drift is expected
+    expressDeployments: true, // every commit, express mode
     reseedsData: false,
     maxAzs: 2, // 2 AZs
     natGateways: 0, // no NAT gateway
@@ -43,6 +44,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.INTEGRATION, TestKind.PERFORMANCE], // integration and performance after deploy
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: true, // after Dev, express mode
     reseedsData: false,
     maxAzs: 2, // like prod, smaller scale
     natGateways: 1,
@@ -65,6 +67,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.LOAD, TestKind.SECURITY], // load and security tests after
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 3, // like prod in scale
     natGateways: 3,
@@ -87,6 +90,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests and an alarm bake period after deploy
     bakeTime: Duration.minutes(30),
     driftDetection: Duration.days(1), // a hand-made change to production found within a day
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 3, // multi-AZ
     natGateways: 3, // NAT per AZ
@@ -109,6 +113,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: false,
     maxAzs: 2, // small
     natGateways: 1,
@@ -131,6 +136,7 @@ const README_TABLE: Record<string, TierProfile> = {
     testsAfterDeploy: [TestKind.SMOKE], // smoke tests
     bakeTime: Duration.seconds(0),
     driftDetection: Duration.days(7),
+    expressDeployments: false,
     reseedsData: true, // seeds its controlled data set
     maxAzs: 2, // small
     natGateways: 1,
@@ -234,16 +240,19 @@ describe('EnvironmentTier.custom', () => {
       "EnvironmentTier.custom 'x': backup is NONE; for a production tier (production is true) expected SHORT or FULL"],
     ['a production tier people change by hand', { basedOn: prod, access: AccessLevel.READ_WRITE },
       "EnvironmentTier.custom 'x': access is READ_WRITE; for a production tier (production is true) expected READ_ONLY or STRICT: people do not change production by hand"],
+    ['a production tier deployed in CloudFormation\'s express mode', { basedOn: prod, expressDeployments: true },
+      "EnvironmentTier.custom 'x': expressDeployments is true; for a production tier (production is true) expected false: AWS advises CloudFormation's standard mode for production, where a deploy ends with every resource ready"],
     ['a production tier deployed on every commit', { basedOn: prod, deployment: DeploymentMode.EVERY_COMMIT },
       "EnvironmentTier.custom 'x': deployment is EVERY_COMMIT; for a production tier (production is true) expected AFTER_PREVIOUS, so every change is promoted through the tiers before it"],
     ['Dev turned into production', { basedOn: EnvironmentTier.DEV, production: true },
-      "EnvironmentTier.custom 'x': 7 problems:\n"
+      "EnvironmentTier.custom 'x': 8 problems:\n"
       + '  - approvalBeforeDeploy is NONE; for a production tier (production is true) expected MANUAL_APPROVAL or CHANGE_REVIEW, so no change reaches end users unapproved\n'
       + '  - deployment is EVERY_COMMIT; for a production tier (production is true) expected AFTER_PREVIOUS, so every change is promoted through the tiers before it\n'
       + "  - removalPolicy is destroy; for a production tier (production is true) expected RETAIN, so end users' data outlives its stack\n"
       + '  - terminationProtection is false; for a production tier (production is true) expected true\n'
       + '  - scaleDownOffHours is true; for a production tier (production is true) expected false: end users have no off-hours\n'
       + '  - backup is NONE; for a production tier (production is true) expected SHORT or FULL\n'
+      + "  - expressDeployments is true; for a production tier (production is true) expected false: AWS advises CloudFormation's standard mode for production, where a deploy ends with every resource ready\n"
       + '  - access is READ_WRITE; for a production tier (production is true) expected READ_ONLY or STRICT: people do not change production by hand'],
     ['a change review after deploy', { basedOn: EnvironmentTier.QA, approvalAfterDeploy: ApprovalGate.CHANGE_REVIEW },
       "EnvironmentTier.custom 'x': approvalAfterDeploy is CHANGE_REVIEW, but a change review shows the change before it is made; use MANUAL_APPROVAL after deploy, or CHANGE_REVIEW in approvalBeforeDeploy"],
