@@ -26,7 +26,7 @@ import { IsolatedEnvironment } from '../environment';
 import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
-import { bootstrapRolePatterns } from './private/bootstrap-roles';
+import { bootstrapRolesOfEveryAccount } from './private/bootstrap-roles';
 import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
@@ -772,7 +772,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       codePipelines.map(p => p.pipelineArn),
     );
     const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
-    this.guardrailPolicy.denyBootstrapRoles(bootstrapRolePatterns(environmentStacks));
+    this.guardrailPolicy.denyBootstrapRoles(bootstrapRolesOfEveryAccount(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));
     // What CodeBuild and CodePipeline would refuse when the tooling stack deploys, refused here. The
     // bench measures past the limits (as past CloudFormation's resources, with aws-cdk-lib's

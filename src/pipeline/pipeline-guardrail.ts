@@ -8,7 +8,7 @@ import { acknowledge, inCompliancePacks, suppressGuardRules } from '../private/a
  * permission set's boundary), it takes nothing away but the pipelines' gates. Under it, only the
  * named approvers may approve a gate that names approvers, no one starts, retries or changes
  * a build of the pipelines' projects, or changes a pipeline, and no one assumes the CDK bootstrap
- * roles of the environments' accounts: those belong to the pipelines' own roles (and to
+ * roles (of the environments' qualifier, in any account): those belong to the pipelines' own roles (and to
  * CloudFormation, through the self-update), which do not carry the boundary.
  *
  * A boundary sets the most a principal's own policies can grant, and an explicit Deny in it wins
@@ -49,10 +49,12 @@ export class PipelineGuardrail extends Construct {
   }
 
   /**
-   * Denies assuming the CDK bootstrap roles of the environments' accounts (`bootstrapRoles`: ARN
-   * patterns), which `cdk bootstrap --trust` lets the whole tooling account assume: under the
-   * guardrail no one deploys into an environment around the pipeline, whose deploy builds (which do
-   * not carry it) still do.
+   * Denies assuming the CDK bootstrap roles (`bootstrapRoles`: ARN patterns of the environments'
+   * qualifiers, in every account), which `cdk bootstrap --trust` lets the whole tooling account
+   * assume: under the guardrail no one deploys into an environment around the pipeline, whose deploy
+   * builds (which do not carry it) still do. Every account's, not only the environments': a pattern
+   * per account outgrew IAM's managed-policy size at 96 accounts, and would leave an account the app
+   * adds later open until the pipeline's next update.
    */
   public denyBootstrapRoles(bootstrapRoles: string[]): void {
     this.policy.addStatements(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], resources: bootstrapRoles }));

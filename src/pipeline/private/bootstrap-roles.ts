@@ -44,3 +44,14 @@ export function assumeBootstrapRoles(stacks: Stack[], roles: BootstrapRole[]): i
 export function bootstrapRolePatterns(stacks: Stack[]): string[] {
   return [...new Set(stacks.map(stack => `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/cdk-${qualifierOf(stack)}-*`))];
 }
+
+/**
+ * The CDK bootstrap roles of the stacks' qualifiers in every account (one ARN pattern per partition
+ * and qualifier, whatever the number of accounts). The guardrail denies these: with one pattern per
+ * account, its managed policy outgrew IAM's 6,144 characters at 96 accounts (the bench's app with an
+ * account per environment), and a pattern per account leaves an account the app adds later open
+ * until the pipeline updates its policy.
+ */
+export function bootstrapRolesOfEveryAccount(stacks: Stack[]): string[] {
+  return [...new Set(stacks.map(stack => `arn:${partitionOf(stack.region)}:iam::*:role/cdk-${qualifierOf(stack)}-*`))];
+}
