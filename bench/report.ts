@@ -115,7 +115,8 @@ export function renderMarkdown(r: BenchResults): string {
 
   out.push('## Growth with the number of environments\n');
   out.push('The reference app\'s six tiers repeated in 1, 2, 4, 8 and 16 regions (each copy with its own VPC range), one pipeline; '
-    + 'each tier is one wave (`addWave`; plain CDK Pipelines: `addWave` too), production\'s first region its pilot.\n');
+    + 'each tier is one wave (`addWave`; plain CDK Pipelines: `addWave` too), production\'s first region its pilot. A tier keeps its account '
+    + 'in every region; "an account per environment" is the 96-environment app with each copy in an account of its own.\n');
   out.push(table(['app', 'environments', 'stacks', 'synth time', 'CPU time', 'peak memory'],
     pinned.filter(x => x.id !== 'empty' && x.id !== 'plain')
       .map(x => [x.label, x.environments, x.stacks, sec(x.wallSeconds), sec(x.cpuSeconds), mem(x.peakMemoryMb)])));

@@ -36,7 +36,7 @@ const GROWTH_RUNS = Number(process.env.BENCH_GROWTH_RUNS ?? 3);
 interface Variant {
   readonly id: string;
   readonly label: string;
-  readonly app: 'empty' | 'library' | 'plain';
+  readonly app: 'empty' | 'library' | 'library-accounts' | 'plain';
   readonly regions: number;
   readonly environments: number;
   readonly runs: number;
@@ -56,6 +56,8 @@ const VARIANTS: Variant[] = [
   { id: 'plain-48', label: 'plain CDK Pipelines', app: 'plain', regions: 8, environments: 48, runs: GROWTH_RUNS, cdk: 'pinned' },
   { id: 'library-96', label: 'cdk-multi-env', app: 'library', regions: 16, environments: 96, runs: GROWTH_RUNS, cdk: 'pinned' },
   { id: 'plain-96', label: 'plain CDK Pipelines', app: 'plain', regions: 16, environments: 96, runs: GROWTH_RUNS, cdk: 'pinned' },
+  // The largest app again with an account per environment (the bench's app keeps one per tier): the limits that grow with accounts.
+  { id: 'library-96-accounts', label: 'cdk-multi-env, an account per environment', app: 'library-accounts', regions: 16, environments: 96, runs: GROWTH_RUNS, cdk: 'pinned' },
   // The first three again on the newest aws-cdk-lib: what a user installing today pays.
   { id: 'empty@newest', label: 'one empty stack (Node and aws-cdk-lib)', app: 'empty', regions: 1, environments: 0, runs: RUNS, cdk: 'newest' },
   { id: 'plain@newest', label: 'plain CDK Pipelines', app: 'plain', regions: 1, environments: 6, runs: RUNS, cdk: 'newest' },
@@ -208,7 +210,7 @@ function main(): void {
     };
   });
   const byId = (id: string) => synthesis.find(x => x.id === id)!;
-  const grown = synthesis.filter(x => x.id.startsWith('library') && !x.id.includes('@newest'));
+  const grown = synthesis.filter(x => VARIANTS.find(v => v.id === x.id)!.app === 'library' && !x.id.includes('@newest'));
   const xs = grown.map(x => x.environments);
 
   const assemblyOf = (id: string) => new cxapi.CloudAssembly(outdirOf(VARIANTS.find(v => v.id === id)!));
@@ -223,7 +225,7 @@ function main(): void {
     plainStacks: allStacks(plain).map(stackHeadroom),
     plainPipelines: pipelineHeadroom(plain.getStackByName('Tooling').template),
     iamLimits: IAM_LIMITS,
-    tooling: [...grown, byId('plain'), byId('plain-48'), byId('plain-96')].map(g => {
+    tooling: [...grown, byId('library-96-accounts'), byId('plain'), byId('plain-48'), byId('plain-96')].map(g => {
       const assembly = assemblyOf(g.id);
       const tooling = assembly.getStackByName('Tooling');
       const stacks = allStacks(assembly);

@@ -36,3 +36,12 @@ export function scaledEnvironments(regions: number): ReferenceEnvironment[] {
     };
   }));
 }
+
+/**
+ * The same environments, each in an account of its own (the other way to isolate them: the bench's
+ * app keeps one account per tier). An environment in the reference app's region keeps its tier's
+ * account; its copies get `<the tier's first digit>` followed by their index, 12 digits in all.
+ */
+export function withAccountPerEnvironment(environments: ReferenceEnvironment[]): ReferenceEnvironment[] {
+  return environments.map((e, i) => (e.region === undefined || e.region === REGION ? e : { ...e, account: `${e.account[0]}${String(i).padStart(11, '0')}` }));
+}

@@ -1,6 +1,6 @@
 import { performance } from 'perf_hooks';
 import * as cdk from 'aws-cdk-lib';
-import { scaledEnvironments } from './scaled-environments';
+import { scaledEnvironments, withAccountPerEnvironment } from './scaled-environments';
 import { synthesizeAndReport } from './synth-measure';
 import { FEATURE_FLAGS } from '../examples/feature-flags';
 import { buildPlainCdkPipelinesApp } from '../examples/plain-cdk-pipelines';
@@ -11,10 +11,11 @@ import { MEASURE_PAST_LIMITS } from '../src/pipeline/private/pipeline-limits';
  * One measured synthesis of bench/run.ts, in a fresh Node process (compiled to JavaScript first,
  * so that TypeScript's compiler is not part of what is measured):
  *
- *     node synth-app.js library|plain <regions> <outdir>
+ *     node synth-app.js library|library-accounts|plain <regions> <outdir>
  *
  * `library` is the reference app (six environments per region and the MultiEnvPipeline),
- * `plain` the same environments promoted by plain CDK Pipelines. Both load the same modules.
+ * `library-accounts` the same with an account per environment, `plain` the same environments
+ * promoted by plain CDK Pipelines. All load the same modules.
  */
 const loadedMs = performance.now();
 const [variant, regions, outdir] = process.argv.slice(2);
@@ -24,9 +25,11 @@ const app = new cdk.App({ outdir, context: { ...FEATURE_FLAGS, '@aws-cdk/core:st
 const environments = scaledEnvironments(Number(regions));
 if (variant === 'library') {
   buildReferenceApp(app, environments);
+} else if (variant === 'library-accounts') {
+  buildReferenceApp(app, withAccountPerEnvironment(environments));
 } else if (variant === 'plain') {
   buildPlainCdkPipelinesApp(app, environments);
 } else {
-  throw new Error(`variant is '${variant}'; expected library or plain`);
+  throw new Error(`variant is '${variant}'; expected library, library-accounts or plain`);
 }
 synthesizeAndReport(app, loadedMs);
