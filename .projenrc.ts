@@ -94,7 +94,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: ['fast-check', 'aws-cdk@2.1148.1', ...Object.entries(VALIDATORS).map(([name, version]) => `${name}@${version}`), '@aws-cdk/cloudformation-diff@2.187.5',
     // An offline IAM policy simulator for the tests of what the synthesized policies allow. AGPL-3.0: a
     // dev dependency of the tests only, never a dependency of the Apache-2.0 package (test/package checks it).
-    '@cloud-copilot/iam-simulate@0.1.173'],
+    '@cloud-copilot/iam-simulate@0.1.173',
+    // AWS's EventBridge schema registry (and CloudFormation's resource specification), as the CDK's own code
+    // generation reads it: the tests hold their samples of AWS's events to it (test/support/event-schemas.ts).
+    // The version cloudformation-diff above depends on.
+    '@aws-cdk/aws-service-spec@0.1.216'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 

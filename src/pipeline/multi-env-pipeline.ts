@@ -9,6 +9,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { jobProjectPrefix } from './codebuild-job';
+import { DeliveryEvents } from './delivery-events';
 import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
@@ -771,6 +772,16 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       [Stack.of(this).formatArn({ service: 'codebuild', resource: 'project', resourceName: `${prefix}*` }), ...others.map(p => p.projectArn)],
       codePipelines.map(p => p.pipelineArn),
     );
+    // The record of the lanes' runs and builds (not the feature lanes': they deliver to no tier).
+    // CDK Pipelines makes the self-update's project in the lane's scope, its stages' (the synth, the jobs) in its pipeline's.
+    const laneProjects = lanes.flatMap(([lane]) => [...lane.node.findAll(), ...lane.pipeline.node.findAll()])
+      .filter((c): c is codebuild.Project => c instanceof codebuild.Project);
+    new DeliveryEvents(this, 'DeliveryEvents', {
+      pipelines: lanes.map(([lane]) => lane.pipeline),
+      projectPrefix: prefix,
+      otherProjects: laneProjects.filter(p => !named(p)).map(p => p.projectName),
+      encryptionKey: this.pipeline.pipeline.artifactBucket.encryptionKey,
+    });
     const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
     this.guardrailPolicy.denyBootstrapRoles(bootstrapRolesOfEveryAccount(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));

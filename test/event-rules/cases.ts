@@ -1,19 +1,19 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { artifactOf, callers, cloudTrailApiCall, codeBuildStateChange, deployedIn, UserIdentity, uuidOf } from '../support/aws-samples';
+import { artifactOf, callers, cloudTrailApiCall, codeBuildStateChange, codePipelineStateChange, deployedIn, UserIdentity, uuidOf } from '../support/aws-samples';
 import { resolve } from '../support/deployed-policies';
 import { referenceTooling } from '../support/pipelines';
 
 /**
- * The reference app's detection rules, resolved as CloudFormation deploys them in the tooling
- * account, and its bootstrap clean-up's failure rule, as deployed in the environment that holds it,
+ * The reference app's detection rules and its delivery record's rules, resolved as CloudFormation
+ * deploys them in the tooling account, and its bootstrap clean-up's failure rule, as deployed in the environment that holds it,
  * with the events each rule must or must not match, for test/event-rules/run.sh to judge with Event
  * Ruler. Printed as JSON: `{ rules: {id: pattern}, cases: [{name, event, matches}] }`.
  *
  * The events are test/support/aws-samples.ts's, shaped as AWS documents them: EventBridge's
  * "AWS API Call via CloudTrail" events with CloudTrail's `userIdentity` of a role's session, an IAM
  * user, the root user and an AWS service, each API's request parameters as its API reference names
- * them, and CodeBuild's "CodeBuild Build State Change". Accounts, regions, pipelines, projects and
+ * them, CodePipeline's "... Execution State Change" events and CodeBuild's "CodeBuild Build State Change". Accounts, regions, pipelines, projects and
  * the callers' roles (paths included) are the synthesized app's, as its cloud assembly deploys
  * them; the other callers, pipelines and projects are ones no rule knows of.
  */
@@ -29,7 +29,8 @@ function idOf(prefix: string): string {
   if (ids.length !== 1) throw new Error(`${ids.length} resources named ${prefix}…: ${ids.join(', ')}`);
   return ids[0];
 }
-const rules: Record<string, unknown> = Object.fromEntries(resources.filter(([id, r]) => r.Type === 'AWS::Events::Rule' && id.startsWith('DeliveryDetections'))
+const rules: Record<string, unknown> = Object.fromEntries(resources
+  .filter(([id, r]) => r.Type === 'AWS::Events::Rule' && (id.startsWith('DeliveryDetections') || id.startsWith('DeliveryDeliveryEvents')))
   .map(([id, r]) => [id, deployed(r.Properties.EventPattern)]));
 const rule = (name: string) => idOf(`DeliveryDetections${name}`);
 const roleArn = (prefix: string) => deployed({ 'Fn::GetAtt': [idOf(prefix), 'Arn'] });
@@ -67,6 +68,24 @@ const projectChanged = rule('ProjectChangedElsewhere');
 const codepipeline = 'aws.codepipeline';
 const codebuild = 'aws.codebuild';
 const prodDeployArn = deployed({ 'Fn::GetAtt': [idOf('DeliveryPipelineDefinitionProdDeploy'), 'Arn'] });
+
+// The record of the lanes' deliveries: their runs' state changes and their builds'.
+const runsRecorded = idOf('DeliveryDeliveryEventsPipelineRuns');
+const buildsRecorded = idOf('DeliveryDeliveryEventsBuilds');
+const featurePipeline = name('DeliveryFeatureLaneDeployPipeline');
+const featureProject = name('DeliveryFeatureLaneDeployProject');
+const selfUpdateProject = name('DeliveryPipelineUpdatePipelineSelfMutation');
+const execution = uuidOf('a run of the main pipeline');
+const change = (pipeline: string, state: string, at?: { stage: string; action?: string }) => codePipelineStateChange(TOOLING, {
+  pipeline,
+  executionId: execution,
+  state,
+  ...at?.stage ? { stage: at.stage } : {},
+  ...at?.action ? { action: at.action, type: { owner: 'AWS', provider: 'CodeBuild', category: 'Build', version: 1 } } : {},
+} as any);
+const toolingProject = (logicalIdPrefix: string) => template.Resources[idOf(logicalIdPrefix)];
+const toolingBuild = (logicalIdPrefix: string, status: string) =>
+  codeBuildStateChange(TOOLING, toolingProject(logicalIdPrefix), name(logicalIdPrefix), status);
 
 // The bootstrap clean-up of the environment that holds the account's, its project and failure rule as deployed there.
 const holder = reference.environments.find(e => e.bootstrapCleanup)!;
@@ -115,6 +134,24 @@ const cases = [
   ['the self-update changes the Prod deploy project', apiCall(codebuild, 'UpdateProject', session(selfUpdate, 'AWSCloudFormation'), { name: prodDeploy }), []],
   ['an administrator changes the Prod deploy project', apiCall(codebuild, 'UpdateProject', session(admin), { name: prodDeploy }), [projectChanged]],
   ['an administrator changes the synth project', apiCall(codebuild, 'UpdateProject', session(admin), { name: synthProject }), [projectChanged]],
+
+  // The record of deliveries: every state change of the main pipeline's and the hotfix lane's runs, and of their builds.
+  ['the main pipeline starts a run', change(mainPipeline, 'STARTED'), [runsRecorded]],
+  ['the main pipeline\'s Prod stage succeeds', change(mainPipeline, 'SUCCEEDED', { stage: 'Prod' }), [runsRecorded]],
+  ['the hotfix lane\'s Prod deploy fails', change(hotfixPipeline, 'FAILED', { stage: 'Prod', action: 'Deploy' }), [runsRecorded]],
+  ['a run of the rollback of Prod starts', codePipelineStateChange(TOOLING, {
+    pipeline: mainPipeline,
+    executionId: uuidOf('a rollback'),
+    state: 'STARTED',
+    trigger: { 'trigger-type': 'AutomatedRollback', 'trigger-detail': execution },
+  }), [runsRecorded]],
+  ['a feature lane\'s run succeeds', change(featurePipeline, 'SUCCEEDED'), []],
+  ['another app\'s pipeline starts a run', change('other-app', 'STARTED'), []],
+  ['the Prod deploy\'s build succeeds', toolingBuild('DeliveryPipelineDefinitionProdDeploy', 'SUCCEEDED'), [buildsRecorded]],
+  ['the synth\'s build starts', toolingBuild('DeliveryPipelineDefinitionBuildSynthCdkBuildProject', 'IN_PROGRESS'), [buildsRecorded]],
+  ['the self-update\'s build fails', codeBuildStateChange(TOOLING, toolingProject('DeliveryPipelineUpdatePipelineSelfMutation'), selfUpdateProject, 'FAILED'), [buildsRecorded]],
+  ['a feature lane\'s build succeeds', codeBuildStateChange(TOOLING, toolingProject('DeliveryFeatureLaneDeployProject'), featureProject, 'SUCCEEDED'), []],
+  ['another team\'s build in the tooling account succeeds', codeBuildStateChange(TOOLING, toolingProject('DeliveryPipelineDefinitionProdDeploy'), 'other-team-build', 'SUCCEEDED'), []],
 
   // The bootstrap clean-up: a run that did not succeed notifies, and nothing else does.
   ['the bootstrap clean-up\'s run fails', cleanupBuild(cleanupProject, 'FAILED'), [cleanupFailed]],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The event rules judged by AWS's own event-pattern engine: cases.ts synthesizes the reference app
-# and writes its detection rules and Dev's bootstrap clean-up rule (resolved as CloudFormation
-# deploys them) with the events each must or must not match (CloudTrail API calls and CodeBuild
-# state changes, built by test/support/aws-samples.ts in the documented shapes); Event Ruler (software.amazon.event.ruler, the matching EventBridge
+# and writes its detection rules, its delivery record's rules and Dev's bootstrap clean-up rule
+# (resolved as CloudFormation deploys them) with the events each must or must not match (CloudTrail
+# API calls, CodePipeline and CodeBuild state changes, built by test/support/aws-samples.ts in the
+# documented shapes); Event Ruler (software.amazon.event.ruler, the matching EventBridge
 # runs), at the version pom.xml records, checks every case. Maven downloads into the machine's
 # cache, as test/bindings/run.sh does.
 set -euo pipefail

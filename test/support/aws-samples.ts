@@ -448,3 +448,45 @@ export function codeBuildStateChange(where: { account: string; region: string },
     },
   };
 }
+
+/** What a CodePipeline state change event is about: a run, a stage of it, or an action of a stage. */
+export type CodePipelineChange =
+  | { readonly pipeline: string; readonly executionId: string; readonly state: string; readonly trigger?: { 'trigger-type': string; 'trigger-detail': string } }
+  | { readonly pipeline: string; readonly executionId: string; readonly state: string; readonly stage: string }
+  | {
+    readonly pipeline: string;
+    readonly executionId: string;
+    readonly state: string;
+    readonly stage: string;
+    readonly action: string;
+    readonly type: { owner: string; provider: string; category: string; version: number };
+  };
+
+/**
+ * A "CodePipeline Pipeline Execution State Change", "... Stage ..." or "... Action Execution State
+ * Change" event of a pipeline as deployed in its account and region: the samples of
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html,
+ * with the detail fields AWS's EventBridge schema registry requires of each event type (as
+ * `@aws-cdk/aws-service-spec` ships the registry's schemas; test/support/event-schemas.test.ts holds
+ * these events to them). An action's artifacts are left empty (a list, as the samples show them).
+ */
+export function codePipelineStateChange(where: { account: string; region: string }, change: CodePipelineChange) {
+  const { account, region } = where;
+  const base = { 'pipeline': change.pipeline, 'execution-id': change.executionId, 'state': change.state };
+  const [kind, detail] = 'action' in change
+    ? ['Action', { ...base, 'stage': change.stage, 'action': change.action, 'region': region, 'type': change.type, 'version': 1, 'input-artifacts': [], 'output-artifacts': [] }]
+    : 'stage' in change
+      ? ['Stage', { ...base, stage: change.stage, version: '1' }]
+      : ['Pipeline', { ...base, version: '1', ...change.trigger ? { 'execution-trigger': change.trigger } : {} }];
+  return {
+    'version': '0',
+    'id': uuidOf(`event ${JSON.stringify(detail)}`),
+    'detail-type': `CodePipeline ${kind} Execution State Change`,
+    'source': 'aws.codepipeline',
+    account,
+    'time': TIME,
+    region,
+    'resources': [`arn:aws:codepipeline:${region}:${account}:${change.pipeline}`],
+    detail,
+  };
+}
