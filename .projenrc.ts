@@ -98,7 +98,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // AWS's EventBridge schema registry (and CloudFormation's resource specification), as the CDK's own code
     // generation reads it: the tests hold their samples of AWS's events to it (test/support/event-schemas.ts).
     // The version cloudformation-diff above depends on.
-    '@aws-cdk/aws-service-spec@0.1.216'],
+    '@aws-cdk/aws-service-spec@0.1.216',
+    // The delivery-metrics function's two AWS clients: their types for its entry point; the function runs
+    // on the copies the Lambda runtime includes (src/pipeline/metrics/metrics-function.ts).
+    '@aws-sdk/client-cloudwatch@3.1178.0', '@aws-sdk/client-cloudwatch-logs@3.1178.0'],
   gitignore: ['/cdk.out', 'examples/cdk.out', '/validate.out', '/.jsii.tabl.json'],
 });
 
@@ -118,6 +121,15 @@ project.bundler.addBundle('src/pipeline/review/orphan-script.ts', {
   target: 'node20',
   watchTask: false,
 });
+// The delivery-metrics function, which runs hourly in the tooling account (src/pipeline/delivery-metrics.ts):
+// bundled the same way, without the AWS SDK, which the Lambda runtime includes.
+project.bundler.addBundle('src/pipeline/metrics/metrics-function.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: ['@aws-sdk/*'],
+  watchTask: false,
+});
+project.eslint?.allowDevDeps('src/pipeline/metrics/metrics-function.ts');
 // The review script's one dependency is the job's to install, not a dependency of the library.
 project.eslint?.allowDevDeps('src/pipeline/review/stage-review.ts');
 // State belongs to the app, not the module (CONTRIBUTING.md, habit 13): facts that span constructs are
@@ -138,6 +150,9 @@ project.eslint?.addOverride({
 // The package ships the bundle, not the script's compiled sources (src/pipeline/review/ holds the script
 // alone; they need the job's cloudformation-diff).
 project.npmignore?.exclude('/lib/pipeline/review/');
+// The package ships the delivery-metrics function's bundle, not its entry point compiled (which imports
+// the AWS SDK, a dev dependency here, the Lambda runtime's there).
+project.npmignore?.exclude('/lib/pipeline/metrics/metrics-function.*');
 // Every task that synthesizes from src/ (not only compile) stages that bundle: it makes it first.
 const bundle = project.bundler.bundleTask;
 // The jobs' bash functions (src/pipeline/jobs/), copied beside the bundles: the pipeline makes the

@@ -5,6 +5,7 @@ import { hasPlan, planOf } from './job-plans';
 import {
   awaitedBy, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
+import { CODEBUILD_PRICES } from '../src/pipeline/private/codebuild-prices';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
 /**
@@ -17,17 +18,13 @@ import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
  * rounded up to the next whole minute: every build costs at least one billed minute. A batch action
  * (this library's deploys and tests: one build per environment) runs its builds side by side: it
  * lasts as long as its longest build, and each of its builds is billed. Prices are
- * on-demand Linux list prices per build-minute from the AWS CodeBuild pricing page, eu-west-1 (the
- * reference app's region; the same as us-east-1 for these types), read 2026-11, free tier left out.
+ * on-demand Linux list prices per build-minute (src/pipeline/private/codebuild-prices.ts), which the
+ * pipeline's own delivery metrics price its builds with too.
  */
 export const PIPELINE_MODEL = {
-  pricesRead: '2026-11',
-  priceRegion: 'eu-west-1',
-  pricePerBuildMinute: {
-    BUILD_GENERAL1_SMALL: 0.005,
-    BUILD_GENERAL1_MEDIUM: 0.01,
-    BUILD_GENERAL1_LARGE: 0.02,
-  } as Record<string, number>,
+  pricesRead: CODEBUILD_PRICES.read,
+  priceRegion: CODEBUILD_PRICES.region,
+  pricePerBuildMinute: CODEBUILD_PRICES.perBuildMinute,
   /** Queueing and provisioning of an on-demand CodeBuild container, before the first command (billed). */
   codeBuildProvisioningSeconds: 60,
   /** `npm ci`, the unit tests and `cdk synth` of a small app. */

@@ -6,6 +6,7 @@ import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from '
 import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage, placesInRunOrder } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
+import { DELIVERY_METRIC_SOURCES, DELIVERY_WINDOWS_DAYS } from '../src/pipeline/metrics/metric-names';
 import { orphanModeOf } from '../src/pipeline/orphan-cleanup';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
@@ -188,7 +189,20 @@ export function summarize(assembly: cxapi.CloudAssembly, reference: ReferenceApp
       ['cdk-multi-env', ...pathRow(comparison.library)],
       ['plain CDK Pipelines', ...pathRow(comparison.plainCdkPipelines)],
     ]),
+    ...deliveryMetricsRows(tooling.template),
     `Fixed monthly cost of each environment's foundation and account baseline before any workload runs (list prices of ${LIST_PRICES.read}, ${LIST_PRICES.region}, ${LIST_PRICES.hoursPerMonth} h/month; traffic-billed items not included):`,
     table(['env', 'AZs', ...priced.map(row => (row.item.endsWith('s') ? `${row.item}es` : `${row.item}s`)), 'per month'], costRows),
   ].join('\n');
+}
+
+/** Where each delivery metric comes from: the function that publishes them, as the tooling template configures it. */
+function deliveryMetricsRows(template: any): string[] {
+  const fn = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.DELIVERY_METRICS_NAMESPACE);
+  if (!fn) return [];
+  const variables = fn.Properties.Environment.Variables;
+  const pipelines = Object.keys(JSON.parse(variables.DELIVERY_PIPELINES).pipelines).join(', ');
+  return [
+    `Delivery metrics: every hour, in namespace ${variables.DELIVERY_METRICS_NAMESPACE}, for the last ${DELIVERY_WINDOWS_DAYS.join(' and ')} days, from the events of ${pipelines} in the delivery record (log group ${variables.DELIVERY_LOG_GROUP.Ref}):`,
+    table(['metric', 'computed from'], Object.entries(DELIVERY_METRIC_SOURCES).map(([metric, source]) => [metric, source])),
+  ];
 }

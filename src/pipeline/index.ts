@@ -1,3 +1,4 @@
+export * from './delivery-alarms';
 export * from './multi-env-pipeline';
 export * from './pipeline-source';
 export * from './pipeline-test';

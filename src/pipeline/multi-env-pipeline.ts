@@ -9,7 +9,9 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { jobProjectPrefix } from './codebuild-job';
+import { DeliveryAlarmOptions } from './delivery-alarms';
 import { DeliveryEvents } from './delivery-events';
+import { DeliveryMetrics, validateDeliveryAlarms } from './delivery-metrics';
 import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
@@ -28,6 +30,7 @@ import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolesOfEveryAccount } from './private/bootstrap-roles';
+import { CODEBUILD_PRICES } from './private/codebuild-prices';
 import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
@@ -122,6 +125,14 @@ export interface MultiEnvPipelineProps {
    * @default '2.1148.1', the version this release of cdk-multi-env is tested with
    */
   readonly cdkCliVersion?: string;
+
+  /**
+   * Alarms on production's delivery metrics (the change failure rate, the lead time), to the
+   * notification topic. The metrics and their dashboard are there either way.
+   *
+   * @default - no alarm
+   */
+  readonly deliveryAlarms?: DeliveryAlarmOptions;
 }
 
 /** How one environment is placed in the pipeline; everything not given comes from its tier. */
@@ -321,6 +332,7 @@ export class MultiEnvPipeline extends Construct {
       errors.add('hotfixBranches', `has '${pattern.pattern}', which matches the source branch '${props.source.branch}'; a push to it would start both lanes`);
     }
     checkPinnedVersion(errors, 'cdkCliVersion', this.cdkCliVersion, DEFAULT_CDK_CLI_VERSION);
+    validateDeliveryAlarms(props.deliveryAlarms, errors);
     const unit = this.testsByKind.get(TestKind.UNIT);
     if (unit?.envFromOutputs && Object.keys(unit.envFromOutputs).length > 0) {
       errors.add('tests', 'has a UNIT test with envFromOutputs; unit tests run in the synth step, before any environment exists');
@@ -776,12 +788,32 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     // CDK Pipelines makes the self-update's project in the lane's scope, its stages' (the synth, the jobs) in its pipeline's.
     const laneProjects = lanes.flatMap(([lane]) => [...lane.node.findAll(), ...lane.pipeline.node.findAll()])
       .filter((c): c is codebuild.Project => c instanceof codebuild.Project);
-    new DeliveryEvents(this, 'DeliveryEvents', {
+    const appName = this.waves[0].groups[0][0].environment.appName;
+    const record = new DeliveryEvents(this, 'DeliveryEvents', {
       pipelines: lanes.map(([lane]) => lane.pipeline),
       projectPrefix: prefix,
       otherProjects: laneProjects.filter(p => !named(p)).map(p => p.projectName),
       encryptionKey: this.pipeline.pipeline.artifactBucket.encryptionKey,
     });
+    // What the record measures: each lane's stages by the tier they deploy.
+    const tierOf = (stage: PlacedStage) => stage.plans[0].environment.tier;
+    const production = lanes.flatMap(([, stages]) => stages).find(stage => tierOf(stage).profile.production);
+    const metrics = new DeliveryMetrics(this, 'DeliveryMetrics', {
+      record: record.logGroup,
+      pipelines: {
+        pipelines: Object.fromEntries(lanes.map(([lane, stages]) => [this.definitions.get(lane)!.name, {
+          lane: lane === this.pipeline ? 'main' as const : 'hotfix' as const,
+          stageTiers: Object.fromEntries(stages.filter(stage => stage.deploys).map(stage => [stage.stageName, tierOf(stage).name])),
+        }])),
+        // An app without a production tier has no change failure rate or time to restore: no tier has this name.
+        productionTier: production ? tierOf(production).name : '',
+      },
+      namespace: `cdk-multi-env/${appName}`,
+      dashboardName: `${appName}-delivery`,
+      pricePerBuildMinute: CODEBUILD_PRICES.perBuildMinute,
+      encryptionKey: this.pipeline.pipeline.artifactBucket.encryptionKey,
+    });
+    if (this.props.deliveryAlarms) metrics.addAlarms(this.props.deliveryAlarms, this.notificationTopic);
     const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
     this.guardrailPolicy.denyBootstrapRoles(bootstrapRolesOfEveryAccount(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));

@@ -411,18 +411,20 @@ export function cloudTrailApiCall(where: { account: string; region: string }, so
  * project's name, ARNs, environment, timeout and log group filled in (no artifact, no source: a
  * project that has neither).
  */
-export function codeBuildStateChange(where: { account: string; region: string }, project: any, projectName: string, status: string) {
+export function codeBuildStateChange(where: { account: string; region: string }, project: any, projectName: string, status: string,
+  timing: { start: string; time: string } = { start: 'Dec 1, 2026 5:00:02 AM', time: TIME }) {
   const { account, region } = where;
-  const buildUuid = uuidOf(`${projectName} ${status}`);
+  // One build (started at timing.start) reports each of its states with the same build id.
+  const buildUuid = uuidOf(`${projectName} ${timing.start}`);
   const buildArn = `arn:aws:codebuild:${region}:${account}:build/${projectName}:${buildUuid}`;
   const environment = project.Properties.Environment;
   return {
     'version': '0',
-    'id': uuidOf(`event ${buildArn}`),
+    'id': uuidOf(`event ${buildArn} ${status}`),
     'detail-type': 'CodeBuild Build State Change',
     'source': 'aws.codebuild',
     account,
-    'time': TIME,
+    'time': timing.time,
     region,
     'resources': [buildArn],
     'detail': {
@@ -438,8 +440,8 @@ export function codeBuildStateChange(where: { account: string; region: string },
           'environment-variables': [],
         },
         'timeout-in-minutes': project.Properties.TimeoutInMinutes ?? 60,
-        'build-complete': true,
-        'build-start-time': 'Dec 1, 2026 5:00:02 AM',
+        'build-complete': status !== 'IN_PROGRESS',
+        'build-start-time': timing.start,
         'logs': { 'group-name': `/aws/codebuild/${projectName}`, 'stream-name': buildUuid },
       },
       'current-phase': 'COMPLETED',
@@ -470,7 +472,7 @@ export type CodePipelineChange =
  * `@aws-cdk/aws-service-spec` ships the registry's schemas; test/support/event-schemas.test.ts holds
  * these events to them). An action's artifacts are left empty (a list, as the samples show them).
  */
-export function codePipelineStateChange(where: { account: string; region: string }, change: CodePipelineChange) {
+export function codePipelineStateChange(where: { account: string; region: string }, change: CodePipelineChange, time = TIME) {
   const { account, region } = where;
   const base = { 'pipeline': change.pipeline, 'execution-id': change.executionId, 'state': change.state };
   const [kind, detail] = 'action' in change
@@ -484,7 +486,7 @@ export function codePipelineStateChange(where: { account: string; region: string
     'detail-type': `CodePipeline ${kind} Execution State Change`,
     'source': 'aws.codepipeline',
     account,
-    'time': TIME,
+    time,
     region,
     'resources': [`arn:aws:codepipeline:${region}:${account}:${change.pipeline}`],
     detail,

@@ -58,6 +58,8 @@ function arnOf(id: string, attribute: string, template: any, where: Deployment):
     case 'AWS::CodeBuild::Project': return `arn:aws:codebuild:${region}:${account}:project/${resource.Properties.Name ?? id}`;
     case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
     case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${account}:${id}`;
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html#awslambda-resources-for-iam-policies
+    case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${resource.Properties.FunctionName ?? id}`;
     default: throw new Error(`cannot resolve the ARN of ${id} (${resource.Type})`);
   }
 }

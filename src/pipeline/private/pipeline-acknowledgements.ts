@@ -1,8 +1,9 @@
 import { CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { acknowledge, flattenReference } from '../../private/acknowledge';
+import { acknowledge, acknowledgeWildcardResources, flattenReference, inCompliancePacks, suppressGuardRules } from '../../private/acknowledge';
 
 /** One kind of wildcard that aws-cdk-lib and CDK Pipelines write into a pipeline's policies, and why it stands. */
 interface Wildcard {
@@ -122,4 +123,23 @@ export class AcknowledgePipelineFindings implements IAspect {
       if (reason) acknowledge(node as CfnResource, reason, `AwsSolutions-IAM5[${finding}]`);
     }
   }
+}
+
+/**
+ * The delivery metrics' function (src/pipeline/delivery-metrics.ts): it publishes its metrics with
+ * PutMetricData, which takes no resource (its condition names the namespace); EventBridge Scheduler
+ * invokes it as aws-cdk-lib's LambdaInvoke target grants (the function and its versions); it runs
+ * outside a VPC, without reserved concurrency or a dead-letter queue.
+ */
+export function acknowledgeDeliveryMetrics(role: iam.IRole, fn: lambda.Function, schedulerRole: iam.IRole): void {
+  acknowledge(role, 'cloudwatch:PutMetricData has no resource type: "*" is the only resource IAM accepts for it, and the statement\'s cloudwatch:namespace condition holds it to the app\'s namespace',
+    'AwsSolutions-IAM5[Resource::*]');
+  acknowledgeWildcardResources(schedulerRole, 'aws-cdk-lib\'s LambdaInvoke target lets the schedule invoke the function and its versions (`<function ARN>:*`), the function\'s own', `${fn.functionArn}:*`);
+  acknowledge(fn, 'Runs once an hour and recomputes everything each time: a run that fails is made good by the next; reserving concurrency takes from the account\'s unreserved pool',
+    ...inCompliancePacks('LambdaConcurrency'));
+  acknowledge(fn, 'EventBridge Scheduler invokes it once an hour and the next run recomputes everything: there is nothing for a dead-letter queue to redrive',
+    ...inCompliancePacks('LambdaDLQ'));
+  const outsideVpc = 'The function calls two AWS APIs (CloudWatch Logs\' FilterLogEvents, CloudWatch\'s PutMetricData) and nothing else; the tooling account may have no VPC, and one would need endpoints only for it';
+  acknowledge(fn, outsideVpc, ...inCompliancePacks('LambdaInsideVPC'));
+  suppressGuardRules(fn.node.defaultChild as lambda.CfnFunction, outsideVpc, 'lambda_inside_vpc_check');
 }

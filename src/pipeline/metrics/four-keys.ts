@@ -1,0 +1,321 @@
+// DORA's four keys per tier, and the CodeBuild cost of a commit, from the CodePipeline and CodeBuild
+// events of the app's pipelines (delivery-events.ts). Pure: no AWS SDK, no I/O; metrics-handler.ts
+// reads the events and publishes what this returns. Computed by a function rather than by metric
+// filters and metric math, which count or sum single events: lead time, change failure rate and time
+// to restore pair events of different executions.
+//
+// What the events do not say directly is decided here:
+// - An execution deploys a tier when every stage of that tier it ran has succeeded (a wave with a
+//   pilot is two stages of one tier), at the last of those successes. A stage retried in the same
+//   execution is one deploy, at its final success. A stage stopped, or left by a superseded
+//   execution, before it succeeded deploys nothing; a stage that succeeded before its execution was
+//   superseded did deploy its environments, and counts.
+// - A production stage fails production when it fails after all its actions succeeded (its bake: the
+//   stage's OnSuccess condition, whose result is a rollback), or when an action other than an approval
+//   fails. A rejected approval, or a stage that fails before any action ran (a condition on its
+//   entry), deployed nothing and fails nothing.
+// - A rollback runs as an execution of its own, which its `execution-trigger` names
+//   (`AutomatedRollback`, after a failed bake; `ManualRollback`, started by someone:
+//   https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ExecutionTrigger.html). Its
+//   success ends an outage, but it is no deployment of a change: it counts in no frequency, lead time
+//   or failure rate. A manual rollback says the production deployment before it failed, from the
+//   moment it was started.
+import { BuildStateChange, DeliveryEvent, ExecutionState } from './recorded-events';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** One pipeline of the app, as the computation needs it. */
+export interface DescribedPipeline {
+  /** The main pipeline, or the hotfix lane (whose production deploys say the production deployment before them failed). */
+  readonly lane: 'main' | 'hotfix';
+  /**
+   * The tier each stage deploys, by stage name (`Prod` and `Prod-Pilot` both `prod`); a stage not
+   * named deploys no environment (source, synth, self-update, assets, an approval's own stage).
+   */
+  readonly stageTiers: Record<string, string>;
+}
+
+/** The app's pipelines. */
+export interface DeliveryPipelines {
+  /** By pipeline name; events of other pipelines are left out. */
+  readonly pipelines: Record<string, DescribedPipeline>;
+  /** The tier that is production: the change failure rate and the time to restore are its. */
+  readonly productionTier: string;
+}
+
+/** What to compute the keys over. */
+export interface FourKeysQuery {
+  readonly pipelines: DeliveryPipelines;
+  /** USD per billed build minute, by CodeBuild compute type (`BUILD_GENERAL1_SMALL`): list prices change, so they are given. */
+  readonly pricePerBuildMinute: Record<string, number>;
+  /** The end of the window; events after it are left out. */
+  readonly now: Date;
+  readonly windowDays: number;
+}
+
+/** The keys of one tier over the window. Medians, as DORA's reports give them: a few slow runs do not hide the usual one. */
+export interface TierKeys {
+  readonly tier: string;
+  /** Executions that deployed the tier in the window, per day. */
+  readonly deploymentsPerDay: number;
+  /** Median hours from an execution's start to its deploy of the tier, over the deploys of the window; undefined without one. */
+  readonly leadTimeHours?: number;
+  /**
+   * Production only: the percent of the window's production deployments that failed: their bake
+   * failed (and the stage was rolled back), or the next successful production deploy after them was
+   * the hotfix lane's. Deployments of both lanes count: a hotfix that needs another hotfix failed too.
+   * Undefined without a production deployment.
+   */
+  readonly changeFailureRatePercent?: number;
+  /**
+   * Production only: median hours from a production failure (a failed production stage, or a
+   * deployment the hotfix lane followed, from its deploy) to the next successful production deploy
+   * of either lane, over the restores of the window. Failures before a restore are one outage,
+   * measured from the first. Undefined without a restore.
+   */
+  readonly timeToRestoreHours?: number;
+}
+
+/** The keys of every tier over one window, and the cost of a commit. */
+export interface DeliveryKeys {
+  readonly windowDays: number;
+  /** In the order the pipelines' descriptions name the tiers. */
+  readonly tiers: TierKeys[];
+  /**
+   * USD of the billed CodeBuild minutes of the builds that ended in the window (each rounded up to
+   * whole minutes from its start to its end), per pipeline execution started in the window; for all
+   * tiers together, since a build's event does not name the stage it ran for. Undefined without an
+   * execution.
+   */
+  readonly costPerCommitUsd?: number;
+}
+
+/** A state an event reported, at the event's time. */
+interface StateAt {
+  readonly at: number;
+  readonly state: ExecutionState;
+}
+
+/** An execution's run of a stage that deploys a tier: the stage's states, and each action's (by action name). */
+interface StageRun {
+  readonly states: StateAt[];
+  readonly actions: Map<string, { readonly category: string; readonly states: StateAt[] }>;
+}
+
+/** What one execution did to one tier: its runs of the tier's stages (by stage name). */
+interface TierRun {
+  readonly execution: string;
+  readonly lane: 'main' | 'hotfix';
+  readonly tier: string;
+  readonly stages: Map<string, StageRun>;
+}
+
+/** A failure of production: when, and whether the stage failed in its bake, after its actions succeeded. */
+interface Failure {
+  readonly at: number;
+  readonly bake: boolean;
+}
+
+/** The events, sorted into executions, tiers and builds. */
+interface Deliveries {
+  /** When each execution started, by execution. */
+  readonly starts: Map<string, number>;
+  /** The executions that roll a stage back, by execution: when each started, and whether someone started it. */
+  readonly rollbacks: Map<string, { readonly at: number; readonly manual: boolean }>;
+  readonly tierRuns: TierRun[];
+  /** Each build that ended: when, and its event. */
+  readonly builds: { readonly end: number; readonly event: BuildStateChange }[];
+}
+
+/** The four keys of each tier, and the cost of a commit, over the window that ends at `query.now`. */
+export function fourKeys(events: DeliveryEvent[], query: FourKeysQuery): DeliveryKeys {
+  const now = query.now.getTime();
+  const inWindow = (at: number) => at > now - query.windowDays * DAY && at <= now;
+  const { starts, rollbacks, tierRuns, builds } = deliveriesOf(events, query.pipelines, now);
+  const production = productionKeys(tierRuns.filter(run => run.tier === query.pipelines.productionTier), rollbacks, inWindow);
+  const tiers = [...new Set(Object.values(query.pipelines.pipelines).flatMap(p => Object.values(p.stageTiers)))];
+  return {
+    windowDays: query.windowDays,
+    tiers: tiers.map(tier => {
+      const deploys = tierRuns.filter(run => run.tier === tier && !rollbacks.has(run.execution)).flatMap(run => {
+        const at = deployedAt(run);
+        return at !== undefined && inWindow(at) ? [{ at, started: starts.get(run.execution) }] : [];
+      });
+      // An execution that started before the events read has no start: its deploy counts, its lead time is not known.
+      const leadTimes = deploys.flatMap(d => d.started === undefined ? [] : [(d.at - d.started) / HOUR]);
+      return {
+        tier,
+        deploymentsPerDay: deploys.length / query.windowDays,
+        leadTimeHours: median(leadTimes),
+        ...tier === query.pipelines.productionTier ? production : {},
+      };
+    }),
+    costPerCommitUsd: costPerCommit(builds, [...starts.values()].filter(inWindow).length, query.pricePerBuildMinute, inWindow),
+  };
+}
+
+/**
+ * The events of the described pipelines that had happened by `now`, sorted. Events come in any
+ * order (and EventBridge may deliver one twice); within one second, a start sorts before an end, as
+ * a stage or action that starts and ends in the same second did.
+ */
+function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now: number): Deliveries {
+  const pipelines = new Map(Object.entries(described.pipelines)
+    .map(([name, p]) => [name, { lane: p.lane, tiers: new Map(Object.entries(p.stageTiers)) }]));
+  const starts = new Map<string, number>();
+  const rollbacks = new Map<string, { at: number; manual: boolean }>();
+  const tierRuns = new Map<string, TierRun>();
+  const builds = new Map<string, { end: number; event: BuildStateChange }>();
+  const startsFirst = (event: DeliveryEvent) => 'state' in event.detail && ['STARTED', 'RESUMED'].includes(event.detail.state) ? 0 : 1;
+  const happened = events.map(event => ({ event, at: Date.parse(event.time) }))
+    .filter(({ at }) => at <= now)
+    .sort((a, b) => a.at - b.at || startsFirst(a.event) - startsFirst(b.event));
+  for (const { event, at } of happened) {
+    if (event['detail-type'] === 'CodeBuild Build State Change') {
+      // Keyed by build: a build's event delivered twice is billed once.
+      if (event.detail['build-status'] !== 'IN_PROGRESS') builds.set(event.detail['build-id'], { end: at, event });
+      continue;
+    }
+    const pipeline = pipelines.get(event.detail.pipeline);
+    if (!pipeline) continue;
+    const execution = JSON.stringify([event.detail.pipeline, event.detail['execution-id']]);
+    if (event['detail-type'] === 'CodePipeline Pipeline Execution State Change') {
+      // Its first start, were it reported again.
+      if (event.detail.state === 'STARTED' && !starts.has(execution)) {
+        starts.set(execution, at);
+        const trigger = event.detail['execution-trigger']?.['trigger-type'];
+        if (trigger === 'AutomatedRollback' || trigger === 'ManualRollback') rollbacks.set(execution, { at, manual: trigger === 'ManualRollback' });
+      }
+      continue;
+    }
+    const tier = pipeline.tiers.get(event.detail.stage);
+    if (tier === undefined) continue;
+    const key = JSON.stringify([execution, tier]);
+    const tierRun = tierRuns.get(key) ?? { execution, lane: pipeline.lane, tier, stages: new Map() };
+    tierRuns.set(key, tierRun);
+    const stage = tierRun.stages.get(event.detail.stage) ?? { states: [], actions: new Map() };
+    tierRun.stages.set(event.detail.stage, stage);
+    if (event['detail-type'] === 'CodePipeline Stage Execution State Change') {
+      stage.states.push({ at, state: event.detail.state });
+    } else {
+      const action = stage.actions.get(event.detail.action) ?? { category: event.detail.type.category, states: [] };
+      stage.actions.set(event.detail.action, action);
+      action.states.push({ at, state: event.detail.state });
+    }
+  }
+  return { starts, rollbacks, tierRuns: [...tierRuns.values()], builds: [...builds.values()] };
+}
+
+/** When the execution deployed the tier: every stage of the tier it ran succeeded last; undefined if one did not. */
+function deployedAt(run: TierRun): number | undefined {
+  const ends = [...run.stages.values()].map(stage => stage.states.at(-1));
+  if (!ends.every(end => end?.state === 'SUCCEEDED')) return undefined;
+  return Math.max(...ends.map(end => end!.at));
+}
+
+/** The failures of production in the execution's stages of the tier, first first. */
+function failuresOf(run: TierRun): Failure[] {
+  return [...run.stages.values()].flatMap(stage => stage.states.filter(s => s.state === 'FAILED').flatMap(failed => {
+    // Each action's state when the stage failed (a retried action's last).
+    const actions = [...stage.actions.values()].flatMap(action => {
+      const last = action.states.filter(s => s.at <= failed.at).at(-1);
+      return last ? [{ category: action.category, state: last.state }] : [];
+    });
+    if (actions.some(a => a.state === 'FAILED' && a.category !== 'Approval')) return [{ at: failed.at, bake: false }];
+    if (actions.length > 0 && actions.every(a => a.state === 'SUCCEEDED')) return [{ at: failed.at, bake: true }];
+    return [];
+  })).sort((a, b) => a.at - b.at);
+}
+
+/** The change failure rate and the time to restore, from the production tier's runs of both lanes. */
+function productionKeys(runs: TierRun[], rollbacks: Deliveries['rollbacks'], inWindow: (at: number) => boolean):
+Pick<TierKeys, 'changeFailureRatePercent' | 'timeToRestoreHours'> {
+  // A rollback's success restores production too.
+  const successes = runs.flatMap(run => {
+    const at = deployedAt(run);
+    return at === undefined ? [] : [{ at, lane: run.lane, rollback: rollbacks.has(run.execution) }];
+  }).sort((a, b) => a.at - b.at);
+  const nextSuccess = (at: number) => successes.find(s => s.at > at);
+  const nextChange = (at: number) => successes.find(s => s.at > at && !s.rollback);
+  const manualRollbacks = [...rollbacks.values()].filter(r => r.manual).map(r => r.at);
+  // A deployment is a change that reached production: deployed, or deployed until its bake failed.
+  // A failed bake is the deployment's own failure, not the one before it: CodePipeline rolls the stage
+  // back to that one, so a hotfix after a failed bake fixes the deployment before it. A deployment is
+  // hotfixed when the next change deployed to production is the hotfix lane's, and rolled back when
+  // someone started a rollback after it, before the next change.
+  const deployments = runs.filter(run => !rollbacks.has(run.execution)).flatMap(run => {
+    const bake = failuresOf(run).find(f => f.bake);
+    const at = bake?.at ?? deployedAt(run);
+    if (at === undefined) return [];
+    const next = nextChange(at);
+    const rolledBackAt = bake ? undefined : manualRollbacks.find(r => r > at && (next === undefined || r < next.at));
+    return [{ at, bakeFailed: bake !== undefined, hotfixed: next?.lane === 'hotfix', rolledBackAt }];
+  });
+  const counted = deployments.filter(d => inWindow(d.at));
+  const failedCount = counted.filter(d => d.bakeFailed || d.hotfixed || d.rolledBackAt !== undefined).length;
+
+  // A hotfixed deployment failed production from its deploy: when it went wrong after that is not known.
+  // A rolled-back one, from the moment someone started the rollback.
+  const failures = [
+    ...runs.filter(run => !rollbacks.has(run.execution)).flatMap(run => failuresOf(run).map(f => f.at)),
+    ...deployments.filter(d => d.hotfixed).map(d => d.at),
+    ...deployments.flatMap(d => d.rolledBackAt === undefined ? [] : [d.rolledBackAt]),
+  ].sort((a, b) => a - b);
+  const restoreHours: number[] = [];
+  let restoredAt = -Infinity;
+  for (const at of failures) {
+    if (at < restoredAt) continue; // production was not restored since an earlier failure: the same outage
+    const restore = nextSuccess(at);
+    if (!restore) break;
+    if (inWindow(restore.at)) restoreHours.push((restore.at - at) / HOUR);
+    restoredAt = restore.at;
+  }
+  return {
+    changeFailureRatePercent: counted.length > 0 ? 100 * failedCount / counted.length : undefined,
+    timeToRestoreHours: median(restoreHours),
+  };
+}
+
+/**
+ * The USD of the builds that ended in the window, per execution started in it. CodeBuild bills a
+ * build from its start to its end rounded up to the next whole minute, at least one (as the bench's
+ * model, bench/pipeline-model.ts, reads the CodeBuild pricing page).
+ */
+function costPerCommit(builds: Deliveries['builds'], commits: number, prices: Record<string, number>, inWindow: (at: number) => boolean): number | undefined {
+  if (commits === 0) return undefined;
+  const pricePerMinute = new Map(Object.entries(prices));
+  const usd = builds.filter(build => inWindow(build.end)).reduce((sum, { end, event }) => {
+    const info = event.detail['additional-information'];
+    const price = pricePerMinute.get(info.environment['compute-type']);
+    if (price === undefined) {
+      throw new Error(`build ${event.detail['build-id']} ran on compute type ${info.environment['compute-type']}, which the price table does not have; add its price per minute`);
+    }
+    return sum + Math.max(1, Math.ceil((end - buildStartTime(info['build-start-time'])) / MINUTE)) * price;
+  }, 0);
+  return usd / commits;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A build's `build-start-time`, in the form of the documented sample (`Sep 1, 2017 4:12:29 PM`,
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html). The
+ * form names no zone; it is read as UTC, the zone of the envelope's `time` it is compared with.
+ */
+function buildStartTime(text: string): number {
+  const parts = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M)$/.exec(text);
+  const month = MONTHS.indexOf(parts?.[1] ?? '');
+  if (!parts || month < 0) throw new Error(`build-start-time '${text}' is not in the documented form, as 'Sep 1, 2017 4:12:29 PM'`);
+  const [, , day, year, hour, minute, second, half] = parts;
+  return Date.UTC(Number(year), month, Number(day), Number(hour) % 12 + (half === 'PM' ? 12 : 0), Number(minute), Number(second));
+}
+
+/** The middle value (the mean of the two middle ones, for an even count); undefined for none. */
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
