@@ -1,8 +1,6 @@
 // DORA's four keys per tier, and the CodeBuild cost of a commit, from the CodePipeline and CodeBuild
-// events of the app's pipelines (delivery-events.ts). Pure: no AWS SDK, no I/O; metrics-handler.ts
-// reads the events and publishes what this returns. Computed by a function rather than by metric
-// filters and metric math, which count or sum single events: lead time, change failure rate and time
-// to restore pair events of different executions.
+// events of the app's pipelines (their fields: recorded-events.ts; the record: ../delivery-events.ts).
+// Pure: no AWS SDK, no I/O; metrics-handler.ts reads the events and publishes what this returns.
 //
 // What the events do not say directly is decided here:
 // - An execution deploys a tier when every stage of that tier it ran has succeeded (a wave with a

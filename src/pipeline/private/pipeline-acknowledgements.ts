@@ -3,7 +3,9 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { acknowledge, acknowledgeWildcardResources, flattenReference, inCompliancePacks, suppressGuardRules } from '../../private/acknowledge';
+import {
+  acknowledge, acknowledgeWildcardResources, flattenReference, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules,
+} from '../../private/acknowledge';
 
 /** One kind of wildcard that aws-cdk-lib and CDK Pipelines write into a pipeline's policies, and why it stands. */
 interface Wildcard {
@@ -129,9 +131,10 @@ export class AcknowledgePipelineFindings implements IAspect {
  * The delivery metrics' function (src/pipeline/delivery-metrics.ts): it publishes its metrics with
  * PutMetricData, which takes no resource (its condition names the namespace); EventBridge Scheduler
  * invokes it as aws-cdk-lib's LambdaInvoke target grants (the function and its versions); it runs
- * outside a VPC, without reserved concurrency or a dead-letter queue.
+ * outside a VPC, without reserved concurrency or a dead-letter queue, and depends on its role.
  */
 export function acknowledgeDeliveryMetrics(role: iam.IRole, fn: lambda.Function, schedulerRole: iam.IRole): void {
+  ignoreLintRules(fn.node.defaultChild as lambda.CfnFunction, ROLE_DEPENDENCY_REASON, 'W3005');
   acknowledge(role, 'cloudwatch:PutMetricData has no resource type: "*" is the only resource IAM accepts for it, and the statement\'s cloudwatch:namespace condition holds it to the app\'s namespace',
     'AwsSolutions-IAM5[Resource::*]');
   acknowledgeWildcardResources(schedulerRole, 'aws-cdk-lib\'s LambdaInvoke target lets the schedule invoke the function and its versions (`<function ARN>:*`), the function\'s own', `${fn.functionArn}:*`);
