@@ -6,8 +6,9 @@ import { Duration } from 'aws-cdk-lib';
  */
 export interface DeliveryAlarmOptions {
   /**
-   * Alarm when more than this percent of production's deployments of the last 7 days failed: their
-   * bake failed, someone rolled them back, or the hotfix lane had to follow them.
+   * Alarm when more than this percent of production's deployments of the last 7 days failed: a
+   * production stage failed after their deploy (the bake, the tests after it), someone rolled them
+   * back, or the hotfix lane had to follow them.
    *
    * @default - no alarm
    */

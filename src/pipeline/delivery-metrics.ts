@@ -51,7 +51,7 @@ export class DeliveryMetrics extends Construct {
   public static readonly INTERVAL = Duration.hours(1);
 
   public readonly function: lambda.Function;
-  /** Where the metrics are read: every key per tier over 7 and 30 days, production's first. */
+  /** Where the metrics are read: production's keys and the cost per commit over 7 and 30 days, each tier's frequency and lead time over 7. */
   public readonly dashboard: cloudwatch.Dashboard;
   private readonly namespace: string;
   private readonly productionTier?: string;

@@ -15,6 +15,9 @@ import { servingRolePath } from '../private/pipeline-role-paths';
 import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
 
+/** The ids of the deploy jobs of an environment's stage (its CodePipeline actions' names): the deploy, and the deploy of the stacks no test needs. */
+export const DEPLOY_JOBS = { DEPLOY: 'Deploy', DEPLOY_REST: 'DeployRest' } as const;
+
 /** What the builds deploy with. */
 export interface DeployInputs {
   /** The cloud assembly the stacks are deployed from. */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
-import { EnvironmentBuilds } from './environment-builds';
+import { DEPLOY_JOBS, EnvironmentBuilds } from './environment-builds';
 import { OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -174,13 +174,14 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     // deploy beside them. Each starts with the stage, and waits in its build for the one before it
     // to succeed: its provisioning and installs overlap the one before.
     const testedBefore = build.before.length > 0 ? after(steps, new TestBuilds('TestsBefore', environments, inputs.source, [build.before]), waitsFor) : undefined;
-    const deployed = after(steps, new EnvironmentBuilds('Deploy', environments, false, build, deployInputs), waitsFor);
+    const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOBS.DEPLOY, environments, false, build, deployInputs), waitsFor);
     if (testedBefore) deployed.startBesideAndAwait(testedBefore);
     const afterGroups = [...build.seed ? [[build.seed]] : [], ...build.after.length > 0 ? [build.after] : []];
     const tested = afterGroups.length > 0
       ? [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), waitsFor).startBesideAndAwait(deployed)] : [];
     const rest = EnvironmentBuilds.hasRest(environments, build)
-      ? [after(steps, new EnvironmentBuilds('DeployRest', environments, true, build, deployInputs), waitsFor).startBesideAndAwait(deployed)] : [];
+      ? [after(steps, new EnvironmentBuilds(DEPLOY_JOBS.DEPLOY_REST, environments, true, build, deployInputs), waitsFor)
+        .startBesideAndAwait(deployed)] : [];
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {

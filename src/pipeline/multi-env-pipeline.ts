@@ -12,6 +12,7 @@ import { jobProjectPrefix } from './codebuild-job';
 import { DeliveryAlarmOptions } from './delivery-alarms';
 import { DeliveryEvents } from './delivery-events';
 import { DeliveryMetrics, validateDeliveryAlarms } from './delivery-metrics';
+import { DEPLOY_JOBS } from './environment-builds';
 import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
@@ -807,13 +808,20 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
         }])),
         // An app without a production tier has no change failure rate or time to restore: no tier has this name.
         productionTier: production ? tierOf(production).name : '',
+        deployActions: Object.values(DEPLOY_JOBS),
       },
       namespace: `cdk-multi-env/${appName}`,
       dashboardName: `${appName}-delivery`,
       pricePerBuildMinute: CODEBUILD_PRICES.perBuildMinute,
       encryptionKey: this.pipeline.pipeline.artifactBucket.encryptionKey,
     });
-    if (this.props.deliveryAlarms) metrics.addAlarms(this.props.deliveryAlarms, this.notificationTopic);
+    if (this.props.deliveryAlarms) {
+      if (!production) {
+        throw validationError(`MultiEnvPipeline '${this.node.id}': deliveryAlarms is set, but no production environment is in the pipeline, and the alarms watch `
+          + 'production\'s delivery metrics; add the production environment, or leave deliveryAlarms out', this);
+      }
+      metrics.addAlarms(this.props.deliveryAlarms, this.notificationTopic);
+    }
     const environmentStacks = this.waves.flatMap(w => w.groups.flat()).flatMap(plan => stacksOf(plan.environment));
     this.guardrailPolicy.denyBootstrapRoles(bootstrapRolesOfEveryAccount(environmentStacks));
     this.detectOutsideCalls(prefix, others.map(p => p.projectName), codePipelines.map(p => p.pipelineName));

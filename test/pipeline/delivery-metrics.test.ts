@@ -51,6 +51,8 @@ describe('the delivery metrics', () => {
         'Tooling-Delivery-hotfix': { lane: 'hotfix', stageTiers: { 'Hotfix': 'hotfix', 'Prod': 'prod', 'Prod-us-east-1': 'prod' } },
       },
       productionTier: 'prod',
+      // The deploy jobs of src/pipeline/environment-builds.ts: a change reached production once one succeeded in a production stage.
+      deployActions: ['Deploy', 'DeployRest'],
     });
     // The pipelines' names as they are deployed.
     const pipelineNames = resources.filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline').map(([, r]) => r.Properties.Name);
@@ -140,6 +142,14 @@ describe('the delivery alarms', () => {
     ]);
     const { template: plain } = withAlarms({});
     expect(Object.values(plain.findResources('AWS::CloudWatch::Alarm')).filter(r => r.Properties.Namespace === 'cdk-multi-env/shop')).toEqual([]);
+  });
+
+  test('without a production environment they are refused, not left out', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app, { deliveryAlarms: { changeFailureRatePercent: 15 } });
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV, { cidr: '10.0.0.0/16' }));
+    expect(() => app.synth()).toThrow("MultiEnvPipeline 'Delivery': deliveryAlarms is set, but no production environment is in the pipeline, and the alarms "
+      + 'watch production\'s delivery metrics; add the production environment, or leave deliveryAlarms out');
   });
 
   test.each([

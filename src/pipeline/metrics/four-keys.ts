@@ -8,10 +8,11 @@
 //   execution is one deploy, at its final success. A stage stopped, or left by a superseded
 //   execution, before it succeeded deploys nothing; a stage that succeeded before its execution was
 //   superseded did deploy its environments, and counts.
-// - A production stage fails production when it fails after all its actions succeeded (its bake: the
-//   stage's OnSuccess condition, whose result is a rollback), or when an action other than an approval
-//   fails. A rejected approval, or a stage that fails before any action ran (a condition on its
-//   entry), deployed nothing and fails nothing.
+// - A change reached production once one of its deploying actions succeeded in a production stage;
+//   it failed production when a production stage of its run failed after that (its bake, whose result
+//   is a rollback; its tests after the deploy; the wave's next stage). What fails before any deploy
+//   succeeded (an approval, a test before the deploy, a deploy CloudFormation rolled back) changed
+//   nothing in production and fails nothing (productionKeys).
 // - A rollback runs as an execution of its own, which its `execution-trigger` names
 //   (`AutomatedRollback`, after a failed bake; `ManualRollback`, started by someone:
 //   https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ExecutionTrigger.html). Its
@@ -41,6 +42,8 @@ export interface DeliveryPipelines {
   readonly pipelines: Record<string, DescribedPipeline>;
   /** The tier that is production: the change failure rate and the time to restore are its. */
   readonly productionTier: string;
+  /** The names of the actions that deploy a stage's environments (`Deploy`, `DeployRest`): a change reached production once one succeeded there. */
+  readonly deployActions: string[];
 }
 
 /** What to compute the keys over. */
@@ -85,9 +88,12 @@ export interface DeliveryKeys {
    * USD of the billed CodeBuild minutes of the builds that ended in the window (each rounded up to
    * whole minutes from its start to its end), per pipeline execution started in the window; for all
    * tiers together, since a build's event does not name the stage it ran for. Undefined without an
-   * execution.
+   * execution, or when a build ran on a compute type the price table does not have (`unpriced`):
+   * a cost left half counted would read as a saving.
    */
   readonly costPerCommitUsd?: number;
+  /** The compute types of the window's builds that the price table does not have. */
+  readonly unpriced: string[];
 }
 
 /** A state an event reported, at the event's time. */
@@ -110,12 +116,6 @@ interface TierRun {
   readonly stages: Map<string, StageRun>;
 }
 
-/** A failure of production: when, and whether the stage failed in its bake, after its actions succeeded. */
-interface Failure {
-  readonly at: number;
-  readonly bake: boolean;
-}
-
 /** The events, sorted into executions, tiers and builds. */
 interface Deliveries {
   /** When each execution started, by execution. */
@@ -132,7 +132,8 @@ export function fourKeys(events: DeliveryEvent[], query: FourKeysQuery): Deliver
   const now = query.now.getTime();
   const inWindow = (at: number) => at > now - query.windowDays * DAY && at <= now;
   const { starts, rollbacks, tierRuns, builds } = deliveriesOf(events, query.pipelines, now);
-  const production = productionKeys(tierRuns.filter(run => run.tier === query.pipelines.productionTier), rollbacks, inWindow);
+  const production = productionKeys(tierRuns.filter(run => run.tier === query.pipelines.productionTier), { rollbacks, starts },
+    query.pipelines.deployActions, inWindow);
   const tiers = [...new Set(Object.values(query.pipelines.pipelines).flatMap(p => Object.values(p.stageTiers)))];
   return {
     windowDays: query.windowDays,
@@ -150,7 +151,9 @@ export function fourKeys(events: DeliveryEvent[], query: FourKeysQuery): Deliver
         ...tier === query.pipelines.productionTier ? production : {},
       };
     }),
-    costPerCommitUsd: costPerCommit(builds, [...starts.values()].filter(inWindow).length, query.pricePerBuildMinute, inWindow),
+    // A rollback's run is no commit.
+    ...costPerCommit(builds, [...starts.entries()].filter(([execution, at]) => inWindow(at) && !rollbacks.has(execution)).length,
+      query.pricePerBuildMinute, inWindow),
   };
 }
 
@@ -213,65 +216,71 @@ function deployedAt(run: TierRun): number | undefined {
   return Math.max(...ends.map(end => end!.at));
 }
 
-/** The failures of production in the execution's stages of the tier, first first. */
-function failuresOf(run: TierRun): Failure[] {
-  return [...run.stages.values()].flatMap(stage => stage.states.filter(s => s.state === 'FAILED').flatMap(failed => {
-    // Each action's state when the stage failed (a retried action's last).
-    const actions = [...stage.actions.values()].flatMap(action => {
-      const last = action.states.filter(s => s.at <= failed.at).at(-1);
-      return last ? [{ category: action.category, state: last.state }] : [];
-    });
-    if (actions.some(a => a.state === 'FAILED' && a.category !== 'Approval')) return [{ at: failed.at, bake: false }];
-    if (actions.length > 0 && actions.every(a => a.state === 'SUCCEEDED')) return [{ at: failed.at, bake: true }];
-    return [];
-  })).sort((a, b) => a.at - b.at);
+/** When the run's change reached production: the first success of a deploying action in any of its stages of the tier; undefined if none. */
+function reachedAt(run: TierRun, deployActions: string[]): number | undefined {
+  const successes = [...run.stages.values()].flatMap(stage => [...stage.actions.entries()]
+    .filter(([name]) => deployActions.includes(name))
+    .flatMap(([, action]) => action.states.filter(s => s.state === 'SUCCEEDED').map(s => s.at)));
+  return successes.length > 0 ? Math.min(...successes) : undefined;
 }
 
-/** The change failure rate and the time to restore, from the production tier's runs of both lanes. */
-function productionKeys(runs: TierRun[], rollbacks: Deliveries['rollbacks'], inWindow: (at: number) => boolean):
+/** When a stage of the tier failed after `reached` (its bake, its tests after the deploy, a later stage of the wave); undefined if none did. */
+function failedAfter(run: TierRun, reached: number): number | undefined {
+  const failed = [...run.stages.values()].flatMap(stage => stage.states.filter(s => s.state === 'FAILED' && s.at >= reached).map(s => s.at));
+  return failed.length > 0 ? Math.min(...failed) : undefined;
+}
+
+/**
+ * The change failure rate and the time to restore, from the production tier's runs of both lanes.
+ *
+ * A deployment is a run whose change reached production: one of its deploying actions succeeded in a
+ * production stage (the pilot of a wave is enough). It failed when a production stage failed after
+ * that (its bake, which rolls the stage back; its tests after the deploy; the wave's next stage), when
+ * someone started a rollback of production after it and before the next deployment, or when that
+ * next deployment was the hotfix lane's. A stage that failed before any deploy succeeded (a test
+ * before the deploy, the check that the stacks are as reviewed, a deploy CloudFormation rolled back)
+ * changed nothing in production: it is neither a failed deployment nor an outage.
+ *
+ * An outage starts when a deployment failed (a rollback's and a hotfix's: when someone started it,
+ * the earliest moment the failure is known) and ends with the next success of a production stage, a
+ * rollback's included. Failures before one restore are one outage.
+ */
+function productionKeys(runs: TierRun[], deliveries: Pick<Deliveries, 'rollbacks' | 'starts'>, deployActions: string[], inWindow: (at: number) => boolean):
 Pick<TierKeys, 'changeFailureRatePercent' | 'timeToRestoreHours'> {
-  // A rollback's success restores production too.
+  const { rollbacks, starts } = deliveries;
   const successes = runs.flatMap(run => {
     const at = deployedAt(run);
-    return at === undefined ? [] : [{ at, lane: run.lane, rollback: rollbacks.has(run.execution) }];
+    return at === undefined ? [] : [at];
+  }).sort((a, b) => a - b);
+  const nextSuccess = (at: number) => successes.find(s => s > at);
+  // The manual rollbacks of production (a rollback's run that ran a production stage).
+  const manualRollbacks = runs.flatMap(run => {
+    const rollback = rollbacks.get(run.execution);
+    return rollback?.manual ? [rollback.at] : [];
+  });
+  const changes = runs.filter(run => !rollbacks.has(run.execution)).flatMap(run => {
+    const at = reachedAt(run, deployActions);
+    return at === undefined ? [] : [{ at, lane: run.lane, failedAt: failedAfter(run, at), started: starts.get(run.execution) }];
   }).sort((a, b) => a.at - b.at);
-  const nextSuccess = (at: number) => successes.find(s => s.at > at);
-  const nextChange = (at: number) => successes.find(s => s.at > at && !s.rollback);
-  const manualRollbacks = [...rollbacks.values()].filter(r => r.manual).map(r => r.at);
-  // A deployment is a change that reached production: deployed, or deployed until its bake failed.
-  // A failed bake is the deployment's own failure, not the one before it: CodePipeline rolls the stage
-  // back to that one, so a hotfix after a failed bake fixes the deployment before it. A deployment is
-  // hotfixed when the next change deployed to production is the hotfix lane's, and rolled back when
-  // someone started a rollback after it, before the next change.
-  const deployments = runs.filter(run => !rollbacks.has(run.execution)).flatMap(run => {
-    const bake = failuresOf(run).find(f => f.bake);
-    const at = bake?.at ?? deployedAt(run);
-    if (at === undefined) return [];
-    const next = nextChange(at);
-    const rolledBackAt = bake ? undefined : manualRollbacks.find(r => r > at && (next === undefined || r < next.at));
-    return [{ at, bakeFailed: bake !== undefined, hotfixed: next?.lane === 'hotfix', rolledBackAt }];
+  const deployments = changes.map((change, i) => {
+    const next = changes[i + 1];
+    const rolledBackAt = change.failedAt === undefined ? manualRollbacks.find(r => r > change.at && (next === undefined || r < next.at)) : undefined;
+    const hotfixedAt = change.failedAt === undefined && rolledBackAt === undefined && next?.lane === 'hotfix' ? next.started ?? next.at : undefined;
+    return { at: change.at, failure: change.failedAt ?? rolledBackAt ?? hotfixedAt };
   });
   const counted = deployments.filter(d => inWindow(d.at));
-  const failedCount = counted.filter(d => d.bakeFailed || d.hotfixed || d.rolledBackAt !== undefined).length;
-
-  // A hotfixed deployment failed production from its deploy: when it went wrong after that is not known.
-  // A rolled-back one, from the moment someone started the rollback.
-  const failures = [
-    ...runs.filter(run => !rollbacks.has(run.execution)).flatMap(run => failuresOf(run).map(f => f.at)),
-    ...deployments.filter(d => d.hotfixed).map(d => d.at),
-    ...deployments.flatMap(d => d.rolledBackAt === undefined ? [] : [d.rolledBackAt]),
-  ].sort((a, b) => a - b);
+  const failures = deployments.flatMap(d => d.failure === undefined ? [] : [d.failure]).sort((a, b) => a - b);
   const restoreHours: number[] = [];
   let restoredAt = -Infinity;
   for (const at of failures) {
     if (at < restoredAt) continue; // production was not restored since an earlier failure: the same outage
     const restore = nextSuccess(at);
-    if (!restore) break;
-    if (inWindow(restore.at)) restoreHours.push((restore.at - at) / HOUR);
-    restoredAt = restore.at;
+    if (restore === undefined) break;
+    if (inWindow(restore)) restoreHours.push((restore - at) / HOUR);
+    restoredAt = restore;
   }
   return {
-    changeFailureRatePercent: counted.length > 0 ? 100 * failedCount / counted.length : undefined,
+    changeFailureRatePercent: counted.length > 0 ? 100 * counted.filter(d => d.failure !== undefined).length / counted.length : undefined,
     timeToRestoreHours: median(restoreHours),
   };
 }
@@ -281,18 +290,16 @@ Pick<TierKeys, 'changeFailureRatePercent' | 'timeToRestoreHours'> {
  * build from its start to its end rounded up to the next whole minute, at least one (as the bench's
  * model, bench/pipeline-model.ts, reads the CodeBuild pricing page).
  */
-function costPerCommit(builds: Deliveries['builds'], commits: number, prices: Record<string, number>, inWindow: (at: number) => boolean): number | undefined {
-  if (commits === 0) return undefined;
-  const pricePerMinute = new Map(Object.entries(prices));
-  const usd = builds.filter(build => inWindow(build.end)).reduce((sum, { end, event }) => {
+function costPerCommit(builds: Deliveries['builds'], commits: number, prices: Record<string, number>, inWindow: (at: number) => boolean):
+Pick<DeliveryKeys, 'costPerCommitUsd' | 'unpriced'> {
+  const ended = builds.filter(build => inWindow(build.end));
+  const unpriced = [...new Set(ended.map(({ event }) => event.detail['additional-information'].environment['compute-type']).filter(type => prices[type] === undefined))];
+  if (commits === 0 || unpriced.length > 0) return { unpriced };
+  const usd = ended.reduce((sum, { end, event }) => {
     const info = event.detail['additional-information'];
-    const price = pricePerMinute.get(info.environment['compute-type']);
-    if (price === undefined) {
-      throw new Error(`build ${event.detail['build-id']} ran on compute type ${info.environment['compute-type']}, which the price table does not have; add its price per minute`);
-    }
-    return sum + Math.max(1, Math.ceil((end - buildStartTime(info['build-start-time'])) / MINUTE)) * price;
+    return sum + Math.max(1, Math.ceil((end - buildStartTime(info['build-start-time'])) / MINUTE)) * prices[info.environment['compute-type']];
   }, 0);
-  return usd / commits;
+  return { costPerCommitUsd: usd / commits, unpriced };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -30,7 +30,7 @@ export const DELIVERY_WINDOWS_DAYS = [7, 30];
 export const DELIVERY_METRIC_SOURCES: Record<string, string> = {
   [DELIVERY_METRIC.DEPLOYMENT_FREQUENCY]: 'stage SUCCEEDED events of the tier\'s stages, one deploy per run (rollbacks\' runs left out)',
   [DELIVERY_METRIC.LEAD_TIME]: 'pipeline STARTED of the run to its last SUCCEEDED stage of the tier (median)',
-  [DELIVERY_METRIC.CHANGE_FAILURE_RATE]: 'production stages FAILED after their actions succeeded (bake), ManualRollback runs, hotfix-lane production deploys',
-  [DELIVERY_METRIC.TIME_TO_RESTORE]: 'a production failure to the next production stage SUCCEEDED, a rollback\'s included (median)',
+  [DELIVERY_METRIC.CHANGE_FAILURE_RATE]: 'production stages FAILED after a deploy job SUCCEEDED in the run, ManualRollback runs, hotfix-lane production deploys',
+  [DELIVERY_METRIC.TIME_TO_RESTORE]: 'a production failure to the next run with every production stage SUCCEEDED, a rollback\'s included (median)',
   [DELIVERY_METRIC.COST_PER_COMMIT]: 'CodeBuild Build State Change events (build-start-time to time, compute-type) per pipeline STARTED',
 };

@@ -11,6 +11,8 @@ const NOW = new Date('2026-12-31T00:00:00Z');
 /** A main pipeline of four tiers and its hotfix lane, whose Prod stage deploys production too, as MultiEnvPipeline builds them. */
 const PIPELINES: DeliveryPipelines = {
   productionTier: 'prod',
+  // The library's deploy jobs (src/pipeline/environment-builds.ts).
+  deployActions: ['Deploy', 'DeployRest'],
   pipelines: {
     'shop': { lane: 'main', stageTiers: { Dev: 'dev', QA: 'qa', Staging: 'staging', Prod: 'prod' } },
     'shop-hotfix': { lane: 'hotfix', stageTiers: { Hotfix: 'hotfix', Prod: 'prod' } },
@@ -161,7 +163,7 @@ describe('the four keys', () => {
     });
   });
 
-  test('a failed production deploy fails production, but no change reached it; a rejected approval and a stage failed at its entry fail nothing', () => {
+  test('a failed production deploy, a rejected approval and a stage failed at its entry changed nothing in production: no failure, no outage', () => {
     const keys = keysOf([
       // A stage that fails before any action ran (a condition on its entry).
       pipelineExecution('shop', 'c0', 'STARTED', at('12-30 06:00')),
@@ -178,10 +180,10 @@ describe('the four keys', () => {
       ...deployStage('shop', 'c3', 'Prod', '12-30 13:00', '12-30 13:30'),
     ]);
     // Deployed: c3 at 13:30 (started 12:00: 1.5 h) -> 1/7 a day. Deployments that reached production:
-    // c3 only (c2's deploy failed) -> 0 of 1 = 0 %. Production failed at 11:20 (c2) and was deployed
-    // at 13:30 -> 2 h 10 min = 13/6 h; c0 and c1 failed nothing.
+    // c3 only (c2's deploy failed before any deploy succeeded: production kept what it ran) -> 0 of 1 =
+    // 0 %. No deployment failed -> no outage, no time to restore; c0 and c1 failed nothing either.
     expect(tierOf(keys, 'prod')).toEqual({
-      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 1.5, changeFailureRatePercent: 0, timeToRestoreHours: expect.closeTo(13 / 6),
+      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 1.5, changeFailureRatePercent: 0,
     });
   });
 
@@ -199,9 +201,10 @@ describe('the four keys', () => {
     // day, median of 0.5, 2, 2 = 2 h. The next successful production deploy after d1 is the hotfix's ->
     // d1 failed; after h1 it is d2, of the main pipeline -> h1 did not; nothing after d2 -> 1 of 3 =
     // 33.3 % (the hotfix is a production deployment too: a hotfix that needs another hotfix fails).
-    // d1 failed production from its deploy at 10:00 until the hotfix's at 11:00 -> 1 h.
+    // d1's failure is known when the hotfix lane started, 10:30, and production was restored by the
+    // hotfix's deploy at 11:00 -> 0.5 h.
     expect(tierOf(keys, 'prod')).toEqual({
-      tier: 'prod', deploymentsPerDay: expect.closeTo(3 / 7), leadTimeHours: 2, changeFailureRatePercent: expect.closeTo(100 / 3), timeToRestoreHours: 1,
+      tier: 'prod', deploymentsPerDay: expect.closeTo(3 / 7), leadTimeHours: 2, changeFailureRatePercent: expect.closeTo(100 / 3), timeToRestoreHours: 0.5,
     });
     // The hotfix environment deployed at 10:45, 15 minutes after the lane started.
     expect(tierOf(keys, 'hotfix')).toEqual({ tier: 'hotfix', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 0.25 });
@@ -218,9 +221,83 @@ describe('the four keys', () => {
     // QA: one deploy, at its final success 09:00 -> 1/7 a day, lead time 08:00 -> 09:00 = 1 h.
     expect(tierOf(keys, 'qa')).toEqual({ tier: 'qa', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 1 });
     // Prod: one deploy at 10:30 -> 1/7 a day, 2.5 h; it is the one deployment and nothing followed
-    // it -> 0 %. Production failed at 09:40 and was deployed at 10:30 -> 50 min = 5/6 h.
+    // it -> 0 %. The first attempt's deploy failed before any succeeded: no outage, no time to restore.
     expect(tierOf(keys, 'prod')).toEqual({
-      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 2.5, changeFailureRatePercent: 0, timeToRestoreHours: expect.closeTo(5 / 6),
+      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 2.5, changeFailureRatePercent: 0,
+    });
+  });
+
+  test('a manual rollback of QA fails nothing in production', () => {
+    const keys = keysOf([
+      pipelineExecution('shop', 'p1', 'STARTED', at('12-28 08:00')),
+      ...deployStage('shop', 'p1', 'Prod', '12-28 09:00', '12-28 10:00'),
+      pipelineExecution('shop', 'p2', 'STARTED', at('12-29 07:00'), 'ManualRollback'),
+      ...deployStage('shop', 'p2', 'QA', '12-29 07:00', '12-29 07:20'),
+    ]);
+    // Production: p1 deployed at 10:00 (2 h); the rollback ran QA only -> 0 of 1 failed, no outage.
+    expect(tierOf(keys, 'prod')).toEqual({ tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 2, changeFailureRatePercent: 0 });
+  });
+
+  test('tests after a successful production deploy fail: the deployment failed, and production is out until the next good deploy', () => {
+    const keys = keysOf([
+      pipelineExecution('shop', 's1', 'STARTED', at('12-29 08:00')),
+      stageExecution('shop', 's1', 'Prod', 'STARTED', at('12-29 09:00')),
+      actionExecution('shop', 's1', 'Prod', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-29 09:00')),
+      actionExecution('shop', 's1', 'Prod', 'Deploy', ACTION_TYPE.CODEBUILD, 'SUCCEEDED', at('12-29 09:20')),
+      actionExecution('shop', 's1', 'Prod', 'TestsAfter', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-29 09:00')),
+      actionExecution('shop', 's1', 'Prod', 'TestsAfter', ACTION_TYPE.CODEBUILD, 'FAILED', at('12-29 09:30')),
+      stageExecution('shop', 's1', 'Prod', 'FAILED', at('12-29 09:30')),
+      pipelineExecution('shop', 's2', 'STARTED', at('12-29 11:00')),
+      ...deployStage('shop', 's2', 'Prod', '12-29 12:00', '12-29 12:30'),
+    ]);
+    // s1's change reached production at 09:20 (its deploy) and its stage failed at 09:30: a failed
+    // deployment; s2 deployed at 12:30 (1.5 h after its start). Deploys: s2 only -> 1/7 a day, 1.5 h;
+    // deployments s1 and s2, s1 failed -> 50 %; out from 09:30 to 12:30 -> 3 h.
+    expect(tierOf(keys, 'prod')).toEqual({
+      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 1.5, changeFailureRatePercent: 50, timeToRestoreHours: 3,
+    });
+  });
+
+  test('a hotfix after a failed bake fixes the deployment whose bake failed, not the one before it', () => {
+    const keys = keysOf([
+      pipelineExecution('shop', 'x0', 'STARTED', at('12-28 08:00')),
+      ...deployStage('shop', 'x0', 'Prod', '12-28 09:00', '12-28 09:30', 'SUCCEEDED', '12-28 10:00'),
+      pipelineExecution('shop', 'x1', 'STARTED', at('12-30 12:00')),
+      ...deployStage('shop', 'x1', 'Prod', '12-30 13:00', '12-30 13:30', 'FAILED', '12-30 14:00'),
+      pipelineExecution('shop', 'x2', 'STARTED', at('12-30 14:05'), 'AutomatedRollback'),
+      ...deployStage('shop', 'x2', 'Prod', '12-30 14:05', '12-30 14:35'),
+      pipelineExecution('shop-hotfix', 'hx', 'STARTED', at('12-30 15:00')),
+      ...deployStage('shop-hotfix', 'hx', 'Prod', '12-30 15:30', '12-30 16:00'),
+    ]);
+    // Deployments: x0 (reached 09:30), x1 (reached 13:30, bake failed 14:00), hx (reached 16:00). x0's
+    // next change is x1, of the main pipeline: x0 did not fail; x1 failed its bake; hx: nothing after
+    // -> 1 of 3 = 33.3 %. Deploys (every stage succeeded, rollbacks left out): x0 at 10:00 (2 h) and hx
+    // at 16:00 (1 h) -> 2/7 a day, median 1.5 h. Out from 14:00 to the rollback's success at 14:35 -> 35 min.
+    expect(tierOf(keys, 'prod')).toEqual({
+      tier: 'prod',
+      deploymentsPerDay: expect.closeTo(2 / 7),
+      leadTimeHours: 1.5,
+      changeFailureRatePercent: expect.closeTo(100 / 3),
+      timeToRestoreHours: expect.closeTo(7 / 12),
+    });
+  });
+
+  test('a production wave: its pilot deployed, its second stage failed: the change reached production and failed it', () => {
+    const pipelines: DeliveryPipelines = { ...PIPELINES, pipelines: { shop: { lane: 'main', stageTiers: { 'Prod': 'prod', 'Prod-us-east-1': 'prod' } } } };
+    const keys = fourKeys(read([
+      pipelineExecution('shop', 'w1', 'STARTED', at('12-29 08:00')),
+      ...deployStage('shop', 'w1', 'Prod', '12-29 09:00', '12-29 09:30', 'SUCCEEDED', '12-29 10:00'),
+      ...failedDeployStage('shop', 'w1', 'Prod-us-east-1', '12-29 10:00', '12-29 10:20'),
+      pipelineExecution('shop', 'w2', 'STARTED', at('12-29 12:00')),
+      ...deployStage('shop', 'w2', 'Prod', '12-29 13:00', '12-29 13:30', 'SUCCEEDED', '12-29 14:00'),
+      ...deployStage('shop', 'w2', 'Prod-us-east-1', '12-29 14:00', '12-29 14:30'),
+    ]), { pipelines, pricePerBuildMinute: PRICES, now: NOW, windowDays: 7 });
+    // w1 reached production at 09:30 (the pilot's deploy) and failed it at 10:20 (the second stage);
+    // w2 deployed the whole wave at 14:30 (2.5 h after its start): deploys w2 -> 1/7 a day, 2.5 h;
+    // deployments w1 (failed) and w2 -> 50 %; out from 10:20 until a run deployed every production
+    // stage again, w2's wave at 14:30 (its pilot alone, at 14:00, leaves us-east-1 as it was) -> 4 h 10 min = 25/6 h.
+    expect(tierOf(keys, 'prod')).toEqual({
+      tier: 'prod', deploymentsPerDay: expect.closeTo(1 / 7), leadTimeHours: 2.5, changeFailureRatePercent: 50, timeToRestoreHours: expect.closeTo(25 / 6),
     });
   });
 
@@ -325,9 +402,13 @@ describe('the four keys', () => {
     });
   });
 
-  test('a build on a compute type the price table does not have is refused, not left out', () => {
+  test('a build on a compute type the price table does not have: no cost per commit (half a cost would read as a saving), the compute type named', () => {
     const events = [...PLAIN_RUN, buildStateChange('shop-Staging-Deploy', 'SUCCEEDED', 'BUILD_GENERAL1_XLARGE', at('12-30 09:40:00'), at('12-30 09:50:00'))];
-    expect(() => keysOf(events)).toThrow(/ran on compute type BUILD_GENERAL1_XLARGE, which the price table does not have; add its price per minute$/);
+    const keys = keysOf(events);
+    expect(keys.costPerCommitUsd).toBeUndefined();
+    expect(keys.unpriced).toEqual(['BUILD_GENERAL1_XLARGE']);
+    // Every other key as without that build (the plain run's).
+    expect(keys.tiers).toEqual(keysOf(PLAIN_RUN).tiers);
   });
 });
 
