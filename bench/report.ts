@@ -390,6 +390,7 @@ function costDifference(ours: CostLine[], theirs: CostLine[]): string {
   const reasons: Record<string, string> = {
     'AWS::KMS::Key': 'the hotfix and feature lanes keep their artifacts under keys of their own, and the notification topic is encrypted with a rotated key of its own',
     'AWS::CloudWatch::Alarm': 'the notifications\' failed-runs alarm',
+    'AWS::CloudWatch::Dashboard': 'the delivery metrics\' dashboard: DORA\'s four keys per tier and the cost of a commit, measured from the pipelines\' own runs',
   };
   const units = (lines: CostLine[], type: string) => lines.find(l => l.type === type)?.units ?? 0;
   const types = [...new Set([...ours, ...theirs].map(l => l.type))];
