@@ -5,7 +5,7 @@ import { hasPlan, planOf } from './job-plans';
 import {
   awaitedBy, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
-import { CODEBUILD_PRICES } from '../src/pipeline/private/codebuild-prices';
+import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from '../src/pipeline/private/list-prices';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
 /**
@@ -18,13 +18,15 @@ import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
  * rounded up to the next whole minute: every build costs at least one billed minute. A batch action
  * (this library's deploys and tests: one build per environment) runs its builds side by side: it
  * lasts as long as its longest build, and each of its builds is billed. Prices are
- * on-demand Linux list prices per build-minute (src/pipeline/private/codebuild-prices.ts), which the
+ * on-demand Linux list prices per build-minute (src/pipeline/private/list-prices.ts), which the
  * pipeline's own delivery metrics price its builds with too.
  */
 export const PIPELINE_MODEL = {
   pricesRead: CODEBUILD_PRICES.read,
   priceRegion: CODEBUILD_PRICES.region,
   pricePerBuildMinute: CODEBUILD_PRICES.perBuildMinute,
+  /** A V2 pipeline's price per action-execution minute; a V1 pipeline is billed by the month instead. */
+  pricePerActionMinute: CODEPIPELINE_PRICES.perActionMinute,
   /** Queueing and provisioning of an on-demand CodeBuild container, before the first command (billed). */
   codeBuildProvisioningSeconds: 60,
   /** `npm ci`, the unit tests and `cdk synth` of a small app. */
@@ -118,6 +120,13 @@ export interface PipelineEstimate extends PathToProduction {
   readonly bakeOnTheWayMinutes: number;
   readonly billedBuildMinutesPerCommit: number;
   readonly codeBuildUsdPerCommit: number;
+  /**
+   * CodePipeline's billed action-execution minutes of a commit: every action of the run but manual
+   * approvals, each rounded up to a whole minute (src/pipeline/private/list-prices.ts), for a V2
+   * pipeline; 0 for a V1 pipeline, which is billed by the month.
+   */
+  readonly billedActionMinutesPerCommit: number;
+  readonly actionUsdPerCommit: number;
   /** Every CodeBuild action of a commit, with its builds and their billed minutes. */
   readonly jobs: ModelledAction[];
 }
@@ -159,7 +168,11 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
   const bakeMinutes = bakeOf(toProd[toProd.length - 1]);
   const bakeOnTheWayMinutes = toProd.slice(0, -1).reduce((sum, stage) => sum + bakeOf(stage), 0);
 
-  const jobs = pipeline.Stages.flatMap(s => timed(s.Actions.map(a => model(s, a)))).filter(a => a.computeType !== undefined);
+  const actions = pipeline.Stages.flatMap(s => timed(s.Actions.map(a => model(s, a))));
+  const jobs = actions.filter(a => a.computeType !== undefined);
+  const billedActionMinutes = pipeline.PipelineType !== 'V2' ? 0 : actions
+    .filter(a => a.kind !== 'approval')
+    .reduce((sum, a) => sum + Math.max(1, Math.ceil(a.seconds / 60)), 0);
   return {
     ...counts,
     codeBuildJobsPerCommit: jobs.reduce((sum, j) => sum + j.builds!, 0),
@@ -170,6 +183,8 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
     bakeOnTheWayMinutes,
     billedBuildMinutesPerCommit: jobs.reduce((sum, j) => sum + j.billedMinutes!, 0),
     codeBuildUsdPerCommit: jobs.reduce((sum, j) => sum + j.usd!, 0),
+    billedActionMinutesPerCommit: billedActionMinutes,
+    actionUsdPerCommit: billedActionMinutes * PIPELINE_MODEL.pricePerActionMinute,
     jobs,
   };
 }

@@ -1,7 +1,8 @@
+import { DeliveryRunningCost } from './delivery-cost';
 import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, Longest, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
 import { PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
-import { CostLine, LIST_PRICES, PRICE_TABLE } from '../examples/list-prices';
+import { CostLine, LIST_PRICES, PRICE_TABLE, USAGE_PRICES } from '../examples/list-prices';
 
 /** One app's synthesis, over all its runs. */
 export interface SynthesisFigures {
@@ -65,6 +66,7 @@ export interface BenchResults {
     prices: object;
     environments: ({ environment: string; tier: string; azs: number } & CostFigures)[];
     pipeline: { library: CostFigures; plain: CostFigures };
+    delivery: DeliveryRunningCost;
     usageBilledTypes: string[];
     sizeBilledTypes: string[];
     unclassifiedTypes: string[];
@@ -221,14 +223,17 @@ export function renderMarkdown(r: BenchResults): string {
     + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
     + `deploy ${m.executeChangeSetSeconds} s per stack (${m.executeChangeSetSeconds / m.expressSpeedup} s in CloudFormation's express mode, \`cdk deploy --express\`: AWS's "up to ${m.expressSpeedup}x faster", the best case); `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `
-    + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project.\n`);
+    + `(${m.priceRegion}, list price of ${m.pricesRead}); the compute type is read from each job\'s CodeBuild project. A V2 pipeline is billed `
+    + `$${m.pricePerActionMinute} per action-execution minute, each action but the approvals rounded up to a whole minute.\n`);
   const pathRow = (label: string, p: PipelineEstimate) => [
     label, p.codeBuildJobs, p.codeBuildJobsPerCommit, p.sequentialActions, p.approvals,
     `${f1(p.leadTimeToProdMinutes)} min`, p.bakeMinutes ? `${p.bakeMinutes} min` : '-',
-    p.billedBuildMinutesPerCommit, `$${p.codeBuildUsdPerCommit.toFixed(3)}`, p.computeTypes.join(', '),
+    p.billedBuildMinutesPerCommit, `$${p.codeBuildUsdPerCommit.toFixed(3)}`, p.billedActionMinutesPerCommit, `$${p.actionUsdPerCommit.toFixed(3)}`,
+    `$${(p.codeBuildUsdPerCommit + p.actionUsdPerCommit).toFixed(3)}`, p.computeTypes.join(', '),
   ];
   out.push(table(
-    ['', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'then bake', 'billed build-minutes per commit', 'CodeBuild cost per commit', 'compute type'],
+    ['', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'then bake', 'billed build-minutes per commit',
+      'CodeBuild cost per commit', 'billed action-minutes per commit', 'CodePipeline cost per commit', 'cost per commit', 'compute type'],
     [pathRow('cdk-multi-env', r.pipeline.library), pathRow('plain CDK Pipelines', r.pipeline.plain)],
   ));
 
@@ -271,8 +276,32 @@ export function renderMarkdown(r: BenchResults): string {
       ? 'Every other resource type in the templates is free by itself.\n'
       : `**Not classified yet** (add a price row, or list them as billed by use or free, in examples/list-prices.ts): ${r.cost.unclassifiedTypes.join(', ')}.\n`));
 
+  out.push(deliveryCost(r.cost.delivery));
   out.push(behindPlain(r, plain, library));
   out.push(`Every figure, with each run, is in bench/results.json. Compiling the synth apps took ${f1(r.compileSeconds)} s of the run.\n`);
+  return out.join('\n');
+}
+
+/** What the delivery record and metrics cost a month at a team's pace (bench/delivery-cost.ts). */
+function deliveryCost(d: DeliveryRunningCost): string {
+  const p = USAGE_PRICES;
+  const out = ['### What the delivery record and metrics cost to run\n'];
+  out.push(`The reference app's delivery record, metrics and dashboard at ${d.commitsPerDay} commits a day (${30 * d.commitsPerDay} runs a month), `
+    + `each run of the main pipeline sending ${d.eventsPerCommit} events (every stage and action starting and ending, each build's start and end), `
+    + `${(d.bytesPerCommit / 1000).toFixed(0)} KB as large as the events AWS documents with the app's names; at ${LIST_PRICES.region} list prices `
+    + `(examples/list-prices.ts: log ingestion $${p.logIngestionPerGb}/GB, storage $${p.logStoragePerGbMonth}/GB-month, a custom metric `
+    + `$${p.customMetricPerMonth}/month, Lambda $${p.lambdaPerGbSecond}/GB-s; free tiers left out; AWS services' events on the default bus and the `
+    + 'schedule\'s invocations are not billed):\n');
+  out.push(table(['', 'volume', 'per month'], [
+    ['log ingestion', `${(1000 * d.ingestedGbPerMonth).toFixed(0)} MB`, usd(d.ingestionUsd)],
+    ['log storage, once the record holds its year', `${(12000 * d.ingestedGbPerMonth).toFixed(0)} MB at most`, usd(d.storageAfterAYearUsd)],
+    ['custom metrics', d.customMetrics, usd(d.metricsUsd)],
+    ['PutMetricData requests', d.functionInvocations * Math.ceil(d.customMetrics / 20), usd(d.metricRequestsUsd)],
+    ['the function, every invocation to its timeout (an upper bound)', `${d.functionInvocations} invocations`, usd(d.functionAtMostUsd)],
+    ['the dashboard', 1, usd(d.dashboardUsd)],
+    ['the alarms of `deliveryAlarms` (both thresholds, and the function\'s errors)', d.alarms, usd(d.alarmsUsd)],
+    ['**all**', '', `**${usd(d.monthlyUsd)}**`],
+  ]));
   return out.join('\n');
 }
 

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as ts from 'typescript';
+import { deliveryRunningCost } from './delivery-cost';
 import { allStacks, buildHeadroom, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from './headroom';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { BenchResults, renderMarkdown } from './report';
@@ -279,6 +280,8 @@ function main(): void {
       library: withoutLists(fixedMonthlyCost(toolingStacksOf(library))),
       plain: withoutLists(fixedMonthlyCost(toolingStacksOf(plain))),
     },
+    // The delivery record and metrics, at 20 commits a day.
+    delivery: deliveryRunningCost(library.getStackByName('Tooling').template, 20),
     usageBilledTypes: everything.usageBilled,
     sizeBilledTypes: everything.sizeBilled,
     unclassifiedTypes: everything.unclassified,

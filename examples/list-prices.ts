@@ -87,6 +87,36 @@ export const USAGE_BILLED: Record<string, string> = {
 };
 
 /**
+ * The prices by use of what the delivery record and metrics run (bench/delivery-cost.ts), eu-west-1,
+ * USD, free tiers left out. Where the pricing pages were read through others' copies, the copy is named.
+ */
+export const USAGE_PRICES = {
+  /**
+   * CloudWatch Logs, standard class, per GB ingested: "$0.57 per GB custom log data ingested" in EU
+   * (Ireland), AWS Price List SKU KJBTQPDHW2H92B8Y, effective 2026-03-01 (https://aws.amazon.com/cloudwatch/pricing/;
+   * us-east-1 is $0.50).
+   */
+  logIngestionPerGb: 0.57,
+  /** CloudWatch Logs storage, per GB-month (https://aws.amazon.com/cloudwatch/pricing/). */
+  logStoragePerGbMonth: 0.03,
+  /** A custom metric, per month, for the first 10,000 metrics ("$0.30 per metric-month for the first 10,000 metrics"). */
+  customMetricPerMonth: 0.3,
+  /** CloudWatch API requests (PutMetricData), per 1,000. */
+  metricRequestsPer1000: 0.01,
+  /** Lambda (x86), per GB-second of run time and per million requests (https://aws.amazon.com/lambda/pricing/). */
+  lambdaPerGbSecond: 0.0000166667,
+  lambdaPerMillionRequests: 0.2,
+  /**
+   * EventBridge: the state changes AWS services send to the default event bus are not billed
+   * (CloudWatch's pricing page: "All events except custom events are included"); EventBridge
+   * Scheduler's first 14 million invocations a month are free ("$0 for the first 14 million scheduled
+   * invocations", AWS Price List).
+   */
+  serviceEventsPerMillion: 0,
+  scheduledInvocationsPerMillion: 0,
+};
+
+/**
  * Types billed by the hour at a price their size sets (instance type, database class, task size):
  * the workload chooses it, so they are not priced here.
  */

@@ -29,6 +29,8 @@ export interface DeliveryMetricsProps {
   readonly namespace: string;
   /** USD per billed build-minute, by CodeBuild compute type. */
   readonly pricePerBuildMinute: Record<string, number>;
+  /** USD per billed action-execution minute of a V2 pipeline. */
+  readonly pricePerActionMinute: number;
   /** The key the function's own log group is encrypted with (the record's). */
   readonly encryptionKey?: kms.IKey;
   /** The dashboard's name. */
@@ -37,7 +39,7 @@ export interface DeliveryMetricsProps {
 
 /**
  * DORA's four keys per tier (deployment frequency, lead time for changes, and for production the
- * change failure rate and the time to restore) and the CodeBuild cost of a commit, over the last 7
+ * change failure rate and the time to restore) and the billed cost of a commit (CodeBuild's minutes and CodePipeline's action minutes), over the last 7
  * and 30 days, computed every hour from the delivery record and published as CloudWatch metrics
  * (src/pipeline/metrics/: what counts as a deploy, a failure and a restore is decided there).
  *
@@ -79,6 +81,7 @@ export class DeliveryMetrics extends Construct {
         [METRICS_FUNCTION_ENVIRONMENT.LOG_GROUP]: props.record.logGroupName,
         [METRICS_FUNCTION_ENVIRONMENT.PIPELINES]: stack.toJsonString(props.pipelines),
         [METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_BUILD_MINUTE]: JSON.stringify(props.pricePerBuildMinute),
+        [METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_ACTION_MINUTE]: String(props.pricePerActionMinute),
         [METRICS_FUNCTION_ENVIRONMENT.NAMESPACE]: props.namespace,
       },
       logGroup: log,
@@ -111,7 +114,9 @@ export class DeliveryMetrics extends Construct {
 
   /**
    * Alarms on production's keys over the last 7 days, to `topic`. A window without a production
-   * deployment publishes no value: missing data is not breaching.
+   * deployment publishes no value: missing data is not breaching. So that silence means no news
+   * rather than a broken function, a third alarm fires when the function fails (an error or its
+   * timeout) in an hour.
    */
   public addAlarms(options: DeliveryAlarmOptions, topic: sns.ITopic): void {
     const production = this.productionTier;
@@ -126,6 +131,8 @@ export class DeliveryMetrics extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(new cloudwatchActions.SnsAction(topic));
     };
+    alarm('FunctionErrorsAlarm', 'The delivery metrics\' function failed: the delivery dashboard and its alarms show figures that are no longer recomputed (the function\'s log says why)',
+      this.function.metricErrors({ period: DeliveryMetrics.INTERVAL, statistic: cloudwatch.Stats.SUM }), 0);
     if (options.changeFailureRatePercent !== undefined) {
       alarm('ChangeFailureRateAlarm', `More than ${options.changeFailureRatePercent}% of ${production}'s deployments of the last 7 days failed`,
         this.metric(DELIVERY_METRIC.CHANGE_FAILURE_RATE, 7, production), options.changeFailureRatePercent);
@@ -160,7 +167,7 @@ export class DeliveryMetrics extends Construct {
     const windows = (name: string, tier?: string) => DELIVERY_WINDOWS_DAYS.map(days => labelled(this.metric(name, days, tier), `${days} days`));
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName, defaultInterval: Duration.days(7) });
     dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: '# Delivery\nDORA\'s four keys per tier and the CodeBuild cost of a commit, recomputed every hour from the pipelines\' '
+      markdown: '# Delivery\nDORA\'s four keys per tier and the billed cost of a commit (CodeBuild and CodePipeline minutes), recomputed every hour from the pipelines\' '
         + 'record of their runs (each figure over the last 7 and the last 30 days). How each is counted: the README of cdk-multi-env, "The delivery record".',
       width: 24,
       height: 2,

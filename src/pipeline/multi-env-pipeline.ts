@@ -31,7 +31,7 @@ import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolesOfEveryAccount } from './private/bootstrap-roles';
-import { CODEBUILD_PRICES } from './private/codebuild-prices';
+import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from './private/list-prices';
 import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
@@ -813,6 +813,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       namespace: `cdk-multi-env/${appName}`,
       dashboardName: `${appName}-delivery`,
       pricePerBuildMinute: CODEBUILD_PRICES.perBuildMinute,
+      pricePerActionMinute: CODEPIPELINE_PRICES.perActionMinute,
       encryptionKey: this.pipeline.pipeline.artifactBucket.encryptionKey,
     });
     if (this.props.deliveryAlarms) {

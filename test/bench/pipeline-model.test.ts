@@ -96,6 +96,22 @@ describe('estimatePipeline', () => {
     expect(medium.codeBuildUsdPerCommit).toBeGreaterThan(estimate.codeBuildUsdPerCommit);
   });
 
+  test('a V2 pipeline bills every action but the approval by the started minute; a V1 pipeline, none', () => {
+    const v2 = template();
+    (v2.Resources.Pipeline.Properties as any).PipelineType = 'V2';
+    const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+    const step = m.codeBuildProvisioningSeconds + m.shellStepSeconds;
+    // Source; synth; the two asset jobs; the change set, its execution, the two tests; Demo's seed (a shell step).
+    const expected = minutes(m.sourceSeconds) + minutes(m.codeBuildProvisioningSeconds + m.synthSeconds)
+      + minutes(m.codeBuildProvisioningSeconds + m.assetJobInstallSeconds + m.perAssetSeconds)
+      + minutes(m.codeBuildProvisioningSeconds + m.assetJobInstallSeconds + 3 * m.perAssetSeconds)
+      + minutes(m.createChangeSetSeconds) + minutes(m.executeChangeSetSeconds) + 2 * minutes(step) + minutes(step);
+    const billed = estimatePipeline(v2, '/nonexistent', 'Prod');
+    expect(billed.billedActionMinutesPerCommit).toBe(expected);
+    expect(billed.actionUsdPerCommit).toBeCloseTo(expected * 0.002, 10);
+    expect(estimate.billedActionMinutesPerCommit).toBe(0);
+  });
+
   test('a compute type with no price, or no production stage, is an error that says what to do', () => {
     expect(() => estimatePipeline(template('BUILD_GENERAL1_2XLARGE'), '/nonexistent', 'Prod')).toThrow(/no price for compute type BUILD_GENERAL1_2XLARGE; add it/);
     expect(() => estimatePipeline(template(), '/nonexistent', 'Production')).toThrow(/no stage 'Production'/);

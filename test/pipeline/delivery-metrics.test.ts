@@ -1,10 +1,10 @@
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeliveryAlarmOptions, EnvironmentTier } from '../../src';
-import { CODEBUILD_PRICES } from '../../src/pipeline/private/codebuild-prices';
+import { CODEBUILD_PRICES } from '../../src/pipeline/private/list-prices';
 import { decide, deployedRole, resolve } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import { newPipeline, referenceTooling } from '../support/pipelines';
@@ -142,6 +142,22 @@ describe('the delivery alarms', () => {
     ]);
     const { template: plain } = withAlarms({});
     expect(Object.values(plain.findResources('AWS::CloudWatch::Alarm')).filter(r => r.Properties.Namespace === 'cdk-multi-env/shop')).toEqual([]);
+  });
+
+  test('with them, an alarm when the function fails in an hour: silence from the others is then no news, not a broken function', () => {
+    for (const options of [{}, { changeFailureRatePercent: 15 }]) {
+      const { pipeline, template: alarmed } = withAlarms(options);
+      const stack = cdk.Stack.of(pipeline);
+      const metricsFunction = { Properties: { Description: Match.stringLikeRegexp('^Computes the delivery metrics') } };
+      const functionName = { Ref: Object.keys(alarmed.findResources('AWS::Lambda::Function', metricsFunction))[0] };
+      const errors = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties).filter(p => p.Namespace === 'AWS/Lambda');
+      const fields = errors.map(a => [a.MetricName, a.Dimensions, a.Statistic, a.Period, a.Threshold, a.ComparisonOperator, a.TreatMissingData,
+        a.AlarmActions]);
+      expect(fields).toEqual([
+        ['Errors', [{ Name: 'FunctionName', Value: functionName }], 'Sum', 3600, 0, 'GreaterThanThreshold', 'notBreaching',
+          [stack.resolve((pipeline.notificationTopic as sns.Topic).topicArn)]],
+      ]);
+    }
   });
 
   test('without a production environment they are refused, not left out', () => {

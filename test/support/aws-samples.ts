@@ -408,8 +408,9 @@ export function cloudTrailApiCall(where: { account: string; region: string }, so
  * synthesized template (`project`: its AWS::CodeBuild::Project resource; `projectName`: its name as
  * deployed) in its account and region: the sample of
  * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html with the
- * project's name, ARNs, environment, timeout and log group filled in (no artifact, no source: a
- * project that has neither).
+ * project's name, ARNs, environment, timeout and log group filled in, the source type the project
+ * has (a pipeline's job: `CODEPIPELINE`), no artifact (the pipeline keeps them), and the sample's ten
+ * phases once the build ended (each at the build's start: their times are not read).
  */
 export function codeBuildStateChange(where: { account: string; region: string }, project: any, projectName: string, status: string,
   timing: { start: string; time: string } = { start: 'Dec 1, 2026 5:00:02 AM', time: TIME }) {
@@ -442,7 +443,23 @@ export function codeBuildStateChange(where: { account: string; region: string },
         'timeout-in-minutes': project.Properties.TimeoutInMinutes ?? 60,
         'build-complete': status !== 'IN_PROGRESS',
         'build-start-time': timing.start,
-        'logs': { 'group-name': `/aws/codebuild/${projectName}`, 'stream-name': buildUuid },
+        'source': { type: project.Properties.Source?.Type ?? 'NO_SOURCE' },
+        'logs': {
+          'group-name': `/aws/codebuild/${projectName}`,
+          'stream-name': buildUuid,
+          'deep-link': `https://console.aws.amazon.com/cloudwatch/home?region=${region}#logEvent:group=/aws/codebuild/${projectName};stream=${buildUuid}`,
+        },
+        'phases': status === 'IN_PROGRESS' ? [] : [
+          ...['SUBMITTED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING'].map(phase => ({
+            'phase-context': [],
+            'start-time': timing.start,
+            'end-time': timing.start,
+            'duration-in-seconds': 0,
+            'phase-type': phase,
+            'phase-status': status,
+          })),
+          { 'start-time': timing.start, 'phase-type': 'COMPLETED' },
+        ],
       },
       'current-phase': 'COMPLETED',
       'current-phase-context': '[]',

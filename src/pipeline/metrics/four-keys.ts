@@ -1,4 +1,4 @@
-// DORA's four keys per tier, and the CodeBuild cost of a commit, from the CodePipeline and CodeBuild
+// DORA's four keys per tier, and the billed cost of a commit, from the CodePipeline and CodeBuild
 // events of the app's pipelines (their fields: recorded-events.ts; the record: ../delivery-events.ts).
 // Pure: no AWS SDK, no I/O; metrics-handler.ts reads the events and publishes what this returns.
 //
@@ -20,6 +20,7 @@
 //   or failure rate. A manual rollback says the production deployment before it failed, from the
 //   moment it was started.
 import { BuildStateChange, DeliveryEvent, ExecutionState } from './recorded-events';
+import { CODEPIPELINE_PRICES } from '../private/list-prices';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -51,6 +52,8 @@ export interface FourKeysQuery {
   readonly pipelines: DeliveryPipelines;
   /** USD per billed build minute, by CodeBuild compute type (`BUILD_GENERAL1_SMALL`): list prices change, so they are given. */
   readonly pricePerBuildMinute: Record<string, number>;
+  /** USD per billed action-execution minute of a V2 pipeline. */
+  readonly pricePerActionMinute: number;
   /** The end of the window; events after it are left out. */
   readonly now: Date;
   readonly windowDays: number;
@@ -86,10 +89,12 @@ export interface DeliveryKeys {
   readonly tiers: TierKeys[];
   /**
    * USD of the billed CodeBuild minutes of the builds that ended in the window (each rounded up to
-   * whole minutes from its start to its end), per pipeline execution started in the window; for all
-   * tiers together, since a build's event does not name the stage it ran for. Undefined without an
-   * execution, or when a build ran on a compute type the price table does not have (`unpriced`):
-   * a cost left half counted would read as a saving.
+   * whole minutes from its start to its end) and of the billed action-execution minutes of the
+   * pipelines' actions that ended in it (each rounded up the same way; manual approvals and custom
+   * actions are not billed), per pipeline execution started in the window; for all tiers together,
+   * since a build's event does not name the stage it ran for. Undefined without an execution, or when
+   * a build ran on a compute type the price table does not have (`unpriced`): a cost left half
+   * counted would read as a saving.
    */
   readonly costPerCommitUsd?: number;
   /** The compute types of the window's builds that the price table does not have. */
@@ -125,13 +130,15 @@ interface Deliveries {
   readonly tierRuns: TierRun[];
   /** Each build that ended: when, and its event. */
   readonly builds: { readonly end: number; readonly event: BuildStateChange }[];
+  /** Each billed action execution of the pipelines (every stage's), from its start to its end. */
+  readonly actionRuns: { readonly start: number; readonly end: number }[];
 }
 
 /** The four keys of each tier, and the cost of a commit, over the window that ends at `query.now`. */
 export function fourKeys(events: DeliveryEvent[], query: FourKeysQuery): DeliveryKeys {
   const now = query.now.getTime();
   const inWindow = (at: number) => at > now - query.windowDays * DAY && at <= now;
-  const { starts, rollbacks, tierRuns, builds } = deliveriesOf(events, query.pipelines, now);
+  const { starts, rollbacks, tierRuns, builds, actionRuns } = deliveriesOf(events, query.pipelines, now);
   const production = productionKeys(tierRuns.filter(run => run.tier === query.pipelines.productionTier), { rollbacks, starts },
     query.pipelines.deployActions, inWindow);
   const tiers = [...new Set(Object.values(query.pipelines.pipelines).flatMap(p => Object.values(p.stageTiers)))];
@@ -152,8 +159,8 @@ export function fourKeys(events: DeliveryEvent[], query: FourKeysQuery): Deliver
       };
     }),
     // A rollback's run is no commit.
-    ...costPerCommit(builds, [...starts.entries()].filter(([execution, at]) => inWindow(at) && !rollbacks.has(execution)).length,
-      query.pricePerBuildMinute, inWindow),
+    ...costPerCommit({ builds, actionRuns }, [...starts.entries()].filter(([execution, at]) => inWindow(at) && !rollbacks.has(execution)).length,
+      query, inWindow),
   };
 }
 
@@ -169,6 +176,9 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
   const rollbacks = new Map<string, { at: number; manual: boolean }>();
   const tierRuns = new Map<string, TierRun>();
   const builds = new Map<string, { end: number; event: BuildStateChange }>();
+  const actionRuns: Deliveries['actionRuns'] = [];
+  // A billed action's start, until its end, by execution, stage and action (a stage retried runs its actions again).
+  const actionStarts = new Map<string, number>();
   const startsFirst = (event: DeliveryEvent) => 'state' in event.detail && ['STARTED', 'RESUMED'].includes(event.detail.state) ? 0 : 1;
   const happened = events.map(event => ({ event, at: Date.parse(event.time) }))
     .filter(({ at }) => at <= now)
@@ -191,6 +201,14 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
       }
       continue;
     }
+    if (event['detail-type'] === 'CodePipeline Action Execution State Change' && billed(event.detail.type)) {
+      const action = JSON.stringify([execution, event.detail.stage, event.detail.action]);
+      const start = actionStarts.get(action);
+      if (event.detail.state === 'STARTED') {actionStarts.set(action, at);} else if (start !== undefined) {
+        actionRuns.push({ start, end: at });
+        actionStarts.delete(action);
+      }
+    }
     const tier = pipeline.tiers.get(event.detail.stage);
     if (tier === undefined) continue;
     const key = JSON.stringify([execution, tier]);
@@ -206,7 +224,12 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
       action.states.push({ at, state: event.detail.state });
     }
   }
-  return { starts, rollbacks, tierRuns: [...tierRuns.values()], builds: [...builds.values()] };
+  return { starts, rollbacks, tierRuns: [...tierRuns.values()], builds: [...builds.values()], actionRuns };
+}
+
+/** Whether CodePipeline bills an action of this type by the minute: every one but manual approvals and custom actions. */
+function billed(type: { category: string; owner?: string }): boolean {
+  return !CODEPIPELINE_PRICES.unbilledCategories.includes(type.category) && !CODEPIPELINE_PRICES.unbilledOwners.includes(type.owner ?? '');
 }
 
 /** When the execution deployed the tier: every stage of the tier it ran succeeded last; undefined if one did not. */
@@ -286,20 +309,25 @@ Pick<TierKeys, 'changeFailureRatePercent' | 'timeToRestoreHours'> {
 }
 
 /**
- * The USD of the builds that ended in the window, per execution started in it. CodeBuild bills a
- * build from its start to its end rounded up to the next whole minute, at least one (as the bench's
- * model, bench/pipeline-model.ts, reads the CodeBuild pricing page).
+ * The USD of the builds and billed actions that ended in the window, per execution started in it.
+ * CodeBuild bills a build, and CodePipeline an action, from its start to its end rounded up to the
+ * next whole minute, at least one (as the bench's model, bench/pipeline-model.ts, reads the CodeBuild
+ * pricing page; CodePipeline's: src/pipeline/private/list-prices.ts).
  */
-function costPerCommit(builds: Deliveries['builds'], commits: number, prices: Record<string, number>, inWindow: (at: number) => boolean):
+function costPerCommit(runs: Pick<Deliveries, 'builds' | 'actionRuns'>, commits: number, query: FourKeysQuery, inWindow: (at: number) => boolean):
 Pick<DeliveryKeys, 'costPerCommitUsd' | 'unpriced'> {
-  const ended = builds.filter(build => inWindow(build.end));
+  const prices = query.pricePerBuildMinute;
+  const ended = runs.builds.filter(build => inWindow(build.end));
   const unpriced = [...new Set(ended.map(({ event }) => event.detail['additional-information'].environment['compute-type']).filter(type => prices[type] === undefined))];
   if (commits === 0 || unpriced.length > 0) return { unpriced };
-  const usd = ended.reduce((sum, { end, event }) => {
+  const minutes = (start: number, end: number) => Math.max(1, Math.ceil((end - start) / MINUTE));
+  const builds = ended.reduce((sum, { end, event }) => {
     const info = event.detail['additional-information'];
-    return sum + Math.max(1, Math.ceil((end - buildStartTime(info['build-start-time'])) / MINUTE)) * prices[info.environment['compute-type']];
+    return sum + minutes(buildStartTime(info['build-start-time']), end) * prices[info.environment['compute-type']];
   }, 0);
-  return { costPerCommitUsd: usd / commits, unpriced };
+  const actions = runs.actionRuns.filter(run => inWindow(run.end))
+    .reduce((sum, run) => sum + minutes(run.start, run.end) * query.pricePerActionMinute, 0);
+  return { costPerCommitUsd: (builds + actions) / commits, unpriced };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -13,7 +13,7 @@ export const DELIVERY_METRIC = {
   CHANGE_FAILURE_RATE: 'ChangeFailureRate',
   /** Production's median hours from a failure to the next successful production deploy. */
   TIME_TO_RESTORE: 'TimeToRestoreHours',
-  /** USD of billed CodeBuild minutes per pipeline execution started: per window, not per tier. */
+  /** USD of billed CodeBuild minutes and CodePipeline action minutes per pipeline execution started: per window, not per tier. */
   COST_PER_COMMIT: 'CostPerCommitUsd',
 } as const;
 
@@ -32,5 +32,6 @@ export const DELIVERY_METRIC_SOURCES: Record<string, string> = {
   [DELIVERY_METRIC.LEAD_TIME]: 'pipeline STARTED of the run to its last SUCCEEDED stage of the tier (median)',
   [DELIVERY_METRIC.CHANGE_FAILURE_RATE]: 'production stages FAILED after a deploy job SUCCEEDED in the run, ManualRollback runs, hotfix-lane production deploys',
   [DELIVERY_METRIC.TIME_TO_RESTORE]: 'a production failure to the next run with every production stage SUCCEEDED, a rollback\'s included (median)',
-  [DELIVERY_METRIC.COST_PER_COMMIT]: 'CodeBuild Build State Change events (build-start-time to time, compute-type) per pipeline STARTED',
+  [DELIVERY_METRIC.COST_PER_COMMIT]: 'CodeBuild Build State Change events (build-start-time to time, compute-type) and action STARTED to its end '
+    + '(approvals and custom actions left out), per pipeline STARTED',
 };

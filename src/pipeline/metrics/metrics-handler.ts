@@ -6,7 +6,7 @@
 // `client.send(new FilterLogEventsCommand(input))` and `client.send(new PutMetricDataCommand(input))`.
 import { DeliveryKeys, DeliveryPipelines, fourKeys } from './four-keys';
 import { DELIVERY_DIMENSION, DELIVERY_METRIC, DELIVERY_WINDOWS_DAYS } from './metric-names';
-import { DeliveryEvent } from './recorded-events';
+import { DeliveryEvent, recordedEvent } from './recorded-events';
 
 /** The function's environment variables, which the construct that makes it sets. */
 export const METRICS_FUNCTION_ENVIRONMENT = {
@@ -16,6 +16,8 @@ export const METRICS_FUNCTION_ENVIRONMENT = {
   PIPELINES: 'DELIVERY_PIPELINES',
   /** USD per build minute by CodeBuild compute type, as JSON (`{"BUILD_GENERAL1_SMALL":0.005}`). */
   PRICE_PER_BUILD_MINUTE: 'PRICE_PER_BUILD_MINUTE',
+  /** USD per action-execution minute of a V2 pipeline, as a number. */
+  PRICE_PER_ACTION_MINUTE: 'PRICE_PER_ACTION_MINUTE',
   /** The CloudWatch namespace the metrics are published in. */
   NAMESPACE: 'DELIVERY_METRICS_NAMESPACE',
 } as const;
@@ -56,10 +58,11 @@ export async function publishDeliveryMetrics(environment: Record<string, string 
 Promise<void> {
   const pipelines: DeliveryPipelines = JSON.parse(variable(environment, METRICS_FUNCTION_ENVIRONMENT.PIPELINES));
   const pricePerBuildMinute: Record<string, number> = JSON.parse(variable(environment, METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_BUILD_MINUTE));
+  const pricePerActionMinute = Number(variable(environment, METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_ACTION_MINUTE));
   const namespace = variable(environment, METRICS_FUNCTION_ENVIRONMENT.NAMESPACE);
   const events = await readEvents(reader, variable(environment, METRICS_FUNCTION_ENVIRONMENT.LOG_GROUP), now, Math.max(...DELIVERY_WINDOWS_DAYS));
   const data = DELIVERY_WINDOWS_DAYS.flatMap(windowDays => {
-    const keys = fourKeys(events, { pipelines, pricePerBuildMinute, now, windowDays });
+    const keys = fourKeys(events, { pipelines, pricePerBuildMinute, pricePerActionMinute, now, windowDays });
     if (keys.unpriced.length > 0) {
       // In the function's log: the cost per commit of the window is left out, every other key published.
       console.warn(`no cost per commit over ${windowDays} days: builds ran on ${keys.unpriced.join(', ')}, which the price table does not have`);
@@ -77,14 +80,18 @@ function variable(environment: Record<string, string | undefined>, name: string)
   return value;
 }
 
-/** Every event of the log group in the `days` before `now`, page after page; each log event's message is one event, whole. */
+/**
+ * Every event of the log group in the `days` before `now`, page after page; each log event's message
+ * is one event, whole, of which only what is read is kept (recordedEvent).
+ */
 async function readEvents(reader: LogReader, logGroupName: string, now: Date, days: number): Promise<DeliveryEvent[]> {
   const events: DeliveryEvent[] = [];
   let nextToken: string | undefined;
   do {
     const page = await reader.filterLogEvents({ logGroupName, startTime: now.getTime() - days * DAY, endTime: now.getTime(), nextToken });
     for (const { message } of page.events ?? []) {
-      if (message) events.push(JSON.parse(message));
+      const event = message ? recordedEvent(JSON.parse(message)) : undefined;
+      if (event) events.push(event);
     }
     nextToken = page.nextToken;
   } while (nextToken);

@@ -50,8 +50,8 @@ export type StageExecutionStateChange = EventEnvelope<'CodePipeline Stage Execut
 }>;
 
 /**
- * An action of a stage started or ended: `pipeline`, `execution-id`, `stage`, `action`, `state` and
- * `type.category` (`Approval` for a manual approval) of the page's "CodePipeline Action Execution
+ * An action of a stage started or ended: `pipeline`, `execution-id`, `stage`, `action`, `state`,
+ * `type.category` (`Approval` for a manual approval) and `type.owner` (`Custom` for a custom action) of the page's "CodePipeline Action Execution
  * State Change" sample
  * (https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html).
  */
@@ -61,7 +61,7 @@ export type ActionExecutionStateChange = EventEnvelope<'CodePipeline Action Exec
   readonly 'stage': string;
   readonly 'action': string;
   readonly 'state': ExecutionState;
-  readonly 'type': { readonly category: string };
+  readonly 'type': { readonly category: string; readonly owner: string };
 }>;
 
 /**
@@ -82,3 +82,58 @@ export type BuildStateChange = EventEnvelope<'CodeBuild Build State Change', {
 
 /** Any event the rule writes to the log group. */
 export type DeliveryEvent = PipelineExecutionStateChange | StageExecutionStateChange | ActionExecutionStateChange | BuildStateChange;
+
+/**
+ * An event as the log group holds it (EventBridge's whole event), cut to the fields above, or
+ * undefined for one nothing reads: a build's IN_PROGRESS (its end repeats its start time and compute
+ * type) and any other event. A month of a busy pipeline's events is a few hundred megabytes whole
+ * (a build's event carries its phases, logs, source and environment); what is kept of each is a few
+ * hundred bytes, so that the function's memory holds a month at any pace.
+ */
+export function recordedEvent(event: any): DeliveryEvent | undefined {
+  const d = event?.detail ?? {};
+  const envelope = { time: event?.time };
+  switch (event?.['detail-type']) {
+    case 'CodePipeline Pipeline Execution State Change':
+      return {
+        ...envelope,
+        'detail-type': event['detail-type'],
+        'detail': {
+          'pipeline': d.pipeline,
+          'execution-id': d['execution-id'],
+          'state': d.state,
+          ...d['execution-trigger'] ? { 'execution-trigger': { 'trigger-type': d['execution-trigger']['trigger-type'], 'trigger-detail': d['execution-trigger']['trigger-detail'] } } : {},
+        },
+      };
+    case 'CodePipeline Stage Execution State Change':
+      return { ...envelope, 'detail-type': event['detail-type'], 'detail': { 'pipeline': d.pipeline, 'execution-id': d['execution-id'], 'stage': d.stage, 'state': d.state } };
+    case 'CodePipeline Action Execution State Change':
+      return {
+        ...envelope,
+        'detail-type': event['detail-type'],
+        'detail': {
+          'pipeline': d.pipeline,
+          'execution-id': d['execution-id'],
+          'stage': d.stage,
+          'action': d.action,
+          'state': d.state,
+          'type': { category: d.type?.category, owner: d.type?.owner },
+        },
+      };
+    case 'CodeBuild Build State Change': {
+      if (d['build-status'] === 'IN_PROGRESS') return undefined;
+      const info = d['additional-information'] ?? {};
+      return {
+        ...envelope,
+        'detail-type': event['detail-type'],
+        'detail': {
+          'build-status': d['build-status'],
+          'build-id': d['build-id'],
+          'additional-information': { 'environment': { 'compute-type': info.environment?.['compute-type'] }, 'build-start-time': info['build-start-time'] },
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 import { ACTION_TYPE, actionExecution, buildStateChange, pipelineExecution, stageExecution } from './documented-events';
 import { DeliveryKeys, DeliveryPipelines, fourKeys } from '../../../src/pipeline/metrics/four-keys';
 import { LogReader, METRICS_FUNCTION_ENVIRONMENT, MetricWriter, publishDeliveryMetrics } from '../../../src/pipeline/metrics/metrics-handler';
-import { DeliveryEvent } from '../../../src/pipeline/metrics/recorded-events';
+import { DeliveryEvent, recordedEvent } from '../../../src/pipeline/metrics/recorded-events';
 
 // Every expected value below is worked out by hand in the comment beside it, from the events of its test.
 
@@ -21,6 +21,9 @@ const PIPELINES: DeliveryPipelines = {
 
 /** The bench's CodeBuild list prices, USD per minute (bench/pipeline-model.ts). */
 const PRICES = { BUILD_GENERAL1_SMALL: 0.005, BUILD_GENERAL1_MEDIUM: 0.01 };
+
+/** CodePipeline's V2 price, USD per action-execution minute (src/pipeline/private/list-prices.ts). */
+const ACTION_PRICE = 0.002;
 
 /** `MM-DD hh:mm[:ss]` of 2026, UTC, as an event's `time`. */
 function at(when: string): string {
@@ -53,8 +56,12 @@ function read(events: object[]): DeliveryEvent[] {
   return JSON.parse(JSON.stringify([...events].reverse()));
 }
 
-function keysOf(events: object[], windowDays = 7): DeliveryKeys {
-  return fourKeys(read(events), { pipelines: PIPELINES, pricePerBuildMinute: PRICES, now: NOW, windowDays });
+/**
+ * The keys over the window; the cost of a commit counts the builds only (action minutes at 0), so that
+ * each test's hand calculation of it is the builds'; the action minutes have tests of their own.
+ */
+function keysOf(events: object[], windowDays = 7, pricePerActionMinute = 0): DeliveryKeys {
+  return fourKeys(read(events), { pipelines: PIPELINES, pricePerBuildMinute: PRICES, pricePerActionMinute, now: NOW, windowDays });
 }
 
 function tierOf(keys: DeliveryKeys, tier: string) {
@@ -102,6 +109,22 @@ describe('the four keys', () => {
     // billed once); the Prod deploy 10:40:00 -> 11:00:00 is 20 minutes x 0.01 = 0.20. 0.22 for the
     // 1 execution started (the other app's is not counted).
     expect(keys.costPerCommitUsd).toBeCloseTo(0.22, 4);
+  });
+
+  test('the cost of a commit with CodePipeline\'s action minutes: every action but the approval, each run of a retried one', () => {
+    // The plain run's actions: Dev's deploy 09:05 -> 09:15 (10 min), QA's 09:15 -> 09:30 (15), Staging's
+    // 09:30 -> 10:00 (30), Prod's 10:40 -> 11:00 (20); Prod's approval is not billed. 75 minutes x
+    // 0.002 = 0.15, and the builds' 0.22: 0.37.
+    expect(keysOf(PLAIN_RUN, 7, ACTION_PRICE).costPerCommitUsd).toBeCloseTo(0.37, 4);
+    // Dev's deploy failed once at 09:07:10 (2 min 10 s: 3 billed minutes) and was retried at 09:07:40
+    // until 09:15 (7 min 20 s: 8): 11 minutes where it had 10, 76 in all x 0.002 = 0.152 -> 0.372.
+    const retried = [
+      ...PLAIN_RUN.filter(e => !('stage' in e.detail && e.detail.stage === 'Dev' && 'action' in e.detail && e.detail.state === 'STARTED')),
+      actionExecution('shop', 'a1', 'Dev', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-30 09:05')),
+      actionExecution('shop', 'a1', 'Dev', 'Deploy', ACTION_TYPE.CODEBUILD, 'FAILED', at('12-30 09:07:10')),
+      actionExecution('shop', 'a1', 'Dev', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-30 09:07:40')),
+    ];
+    expect(keysOf(retried, 7, ACTION_PRICE).costPerCommitUsd).toBeCloseTo(0.372, 4);
   });
 
   test('a failed bake: production rolled back, then deployed again', () => {
@@ -291,7 +314,7 @@ describe('the four keys', () => {
       pipelineExecution('shop', 'w2', 'STARTED', at('12-29 12:00')),
       ...deployStage('shop', 'w2', 'Prod', '12-29 13:00', '12-29 13:30', 'SUCCEEDED', '12-29 14:00'),
       ...deployStage('shop', 'w2', 'Prod-us-east-1', '12-29 14:00', '12-29 14:30'),
-    ]), { pipelines, pricePerBuildMinute: PRICES, now: NOW, windowDays: 7 });
+    ]), { pipelines, pricePerBuildMinute: PRICES, pricePerActionMinute: 0, now: NOW, windowDays: 7 });
     // w1 reached production at 09:30 (the pilot's deploy) and failed it at 10:20 (the second stage);
     // w2 deployed the whole wave at 14:30 (2.5 h after its start): deploys w2 -> 1/7 a day, 2.5 h;
     // deployments w1 (failed) and w2 -> 50 %; out from 10:20 until a run deployed every production
@@ -417,6 +440,7 @@ describe('the function', () => {
     [METRICS_FUNCTION_ENVIRONMENT.LOG_GROUP]: '/shop/delivery-events',
     [METRICS_FUNCTION_ENVIRONMENT.PIPELINES]: JSON.stringify(PIPELINES),
     [METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_BUILD_MINUTE]: JSON.stringify(PRICES),
+    [METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_ACTION_MINUTE]: String(ACTION_PRICE),
     [METRICS_FUNCTION_ENVIRONMENT.NAMESPACE]: 'shop/Delivery',
   };
 
@@ -459,7 +483,7 @@ describe('the function', () => {
     const data = calls.flatMap(c => c.MetricData);
     expect(data.every(d => d.Timestamp === NOW)).toBe(true);
     // The plain run (see its test): one deploy of each tier of the main pipeline in the window, lead
-    // times 0.25, 0.5, 1 and 2 h, none failed, 0.22 USD for its one execution. Per window, each tier's
+    // times 0.25, 0.5, 1 and 2 h, none failed, 0.37 USD for its one execution (its builds' 0.22 and 75 action minutes). Per window, each tier's
     // frequency and lead time (the hotfix tier, which did not deploy, its frequency alone), production's
     // failure rate (no time to restore: nothing failed), and the cost per commit, with no tier.
     const written = data.map(d => `${d.MetricName} ${d.Dimensions.map(dim => `${dim.Name}=${dim.Value}`).join(' ')}: ${Number(d.Value.toFixed(4))} ${d.Unit}`);
@@ -474,7 +498,7 @@ describe('the function', () => {
       'LeadTimeHours Tier=prod WindowDays=7: 2 None',
       'ChangeFailureRate Tier=prod WindowDays=7: 0 Percent',
       'DeploymentsPerDay Tier=hotfix WindowDays=7: 0 None',
-      'CostPerCommitUsd WindowDays=7: 0.22 None',
+      'CostPerCommitUsd WindowDays=7: 0.37 None',
       'DeploymentsPerDay Tier=dev WindowDays=30: 0.0333 None',
       'LeadTimeHours Tier=dev WindowDays=30: 0.25 None',
       'DeploymentsPerDay Tier=qa WindowDays=30: 0.0333 None',
@@ -485,8 +509,87 @@ describe('the function', () => {
       'LeadTimeHours Tier=prod WindowDays=30: 2 None',
       'ChangeFailureRate Tier=prod WindowDays=30: 0 Percent',
       'DeploymentsPerDay Tier=hotfix WindowDays=30: 0 None',
-      'CostPerCommitUsd WindowDays=30: 0.22 None',
+      'CostPerCommitUsd WindowDays=30: 0.37 None',
     ]);
+  });
+
+  test('keeps of each event only the fields it reads, and no build IN_PROGRESS', () => {
+    const build = buildStateChange('shop-synth', 'SUCCEEDED', 'BUILD_GENERAL1_SMALL', at('12-30 09:00:30'), at('12-30 09:03:40'));
+    expect(recordedEvent(build)).toEqual({
+      'detail-type': 'CodeBuild Build State Change',
+      'time': '2026-12-30T09:03:40Z',
+      'detail': {
+        'build-status': 'SUCCEEDED',
+        'build-id': build.detail['build-id'],
+        'additional-information': { 'environment': { 'compute-type': 'BUILD_GENERAL1_SMALL' }, 'build-start-time': 'Dec 30, 2026 9:00:30 AM' },
+      },
+    });
+    expect(recordedEvent(buildStateChange('shop-synth', 'IN_PROGRESS', 'BUILD_GENERAL1_SMALL', at('12-30 09:00:30'), at('12-30 09:00:31')))).toBeUndefined();
+    expect(recordedEvent(pipelineExecution('shop', 'r1', 'STARTED', at('12-30 09:00'), 'ManualRollback'))).toEqual({
+      'detail-type': 'CodePipeline Pipeline Execution State Change',
+      'time': '2026-12-30T09:00:00Z',
+      'detail': { 'pipeline': 'shop', 'execution-id': 'r1', 'state': 'STARTED', 'execution-trigger': { 'trigger-type': 'ManualRollback', 'trigger-detail': '' } },
+    });
+    expect(recordedEvent(actionExecution('shop', 'a1', 'Prod', 'Approve', ACTION_TYPE.APPROVAL, 'STARTED', at('12-30 10:00')))).toEqual({
+      'detail-type': 'CodePipeline Action Execution State Change',
+      'time': '2026-12-30T10:00:00Z',
+      'detail': { 'pipeline': 'shop', 'execution-id': 'a1', 'stage': 'Prod', 'action': 'Approve', 'state': 'STARTED', 'type': { category: 'Approval', owner: 'AWS' } },
+    });
+    expect(recordedEvent({ 'detail-type': 'CodeBuild Build Phase Change', 'time': at('12-30 09:00'), 'detail': {} })).toBeUndefined();
+  });
+
+  test('a month at 20 commits a day: every tier deployed 20 times a day', async () => {
+    // A run every 72 minutes (20 a day), from Dec 1 00:07 back and forth, each the plain run's shape:
+    // Dev deployed 15 min after the start, QA at 30, Staging at 60, Prod at 120 (after a 40-minute
+    // approval); a synth build of 3 min 10 s (4 billed minutes at 0.005) and a Prod deploy build of
+    // 20 min (20 at 0.01), and 10 + 15 + 30 + 20 = 75 billed action minutes at 0.002: 0.37 USD per commit. Any 30 days hold 43,200 / 72 = 600 of each, the last 7
+    // days 10,080 / 72 = 140: 20 a day for every tier. The log group answers a page per run, made
+    // when asked, as FilterLogEvents pages through a month.
+    const first = -3;
+    const last = 599;
+    const minute = 60 * 1000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+    const run = (r: number) => {
+      const t = Date.parse('2026-12-01T00:07:00Z') + r * 72 * minute;
+      const x = `m${r}`;
+      const stage = (name: string, from: number, to: number) => [
+        stageExecution('shop', x, name, 'STARTED', iso(t + from * minute)),
+        actionExecution('shop', x, name, 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', iso(t + from * minute)),
+        actionExecution('shop', x, name, 'Deploy', ACTION_TYPE.CODEBUILD, 'SUCCEEDED', iso(t + to * minute)),
+        stageExecution('shop', x, name, 'SUCCEEDED', iso(t + to * minute)),
+      ];
+      return [
+        pipelineExecution('shop', x, 'STARTED', iso(t)),
+        ...stage('Dev', 5, 15), ...stage('QA', 15, 30), ...stage('Staging', 30, 60),
+        stageExecution('shop', x, 'Prod', 'STARTED', iso(t + 60 * minute)),
+        actionExecution('shop', x, 'Prod', 'Approve', ACTION_TYPE.APPROVAL, 'STARTED', iso(t + 60 * minute)),
+        actionExecution('shop', x, 'Prod', 'Approve', ACTION_TYPE.APPROVAL, 'SUCCEEDED', iso(t + 100 * minute)),
+        actionExecution('shop', x, 'Prod', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', iso(t + 100 * minute)),
+        actionExecution('shop', x, 'Prod', 'Deploy', ACTION_TYPE.CODEBUILD, 'SUCCEEDED', iso(t + 120 * minute)),
+        stageExecution('shop', x, 'Prod', 'SUCCEEDED', iso(t + 120 * minute)),
+        pipelineExecution('shop', x, 'SUCCEEDED', iso(t + 120 * minute)),
+        buildStateChange(`shop-synth-${x}`, 'IN_PROGRESS', 'BUILD_GENERAL1_SMALL', iso(t + 30 * 1000), iso(t + 31 * 1000)),
+        buildStateChange(`shop-synth-${x}`, 'SUCCEEDED', 'BUILD_GENERAL1_SMALL', iso(t + 30 * 1000), iso(t + 220 * 1000)),
+        buildStateChange(`shop-Prod-Deploy-${x}`, 'SUCCEEDED', 'BUILD_GENERAL1_MEDIUM', iso(t + 100 * minute), iso(t + 120 * minute)),
+      ].map(event => ({ message: JSON.stringify(event) }));
+    };
+    const reader: LogReader = {
+      async filterLogEvents(input) {
+        const r = input.nextToken === undefined ? first : Number(input.nextToken);
+        return { events: run(r), nextToken: r < last ? String(r + 1) : undefined };
+      },
+    };
+    const { writer, calls } = cloudWatch();
+    await publishDeliveryMetrics(environment, reader, writer, NOW);
+    const value = (name: string, window: string, tier?: string) => calls.flatMap(c => c.MetricData)
+      .find(d => d.MetricName === name && d.Dimensions.some(dim => dim.Name === 'WindowDays' && dim.Value === window)
+        && (tier === undefined || d.Dimensions.some(dim => dim.Name === 'Tier' && dim.Value === tier)))?.Value;
+    for (const tier of ['dev', 'qa', 'staging', 'prod']) {
+      expect([tier, value('DeploymentsPerDay', '30', tier), value('DeploymentsPerDay', '7', tier)]).toEqual([tier, 20, 20]);
+    }
+    expect(value('LeadTimeHours', '30', 'prod')).toBe(2);
+    expect(value('ChangeFailureRate', '30', 'prod')).toBe(0);
+    expect(value('CostPerCommitUsd', '30')).toBeCloseTo(0.37, 9);
   });
 
   test('names the environment variable it lacks', async () => {
