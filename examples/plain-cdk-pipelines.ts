@@ -19,7 +19,8 @@ export function buildPlainCdkPipelinesApp(
   app: Construct, referenceEnvironments: ReferenceEnvironment[] = REFERENCE_ENVIRONMENTS,
 ): pipelines.CodePipeline {
   const environments = buildEnvironments(app, referenceEnvironments);
-  const tooling = new cdk.Stack(app, 'Tooling', { env: { account: TOOLING_ACCOUNT, region: REGION } });
+  // Written without indentation like the reference app's, so that the two templates compare as CloudFormation reads them.
+  const tooling = new cdk.Stack(app, 'Tooling', { env: { account: TOOLING_ACCOUNT, region: REGION }, suppressTemplateIndentation: true });
   const pipeline = new pipelines.CodePipeline(tooling, 'Delivery', {
     crossAccountKeys: true, // required to deploy to other accounts
     synth: new pipelines.ShellStep('Synth', {

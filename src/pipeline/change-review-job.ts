@@ -4,7 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
-import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { LISTED_FILES, listPlan } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
 import { GateScript, JobScript } from './private/gate-scripts';
@@ -124,7 +124,7 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   protected get description(): string {
-    return `Reviews the change of ${this.environments.map(e => e.environmentName).join(', ')} before its approval`;
+    return describingEnvironments(this.environments, names => `Reviews the change of ${names} before its approval`);
   }
 
   protected spec([assembly]: string[]): JobSpec {

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { awaitCommand, listActionExecutions } from './awaited-actions';
 import { IsolatedEnvironment } from '../environment';
 import { FETCH_BUNDLE } from './private/checked-bundle';
+import { CompactBuildSpec } from './private/compact-build-spec';
 import { GateScript, GateScripts, JobScript } from './private/gate-scripts';
 import { JobPlan, PlanVariables } from './private/job-plan';
 import { acknowledge } from '../private/acknowledge';
@@ -36,6 +37,19 @@ export function jobProjectName(pipelineName: string, stageName: string, jobId: s
   const name = `${jobProjectPrefix(pipelineName)}${`${stageName}-${jobId}`.replace(NOT_IN_PROJECT_NAMES, '_')}`;
   if (name.length <= 150) return name;
   return `${name.slice(0, 141)}-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+/** CodeBuild's longest project description (`ProjectDescription`, max 255, in botocore's model of CreateProject). */
+export const PROJECT_DESCRIPTION_LIMIT = 255;
+
+/**
+ * A project's description about some environments: `describe` given their names, while that fits in
+ * CodeBuild's 255 characters; given their number ("16 environments") when it would not, as in a wave
+ * across many regions.
+ */
+export function describingEnvironments(environments: IsolatedEnvironment[], describe: (environments: string) => string): string {
+  const named = describe(environments.map(e => e.environmentName).join(', '));
+  return named.length <= PROJECT_DESCRIPTION_LIMIT ? named : describe(`${environments.length} environments`);
 }
 
 /**
@@ -127,7 +141,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       projectName: jobProjectName(this.pipelineNameOf(options), stage.stageName, this.id),
       role,
       description: this.description,
-      buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', ...spec.buildSpec }),
+      buildSpec: new CompactBuildSpec({ version: '0.2', ...spec.buildSpec }),
       environment: { buildImage: spec.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0, privileged: spec.privileged },
       encryptionKey: options.pipeline.pipeline.artifactBucket.encryptionKey,
       logging: logGroup ? { cloudWatch: { logGroup } } : undefined,

@@ -3,7 +3,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob } from './change-review-job';
-import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
+import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { assumeCleanupRoles, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
@@ -90,7 +90,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   protected get description(): string {
-    return `Deploys ${this.rest ? 'the stacks no test needs of ' : ''}${this.environments.map(e => e.environmentName).join(', ')}, one build each`;
+    return describingEnvironments(this.environments, names => `Deploys ${this.rest ? 'the stacks no test needs of ' : ''}${names}, one build each`);
   }
 
   protected spec([reviewedOrListed]: string[]): JobSpec {

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { IsolatedEnvironment } from '../environment';
 import { ignoreLintRules, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
+import { DeploymentMode, TestKind } from '../tiers';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRoleArn } from './private/bootstrap-roles';
 import { BranchPattern } from './private/branch-pattern';
@@ -14,7 +15,7 @@ import { FeatureLaneWiring } from './private/feature-lane-wiring';
 import { FEATURE_CONTEXT, MAX_COPIED_NAME } from '../private/feature-context';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
 import { ValidationErrors } from '../private/validation-errors';
-import { DeploymentMode, TestKind } from '../tiers';
+import { CompactBuildSpec } from './private/compact-build-spec';
 import { FIXED_DEFAULTS } from '../tiers/fixed-defaults';
 
 /** How feature branches get environments of their own. */
@@ -193,7 +194,7 @@ export class FeatureLane extends Construct {
       description: `${id === 'Deploy' ? 'Deploys and tests' : 'Tears down'} the feature environment of a branch (copy of ${this.props.environment.environmentName})`,
       environment: { buildImage: unit?.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0 },
       logging: { cloudWatch: { logGroup: this.props.buildLogGroup } },
-      buildSpec: codebuild.BuildSpec.fromObject({
+      buildSpec: new CompactBuildSpec({
         version: '0.2',
         env: { shell: 'bash' },
         phases: {

@@ -32,7 +32,7 @@ import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolesOfEveryAccount } from './private/bootstrap-roles';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from './private/list-prices';
-import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS } from './private/pipeline-limits';
+import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS, TEMPLATE_BODY_LIMIT } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
@@ -378,6 +378,14 @@ export class MultiEnvPipeline extends Construct {
     const rendered = { template: stack._toCloudFormation(), indented: stack._suppressTemplateIndentation !== true };
     checkTemplateLimits(Stack.of(this).node.path, rendered, errors);
     errors.throwIfAny();
+    const indented = JSON.stringify(rendered.template, undefined, 1).length;
+    if (rendered.indented && indented > TEMPLATE_BODY_LIMIT / 2) {
+      const plain = JSON.stringify(rendered.template).length;
+      const share = (n: number) => `${Math.round(100 * n / TEMPLATE_BODY_LIMIT)}%`;
+      Annotations.of(Stack.of(this)).addWarningV2('cdk-multi-env:indentedTemplate', 'The template of the pipeline\'s stack is '
+        + `${indented.toLocaleString('en-US')} characters, indented: ${share(indented)} of CloudFormation's ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')}. `
+        + `Without indentation it would be ${plain.toLocaleString('en-US')} (${share(plain)}): set suppressTemplateIndentation: true in the stack's props`);
+    }
     return [];
   }
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { CodeBuildJob, JobSpec } from './codebuild-job';
+import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
 import { GateScript, JobScript } from './private/gate-scripts';
@@ -92,7 +92,7 @@ export class OrphanListingJob extends CodeBuildJob {
   }
 
   protected get description(): string {
-    return `Lists the stacks of ${this.environments.map(e => e.environmentName).join(', ')} that the app no longer has, before the approval`;
+    return describingEnvironments(this.environments, names => `Lists the stacks of ${names} that the app no longer has, before the approval`);
   }
 
   protected spec(): JobSpec {

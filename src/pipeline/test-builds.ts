@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { buildPerEnvironment, CodeBuildJob, JobSpec } from './codebuild-job';
+import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
 import { awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
@@ -97,7 +97,7 @@ export class TestBuilds extends CodeBuildJob {
   }
 
   protected get description(): string {
-    return `${this.groups.flat().map(s => s.name).join(', ')} of ${this.environments.map(e => e.environmentName).join(', ')}, one build each`;
+    return describingEnvironments(this.environments, names => `${this.groups.flat().map(s => s.name).join(', ')} of ${names}, one build each`);
   }
 
   protected spec(): JobSpec {

@@ -3,13 +3,20 @@ import { allStacks, buildHeadroom, CLOUDFORMATION_LIMITS, pipelineHeadroom, poli
 import { scaledEnvironments, withAccountPerEnvironment } from '../../bench/scaled-environments';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
+import { PROJECT_DESCRIPTION_LIMIT } from '../../src/pipeline/codebuild-job';
 import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT } from '../../src/pipeline/private/pipeline-limits';
+
+/** The descriptions of a template's CodeBuild projects longer than CodeBuild takes (CreateProject refuses them). */
+function descriptionsTooLong(template: any): string[] {
+  return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CodeBuild::Project')
+    .filter(([, r]) => (r.Properties.Description ?? '').length > PROJECT_DESCRIPTION_LIMIT).map(([id, r]) => `${id}: ${r.Properties.Description.length}`);
+}
 
 /**
  * The bench's app at its largest size, 96 environments (the reference app's six tiers in 16
  * regions, each tier a wave), synthesized as a user would (no limit measured past): every limit
- * AWS enforces on the tooling stack, measured as the bench measures it, at or below half. The
- * template's size is held at 60% here; the goal is 40% (bench/results.md has the figure).
+ * AWS enforces on the tooling stack, measured as the bench measures it, at or below half, and the
+ * template at or below 40% of CloudFormation's 1 MB (the reference app writes it without indentation).
  */
 describe('the bench\'s app at 96 environments', () => {
   const app = new cdk.App({ context: FEATURE_FLAGS });
@@ -27,6 +34,13 @@ describe('the bench\'s app at 96 environments', () => {
     expect(actionValue.characters).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT / 2);
   });
 
+  test('each project\'s description is within CodeBuild\'s 255 characters: a wave\'s environments are counted, not named, where naming them would not fit', () => {
+    expect(descriptionsTooLong(tooling.template)).toEqual([]);
+    const descriptions = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodeBuild::Project').map(r => r.Properties.Description);
+    expect(descriptions).toContain('Reviews the change of 16 environments before its approval');
+    expect(descriptions).toContain('Deploys prod, one build each');
+  });
+
   test('each role\'s inline policies and each managed policy is at most half of its IAM quota', () => {
     const policies = allStacks(assembly).flatMap(policyHeadroom);
     expect(policies.filter(p => p.share > 0.5).map(p => `${p.stack} ${p.principal} ${p.characters}`)).toEqual([]);
@@ -39,9 +53,9 @@ describe('the bench\'s app at 96 environments', () => {
     }
   });
 
-  test('the tooling template is within 60% of CloudFormation\'s 1 MB and half of its 500 resources; every environment stack within half of each limit', () => {
+  test('the tooling template is within 40% of CloudFormation\'s 1 MB and half of its 500 resources; every environment stack within half of each limit', () => {
     const headroom = stackHeadroom(tooling);
-    expect(headroom.templateBytes).toBeLessThanOrEqual(0.6 * CLOUDFORMATION_LIMITS.templateBytesS3);
+    expect(headroom.templateBytes).toBeLessThanOrEqual(0.4 * CLOUDFORMATION_LIMITS.templateBytesS3);
     expect(headroom.resources).toBeLessThanOrEqual(CLOUDFORMATION_LIMITS.resources / 2);
     expect(allStacks(assembly).filter(s => s !== tooling).map(stackHeadroom).filter(h => h.worstShare > 0.5).map(h => `${h.stack}: ${h.worstLimit}`)).toEqual([]);
   });
@@ -50,7 +64,7 @@ describe('the bench\'s app at 96 environments', () => {
 /**
  * The same app with an account per environment (96 accounts): what names accounts (the guardrail,
  * the deploy jobs' roles) grows with them. Synthesis must not refuse it; every limit but IAM's is
- * held at half, the tooling template at 60% as above. Each wave's deploy roles name the bootstrap,
+ * held at half, the tooling template at 45% (41% at the last measure, bench/results.md). Each wave's deploy roles name the bootstrap,
  * review and clean-up roles of every account of the wave: at 15 accounts in a wave the largest is
  * just above half of IAM's 10,240 characters (bench/results.md), and within the limit is what is
  * held here.
@@ -71,13 +85,14 @@ describe('the bench\'s app at 96 environments, each in an account of its own', (
     const { buildSpec, actionValue } = buildHeadroom(tooling.template);
     expect(buildSpec.characters).toBeLessThanOrEqual(BUILD_SPEC_LIMIT / 2);
     expect(actionValue.characters).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT / 2);
+    expect(descriptionsTooLong(tooling.template)).toEqual([]);
     for (const p of pipelineHeadroom(tooling.template)) expect(Math.max(p.stages, p.mostActionsInAStage)).toBeLessThanOrEqual(25);
     expect(allStacks(assembly).flatMap(policyHeadroom).filter(p => p.share > 1).map(p => `${p.stack} ${p.principal} ${p.characters}`)).toEqual([]);
   });
 
-  test('the tooling template within 60% of 1 MB and half of 500 resources; every environment stack within half of each limit', () => {
+  test('the tooling template within 45% of 1 MB and half of 500 resources; every environment stack within half of each limit', () => {
     const headroom = stackHeadroom(tooling);
-    expect(headroom.templateBytes).toBeLessThanOrEqual(0.6 * CLOUDFORMATION_LIMITS.templateBytesS3);
+    expect(headroom.templateBytes).toBeLessThanOrEqual(0.45 * CLOUDFORMATION_LIMITS.templateBytesS3);
     expect(headroom.resources).toBeLessThanOrEqual(CLOUDFORMATION_LIMITS.resources / 2);
     const overHalf = allStacks(assembly).filter(s => s !== tooling).map(stackHeadroom).filter(h => h.worstShare > 0.5);
     expect(overHalf.map(h => `${h.stack}: ${h.worstLimit}`)).toEqual([]);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -67,6 +67,41 @@ describe('the limits AWS enforces on the pipeline', () => {
         + 'put fewer environments in each wave \\(addWave\\), move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each; '
         + 'without indentation \\(suppressTemplateIndentation\\) it would be 1,\\d{3},\\d{3}$'));
     expect(templates).toEqual([]);
+  });
+
+  test('GIVEN an indented tooling template past half of CloudFormation\'s 1 MB WHEN synthesized THEN a warning says how large it is, and how large without indentation', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+    new cdk.CfnResource(cdk.Stack.of(pipeline), 'Large', { type: 'AWS::CloudFormation::WaitConditionHandle' }).addMetadata('Padding', 'x'.repeat(600_000));
+    const warnings = app.synth().getStackByName('Tooling').messages.filter(m => m.level === 'warning').map(m => String(m.entry.data));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(
+      '^The template of the pipeline\'s stack is 6\\d{2},\\d{3} characters, indented: 6\\d% of CloudFormation\'s 1,000,000. '
+      + 'Without indentation it would be 6\\d{2},\\d{3} \\(6\\d%\\): set suppressTemplateIndentation: true in the stack\'s props'))]));
+
+    // Written without indentation, or indented but small, it says nothing.
+    for (const [suppress, padding] of [[true, 600_000], [false, 1_000]] as const) {
+      const other = new cdk.App();
+      const quiet = newPipeline(other, {}, { suppressTemplateIndentation: suppress });
+      quiet.addEnvironment(environment(other, EnvironmentTier.DEV));
+      new cdk.CfnResource(cdk.Stack.of(quiet), 'Large', { type: 'AWS::CloudFormation::WaitConditionHandle' }).addMetadata('Padding', 'x'.repeat(padding));
+      expect(other.synth().getStackByName('Tooling').messages.map(m => String(m.entry.data)).filter(m => m.includes('suppressTemplateIndentation'))).toEqual([]);
+    }
+  });
+
+  test('the jobs\' build specs are written as JSON on one line, the same build spec as indented', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+    const projects = Template.fromStack(cdk.Stack.of(pipeline)).findResources('AWS::CodeBuild::Project', { Properties: { Name: Match.stringLikeRegexp('-dev-') } });
+    expect(Object.keys(projects).length).toBeGreaterThan(0);
+    // A build spec with a token in it (an ARN's partition) is an Fn::Join of such a string's parts.
+    const specs = Object.values(projects).map(p => p.Properties.Source.BuildSpec).filter((spec): spec is string => typeof spec === 'string');
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      expect(spec).toBe(JSON.stringify(JSON.parse(spec)));
+      expect(JSON.parse(spec)).toHaveProperty('version', '0.2');
+    }
   });
 
   test('GIVEN ten production environments in waves of five WHEN synthesized THEN every build spec and action value is within the limits, as measured', () => {

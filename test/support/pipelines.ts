@@ -11,8 +11,8 @@ export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:999999999999:co
 export const ALL_TESTS = Object.values(TestKind).map(kind => ({ kind, commands: [`./scripts/test ${kind}`] }));
 
 /** The tooling stack and a pipeline in it with every test kind and a data seed. */
-export function newPipeline(app: cdk.App, props: Partial<MultiEnvPipelineProps> = {}): MultiEnvPipeline {
-  const tooling = new cdk.Stack(app, 'Tooling', { env: { account: '999999999999', region: 'eu-west-1' } });
+export function newPipeline(app: cdk.App, props: Partial<MultiEnvPipelineProps> = {}, stackProps: cdk.StackProps = {}): MultiEnvPipeline {
+  const tooling = new cdk.Stack(app, 'Tooling', { env: { account: '999999999999', region: 'eu-west-1' }, ...stackProps });
   return new MultiEnvPipeline(tooling, 'Delivery', {
     source: PipelineSource.connection('acme/shop', { connectionArn: CONNECTION_ARN }),
     tests: ALL_TESTS,
