@@ -288,9 +288,9 @@ function deliveryCost(d: DeliveryRunningCost): string {
   const out = ['### What the delivery record and metrics cost to run\n'];
   out.push(`The reference app's delivery record, metrics and dashboard at ${d.commitsPerDay} commits a day (${30 * d.commitsPerDay} runs a month), `
     + `each run of the main pipeline sending ${d.eventsPerCommit} events (every stage and action starting and ending, each build's start and end), `
-    + `${(d.bytesPerCommit / 1000).toFixed(0)} KB as large as the events AWS documents with the app's names; at ${LIST_PRICES.region} list prices `
+    + `${(d.bytesPerCommit / 1000).toFixed(0)} KB in all, each event as large as the one AWS documents, with the app's names; at ${LIST_PRICES.region} list prices `
     + `(examples/list-prices.ts: log ingestion $${p.logIngestionPerGb}/GB, storage $${p.logStoragePerGbMonth}/GB-month, a custom metric `
-    + `$${p.customMetricPerMonth}/month, Lambda $${p.lambdaPerGbSecond}/GB-s; free tiers left out; AWS services' events on the default bus and the `
+    + `$${p.customMetricPerMonth.toFixed(2)}/month, Lambda $${p.lambdaPerGbSecond}/GB-s; free tiers left out; AWS services' events on the default bus and the `
     + 'schedule\'s invocations are not billed):\n');
   out.push(table(['', 'volume', 'per month'], [
     ['log ingestion', `${(1000 * d.ingestedGbPerMonth).toFixed(0)} MB`, usd(d.ingestionUsd)],
@@ -359,7 +359,7 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
     + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
     + 'environments. And the builds of a stage start together, each waiting (billed) for the one it follows, which keeps their '
-    + 'provisioning off the path to Prod. CodePipeline V2 bills the action minutes of both pipelines on top; the model leaves them out.';
+    + 'provisioning off the path to Prod. CodePipeline V2 bills both pipelines\' action minutes on top, in the table above.';
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
   check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,

@@ -92,46 +92,26 @@ export type DeliveryEvent = PipelineExecutionStateChange | StageExecutionStateCh
  */
 export function recordedEvent(event: any): DeliveryEvent | undefined {
   const d = event?.detail ?? {};
-  const envelope = { time: event?.time };
+  const kept = (detail: object) => ({ 'time': event.time, 'detail-type': event['detail-type'], detail }) as DeliveryEvent;
+  // What the three CodePipeline events share: the run, and its state or its stage's or action's.
+  const run = { 'pipeline': d.pipeline, 'execution-id': d['execution-id'], 'state': d.state };
   switch (event?.['detail-type']) {
-    case 'CodePipeline Pipeline Execution State Change':
-      return {
-        ...envelope,
-        'detail-type': event['detail-type'],
-        'detail': {
-          'pipeline': d.pipeline,
-          'execution-id': d['execution-id'],
-          'state': d.state,
-          ...d['execution-trigger'] ? { 'execution-trigger': { 'trigger-type': d['execution-trigger']['trigger-type'], 'trigger-detail': d['execution-trigger']['trigger-detail'] } } : {},
-        },
-      };
+    case 'CodePipeline Pipeline Execution State Change': {
+      const trigger = d['execution-trigger'];
+      return kept({ ...run, ...trigger ? { 'execution-trigger': { 'trigger-type': trigger['trigger-type'], 'trigger-detail': trigger['trigger-detail'] } } : {} });
+    }
     case 'CodePipeline Stage Execution State Change':
-      return { ...envelope, 'detail-type': event['detail-type'], 'detail': { 'pipeline': d.pipeline, 'execution-id': d['execution-id'], 'stage': d.stage, 'state': d.state } };
+      return kept({ ...run, stage: d.stage });
     case 'CodePipeline Action Execution State Change':
-      return {
-        ...envelope,
-        'detail-type': event['detail-type'],
-        'detail': {
-          'pipeline': d.pipeline,
-          'execution-id': d['execution-id'],
-          'stage': d.stage,
-          'action': d.action,
-          'state': d.state,
-          'type': { category: d.type?.category, owner: d.type?.owner },
-        },
-      };
+      return kept({ ...run, stage: d.stage, action: d.action, type: { category: d.type?.category, owner: d.type?.owner } });
     case 'CodeBuild Build State Change': {
       if (d['build-status'] === 'IN_PROGRESS') return undefined;
       const info = d['additional-information'] ?? {};
-      return {
-        ...envelope,
-        'detail-type': event['detail-type'],
-        'detail': {
-          'build-status': d['build-status'],
-          'build-id': d['build-id'],
-          'additional-information': { 'environment': { 'compute-type': info.environment?.['compute-type'] }, 'build-start-time': info['build-start-time'] },
-        },
-      };
+      return kept({
+        'build-status': d['build-status'],
+        'build-id': d['build-id'],
+        'additional-information': { 'environment': { 'compute-type': info.environment?.['compute-type'] }, 'build-start-time': info['build-start-time'] },
+      });
     }
     default:
       return undefined;
