@@ -80,7 +80,8 @@ export function deliveryRunningCost(tooling: any, commitsPerDay: number): Delive
   const metricRequestsUsd = functionInvocations * Math.ceil(customMetrics / 20) * USAGE_PRICES.metricRequestsPer1000 / 1000;
 
   const monthly = (type: string) => PRICE_TABLE.find(p => p.type === type)!.usd;
-  const alarms = 3;
+  // deliveryAlarms with both thresholds: those two, the function's errors, and nothing published.
+  const alarms = 4;
   const parts = {
     ingestionUsd: ingestedGbPerMonth * USAGE_PRICES.logIngestionPerGb,
     storageAfterAYearUsd: 12 * ingestedGbPerMonth * USAGE_PRICES.logStoragePerGbMonth,

@@ -299,7 +299,7 @@ function deliveryCost(d: DeliveryRunningCost): string {
     ['PutMetricData requests', d.functionInvocations * Math.ceil(d.customMetrics / 20), usd(d.metricRequestsUsd)],
     ['the function, every invocation to its timeout (an upper bound)', `${d.functionInvocations} invocations`, usd(d.functionAtMostUsd)],
     ['the dashboard', 1, usd(d.dashboardUsd)],
-    ['the alarms of `deliveryAlarms` (both thresholds, and the function\'s errors)', d.alarms, usd(d.alarmsUsd)],
+    ['the alarms of `deliveryAlarms` (both thresholds, the function\'s errors, nothing published)', d.alarms, usd(d.alarmsUsd)],
     ['**all**', '', `**${usd(d.monthlyUsd)}**`],
   ]));
   return out.join('\n');

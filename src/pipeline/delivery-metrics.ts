@@ -74,7 +74,7 @@ export class DeliveryMetrics extends Construct {
       runtime: newestNodeRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'pipeline', 'metrics', 'metrics-function')),
-      // Thirty days of events of a busy pipeline, read page by page.
+      // A month of events of a busy pipeline, read page by page.
       timeout: Duration.minutes(5),
       memorySize: 512,
       environment: {
@@ -86,6 +86,8 @@ export class DeliveryMetrics extends Construct {
       },
       logGroup: log,
       role,
+      // Should it fail, the next hour computes the same figures again: no retries of a failed run.
+      retryAttempts: 0,
     });
     // Reads the record (FilterLogEvents on its log group), and publishes in its namespace only
     // (PutMetricData has no resource; its `cloudwatch:namespace` condition key names the namespace:
@@ -115,8 +117,9 @@ export class DeliveryMetrics extends Construct {
   /**
    * Alarms on production's keys over the last 7 days, to `topic`. A window without a production
    * deployment publishes no value: missing data is not breaching. So that silence means no news
-   * rather than a broken function, a third alarm fires when the function fails (an error or its
-   * timeout) in an hour.
+   * rather than a broken function, two more alarms: one when the function fails (an error or its
+   * timeout) in an hour, one when no metric has been published for three hours (the function not
+   * invoked at all: production's deployment frequency is published every hour, 0 included).
    */
   public addAlarms(options: DeliveryAlarmOptions, topic: sns.ITopic): void {
     const production = this.productionTier;
@@ -133,6 +136,15 @@ export class DeliveryMetrics extends Construct {
     };
     alarm('FunctionErrorsAlarm', 'The delivery metrics\' function failed: the delivery dashboard and its alarms show figures that are no longer recomputed (the function\'s log says why)',
       this.function.metricErrors({ period: DeliveryMetrics.INTERVAL, statistic: cloudwatch.Stats.SUM }), 0);
+    new cloudwatch.Alarm(this, 'NotPublishedAlarm', {
+      alarmDescription: 'The delivery metrics have not been published for three hours: the function is not running',
+      metric: this.metric(DELIVERY_METRIC.DEPLOYMENT_FREQUENCY, DELIVERY_WINDOWS_DAYS[0], production)
+        .with({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }).addAlarmAction(new cloudwatchActions.SnsAction(topic));
     if (options.changeFailureRatePercent !== undefined) {
       alarm('ChangeFailureRateAlarm', `More than ${options.changeFailureRatePercent}% of ${production}'s deployments of the last 7 days failed`,
         this.metric(DELIVERY_METRIC.CHANGE_FAILURE_RATE, 7, production), options.changeFailureRatePercent);

@@ -133,18 +133,20 @@ describe('the delivery alarms', () => {
 
   test('alarm on production\'s change failure rate and lead time over the last 7 days, to the notification topic; none unless asked', () => {
     const { pipeline, template: alarmed } = withAlarms({ changeFailureRatePercent: 15, productionLeadTime: cdk.Duration.hours(4) });
-    const alarms = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties)
-      .filter(p => p.Namespace === 'cdk-multi-env/shop');
+    // The keys' alarms (the one on nothing published is the next test's).
+    const keyAlarms = (synthesized: Template) => Object.values(synthesized.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties)
+      .filter(p => p.Namespace === 'cdk-multi-env/shop' && p.TreatMissingData === 'notBreaching');
+    const alarms = keyAlarms(alarmed);
     const topic = cdk.Stack.of(pipeline).resolve((pipeline.notificationTopic as sns.Topic).topicArn);
     expect(alarms.map(a => [a.MetricName, a.Dimensions, a.Threshold, a.ComparisonOperator, a.TreatMissingData, a.AlarmActions])).toEqual([
       ['ChangeFailureRate', [{ Name: 'Tier', Value: 'prod' }, { Name: 'WindowDays', Value: '7' }], 15, 'GreaterThanThreshold', 'notBreaching', [topic]],
       ['LeadTimeHours', [{ Name: 'Tier', Value: 'prod' }, { Name: 'WindowDays', Value: '7' }], 4, 'GreaterThanThreshold', 'notBreaching', [topic]],
     ]);
     const { template: plain } = withAlarms({});
-    expect(Object.values(plain.findResources('AWS::CloudWatch::Alarm')).filter(r => r.Properties.Namespace === 'cdk-multi-env/shop')).toEqual([]);
+    expect(keyAlarms(plain)).toEqual([]);
   });
 
-  test('with them, an alarm when the function fails in an hour: silence from the others is then no news, not a broken function', () => {
+  test('with them, an alarm when the function fails in an hour, and one when nothing is published for three hours: silence from the others is then no news', () => {
     for (const options of [{}, { changeFailureRatePercent: 15 }]) {
       const { pipeline, template: alarmed } = withAlarms(options);
       const stack = cdk.Stack.of(pipeline);
@@ -156,6 +158,12 @@ describe('the delivery alarms', () => {
       expect(fields).toEqual([
         ['Errors', [{ Name: 'FunctionName', Value: functionName }], 'Sum', 3600, 0, 'GreaterThanThreshold', 'notBreaching',
           [stack.resolve((pipeline.notificationTopic as sns.Topic).topicArn)]],
+      ]);
+      // Production's frequency is published every hour, 0 included: none in three hours is a function that did not run.
+      const silent = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties)
+        .filter(p => p.Namespace === 'cdk-multi-env/shop' && p.TreatMissingData === 'breaching');
+      expect(silent.map(a => [a.MetricName, a.Dimensions, a.Statistic, a.Period, a.EvaluationPeriods, a.ComparisonOperator, a.Threshold])).toEqual([
+        ['DeploymentsPerDay', [{ Name: 'Tier', Value: 'prod' }, { Name: 'WindowDays', Value: '7' }], 'SampleCount', 3600, 3, 'LessThanThreshold', 1],
       ]);
     }
   });

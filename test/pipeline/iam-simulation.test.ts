@@ -47,9 +47,10 @@ const bootstrapRole = (kind: string): [AssumableRole, Record<string, string>] =>
   [{ arn: bootstrapRoleArn(kind, PROD, 'eu-west-1'), trust: bootstrapTrust(PROD, [TOOLING]) }, { 'aws-cdk:bootstrap-role': kind }];
 
 let roles: JobRole[];
+// Reading every job's role takes seconds, more on a loaded machine: past Jest's default 5 s for a hook.
 beforeAll(async () => {
   roles = await jobRoles(synthesized);
-});
+}, 60_000);
 
 describe('who may assume what, as IAM decides it', () => {
   test('a test build may assume the environment\'s deployment role, never the CDK bootstrap deploy or publishing role or the clean-up role; the deploy builds may', async () => {

@@ -89,7 +89,7 @@ describe('the limits AWS enforces on the pipeline', () => {
     }
   });
 
-  test('the jobs\' build specs are written as JSON on one line, the same build spec as indented', () => {
+  test('the jobs\' build specs are written as JSON on one line: the compact form of the build spec\'s object', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));

@@ -176,9 +176,8 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
   const rollbacks = new Map<string, { at: number; manual: boolean }>();
   const tierRuns = new Map<string, TierRun>();
   const builds = new Map<string, { end: number; event: BuildStateChange }>();
-  const actionRuns: Deliveries['actionRuns'] = [];
-  // A billed action's start, until its end, by execution, stage and action (a stage retried runs its actions again).
-  const actionStarts = new Map<string, number>();
+  // Each billed action's states, by execution, stage and action (a stage retried runs its actions again).
+  const actionStates = new Map<string, StateAt[]>();
   const startsFirst = (event: DeliveryEvent) => 'state' in event.detail && ['STARTED', 'RESUMED'].includes(event.detail.state) ? 0 : 1;
   const happened = events.map(event => ({ event, at: Date.parse(event.time) }))
     .filter(({ at }) => at <= now)
@@ -203,11 +202,7 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
     }
     if (event['detail-type'] === 'CodePipeline Action Execution State Change' && billed(event.detail.type)) {
       const action = JSON.stringify([execution, event.detail.stage, event.detail.action]);
-      const start = actionStarts.get(action);
-      if (event.detail.state === 'STARTED') {actionStarts.set(action, at);} else if (start !== undefined) {
-        actionRuns.push({ start, end: at });
-        actionStarts.delete(action);
-      }
+      actionStates.set(action, [...actionStates.get(action) ?? [], { at, state: event.detail.state }]);
     }
     const tier = pipeline.tiers.get(event.detail.stage);
     if (tier === undefined) continue;
@@ -224,7 +219,33 @@ function deliveriesOf(events: DeliveryEvent[], described: DeliveryPipelines, now
       action.states.push({ at, state: event.detail.state });
     }
   }
+  const actionRuns = [...actionStates.values()].flatMap(runsOf);
   return { starts, rollbacks, tierRuns: [...tierRuns.values()], builds: [...builds.values()], actionRuns };
+}
+
+/**
+ * An action's runs, from each start to the end that follows it. Its states come sorted, a start
+ * first within a second; but an action retried in the second it failed has its end and its next
+ * start in that second, and there the open run ends first.
+ */
+function runsOf(states: StateAt[]): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
+  let start: number | undefined;
+  const isStart = (s: StateAt) => s.state === 'STARTED' || s.state === 'RESUMED';
+  for (let i = 0; i < states.length;) {
+    const second = states.filter(s => s.at === states[i].at);
+    const ordered = start === undefined ? second : [...second.filter(s => !isStart(s)), ...second.filter(isStart)];
+    for (const s of ordered) {
+      if (isStart(s)) {
+        start ??= s.at;
+      } else if (start !== undefined) {
+        runs.push({ start, end: s.at });
+        start = undefined;
+      }
+    }
+    i += second.length;
+  }
+  return runs;
 }
 
 /** Whether CodePipeline bills an action of this type by the minute: every one but manual approvals and custom actions. */

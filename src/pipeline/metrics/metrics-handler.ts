@@ -1,4 +1,4 @@
-// What the hourly delivery-metrics function runs: it reads the last 30 days of the pipelines' events
+// What the hourly delivery-metrics function runs: it reads the last 31 days of the pipelines' events
 // from the tooling account's log group, computes the four keys and the cost of a commit per window
 // (four-keys.ts), and publishes them as CloudWatch metrics (metric-names.ts). The calls to AWS go
 // through `LogReader` and `MetricWriter`, shaped as the AWS SDK for JavaScript v3's FilterLogEvents
@@ -60,7 +60,8 @@ Promise<void> {
   const pricePerBuildMinute: Record<string, number> = JSON.parse(variable(environment, METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_BUILD_MINUTE));
   const pricePerActionMinute = Number(variable(environment, METRICS_FUNCTION_ENVIRONMENT.PRICE_PER_ACTION_MINUTE));
   const namespace = variable(environment, METRICS_FUNCTION_ENVIRONMENT.NAMESPACE);
-  const events = await readEvents(reader, variable(environment, METRICS_FUNCTION_ENVIRONMENT.LOG_GROUP), now, Math.max(...DELIVERY_WINDOWS_DAYS));
+  // A day more than the longest window: a run, stage or action that ended in the window may have started before it.
+  const events = await readEvents(reader, variable(environment, METRICS_FUNCTION_ENVIRONMENT.LOG_GROUP), now, Math.max(...DELIVERY_WINDOWS_DAYS) + 1);
   const data = DELIVERY_WINDOWS_DAYS.flatMap(windowDays => {
     const keys = fourKeys(events, { pipelines, pricePerBuildMinute, pricePerActionMinute, now, windowDays });
     if (keys.unpriced.length > 0) {
@@ -84,7 +85,7 @@ function variable(environment: Record<string, string | undefined>, name: string)
  * Every event of the log group in the `days` before `now`, page after page; each log event's message
  * is one event, whole, of which only what is read is kept (recordedEvent).
  */
-async function readEvents(reader: LogReader, logGroupName: string, now: Date, days: number): Promise<DeliveryEvent[]> {
+export async function readEvents(reader: LogReader, logGroupName: string, now: Date, days: number): Promise<DeliveryEvent[]> {
   const events: DeliveryEvent[] = [];
   let nextToken: string | undefined;
   do {

@@ -1,6 +1,6 @@
 import { ACTION_TYPE, actionExecution, buildStateChange, pipelineExecution, stageExecution } from './documented-events';
 import { DeliveryKeys, DeliveryPipelines, fourKeys } from '../../../src/pipeline/metrics/four-keys';
-import { LogReader, METRICS_FUNCTION_ENVIRONMENT, MetricWriter, publishDeliveryMetrics } from '../../../src/pipeline/metrics/metrics-handler';
+import { LogReader, METRICS_FUNCTION_ENVIRONMENT, MetricWriter, publishDeliveryMetrics, readEvents } from '../../../src/pipeline/metrics/metrics-handler';
 import { DeliveryEvent, recordedEvent } from '../../../src/pipeline/metrics/recorded-events';
 
 // Every expected value below is worked out by hand in the comment beside it, from the events of its test.
@@ -125,6 +125,15 @@ describe('the four keys', () => {
       actionExecution('shop', 'a1', 'Dev', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-30 09:07:40')),
     ];
     expect(keysOf(retried, 7, ACTION_PRICE).costPerCommitUsd).toBeCloseTo(0.372, 4);
+    // Retried in the second it failed (as the Dev stage's automatic retry can): the same two runs,
+    // 09:05 -> 09:07:10 (3) and 09:07:10 -> 09:15 (7 min 50 s: 8), 11 minutes -> 0.372 again.
+    const retriedAtOnce = [...retried.slice(0, -1), actionExecution('shop', 'a1', 'Dev', 'Deploy', ACTION_TYPE.CODEBUILD, 'STARTED', at('12-30 09:07:10'))];
+    expect(keysOf(retriedAtOnce, 7, ACTION_PRICE).costPerCommitUsd).toBeCloseTo(0.372, 4);
+    // A custom action of 30 minutes in Prod is not billed: 0.37 as the plain run.
+    const custom = { owner: 'Custom', category: 'Test', provider: 'MyTester', version: 1 };
+    expect(keysOf([...PLAIN_RUN,
+      actionExecution('shop', 'a1', 'Prod', 'Check', custom, 'STARTED', at('12-30 10:00')),
+      actionExecution('shop', 'a1', 'Prod', 'Check', custom, 'SUCCEEDED', at('12-30 10:30'))], 7, ACTION_PRICE).costPerCommitUsd).toBeCloseTo(0.37, 4);
   });
 
   test('a failed bake: production rolled back, then deployed again', () => {
@@ -468,15 +477,15 @@ describe('the function', () => {
     return { writer, calls };
   }
 
-  test('reads 30 days of events, page after page, and writes each window\'s keys with their tier and window', async () => {
+  test('reads 31 days of events (the longest window and a day before it), page after page, and writes each window\'s keys with their tier and window', async () => {
     const { reader, requests } = logGroup();
     const { writer, calls } = cloudWatch();
     await publishDeliveryMetrics(environment, reader, writer, NOW);
 
-    const thirtyDaysBefore = Date.parse('2026-12-01T00:00:00Z');
+    const thirtyOneDaysBefore = Date.parse('2026-11-30T00:00:00Z');
     expect(requests).toEqual([
-      { logGroupName: '/shop/delivery-events', startTime: thirtyDaysBefore, endTime: NOW.getTime(), nextToken: undefined },
-      { logGroupName: '/shop/delivery-events', startTime: thirtyDaysBefore, endTime: NOW.getTime(), nextToken: 'page-2' },
+      { logGroupName: '/shop/delivery-events', startTime: thirtyOneDaysBefore, endTime: NOW.getTime(), nextToken: undefined },
+      { logGroupName: '/shop/delivery-events', startTime: thirtyOneDaysBefore, endTime: NOW.getTime(), nextToken: 'page-2' },
     ]);
     // 22 values in calls of 20 at most.
     expect(calls.map(c => [c.Namespace, c.MetricData.length])).toEqual([['shop/Delivery', 20], ['shop/Delivery', 2]]);
@@ -511,6 +520,16 @@ describe('the function', () => {
       'DeploymentsPerDay Tier=hotfix WindowDays=30: 0 None',
       'CostPerCommitUsd WindowDays=30: 0.37 None',
     ]);
+  });
+
+  test('what it reads of the log group is each event cut to what it reads, builds IN_PROGRESS left out', async () => {
+    const { reader } = logGroup();
+    const kept = await readEvents(reader, '/shop/delivery-events', NOW, 31);
+    // The plain run: 29 events (the other app's included), of which one build IN_PROGRESS.
+    expect(PLAIN_RUN).toHaveLength(29);
+    expect(kept).toHaveLength(28);
+    expect(kept).toEqual(PLAIN_RUN.map(recordedEvent).filter(e => e !== undefined));
+    expect(JSON.stringify(kept)).not.toMatch(/phases|deep-link|"region"|"account"/);
   });
 
   test('keeps of each event only the fields it reads, and no build IN_PROGRESS', () => {
