@@ -329,8 +329,9 @@ func main() {
 	}
 
 	tooling := awscdk.NewStack(app, jsii.String("Tooling"), &awscdk.StackProps{
-		Env:         &awscdk.Environment{Account: jsii.String(toolingAccount), Region: jsii.String(region)},
-		Description: jsii.String(appName + ": the delivery pipeline and its hotfix lane"),
+		Env:                         &awscdk.Environment{Account: jsii.String(toolingAccount), Region: jsii.String(region)},
+		Description:                 jsii.String(appName + ": the delivery pipeline and its hotfix lane"),
+		SuppressTemplateIndentation: jsii.Bool(true),
 	})
 	pipeline := cdkmultienv.NewMultiEnvPipeline(tooling, jsii.String("Delivery"), &cdkmultienv.MultiEnvPipelineProps{
 		Source: cdkmultienv.PipelineSource_Connection(jsii.String("acme/shop"), &cdkmultienv.ConnectionSourceOptions{

@@ -321,6 +321,7 @@ tooling = cdk.Stack(
     "Tooling",
     env=cdk.Environment(account=TOOLING_ACCOUNT, region=REGION),
     description=f"{APP_NAME}: the delivery pipeline and its hotfix lane",
+    suppress_template_indentation=True,
 )
 pipeline = MultiEnvPipeline(
     tooling,

@@ -347,6 +347,7 @@ public final class ReferenceApp {
         final Stack tooling = new Stack(app, "Tooling", StackProps.builder()
             .env(Environment.builder().account(TOOLING_ACCOUNT).region(REGION).build())
             .description(APP_NAME + ": the delivery pipeline and its hotfix lane")
+            .suppressTemplateIndentation(true)
             .build());
         final MultiEnvPipeline pipeline = MultiEnvPipeline.Builder.create(tooling, "Delivery")
             .source(PipelineSource.connection("acme/shop", ConnectionSourceOptions.builder()
