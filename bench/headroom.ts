@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT, MANAGED_POLICY_LIMIT, PolicySize, policySizes, resolvedLength, ROLE_INLINE_POLICIES_LIMIT } from '../src/pipeline/private/pipeline-limits';
+import { APPROVAL_COMMENT_LIMIT } from '../src/pipeline/approval-limits';
+import { PROJECT_DESCRIPTION_LIMIT } from '../src/pipeline/codebuild-job';
+import {
+  ACTION_CONFIGURATION_VALUE_LIMIT, approvalCommentLength, BUILD_SPEC_LIMIT, MANAGED_POLICY_LIMIT, PolicySize, policySizes, resolvedLength,
+  ROLE_INLINE_POLICIES_LIMIT,
+} from '../src/pipeline/private/pipeline-limits';
 
 /**
  * CloudFormation's limits on one stack's template, from the AWS CloudFormation User Guide,
@@ -36,6 +41,8 @@ export const CODEPIPELINE_LIMITS = {
   // What MultiEnvPipeline refuses at synth; each cites its source in src/pipeline/private/pipeline-limits.ts.
   buildSpecCharacters: BUILD_SPEC_LIMIT,
   actionValueCharacters: ACTION_CONFIGURATION_VALUE_LIMIT,
+  approvalCommentCharacters: APPROVAL_COMMENT_LIMIT,
+  projectDescriptionCharacters: PROJECT_DESCRIPTION_LIMIT,
 };
 
 /** The longest of something in a template, and where. */
@@ -45,19 +52,24 @@ export interface Longest {
 }
 
 /**
- * The longest inline build spec of a template's CodeBuild projects and the longest value of its
- * pipelines' action configurations, at their longest once CloudFormation resolves them (the
- * measure MultiEnvPipeline refuses a pipeline by).
+ * The longest inline build spec and description of a template's CodeBuild projects, the longest
+ * value of its pipelines' action configurations and the longest approval comment, at their longest
+ * once CloudFormation resolves them and, for a comment, once the review's or orphan listing's
+ * summary is in it (the measures MultiEnvPipeline refuses a pipeline by).
  */
-export function buildHeadroom(template: any): { buildSpec: Longest; actionValue: Longest } {
+export function buildHeadroom(template: any): { buildSpec: Longest; actionValue: Longest; approvalComment: Longest; description: Longest } {
   const resources = Object.entries<any>(template.Resources ?? {});
   const longest = (items: Longest[]) => items.reduce((a, b) => (b.characters > a.characters ? b : a), { where: '-', characters: 0 });
+  const projects = resources.filter(([, r]) => r.Type === 'AWS::CodeBuild::Project');
+  const actions = resources.filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .flatMap(([id, r]) => r.Properties.Stages.flatMap((stage: any) => stage.Actions.map((action: any) => ({ where: `${id} ${stage.Name}/${action.Name}`, action }))));
   return {
-    buildSpec: longest(resources.filter(([, r]) => r.Type === 'AWS::CodeBuild::Project')
-      .map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Source?.BuildSpec) }))),
-    actionValue: longest(resources.filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline')
-      .flatMap(([id, r]) => r.Properties.Stages.flatMap((stage: any) => stage.Actions.flatMap((action: any) =>
-        Object.entries(action.Configuration ?? {}).map(([key, value]) => ({ where: `${id} ${stage.Name}/${action.Name} ${key}`, characters: resolvedLength(value) })))))),
+    buildSpec: longest(projects.map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Source?.BuildSpec) }))),
+    actionValue: longest(actions.flatMap(({ where, action }) =>
+      Object.entries(action.Configuration ?? {}).map(([key, value]) => ({ where: `${where} ${key}`, characters: resolvedLength(value) })))),
+    approvalComment: longest(actions.filter(({ action }) => action.ActionTypeId.Category === 'Approval' && action.Configuration?.CustomData !== undefined)
+      .map(({ where, action }) => ({ where, characters: approvalCommentLength(action.Configuration.CustomData) }))),
+    description: longest(projects.map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Description ?? '') }))),
   };
 }
 

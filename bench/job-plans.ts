@@ -17,7 +17,7 @@ function planHashesOf(spec: any): string[] {
 }
 
 /**
- * The variables a job's build reads from its plan file `file` (an environment's name, or `job`), as
+ * The variables a job's build reads from its plan file `file` (a batch build's identifier, or `job`), as
  * bash reads them (a string, or an array for a bash array): from the plan's asset, which the synth
  * staged in `assemblyDirectory` (what cdk-assets publishes), found by the fetch in the job's build spec.
  */

@@ -273,8 +273,8 @@ function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: Pi
   const commandsOf = (phase: string): string[] => spec.phases?.[phase]?.commands ?? [];
   const commands: string[] = Object.keys(spec.phases ?? {}).flatMap(commandsOf);
   // Each build's variables, with what it reads from the job's plan for its environment.
-  const builds: Array<Record<string, string | string[]>> = isBatch(action) ? batchBuildsOf(template, stage, action).map(b => b.env?.variables ?? {})
-    .map(variables => (hasPlan(spec) ? { ...variables, ...planOf(spec, assemblyDir, variables.ENVIRONMENT_NAME) } : variables)) : [{}];
+  const builds: Array<Record<string, string | string[]>> = isBatch(action) ? batchBuildsOf(template, stage, action)
+    .map(b => (hasPlan(spec) ? { ...b.env?.variables, ...planOf(spec, assemblyDir, b.identifier) } : b.env?.variables ?? {})) : [{}];
   // The stack clean-up of a deploy build is announced like a step, but is a search, not a test; it
   // runs in the install phase (before any wait) or in the build phase.
   const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('search_orphans')) ? m.orphanSearchSeconds : 0;

@@ -53,7 +53,7 @@ export interface BenchResults {
       tooling: StackHeadroom;
       largest: StackHeadroom;
       pipelines: PipelineHeadroom[];
-      builds: { buildSpec: Longest; actionValue: Longest };
+      builds: { buildSpec: Longest; actionValue: Longest; approvalComment: Longest; description: Longest };
       stacksOverHalf: StackHeadroom[];
       largestPolicy: PolicyHeadroom;
       policiesOverHalf: PolicyHeadroom[];
@@ -174,22 +174,27 @@ export function renderMarkdown(r: BenchResults): string {
     + 'the template\'s own CodeBuild projects, roles, pipelines, keys, buckets and log groups counted by what the template says of them.\n');
   const P = r.headroom.pipelineLimits;
   out.push(`CodeBuild refuses an inline build spec of more than ${P.buildSpecCharacters.toLocaleString('en')} characters, CodePipeline an action's configuration `
-    + `value of more than ${P.actionValueCharacters.toLocaleString('en')} (sources in src/pipeline/private/pipeline-limits.ts); both measured at their longest once `
-    + 'CloudFormation resolves the references in them, and refused by MultiEnvPipeline at synth (the bench synthesizes past them to measure).\n');
-  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'longest build spec', 'longest action value', 'closest stack to a limit', 'largest IAM policy'],
-    r.headroom.tooling.map(t => {
-      const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
-      const p = t.largestPolicy;
-      return [
-        t.app, t.environments, `${t.tooling.resources} (${pct(t.tooling.resources / L.resources)})`,
-        `${kib(t.tooling.templateBytes)} (${pct(t.tooling.templateBytes / L.templateBytesS3)})`,
-        `${main.stages} of ${P.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${P.actionsPerStage}`,
-        `${t.builds.buildSpec.characters.toLocaleString('en')} (${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)})`,
-        `${t.builds.actionValue.characters.toLocaleString('en')} (${pct(t.builds.actionValue.characters / P.actionValueCharacters)})`,
-        `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
-        `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,
-      ];
-    })));
+    + `value of more than ${P.actionValueCharacters.toLocaleString('en')} and an approval's comment of more than ${P.approvalCommentCharacters.toLocaleString('en')} `
+    + `(sources in src/pipeline/private/pipeline-limits.ts), CodeBuild a project description of more than ${P.projectDescriptionCharacters.toLocaleString('en')} `
+    + '(src/pipeline/codebuild-job.ts); each measured at its longest once CloudFormation resolves the references in it (a comment with the longest summary '
+    + 'of the review or orphan listing it names), and refused by MultiEnvPipeline at synth (the bench synthesizes past them to measure).\n');
+  out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'longest build spec', 'longest action value',
+    'longest approval comment', 'longest project description', 'closest stack to a limit', 'largest IAM policy'],
+  r.headroom.tooling.map(t => {
+    const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
+    const p = t.largestPolicy;
+    return [
+      t.app, t.environments, `${t.tooling.resources} (${pct(t.tooling.resources / L.resources)})`,
+      `${kib(t.tooling.templateBytes)} (${pct(t.tooling.templateBytes / L.templateBytesS3)})`,
+      `${main.stages} of ${P.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${P.actionsPerStage}`,
+      `${t.builds.buildSpec.characters.toLocaleString('en')} (${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)})`,
+      `${t.builds.actionValue.characters.toLocaleString('en')} (${pct(t.builds.actionValue.characters / P.actionValueCharacters)})`,
+      `${t.builds.approvalComment.characters.toLocaleString('en')} (${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)})`,
+      `${t.builds.description.characters.toLocaleString('en')} (${pct(t.builds.description.characters / P.projectDescriptionCharacters)})`,
+      `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
+      `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,
+    ];
+  })));
   for (const t of r.headroom.tooling.filter(x => x.environments === Math.max(...r.headroom.tooling.map(y => y.environments)))) {
     const pipelinesOver = t.pipelines.filter(p => p.stages > r.headroom.pipelineLimits.stagesPerPipeline / 2
       || p.mostActionsInAStage > r.headroom.pipelineLimits.actionsPerStage / 2);
@@ -206,11 +211,14 @@ export function renderMarkdown(r: BenchResults): string {
       + `${pct(t.largest.worstShare)} of CloudFormation's ${t.largest.worstLimit}.\n`);
   }
   const refused = r.headroom.tooling.filter(x => x.builds.buildSpec.characters > P.buildSpecCharacters
-    || x.builds.actionValue.characters > P.actionValueCharacters);
+    || x.builds.actionValue.characters > P.actionValueCharacters || x.builds.approvalComment.characters > P.approvalCommentCharacters
+    || x.builds.description.characters > P.projectDescriptionCharacters);
   for (const t of refused) {
     out.push(`**${t.app} with ${t.environments} environments cannot be deployed as it is, and synthesis refuses it**: the longest build spec (${t.builds.buildSpec.where}) `
       + `is ${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)} of CodeBuild's ${P.buildSpecCharacters.toLocaleString('en')} characters, the longest action value `
-      + `(${t.builds.actionValue.where}) ${pct(t.builds.actionValue.characters / P.actionValueCharacters)} of CodePipeline's ${P.actionValueCharacters.toLocaleString('en')}.\n`);
+      + `(${t.builds.actionValue.where}) ${pct(t.builds.actionValue.characters / P.actionValueCharacters)} of CodePipeline's ${P.actionValueCharacters.toLocaleString('en')}, `
+      + `the longest approval comment (${t.builds.approvalComment.where}) ${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)} of ${P.approvalCommentCharacters}, `
+      + `the longest project description (${t.builds.description.where}) ${pct(t.builds.description.characters / P.projectDescriptionCharacters)} of ${P.projectDescriptionCharacters}.\n`);
   }
   const m = r.pipeline.model;
   out.push('## The path of a commit to Prod\n');

@@ -1,5 +1,6 @@
 import { performance } from 'perf_hooks';
 import * as cdk from 'aws-cdk-lib';
+import { CLI_DEFAULT_CONTEXT } from './cli-context';
 import { synthesizeAndReport } from './synth-measure';
 import { FEATURE_FLAGS } from '../examples/feature-flags';
 
@@ -8,6 +9,6 @@ import { FEATURE_FLAGS } from '../examples/feature-flags';
  * cost of Node and aws-cdk-lib that every app pays. `node synth-empty.js <outdir>`
  */
 const loadedMs = performance.now();
-const app = new cdk.App({ outdir: process.argv[2], context: FEATURE_FLAGS });
+const app = new cdk.App({ outdir: process.argv[2], context: { ...FEATURE_FLAGS, ...CLI_DEFAULT_CONTEXT } });
 new cdk.Stack(app, 'Empty');
 synthesizeAndReport(app, loadedMs);

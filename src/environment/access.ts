@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -101,6 +101,9 @@ export class EnvironmentAccess extends Construct {
     acknowledgeDeploymentRole(this.deploymentRole, stacks, alarms);
     this.stackCleanupRole = this.createStackCleanupRole(props);
     this.reviewRole = this.createReviewRole(props);
+    // The pipeline's jobs may assume these three by their name pattern and this tag
+    // (assumeEnvironmentRoles): set on each role itself, as the environment sets it on every resource.
+    for (const role of [this.deploymentRole, this.stackCleanupRole, this.reviewRole]) Tags.of(role).add(ENVIRONMENT_TAG, props.environmentName);
 
     // In strict tiers people see configuration and metadata but not data (ViewOnlyAccess reads no
     // S3 objects, table items or secrets); elsewhere they read everything (ReadOnlyAccess).

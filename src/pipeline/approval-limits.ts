@@ -11,3 +11,9 @@ export const SUMMARY_LIMIT = 250;
 
 /** The length of a review's digest in its approval's comment: a SHA-256 in hexadecimal. */
 export const DIGEST_LENGTH = 64;
+
+/**
+ * The variable an orphan listing exports for its approval's comment: its environments' one-line
+ * summaries, cut to `SUMMARY_LIMIT` like a review's.
+ */
+export const ORPHANS_VARIABLE = 'ORPHANS';

@@ -7,9 +7,9 @@ import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { LISTED_FILES, listPlan } from './orphan-cleanup';
 import { IsolatedEnvironment } from '../environment';
+import { assumeEnvironmentRoles, reviewRoleOf } from './private/environment-roles';
 import { GateScript, JobScript } from './private/gate-scripts';
 import { PlanVariables } from './private/job-plan';
-import { assumeReviewRoles, reviewRoleOf } from './private/review-roles';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 
@@ -180,7 +180,7 @@ export class ChangeReviewJob extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    const statements = [assumeReviewRoles(this.environments)];
+    const statements = [assumeEnvironmentRoles(this.environments, 'review')];
     if (this.otherLane) {
       statements.push(new iam.PolicyStatement({
         actions: ['codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions'],

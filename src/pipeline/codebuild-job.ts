@@ -53,17 +53,28 @@ export function describingEnvironments(environments: IsolatedEnvironment[], desc
 }
 
 /**
- * A build spec's `batch` section with one build per environment, each with `variablesOf` its
- * environment, named after the environment's stage; a failed build does not stop the others.
+ * The variable CodeBuild sets, in each build of a batch, to the build's identifier in the batch
+ * build spec's build list, in double quotes' syntax. Public CodeBuild batch configurations read it
+ * in each build to tell it from the others (aws-amplify/amplify-cli's end-to-end batch,
+ * shared-scripts.sh: `_uploadReportsToS3 $CODEBUILD_SOURCE_VERSION $CODEBUILD_BATCH_BUILD_IDENTIFIER`).
  */
-export function buildPerEnvironment(environments: IsolatedEnvironment[],
-  variablesOf: (env: IsolatedEnvironment) => Record<string, string>): Record<string, unknown> {
+export const BATCH_BUILD_IDENTIFIER = '$CODEBUILD_BATCH_BUILD_IDENTIFIER';
+
+/** The identifier of an environment's build in a batch: its stage's name, with what is not a letter or a digit as `_`. */
+export function buildIdentifierOf(env: IsolatedEnvironment): string {
+  return env.stageName.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+/**
+ * A build spec's `batch` section with one build per environment, named after the environment's
+ * stage (`buildIdentifierOf`); a failed build does not stop the others. A build reads what differs
+ * for its environment from the job's plan file of its identifier (`writeEnvironmentPlans`), not
+ * from variables in the list: at 96 environments those were 21 KB of the tooling template.
+ */
+export function buildPerEnvironment(environments: IsolatedEnvironment[]): Record<string, unknown> {
   return {
     'fast-fail': false,
-    'build-list': environments.map(env => ({
-      identifier: env.stageName.replace(/[^A-Za-z0-9]/g, '_'),
-      env: { variables: variablesOf(env) },
-    })),
+    'build-list': environments.map(env => ({ identifier: buildIdentifierOf(env) })),
   };
 }
 
@@ -145,6 +156,9 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       environment: { buildImage: spec.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0, privileged: spec.privileged },
       encryptionKey: options.pipeline.pipeline.artifactBucket.encryptionKey,
       logging: logGroup ? { cloudWatch: { logGroup } } : undefined,
+      // No job writes CodeBuild test reports (no build spec here has a `reports` section): the role
+      // gets none of the report-group permissions aws-cdk-lib grants by default.
+      grantReportGroupPermissions: false,
     });
     if (role) {
       // A role on a path must be given to CodeBuild by its ARN, not by its name (a Ref): aws-cdk-lib gives
@@ -243,6 +257,16 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected writePlan(files: Record<string, PlanVariables>, file: string): string {
     this.plan = new JobPlan(this.scope!, `${this.id}Plan`, files);
     return JobPlan.read(file);
+  }
+
+  /**
+   * Writes the job's plan for a batch of `buildPerEnvironment`: a file per environment, named by its
+   * build's identifier, with the environment's name (`ENVIRONMENT_NAME`) and `variablesOf` it; and
+   * returns the command that reads the build's own into its shell.
+   */
+  protected writeEnvironmentPlans(environments: IsolatedEnvironment[], variablesOf: (env: IsolatedEnvironment) => PlanVariables): string {
+    const files = environments.map(env => [buildIdentifierOf(env), { ENVIRONMENT_NAME: env.environmentName, ...variablesOf(env) }]);
+    return this.writePlan(Object.fromEntries(files), BATCH_BUILD_IDENTIFIER);
   }
 
   /** Has the job's builds fetch a gate script first; the directory it is in, once fetched. */

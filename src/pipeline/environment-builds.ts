@@ -4,15 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob } from './change-review-job';
 import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
-import { assumeCleanupRoles, cleanupVariables, OrphanListingJob } from './orphan-cleanup';
+import { cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
 import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
+import { assumeEnvironmentRoles, EnvironmentRole } from './private/environment-roles';
 import { GateScript, JobScript } from './private/gate-scripts';
 import { PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
-import { assumeReviewRoles } from './private/review-roles';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The ids of the deploy jobs of an environment's stage (its CodePipeline actions' names): the deploy, and the deploy of the stacks no test needs. */
@@ -96,14 +96,14 @@ export class EnvironmentBuilds extends CodeBuildJob {
   protected spec([reviewedOrListed]: string[]): JobSpec {
     // The cloud assembly is the job's primary input.
     const assembly = '$CODEBUILD_SRC_DIR';
-    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, this.planVariablesOf(env)])), '$ENVIRONMENT_NAME');
+    const plan = this.writeEnvironmentPlans(this.environments, env => this.planVariablesOf(env));
     // The last deploy of an environment searches for the stacks it no longer has, with the orphan script, and deletes them.
     if (this.cleansUp) this.gateScript(GateScript.ORPHAN);
     const orphans = this.cleansUp ? this.source(JobScript.ORPHANS) : undefined;
     return {
       buildSpec: {
         env: { shell: 'bash' },
-        batch: buildPerEnvironment(this.environments, env => ({ ENVIRONMENT_NAME: env.environmentName })),
+        batch: buildPerEnvironment(this.environments),
         phases: {
           install: {
             commands: [
@@ -133,11 +133,12 @@ export class EnvironmentBuilds extends CodeBuildJob {
 
   protected permissions(): iam.PolicyStatement[] {
     const roles: BootstrapRole[] = ['deploy', 'file-publishing', ...this.images ? ['image-publishing' as const] : []];
+    // The check that the stacks are still as reviewed reads their templates with the review roles;
+    // the last deploy of an environment deletes its orphaned stacks with its clean-up role.
+    const environmentRoles: EnvironmentRole[] = [...this.deploy.review ? ['review' as const] : [], ...this.cleansUp ? ['stack-cleanup' as const] : []];
     return [
       assumeBootstrapRoles(this.stacks(), roles),
-      // The check that the stacks are still as reviewed reads their templates with the review roles.
-      ...this.deploy.review ? [assumeReviewRoles(this.environments)] : [],
-      ...this.cleansUp ? [assumeCleanupRoles(this.environments)] : [],
+      ...environmentRoles.length > 0 ? [assumeEnvironmentRoles(this.environments, ...environmentRoles)] : [],
     ];
   }
 

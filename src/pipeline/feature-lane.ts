@@ -194,6 +194,8 @@ export class FeatureLane extends Construct {
       description: `${id === 'Deploy' ? 'Deploys and tests' : 'Tears down'} the feature environment of a branch (copy of ${this.props.environment.environmentName})`,
       environment: { buildImage: unit?.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0 },
       logging: { cloudWatch: { logGroup: this.props.buildLogGroup } },
+      // Its build spec has no `reports` section: no report-group permissions.
+      grantReportGroupPermissions: false,
       buildSpec: new CompactBuildSpec({
         version: '0.2',
         env: { shell: 'bash' },

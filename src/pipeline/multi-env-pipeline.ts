@@ -31,6 +31,7 @@ import { checkWave } from './wave-checks';
 import { acknowledge, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON } from '../private/acknowledge';
 import { completeArtifactBucket } from './private/artifact-buckets';
 import { bootstrapRolesOfEveryAccount } from './private/bootstrap-roles';
+import { assumeEnvironmentRoles } from './private/environment-roles';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from './private/list-prices';
 import { checkPipelineLimits, checkTemplateLimits, MEASURE_PAST_LIMITS, TEMPLATE_BODY_LIMIT } from './private/pipeline-limits';
 import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
@@ -951,7 +952,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     if (plan.bakeTime.toSeconds() > 0) {
       // Every alarm of every environment of the group, each read in its environment's account and region.
       const watched = plans.flatMap(p => plan.bakeAlarmNames.map(alarmName => ({ alarmName, env: p.environment })));
-      pipeline.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: plans.map(p => p.environment.deploymentRoleArn) }));
+      pipeline.role.addToPrincipalPolicy(assumeEnvironmentRoles(plans.map(p => p.environment), 'deployment'));
       cfn.addPropertyOverride(`Stages.${index}.OnSuccess`, {
         Conditions: [{
           Result: 'ROLLBACK',

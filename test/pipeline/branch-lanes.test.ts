@@ -199,7 +199,7 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
 /** The stacks each build of a deploy's batch names, as it reads them from the job's plan. */
 function stacksOfBuilds(projectId: string): string[][] {
   const spec = buildSpecOf(template, projectId, current.outdir);
-  return spec.batch['build-list'].map((b: any) => (planOf(spec, current.outdir, b.env.variables.ENVIRONMENT_NAME).STACKS as string).split(' ').filter(Boolean));
+  return spec.batch['build-list'].map((b: any) => (planOf(spec, current.outdir, b.identifier).STACKS as string).split(' ').filter(Boolean));
 }
 
 /** The stacks the hotfix lane's deploy builds name. */

@@ -12,7 +12,7 @@ import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier } from '../../src';
 import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
 import {
-  accessDenied, artifactsOf, assumeRole, deployedIn, describeStackResourceDrifts, describeStacks, DescribedStackSample, detectStackDrift,
+  accessDenied, artifactsOf, assumeRole, describeStackResourceDrifts, describeStacks, DescribedStackSample, detectStackDrift,
   driftDetectionStatus, getTemplate, listActionExecutions, listPipelineExecutions, PipelineRun, stackIdOf, stackNotFound, stackResourceDrift, uuidOf,
 } from '../support/aws-samples';
 import { resolve } from '../support/deployed-policies';
@@ -73,7 +73,7 @@ function reviewedProd() {
     exported: review.env['exported-variables'] as string[],
     // The deploy build's stack clean-up, with the build's variables as deployed: the search after the CLI's install, the deletion after the deploy.
     cleanupCommands: cleanupOf(deploy.phases),
-    buildVariables: Object.fromEntries(Object.entries<string>(deploy.batch['build-list'][0].env.variables).map(([name, value]) => [name, deployedIn(where, value)])),
+    buildVariables: { CODEBUILD_BATCH_BUILD_IDENTIFIER: deploy.batch['build-list'][0].identifier as string },
     // Every role of Prod's stage, as deployed: those the jobs may assume there.
     roles: stacks.flatMap(stack => Object.entries<any>(stack.template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => resolve({ 'Fn::GetAtt': [id, 'Arn'] }, stack.template, stack.environment) as string)),

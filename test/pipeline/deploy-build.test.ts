@@ -43,9 +43,10 @@ function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
       return {
         name: action.Name as string,
         commands: [...spec.phases.install?.commands ?? [], ...spec.phases.build.commands] as string[],
-        variables: { ...spec.env?.variables, ...spec.batch['build-list'][0].env.variables, ...resolvedActionVariables } as Record<string, string>,
+        // The variables of its first build: the spec's, the one CodeBuild sets to the build's identifier, and the action's.
+        variables: { ...spec.env?.variables, CODEBUILD_BATCH_BUILD_IDENTIFIER: spec.batch['build-list'][0].identifier, ...resolvedActionVariables } as Record<string, string>,
         // What its first build reads from the job's plan (the deploys'; the test builds have none).
-        plan: action.Name.startsWith('Deploy') ? planOf(spec, app.outdir, spec.batch['build-list'][0].env.variables.ENVIRONMENT_NAME) : {},
+        plan: action.Name.startsWith('Deploy') ? planOf(spec, app.outdir, spec.batch['build-list'][0].identifier) : {},
       };
     }) as Array<{ name: string; commands: string[]; variables: Record<string, string>; plan: Record<string, string | string[]> }>,
     // Where the synth staged the pipeline's own assets, the orphan script's among them.
@@ -210,7 +211,7 @@ describe('an environment\'s stage', () => {
       const modes = ['Deploy', 'DeployRest'].flatMap(name => {
         try {
           const spec = buildSpecOf(template, actionOf(template, stage, name));
-          return [planOf(spec, app.outdir, spec.batch['build-list'][0].env.variables.ENVIRONMENT_NAME).ORPHAN_MODE];
+          return [planOf(spec, app.outdir, spec.batch['build-list'][0].identifier).ORPHAN_MODE];
         } catch {
           return [];
         }
@@ -293,8 +294,9 @@ describe('the tests of an environment', () => {
       const statements = projectStatementsOf(template, actionOf(template, 'staging', name));
       expect(statements.filter(st => st.Action === 'sts:AssumeRole' || (Array.isArray(st.Action) && st.Action.some((a: string) => a.startsWith('sts:'))))).toEqual([{
         Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'iam:ResourceTag/Environment': ['staging'] } },
         Effect: 'Allow',
-        Resource: 'arn:aws:iam::333333333333:role/shop-staging-deployment',
+        Resource: 'arn:aws:iam::333333333333:role/shop-*-deployment',
       }]);
       // The tests after deploy wait for the deploy: they read the pipeline's action executions.
       if (name === 'TestsAfter') {

@@ -36,11 +36,12 @@ const hotfix = lanes.find(l => l.lane === 'hotfix')!;
 const toolingRole = (roleId: string) => deployedRole(tooling, roleId, { account: TOOLING, region: 'eu-west-1' });
 const jobRole = (lane: typeof main, stage: string, action: string) =>
   toolingRole(lane.jobs.find(j => j.stage === stage && j.action === action)!.roleId);
-const prodFoundation = synthesized.stacks.find(s => s.displayName === 'Prod/Foundation')!.template;
+const prodStack = synthesized.stacks.find(s => s.displayName === 'Prod/Foundation')!;
+const prodFoundation = prodStack.template;
 const prodRoleId = (name: string) => Object.entries<any>(prodFoundation.Resources).find(([, r]) => r.Properties?.RoleName === name)![0];
-const prodRole = (name: string): DeployedRole => deployedRole(prodFoundation, prodRoleId(name), { account: PROD, region: 'eu-west-1' });
+const prodRole = (name: string): DeployedRole => deployedRole(prodFoundation, prodRoleId(name), prodStack);
 /** A Prod role as a caller meets it: its ARN and trust (the review role's ReadOnlyAccess is an AWS managed policy, which the simulation does not read). */
-const prodTarget = (name: string): AssumableRole => assumableRole(prodFoundation, prodRoleId(name), { account: PROD, region: 'eu-west-1' });
+const prodTarget = (name: string): AssumableRole => assumableRole(prodFoundation, prodRoleId(name), prodStack);
 
 /** A CDK bootstrap role of Prod after `cdk bootstrap --trust 999999999999`, and its tag. */
 const bootstrapRole = (kind: string): [AssumableRole, Record<string, string>] =>
@@ -107,6 +108,21 @@ describe('who may assume what, as IAM decides it', () => {
     expect(await mayAssume(jobRole(main, 'Staging', 'Review-Prod-wave'), review)).toBe('Allowed');
     expect(await mayAssume(jobRole(main, 'Prod', 'Deploy'), review)).toBe('Allowed');
     expect(await mayAssume(asIfAllowed(jobRole(main, 'Prod', 'TestsAfter')), review)).toBe('ImplicitlyDenied');
+  });
+
+  test('a build\'s own policy reaches an environment\'s role by the role\'s name pattern and its Environment tag, as the environment deploys it: the same role tagged as another environment or untagged, or another app\'s, it may not assume even where the trust would let it', async () => {
+    const trustingAll = (role: AssumableRole): AssumableRole => ({ ...role, trust: bootstrapTrust(PROD, [TOOLING]) });
+    const cleanup = trustingAll(prodTarget('shop-prod-stack-cleanup'));
+    const deployment = trustingAll(prodTarget('shop-prod-deployment'));
+    const review = trustingAll(prodTarget('shop-prod-review'));
+    // As deployed, the roles carry the environment's name (set on each role by the environment).
+    expect(cleanup.tags).toMatchObject({ Environment: 'prod' });
+    for (const [caller, role] of [[jobRole(main, 'Prod', 'DeployRest'), cleanup], [jobRole(main, 'Prod', 'TestsAfter'), deployment], [jobRole(main, 'Staging', 'Review-Prod-wave'), review]] as const) {
+      expect(await mayAssume(caller, role)).toBe('Allowed');
+      expect(await mayAssume(caller, role, { ...role.tags, Environment: 'staging' })).toBe('ImplicitlyDenied');
+      expect(await mayAssume(caller, { ...role, arn: role.arn.replace(':role/shop-', ':role/web-') })).toBe('ImplicitlyDenied');
+      expect(await mayAssume(caller, role, {})).toBe('ImplicitlyDenied');
+    }
   });
 
   test('no job of a branch lane before its first approval may assume a production account\'s bootstrap or environment role; the hotfix lane\'s may after it', () => {
@@ -215,24 +231,34 @@ describe('under the guardrail (the pipeline\'s permissions boundary on the tooli
 });
 
 describe('the repository connection, as IAM decides it', () => {
-  test('a job that clones through the connection may use it for the app\'s repository, and for no other', async () => {
-    // A connection under the service's former prefix, whose ARN the simulator knows the resource type of.
-    const connectionArn = `arn:aws:codestar-connections:eu-west-1:${TOOLING}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+  /** A new app's pipeline on a connection: its template, and how IAM decides a use of the connection by its Dev test build, under a prefix, for a repository. */
+  const cloning = (connectionArn: string) => {
     const other = new cdk.App({ context: FEATURE_FLAGS });
     const pipeline = newPipeline(other, { source: PipelineSource.connection('acme/shop', { connectionArn }) });
     pipeline.addEnvironment(environment(other, EnvironmentTier.DEV));
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const job = lanesOf(template).find(l => l.lane === 'main')!.jobs.find(j => j.action === 'TestsAfter')!;
     const tests = deployedRole(template, job.roleId, { account: TOOLING, region: 'eu-west-1' });
-    const use = (repository: string) => decide({
+    const use = (prefix: string, repository: string) => decide({
       principal: tests.arn,
-      action: 'codestar-connections:UseConnection',
+      action: `${prefix}:UseConnection`,
       resource: connectionArn,
       resourceAccount: TOOLING,
-      context: { 'codestar-connections:FullRepositoryId': repository },
+      context: { [`${prefix}:FullRepositoryId`]: repository },
     }, tests.policies);
-    expect(await use('acme/shop')).toBe('Allowed');
-    expect(await use('acme/payroll')).toBe('ExplicitlyDenied');
+    return { template, use };
+  };
+
+  test('a job that clones through the connection may use it for the app\'s repository, and for no other', async () => {
+    // A connection under the service's former prefix, whose ARN the simulator knows the resource type of.
+    const connectionArn = `arn:aws:codestar-connections:eu-west-1:${TOOLING}:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+    const { template, use } = cloning(connectionArn);
+    expect(await use('codestar-connections', 'acme/shop')).toBe('Allowed');
+    expect(await use('codestar-connections', 'acme/payroll')).toBe('ExplicitlyDenied');
+    // A connection under the service's new prefix: a use for another repository is denied outright, whatever else allowed it.
+    const renamed = cloning(connectionArn.replace(':codestar-connections:', ':codeconnections:'));
+    expect(await renamed.use('codeconnections', 'acme/payroll')).toBe('ExplicitlyDenied');
+    expect(await renamed.use('codeconnections', 'acme/shop')).not.toBe('ExplicitlyDenied');
     // Every policy of the pipelines that lets a role use the connection names the repository.
     const using = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes(':UseConnection'));
     expect(using.length).toBeGreaterThan(0);

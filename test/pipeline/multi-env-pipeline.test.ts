@@ -47,7 +47,7 @@ const AWAIT_ACTIONS = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"';
 const AWAIT_BESIDE = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/beside.sh"';
 
 /** How a test build reads its environment (TIER, TARGET_ACCOUNT, ...) from its plan, exported to the steps' commands. */
-const EXPORT_PLAN = 'set -a && . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh" && set +a';
+const EXPORT_PLAN = 'set -a && . "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh" && set +a';
 
 /** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
 function stepsAfterDeploy(stage: string): string[] {
@@ -93,9 +93,10 @@ describe('the main pipeline', () => {
     const deploy = actionOf(json, 'dev', 'Deploy');
     const spec = buildSpecOf(json, deploy);
     // Each build names its environment; what it deploys and deletes is in the job's plan, fetched from the pipeline's own assets.
-    expect(spec.batch['build-list']).toEqual([{ identifier: 'dev', env: { variables: { ENVIRONMENT_NAME: 'dev' } } }]);
+    expect(spec.batch['build-list']).toEqual([{ identifier: 'dev' }]);
     expect(planOf(spec, setup.app.outdir, 'dev')).toEqual({
       // Dev's data is throwaway: its build deletes the stacks the app no longer has.
+      ENVIRONMENT_NAME: 'dev',
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
       ORPHAN_REGIONS: ['eu-west-1'],
@@ -114,14 +115,14 @@ describe('the main pipeline', () => {
       expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" ${asset('review/orphan-script')}`)),
       expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/jobs" ${asset('jobs')}`)),
       'npm install -g aws-cdk@2.1148.1',
-      '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+      '. "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh"',
       '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
       'search_orphans',
     ]);
     // The deploy, then the deletion: the library's commands only. Dev deploys in CloudFormation's express mode, with
     // CloudFormation's rollback of a failed deploy kept (TierProfile.expressDeployments).
     expect(spec.phases.build.commands).toEqual([
-      '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+      '. "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh"',
       '[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --express --rollback --require-approval never --exclusively '
         + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS',
       '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
@@ -158,7 +159,7 @@ describe('the main pipeline', () => {
     expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
       .toEqual([EXPORT_PLAN, 'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
     const commands: string[] = deployBuild.phases.build.commands;
-    expect(commands.slice(0, 4)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', '. "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh"',
+    expect(commands.slice(0, 4)).toEqual([AWAIT_ACTIONS, 'await_actions "staging" "TestsBefore"', '. "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh"',
       expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a .* deploy .* \$STACKS$/)]);
     expect(stepsAfterDeploy('staging')[1]).toBe('echo "== LoadTests, SecurityTests of $ENVIRONMENT_NAME, side by side =="');
   });
@@ -220,11 +221,12 @@ describe('the main pipeline', () => {
     expect(review.Namespace).toBe('Review_prod');
     expect(spec.artifacts).toEqual({ files: ['review.txt', 'summary.txt', 'deployed-templates.txt', 'assembly-files.txt', 'orphans-*.txt'] });
     expect(review.Configuration.EnvironmentVariables).toBe('[{"name":"EXECUTION_ID","type":"PLAINTEXT","value":"#{codepipeline.PipelineExecutionId}"}]');
-    // The review reads with Prod's review role only: it can deploy nothing.
+    // The review reads with Prod's review role only (the app's review roles of Prod's account, tagged as Prod): it can deploy nothing.
     expect(projectStatementsOf(json, review).filter(s => s.Action === 'sts:AssumeRole')).toEqual([{
       Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'iam:ResourceTag/Environment': ['prod'] } },
       Effect: 'Allow',
-      Resource: 'arn:aws:iam::444444444444:role/shop-prod-review',
+      Resource: 'arn:aws:iam::444444444444:role/shop-*-review',
     }]);
     const approval = actionOf(json, 'prod', 'Review');
     // The review's summary, in the approval and its notification.
@@ -294,8 +296,9 @@ describe('the main pipeline', () => {
       },
       {
         Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'iam:ResourceTag/Environment': ['qa'] } },
         Effect: 'Allow',
-        Resource: 'arn:aws:iam::222222222222:role/shop-qa-stack-cleanup',
+        Resource: 'arn:aws:iam::222222222222:role/shop-*-stack-cleanup',
       },
     ]);
   });

@@ -151,6 +151,9 @@ describe('the check itself, on resources one past each limit', () => {
       name: 'Prod',
       actions: [
         action('Review', 'Approval', { CustomData: `${'x'.repeat(500 - 250 - 64 + 1)}#{Review_Prod.REVIEW_SUMMARY}#{Review_Prod.REVIEW_DIGEST}` }),
+        // An approval naming the orphan listing's summary, which the listing cuts to 250 characters.
+        action('Approve', 'Approval', { CustomData: `${'x'.repeat(500 - 250 + 1)}#{ListOrphans_Prod.ORPHANS}` }),
+        action('FitsApprove', 'Approval', { CustomData: `${'x'.repeat(500 - 250)}#{ListOrphans_Prod.ORPHANS}` }),
         action('Deploy', 'Build', { ProjectName: 'p', EnvironmentVariables: 'v'.repeat(ACTION_CONFIGURATION_VALUE_LIMIT + 1) }),
         action('Fits', 'Build', { EnvironmentVariables: 'v'.repeat(ACTION_CONFIGURATION_VALUE_LIMIT) }),
       ],
@@ -161,9 +164,10 @@ describe('the check itself, on resources one past each limit', () => {
     const errors = new ValidationErrors('MultiEnvPipeline \'Delivery\'');
     checkPipelineLimits(stack, errors);
     expect(() => errors.throwIfAny()).toThrow([
-      'MultiEnvPipeline \'Delivery\': 3 problems:',
+      'MultiEnvPipeline \'Delivery\': 4 problems:',
       '  - build project Tooling/Big has a build spec of 25,601 characters; CodeBuild refuses more than 25,600: put fewer environments in each wave (addWave), move long commands into a script of the repository, or split the app into several apps with a pipeline each',
-      '  - action Prod/Review of Tooling/Pipeline has a value of 501 characters for CustomData once the review\'s summary and digest are in it; CodePipeline refuses more than 500: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+      '  - action Prod/Review of Tooling/Pipeline has a value of 501 characters for CustomData once the review\'s or the orphan listing\'s summary is in it; CodePipeline refuses more than 500: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
+      '  - action Prod/Approve of Tooling/Pipeline has a value of 501 characters for CustomData once the review\'s or the orphan listing\'s summary is in it; CodePipeline refuses more than 500: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
       '  - action Prod/Deploy of Tooling/Pipeline has a value of 1,001 characters for EnvironmentVariables; CodePipeline refuses more than 1,000: put fewer environments in each wave (addWave), or split the app into several apps with a pipeline each',
     ].join('\n'));
   });

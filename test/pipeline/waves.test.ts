@@ -71,24 +71,24 @@ function waveSetup() {
 const setup = waveSetup();
 const json = setup.template.toJSON();
 
-/** The builds of a batch action: each build's variables. */
-function buildsOf(stage: string, action: string, lane = 'DeliveryPipelineDefinition'): Record<string, string>[] {
-  return buildSpecOf(json, actionOf(json, stage, action, lane)).batch['build-list'].map((b: any) => b.env.variables);
+/** The builds of a batch action: what each reads from the job's plan file of its identifier, its environment's name first. */
+function plannedOf(stage: string, action: string, lane = 'DeliveryPipelineDefinition'): Record<string, string | string[]>[] {
+  const spec = buildSpecOf(json, actionOf(json, stage, action, lane));
+  return spec.batch['build-list'].map((b: any) => planOf(spec, setup.outdir, b.identifier));
 }
 
-/** The builds of a deploy's batch: what each reads from the job's plan, with its environment's name. */
-function plannedOf(stage: string, action: string): Record<string, string | string[]>[] {
-  const spec = buildSpecOf(json, actionOf(json, stage, action));
-  return spec.batch['build-list'].map((b: any) => ({ ENVIRONMENT_NAME: b.env.variables.ENVIRONMENT_NAME, ...planOf(spec, setup.outdir, b.env.variables.ENVIRONMENT_NAME) }));
-}
-
-/** The roles a job's project may assume: each statement's resources, and the bootstrap roles its tag condition allows. */
+/**
+ * The roles a job's project may assume: each statement's resources, with what its tag condition
+ * allows: the bootstrap roles' kinds, or the environments' names of the environments' roles.
+ */
 function assumable(stage: string, action: string, lane = 'DeliveryPipelineDefinition'): string[] {
   return projectStatementsOf(json, actionOf(json, stage, action, lane)).filter(st => st.Action === 'sts:AssumeRole')
     .flatMap(st => [st.Resource].flat().map((r: any) => {
       const arn = typeof r === 'string' ? r : r['Fn::Join'][1].slice(-1)[0];
-      const tags = st.Condition?.StringEquals?.['iam:ResourceTag/aws-cdk:bootstrap-role'];
-      return tags ? `${arn} (${tags.join(', ')})` : arn;
+      const tags = st.Condition?.StringEquals ?? {};
+      if (tags['iam:ResourceTag/aws-cdk:bootstrap-role']) return `${arn} (${tags['iam:ResourceTag/aws-cdk:bootstrap-role'].join(', ')})`;
+      if (tags['iam:ResourceTag/Environment']) return `${arn} (${tags['iam:ResourceTag/Environment'].join(', ')})`;
+      return arn;
     }));
 }
 
@@ -100,7 +100,8 @@ describe('a wave', () => {
   test('deploys its environments side by side: one action, one build per environment, each deploying its own stacks', () => {
     // Here no stack lengthens the deploy's chain (foundation, then workload): the one deploy deploys them all.
     expect(setup.main.Dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
-    expect(buildsOf('Dev', 'Deploy').map(v => Object.keys(v))).toEqual([['ENVIRONMENT_NAME'], ['ENVIRONMENT_NAME']]);
+    // Each build is named by its identifier alone, and reads the rest from the plan file of that name.
+    expect(buildSpecOf(json, actionOf(json, 'Dev', 'Deploy')).batch['build-list']).toEqual([{ identifier: 'dev_eu_west_1' }, { identifier: 'dev_us_east_1' }]);
     expect(plannedOf('Dev', 'Deploy').map(v => [v.ENVIRONMENT_NAME, v.STACKS])).toEqual(['eu-west-1', 'us-east-1'].map(region => [
       `dev-${region}`, ['Foundation', 'AccountBaseline', 'Monitoring', 'Workload'].map(stack => `dev-${region}/${stack}`).join(' '),
     ]));
@@ -108,7 +109,7 @@ describe('a wave', () => {
 
   test('tests each environment in its own build, started with its deploy and waiting for it, with the environment\'s variables', () => {
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'TestsAfter')).phases.build.commands;
-    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a && . "${TMPDIR:-/tmp}/plan/$ENVIRONMENT_NAME.sh" && set +a',
+    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a && . "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh" && set +a',
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
     expect(JSON.parse(actionOf(json, 'Dev', 'TestsAfter').Configuration.EnvironmentVariables)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
@@ -125,14 +126,13 @@ describe('a wave', () => {
   });
 
   test('runs in one project per step: a deploy may assume the bootstrap roles it deploys with in the wave\'s accounts and the stack clean-up roles of each environment of the wave; a test build the deployment roles; no other', () => {
+    // The environments' roles by their name pattern in the account and their Environment tag: the wave's environments' names.
     expect(assumable('Dev', 'Deploy')).toEqual([
       'arn:aws:iam::111111111111:role/cdk-hnb659fds-* (deploy, file-publishing)',
-      'arn:aws:iam::111111111111:role/shop-dev-eu-west-1-stack-cleanup',
-      'arn:aws:iam::111111111111:role/shop-dev-us-east-1-stack-cleanup',
+      'arn:aws:iam::111111111111:role/shop-*-stack-cleanup (dev-eu-west-1, dev-us-east-1)',
     ]);
     expect(assumable('Dev', 'TestsAfter')).toEqual([
-      'arn:aws:iam::111111111111:role/shop-dev-eu-west-1-deployment',
-      'arn:aws:iam::111111111111:role/shop-dev-us-east-1-deployment',
+      'arn:aws:iam::111111111111:role/shop-*-deployment (dev-eu-west-1, dev-us-east-1)',
     ]);
     const resources = json.Resources;
     const projects = Object.keys(resources).filter(id => resources[id].Type === 'AWS::CodeBuild::Project' && !/Synth|SelfMutat|FeatureLane/.test(id));
@@ -144,8 +144,8 @@ describe('a wave', () => {
   test('has one sign-off, after every environment of the wave is deployed and tested (QA)', () => {
     // Beside QA's deploy, the listing of the stacks Staging's environments no longer have, for Staging's approval.
     expect(setup.main.QA).toEqual(['Deploy[Build/1]', 'ListOrphans-Staging[Build/1]', 'TestsAfter[Build/1]', 'SignOff[Approval/2]']);
-    expect(buildsOf('QA', 'Deploy')).toHaveLength(2);
-    expect(buildsOf('QA', 'TestsAfter')).toHaveLength(2);
+    expect(plannedOf('QA', 'Deploy')).toHaveLength(2);
+    expect(plannedOf('QA', 'TestsAfter')).toHaveLength(2);
   });
 
   test('has one approval, before any deploy; each environment\'s tests before deploy run right before it, in a build of their own, which the deploy waits for (Staging)', () => {
@@ -153,8 +153,8 @@ describe('a wave', () => {
     // environments no longer have ran beside the wave before's deploy.
     expect(setup.main.Staging).toEqual(['Approve[Approval/1]', 'Deploy[Build/2]', 'Review-Prod[Build/2]', 'TestsAfter[Build/2]', 'TestsBefore[Build/2]']);
     expect(planOf(buildSpecOf(json, actionOf(json, 'QA', 'ListOrphans-Staging')), setup.outdir, 'job').LIST_ENVIRONMENTS).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
-    expect(buildsOf('Staging', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
-    expect(buildsOf('Staging', 'TestsBefore').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+    expect(plannedOf('Staging', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
+    expect(plannedOf('Staging', 'TestsBefore').map(v => v.ENVIRONMENT_NAME)).toEqual(['staging-eu-west-1', 'staging-us-east-1']);
     expect(buildSpecOf(json, actionOf(json, 'Staging', 'TestsBefore')).phases.build.commands).toContain(inSubshell(['./scripts/test DATA_MIGRATION']));
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Staging', 'Deploy')).phases.build.commands;
     expect(commands[1]).toBe('await_actions "Staging" "TestsBefore"');
@@ -191,8 +191,8 @@ describe('a production wave with a pilot', () => {
   const stage = (name: string) => setup.mainDefinition.Stages.find((s: any) => s.Name === name);
 
   test('deploys the pilot alone, then the rest of the wave side by side', () => {
-    expect(buildsOf('prod-eu-west-1', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['prod-eu-west-1']);
-    expect(buildsOf('Prod', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['prod-us-east-1', 'prod-ap-southeast-2']);
+    expect(plannedOf('prod-eu-west-1', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['prod-eu-west-1']);
+    expect(plannedOf('Prod', 'Deploy').map(v => v.ENVIRONMENT_NAME)).toEqual(['prod-us-east-1', 'prod-ap-southeast-2']);
   });
 
   test('bakes the pilot, watching its alarm in its own region, and rolls the pilot back when it fires', () => {
@@ -247,12 +247,11 @@ describe('the hotfix lane', () => {
     expect(production('hotfix-eu-west-1', 'Deploy')).toEqual([]);
     // The review reads the wave's production environments with their review roles; the deploys, after the approval,
     // publish and deploy, and read their own environments with their review roles (the check that they are as reviewed).
-    const reviewRoles = ['eu-west-1', 'us-east-1', 'ap-southeast-2'].map(region => `arn:aws:iam::444444444444:role/shop-prod-${region}-review`);
-    expect(production('prod-eu-west-1', 'ChangeReview')).toEqual([...reviewRoles].sort());
-    expect(production('Prod', 'Deploy')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing)', ...reviewRoles.slice(1),
-      ...reviewRoles.slice(1).map(role => role.replace(/-review$/, '-stack-cleanup'))].sort());
+    expect(production('prod-eu-west-1', 'ChangeReview')).toEqual(['arn:aws:iam::444444444444:role/shop-*-review (prod-eu-west-1, prod-us-east-1, prod-ap-southeast-2)']);
+    expect(production('Prod', 'Deploy')).toEqual(['arn:aws:iam::444444444444:role/cdk-hnb659fds-* (deploy, file-publishing)',
+      ...['review', 'stack-cleanup'].map(role => `arn:aws:iam::444444444444:role/shop-*-${role} (prod-us-east-1, prod-ap-southeast-2)`)].sort());
     // The branch's own tests, after the approval, with production's deployment roles only, which deploy nothing.
-    expect(production('Prod', 'TestsAfter')).toEqual(['arn:aws:iam::444444444444:role/shop-prod-us-east-1-deployment', 'arn:aws:iam::444444444444:role/shop-prod-ap-southeast-2-deployment'].sort());
+    expect(production('Prod', 'TestsAfter')).toEqual(['arn:aws:iam::444444444444:role/shop-*-deployment (prod-us-east-1, prod-ap-southeast-2)']);
   });
 
   test('bakes each production group as the main pipeline does', () => {
@@ -280,7 +279,7 @@ describe('a large wave', () => {
     expect(stages.Dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     const deploy = actionOf(template, 'Dev', 'Deploy');
     expect(buildSpecOf(template, deploy).batch['build-list']).toHaveLength(8);
-    const bootstrap = projectStatementsOf(template, deploy).filter(st => st.Condition);
+    const bootstrap = projectStatementsOf(template, deploy).filter(st => st.Condition?.StringEquals?.['iam:ResourceTag/aws-cdk:bootstrap-role']);
     expect(bootstrap.map(st => st.Resource)).toEqual(['arn:aws:iam::111111111111:role/cdk-hnb659fds-*']);
     expect(template.Resources[deploy.Configuration.ProjectName.Ref].Properties.BuildBatchConfig).toEqual({
       ServiceRole: { 'Fn::GetAtt': [expect.stringMatching(/BatchServiceRole/), 'Arn'] },

@@ -68,12 +68,19 @@ function arnOf(id: string, attribute: string, template: any, where: Deployment):
 export interface AssumableRole {
   readonly arn: string;
   readonly trust: any;
+  /** Its tags, as IAM's `iam:ResourceTag` keys see them: its stack's (which CloudFormation passes on to it) and its own `Tags`. */
+  readonly tags?: Record<string, string>;
 }
 
-export function assumableRole(template: any, roleId: string, where: Deployment): AssumableRole {
+/** A role of a template; `where` is its stack as the CLI deploys it, or else an account and region (no stack tags). */
+export function assumableRole(template: any, roleId: string, where: Deployment & { readonly tags?: Record<string, string> }): AssumableRole {
   const role = template.Resources[roleId];
   if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of the template`);
-  return { arn: arnOf(roleId, 'Arn', template, where), trust: resolve(role.Properties.AssumeRolePolicyDocument, template, where) };
+  return {
+    arn: arnOf(roleId, 'Arn', template, where),
+    trust: resolve(role.Properties.AssumeRolePolicyDocument, template, where),
+    tags: { ...where.tags, ...Object.fromEntries((role.Properties.Tags ?? []).map((t: any) => [t.Key, t.Value])) },
+  };
 }
 
 /**
@@ -86,7 +93,7 @@ export interface DeployedRole extends AssumableRole {
   readonly policies: Array<{ name: string; policy: any }>;
 }
 
-export function deployedRole(template: any, roleId: string, where: Deployment): DeployedRole {
+export function deployedRole(template: any, roleId: string, where: Deployment & { readonly tags?: Record<string, string> }): DeployedRole {
   const assumable = assumableRole(template, roleId, where);
   const role = template.Resources[roleId];
   const managed = (role.Properties.ManagedPolicyArns ?? []).map((arn: any) => {
@@ -162,8 +169,8 @@ export function bootstrapTrust(account: string, trusted: string[]): any {
   };
 }
 
-/** Whether `caller` may assume a role: its identity policies, and the role's trust policy; `tags` are the role's. */
-export function mayAssume(caller: DeployedRole, role: AssumableRole, tags: Record<string, string> = {}): Promise<string> {
+/** Whether `caller` may assume a role: its identity policies, and the role's trust policy; `tags` are the role's (by default, those it is deployed with). */
+export function mayAssume(caller: DeployedRole, role: AssumableRole, tags: Record<string, string> = role.tags ?? {}): Promise<string> {
   return decide({
     principal: caller.arn,
     action: 'sts:AssumeRole',

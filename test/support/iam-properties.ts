@@ -71,14 +71,10 @@ function bootstrapTargets(stacks: DeployedStack[], tooling: DeployedStack, kinds
 function rolesTrusting(stacks: DeployedStack[], tooling: DeployedStack): Target[] {
   return stacks.flatMap(stack => Object.entries<any>(stack.template.Resources)
     .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-    .map(([id, r]) => ({ role: assumableRole(stack.template, id, stack), tags: { ...stack.tags, ...tagsOf(r) } }))
+    .map(([id]) => assumableRole(stack.template, id, stack))
+    .map(role => ({ role, tags: role.tags! }))
     .filter(({ role }) => JSON.stringify(role.trust).includes(`:iam::${tooling.account}:`))
     .map(target => ({ ...target, name: target.role.arn })));
-}
-
-/** A resource's own `Tags`, as IAM's `iam:ResourceTag` keys see them. */
-function tagsOf(resource: any): Record<string, string> {
-  return Object.fromEntries((resource.Properties.Tags ?? []).map((t: any) => [t.Key, t.Value]));
 }
 
 /** What the simulator decided for one request. */

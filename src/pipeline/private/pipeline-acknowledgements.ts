@@ -63,6 +63,12 @@ const WILDCARDS: Wildcard[] = [
       + 'to the bootstrap roles of the app\'s qualifier, its condition on the tag aws-cdk:bootstrap-role to the kinds the job needs (deploy, publishing, lookup)',
   },
   {
+    finding: new RegExp(`^Resource::arn:${PARTITION}:iam::${ACCOUNT}:role/[A-Za-z0-9-]+-\\*-(deployment|stack-cleanup|review)$`),
+    actions: /^sts:AssumeRole$/,
+    reason: 'The jobs assume the environments\' deployment, review and clean-up roles the way they assume the CDK bootstrap roles: the name limits the statement '
+      + 'to the app\'s roles of that kind in the account, its condition on the tags Environment and cdk-multi-env:app to the roles of the job\'s environments',
+  },
+  {
     finding: /^Resource::\*$/,
     actions: /^(cloudformation:DescribeStacks|s3:ListBucket)$/,
     reason: 'The self-mutation job runs `cdk deploy` on the pipeline\'s own stack, which looks up stack status and the bootstrap bucket by name at run time; both actions only read',

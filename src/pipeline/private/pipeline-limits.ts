@@ -3,7 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { IConstruct } from 'constructs';
 import { ValidationErrors } from '../../private/validation-errors';
-import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from '../approval-limits';
+import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, ORPHANS_VARIABLE, SUMMARY_LIMIT } from '../approval-limits';
 
 /**
  * CodeBuild refuses a project whose inline build spec is longer than this: "Max buildspec length
@@ -124,7 +124,7 @@ export function resolvedLength(value: unknown, references: ReferenceLengths = ()
  * when the tooling stack deploys, so that a pipeline that would fail there fails at synth instead,
  * naming the resource, its size, the limit and what to do: every inline build spec, every value
  * of an action's configuration, and every approval's comment once the variables it names (the
- * review's summary and digest) are resolved at their longest.
+ * review's summary and digest, the orphan listing's summary) are resolved at their longest.
  */
 export function checkPipelineLimits(scope: IConstruct, errors: ValidationErrors): void {
   const stack = Stack.of(scope);
@@ -143,11 +143,11 @@ export function checkPipelineLimits(scope: IConstruct, errors: ValidationErrors)
       for (const action of stage.actions ?? []) {
         for (const [key, value] of Object.entries<unknown>(action.configuration ?? {})) {
           const approval = action.actionTypeId?.category === 'Approval' && key === 'CustomData';
-          const length = approval ? commentLength(value) : resolvedLength(value);
+          const length = approval ? approvalCommentLength(value) : resolvedLength(value);
           const limit = approval ? APPROVAL_COMMENT_LIMIT : ACTION_CONFIGURATION_VALUE_LIMIT;
           if (length > limit) {
             errors.add(`action ${stage.name}/${action.name} of ${pipeline.node.path}`, `has a value of ${length.toLocaleString('en-US')} characters for ${key}`
-              + `${approval ? ' once the review\'s summary and digest are in it' : ''}; CodePipeline refuses more than ${limit.toLocaleString('en-US')}: ${advice}`);
+              + `${approval ? ' once the review\'s or the orphan listing\'s summary is in it' : ''}; CodePipeline refuses more than ${limit.toLocaleString('en-US')}: ${advice}`);
           }
         }
       }
@@ -155,10 +155,11 @@ export function checkPipelineLimits(scope: IConstruct, errors: ValidationErrors)
   }
 }
 
-/** An approval's comment at its longest: the review's summary and digest it names, at theirs. */
-function commentLength(value: unknown): number {
+/** An approval's comment at its longest: the review's summary and digest, or the orphan listing's summary, it names at theirs. */
+export function approvalCommentLength(value: unknown): number {
   const resolved = JSON.stringify(value)
     .replace(/#\{[^}]*\.REVIEW_SUMMARY\}/g, 'x'.repeat(SUMMARY_LIMIT))
+    .replace(new RegExp(`#\\{[^}]*\\.${ORPHANS_VARIABLE}\\}`, 'g'), 'x'.repeat(SUMMARY_LIMIT))
     .replace(/#\{[^}]*\.REVIEW_DIGEST\}/g, 'x'.repeat(DIGEST_LENGTH));
   return resolvedLength(JSON.parse(resolved));
 }
