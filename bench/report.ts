@@ -96,7 +96,8 @@ export function renderMarkdown(r: BenchResults): string {
   const library = r.synthesis.find(x => x.id === 'library')!;
   out.push('# Benchmarks\n');
   out.push(`\`npx projen bench\` (bench/run.ts), run ${r.generated.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} CPUs, Node ${r.machine.node}, `
-    + `in ${Math.round(r.benchSeconds)} s. Every synth runs in a fresh Node process (the apps precompiled to JavaScript), `
+    + `in ${Math.round(r.benchSeconds)} s. Every synth runs in a fresh Node process (the apps precompiled to JavaScript), with the context `
+    + 'the CDK CLI gives an app by default (path and asset metadata, version reporting: bench/cli-context.ts), so each template is measured as the CLI writes it; '
     + `${r.runs.perVariant} run(s) per app (${r.runs.grownApps} for the apps with 12 to 96 environments), interleaved so that noise hits every app alike; `
     + 'median (min–max). Absolute times depend on the machine; compare the apps within one run. '
     + `Every app loads aws-cdk-lib ${r.cdkVersions.pinned} (the tests' pin, the peer dependency's floor) except in the section `
@@ -189,7 +190,7 @@ export function renderMarkdown(r: BenchResults): string {
       `${main.stages} of ${P.stagesPerPipeline}`, `${Math.max(...t.pipelines.map(x => x.mostActionsInAStage))} of ${P.actionsPerStage}`,
       `${t.builds.buildSpec.characters.toLocaleString('en')} (${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)})`,
       `${t.builds.actionValue.characters.toLocaleString('en')} (${pct(t.builds.actionValue.characters / P.actionValueCharacters)})`,
-      `${t.builds.approvalComment.characters.toLocaleString('en')} (${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)})`,
+      t.builds.approvalComment.where === '-' ? '-' : `${t.builds.approvalComment.characters.toLocaleString('en')} (${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)})`,
       `${t.builds.description.characters.toLocaleString('en')} (${pct(t.builds.description.characters / P.projectDescriptionCharacters)})`,
       `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
       `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,

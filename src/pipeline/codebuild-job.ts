@@ -13,6 +13,7 @@ import { CompactBuildSpec } from './private/compact-build-spec';
 import { GateScript, GateScripts, JobScript } from './private/gate-scripts';
 import { JobPlan, PlanVariables } from './private/job-plan';
 import { acknowledge } from '../private/acknowledge';
+import { firstWithin } from '../private/first-within';
 
 /** What CodeBuild allows in a project's name besides letters, digits, hyphens and underscores: nothing. */
 const NOT_IN_PROJECT_NAMES = /[^A-Za-z0-9_-]/g;
@@ -48,8 +49,7 @@ export const PROJECT_DESCRIPTION_LIMIT = 255;
  * across many regions.
  */
 export function describingEnvironments(environments: IsolatedEnvironment[], describe: (environments: string) => string): string {
-  const named = describe(environments.map(e => e.environmentName).join(', '));
-  return named.length <= PROJECT_DESCRIPTION_LIMIT ? named : describe(`${environments.length} environments`);
+  return firstWithin([describe(environments.map(e => e.environmentName).join(', ')), describe(`${environments.length} environments`)], PROJECT_DESCRIPTION_LIMIT);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from './approval-limits';
@@ -9,6 +9,7 @@ import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
 import { BuildSteps, checkOneBuild, everyStep, NamedCommands, TestBuilds } from './test-builds';
 import { IsolatedEnvironment } from '../environment';
+import { firstWithin } from '../private/first-within';
 import { ValidationErrors } from '../private/validation-errors';
 import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
@@ -226,8 +227,7 @@ function fitted(comment: (places: string) => string, wave: EnvironmentPlan[], ti
 
 /** The first of an approval's comments, most telling first, that keeps within CodePipeline's limit once `reserved` characters of variables are resolved in it. */
 function withinLimit(candidates: string[], reserved: number): string {
-  const lengthOf = (text: string) => (Token.isUnresolved(text) ? text.replace(/\$\{Token\[[^\]]*\]\}/g, '') : text).length;
-  return candidates.find(text => lengthOf(text) + reserved <= APPROVAL_COMMENT_LIMIT) ?? candidates[candidates.length - 1];
+  return firstWithin(candidates, APPROVAL_COMMENT_LIMIT - reserved);
 }
 
 /** Where a wave deploys, for an approval's comment. */

@@ -377,11 +377,9 @@ export class MultiEnvPipeline extends Construct {
     const stack = Stack.of(this) as unknown as RenderedStack;
     const errors = new ValidationErrors(`MultiEnvPipeline '${this.node.id}'`, this);
     const rendered = { template: stack._toCloudFormation(), indented: stack._suppressTemplateIndentation !== true };
-    checkTemplateLimits(Stack.of(this).node.path, rendered, errors);
+    const { written: indented, plain } = checkTemplateLimits(Stack.of(this).node.path, rendered, errors);
     errors.throwIfAny();
-    const indented = JSON.stringify(rendered.template, undefined, 1).length;
     if (rendered.indented && indented > TEMPLATE_BODY_LIMIT / 2) {
-      const plain = JSON.stringify(rendered.template).length;
       const share = (n: number) => `${Math.round(100 * n / TEMPLATE_BODY_LIMIT)}%`;
       Annotations.of(Stack.of(this)).addWarningV2('cdk-multi-env:indentedTemplate', 'The template of the pipeline\'s stack is '
         + `${indented.toLocaleString('en-US')} characters, indented: ${share(indented)} of CloudFormation's ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')}. `

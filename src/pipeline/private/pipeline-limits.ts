@@ -233,18 +233,26 @@ export function policySizes(template: any): PolicySize[] {
 /**
  * Holds the pipeline's stack to CloudFormation's template size and IAM's policy sizes, on the
  * template as synthesis is about to write it (`rendered`: as the stack renders it, and whether it
- * indents it), naming what is past a limit, its size, the limit and what to do.
+ * indents it), naming what is past a limit, its size, the limit and what to do; returns its sizes.
  */
-export function checkTemplateLimits(stackPath: string, rendered: { template: any; indented: boolean }, errors: ValidationErrors): void {
+export function checkTemplateLimits(stackPath: string, rendered: { template: any; indented: boolean }, errors: ValidationErrors): TemplateSizes {
   const advice = 'put fewer environments in each wave (addWave), move other resources out of the pipeline\'s stack, or split the app into several apps with a pipeline each';
-  const body = JSON.stringify(rendered.template, undefined, rendered.indented ? 1 : undefined).length;
-  if (body > TEMPLATE_BODY_LIMIT) {
-    errors.add(`stack ${stackPath}`, `has a template of ${body.toLocaleString('en-US')} characters${rendered.indented ? ' (indented)' : ''}; `
+  const plain = JSON.stringify(rendered.template).length;
+  const written = rendered.indented ? JSON.stringify(rendered.template, undefined, 1).length : plain;
+  if (written > TEMPLATE_BODY_LIMIT) {
+    errors.add(`stack ${stackPath}`, `has a template of ${written.toLocaleString('en-US')} characters${rendered.indented ? ' (indented)' : ''}; `
       + `CloudFormation refuses more than ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')}: ${advice}`
-      + `${rendered.indented ? `; without indentation (suppressTemplateIndentation) it would be ${JSON.stringify(rendered.template).length.toLocaleString('en-US')}` : ''}`);
+      + `${rendered.indented ? `; without indentation (suppressTemplateIndentation) it would be ${plain.toLocaleString('en-US')}` : ''}`);
   }
   for (const policy of policySizes(rendered.template).filter(p => p.characters > p.limit)) {
     errors.add(`${policy.kind === 'managed' ? 'managed policy' : 'the inline policies of role'} ${policy.principal} in ${stackPath}`,
       `${policy.kind === 'managed' ? 'is' : 'are'} ${policy.characters.toLocaleString('en-US')} characters at ${policy.kind === 'managed' ? 'its' : 'their'} longest; IAM refuses more than ${policy.limit.toLocaleString('en-US')}: ${advice}`);
   }
+  return { written, plain };
+}
+
+/** A rendered template's size in characters: as the stack writes it (indented, where it indents), and without indentation. */
+export interface TemplateSizes {
+  readonly written: number;
+  readonly plain: number;
 }
