@@ -60,14 +60,19 @@ export function describingEnvironments(environments: IsolatedEnvironment[], desc
  */
 export const BATCH_BUILD_IDENTIFIER = '$CODEBUILD_BATCH_BUILD_IDENTIFIER';
 
-/** The identifier of an environment's build in a batch: its stage's name, with what is not a letter or a digit as `_`. */
+/**
+ * The identifier of an environment's build in a batch, which names its plan file: the
+ * environment's name with `_` for `-`. Environment names are lowercase letters, digits and
+ * hyphens, starting with a letter, and unique in an app (IsolatedEnvironment's checks), so no two
+ * builds of a batch share an identifier.
+ */
 export function buildIdentifierOf(env: IsolatedEnvironment): string {
-  return env.stageName.replace(/[^A-Za-z0-9]/g, '_');
+  return env.environmentName.replace(/-/g, '_');
 }
 
 /**
- * A build spec's `batch` section with one build per environment, named after the environment's
- * stage (`buildIdentifierOf`); a failed build does not stop the others. A build reads what differs
+ * A build spec's `batch` section with one build per environment, named after the environment
+ * (`buildIdentifierOf`); a failed build does not stop the others. A build reads what differs
  * for its environment from the job's plan file of its identifier (`writeEnvironmentPlans`), not
  * from variables in the list: at 96 environments those were 21 KB of the tooling template.
  */

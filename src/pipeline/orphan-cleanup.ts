@@ -15,8 +15,6 @@ import { ORPHANS_VARIABLE, SUMMARY_LIMIT } from './approval-limits';
 /** Where a list run writes its files, in its job's output. */
 export const LISTED_FILES = 'orphans-*.txt';
 
-/** The variable a listing job exports for its approval's comment. */
-
 /**
  * What the pipeline does with the stacks an environment deployed earlier that the app no longer
  * has (found by the stack tags every environment puts on its stacks), after its deploy:

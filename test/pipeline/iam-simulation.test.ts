@@ -110,19 +110,29 @@ describe('who may assume what, as IAM decides it', () => {
     expect(await mayAssume(asIfAllowed(jobRole(main, 'Prod', 'TestsAfter')), review)).toBe('ImplicitlyDenied');
   });
 
-  test('a build\'s own policy reaches an environment\'s role by the role\'s name pattern and its Environment tag, as the environment deploys it: the same role tagged as another environment or untagged, or another app\'s, it may not assume even where the trust would let it', async () => {
+  test('a build\'s own policy reaches an environment\'s role by the role\'s name pattern and its Environment tag, as the environment deploys it: the same role tagged as another environment or untagged, or one named for another app, it may not assume even where the trust would let it (the trust keeps out an app whose name starts with this one\'s)', async () => {
     const trustingAll = (role: AssumableRole): AssumableRole => ({ ...role, trust: bootstrapTrust(PROD, [TOOLING]) });
     const cleanup = trustingAll(prodTarget('shop-prod-stack-cleanup'));
     const deployment = trustingAll(prodTarget('shop-prod-deployment'));
-    const review = trustingAll(prodTarget('shop-prod-review'));
+    const reviewed = trustingAll(prodTarget('shop-prod-review'));
     // As deployed, the roles carry the environment's name (set on each role by the environment).
     expect(cleanup.tags).toMatchObject({ Environment: 'prod' });
-    for (const [caller, role] of [[jobRole(main, 'Prod', 'DeployRest'), cleanup], [jobRole(main, 'Prod', 'TestsAfter'), deployment], [jobRole(main, 'Staging', 'Review-Prod-wave'), review]] as const) {
+    for (const [caller, role] of [[jobRole(main, 'Prod', 'DeployRest'), cleanup], [jobRole(main, 'Prod', 'TestsAfter'), deployment], [jobRole(main, 'Staging', 'Review-Prod-wave'), reviewed]] as const) {
       expect(await mayAssume(caller, role)).toBe('Allowed');
       expect(await mayAssume(caller, role, { ...role.tags, Environment: 'staging' })).toBe('ImplicitlyDenied');
       expect(await mayAssume(caller, { ...role, arn: role.arn.replace(':role/shop-', ':role/web-') })).toBe('ImplicitlyDenied');
       expect(await mayAssume(caller, role, {})).toBe('ImplicitlyDenied');
     }
+    // An app named shop-web in the same account: its Prod review role matches the pattern and the tag, and its trust, which names shop-web's builds, keeps shop's out.
+    const review = prodTarget('shop-prod-review');
+    const otherApp: AssumableRole = {
+      arn: review.arn.replace(':role/shop-prod-review', ':role/shop-web-prod-review'),
+      trust: JSON.parse(JSON.stringify(review.trust).replace(/\/cdk-multi-env\/shop\//g, '/cdk-multi-env/shop-web/')),
+      tags: review.tags,
+    };
+    expect(JSON.stringify(otherApp.trust)).toContain('/cdk-multi-env/shop-web/review/');
+    expect(await mayAssume(jobRole(main, 'Staging', 'Review-Prod-wave'), otherApp)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(jobRole(main, 'Staging', 'Review-Prod-wave'), { ...otherApp, trust: review.trust })).toBe('Allowed');
   });
 
   test('no job of a branch lane before its first approval may assume a production account\'s bootstrap or environment role; the hotfix lane\'s may after it', () => {

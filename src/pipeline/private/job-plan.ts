@@ -26,7 +26,7 @@ export class JobPlan extends Construct {
   /** Where a job finds its plan once fetched, in double quotes' syntax. */
   public static readonly DIRECTORY = `${JOB_TMP}/plan`;
 
-  /** The command that reads the plan file `file` (without `.sh`; in double quotes' syntax, such as `$ENVIRONMENT_NAME`) into the build's shell. */
+  /** The command that reads the plan file `file` (without `.sh`; in double quotes' syntax, such as `$CODEBUILD_BATCH_BUILD_IDENTIFIER`) into the build's shell. */
   public static read(file: string): string {
     return `. "${JobPlan.DIRECTORY}/${file}.sh"`;
   }
@@ -34,7 +34,7 @@ export class JobPlan extends Construct {
   private readonly asset: s3assets.Asset;
   private readonly digest: string;
 
-  /** @param files the plan's files, by name (without `.sh`): an environment's name, or `job` */
+  /** @param files the plan's files, by name (without `.sh`): a batch build's identifier, or `job` */
   constructor(scope: Construct, id: string, files: Record<string, PlanVariables>) {
     super(scope, id);
     Object.values(files).flatMap(variables => Object.entries(variables)).forEach(([name, value]) => {

@@ -66,7 +66,8 @@ const WILDCARDS: Wildcard[] = [
     finding: new RegExp(`^Resource::arn:${PARTITION}:iam::${ACCOUNT}:role/[A-Za-z0-9-]+-\\*-(deployment|stack-cleanup|review)$`),
     actions: /^sts:AssumeRole$/,
     reason: 'The jobs assume the environments\' deployment, review and clean-up roles the way they assume the CDK bootstrap roles: the name limits the statement '
-      + 'to the app\'s roles of that kind in the account, its condition on the tags Environment and cdk-multi-env:app to the roles of the job\'s environments',
+      + 'to roles of that kind whose name starts with the app\'s, its condition on the tag Environment to those of the job\'s environments; each role\'s trust '
+      + 'policy admits only this app\'s builds that serve its environment',
   },
   {
     finding: /^Resource::\*$/,
