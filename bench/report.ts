@@ -60,8 +60,8 @@ export interface BenchResults {
     }[];
   };
   readonly pipeline: { model: typeof PIPELINE_MODEL; library: PipelineEstimate; plain: PipelineEstimate };
-  /** The same at 48 environments, each tier one wave, to the end of production's last stage. */
-  readonly pipelineAt48: { library: PipelineEstimate; plain: PipelineEstimate };
+  /** The same at 48 and 96 environments, each tier one wave, to the end of production's last stage. */
+  readonly pipelineAtScale: Array<{ environments: number; library: PipelineEstimate; plain: PipelineEstimate }>;
   readonly cost: {
     prices: object;
     environments: ({ environment: string; tier: string; azs: number } & CostFigures)[];
@@ -253,15 +253,18 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(criticalPath('cdk-multi-env', r.pipeline.library));
   out.push(criticalPath('plain CDK Pipelines', r.pipeline.plain));
 
-  out.push('At 48 environments, each tier one wave (production: its first region, then the other seven together), to the end of production\'s last '
-    + 'stage, with the same model. The bakes on the way (the production pilot\'s) are left out of the lead time like the last one, and shown beside it.\n');
-  const waveRow = (label: string, p: PipelineEstimate) => [
-    label, p.codeBuildJobs, p.codeBuildJobsPerCommit, p.sequentialActions, p.approvals, `${f1(p.leadTimeToProdMinutes)} min`,
+  out.push(`At ${r.pipelineAtScale.map(s => s.environments).join(' and ')} environments, each tier one wave (production: its first region, then the others together), `
+    + 'to the end of production\'s last stage, with the same model. The bakes on the way (the production pilot\'s) are left out of the lead time like the '
+    + 'last one, and shown beside it. Plain CDK Pipelines\' pipeline is modelled whether or not its template can be deployed (the headroom table above).\n');
+  const waveRow = (label: string, environments: number, p: PipelineEstimate) => [
+    label, environments, p.codeBuildJobs, p.codeBuildJobsPerCommit, p.sequentialActions, p.approvals, `${f1(p.leadTimeToProdMinutes)} min`,
     p.bakeOnTheWayMinutes ? `${p.bakeOnTheWayMinutes} min` : '-', p.bakeMinutes ? `${p.bakeMinutes} min` : '-', `$${p.codeBuildUsdPerCommit.toFixed(3)}`,
+    `$${(p.codeBuildUsdPerCommit + p.actionUsdPerCommit).toFixed(3)}`,
   ];
   out.push(table(
-    ['', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'bakes on the way', 'then bake', 'CodeBuild cost per commit'],
-    [waveRow('cdk-multi-env', r.pipelineAt48.library), waveRow('plain CDK Pipelines', r.pipelineAt48.plain)],
+    ['', 'environments', 'CodeBuild jobs to Prod', 'jobs per commit', 'actions in sequence to Prod', 'approvals', 'lead time to Prod', 'bakes on the way', 'then bake',
+      'CodeBuild cost per commit', 'cost per commit'],
+    r.pipelineAtScale.flatMap(s => [waveRow('cdk-multi-env', s.environments, s.library), waveRow('plain CDK Pipelines', s.environments, s.plain)]),
   ));
 
   out.push('## Fixed monthly cost\n');
@@ -362,9 +365,10 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     'On purpose: each gate of a tier is an approval (Prod\'s change review is one, after a job that shows the change of every stack), '
     + 'where the plain pipeline asks once before Prod, before anything is known.');
   check('lead time to Prod', lib.leadTimeToProdMinutes, base.leadTimeToProdMinutes, n => `${f1(n)} min`, slowerStages(lib, base));
-  check('lead time to Prod at 48 environments, in waves', r.pipelineAt48.library.leadTimeToProdMinutes, r.pipelineAt48.plain.leadTimeToProdMinutes,
-    n => `${f1(n)} min`, `${slowerStages(r.pipelineAt48.library, r.pipelineAt48.plain)} Each wave's sign-off and approval wait for every `
-    + 'environment\'s tests.');
+  for (const s of r.pipelineAtScale) {
+    check(`lead time to Prod at ${s.environments} environments, in waves`, s.library.leadTimeToProdMinutes, s.plain.leadTimeToProdMinutes,
+      n => `${f1(n)} min`, `${slowerStages(s.library, s.plain)} Each wave's sign-off and approval wait for every environment's tests.`);
+  }
   const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
     + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
     + 'environments. And the builds of a stage start together, each waiting (billed) for the one it follows, which keeps their '

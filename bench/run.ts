@@ -251,17 +251,17 @@ function main(): void {
   const estimate = (assembly: cxapi.CloudAssembly): PipelineEstimate =>
     estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, 'Prod');
   const pipeline = { model: PIPELINE_MODEL, library: estimate(library), plain: estimate(plain) };
-  // At 48 environments, each tier one wave: to the end of the last production stage (the rest of production after its pilot).
+  // At 48 and 96 environments, each tier one wave: to the end of the last production stage (the rest of production after its pilot).
   const lastProduction = (assembly: cxapi.CloudAssembly) => {
     const stages = mainPipeline(assembly.getStackByName('Tooling').template).Stages.map(stage => stage.Name);
     const production = stages.filter(name => /^prod/i.test(name));
     return production[production.length - 1];
   };
-  const [library48, plain48] = [assemblyOf('library-48'), assemblyOf('plain-48')];
-  const pipelineAt48 = {
-    library: estimatePipeline(library48.getStackByName('Tooling').template, library48.directory, lastProduction(library48)),
-    plain: estimatePipeline(plain48.getStackByName('Tooling').template, plain48.directory, lastProduction(plain48)),
+  const atScale = (environments: number) => {
+    const estimateAt = (assembly: cxapi.CloudAssembly) => estimatePipeline(assembly.getStackByName('Tooling').template, assembly.directory, lastProduction(assembly));
+    return { environments, library: estimateAt(assemblyOf(`library-${environments}`)), plain: estimateAt(assemblyOf(`plain-${environments}`)) };
   };
+  const pipelineAtScale = [atScale(48), atScale(96)];
 
   // Fixed monthly cost: each environment's foundation, and the tooling account of each app.
   const foundationOf = (id: string) => library.getNestedAssembly(`assembly-${id}`).getStackByName(`${id}-Foundation`).template;
@@ -310,7 +310,7 @@ function main(): void {
     },
     headroom,
     pipeline,
-    pipelineAt48,
+    pipelineAtScale,
     cost,
     compileSeconds,
     // Since this process started: ts-node's start-up included.
