@@ -11,6 +11,7 @@ import {
   acknowledgeReviewRole,
   acknowledgeStackCleanupRole,
 } from './private/environment-acknowledgements';
+import { partitionOf } from '../private/partition';
 import { trustedPipelineRoles } from '../private/pipeline-role-paths';
 import { APP_TAG, ENVIRONMENT_TAG } from '../private/stack-tags';
 
@@ -27,6 +28,14 @@ export interface EnvironmentAccessProps {
   readonly config: EnvironmentConfig;
   /** Told when the break-glass role is used. */
   readonly alarmTopic: sns.ITopic;
+}
+
+/**
+ * The ARN of a role of an environment's account, by its name or a name pattern, written out with
+ * its region's partition: the pipeline names the environments' roles across accounts by these.
+ */
+export function environmentRoleArn(region: string, account: string, roleName: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:role/${roleName}`;
 }
 
 /** The name of an environment's deployment role: fixed, so the pipeline can name it across accounts. */

@@ -12,6 +12,10 @@ export const SUMMARY_LIMIT = 250;
 /** The length of a review's digest in its approval's comment: a SHA-256 in hexadecimal. */
 export const DIGEST_LENGTH = 64;
 
+/** The variables a change review exports for its approval's comment: its one-line summary, and its digest. */
+export const SUMMARY_VARIABLE = 'REVIEW_SUMMARY';
+export const DIGEST_VARIABLE = 'REVIEW_DIGEST';
+
 /**
  * The variable an orphan listing exports for its approval's comment: its environments' one-line
  * summaries, cut to `SUMMARY_LIMIT` like a review's.

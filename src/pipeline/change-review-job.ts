@@ -3,6 +3,7 @@ import { Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
+import { DIGEST_VARIABLE, SUMMARY_VARIABLE } from './approval-limits';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { LISTED_FILES, listPlan } from './orphan-cleanup';
@@ -29,8 +30,6 @@ const EXECUTION = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
  * for its approval; the digest of its record (`record_digest`), shown in the approval and checked
  * by each deploy; the execution it reviewed in; and the link to its build, for the approval.
  */
-const SUMMARY_VARIABLE = 'REVIEW_SUMMARY';
-const DIGEST_VARIABLE = 'REVIEW_DIGEST';
 const REVIEWED_IN_VARIABLE = 'REVIEWED_IN';
 const URL_VARIABLE = 'REVIEW_URL';
 

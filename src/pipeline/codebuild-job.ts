@@ -58,7 +58,7 @@ export function describingEnvironments(environments: IsolatedEnvironment[], desc
  * in each build to tell it from the others (aws-amplify/amplify-cli's end-to-end batch,
  * shared-scripts.sh: `_uploadReportsToS3 $CODEBUILD_SOURCE_VERSION $CODEBUILD_BATCH_BUILD_IDENTIFIER`).
  */
-export const BATCH_BUILD_IDENTIFIER = '$CODEBUILD_BATCH_BUILD_IDENTIFIER';
+const BATCH_BUILD_IDENTIFIER = '$CODEBUILD_BATCH_BUILD_IDENTIFIER';
 
 /**
  * The identifier of an environment's build in a batch, which names its plan file: the
@@ -66,21 +66,8 @@ export const BATCH_BUILD_IDENTIFIER = '$CODEBUILD_BATCH_BUILD_IDENTIFIER';
  * hyphens, starting with a letter, and unique in an app (IsolatedEnvironment's checks), so no two
  * builds of a batch share an identifier.
  */
-export function buildIdentifierOf(env: IsolatedEnvironment): string {
+function buildIdentifierOf(env: IsolatedEnvironment): string {
   return env.environmentName.replace(/-/g, '_');
-}
-
-/**
- * A build spec's `batch` section with one build per environment, named after the environment
- * (`buildIdentifierOf`); a failed build does not stop the others. A build reads what differs
- * for its environment from the job's plan file of its identifier (`writeEnvironmentPlans`), not
- * from variables in the list: at 96 environments those were 21 KB of the tooling template.
- */
-export function buildPerEnvironment(environments: IsolatedEnvironment[]): Record<string, unknown> {
-  return {
-    'fast-fail': false,
-    'build-list': environments.map(env => ({ identifier: buildIdentifierOf(env) })),
-  };
 }
 
 /** What a job's project runs, with the directory of each extra input as the job sees it. */
@@ -265,13 +252,20 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   }
 
   /**
-   * Writes the job's plan for a batch of `buildPerEnvironment`: a file per environment, named by its
-   * build's identifier, with the environment's name (`ENVIRONMENT_NAME`) and `variablesOf` it; and
-   * returns the command that reads the build's own into its shell.
+   * One build per environment, side by side, each named after its environment (`buildIdentifierOf`);
+   * a failed build does not stop the others. A build reads what differs for its environment from
+   * the job's plan file of its identifier, written here with the environment's name
+   * (`ENVIRONMENT_NAME`) and `variablesOf` it, not from variables in the build list: at 96
+   * environments those were 21 KB of the tooling template. Returns the build spec's `batch` section
+   * and the command that reads a build's own plan file into its shell. Called once, from `spec`.
    */
-  protected writeEnvironmentPlans(environments: IsolatedEnvironment[], variablesOf: (env: IsolatedEnvironment) => PlanVariables): string {
+  protected buildPerEnvironment(environments: IsolatedEnvironment[], variablesOf: (env: IsolatedEnvironment) => PlanVariables):
+  { batch: Record<string, unknown>; readPlan: string } {
     const files = environments.map(env => [buildIdentifierOf(env), { ENVIRONMENT_NAME: env.environmentName, ...variablesOf(env) }]);
-    return this.writePlan(Object.fromEntries(files), BATCH_BUILD_IDENTIFIER);
+    return {
+      batch: { 'fast-fail': false, 'build-list': environments.map(env => ({ identifier: buildIdentifierOf(env) })) },
+      readPlan: this.writePlan(Object.fromEntries(files), BATCH_BUILD_IDENTIFIER),
+    };
   }
 
   /** Has the job's builds fetch a gate script first; the directory it is in, once fetched. */

@@ -3,7 +3,7 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { ChangeReviewJob } from './change-review-job';
-import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
+import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { cleanupVariables, OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { BuildSteps, everyStep } from './test-builds';
@@ -96,14 +96,14 @@ export class EnvironmentBuilds extends CodeBuildJob {
   protected spec([reviewedOrListed]: string[]): JobSpec {
     // The cloud assembly is the job's primary input.
     const assembly = '$CODEBUILD_SRC_DIR';
-    const plan = this.writeEnvironmentPlans(this.environments, env => this.planVariablesOf(env));
+    const { batch, readPlan: plan } = this.buildPerEnvironment(this.environments, env => this.planVariablesOf(env));
     // The last deploy of an environment searches for the stacks it no longer has, with the orphan script, and deletes them.
     if (this.cleansUp) this.gateScript(GateScript.ORPHAN);
     const orphans = this.cleansUp ? this.source(JobScript.ORPHANS) : undefined;
     return {
       buildSpec: {
         env: { shell: 'bash' },
-        batch: buildPerEnvironment(this.environments),
+        batch,
         phases: {
           install: {
             commands: [

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
-import { buildPerEnvironment, CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
+import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { PipelineCommands } from './pipeline-test';
 import { awaitBeside, inSubshell, startBeside } from './side-by-side-shell';
 import { IsolatedEnvironment } from '../environment';
@@ -108,14 +108,14 @@ export class TestBuilds extends CodeBuildJob {
     // a variable a step sets itself keeps the step's value, but for ENVIRONMENT_NAME, which names the build's environment.
     const ofEnvironment = (env: IsolatedEnvironment) =>
       Object.fromEntries(Object.entries(environmentVariables(env)).filter(([name]) => !(name in stepVariables)));
-    const plan = this.writeEnvironmentPlans(this.environments, ofEnvironment);
+    const { batch, readPlan: plan } = this.buildPerEnvironment(this.environments, ofEnvironment);
     // Fails the build where the plan cannot be read.
     const exported = `set -a && ${plan} && set +a`;
     const installs = [...new Set(all.flatMap(s => s.commands.installCommands ?? []))];
     return {
       buildSpec: {
         env: { shell: 'bash', ...Object.keys(stepVariables).length > 0 ? { variables: stepVariables } : {} },
-        batch: buildPerEnvironment(this.environments),
+        batch,
         phases: {
           // The steps' own installs, each once.
           install: { commands: [exported, ...installs] },

@@ -1,8 +1,7 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IsolatedEnvironment } from '../../environment';
-import { deploymentRoleName, reviewRoleName, stackCleanupRoleName } from '../../environment/access';
-import { partitionOf } from '../../private/partition';
+import { deploymentRoleName, environmentRoleArn, reviewRoleName, stackCleanupRoleName } from '../../environment/access';
 import { ENVIRONMENT_TAG } from '../../private/stack-tags';
 
 /** The roles an environment creates for its app's pipeline, by what they do: testing it, deleting its orphaned stacks, reading it for a review. */
@@ -39,7 +38,7 @@ export function reviewRoleOf(stack: Stack): string {
  * `<app>-web`) out of reach.
  */
 export function assumeEnvironmentRoles(environments: IsolatedEnvironment[], ...roles: EnvironmentRole[]): iam.PolicyStatement {
-  const patterns = roles.flatMap(role => environments.map(env => `arn:${partitionOf(env.foundation.region)}:iam::${env.foundation.account}:role/${ROLE_NAMES[role](`${env.appName}-*`)}`));
+  const patterns = roles.flatMap(role => environments.map(env => environmentRoleArn(env.foundation.region, env.foundation.account, ROLE_NAMES[role](`${env.appName}-*`))));
   return new iam.PolicyStatement({
     actions: ['sts:AssumeRole'],
     resources: [...new Set(patterns)],

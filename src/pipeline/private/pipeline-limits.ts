@@ -3,7 +3,14 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import { IConstruct } from 'constructs';
 import { ValidationErrors } from '../../private/validation-errors';
-import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, ORPHANS_VARIABLE, SUMMARY_LIMIT } from '../approval-limits';
+import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, DIGEST_VARIABLE, ORPHANS_VARIABLE, SUMMARY_LIMIT, SUMMARY_VARIABLE } from '../approval-limits';
+
+/** The variables an approval's comment may name, each with the longest value it resolves to. */
+const COMMENT_VARIABLES: Record<string, number> = {
+  [SUMMARY_VARIABLE]: SUMMARY_LIMIT,
+  [DIGEST_VARIABLE]: DIGEST_LENGTH,
+  [ORPHANS_VARIABLE]: SUMMARY_LIMIT,
+};
 
 /**
  * CodeBuild refuses a project whose inline build spec is longer than this: "Max buildspec length
@@ -157,10 +164,8 @@ export function checkPipelineLimits(scope: IConstruct, errors: ValidationErrors)
 
 /** An approval's comment at its longest: the review's summary and digest, or the orphan listing's summary, it names at theirs. */
 export function approvalCommentLength(value: unknown): number {
-  const resolved = JSON.stringify(value)
-    .replace(/#\{[^}]*\.REVIEW_SUMMARY\}/g, 'x'.repeat(SUMMARY_LIMIT))
-    .replace(new RegExp(`#\\{[^}]*\\.${ORPHANS_VARIABLE}\\}`, 'g'), 'x'.repeat(SUMMARY_LIMIT))
-    .replace(/#\{[^}]*\.REVIEW_DIGEST\}/g, 'x'.repeat(DIGEST_LENGTH));
+  const resolved = Object.entries(COMMENT_VARIABLES).reduce((text, [name, longest]) =>
+    text.replace(new RegExp(`#\\{[^}]*\\.${name}\\}`, 'g'), 'x'.repeat(longest)), JSON.stringify(value));
   return resolvedLength(JSON.parse(resolved));
 }
 
