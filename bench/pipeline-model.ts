@@ -3,8 +3,10 @@ import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { hasPlan, planOf } from './job-plans';
 import {
-  awaitedBy, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage, projectOf,
+  awaitedBy, awaitsReadiness, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage,
+  projectOf,
 } from '../examples/pipeline-path';
+import { SIGNAL_READY } from '../src/pipeline/awaited-actions';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from '../src/pipeline/private/list-prices';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
@@ -75,7 +77,9 @@ export const PIPELINE_MODEL = {
   /**
    * How long a build that waits for another action of its stage takes to see it succeeded: it asks
    * CodePipeline every 10 s (`await_actions`), and CodePipeline learns of a CodeBuild action's end
-   * by polling CodeBuild; assumed 15 s on average, not measured.
+   * by polling CodeBuild; assumed 15 s on average, not measured. A test build that waits for its
+   * environment's deploy build to signal (`await_ready`) looks for the signal in S3 every 10 s;
+   * assumed the same.
    */
   awaitPollSeconds: 15,
   /** A manual approval: the human wait is not modelled (0 s); approvals are counted instead. */
@@ -98,6 +102,13 @@ export interface ModelledAction {
   readonly seconds: number;
   /** The actions of its stage it starts beside and waits for (`await_actions` in its build). */
   readonly awaits?: string[];
+  /**
+   * Whether it waits only until the deploy it awaits has deployed the stacks the tests need
+   * (`await_ready`: its builds' `signal_ready`), rather than for the deploy's end.
+   */
+  readonly awaitsReady?: boolean;
+  /** For a deploy whose builds signal the tests, when the last of them signals, from the start of its run order. */
+  readonly signalSeconds?: number;
   /** For CodeBuild actions: the builds it starts (a batch's side by side), the compute type, the billed minutes (of all its builds) and their price. */
   readonly builds?: number;
   readonly computeType?: string;
@@ -159,7 +170,9 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
         const awaited = group.filter(a => last!.awaits?.includes(a.action));
         last = awaited.length > 0 ? awaited.reduce((a, b) => (b.seconds > a.seconds ? b : a)) : undefined;
       }
-      criticalPath.push(...chain.map((a, i) => ({ ...a, seconds: a.seconds - (i > 0 ? chain[i - 1].seconds : 0) })));
+      // Each on the path until the next starts its work: an awaited action's end, or where the next awaits readiness, its signal.
+      const until = (i: number) => (chain[i + 1]?.awaitsReady ? chain[i].signalSeconds! : chain[i].seconds);
+      criticalPath.push(...chain.map((a, i) => ({ ...a, seconds: until(i) - (i > 0 ? until(i - 1) : 0) })));
     }
   }
   const bakeOf = (stage: PipelineStage) => Math.max(0, ...(stage.OnSuccess?.Conditions ?? [])
@@ -206,8 +219,11 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
   const price = m.pricePerBuildMinute[computeType];
   if (price === undefined) throw new Error(`action ${stage.Name}/${action.Name}: no price for compute type ${computeType}; add it to PIPELINE_MODEL.pricePerBuildMinute`);
   let kind: Kind;
-  let work: Array<[number, number]>; // per build, after provisioning: its install (before any wait), then its work
+  // Per build, after provisioning: its install (before any wait), then its work, and for a deploy
+  // build that signals the tests, how far into its work it signals.
+  let work: Array<[number, number, number?]>;
   let awaits: string[] | undefined;
+  let awaitsReady: boolean | undefined;
   if (stage.Name === 'Build') {
     [kind, work] = ['synth', [[0, m.synthSeconds]]];
   } else if (stage.Name === 'UpdatePipeline') {
@@ -217,56 +233,78 @@ function modelAction(template: any, assemblyDir: string, stackAt: StackAt, stage
   } else {
     [kind, work] = jobWork(template, assemblyDir, stackAt, stage, action);
     awaits = awaitedBy(template, stage, action);
+    awaitsReady = awaitsReadiness(template, stage, action) || undefined;
   }
-  const timing = work.map(([ready, rest]) => ({ ready: m.codeBuildProvisioningSeconds + ready, work: rest }));
-  return { ...base, kind, seconds: Math.max(...timing.map(b => b.ready + b.work)), builds: timing.length, computeType, awaits, timing, price };
+  const timing = work.map(([ready, rest, signal]) => ({ ready: m.codeBuildProvisioningSeconds + ready, work: rest, signal }));
+  const seconds = Math.max(...timing.map(b => b.ready + b.work));
+  return { ...base, kind, seconds, builds: timing.length, computeType, awaits, awaitsReady, timing, price };
 }
 
-/** An action as modelled before `timed` places it in its stage: per build, when it is ready to wait, and its work after. */
+/**
+ * An action as modelled before `timed` places it in its stage: per build, when it is ready to
+ * wait, its work after, and where it signals the tests, how far into its work.
+ */
 interface UntimedAction extends ModelledAction {
-  readonly timing?: Array<{ ready: number; work: number }>;
+  readonly timing?: Array<{ ready: number; work: number; signal?: number }>;
   readonly price?: number;
 }
 
 /**
  * The actions of one stage with their times from the start of their run order and their billed
  * minutes: a build that waits for other actions (`awaits`) starts its work once it is ready (provisioned,
- * installed) and the awaited actions have ended, plus one poll of CodePipeline; it is billed
- * for its whole time, the wait included (CodeBuild bills from submission to end).
+ * installed) and the awaited actions have ended, or where it awaits readiness, once the awaited
+ * action's build of its environment (the build at the same place in the batch: both list the
+ * environments in one order) has signalled; plus one poll. It is billed for its whole time, the wait
+ * included (CodeBuild bills from submission to end).
  */
 function timed(actions: UntimedAction[]): ModelledAction[] {
   const m = PIPELINE_MODEL;
   const ends = new Map<string, number>();
+  const awaitedIn = (action: UntimedAction) => actions.filter(a => action.awaits?.includes(a.action));
+  // When an action's builds may start their work (its build `i`, where it awaits readiness): once what it awaits has ended, or signalled.
+  const startOf = (action: UntimedAction, i = 0): number => Math.max(0, ...awaitedIn(action)
+    .map(a => (action.awaitsReady ? signalOf(a, i) : endOf(a)) + m.awaitPollSeconds));
+  const buildEnd = (action: UntimedAction, b: { ready: number; work: number }, i: number) => Math.max(b.ready, startOf(action, i)) + b.work;
   const endOf = (action: UntimedAction): number => {
     if (!ends.has(action.action)) {
       const { timing } = action;
-      const awaited = actions.filter(a => action.awaits?.includes(a.action));
-      const from = Math.max(0, ...awaited.map(a => endOf(a) + m.awaitPollSeconds));
-      ends.set(action.action, timing ? Math.max(...timing.map(b => Math.max(b.ready, from) + b.work)) : from + action.seconds);
+      ends.set(action.action, timing ? Math.max(...timing.map((b, i) => buildEnd(action, b, i))) : startOf(action) + action.seconds);
     }
     return ends.get(action.action)!;
+  };
+  // When build `i` of an action signals (its last build, where the other batch has more).
+  const signalOf = (action: UntimedAction, i: number): number => {
+    const timing = action.timing ?? [];
+    const b = timing[Math.min(i, timing.length - 1)];
+    return Math.max(b.ready, startOf(action)) + (b.signal ?? b.work);
   };
   return actions.map(action => {
     const { timing, price, ...rest } = action;
     if (!timing) return rest;
-    const from = Math.max(0, ...actions.filter(a => action.awaits?.includes(a.action)).map(a => endOf(a) + m.awaitPollSeconds));
-    const billedMinutes = timing.reduce((sum, b) => sum + Math.max(1, Math.ceil((Math.max(b.ready, from) + b.work) / 60)), 0);
-    return { ...rest, seconds: endOf(action), billedMinutes, usd: billedMinutes * price! };
+    const billedMinutes = timing.reduce((sum, b, i) => sum + Math.max(1, Math.ceil(buildEnd(action, b, i) / 60)), 0);
+    const signals = timing.some(b => b.signal !== undefined);
+    return {
+      ...rest,
+      seconds: endOf(action),
+      ...signals ? { signalSeconds: Math.max(...timing.map((_, i) => signalOf(action, i))) } : {},
+      billedMinutes,
+      usd: billedMinutes * price!,
+    };
   });
 }
 
 /**
  * The kind and the work of each build of a CodeBuild action in a deploying stage, by what its build
- * spec runs: this library's deploy builds install the CDK CLI (and may search for the stacks the
- * app no longer has, whose deletion takes no time), then deploy with `cdk deploy` (the stacks in
- * each build's `STACKS`); its test builds run the
- * user's steps, each step, or group of steps side by side, announced by `echo "== <steps> of
- * $ENVIRONMENT_NAME ==="` and lasting one shell step. A change review runs
+ * spec runs: this library's deploy builds install the CDK CLI, then deploy with `cdk deploy` (the
+ * stacks in each build's `STACKS`; where tests follow, `signal_ready` and then the stacks no test
+ * needs, in `REST_STACKS`), search for the stacks the app no longer has and start their deletion
+ * (which takes no time); its test builds run the user's steps, each step, or group of steps side
+ * by side, announced by `echo "== <steps> of $ENVIRONMENT_NAME ==="` and lasting one shell step. A change review runs
  * `@aws-cdk/cloudformation-diff` (what `cdk diff` is built on). A batch runs one build per entry of
  * its build list. Any other action is one of CDK Pipelines' shell steps.
  */
 function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: PipelineStage,
-  action: PipelineAction): [Kind, Array<[number, number]>] {
+  action: PipelineAction): [Kind, Array<[number, number, number?]>] {
   const m = PIPELINE_MODEL;
   const where = `action ${stage.Name}/${action.Name}`;
   const spec = buildSpecOf(template, stage, action);
@@ -279,15 +317,18 @@ function jobWork(template: any, assemblyDir: string, stackAt: StackAt, stage: Pi
   // runs in the install phase (before any wait) or in the build phase.
   const cleanupIn = (phase: string) => commandsOf(phase).some(c => c.startsWith('search_orphans')) ? m.orphanSearchSeconds : 0;
   const steps = m.shellStepSeconds * commands.filter(c => STEP_ANNOUNCEMENT.test(c) && !c.includes('StackCleanup')).length;
-  const deployAt = commands.findIndex(c => /\bcdk\s.*\sdeploy\s.*\$STACKS"?$/.test(c));
-  if (deployAt >= 0) {
+  // Each `cdk deploy` of the stacks a variable names, in order: the stacks the tests need, then those no test needs.
+  const deploys = commands.map(c => /\bcdk\s.*\sdeploy\s.*\$(\w*STACKS)"?$/.exec(c)).filter((d): d is RegExpExecArray => d !== null);
+  if (deploys.length > 0) {
     if (steps > 0) throw new Error(`${where}: it runs \`cdk deploy\` and test steps in one build`);
-    const direct = /--method=direct/.test(commands[deployAt]);
-    const express = /--express\b/.test(commands[deployAt]);
+    const direct = /--method=direct/.test(deploys[0][0]);
+    const express = /--express\b/.test(deploys[0][0]);
+    const signals = commands.includes(SIGNAL_READY);
     return ['deploy job', builds.map(variables => {
       if (typeof variables.STACKS !== 'string') throw new Error(`${where}: it runs \`cdk deploy\`, but not in a batch whose builds each name their stacks in a STACKS variable (of the build, or of its plan)`);
-      const stacks = variables.STACKS.split(/\s+/).filter(Boolean);
-      return [m.cliInstallSeconds + cleanupIn('install'), deploySeconds(stackAt, stacks, { direct, express }, where) + cleanupIn('build')];
+      const [first, ...then] = deploys.map(([, name]) => deploySeconds(stackAt, String(variables[name] ?? '').split(/\s+/).filter(Boolean), { direct, express }, where));
+      const work = first + then.reduce((sum, seconds) => sum + seconds, 0) + cleanupIn('build');
+      return [m.cliInstallSeconds + cleanupIn('install'), work, ...signals ? [first] : []] as [number, number, number?];
     })];
   }
   if (commands.some(c => c.includes('@aws-cdk/cloudformation-diff@'))) {

@@ -355,7 +355,7 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   check('peak memory', library.peakMemoryMb.median, plain.peakMemoryMb.median, n => `${n.toFixed(0)} MB`, whySynth, 0.05);
   check('CodeBuild jobs per commit', lib.codeBuildJobsPerCommit, base.codeBuildJobsPerCommit, String,
     'On purpose: each environment\'s tests run in builds of their own, apart from its deploy, so that test commands never hold '
-    + 'credentials that deploy; its monitoring stack, where it would lengthen the deploy, deploys in a build of its own beside the tests; '
+    + 'credentials that deploy; '
     + 'Prod\'s review and Staging\'s listing of the stacks the app no longer has are builds the plain pipeline does not have. '
     + 'No job publishes assets.');
   check('actions in sequence to Prod', lib.sequentialActions, base.sequentialActions, String,

@@ -70,14 +70,27 @@ export interface PathToProduction {
 }
 
 /**
- * The actions of its stage a batch starts beside and waits for (`await_actions` in its build), by
- * name; none for any other action.
+ * The actions of its stage a batch starts beside and waits for (`await_actions`, or `await_ready`
+ * in its build), by name; none for any other action.
  */
 export function awaitedBy(template: any, stage: PipelineStage, action: PipelineAction): string[] {
-  if (!isBatch(action)) return [];
+  const awaited = awaitOf(template, stage, action);
+  return awaited ? [...awaited[3].matchAll(/"([^"]+)"/g)].map(m => m[1]) : [];
+}
+
+/**
+ * Whether a batch waits only until the deploy it starts beside has deployed the stacks the tests
+ * need (`await_ready`), rather than for the actions it awaits to succeed.
+ */
+export function awaitsReadiness(template: any, stage: PipelineStage, action: PipelineAction): boolean {
+  return awaitOf(template, stage, action)?.[1] === 'ready';
+}
+
+/** The command by which a batch waits for actions of its stage, parsed (`AWAIT_COMMAND`). */
+function awaitOf(template: any, stage: PipelineStage, action: PipelineAction): RegExpExecArray | undefined {
+  if (!isBatch(action)) return undefined;
   const commands: string[] = buildSpecOf(template, stage, action).phases?.build?.commands ?? [];
-  const awaited = commands.map(c => AWAIT_COMMAND.exec(c)).find(Boolean);
-  return awaited ? [...awaited[2].matchAll(/"([^"]+)"/g)].map(m => m[1]) : [];
+  return commands.map(c => AWAIT_COMMAND.exec(c)).find(Boolean) ?? undefined;
 }
 
 /**

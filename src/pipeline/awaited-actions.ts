@@ -13,8 +13,34 @@ export function awaitCommand(stage: string, actions: string[]): string {
   return `await_actions "${stage}" ${actions.map(a => `"${a}"`).join(' ')}`;
 }
 
-/** A build command that waits for actions: its stage and the actions, as `awaitCommand` writes them. */
-export const AWAIT_COMMAND = /^await_actions "([^"]+)" ((?:"[^"]+" ?)+)$/;
+/**
+ * The command that waits, in a build of a test batch that starts beside its environments' deploy
+ * (action `action` of stage `stage`), until the deploy build of the build's own environment has
+ * deployed the stacks the tests need (`signal_ready`), while it goes on with the stacks no test
+ * needs; or until the deploy has succeeded. It fails, running nothing, as soon as the deploy failed.
+ * The two builds of an environment are told apart from the others of their batches by the same
+ * identifier (`CodeBuildJob.buildPerEnvironment`).
+ */
+export function awaitReadyCommand(stage: string, action: string): string {
+  return `await_ready "${stage}" "${action}"`;
+}
+
+/** The command a deploy build runs once the stacks its environment's tests need are deployed. */
+export const SIGNAL_READY = 'signal_ready';
+
+/**
+ * Where in the pipeline's artifact bucket the deploy builds signal (`signal_ready`, in
+ * src/pipeline/jobs/await-actions.sh), under the execution's id: one empty object per environment,
+ * named by its builds' identifier.
+ */
+export const READY_PREFIX = 'deploys-ready';
+
+/**
+ * A build command that waits for actions (`await_actions`) or for its environment's deploy to be
+ * ready for the tests (`await_ready`): the command, its stage and the actions, as `awaitCommand`
+ * and `awaitReadyCommand` write them.
+ */
+export const AWAIT_COMMAND = /^await_(actions|ready) "([^"]+)" ((?:"[^"]+" ?)+)$/;
 
 /**
  * Permission to list a pipeline's action executions (`name`: its name, as given at synth: a job's

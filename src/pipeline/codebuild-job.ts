@@ -6,7 +6,7 @@ import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { awaitCommand, listActionExecutions } from './awaited-actions';
+import { awaitCommand, awaitReadyCommand, listActionExecutions, READY_PREFIX, SIGNAL_READY } from './awaited-actions';
 import { IsolatedEnvironment } from '../environment';
 import { FETCH_BUNDLE } from './private/checked-bundle';
 import { CompactBuildSpec } from './private/compact-build-spec';
@@ -102,6 +102,12 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected project?: codebuild.IProject;
   /** The jobs of its stage it starts beside and waits for. */
   private readonly awaited: CodeBuildJob[] = [];
+  /** The deploy it starts beside and waits for until its environment is ready for the tests (`startBesideAndAwaitReady`). */
+  private readyOf?: CodeBuildJob;
+  /** Whether a job waits for its builds' signal that their environment is ready for the tests (`readySignal`). */
+  private awaitedForReadiness = false;
+  /** Whether its builds signal, once its spec is made. */
+  private signals = false;
   /** Where its project goes, while CDK Pipelines turns the step into an action. */
   private scope?: Construct;
   /** What it reads per environment and per stack, once its spec is made (`writePlan`). */
@@ -125,7 +131,21 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    * for them to succeed before its build phase: its build is provisioned and installed meanwhile.
    */
   public startBesideAndAwait(...jobs: CodeBuildJob[]): this {
+    if (this.readyOf) throw new Error(`${this.id} waits for ${this.readyOf.id} to be ready for the tests; it cannot also wait for actions to succeed`);
     this.awaited.push(...jobs);
+    return this;
+  }
+
+  /**
+   * Makes the job (one build per environment) start beside `deploy` (a step of the same stage, with
+   * the same dependencies and environments, whose builds signal: `readySignal`) and wait, before
+   * its build phase, until the deploy build of its own environment has deployed the stacks the tests
+   * need, or `deploy` has succeeded: it fails as soon as `deploy` failed.
+   */
+  public startBesideAndAwaitReady(deploy: CodeBuildJob): this {
+    if (this.awaited.length > 0) throw new Error(`${this.id} waits for actions to succeed; it cannot also wait for ${deploy.id} to be ready for the tests`);
+    this.readyOf = deploy;
+    deploy.awaitedForReadiness = true;
     return this;
   }
 
@@ -134,7 +154,9 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     this.scope = options.scope;
     // The scripts come from the pipeline's own definition, never from the commit under review.
     this.gateScripts = GateScripts.of(options.scope);
-    const spec = this.withFetches(this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)), stage.stageName, this.pipelineNameOf(options)));
+    const artifactBucket = options.pipeline.pipeline.artifactBucket;
+    const spec = this.withFetches(this.withReadiness(this.withAwaited(this.spec(extra.map(artifact => `$CODEBUILD_SRC_DIR_${artifact.artifactName}`)),
+      stage.stageName, this.pipelineNameOf(options)), artifactBucket.bucketName));
     const logGroup = options.codeBuildDefaults?.logging?.cloudWatch?.logGroup;
     // A role on the app's pipeline path for its purpose, which the environments' roles trust by that path.
     const path = this.rolePath();
@@ -166,7 +188,10 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       ...this.fetched.size > 0 ? [this.gateScripts!.readStatement(...this.fetchedInOrder())] : [],
       ...this.plan ? [this.plan.readStatement()] : [],
     ].forEach(statement => project.addToRolePolicy(statement));
-    if (this.awaited.length > 0) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
+    if (this.awaited.length > 0 || this.readyOf) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
+    // The deploy builds' signals, and nothing else of the artifact bucket, which the jobs only read (the project's use of the
+    // bucket's key, which encrypts the object, is aws-cdk-lib's, through the project's encryptionKey).
+    if (this.signals) project.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [artifactBucket.arnForObjects(`${READY_PREFIX}/*`)] }));
     if (spec.batch) project.enableBatchBuilds();
     // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
     const actionRole = options.pipeline.node.tryFindChild('CodeBuildActionRole') as iam.IRole | undefined
@@ -193,7 +218,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    * variables it reads (`name`: the pipeline's name, as given at synth).
    */
   private withAwaited(spec: JobSpec, stageName: string, name: string): JobSpec {
-    if (this.awaited.length === 0) return spec;
+    if (this.awaited.length === 0 && !this.readyOf) return spec;
     const buildSpec = spec.buildSpec as { phases: { build: { commands: string[] } } };
     return {
       ...spec,
@@ -205,13 +230,29 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
             ...buildSpec.phases.build,
             commands: [
               this.source(JobScript.AWAIT_ACTIONS),
-              awaitCommand(stageName, this.awaited.map(j => j.id)),
+              this.readyOf ? awaitReadyCommand(stageName, this.readyOf.id) : awaitCommand(stageName, this.awaited.map(j => j.id)),
               ...buildSpec.phases.build.commands,
             ],
           },
         },
       },
       actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', PIPELINE_NAME: name },
+    };
+  }
+
+  /**
+   * The spec with, where its builds signal that their environment is ready for the tests or wait
+   * for that signal, where the signals go: the pipeline's artifact bucket (`bucket`), in the build
+   * spec's variables (an action's variables are limited to 1,000 characters, shared by all its
+   * variables), and the execution's id.
+   */
+  private withReadiness(spec: JobSpec, bucket: string): JobSpec {
+    if (!this.signals && !this.readyOf) return spec;
+    const buildSpec = spec.buildSpec as { env?: { variables?: Record<string, string> } };
+    return {
+      ...spec,
+      buildSpec: { ...spec.buildSpec, env: { ...buildSpec.env, variables: { ...buildSpec.env?.variables, READY_BUCKET: bucket } } },
+      actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' },
     };
   }
 
@@ -272,6 +313,17 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected gateScript(script: GateScript): string {
     this.fetched.add(script);
     return GateScripts.directoryOf(script);
+  }
+
+  /**
+   * The commands by which each build tells the builds of its environment that start beside its job
+   * (`startBesideAndAwaitReady`) that the stacks the tests need are deployed; none where no job
+   * waits for that. Called from `spec`.
+   */
+  protected readySignal(): string[] {
+    if (!this.awaitedForReadiness) return [];
+    this.signals = true;
+    return [this.source(JobScript.AWAIT_ACTIONS), SIGNAL_READY];
   }
 
   /** The command that reads a file of the jobs' bash functions into the build's shell, which its builds fetch first. */

@@ -15,8 +15,8 @@ import { PlanVariables } from './private/job-plan';
 import { servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 
-/** The ids of the deploy jobs of an environment's stage (its CodePipeline actions' names): the deploy, and the deploy of the stacks no test needs. */
-export const DEPLOY_JOBS = { DEPLOY: 'Deploy', DEPLOY_REST: 'DeployRest' } as const;
+/** The id of the deploy job of an environment's stage (its CodePipeline action's name). */
+export const DEPLOY_JOB = 'Deploy';
 
 /** What the builds deploy with. */
 export interface DeployInputs {
@@ -43,9 +43,11 @@ export interface DeployInputs {
  * project may assume the CDK bootstrap roles it deploys with and the environments' stack clean-up
  * roles, of these environments only.
  *
- * An environment's deploy is split where tests come after it: the stacks the tests need first
- * (`Deploy`), then the stacks no test needs (the monitoring stack, the account baseline), deployed
- * by a second batch (`DeployRest`) beside the tests.
+ * Where tests come after the deploy, a build deploys the stacks the tests need first, then signals
+ * (`readySignal`) that the environment's tests may start (their build was started beside it and has
+ * waited, provisioned and installed), and deploys the stacks no test needs (the monitoring stack, the
+ * account baseline) while they run: one build per environment, rather than a second batch that
+ * would be provisioned and billed while it waited for the first.
  *
  * Written by hand because CDK Pipelines deploys each stack with two CloudFormation actions and
  * gives every test of every environment an action, a project and a role of its own: at sixteen
@@ -55,15 +57,8 @@ export interface DeployInputs {
  * because each build publishes its own.
  */
 export class EnvironmentBuilds extends CodeBuildJob {
-  /** Whether any of the environments has stacks no test needs, which a second batch deploys beside the tests. */
-  public static hasRest(environments: IsolatedEnvironment[], steps: BuildSteps): boolean {
-    return environments.some(env => besideTests(env, steps).length > 0);
-  }
-
   /** Whether a stack has a container image asset, which the CLI builds with Docker. */
   private readonly images: boolean;
-  /** Whether it ends with the stack clean-up: the last of its environments' deploys does. */
-  private readonly cleansUp: boolean;
   /**
    * Whether it deploys in CloudFormation's express mode, as the tier asks (`TierProfile.expressDeployments`;
    * the environments of a batch are of one tier). `--rollback` keeps CloudFormation's rollback of a
@@ -75,52 +70,52 @@ export class EnvironmentBuilds extends CodeBuildJob {
   private readonly express: boolean;
 
   /**
-   * @param rest whether it deploys the stacks no test needs (beside the tests), rather than the others
-   * @param steps what the environments' test builds run, which decides the stacks deployed beside them
+   * @param steps what the environments' test builds run, which decides the stacks deployed while they run
    */
-  constructor(id: string, private readonly environments: IsolatedEnvironment[], private readonly rest: boolean,
-    private readonly steps: BuildSteps, private readonly deploy: DeployInputs) {
+  constructor(id: string, private readonly environments: IsolatedEnvironment[], private readonly steps: BuildSteps,
+    private readonly deploy: DeployInputs) {
     // The review's output, or the orphan listing's: what the approval saw.
     const approved = (deploy.review ?? deploy.orphanListing)?.primaryOutput;
     super(id, deploy.assembly, approved ? [approved] : []);
     this.images = this.stacks().some(stack => stack.node.findAll()
       .some(c => c instanceof ecrAssets.DockerImageAsset || c instanceof ecrAssets.TarballImageAsset));
-    this.cleansUp = rest || !EnvironmentBuilds.hasRest(environments, steps);
     this.express = environments.every(env => env.profile.expressDeployments === true);
   }
 
   protected get description(): string {
-    return describingEnvironments(this.environments, names => `Deploys ${this.rest ? 'the stacks no test needs of ' : ''}${names}, one build each`);
+    return describingEnvironments(this.environments, names => `Deploys ${names}, one build each`);
   }
 
   protected spec([reviewedOrListed]: string[]): JobSpec {
     // The cloud assembly is the job's primary input.
     const assembly = '$CODEBUILD_SRC_DIR';
     const { batch, readPlan: plan } = this.buildPerEnvironment(this.environments, env => this.planVariablesOf(env));
-    // The last deploy of an environment searches for the stacks it no longer has, with the orphan script, and deletes them.
-    if (this.cleansUp) this.gateScript(GateScript.ORPHAN);
-    const orphans = this.cleansUp ? this.source(JobScript.ORPHANS) : undefined;
+    // Each build searches for the stacks its environment no longer has, with the orphan script, and deletes them.
+    this.gateScript(GateScript.ORPHAN);
+    const orphans = this.source(JobScript.ORPHANS);
+    // `cdk deploy` of the stacks a variable of the plan names, each once the stacks it depends on are, the others side by side.
+    const deploy = (stacks: string) => `[ -z "$${stacks}" ] || cdk -a "${assembly}" deploy --method=direct${this.express ? ' --express --rollback' : ''} `
+      + `--require-approval never --exclusively --concurrency "$(echo $${stacks} | wc -w)" --progress events --no-notices $${stacks}`;
+    const rest = this.environments.some(env => besideTests(env, this.steps).length > 0);
     return {
       buildSpec: {
         env: { shell: 'bash' },
         batch,
         phases: {
           install: {
-            commands: [
-              `npm install -g aws-cdk@${this.deploy.cdkCliVersion}`,
-              plan,
-              // The search for the stacks the app no longer has runs before the deploy, or while the deploy before it runs.
-              ...orphans ? [orphans, `search_orphans${reviewedOrListed ? ` "${reviewedOrListed}/orphans-$ENVIRONMENT_NAME.txt"` : ''}`] : [],
-            ],
+            commands: [`npm install -g aws-cdk@${this.deploy.cdkCliVersion}`],
           },
           build: {
             commands: [
               plan,
               ...this.deploy.review ? [this.source(JobScript.CHANGE_REVIEW), `check_reviewed "${reviewedOrListed}" "${assembly}"`] : [],
-              `[ -z "$STACKS" ] || cdk -a "${assembly}" deploy --method=direct${this.express ? ' --express --rollback' : ''} --require-approval never --exclusively --concurrency "$(echo $STACKS | wc -w)" `
-                + '--progress events --no-notices $STACKS',
+              deploy('STACKS'),
+              // The tests start; the stacks no test needs, and the search for the stacks the app no longer has, while they run.
+              ...this.readySignal(),
+              ...rest ? [deploy('REST_STACKS')] : [],
+              orphans, `search_orphans${reviewedOrListed ? ` "${reviewedOrListed}/orphans-$ENVIRONMENT_NAME.txt"` : ''}`,
               // Once the app's stacks are deployed: the deletion of the stacks it no longer has.
-              ...orphans ? [orphans, 'delete_orphans'] : [],
+              'delete_orphans',
             ],
           },
         },
@@ -134,11 +129,11 @@ export class EnvironmentBuilds extends CodeBuildJob {
   protected permissions(): iam.PolicyStatement[] {
     const roles: BootstrapRole[] = ['deploy', 'file-publishing', ...this.images ? ['image-publishing' as const] : []];
     // The check that the stacks are still as reviewed reads their templates with the review roles;
-    // the last deploy of an environment deletes its orphaned stacks with its clean-up role.
-    const environmentRoles: EnvironmentRole[] = [...this.deploy.review ? ['review' as const] : [], ...this.cleansUp ? ['stack-cleanup' as const] : []];
+    // a build deletes its environment's orphaned stacks with its clean-up role.
+    const environmentRoles: EnvironmentRole[] = [...this.deploy.review ? ['review' as const] : [], 'stack-cleanup'];
     return [
       assumeBootstrapRoles(this.stacks(), roles),
-      ...environmentRoles.length > 0 ? [assumeEnvironmentRoles(this.environments, ...environmentRoles)] : [],
+      assumeEnvironmentRoles(this.environments, ...environmentRoles),
     ];
   }
 
@@ -148,32 +143,31 @@ export class EnvironmentBuilds extends CodeBuildJob {
   }
 
   /**
-   * What a build reads from the job's plan for its environment: the stacks this batch deploys (by
-   * their path in the app, as `cdk list` shows them), with the review's fingerprint entries of those
-   * stacks, and what its stack clean-up needs. Each build's own variable is the environment's name.
+   * What a build reads from the job's plan for its environment: the stacks it deploys (by their
+   * path in the app, as `cdk list` shows them): first those the tests need (`STACKS`), then where
+   * tests run after the deploy, those no test needs (`REST_STACKS`); with the review's fingerprint
+   * entries of all of them, and what its stack clean-up needs. Each build's own variable is the
+   * environment's name.
    */
   private planVariablesOf(env: IsolatedEnvironment): PlanVariables {
-    const stacks = this.stacksOfEnvironment(env);
+    const beside = besideTests(env, this.steps);
+    const stacks = stacksOf(env);
+    const paths = (of: Stack[]) => of.map(s => s.node.path).join(' ');
     return {
-      ...this.cleansUp ? cleanupVariables(env, this.deploy.orphanMode) : {},
-      STACKS: stacks.map(s => s.node.path).join(' '),
+      ...cleanupVariables(env, this.deploy.orphanMode),
+      STACKS: paths(stacks.filter(s => !beside.includes(s))),
+      ...beside.length > 0 ? { REST_STACKS: paths(beside) } : {},
       ...this.deploy.review ? { REVIEWED_STACKS: stacks.map(s => ChangeReviewJob.fingerprintEntry(s)) } : {},
     };
   }
 
-  /** The stacks of an environment this batch deploys. */
-  private stacksOfEnvironment(env: IsolatedEnvironment): Stack[] {
-    const beside = besideTests(env, this.steps);
-    return stacksOf(env).filter(s => beside.includes(s) === this.rest);
-  }
-
   private stacks(): Stack[] {
-    return this.environments.flatMap(env => this.stacksOfEnvironment(env));
+    return this.environments.flatMap(env => stacksOf(env));
   }
 }
 
 /**
- * The stacks of an environment no test needs, deployed beside the tests: its monitoring stack (its
+ * The stacks of an environment no test needs, deployed while the tests run: its monitoring stack (its
  * dashboard and alarms) and the account's baseline stack where the environment holds it (the
  * trail, Config, GuardDuty: slow to deploy, and nothing a test reads), where something runs after
  * the deploy, no other stack of the environment depends on them, no test reads their outputs, and

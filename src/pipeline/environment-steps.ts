@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { APPROVAL_COMMENT_LIMIT, DIGEST_LENGTH, SUMMARY_LIMIT } from './approval-limits';
 import { ChangeReviewJob, OtherLane } from './change-review-job';
-import { DEPLOY_JOBS, EnvironmentBuilds } from './environment-builds';
+import { DEPLOY_JOB, EnvironmentBuilds } from './environment-builds';
 import { OrphanListingJob } from './orphan-cleanup';
 import { OrphanMode } from './orphan-mode';
 import { PipelineCommands, PipelineTest } from './pipeline-test';
@@ -117,13 +117,14 @@ export interface WaveGateJobs {
  * approval); where the wave's deploys wait
  * for a deployment window (`windowed`), the approval is a stage of its own. Then batches of
  * builds, one build per environment of the group: the tests before deploy (`TestsBefore`), the
- * deploy (`Deploy`), then the data seed and the tests after deploy (`TestsAfter`) beside the deploy
- * of the stacks no test needs (`DeployRest`), all started together, each waiting in its build for
- * the one it follows. The user's commands run only in the test batches, whose role cannot deploy;
+ * deploy (`Deploy`), then the data seed and the tests after deploy (`TestsAfter`), all started
+ * together, each waiting in its build for the one it follows: the tests after deploy, for their
+ * environment's deploy build to have deployed the stacks they need (it goes on with the stacks no
+ * test needs while they run). The user's commands run only in the test batches, whose role cannot deploy;
  * the deploy batches run only the library's commands. Beside the last
  * group's deploy, the next wave's change review or orphan listing. In the wave's last group, the one sign-off once
  * every environment has passed its tests. Whatever the number of environments, a stage has at most
- * eight actions.
+ * seven actions.
  */
 export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, windowed: boolean, reviews: WaveGateJobs): WaveStage[] {
   const wave = groups.flat();
@@ -171,18 +172,15 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const environments = group.map(p => p.environment);
     const deployInputs = { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, orphanMode: wave[0].orphanMode, orphanListing };
     // The user's commands run in builds of their own, which cannot deploy: the tests before deploy,
-    // then the deploy, then the data seed and the tests after deploy, while the stacks no test needs
-    // deploy beside them. Each starts with the stage, and waits in its build for the one before it
-    // to succeed: its provisioning and installs overlap the one before.
+    // then the deploy, then the data seed and the tests after deploy, while the deploy goes on with
+    // the stacks no test needs. Each starts with the stage, and waits in its build for the one
+    // before it: its provisioning and installs overlap the one before.
     const testedBefore = build.before.length > 0 ? after(steps, new TestBuilds('TestsBefore', environments, inputs.source, [build.before]), waitsFor) : undefined;
-    const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOBS.DEPLOY, environments, false, build, deployInputs), waitsFor);
+    const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOB, environments, build, deployInputs), waitsFor);
     if (testedBefore) deployed.startBesideAndAwait(testedBefore);
     const afterGroups = [...build.seed ? [[build.seed]] : [], ...build.after.length > 0 ? [build.after] : []];
     const tested = afterGroups.length > 0
-      ? [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), waitsFor).startBesideAndAwait(deployed)] : [];
-    const rest = EnvironmentBuilds.hasRest(environments, build)
-      ? [after(steps, new EnvironmentBuilds(DEPLOY_JOBS.DEPLOY_REST, environments, true, build, deployInputs), waitsFor)
-        .startBesideAndAwait(deployed)] : [];
+      ? [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), waitsFor).startBesideAndAwaitReady(deployed)] : [];
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {
@@ -192,7 +190,7 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
             `${wave.map(p => p.environment.environmentName).join(', ')} (${tier}) are deployed and tested: sign off to promote the change`,
             `The ${wave.length} environments of this wave (${tier}) are deployed and tested: sign off to promote the change`,
           ], 0),
-      }), [deployed, ...tested, ...rest]);
+      }), [deployed, ...tested]);
     }
   });
   return stages;

@@ -12,7 +12,7 @@ import { jobProjectPrefix } from './codebuild-job';
 import { DeliveryAlarmOptions } from './delivery-alarms';
 import { DeliveryEvents } from './delivery-events';
 import { DeliveryMetrics, validateDeliveryAlarms } from './delivery-metrics';
-import { DEPLOY_JOBS } from './environment-builds';
+import { DEPLOY_JOB } from './environment-builds';
 import { EnvironmentPlan, gateJobOf, hasGateBeforeDeploy, LaneInputs, stepsForWave, validatePlan } from './environment-steps';
 import { FeatureEnvironmentOptions, FeatureLane } from './feature-lane';
 import { checkBootstrapCleanup, longestRunOf } from './longest-run';
@@ -815,7 +815,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
         }])),
         // An app without a production tier has no change failure rate or time to restore: no tier has this name.
         productionTier: production ? tierOf(production).name : '',
-        deployActions: Object.values(DEPLOY_JOBS),
+        deployActions: [DEPLOY_JOB],
       },
       namespace: `cdk-multi-env/${appName}`,
       dashboardName: `${appName}-delivery`,

@@ -7,7 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
 import { pathToProduction } from '../../examples/pipeline-path';
 import { EnvironmentTier } from '../../src';
-import { awaitCommand } from '../../src/pipeline/awaited-actions';
+import { awaitCommand, awaitReadyCommand, SIGNAL_READY } from '../../src/pipeline/awaited-actions';
 import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { stepAnnouncement } from '../../src/pipeline/test-builds';
 import { environment } from '../support/environments';
@@ -151,17 +151,24 @@ const DEPLOY_EXPRESS = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --exp
 const step = (name: string) => [stepAnnouncement([name]), `./scripts/${name}.sh`];
 /** Steps side by side, as the library's builds start them. */
 const sideBySide = (...names: string[]) => [stepAnnouncement(names), ...names.map(name => startBeside(name, [`./scripts/${name}.sh`])), awaitBeside(names.map(n => [n, n]))];
+const AWAIT_ACTIONS = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"';
 /** The wait for actions of the stage, as the library's builds start it. */
-const awaiting = (stage: string, ...actions: string[]) => ['. "${TMPDIR:-/tmp}/gate-scripts/jobs/await-actions.sh"', awaitCommand(stage, actions)];
-/** The search for the stacks the app no longer has, as the library's deploy builds start it in their install phase. */
+const awaiting = (stage: string, ...actions: string[]) => [AWAIT_ACTIONS, awaitCommand(stage, actions)];
+/** The wait of the tests after deploy for their environment's deploy build to signal, as the library's builds start it. */
+const awaitingReady = (stage: string, action: string) => [AWAIT_ACTIONS, awaitReadyCommand(stage, action)];
+/** A deploy build's signal that its environment's tests may start, once it has deployed the stacks they need. */
+const SIGNAL = [AWAIT_ACTIONS, SIGNAL_READY];
+/** The search for the stacks the app no longer has, as the library's deploy builds run it after the signal. */
 const ORPHAN_SEARCH = ['. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"', 'search_orphans'];
+/** The deploy of the stacks no test needs, while the tests run. */
+const DEPLOY_REST = 'cdk -a "$CODEBUILD_SRC_DIR" deploy --require-approval never --exclusively $REST_STACKS';
 
 /**
  * A batch's build spec as the library's jobs have it: one build per entry of `stacks` (its STACKS;
- * none for a build that does not deploy), running `commands` after `installs`. A token in each
- * build's variables makes it an `Fn::Join`, as in a real template.
+ * none for a build that does not deploy; and its REST_STACKS, the entry of `rest`), running
+ * `commands` after `installs`. A token in each build's variables makes it an `Fn::Join`, as in a real template.
  */
-function batchSpec(stacks: Array<string | undefined>, commands: string[], installs = ['npm install -g aws-cdk@2']) {
+function batchSpec(stacks: Array<string | undefined>, commands: string[], installs = ['npm install -g aws-cdk@2'], rest: Array<string | undefined> = []) {
   const text = JSON.stringify({
     version: '0.2',
     batch: {
@@ -171,6 +178,7 @@ function batchSpec(stacks: Array<string | undefined>, commands: string[], instal
           variables: {
             DEPLOYMENT_ROLE_ARN: 'arn:<PARTITION>:iam::111111111111:role/deploy',
             ...list ? { STACKS: list } : {},
+            ...rest[i] ? { REST_STACKS: rest[i] } : {},
           },
         },
       })),
@@ -338,11 +346,11 @@ describe('estimatePipeline of a pipeline synthesized by the library', () => {
     // At least the foundation and then the workload, each publishing its assets (side by side) and deployed without a change set.
     const chain = 2 * (m.perAssetSeconds + m.executeChangeSetSeconds);
     expect(deploys[2].seconds).toBeGreaterThanOrEqual(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain);
-    // The smoke tests wait for the deploy they start beside.
-    expect(deploys[3].seconds).toBe(deploys[2].seconds + m.awaitPollSeconds + m.shellStepSeconds);
-    // On the path: the review (Dev has no approval, so it runs in Prod's stage), the approval, the deploy, then the tests, from the deploy's end.
+    // The smoke tests start beside the deploy and wait for its signal, before its search for the stacks the app no longer has.
+    expect(deploys[3].seconds).toBe(deploys[2].seconds - m.orphanSearchSeconds + m.awaitPollSeconds + m.shellStepSeconds);
+    // On the path: the review (Dev has no approval, so it runs in Prod's stage), the approval, the deploy until its signal, then the tests.
     expect(estimate.criticalPath.filter(a => a.stage === 'Prod').map(a => [a.action, a.seconds])).toEqual([
-      ['ChangeReview', expect.any(Number)], ['Review', 0], ['Deploy', deploys[2].seconds], ['TestsAfter', m.awaitPollSeconds + m.shellStepSeconds],
+      ['ChangeReview', expect.any(Number)], ['Review', 0], ['Deploy', deploys[2].seconds - m.orphanSearchSeconds], ['TestsAfter', m.awaitPollSeconds + m.shellStepSeconds],
     ]);
   });
 });
@@ -351,20 +359,23 @@ describe('estimatePipeline of a stage whose builds start together and wait for e
   const m = PIPELINE_MODEL;
   const stack = (assets: number) => (assets > 0 ? m.perAssetSeconds : 0) + m.createChangeSetSeconds + m.executeChangeSetSeconds;
   const chain = stack(1) + stack(2);
-  /** A stage 'Shop' of the library's batches: tests before deploy, the deploy of CHAIN (with the orphan search), tests after, the deploy of Extra beside them. */
+  /**
+   * A stage 'Shop' of the library's batches: tests before deploy, the deploy of CHAIN, its signal, the search for orphaned
+   * stacks and the deploy of Extra while the tests after deploy run, which wait for the signal.
+   */
   const estimateWith = (before: string[], after: string[]) => estimatePipeline({
     Resources: {
       Synth: project(),
       Before: project(batchSpec([undefined], before, [])),
-      Deploy: project(batchSpec([CHAIN], [...before.length > 0 ? awaiting('Shop', 'TestsBefore') : [], DEPLOY], ['npm install -g aws-cdk@2', ...ORPHAN_SEARCH])),
-      After: project(batchSpec([undefined], [...awaiting('Shop', 'Deploy'), ...after], [])),
-      Rest: project(batchSpec(['Shop/Extra'], [...awaiting('Shop', 'Deploy'), DEPLOY])),
+      Deploy: project(batchSpec([CHAIN], [...before.length > 0 ? awaiting('Shop', 'TestsBefore') : [], DEPLOY, ...SIGNAL, ...ORPHAN_SEARCH, DEPLOY_REST],
+        ['npm install -g aws-cdk@2'], ['Shop/Extra'])),
+      After: project(batchSpec([undefined], [...awaitingReady('Shop', 'Deploy'), ...after], [])),
       Pipeline: {
         Type: 'AWS::CodePipeline::Pipeline',
         Properties: {
           Stages: [...SOURCE_AND_BUILD, {
             Name: 'Shop',
-            Actions: [...before.length > 0 ? [batch('TestsBefore', 'Before')] : [], batch('Deploy', 'Deploy'), batch('TestsAfter', 'After'), batch('DeployRest', 'Rest')],
+            Actions: [...before.length > 0 ? [batch('TestsBefore', 'Before')] : [], batch('Deploy', 'Deploy'), batch('TestsAfter', 'After')],
           }],
         },
       },
@@ -372,20 +383,44 @@ describe('estimatePipeline of a stage whose builds start together and wait for e
   }, shopAssembly(), 'Shop');
   const ofStage = (e: PipelineEstimate) => Object.fromEntries(e.jobs.filter(j => j.stage === 'Shop').map(j => [j.action, j]));
 
-  test('a deploy lasts its CLI\'s install and its search for orphaned stacks (before it deploys), then its chain of stacks', () => {
+  test('a deploy lasts its CLI\'s install, its chain of stacks the tests need, its search for orphaned stacks, then the stacks no test needs', () => {
     const { Deploy } = ofStage(estimateWith([], step('SmokeTests')));
-    expect(Deploy.seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + m.orphanSearchSeconds + chain);
+    expect(Deploy.seconds).toBe(m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain + m.orphanSearchSeconds + stack(1));
   });
 
-  test('a build that waits starts its work once the action it waits for has ended and been seen, and is billed for its wait', () => {
+  test('a build that waits for its environment\'s deploy starts its work once the deploy has signalled and the signal been seen, and is billed for its wait', () => {
     const e = estimateWith([], step('SmokeTests'));
-    const { Deploy, TestsAfter, DeployRest } = ofStage(e);
-    expect(TestsAfter.seconds).toBe(Deploy.seconds + m.awaitPollSeconds + m.shellStepSeconds);
+    const { Deploy, TestsAfter } = ofStage(e);
+    const signalled = m.codeBuildProvisioningSeconds + m.cliInstallSeconds + chain;
+    expect(TestsAfter.seconds).toBe(signalled + m.awaitPollSeconds + m.shellStepSeconds);
     expect(TestsAfter.billedMinutes).toBe(Math.ceil(TestsAfter.seconds / 60));
-    // Extra's deploy (160 s) is longer than one test (120 s): the rest of the deploy ends the stage.
-    expect(DeployRest.seconds).toBe(Deploy.seconds + m.awaitPollSeconds + stack(1));
-    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => [a.action, a.seconds]))
-      .toEqual([['Deploy', Deploy.seconds], ['DeployRest', m.awaitPollSeconds + stack(1)]]);
+    // The orphan search and Extra's deploy (170 s) take longer than the poll and one test (135 s): the deploy ends the stage.
+    expect(Deploy.seconds).toBeGreaterThan(TestsAfter.seconds);
+    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => [a.action, a.seconds])).toEqual([['Deploy', Deploy.seconds]]);
+    // Tests longer than the rest of the deploy end the stage: on the path, the deploy until its signal, then the tests.
+    const longer = estimateWith([], [...step('SmokeTests'), ...step('LoadTests')]);
+    expect(longer.criticalPath.filter(a => a.stage === 'Shop').map(a => [a.action, a.seconds]))
+      .toEqual([['Deploy', signalled], ['TestsAfter', m.awaitPollSeconds + 2 * m.shellStepSeconds]]);
+  });
+
+  test('in a wave, each environment\'s test build starts on the signal of its own environment\'s deploy build', () => {
+    // Two environments: the first deploys the chain, the second the foundation alone, so it signals first.
+    const e = estimatePipeline({
+      Resources: {
+        Synth: project(),
+        Deploy: project(batchSpec([CHAIN, 'Shop/Foundation'], [DEPLOY, ...SIGNAL])),
+        After: project(batchSpec([undefined, undefined], [...awaitingReady('Shop', 'Deploy'), ...step('SmokeTests')], [])),
+        Pipeline: {
+          Type: 'AWS::CodePipeline::Pipeline',
+          Properties: { Stages: [...SOURCE_AND_BUILD, { Name: 'Shop', Actions: [batch('Deploy', 'Deploy'), batch('TestsAfter', 'After')] }] },
+        },
+      },
+    }, shopAssembly(), 'Shop');
+    const installed = m.codeBuildProvisioningSeconds + m.cliInstallSeconds;
+    const ends = [installed + chain, installed + stack(1)].map(signal => signal + m.awaitPollSeconds + m.shellStepSeconds);
+    const { TestsAfter } = ofStage(e);
+    expect(TestsAfter.seconds).toBe(Math.max(...ends));
+    expect(TestsAfter.billedMinutes).toBe(ends.reduce((sum, end) => sum + Math.ceil(end / 60), 0));
   });
 
   test('counts tests side by side as one step, and steps one after another each', () => {
@@ -399,7 +434,7 @@ describe('estimatePipeline of a stage whose builds start together and wait for e
     const e = estimateWith(step('DataMigrationTests'), step('SmokeTests'));
     const { TestsBefore, Deploy } = ofStage(e);
     expect(TestsBefore.seconds).toBe(m.codeBuildProvisioningSeconds + m.shellStepSeconds);
-    expect(Deploy.seconds).toBe(TestsBefore.seconds + m.awaitPollSeconds + chain);
-    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => a.action)).toEqual(['TestsBefore', 'Deploy', 'DeployRest']);
+    expect(Deploy.seconds).toBe(TestsBefore.seconds + m.awaitPollSeconds + chain + m.orphanSearchSeconds + stack(1));
+    expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => a.action)).toEqual(['TestsBefore', 'Deploy']);
   });
 });

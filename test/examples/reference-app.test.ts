@@ -141,11 +141,11 @@ describe('the reference app', () => {
     const assetJobs = (t: any) => mainPipeline(t).Stages.find(s => s.Name === 'Assets')?.Actions.length ?? 0;
     expect(assetJobs(tooling.template)).toBe(0);
     expect(assetJobs(plainTemplate)).toBe(2);
-    // Synth, self-update, then per environment its deploy, the deploy of the stacks no test needs (the monitoring stack,
-    // after the workload) and its tests after deploy; Staging's tests before deploy; Staging's listing of the stacks the app
-    // no longer has (beside QA's deploy) and Prod's review (beside Staging's deploy). Plain CDK Pipelines starts fewer
-    // builds (it deploys through CloudFormation actions, with no build) but runs three times as many actions one after another.
-    expect(library.codeBuildJobs).toBe(2 + 3 + 3 + 1 + 4 + 1 + 3);
+    // Synth, self-update, then per environment its deploy (the monitoring stack last, while the tests run) and its tests after
+    // deploy; Staging's tests before deploy; Staging's listing of the stacks the app no longer has (beside QA's deploy) and
+    // Prod's review (beside Staging's deploy). Plain CDK Pipelines starts fewer builds (it deploys through CloudFormation
+    // actions, with no build) but runs three times as many actions one after another.
+    expect(library.codeBuildJobs).toBe(2 + 2 + 2 + 1 + 3 + 1 + 2);
     expect(library.sequentialActions).toBe(15);
     expect(plain.codeBuildJobs).toBe(11);
   });
@@ -156,7 +156,7 @@ describe('the reference app', () => {
       plainCdkPipelines: { stages: [], codeBuildJobs: 11, sequentialActions: 26, approvals: 3 },
     };
     const text = summarize(assembly, reference, comparison);
-    expect(text).toMatch(/^cdk-multi-env +17 +15 +3$/m);
+    expect(text).toMatch(/^cdk-multi-env +13 +15 +3$/m);
     expect(text).toMatch(/^plain CDK Pipelines +11 +26 +3$/m);
     expect(text).toContain('Hotfix lane (pushes to hotfix/*):');
     for (const s of stacks) expect(text).toContain(s.stackName);

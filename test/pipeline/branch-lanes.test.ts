@@ -158,7 +158,7 @@ describe('branch lanes reach production only after an approval', () => {
     }
     const publishers = hotfix.jobs.filter(job => statementsOf(template, job.roleId)
       .some(s => JSON.stringify(s).includes(`:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*`) && JSON.stringify(s.Condition).includes('file-publishing')));
-    expect(publishers.map(job => `${job.stage}/${job.action}`)).toEqual(['Prod/Deploy', 'Prod/DeployRest', 'Prod-us-east-1/Deploy', 'Prod-us-east-1/DeployRest']);
+    expect(publishers.map(job => `${job.stage}/${job.action}`)).toEqual(['Prod/Deploy', 'Prod-us-east-1/Deploy']);
     expect(publishers.every(job => isAfter(job, hotfix.firstApproval))).toBe(true);
   });
 });
@@ -186,23 +186,36 @@ describe('the CDK CLI is pinned in every job, and selects exactly the stacks eac
   test('that CLI, given the stacks of a deploy build, selects exactly those stacks of the cloud assembly', () => {
     const builds = main.jobs.filter(job => job.action === 'Deploy')
       .flatMap(job => stacksOfBuilds(job.projectId));
-    expect(builds.length).toBe(6);
+    // Six environments: each one deploy of the stacks its tests need, and one of the monitoring stack while they run.
+    expect(builds.length).toBe(12);
+    // `cdk list` adds the stacks the selected ones depend on, which `cdk deploy --exclusively` leaves out.
+    const assembly = new cxapi.CloudAssembly(current.outdir);
+    const byPath = new Map(assembly.stacksRecursively.map(stack => [stack.hierarchicalId, stack]));
+    const withDependencies = (paths: string[]): string[] => [...new Set(paths.flatMap(p => [p, ...withDependencies(byPath.get(p)!.dependencies
+      .filter(cxapi.CloudFormationStackArtifact.isCloudFormationStackArtifact).map(d => d.hierarchicalId))]))];
     for (const stacks of builds) {
       const listed = execFileSync(require.resolve('aws-cdk/bin/cdk'), ['list', '--app', current.outdir, '--no-notices', ...stacks], { encoding: 'utf-8' });
       // Each stack as `path (name)`; in CI the CLI may print other lines (warnings) too.
       const selected = listed.split('\n').map(line => /^(\S+\/\S+) \(\S+\)$/.exec(line.trim())?.[1]).filter(Boolean);
-      expect(selected.sort()).toEqual([...stacks].sort());
+      expect(stacks.every(stack => byPath.has(stack))).toBe(true);
+      expect(selected.sort()).toEqual(withDependencies(stacks).sort());
     }
   });
 });
 
-/** The stacks each build of a deploy's batch names, as it reads them from the job's plan. */
+/**
+ * The stacks each `cdk deploy` of each build of a deploy's batch names, as the build reads them from the job's plan: the
+ * stacks the tests need (`STACKS`), then where there are any, those no test needs (`REST_STACKS`).
+ */
 function stacksOfBuilds(projectId: string): string[][] {
   const spec = buildSpecOf(template, projectId, current.outdir);
-  return spec.batch['build-list'].map((b: any) => (planOf(spec, current.outdir, b.identifier).STACKS as string).split(' ').filter(Boolean));
+  return spec.batch['build-list'].flatMap((b: any) => {
+    const plan = planOf(spec, current.outdir, b.identifier);
+    return [plan.STACKS, ...plan.REST_STACKS ? [plan.REST_STACKS] : []].map(stacks => (stacks as string).split(' ').filter(Boolean));
+  });
 }
 
 /** The stacks the hotfix lane's deploy builds name. */
 function hotfixStacks(): Set<string> {
-  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy' || job.action === 'DeployRest').flatMap(job => stacksOfBuilds(job.projectId).flat()));
+  return new Set(hotfix.jobs.filter(job => job.action === 'Deploy').flatMap(job => stacksOfBuilds(job.projectId).flat()));
 }

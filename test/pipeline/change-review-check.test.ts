@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { EnvironmentTier } from '../../src';
+import { SIGNAL_READY } from '../../src/pipeline/awaited-actions';
 import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
 import {
   accessDenied, artifactsOf, assumeRole, describeStackResourceDrifts, describeStacks, DescribedStackSample, detectStackDrift,
@@ -18,7 +19,7 @@ import {
 import { resolve } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
-import { actionOf, buildSpecOf, newPipeline } from '../support/pipelines';
+import { actionOf, actionVariablesOf, buildSpecOf, newPipeline } from '../support/pipelines';
 
 /** The SHA-256 of some bytes, as `sha256sum` prints it. */
 function sha256(bytes: Buffer): string {
@@ -69,9 +70,9 @@ function reviewedProd() {
     // What runs right before the `cdk deploy`, once the CLI is installed.
     checkCommands: [...fetchesOf(deploy.phases.install.commands), ...checkBeforeDeploy(deploy.phases.build.commands)],
     // The variables the deploy action passes its builds, as CodePipeline's variables, and those the review exports.
-    deployActionVariables: JSON.parse(actionOf(template, 'prod', 'Deploy').Configuration.EnvironmentVariables) as { name: string; value: string }[],
+    deployActionVariables: actionVariablesOf(actionOf(template, 'prod', 'Deploy')),
     exported: review.env['exported-variables'] as string[],
-    // The deploy build's stack clean-up, with the build's variables as deployed: the search after the CLI's install, the deletion after the deploy.
+    // The deploy build's stack clean-up, with the build's variables as deployed: the search and the deletion after the deploy.
     cleanupCommands: cleanupOf(deploy.phases),
     buildVariables: { CODEBUILD_BATCH_BUILD_IDENTIFIER: deploy.batch['build-list'][0].identifier as string },
     // Every role of Prod's stage, as deployed: those the jobs may assume there.
@@ -121,13 +122,18 @@ function deployedBefore(current: string[]) {
   };
 }
 
-/** A deploy build's stack clean-up: its install phase after the CLI's install (the search), and its build phase after the deploy (the deletion). */
+/** A deploy build's stack clean-up: its fetches (its install phase but the CLI's install), its plan's read, and after its deploys the search and the deletion. */
 function cleanupOf(phases: { install: { commands: string[] }; build: { commands: string[] } }): string[] {
   const cli = phases.install.commands.findIndex(c => /^npm install -g aws-cdk@/.test(c));
   expect(cli).toBeGreaterThan(0);
-  expect(phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_ChangeReview_Review/orphans-$ENVIRONMENT_NAME.txt"');
-  const deploy = phases.build.commands.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
-  return [...phases.install.commands.filter((_, i) => i !== cli), ...phases.build.commands.slice(deploy + 1)];
+  const build = phases.build.commands;
+  expect(build).toContain('search_orphans "$CODEBUILD_SRC_DIR_ChangeReview_Review/orphans-$ENVIRONMENT_NAME.txt"');
+  const deploy = build.findIndex(c => c.startsWith('[ -z "$STACKS" ] || cdk '));
+  // The fetches, the plan's read, then what follows the deploy of the stacks the tests need but for the signal to the tests
+  // and the deploy of the stacks no test needs: the search for the stacks the app no longer has, and their deletion.
+  const after = build.slice(deploy + 1).filter(c => c !== SIGNAL_READY && !c.endsWith('/await-actions.sh"') && !c.endsWith('$REST_STACKS'));
+  expect(after.slice(-1)).toEqual(['delete_orphans']);
+  return [...phases.install.commands.filter((_, i) => i !== cli), build.find(c => c.includes('/plan/'))!, ...after];
 }
 
 /** The commands of a deploy build's install phase that fetch its plan and the gate scripts. */

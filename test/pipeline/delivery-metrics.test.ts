@@ -52,7 +52,7 @@ describe('the delivery metrics', () => {
       },
       productionTier: 'prod',
       // The deploy jobs of src/pipeline/environment-builds.ts: a change reached production once one succeeded in a production stage.
-      deployActions: ['Deploy', 'DeployRest'],
+      deployActions: ['Deploy'],
     });
     // The pipelines' names as they are deployed.
     const pipelineNames = resources.filter(([, r]) => r.Type === 'AWS::CodePipeline::Pipeline').map(([, r]) => r.Properties.Name);

@@ -8,7 +8,7 @@ import { planOf } from '../../bench/job-plans';
 import { EnvironmentTier, TestKind } from '../../src';
 import { environment } from '../support/environments';
 import { s3CopyStandIn } from '../support/gate-scripts';
-import { actionOf, ALL_TESTS, buildSpecOf, newPipeline, projectStatementsOf } from '../support/pipelines';
+import { actionOf, actionVariablesOf, ALL_TESTS, buildSpecOf, newPipeline, projectStatementsOf } from '../support/pipelines';
 
 /**
  * The batch actions of an environment's stage as the pipeline writes them (`tier`'s tests before
@@ -38,8 +38,8 @@ function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
     stage,
     actions: actions.map((action: any) => {
       const spec = buildSpecOf(template, action);
-      const resolvedActionVariables = Object.fromEntries(JSON.parse(action.Configuration.EnvironmentVariables ?? '[]')
-        .map(({ name, value }: { name: string; value: string }) => [name, value.replace('#{codepipeline.PipelineExecutionId}', 'exec-1')]));
+      const resolvedActionVariables = Object.fromEntries(actionVariablesOf(action)
+        .map(({ name, value }) => [name, value.replace('#{codepipeline.PipelineExecutionId}', 'exec-1')]));
       return {
         name: action.Name as string,
         commands: [...spec.phases.install?.commands ?? [], ...spec.phases.build.commands] as string[],
@@ -61,22 +61,34 @@ function stageOf(tier: EnvironmentTier, stage: string, outputFromMonitoring = fa
  * list-action-executions` then lists it for this execution (what the CLI prints for the build's
  * `--query` and `--output text`). Stand-ins log when they start and end: `npm` (the CLI's install),
  * `cdk` (each deploy; the monitoring stack's slower than a test) and the test script (`FAIL_TEST`
- * fails; `SLOW_TEST` is slow); `aws` describes the account's stacks as `options.stacks` gives them
- * and logs each stack it is asked to delete; `sleep` is short.
+ * fails; `SLOW_TEST` is slow); `aws` describes the account's stacks as `options.stacks` gives them,
+ * logs each stack it is asked to delete, and keeps the objects the builds put in the artifact
+ * bucket (a deploy build's signal that its environment's tests may start) for `head-object` to
+ * find; `sleep` is short.
  */
 interface StageOptions {
   readonly failStack?: string;
   readonly failTest?: string;
   readonly slowTest?: string;
   readonly stacks?: object[];
+  /** Signals a run before this one of the stage in the same execution left in the bucket (before a retry), by key. */
+  readonly signalledBefore?: string[];
 }
 
 async function runStage({ stage, actions, published }: ReturnType<typeof stageOf>, options: StageOptions = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-builds-'));
   try {
-    for (const sub of ['bin', 'scripts', 'status']) fs.mkdirSync(path.join(dir, sub));
+    for (const sub of ['bin', 'scripts', 'status', 'bucket']) fs.mkdirSync(path.join(dir, sub));
     const log = path.join(dir, 'log.txt');
     fs.writeFileSync(log, '');
+    // Each action's latest run started at this time, as `aws codepipeline list-action-executions` prints it; an earlier run's signals an hour before.
+    const started = new Date(Math.floor(Date.now() / 1000) * 1000);
+    for (const key of options.signalledBefore ?? []) {
+      const file = path.join(dir, 'bucket', '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}', key);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '');
+      fs.utimesSync(file, new Date(started.getTime() - 3_600_000), new Date(started.getTime() - 3_600_000));
+    }
     fs.writeFileSync(path.join(dir, 'bin', 'npm'), `#!/bin/bash\necho "npm start" >> ${log}\n/bin/sleep 0.3\necho "npm end" >> ${log}\n`, { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'bin', 'sleep'), '#!/bin/bash\n/bin/sleep 0.1\n', { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'bin', 'cdk'), [
@@ -95,9 +107,15 @@ async function runStage({ stage, actions, published }: ReturnType<typeof stageOf
       'if [ "$1 $2" = "codepipeline list-action-executions" ]; then',
       '  [ "$4" = "Tooling-Delivery" ] && [ "$6" = "pipelineExecutionId=exec-1" ] || { echo "unexpected $*" >&2; exit 254; }',
       '  s=$(sed -E "s/.*stageName==\'([^\']*)\'.*/\\1/" <<< "$8"); a=$(sed -E "s/.*actionName==\'([^\']*)\'.*/\\1/" <<< "$8")',
-      `  f="${dir}/status/$s.$a"; [ -f "$f" ] && printf "2026-12-05T10:00:00.000000+00:00\\t%s\\n" "$(cat "$f")"; exit 0`,
+      `  f="${dir}/status/$s.$a"; [ -f "$f" ] && printf "${started.toISOString().replace('.000Z', '.000000+00:00')}\\t%s\\n" "$(cat "$f")"; exit 0`,
       'fi',
       `if [ "$2" = describe-stacks ]; then echo '${JSON.stringify({ Stacks: options.stacks ?? [] })}'; exit 0; fi`,
+      // The artifact bucket's objects, by bucket and key (`aws s3api put-object|head-object --bucket B --key K`).
+      '[ "$1 $3 $5" = "s3api --bucket --key" ] || [ "$1" != s3api ] || { echo "unexpected $*" >&2; exit 252; }',
+      `if [ "$1 $2" = "s3api put-object" ]; then mkdir -p "${dir}/bucket/$4/$(dirname "$6")" && touch "${dir}/bucket/$4/$6" && echo "put $6" >> ${log}; exit 0; fi`,
+      // HeadObject's LastModified (`--query LastModified --output text`), as S3 keeps it: when the object was put.
+      `if [ "$1 $2" = "s3api head-object" ]; then [ -f "${dir}/bucket/$4/$6" ] && { date -u -r "${dir}/bucket/$4/$6" +%Y-%m-%dT%H:%M:%S+00:00; exit 0; }; `
+        + 'echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 254; fi',
       `if [ "$2" = delete-stack ]; then echo "delete $6 $4" >> ${log}; exit 0; fi`,
       'exit 1',
     ].join('\n'), { mode: 0o755 });
@@ -148,33 +166,45 @@ describe('an environment\'s stage', () => {
   const dev = stageOf(EnvironmentTier.DEV, 'dev');
   const planned = (name: string) => dev.actions.find(a => a.name === name)!.plan;
 
-  test('deploys the stacks the tests need, then runs the tests while the monitoring stack deploys beside them; the account baseline, which lengthens no chain, deploys first', async () => {
-    expect(dev.actions.map(a => a.name).sort()).toEqual(['Deploy', 'DeployRest', 'TestsAfter']);
-    expect([planned('Deploy').STACKS, planned('DeployRest').STACKS]).toEqual(['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']);
-    const { succeeded, log } = await runStage(dev);
+  test('deploys the stacks the tests need, signals, and deploys the monitoring stack while the tests run; the account baseline, which lengthens no chain, deploys first', async () => {
+    expect(dev.actions.map(a => a.name).sort()).toEqual(['Deploy', 'TestsAfter']);
+    expect([planned('Deploy').STACKS, planned('Deploy').REST_STACKS]).toEqual(['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']);
+    const { byName, succeeded, log } = await runStage(dev);
     expect(succeeded).toBe(true);
     const at = (line: string) => log.indexOf(line);
-    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('start dev/Monitoring'));
-    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('test SMOKE start'));
-    // The monitoring stack's deploy overlaps the tests.
+    // The signal, under this execution's id and the build's identifier, once the stacks the tests need are deployed.
+    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('put deploys-ready/exec-1/dev'));
+    expect(at('put deploys-ready/exec-1/dev')).toBeLessThan(at('start dev/Monitoring'));
+    expect(at('put deploys-ready/exec-1/dev')).toBeLessThan(at('test SMOKE start'));
+    // The tests start on the signal, while the deploy action still runs: the monitoring stack's deploy overlaps them.
     expect(at('test SMOKE start')).toBeLessThan(at('end dev/Monitoring'));
     expect(at('start dev/Monitoring')).toBeLessThan(at('test SMOKE end'));
+    expect(byName.TestsAfter.stdout).toContain('Deploy deployed the stacks the tests need');
   });
 
   test('the tests and the rest of the deploy run nothing when the deploy failed', async () => {
     const { byName, succeeded, log } = await runStage(dev, { failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
     expect(succeeded).toBe(false);
-    expect(log.filter(l => l.startsWith('test ') || l.includes('Monitoring'))).toEqual([]);
+    expect(log.filter(l => l.startsWith('test ') || l.startsWith('put ') || l.includes('Monitoring'))).toEqual([]);
     expect(byName.TestsAfter.stdout).toContain('Deploy: Failed in this execution; nothing runs');
-    expect(byName.DeployRest.stdout).toContain('Deploy: Failed in this execution; nothing runs');
   });
 
-  test('fails when the stacks beside the tests fail to deploy, though the tests passed', async () => {
+  test('a signal an earlier run of the stage left in this execution (before a retry) does not start the tests: this run\'s does', async () => {
+    const { succeeded, log } = await runStage(dev, { signalledBefore: ['deploys-ready/exec-1/dev'] });
+    expect(succeeded).toBe(true);
+    expect(log.indexOf('put deploys-ready/exec-1/dev')).toBeGreaterThan(-1);
+    expect(log.indexOf('put deploys-ready/exec-1/dev')).toBeLessThan(log.indexOf('test SMOKE start'));
+    const failed = await runStage(dev, { signalledBefore: ['deploys-ready/exec-1/dev'], failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
+    expect(failed.log.filter(l => l.startsWith('test '))).toEqual([]);
+    expect(failed.byName.TestsAfter.stdout).toContain('Deploy: Failed in this execution; nothing runs');
+  }, 20_000);
+
+  test('fails when the stacks no test needs fail to deploy, though the tests passed', async () => {
     const { byName, succeeded, log } = await runStage(dev, { failStack: 'dev/Monitoring' });
     expect(succeeded).toBe(false);
     expect(log).toContain('test SMOKE end');
     expect(byName.TestsAfter.status).toBe(0);
-    expect(byName.DeployRest.stdout).toContain('dev/Monitoring failed');
+    expect(byName.Deploy.stdout).toContain('dev/Monitoring failed');
   });
 
   test('last, once its stacks are deployed, deletes the stacks of the environment the app no longer has (Dev\'s data is throwaway)', async () => {
@@ -189,16 +219,18 @@ describe('an environment\'s stage', () => {
     const { byName, succeeded, log } = await runStage(dev, { stacks });
     expect(succeeded).toBe(true);
     expect(log.slice(-2)).toEqual(['end dev/Monitoring', 'delete dev-Reports eu-west-1']);
-    expect(byName.DeployRest.stdout).toContain('dev-Reports: deleted now');
-    expect(planned('DeployRest')).toMatchObject({
+    expect(byName.Deploy.stdout).toContain('dev-Reports: deleted now');
+    expect(planned('Deploy')).toMatchObject({
       ORPHAN_MODE: 'delete',
       ORPHAN_SEARCH: 'shop|dev|dev-Foundation,shop-baseline-111111111111-eu-west-1,dev-Monitoring,dev-Workload|shop-baseline-,shop-account-baseline',
       ORPHAN_REGIONS: ['eu-west-1'],
     });
-    // A failed deploy deletes nothing, though the search ran while it did.
-    const failed = await runStage(dev, { stacks, failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
-    expect(failed.log.filter(l => l.startsWith('delete '))).toEqual([]);
-  });
+    // A failed deploy deletes nothing: of the stacks the tests need, or of those no test needs.
+    for (const failStack of ['dev/Foundation dev/AccountBaseline dev/Workload', 'dev/Monitoring']) {
+      const failed = await runStage(dev, { stacks, failStack });
+      expect(failed.log.filter(l => l.startsWith('delete '))).toEqual([]);
+    }
+  }, 20_000);
 
   test('deleteOrphanedStacks: false: the build only reports them, and no job lists them for an approval', () => {
     const app = new cdk.App();
@@ -207,16 +239,8 @@ describe('an environment\'s stage', () => {
     pipeline.addEnvironment(environment(app, EnvironmentTier.STAGING, { cidr: '10.1.0.0/16' }), { deleteOrphanedStacks: false });
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     for (const stage of ['dev', 'staging']) {
-      // The stage's last deploy cleans up (with or without a DeployRest, by where the monitoring stack falls).
-      const modes = ['Deploy', 'DeployRest'].flatMap(name => {
-        try {
-          const spec = buildSpecOf(template, actionOf(template, stage, name));
-          return [planOf(spec, app.outdir, spec.batch['build-list'][0].identifier).ORPHAN_MODE];
-        } catch {
-          return [];
-        }
-      }).filter(Boolean);
-      expect(modes).toEqual(['report']);
+      const spec = buildSpecOf(template, actionOf(template, stage, 'Deploy'));
+      expect(planOf(spec, app.outdir, spec.batch['build-list'][0].identifier).ORPHAN_MODE).toBe('report');
     }
     expect(JSON.stringify(template)).not.toContain('ListOrphans');
   });
@@ -257,7 +281,8 @@ describe('the tests of an environment', () => {
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const spec = buildSpecOf(template, actionOf(template, 'dev', 'TestsAfter'));
-    expect(spec.env.variables).toEqual({ TARGET_REGION: 'us-east-1' });
+    // The step's variable, and where the deploy signals that the tests may start.
+    expect(spec.env.variables).toEqual({ TARGET_REGION: 'us-east-1', READY_BUCKET: '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}' });
     expect(planOf(spec, app.outdir, 'dev')).toEqual({
       ENVIRONMENT_NAME: 'dev', TIER: 'dev', TARGET_ACCOUNT: '111111111111', DEPLOYMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/shop-dev-deployment',
     });
@@ -273,7 +298,7 @@ describe('the tests of an environment', () => {
   });
 
   test('before deploy, in a build of their own while the deploy installs the CLI, and a failed one deploys nothing', async () => {
-    expect(staging.actions.map(a => a.name).sort()).toEqual(['Deploy', 'DeployRest', 'TestsAfter', 'TestsBefore']);
+    expect(staging.actions.map(a => a.name).sort()).toEqual(['Deploy', 'TestsAfter', 'TestsBefore']);
     const { succeeded, log } = await runStage(staging);
     expect(succeeded).toBe(true);
     expect(log.indexOf('test DATA_MIGRATION start')).toBeLessThan(log.indexOf('npm end'));

@@ -51,7 +51,7 @@ describe('a deployment window', () => {
     const { json, main } = pipelineWith();
     const stages = Object.values<any>(json.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline').flatMap(r => r.Properties.Stages);
     expect(stages.filter(s => s.BeforeEntry)).toEqual([]);
-    expect(main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]', 'DeployRest[Build/2]', 'TestsAfter[Build/2]']);
+    expect(main['prod-eu-west-1']).toEqual(['Review[Approval/1]', 'Deploy[Build/2]', 'TestsAfter[Build/2]']);
   });
 
   const windowed = pipelineWith({ deploymentWindow: DeploymentWindow.weekdays(9, 16, 'Europe/Berlin') });
@@ -68,7 +68,7 @@ describe('a deployment window', () => {
     // The review itself ran beside Staging's deploy.
     expect(windowed.main['Prod-Approval']).toEqual(['Review[Approval/1]']);
     expect(windowed.main['staging-eu-west-1']).toContain('Review-Prod[Build/2]');
-    expect(windowed.main['prod-eu-west-1']).toEqual(['Deploy[Build/1]', 'DeployRest[Build/1]', 'TestsAfter[Build/1]']);
+    expect(windowed.main['prod-eu-west-1']).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
     expect(windowed.stage('Prod-Approval').BeforeEntry).toBeUndefined();
     // The approvers may approve the review where it now is.
     const grants = Object.values<any>(windowed.json.Resources).filter(r => r.Type === 'AWS::IAM::Policy')

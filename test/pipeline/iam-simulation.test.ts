@@ -61,10 +61,9 @@ describe('who may assume what, as IAM decides it', () => {
     expect(await mayAssume(deploy, ...bootstrapRole('deploy'))).toBe('Allowed');
     expect(await mayAssume(tests, ...bootstrapRole('deploy'))).toBe('ImplicitlyDenied');
     expect(await mayAssume(tests, ...bootstrapRole('file-publishing'))).toBe('ImplicitlyDenied');
-    // The clean-up role: the environment's last deploy (here the deploy of the stacks beside the tests), and no other build.
+    // The clean-up role: the environment's deploy, and no other build.
     const cleanup = prodRole('shop-prod-stack-cleanup');
-    expect(await mayAssume(jobRole(main, 'Prod', 'DeployRest'), cleanup)).toBe('Allowed');
-    expect(await mayAssume(deploy, cleanup)).toBe('ImplicitlyDenied');
+    expect(await mayAssume(deploy, cleanup)).toBe('Allowed');
     expect(await mayAssume(tests, cleanup)).toBe('ImplicitlyDenied');
     const deployment = prodRole('shop-prod-deployment');
     expect(await mayAssume(tests, deployment)).toBe('Allowed');
@@ -95,12 +94,12 @@ describe('who may assume what, as IAM decides it', () => {
     // The hotfix lane's Hotfix builds (before its sign-off) and main's QA builds: on the same purposes' paths, but naming other environments.
     for (const [lane, stage] of [[hotfix, 'Hotfix'], [main, 'QA']] as const) {
       expect(await mayAssume(asIfAllowed(jobRole(lane, stage, 'TestsAfter')), deployment)).toBe('ImplicitlyDenied');
-      expect(await mayAssume(asIfAllowed(jobRole(lane, stage, 'DeployRest')), cleanup)).toBe('ImplicitlyDenied');
+      expect(await mayAssume(asIfAllowed(jobRole(lane, stage, 'Deploy')), cleanup)).toBe('ImplicitlyDenied');
     }
     // Prod's own builds, of either lane, may.
     for (const lane of [main, hotfix]) {
       expect(await mayAssume(jobRole(lane, 'Prod', 'TestsAfter'), deployment)).toBe('Allowed');
-      expect(await mayAssume(jobRole(lane, 'Prod', 'DeployRest'), cleanup)).toBe('Allowed');
+      expect(await mayAssume(jobRole(lane, 'Prod', 'Deploy'), cleanup)).toBe('Allowed');
     }
     // The review role: Staging's orphan listing (beside QA's deploy) may not read Prod, Prod's review (beside Staging's deploy) and Prod's deploy may.
     const review = prodTarget('shop-prod-review');
@@ -117,7 +116,7 @@ describe('who may assume what, as IAM decides it', () => {
     const reviewed = trustingAll(prodTarget('shop-prod-review'));
     // As deployed, the roles carry the environment's name (set on each role by the environment).
     expect(cleanup.tags).toMatchObject({ Environment: 'prod' });
-    for (const [caller, role] of [[jobRole(main, 'Prod', 'DeployRest'), cleanup], [jobRole(main, 'Prod', 'TestsAfter'), deployment], [jobRole(main, 'Staging', 'Review-Prod-wave'), reviewed]] as const) {
+    for (const [caller, role] of [[jobRole(main, 'Prod', 'Deploy'), cleanup], [jobRole(main, 'Prod', 'TestsAfter'), deployment], [jobRole(main, 'Staging', 'Review-Prod-wave'), reviewed]] as const) {
       expect(await mayAssume(caller, role)).toBe('Allowed');
       expect(await mayAssume(caller, role, { ...role.tags, Environment: 'staging' })).toBe('ImplicitlyDenied');
       expect(await mayAssume(caller, { ...role, arn: role.arn.replace(':role/shop-', ':role/web-') })).toBe('ImplicitlyDenied');

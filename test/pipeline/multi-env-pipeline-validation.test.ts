@@ -160,7 +160,7 @@ describe('what an environment needs', () => {
     const stage = definition.Properties.Stages.find((s: { Name: string }) => s.Name === 'prod');
     const actions = stage.Actions.map((a: { Name: string }) => a.Name);
     // One approval before the deploy instead of the change review (the stacks Prod no longer has listed for it), and no bake (no rollback condition).
-    expect(actions).toEqual(['ListOrphans', 'Approve', 'Deploy', 'DeployRest', 'TestsAfter']);
+    expect(actions).toEqual(['ListOrphans', 'Approve', 'Deploy', 'TestsAfter']);
     expect(stage.OnSuccess).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
 import { environment } from '../support/environments';
 import { shippedDigest } from '../support/gate-scripts';
-import { actionOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
+import { actionOf, actionVariablesOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 /** The six tiers, in six accounts, added to one pipeline in promotion order with what each needs. */
 function fullSetup() {
@@ -49,10 +49,13 @@ const AWAIT_BESIDE = '. "${TMPDIR:-/tmp}/gate-scripts/jobs/beside.sh"';
 /** How a test build reads its environment (TIER, TARGET_ACCOUNT, ...) from its plan, exported to the steps' commands. */
 const EXPORT_PLAN = 'set -a && . "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh" && set +a';
 
-/** What a stage's tests after deploy run, once the deploy has succeeded (test/pipeline/deploy-build.test.ts runs them). */
+/**
+ * What a stage's tests after deploy run, once the deploy build of their environment has deployed the stacks they need
+ * (test/pipeline/deploy-build.test.ts runs them).
+ */
 function stepsAfterDeploy(stage: string): string[] {
   const commands: string[] = buildSpecOf(json, actionOf(json, stage, 'TestsAfter')).phases.build.commands;
-  expect(commands.slice(0, 3)).toEqual([AWAIT_ACTIONS, `await_actions "${stage}" "Deploy"`, EXPORT_PLAN]);
+  expect(commands.slice(0, 3)).toEqual([AWAIT_ACTIONS, `await_ready "${stage}" "Deploy"`, EXPORT_PLAN]);
   return commands.slice(3);
 }
 
@@ -105,8 +108,7 @@ describe('the main pipeline', () => {
       STACKS: 'dev/Foundation dev/AccountBaseline dev/Monitoring dev/Workload',
     });
     // First the plan, the orphan script and the jobs' bash functions, fetched from the pipeline's own assets and checked against
-    // the digest of the files synthesized (the scripts: as the package ships them), never taken from the synth output; the
-    // CLI's install; then the search for the stacks the app no longer has (test/pipeline/deploy-build.test.ts runs it).
+    // the digest of the files synthesized (the scripts: as the package ships them), never taken from the synth output; the CLI's install.
     const install: string[] = spec.phases.install.commands;
     const asset = (folder: string) => `"s3://cdk-hnb659fds-assets-999999999999-eu-west-1/[0-9a-f]{64}\\.zip" ${folder ? shippedDigest(folder) : '[0-9a-f]{64}'}$`;
     expect(install).toEqual([
@@ -115,19 +117,31 @@ describe('the main pipeline', () => {
       expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/orphan-script" ${asset('review/orphan-script')}`)),
       expect.stringMatching(new RegExp(`^fetch_bundle "\\$\\{TMPDIR:-/tmp\\}/gate-scripts/jobs" ${asset('jobs')}`)),
       'npm install -g aws-cdk@2.1148.1',
-      '. "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh"',
-      '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
-      'search_orphans',
     ]);
-    // The deploy, then the deletion: the library's commands only. Dev deploys in CloudFormation's express mode, with
+    // The deploy, the signal that the tests may start, the search for the stacks the app no longer has and their deletion: the
+    // library's commands only (test/pipeline/deploy-build.test.ts runs them). Dev deploys in CloudFormation's express mode, with
     // CloudFormation's rollback of a failed deploy kept (TierProfile.expressDeployments).
     expect(spec.phases.build.commands).toEqual([
       '. "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh"',
       '[ -z "$STACKS" ] || cdk -a "$CODEBUILD_SRC_DIR" deploy --method=direct --express --rollback --require-approval never --exclusively '
         + '--concurrency "$(echo $STACKS | wc -w)" --progress events --no-notices $STACKS',
+      AWAIT_ACTIONS,
+      'signal_ready',
       '. "${TMPDIR:-/tmp}/gate-scripts/jobs/orphans.sh"',
+      'search_orphans',
       'delete_orphans',
     ]);
+    // The deploy signals, and the tests wait for the signal, in the pipeline's artifact bucket (named in their build specs) under
+    // the execution's id (an action variable); the deploy's role may put objects under that prefix, and nothing else of the bucket.
+    const bucket = '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}';
+    const execution = { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' };
+    expect(spec.env.variables).toEqual({ READY_BUCKET: bucket });
+    expect(buildSpecOf(json, actionOf(json, 'dev', 'TestsAfter')).env.variables).toEqual({ READY_BUCKET: bucket });
+    expect(actionVariablesOf(deploy)).toEqual([execution]);
+    expect(actionVariablesOf(actionOf(json, 'dev', 'TestsAfter'))).toEqual([execution, { name: 'PIPELINE_NAME', type: 'PLAINTEXT', value: 'Tooling-Delivery' }]);
+    const writes = projectStatementsOf(json, deploy).filter(st => [st.Action].flat().includes('s3:PutObject'));
+    expect(writes.map(st => st.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['DeliveryPipelineDefinitionArtifactsBucket1FDB993C', 'Arn'] }, '/deploys-ready/*']] }]);
+    expect(projectStatementsOf(json, actionOf(json, 'dev', 'TestsAfter')).filter(st => [st.Action].flat().some((a: string) => a.startsWith('s3:Put')))).toEqual([]);
     // The cloud assembly is what is deployed; the repository is where the tests run.
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }]);
     expect(deploy.Configuration.BatchEnabled).toBe('true');
@@ -155,7 +169,7 @@ describe('the main pipeline', () => {
       .toBe('Deploy to staging (staging, account 333333333333)? Stacks the app no longer has, deleted after the deploy: #{Orphans_staging.ORPHANS}');
     const deployBuild = buildSpecOf(json, actionOf(json, 'staging', 'Deploy'));
     expect(planOf(deployBuild, setup.app.outdir, 'staging').ORPHAN_MODE).toBe('approved');
-    expect(deployBuild.phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(deployBuild.phases.build.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_ListOrphans_staging_Orphans/orphans-$ENVIRONMENT_NAME.txt"');
     expect(buildSpecOf(json, actionOf(json, 'staging', 'TestsBefore')).phases.build.commands)
       .toEqual([EXPORT_PLAN, 'echo "== DataMigrationTests of $ENVIRONMENT_NAME =="', inSubshell(['./scripts/test DATA_MIGRATION'])]);
     const commands: string[] = deployBuild.phases.build.commands;
@@ -238,7 +252,7 @@ describe('the main pipeline', () => {
     const deploy = actionOf(json, 'prod', 'Deploy');
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }, { Name: 'Review_prod_Review' }]);
     const deployCommands: string[] = buildSpecOf(json, deploy).phases.build.commands;
-    expect(JSON.parse(deploy.Configuration.EnvironmentVariables)).toEqual([
+    expect(actionVariablesOf(deploy)).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
       { name: 'REVIEWED_IN', type: 'PLAINTEXT', value: '#{Review_prod.REVIEWED_IN}' },
       { name: 'REVIEW_DIGEST', type: 'PLAINTEXT', value: '#{Review_prod.REVIEW_DIGEST}' },
@@ -248,7 +262,7 @@ describe('the main pipeline', () => {
     expect(deployCommands.slice(check - 1, check + 2)).toEqual(['. "${TMPDIR:-/tmp}/gate-scripts/jobs/change-review.sh"', deployCommands[check],
       expect.stringMatching(/^\[ -z "\$STACKS" \] \|\| cdk -a "\$CODEBUILD_SRC_DIR" deploy .* \$STACKS$/)]);
     // After the deploy, it deletes the stacks the review listed, and no other.
-    expect(buildSpecOf(json, deploy).phases.install.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
+    expect(buildSpecOf(json, deploy).phases.build.commands).toContain('search_orphans "$CODEBUILD_SRC_DIR_Review_prod_Review/orphans-$ENVIRONMENT_NAME.txt"');
     expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').ORPHAN_MODE).toBe('approved');
     expect(planOf(buildSpecOf(json, deploy), setup.app.outdir, 'prod').REVIEWED_STACKS).toContain('prod-Foundation|eu-west-1|arn:aws:iam::444444444444:role/shop-prod-review');
   });
@@ -518,8 +532,7 @@ describe('change review', () => {
     pipeline.addEnvironment(prod, { approvers: [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'A', 'a')], bakeTime: cdk.Duration.minutes(0) });
     const stages = Object.values(stagesOf(Template.fromStack(cdk.Stack.of(pipeline)).toJSON()))[0];
     expect(stages.dev).toEqual(['Deploy[Build/1]', 'TestsAfter[Build/1]']);
-    // Prod has no workload: the monitoring stack, after the foundation, would lengthen the deploy's chain, so it deploys beside the tests.
-    expect(stages.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]', 'DeployRest[Build/3]', 'TestsAfter[Build/3]']);
+    expect(stages.prod).toEqual(['ChangeReview[Build/1]', 'Review[Approval/2]', 'Deploy[Build/3]', 'TestsAfter[Build/3]']);
   });
 
   test('covers every stack of the environment, also those nested in constructs', () => {

@@ -8,7 +8,7 @@ import { EnvironmentTier } from '../../src';
 import { SUMMARY_LIMIT } from '../../src/pipeline/approval-limits';
 import { inSubshell } from '../../src/pipeline/side-by-side-shell';
 import { environment } from '../support/environments';
-import { actionOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
+import { actionOf, actionVariablesOf, buildSpecOf, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
@@ -107,14 +107,18 @@ describe('a wave', () => {
     ]));
   });
 
-  test('tests each environment in its own build, started with its deploy and waiting for it, with the environment\'s variables', () => {
+  test('tests each environment in its own build, started with its deploy and waiting for its environment\'s deploy build, with the environment\'s variables', () => {
     const commands: string[] = buildSpecOf(json, actionOf(json, 'Dev', 'TestsAfter')).phases.build.commands;
-    expect(commands.slice(1, 4)).toEqual(['await_actions "Dev" "Deploy"', 'set -a && . "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh" && set +a',
+    expect(commands.slice(1, 4)).toEqual(['await_ready "Dev" "Deploy"', 'set -a && . "${TMPDIR:-/tmp}/plan/$CODEBUILD_BATCH_BUILD_IDENTIFIER.sh" && set +a',
       'echo "== SmokeTests of $ENVIRONMENT_NAME =="']);
-    expect(JSON.parse(actionOf(json, 'Dev', 'TestsAfter').Configuration.EnvironmentVariables)).toEqual([
+    expect(actionVariablesOf(actionOf(json, 'Dev', 'TestsAfter'))).toEqual([
       { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' },
       { name: 'PIPELINE_NAME', type: 'PLAINTEXT', value: 'Tooling-Delivery' },
     ]);
+    // A test build waits for the signal of the deploy build of its own environment: the builds of an environment share their identifier.
+    const identifiers = (action: string) => buildSpecOf(json, actionOf(json, 'Dev', action)).batch['build-list'].map((b: { identifier: string }) => b.identifier);
+    expect(identifiers('TestsAfter')).toEqual(['dev_eu_west_1', 'dev_us_east_1']);
+    expect(identifiers('Deploy')).toEqual(identifiers('TestsAfter'));
     // Each build's environment, from the job's plan: its name, tier, account, region and deployment role.
     expect(plannedOf('Dev', 'TestsAfter')).toEqual(['eu-west-1', 'us-east-1'].map(region => ({
       ENVIRONMENT_NAME: `dev-${region}`,

@@ -4,6 +4,7 @@ import { buildSpecOf as projectBuildSpec, statementsOf } from './lanes';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { MultiEnvPipeline, MultiEnvPipelineProps, PipelineSource, TestKind } from '../../src';
+import { renderValue } from '../../src/validation/private/template-values';
 
 export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:999999999999:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 
@@ -44,6 +45,11 @@ export function actionOf(template: any, stage: string, action: string, pipelineP
 /** The build spec of the CodeBuild project an action runs, parsed (tokens in strings read `${Ref}`, `${Ref.Attribute}`). */
 export function buildSpecOf(template: any, action: any): any {
   return projectBuildSpec(template, action.Configuration.ProjectName.Ref, '');
+}
+
+/** The variables a CodeBuild action passes to its builds, as its configuration lists them (tokens read `${Ref}`). */
+export function actionVariablesOf(action: any): Array<{ name: string; type: string; value: string }> {
+  return JSON.parse(renderValue(action.Configuration.EnvironmentVariables ?? '[]'));
 }
 
 /** The IAM policy statements of the role of the project an action runs. */

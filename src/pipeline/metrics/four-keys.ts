@@ -43,7 +43,7 @@ export interface DeliveryPipelines {
   readonly pipelines: Record<string, DescribedPipeline>;
   /** The tier that is production: the change failure rate and the time to restore are its. */
   readonly productionTier: string;
-  /** The names of the actions that deploy a stage's environments (`Deploy`, `DeployRest`): a change reached production once one succeeded there. */
+  /** The names of the actions that deploy a stage's environments (`Deploy`): a change reached production once one succeeded there. */
   readonly deployActions: string[];
 }
 

@@ -24,7 +24,7 @@ export enum GateScript {
 export enum JobScript {
   /** `with_role`. */
   ASSUME_ROLE = 'assume-role',
-  /** `await_actions`. */
+  /** `await_actions`, `await_ready`, `signal_ready`. */
   AWAIT_ACTIONS = 'await-actions',
   /** `await_beside`. */
   BESIDE = 'beside',

@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import {
   acknowledge, acknowledgeWildcardResources, flattenReference, ignoreLintRules, inCompliancePacks, ROLE_DEPENDENCY_REASON, suppressGuardRules,
 } from '../../private/acknowledge';
+import { READY_PREFIX } from '../awaited-actions';
 
 /** One kind of wildcard that aws-cdk-lib and CDK Pipelines write into a pipeline's policies, and why it stands. */
 interface Wildcard {
@@ -38,6 +39,12 @@ const WILDCARDS: Wildcard[] = [
   {
     finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/,
     reason: 'The objects of the pipeline\'s own artifact bucket: CodePipeline writes one object per artifact and run, whose keys cannot be known in advance',
+  },
+  {
+    finding: new RegExp(`^Resource::<[A-Za-z0-9]+\\.Arn>/${READY_PREFIX}/\\*$`),
+    actions: /^s3:PutObject$/,
+    reason: 'A deploy build tells its environment\'s tests that the stacks they need are deployed by putting an empty object under this prefix of the '
+      + 'pipeline\'s artifact bucket, named by the execution and the environment at run time; it may write nothing else there',
   },
   {
     finding: new RegExp(`^Resource::arn:${PARTITION}:s3:::[a-z0-9.-]+/\\*$`),

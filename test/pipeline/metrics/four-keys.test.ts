@@ -12,7 +12,7 @@ const NOW = new Date('2026-12-31T00:00:00Z');
 const PIPELINES: DeliveryPipelines = {
   productionTier: 'prod',
   // The library's deploy jobs (src/pipeline/environment-builds.ts).
-  deployActions: ['Deploy', 'DeployRest'],
+  deployActions: ['Deploy'],
   pipelines: {
     'shop': { lane: 'main', stageTiers: { Dev: 'dev', QA: 'qa', Staging: 'staging', Prod: 'prod' } },
     'shop-hotfix': { lane: 'hotfix', stageTiers: { Hotfix: 'hotfix', Prod: 'prod' } },
