@@ -227,8 +227,11 @@ export function renderMarkdown(r: BenchResults): string {
     + `from a stated model (bench/pipeline-model.ts): each CodeBuild job ${m.codeBuildProvisioningSeconds} s of provisioning plus its work `
     + `(synth ${m.synthSeconds} s, self-mutation ${m.selfMutationSeconds} s, asset job ${m.assetJobInstallSeconds} s + ${m.perAssetSeconds} s per asset, `
     + `test step ${m.shellStepSeconds} s; a deploy build: the CLI's install (${m.cliInstallSeconds} s), `
-    + `then its longest chain of dependent stacks, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, then the search for the stacks the app no longer has (${m.orphanSearchSeconds} s); `
-    + `a test build: ${m.shellStepSeconds} s per step, or per group of steps side by side (the seed, then the tests after deploy); a change review: `
+    + `then the longest chain of dependent stacks the tests need, each ${m.perAssetSeconds} s for its assets (published side by side) and its deploy, `
+    + 'its signal to the tests, then the chain of the stacks no test needs, '
+    + `then the search for the stacks the app no longer has (${m.orphanSearchSeconds} s); `
+    + `a test build: ${m.shellStepSeconds} s per step, or per group of steps side by side (the seed, then the tests after deploy), `
+    + `after the signal of its environment's deploy build, seen ${m.awaitPollSeconds} s later; a change review: `
     + `${m.reviewInstallSeconds} s to install cloudformation-diff, then ${m.reviewSeconds} s), each build of a batch billed per started minute; change set ${m.createChangeSetSeconds} s (none with \`cdk deploy --method=direct\`), `
     + `deploy ${m.executeChangeSetSeconds} s per stack (${m.executeChangeSetSeconds / m.expressSpeedup} s in CloudFormation's express mode, \`cdk deploy --express\`: AWS's "up to ${m.expressSpeedup}x faster", the best case); `
     + `approvals wait for no one. Price per build-minute: ${Object.entries(m.pricePerBuildMinute).map(([k, v]) => `${k} $${v}`).join(', ')} `

@@ -142,6 +142,26 @@ describe('who may assume what, as IAM decides it', () => {
   });
 });
 
+describe('the signal that an environment\'s tests may start, as IAM decides it', () => {
+  // The main pipeline's artifact bucket, as deployed: the signals are objects under deploys-ready/<execution>/<build identifier>.
+  const bucketId = Object.keys(tooling.Resources).find(id => id.startsWith('DeliveryPipelineDefinitionArtifactsBucket') && tooling.Resources[id].Type === 'AWS::S3::Bucket')!;
+  const bucket = resolve({ 'Fn::GetAtt': [bucketId, 'Arn'] }, tooling, { account: TOOLING, region: 'eu-west-1' }) as string;
+  const may = (role: DeployedRole, action: string, key: string) =>
+    decide({ principal: role.arn, action, resource: `${bucket}/${key}`, resourceAccount: TOOLING }, role.policies);
+
+  test('a deploy build may put its signal, and nothing else in the bucket; a test build may read it, and put nothing', async () => {
+    const deploy = jobRole(main, 'Prod', 'Deploy');
+    const tests = jobRole(main, 'Prod', 'TestsAfter');
+    const signal = 'deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
+    expect(await may(deploy, 's3:PutObject', signal)).toBe('Allowed');
+    expect(await may(deploy, 's3:PutObject', 'Tooling-Delivery/Synth_Outp/abc123')).toBe('ImplicitlyDenied');
+    expect(await may(deploy, 's3:DeleteObject', signal)).toBe('ImplicitlyDenied');
+    // HeadObject authorizes as s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+    expect(await may(tests, 's3:GetObject', signal)).toBe('Allowed');
+    expect(await may(tests, 's3:PutObject', signal)).toBe('ImplicitlyDenied');
+  });
+});
+
 describe('what the clean-up role may delete, as IAM decides it', () => {
   const cleanup = prodRole('shop-prod-stack-cleanup');
   const deleteStack = (name: string, tags: Record<string, string>) => decide({
