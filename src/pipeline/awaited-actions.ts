@@ -25,6 +25,12 @@ export function awaitReadyCommand(stage: string, action: string): string {
   return `await_ready "${stage}" "${action}"`;
 }
 
+/**
+ * The action variable that tells a build which pipeline execution it runs in, as the jobs' bash
+ * functions read it (`EXECUTION_ID`): the waits, the signal, the change review and its check.
+ */
+export const EXECUTION_VARIABLE = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
+
 /** The command a deploy build runs once the stacks its environment's tests need are deployed. */
 export const SIGNAL_READY = 'signal_ready';
 

@@ -4,6 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { DIGEST_VARIABLE, SUMMARY_VARIABLE } from './approval-limits';
+import { EXECUTION_VARIABLE } from './awaited-actions';
 import { CLOUDFORMATION_DIFF_VERSION } from './cli-versions';
 import { CodeBuildJob, describingEnvironments, JobSpec } from './codebuild-job';
 import { LISTED_FILES, listPlan } from './orphan-cleanup';
@@ -21,8 +22,6 @@ import { stacksOf } from '../private/stage-stacks';
  */
 const REVIEW_FILES = ['review.txt', 'summary.txt', 'deployed-templates.txt', 'assembly-files.txt'];
 
-/** The variable that tells a review or a deploy which pipeline execution it runs in. */
-const EXECUTION = { EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' };
 
 /**
  * What the review job exports (its spec's `env.exported-variables`), which CodePipeline keeps with
@@ -116,7 +115,7 @@ export class ChangeReviewJob extends CodeBuildJob {
    */
   public get deployVariables(): Record<string, string> {
     return {
-      ...EXECUTION,
+      ...EXECUTION_VARIABLE,
       [REVIEWED_IN_VARIABLE]: `#{${this.namespace}.${REVIEWED_IN_VARIABLE}}`,
       [DIGEST_VARIABLE]: `#{${this.namespace}.${DIGEST_VARIABLE}}`,
     };
@@ -151,7 +150,7 @@ export class ChangeReviewJob extends CodeBuildJob {
         },
         artifacts: { files: [...REVIEW_FILES, LISTED_FILES] },
       },
-      actionVariables: EXECUTION,
+      actionVariables: EXECUTION_VARIABLE,
       variablesNamespace: this.namespace,
     };
   }

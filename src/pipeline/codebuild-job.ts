@@ -6,7 +6,7 @@ import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { awaitCommand, awaitReadyCommand, listActionExecutions, READY_PREFIX, SIGNAL_READY } from './awaited-actions';
+import { awaitCommand, awaitReadyCommand, EXECUTION_VARIABLE, listActionExecutions, READY_PREFIX, SIGNAL_READY } from './awaited-actions';
 import { IsolatedEnvironment } from '../environment';
 import { FETCH_BUNDLE } from './private/checked-bundle';
 import { CompactBuildSpec } from './private/compact-build-spec';
@@ -236,7 +236,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
           },
         },
       },
-      actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', PIPELINE_NAME: name },
+      actionVariables: { ...spec.actionVariables, ...EXECUTION_VARIABLE, PIPELINE_NAME: name },
     };
   }
 
@@ -252,7 +252,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     return {
       ...spec,
       buildSpec: { ...spec.buildSpec, env: { ...buildSpec.env, variables: { ...buildSpec.env?.variables, READY_BUCKET: bucket } } },
-      actionVariables: { ...spec.actionVariables, EXECUTION_ID: '#{codepipeline.PipelineExecutionId}' },
+      actionVariables: { ...spec.actionVariables, ...EXECUTION_VARIABLE },
     };
   }
 
