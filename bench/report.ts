@@ -1,6 +1,6 @@
 import { DeliveryRunningCost } from './delivery-cost';
 import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, Longest, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
-import { PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
+import { ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE, USAGE_PRICES } from '../examples/list-prices';
 
@@ -375,7 +375,8 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
     + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
     + 'environments. And the builds of a stage start together, each waiting (billed) for the one it follows, which keeps their '
-    + 'provisioning off the path to Prod. CodePipeline V2 bills both pipelines\' action minutes on top, in the table above.';
+    + 'provisioning off the path to Prod. CodePipeline V2 bills both pipelines\' action minutes on top, in the table above. '
+    + costFloor(lib, base);
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
   check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
@@ -450,4 +451,21 @@ function costDifference(ours: CostLine[], theirs: CostLine[]): string {
     return `-${less} ${line.item} (${usd(less * line.monthly / line.units)})`;
   });
   return `${more.join(', ')}${fewer.length ? `; against ${fewer.join(', ')} (plain CDK Pipelines builds a V1 pipeline by default, with a monthly fee; ours are V2)` : ''}.`;
+}
+
+/**
+ * What the deploy builds and the synth and self-update cost, against plain CDK Pipelines' whole
+ * CodeBuild bill: where they exceed it, no placement of the test builds brings the cost per commit
+ * down to plain's while the deploys are CodeBuild builds.
+ */
+function costFloor(lib: PipelineEstimate, base: PipelineEstimate): string {
+  const of = (kinds: string[]) => lib.jobs.filter(j => kinds.includes(j.kind));
+  const dollars = (jobs: ModelledAction[]) => jobs.reduce((sum, j) => sum + j.usd!, 0);
+  const minutes = (jobs: ModelledAction[]) => jobs.reduce((sum, j) => sum + j.billedMinutes!, 0);
+  const deploys = of(['deploy job']);
+  const synth = of(['synth', 'self-mutation']);
+  const floor = dollars(deploys) + dollars(synth);
+  return `The deploy builds alone bill ${minutes(deploys)} minutes ($${dollars(deploys).toFixed(3)}); with the synth and self-update `
+    + `($${dollars(synth).toFixed(3)}), $${floor.toFixed(3)}, ${floor > base.codeBuildUsdPerCommit ? 'more than' : 'against'} plain CDK Pipelines' `
+    + `whole $${base.codeBuildUsdPerCommit.toFixed(3)} before any test runs.`;
 }
