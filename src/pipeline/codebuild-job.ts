@@ -106,8 +106,8 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   private readyOf?: CodeBuildJob;
   /** Whether a job waits for its builds' signal that their environment is ready for the tests (`readySignal`). */
   private awaitedForReadiness = false;
-  /** Whether its builds signal, once its spec is made. */
-  private signals = false;
+  /** Where its builds signal, once its spec is made: the ARN pattern of the roles that may (`readySignal`). */
+  private signers?: string;
   /** Where its project goes, while CDK Pipelines turns the step into an action. */
   private scope?: Construct;
   /** What it reads per environment and per stack, once its spec is made (`writePlan`). */
@@ -189,9 +189,24 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       ...this.plan ? [this.plan.readStatement()] : [],
     ].forEach(statement => project.addToRolePolicy(statement));
     if (this.awaited.length > 0 || this.readyOf) project.addToRolePolicy(listActionExecutions(Stack.of(project), this.pipelineNameOf(options)));
-    // The deploy builds' signals, and nothing else of the artifact bucket, which the jobs only read (the project's use of the
-    // bucket's key, which encrypts the object, is aws-cdk-lib's, through the project's encryptionKey).
-    if (this.signals) project.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [artifactBucket.arnForObjects(`${READY_PREFIX}/*`)] }));
+    if (this.signers) {
+      // The deploy builds' signals, and nothing else of the artifact bucket, which the jobs only read (the project's use of the
+      // bucket's key, which encrypts the object, is aws-cdk-lib's, through the project's encryptionKey).
+      const signals = artifactBucket.arnForObjects(`${READY_PREFIX}/*`);
+      project.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [signals] }));
+      // And no one else's: the synth of a later commit may write to the bucket, and its execution runs its
+      // first stages while this one deploys (a pipeline's executions overtake one another, in each stage one
+      // at a time: https://docs.aws.amazon.com/codepipeline/latest/userguide/concepts-how-it-works.html); a
+      // signal it put would start an environment's tests before the stacks they test are deployed. Every job
+      // that signals into the bucket adds this statement; aws-cdk-lib writes identical statements once.
+      artifactBucket.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [signals],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': this.signers } },
+      }));
+    }
     if (spec.batch) project.enableBatchBuilds();
     // The role CDK Pipelines' own CodeBuild actions share, so that the jobs add no role of their own.
     const actionRole = options.pipeline.node.tryFindChild('CodeBuildActionRole') as iam.IRole | undefined
@@ -247,7 +262,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    * variables), and the execution's id.
    */
   private withReadiness(spec: JobSpec, bucket: string): JobSpec {
-    if (!this.signals && !this.readyOf) return spec;
+    if (!this.signers && !this.readyOf) return spec;
     const buildSpec = spec.buildSpec as { env?: { variables?: Record<string, string> } };
     return {
       ...spec,
@@ -319,10 +334,13 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    * The commands by which each build tells the builds of its environment that start beside its job
    * (`startBesideAndAwaitReady`) that the stacks the tests need are deployed; none where no job
    * waits for that. Called from `spec`.
+   *
+   * @param signers the ARN pattern (`ArnLike`) of the roles of every job that signals into the
+   * pipeline's artifact bucket, its own included: the bucket's policy lets no other principal signal
    */
-  protected readySignal(): string[] {
+  protected readySignal(signers: string): string[] {
     if (!this.awaitedForReadiness) return [];
-    this.signals = true;
+    this.signers = signers;
     return [this.source(JobScript.AWAIT_ACTIONS), SIGNAL_READY];
   }
 

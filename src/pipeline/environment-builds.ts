@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
@@ -12,7 +12,7 @@ import { assumeBootstrapRoles, BootstrapRole } from './private/bootstrap-roles';
 import { assumeEnvironmentRoles, EnvironmentRole } from './private/environment-roles';
 import { GateScript, JobScript } from './private/gate-scripts';
 import { PlanVariables } from './private/job-plan';
-import { servingRolePath } from '../private/pipeline-role-paths';
+import { pipelineRolesPattern, servingRolePath } from '../private/pipeline-role-paths';
 import { stacksOf } from '../private/stage-stacks';
 
 /** The id of the deploy job of an environment's stage (its CodePipeline action's name). */
@@ -111,7 +111,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
               ...this.deploy.review ? [this.source(JobScript.CHANGE_REVIEW), `check_reviewed "${reviewedOrListed}" "${assembly}"`] : [],
               deploy('STACKS'),
               // The tests start; the stacks no test needs, and the search for the stacks the app no longer has, while they run.
-              ...this.readySignal(),
+              ...this.readySignal(pipelineRolesPattern(Aws.ACCOUNT_ID, this.environments[0].appName, 'deploy')),
               ...rest ? [deploy('REST_STACKS')] : [],
               orphans, `search_orphans${reviewedOrListed ? ` "${reviewedOrListed}/orphans-$ENVIRONMENT_NAME.txt"` : ''}`,
               // Once the app's stacks are deployed: the deletion of the stacks it no longer has.

@@ -52,12 +52,19 @@ export function servingRolePath(purpose: PipelineRolePurpose, environments: Arra
 export function trustedPipelineRoles(
   toolingAccount: string, appName: string, environmentName: string, ...purposes: PipelineRolePurpose[]
 ): Record<string, unknown> {
-  const role = `arn:${Aws.PARTITION}:iam::${toolingAccount}:role`;
   return {
     ArnLike: {
       'aws:PrincipalArn': purposes.map(purpose => (purpose === 'pipeline'
-        ? `${role}${pipelineRolePath(appName, purpose)}*`
-        : `${role}${pipelineRolePath(appName, purpose)}*+${environmentName}+*`)),
+        ? pipelineRolesPattern(toolingAccount, appName, purpose)
+        : `${pipelineRolesPattern(toolingAccount, appName, purpose)}+${environmentName}+*`)),
     },
   };
+}
+
+/**
+ * The ARN pattern (`ArnLike`) of every role of an app's pipelines with `purpose`, whichever
+ * environments it serves: `arn:<partition>:iam::<tooling account>:role/cdk-multi-env/<app>/<purpose>/*`.
+ */
+export function pipelineRolesPattern(toolingAccount: string, appName: string, purpose: PipelineRolePurpose): string {
+  return `arn:${Aws.PARTITION}:iam::${toolingAccount}:role${pipelineRolePath(appName, purpose)}*`;
 }

@@ -1,7 +1,7 @@
 import { readAssembly } from '../support/deployed-policies';
 import {
-  approvalClaims, branchLaneArtifactClaims, branchLaneDisagreements, branchLaneProductionClaims, Claim, cleanupClaims, jobRoles, SynthesizedApp,
-  testBuildClaims, unmet,
+  approvalClaims, branchLaneArtifactClaims, branchLaneDisagreements, branchLaneProductionClaims, Claim, cleanupClaims, jobRoles, signalClaims,
+  SynthesizedApp, testBuildClaims, unmet,
 } from '../support/iam-properties';
 import { readReport } from '../support/validation-report';
 
@@ -21,6 +21,7 @@ async function main(outdir: string): Promise<number> {
     ['no branch-lane job reads or writes the main lane\'s artifacts', branchLaneArtifactClaims(roles)],
     ['no branch-lane job assumes a production role before its lane\'s first approval', branchLaneProductionClaims(app, roles)],
     ['no clean-up role deletes a baseline stack, the CDK bootstrap stack or another environment\'s stack', await cleanupClaims(app)],
+    ['no one but a lane\'s deploy builds signals that its tests may start', await signalClaims(app)],
     ['under the guardrail, only the named approvers approve', await approvalClaims(app, {
       Prod: ['arn:aws:iam::999999999999:role/release-managers'],
       Hotfix: ['arn:aws:iam::999999999999:role/on-call'],

@@ -8,8 +8,8 @@ import {
 } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import {
-  ADMINISTRATOR, approvalClaims, branchLaneArtifactClaims, branchLaneProductionClaims, cleanupClaims, guardrailOf, JobRole, jobRoles, SynthesizedApp,
-  testBuildClaims, toolingOf, unmet,
+  ADMINISTRATOR, approvalClaims, branchLaneArtifactClaims, branchLaneProductionClaims, cleanupClaims, guardrailOf, JobRole, jobRoles, signalClaims,
+  SynthesizedApp, testBuildClaims, toolingOf, unmet,
 } from '../support/iam-properties';
 import { isAfter, lanesOf } from '../support/lanes';
 import { newPipeline } from '../support/pipelines';
@@ -143,23 +143,40 @@ describe('who may assume what, as IAM decides it', () => {
 });
 
 describe('the signal that an environment\'s tests may start, as IAM decides it', () => {
-  // The main pipeline's artifact bucket, as deployed: the signals are objects under deploys-ready/<execution>/<build identifier>.
-  const bucketId = Object.keys(tooling.Resources).find(id => id.startsWith('DeliveryPipelineDefinitionArtifactsBucket') && tooling.Resources[id].Type === 'AWS::S3::Bucket')!;
-  const bucket = resolve({ 'Fn::GetAtt': [bucketId, 'Arn'] }, tooling, { account: TOOLING, region: 'eu-west-1' }) as string;
-  const may = (role: DeployedRole, action: string, key: string) =>
-    decide({ principal: role.arn, action, resource: `${bucket}/${key}`, resourceAccount: TOOLING }, role.policies);
+  // A lane's artifact bucket, as deployed, and its bucket policy: the signals are objects under deploys-ready/<execution>/<build identifier>.
+  const where = { account: TOOLING, region: 'eu-west-1' };
+  const bucketOf = (lane: typeof main) => {
+    const id: string = tooling.Resources[lane.pipelineId].Properties.ArtifactStore.Location.Ref;
+    const policy = Object.values<any>(tooling.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === id);
+    return { arn: resolve({ 'Fn::GetAtt': [id, 'Arn'] }, tooling, where) as string, policy: resolve(policy.Properties.PolicyDocument, tooling, where) };
+  };
+  const signal = 'deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
+  const may = (role: DeployedRole, action: string, key: string, bucket = bucketOf(main)) =>
+    decide({ principal: role.arn, action, resource: `${bucket.arn}/${key}`, resourceAccount: TOOLING }, role.policies, bucket.policy);
 
   test('a deploy build may put its signal, and nothing else in the bucket; a test build may read it, and put nothing', async () => {
     const deploy = jobRole(main, 'Prod', 'Deploy');
     const tests = jobRole(main, 'Prod', 'TestsAfter');
-    const signal = 'deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
     expect(await may(deploy, 's3:PutObject', signal)).toBe('Allowed');
     expect(await may(deploy, 's3:PutObject', 'Tooling-Delivery/Synth_Outp/abc123')).toBe('ImplicitlyDenied');
     expect(await may(deploy, 's3:DeleteObject', signal)).toBe('ImplicitlyDenied');
     // HeadObject authorizes as s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
     expect(await may(tests, 's3:GetObject', signal)).toBe('Allowed');
-    expect(await may(tests, 's3:PutObject', signal)).toBe('ImplicitlyDenied');
+    expect(await may(tests, 's3:PutObject', signal)).not.toBe('Allowed');
   });
+
+  test('no one but a lane\'s deploy builds puts a signal in its bucket: not the synth, which writes the bucket\'s artifacts, nor the pipeline', async () => {
+    const synth = jobRole(main, 'Build', 'Synth');
+    // The synth of a later commit runs while this one deploys; its role writes the bucket's artifacts, and would write a signal but for the bucket's policy.
+    expect(await decide({ principal: synth.arn, action: 's3:PutObject', resource: `${bucketOf(main).arn}/${signal}`, resourceAccount: TOOLING }, synth.policies))
+      .toBe('Allowed');
+    expect(await may(synth, 's3:PutObject', signal)).toBe('ExplicitlyDenied');
+    expect(await may(synth, 's3:PutObject', 'Tooling-Delivery/Synth_Outp/abc123')).toBe('Allowed');
+    const claims = await signalClaims(synthesized);
+    // Both lanes, each with its deploy builds' roles allowed: every stage of the main lane, every group of the hotfix lane.
+    expect(claims.filter(c => c.expected === 'Allowed').length).toBe(new Set([main, hotfix].flatMap(l => l.jobs.filter(j => j.action === 'Deploy').map(j => j.roleId))).size);
+    expect(unmet(claims)).toEqual([]);
+  }, 60_000);
 });
 
 describe('what the clean-up role may delete, as IAM decides it', () => {

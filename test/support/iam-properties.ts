@@ -210,6 +210,38 @@ export async function testBuildClaims(app: SynthesizedApp): Promise<Claim[]> {
 }
 
 /**
+ * In each lane whose deploy builds signal its tests (`signal_ready`), no principal of the
+ * tooling account but those deploy builds puts a signal (an object under `deploys-ready/` of the
+ * lane's artifact bucket, with its bucket policy), whatever its identity policy allows: not the
+ * synth, which writes the bucket's artifacts, nor another lane's jobs, nor the pipelines'
+ * own roles. Control: each of them may.
+ */
+export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
+  const tooling = toolingOf(app);
+  const template = tooling.template;
+  const roleIds = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::IAM::Role');
+  const claims: Claim[] = [];
+  for (const lane of lanesOf(template)) {
+    const deploys = lane.jobs.filter(j => JSON.stringify(template.Resources[j.projectId].Properties.Source).includes('signal_ready'));
+    if (deploys.length === 0) continue;
+    const store = template.Resources[lane.pipelineId].Properties.ArtifactStore;
+    const bucketPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === store.Location.Ref);
+    const signal = `arn:aws:s3:::${resolve(store.Location, template, tooling)}/deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
+    const signers = new Set(deploys.map(j => j.roleId));
+    for (const roleId of roleIds) {
+      const role = deployedRole(template, roleId, tooling);
+      claims.push({
+        request: `${role.arn}: s3:PutObject ${signal}`,
+        expected: signers.has(roleId) ? 'Allowed' : 'Denied',
+        decided: await decide({ principal: role.arn, action: 's3:PutObject', resource: signal, resourceAccount: tooling.account, context: { 'aws:SecureTransport': 'true' } },
+          role.policies, bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, tooling)),
+      });
+    }
+  }
+  return claims;
+}
+
+/**
  * Each environment's stack clean-up role may delete no account baseline stack of its account and
  * not the CDK bootstrap stack, even tagged as its environment's, nor a stack of another
  * environment; it may delete a stack of its environment (the control).
