@@ -68,11 +68,13 @@ export class EnvironmentBuilds extends CodeBuildJob {
    * pipeline's next run must start from a stack that is not left half-deployed.
    */
   private readonly express: boolean;
+  /** Each environment's stacks no test needs, which deploy while its tests run (`besideTests`). */
+  private readonly beside: Map<IsolatedEnvironment, Stack[]>;
 
   /**
    * @param steps what the environments' test builds run, which decides the stacks deployed while they run
    */
-  constructor(id: string, private readonly environments: IsolatedEnvironment[], private readonly steps: BuildSteps,
+  constructor(id: string, private readonly environments: IsolatedEnvironment[], steps: BuildSteps,
     private readonly deploy: DeployInputs) {
     // The review's output, or the orphan listing's: what the approval saw.
     const approved = (deploy.review ?? deploy.orphanListing)?.primaryOutput;
@@ -80,6 +82,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     this.images = this.stacks().some(stack => stack.node.findAll()
       .some(c => c instanceof ecrAssets.DockerImageAsset || c instanceof ecrAssets.TarballImageAsset));
     this.express = environments.every(env => env.profile.expressDeployments === true);
+    this.beside = new Map(environments.map(env => [env, besideTests(env, steps)]));
   }
 
   protected get description(): string {
@@ -96,7 +99,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
     // `cdk deploy` of the stacks a variable of the plan names, each once the stacks it depends on are, the others side by side.
     const deploy = (stacks: string) => `[ -z "$${stacks}" ] || cdk -a "${assembly}" deploy --method=direct${this.express ? ' --express --rollback' : ''} `
       + `--require-approval never --exclusively --concurrency "$(echo $${stacks} | wc -w)" --progress events --no-notices $${stacks}`;
-    const rest = this.environments.some(env => besideTests(env, this.steps).length > 0);
+    const rest = [...this.beside.values()].some(stacks => stacks.length > 0);
     return {
       buildSpec: {
         env: { shell: 'bash' },
@@ -150,7 +153,7 @@ export class EnvironmentBuilds extends CodeBuildJob {
    * environment's name.
    */
   private planVariablesOf(env: IsolatedEnvironment): PlanVariables {
-    const beside = besideTests(env, this.steps);
+    const beside = this.beside.get(env)!;
     const stacks = stacksOf(env);
     const paths = (of: Stack[]) => of.map(s => s.node.path).join(' ');
     return {
