@@ -162,7 +162,8 @@ describe('the signal that an environment\'s tests may start, as IAM decides it',
     expect(await may(deploy, 's3:DeleteObject', signal)).toBe('ImplicitlyDenied');
     // HeadObject authorizes as s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
     expect(await may(tests, 's3:GetObject', signal)).toBe('Allowed');
-    expect(await may(tests, 's3:PutObject', signal)).not.toBe('Allowed');
+    expect(await decide({ principal: tests.arn, action: 's3:PutObject', resource: `${bucketOf(main).arn}/${signal}`, resourceAccount: TOOLING }, tests.policies))
+      .toBe('ImplicitlyDenied');
   });
 
   test('no one but a lane\'s deploy builds puts a signal in its bucket: not the synth, which writes the bucket\'s artifacts, nor the pipeline', async () => {
@@ -175,6 +176,10 @@ describe('the signal that an environment\'s tests may start, as IAM decides it',
     const claims = await signalClaims(synthesized);
     // Both lanes, each with its deploy builds' roles allowed: every stage of the main lane, every group of the hotfix lane.
     expect(claims.filter(c => c.expected === 'Allowed').length).toBe(new Set([main, hotfix].flatMap(l => l.jobs.filter(j => j.action === 'Deploy').map(j => j.roleId))).size);
+    // Denied by the bucket's policy in each lane: the synth and an administrator, whose own policies allow the write.
+    const explicit = claims.filter(c => c.expected === 'ExplicitlyDenied').map(c => c.request);
+    expect(explicit).toEqual(expect.arrayContaining([expect.stringContaining(`${synth.arn}: s3:PutObject ${bucketOf(main).arn}/`),
+      expect.stringContaining(':role/Administrator: s3:PutObject ' + bucketOf(main).arn), expect.stringContaining(':role/Administrator: s3:PutObject ' + bucketOf(hotfix).arn)]));
     expect(unmet(claims)).toEqual([]);
   }, 60_000);
 });

@@ -210,16 +210,21 @@ export async function testBuildClaims(app: SynthesizedApp): Promise<Claim[]> {
 }
 
 /**
- * In each lane whose deploy builds signal its tests (`signal_ready`), no principal of the
- * tooling account but those deploy builds puts a signal (an object under `deploys-ready/` of the
- * lane's artifact bucket, with its bucket policy), whatever its identity policy allows: not the
- * synth, which writes the bucket's artifacts, nor another lane's jobs, nor the pipelines'
- * own roles. Control: each of them may.
+ * In each lane whose deploy builds signal its tests (`signal_ready`), no principal of the tooling
+ * account but those deploy builds puts a signal (an object under `deploys-ready/` of the lane's
+ * artifact bucket), whatever its own policies allow: every role of the tooling stack (the synth,
+ * which writes the bucket's artifacts, another lane's jobs, the pipelines' own roles) and an
+ * administrator. A principal whose own policies allow the write must be denied explicitly, by the
+ * bucket's policy; each deploy build of the lane is allowed.
  */
 export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
   const tooling = toolingOf(app);
   const template = tooling.template;
-  const roleIds = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::IAM::Role');
+  const principals = [
+    ...Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::IAM::Role')
+      .map(id => ({ id, role: deployedRole(template, id, tooling) })),
+    { id: 'administrator', role: { arn: `arn:aws:iam::${tooling.account}:role/Administrator`, policies: ADMINISTRATOR } },
+  ];
   const claims: Claim[] = [];
   for (const lane of lanesOf(template)) {
     const deploys = lane.jobs.filter(j => JSON.stringify(template.Resources[j.projectId].Properties.Source).includes('signal_ready'));
@@ -228,13 +233,15 @@ export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
     const bucketPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === store.Location.Ref);
     const signal = `arn:aws:s3:::${resolve(store.Location, template, tooling)}/deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
     const signers = new Set(deploys.map(j => j.roleId));
-    for (const roleId of roleIds) {
-      const role = deployedRole(template, roleId, tooling);
+    for (const { id, role } of principals) {
+      const put = (resourcePolicy?: any) => decide({
+        principal: role.arn, action: 's3:PutObject', resource: signal, resourceAccount: tooling.account, context: { 'aws:SecureTransport': 'true' },
+      }, role.policies, resourcePolicy);
+      const ownPoliciesAllow = await put() === 'Allowed';
       claims.push({
         request: `${role.arn}: s3:PutObject ${signal}`,
-        expected: signers.has(roleId) ? 'Allowed' : 'Denied',
-        decided: await decide({ principal: role.arn, action: 's3:PutObject', resource: signal, resourceAccount: tooling.account, context: { 'aws:SecureTransport': 'true' } },
-          role.policies, bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, tooling)),
+        expected: signers.has(id) ? 'Allowed' : ownPoliciesAllow ? 'ExplicitlyDenied' : 'Denied',
+        decided: await put(bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, tooling)),
       });
     }
   }
