@@ -7,6 +7,7 @@ import {
   ACTION_CONFIGURATION_VALUE_LIMIT, approvalCommentLength, BUILD_SPEC_LIMIT, MANAGED_POLICY_LIMIT, PolicySize, policySizes, resolvedLength,
   ROLE_INLINE_POLICIES_LIMIT,
 } from '../src/pipeline/private/pipeline-limits';
+import { MAX_ROLE_PATH } from '../src/private/pipeline-role-paths';
 
 /**
  * CloudFormation's limits on one stack's template, from the AWS CloudFormation User Guide,
@@ -51,13 +52,23 @@ export interface Longest {
   readonly characters: number;
 }
 
+/** What `buildHeadroom` measures. */
+export interface BuildHeadroom {
+  readonly buildSpec: Longest;
+  readonly actionValue: Longest;
+  readonly approvalComment: Longest;
+  readonly description: Longest;
+  readonly rolePath: Longest;
+}
+
 /**
  * The longest inline build spec and description of a template's CodeBuild projects, the longest
  * value of its pipelines' action configurations and the longest approval comment, at their longest
  * once CloudFormation resolves them and, for a comment, once the review's or orphan listing's
- * summary is in it (the measures MultiEnvPipeline refuses a pipeline by).
+ * summary is in it (the measures MultiEnvPipeline refuses a pipeline by); and the longest IAM path
+ * of its roles, which for the builds that review, deploy and test names the environments they serve.
  */
-export function buildHeadroom(template: any): { buildSpec: Longest; actionValue: Longest; approvalComment: Longest; description: Longest } {
+export function buildHeadroom(template: any): BuildHeadroom {
   const resources = Object.entries<any>(template.Resources ?? {});
   const longest = (items: Longest[]) => items.reduce((a, b) => (b.characters > a.characters ? b : a), { where: '-', characters: 0 });
   const projects = resources.filter(([, r]) => r.Type === 'AWS::CodeBuild::Project');
@@ -70,6 +81,8 @@ export function buildHeadroom(template: any): { buildSpec: Longest; actionValue:
     approvalComment: longest(actions.filter(({ action }) => action.ActionTypeId.Category === 'Approval' && action.Configuration?.CustomData !== undefined)
       .map(({ where, action }) => ({ where, characters: approvalCommentLength(action.Configuration.CustomData) }))),
     description: longest(projects.map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Description ?? '') }))),
+    rolePath: longest(resources.filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id, r]) => ({ where: id, characters: resolvedLength(r.Properties.Path ?? '/') }))),
   };
 }
 
@@ -147,6 +160,8 @@ export const IAM_LIMITS = {
   source: 'IAM User Guide, "IAM and AWS STS quotas" (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), read 2026-11',
   roleInline: ROLE_INLINE_POLICIES_LIMIT,
   managed: MANAGED_POLICY_LIMIT,
+  /** A role's path, as MultiEnvPipeline refuses it (src/private/pipeline-role-paths.ts cites the CreateRole API reference). */
+  rolePath: MAX_ROLE_PATH,
 };
 
 /** One role's inline policies, or one managed policy, against its IAM quota. */

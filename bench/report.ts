@@ -1,5 +1,5 @@
 import { DeliveryRunningCost } from './delivery-cost';
-import { CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, Longest, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
+import { BuildHeadroom, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
 import { ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE, USAGE_PRICES } from '../examples/list-prices';
@@ -53,7 +53,7 @@ export interface BenchResults {
       tooling: StackHeadroom;
       largest: StackHeadroom;
       pipelines: PipelineHeadroom[];
-      builds: { buildSpec: Longest; actionValue: Longest; approvalComment: Longest; description: Longest };
+      builds: BuildHeadroom;
       stacksOverHalf: StackHeadroom[];
       largestPolicy: PolicyHeadroom;
       policiesOverHalf: PolicyHeadroom[];
@@ -172,7 +172,9 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('As environments grow, the Tooling stack (the pipelines) is the one that grows. IAM\'s limits on policy size, in characters '
     + `without white space: ${I.roleInline.toLocaleString('en')} for a role's inline policies together, ${I.managed.toLocaleString('en')} for a managed policy `
     + `(${I.source}); a policy's size is measured as MultiEnvPipeline measures it before it refuses one: at its longest once CloudFormation resolves it, `
-    + 'the template\'s own CodeBuild projects, roles, pipelines, keys, buckets and log groups counted by what the template says of them.\n');
+    + 'the template\'s own CodeBuild projects, roles, pipelines, keys, buckets and log groups counted by what the template says of them. '
+    + `IAM takes a role's path of at most ${I.rolePath} characters; the paths of the roles of the builds that review, deploy and test `
+    + 'name the environments they serve (src/private/pipeline-role-paths.ts), all of a wave\'s for its review.\n');
   const P = r.headroom.pipelineLimits;
   out.push(`CodeBuild refuses an inline build spec of more than ${P.buildSpecCharacters.toLocaleString('en')} characters, CodePipeline an action's configuration `
     + `value of more than ${P.actionValueCharacters.toLocaleString('en')} and an approval's comment of more than ${P.approvalCommentCharacters.toLocaleString('en')} `
@@ -180,7 +182,7 @@ export function renderMarkdown(r: BenchResults): string {
     + '(src/pipeline/codebuild-job.ts); each measured at its longest once CloudFormation resolves the references in it (a comment with the longest summary '
     + 'of the review or orphan listing it names), and refused by MultiEnvPipeline at synth (the bench synthesizes past them to measure).\n');
   out.push(table(['app', 'environments', 'Tooling resources', 'Tooling template', 'main pipeline stages', 'most actions in a stage', 'longest build spec', 'longest action value',
-    'longest approval comment', 'longest project description', 'closest stack to a limit', 'largest IAM policy'],
+    'longest approval comment', 'longest project description', 'longest IAM role path', 'closest stack to a limit', 'largest IAM policy'],
   r.headroom.tooling.map(t => {
     const main = t.pipelines.reduce((a, b) => (b.stages > a.stages ? b : a));
     const p = t.largestPolicy;
@@ -192,6 +194,7 @@ export function renderMarkdown(r: BenchResults): string {
       `${t.builds.actionValue.characters.toLocaleString('en')} (${pct(t.builds.actionValue.characters / P.actionValueCharacters)})`,
       t.builds.approvalComment.where === '-' ? '-' : `${t.builds.approvalComment.characters.toLocaleString('en')} (${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)})`,
       `${t.builds.description.characters.toLocaleString('en')} (${pct(t.builds.description.characters / P.projectDescriptionCharacters)})`,
+      `${t.builds.rolePath.characters} (${pct(t.builds.rolePath.characters / I.rolePath)})`,
       `${t.largest.stack}: ${pct(t.largest.worstShare)} of ${t.largest.worstLimit}`,
       `${p.principal} (${p.kind}): ${p.characters.toLocaleString('en')} characters, ${pct(p.share)}`,
     ];
@@ -203,7 +206,9 @@ export function renderMarkdown(r: BenchResults): string {
       + `${t.stacksOverHalf.length} stack(s)${t.stacksOverHalf.length ? ` (${t.stacksOverHalf.map(h => `${h.stack} ${pct(h.worstShare)} of ${h.worstLimit}`).join(', ')})` : ''}, `
       + `${t.policiesOverHalf.length} IAM polic${t.policiesOverHalf.length === 1 ? 'y' : 'ies'}`
       + `${t.policiesOverHalf.length ? ` (${t.policiesOverHalf.map(p => `${p.principal} ${pct(p.share)}`).join(', ')})` : ''}, `
-      + `${pipelinesOver.length} pipeline(s)${pipelinesOver.length ? ` (${pipelinesOver.map(p => `${laneName(p.pipeline)}: ${p.stages} stages, up to ${p.mostActionsInAStage} actions in a stage`).join('; ')})` : ''}.\n`);
+      + `${pipelinesOver.length} pipeline(s)${pipelinesOver.length ? ` (${pipelinesOver.map(p => `${laneName(p.pipeline)}: ${p.stages} stages, up to ${p.mostActionsInAStage} actions in a stage`).join('; ')})` : ''}, `
+      + `${t.builds.rolePath.characters > I.rolePath / 2 ? `the longest IAM role path (${t.builds.rolePath.where}: ${t.builds.rolePath.characters} characters, `
+        + `${pct(t.builds.rolePath.characters / I.rolePath)} of ${I.rolePath})` : 'no IAM role path'}.\n`);
   }
 
   const over = r.headroom.tooling.filter(t => t.largest.worstShare > 1);
@@ -213,13 +218,14 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const refused = r.headroom.tooling.filter(x => x.builds.buildSpec.characters > P.buildSpecCharacters
     || x.builds.actionValue.characters > P.actionValueCharacters || x.builds.approvalComment.characters > P.approvalCommentCharacters
-    || x.builds.description.characters > P.projectDescriptionCharacters);
+    || x.builds.description.characters > P.projectDescriptionCharacters || x.builds.rolePath.characters > I.rolePath);
   for (const t of refused) {
     out.push(`**${t.app} with ${t.environments} environments cannot be deployed as it is, and synthesis refuses it**: the longest build spec (${t.builds.buildSpec.where}) `
       + `is ${pct(t.builds.buildSpec.characters / P.buildSpecCharacters)} of CodeBuild's ${P.buildSpecCharacters.toLocaleString('en')} characters, the longest action value `
       + `(${t.builds.actionValue.where}) ${pct(t.builds.actionValue.characters / P.actionValueCharacters)} of CodePipeline's ${P.actionValueCharacters.toLocaleString('en')}, `
       + `the longest approval comment (${t.builds.approvalComment.where}) ${pct(t.builds.approvalComment.characters / P.approvalCommentCharacters)} of ${P.approvalCommentCharacters}, `
-      + `the longest project description (${t.builds.description.where}) ${pct(t.builds.description.characters / P.projectDescriptionCharacters)} of ${P.projectDescriptionCharacters}.\n`);
+      + `the longest project description (${t.builds.description.where}) ${pct(t.builds.description.characters / P.projectDescriptionCharacters)} of ${P.projectDescriptionCharacters}, `
+      + `the longest IAM role path (${t.builds.rolePath.where}) ${pct(t.builds.rolePath.characters / I.rolePath)} of ${I.rolePath}.\n`);
   }
   const m = r.pipeline.model;
   out.push('## The path of a commit to Prod\n');
