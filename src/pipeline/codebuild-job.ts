@@ -199,6 +199,10 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
       // at a time: https://docs.aws.amazon.com/codepipeline/latest/userguide/concepts-how-it-works.html); a
       // signal it put would start an environment's tests before the stacks they test are deployed. Every job
       // that signals into the bucket adds this statement; aws-cdk-lib writes identical statements once.
+      // `aws:PrincipalArn` is the ARN of the role that made the request, its path included
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn);
+      // CopyObject and the multipart uploads authorize as s3:PutObject
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
       artifactBucket.addToResourcePolicy(new iam.PolicyStatement({
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],

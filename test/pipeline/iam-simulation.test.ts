@@ -8,8 +8,8 @@ import {
 } from '../support/deployed-policies';
 import { environment } from '../support/environments';
 import {
-  ADMINISTRATOR, approvalClaims, branchLaneArtifactClaims, branchLaneProductionClaims, cleanupClaims, guardrailOf, JobRole, jobRoles, signalClaims,
-  SynthesizedApp, testBuildClaims, toolingOf, unmet,
+  ADMINISTRATOR, approvalClaims, artifactBucketOf, branchLaneArtifactClaims, branchLaneProductionClaims, cleanupClaims, guardrailOf, JobRole,
+  jobRoles, signalClaims, SynthesizedApp, testBuildClaims, toolingOf, unmet,
 } from '../support/iam-properties';
 import { isAfter, lanesOf } from '../support/lanes';
 import { newPipeline } from '../support/pipelines';
@@ -144,12 +144,7 @@ describe('who may assume what, as IAM decides it', () => {
 
 describe('the signal that an environment\'s tests may start, as IAM decides it', () => {
   // A lane's artifact bucket, as deployed, and its bucket policy: the signals are objects under deploys-ready/<execution>/<build identifier>.
-  const where = { account: TOOLING, region: 'eu-west-1' };
-  const bucketOf = (lane: typeof main) => {
-    const id: string = tooling.Resources[lane.pipelineId].Properties.ArtifactStore.Location.Ref;
-    const policy = Object.values<any>(tooling.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === id);
-    return { arn: resolve({ 'Fn::GetAtt': [id, 'Arn'] }, tooling, where) as string, policy: resolve(policy.Properties.PolicyDocument, tooling, where) };
-  };
+  const bucketOf = (lane: typeof main) => artifactBucketOf(tooling, lane.pipelineId, { account: TOOLING, region: 'eu-west-1' });
   const signal = 'deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
   const may = (role: DeployedRole, action: string, key: string, bucket = bucketOf(main)) =>
     decide({ principal: role.arn, action, resource: `${bucket.arn}/${key}`, resourceAccount: TOOLING }, role.policies, bucket.policy);

@@ -1,6 +1,6 @@
 import {
-  AssumableRole, assumableRole, BOOTSTRAP_ROLE_KINDS, bootstrapRoleArn, bootstrapTrust, decide, DeployedRole, deployedRole, DeployedStack, mayAssume,
-  resolve,
+  AssumableRole, assumableRole, BOOTSTRAP_ROLE_KINDS, bootstrapRoleArn, bootstrapTrust, decide, DeployedRole, deployedRole, DeployedStack, Deployment,
+  mayAssume, resolve,
 } from './deployed-policies';
 import { isAfter, lanesOf } from './lanes';
 
@@ -97,19 +97,28 @@ export interface JobRole {
   readonly production: Decision[];
 }
 
+/** A lane's artifact bucket as deployed: its ARN, its bucket policy's document (if it has one), and the pipeline's artifact store. */
+export function artifactBucketOf(template: any, pipelineId: string, where: Deployment): { arn: string; policy?: any; store: any } {
+  const store = template.Resources[pipelineId].Properties.ArtifactStore;
+  if (!store) throw new Error(`${pipelineId} has no single artifact store`);
+  const bucketPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === store.Location.Ref);
+  return {
+    arn: `arn:aws:s3:::${resolve(store.Location, template, where)}`,
+    policy: bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, where),
+    store,
+  };
+}
+
 /** Every role of the lanes' CodeBuild jobs, with what IAM decides for it. */
 export async function jobRoles(app: SynthesizedApp): Promise<JobRole[]> {
   const tooling = toolingOf(app);
   const template = tooling.template;
   const lanes = lanesOf(template);
   const storage = lanes.filter(l => l.protected).flatMap(lane => {
-    const store = template.Resources[lane.pipelineId].Properties.ArtifactStore;
-    if (!store) throw new Error(`${lane.pipelineId} has no single artifact store`);
-    const bucket = `arn:aws:s3:::${resolve(store.Location, template, tooling)}`;
-    const bucketPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === store.Location.Ref);
+    const { arn: bucket, policy, store } = artifactBucketOf(template, lane.pipelineId, tooling);
     const key = resolve(store.EncryptionKey.Id, template, tooling);
     const policies = {
-      s3: bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, tooling),
+      s3: policy,
       kms: resolve(template.Resources[store.EncryptionKey.Id['Fn::GetAtt'][0]].Properties.KeyPolicy, template, tooling),
     };
     const requests = [['s3:GetObject', `${bucket}/${lane.lane}/artifact`], ['s3:PutObject', `${bucket}/${lane.lane}/artifact`], ['s3:ListBucket', bucket],
@@ -229,9 +238,8 @@ export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
   for (const lane of lanesOf(template)) {
     const deploys = lane.jobs.filter(j => JSON.stringify(template.Resources[j.projectId].Properties.Source).includes('signal_ready'));
     if (deploys.length === 0) continue;
-    const store = template.Resources[lane.pipelineId].Properties.ArtifactStore;
-    const bucketPolicy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === store.Location.Ref);
-    const signal = `arn:aws:s3:::${resolve(store.Location, template, tooling)}/deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
+    const bucket = artifactBucketOf(template, lane.pipelineId, tooling);
+    const signal = `${bucket.arn}/deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
     const signers = new Set(deploys.map(j => j.roleId));
     for (const { id, role } of principals) {
       const put = (resourcePolicy?: any) => decide({
@@ -241,7 +249,7 @@ export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
       claims.push({
         request: `${role.arn}: s3:PutObject ${signal}`,
         expected: signers.has(id) ? 'Allowed' : ownPoliciesAllow ? 'ExplicitlyDenied' : 'Denied',
-        decided: await put(bucketPolicy && resolve(bucketPolicy.Properties.PolicyDocument, template, tooling)),
+        decided: await put(bucket.policy),
       });
     }
   }
