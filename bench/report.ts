@@ -174,7 +174,7 @@ export function renderMarkdown(r: BenchResults): string {
     + `(${I.source}); a policy's size is measured as MultiEnvPipeline measures it before it refuses one: at its longest once CloudFormation resolves it, `
     + 'the template\'s own CodeBuild projects, roles, pipelines, keys, buckets and log groups counted by what the template says of them. '
     + `IAM takes a role's path of at most ${I.rolePath} characters; the paths of the roles of the builds that review, deploy and test `
-    + 'name the environments they serve (src/private/pipeline-role-paths.ts), all of a wave\'s for its review.\n');
+    + 'name the environments they serve, each by a token of 8 characters (src/private/pipeline-role-paths.ts), all of a wave\'s for its review.\n');
   const P = r.headroom.pipelineLimits;
   out.push(`CodeBuild refuses an inline build spec of more than ${P.buildSpecCharacters.toLocaleString('en')} characters, CodePipeline an action's configuration `
     + `value of more than ${P.actionValueCharacters.toLocaleString('en')} and an approval's comment of more than ${P.approvalCommentCharacters.toLocaleString('en')} `

@@ -38,7 +38,7 @@ import { ChecksBeforeSynthesis } from '../private/checks-before-synthesis';
 import { definedOnly } from '../private/defined-only';
 import { cloudWatchLogsUseOfKey } from '../private/key-policies';
 import { LANE_METADATA, LaneMetadata } from '../private/lane-metadata';
-import { MAX_ROLE_PATH, pipelineRolePath, servingRolePath } from '../private/pipeline-role-paths';
+import { ENVIRONMENT_TOKEN_LENGTH, environmentToken, MAX_ROLE_PATH, maxEnvironmentsPerWave, pipelineRolePath, servingRolePath } from '../private/pipeline-role-paths';
 import { INLINE_POLICY_REASON } from '../private/reasons';
 import { stacksOf } from '../private/stage-stacks';
 import { ValidationErrors, validationError } from '../private/validation-errors';
@@ -720,15 +720,26 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
         errors.add(property, 'was built before the environments were placed in it (its buildPipeline() was called); call buildPipelines() of the MultiEnvPipeline instead, which places them first');
       }
     }
-    // The builds that review, deploy and test environments name them in their roles' path, which IAM
-    // limits; a wave's review serves all of its environments ('review' and 'deploy' are as long).
+    // The builds that review, deploy and test environments name them by token in their roles' path,
+    // which IAM limits; a wave's review serves all of its environments ('review' and 'deploy' are as long).
     for (const wave of this.waves) {
       const plans = wave.groups.flat();
       const path = servingRolePath('review', plans.map(plan => plan.environment));
       if (path.length > MAX_ROLE_PATH) {
-        errors.add('environments', `of wave ${wave.name ?? wave.stageNames[0]} (${plans.length}) are named in the IAM path of the roles of the builds that review, deploy and test them, `
-          + `which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. Give the environments shorter names, or spread them over more waves`);
+        errors.add('environments', `of wave ${wave.name ?? wave.stageNames[0]} (${plans.length}) are named, by a token of ${ENVIRONMENT_TOKEN_LENGTH} characters each, `
+          + `in the IAM path of the roles of the builds that review, deploy and test them, which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. `
+          + `Spread them over more waves (at most ${maxEnvironmentsPerWave(plans[0].environment.appName)} to a wave), or split the app`);
       }
+    }
+    // A token stands for one environment in the trust of every other: two environments with the same one would trust each other's builds.
+    const byToken = new Map<string, string>();
+    for (const name of new Set(this.waves.flatMap(w => w.groups.flat().map(plan => plan.environment.environmentName)))) {
+      const other = byToken.get(environmentToken(name));
+      if (other !== undefined) {
+        errors.add('environments', `'${other}' and '${name}' have the same token (${environmentToken(name)}, the first ${ENVIRONMENT_TOKEN_LENGTH} hexadecimal digits of the name's SHA-256), `
+          + 'which stands for an environment in the IAM path the environments\' roles trust; rename one of them');
+      }
+      byToken.set(environmentToken(name), name);
     }
     const hotfix = this.waves.find(w => w.lane === 'hotfix');
     if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {

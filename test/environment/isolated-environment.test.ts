@@ -11,7 +11,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AccessLevel, EnvironmentTier, IsolatedEnvironment } from '../../src';
-import { environment, foundationOf, newApp, TOOLING } from '../support/environments';
+import { environment, foundationOf, newApp, TOKEN_OF_TIER, TOOLING } from '../support/environments';
 
 const ALL_TIERS = EnvironmentTier.builtIn().map(tier => [tier.name, tier] as const);
 /** An ARN as aws-cdk-lib writes one whose partition it leaves to CloudFormation (`Aws.PARTITION`). */
@@ -73,10 +73,10 @@ describe('the foundation of each tier', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
-          // The test builds that serve this environment (its name in their path), and the pipelines' own roles.
+          // The test builds that serve this environment (its token in their path), and the pipelines' own roles.
           Condition: {
             ArnLike: {
-              'aws:PrincipalArn': [`tests/*+${tier.name}+*`, 'pipeline/*']
+              'aws:PrincipalArn': [`tests/*+${TOKEN_OF_TIER[tier.name]}+*`, 'pipeline/*']
                 .map(trusted => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TOOLING}:role/cdk-multi-env/shop/${trusted}`]] })),
             },
           },
@@ -140,7 +140,7 @@ describe('the stacks the app no longer has', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
-            Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+prod+*`)) } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': ['review', 'deploy'].map(purpose => partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/${purpose}/*+${TOKEN_OF_TIER.prod}+*`)) } },
           }],
         },
         // The CDK bootstrap's lookup role's: ReadOnlyAccess, and a Deny of kms:Decrypt (aws-cdk's bootstrap-template.yaml, LookupRole).
@@ -165,7 +165,7 @@ describe('the stacks the app no longer has', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: `arn:aws:iam::${TOOLING}:root` },
-            Condition: { ArnLike: { 'aws:PrincipalArn': [partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+staging+*`)] } },
+            Condition: { ArnLike: { 'aws:PrincipalArn': [partitionArn(`:iam::${TOOLING}:role/cdk-multi-env/shop/deploy/*+${TOKEN_OF_TIER.staging}+*`)] } },
           }],
         },
       },

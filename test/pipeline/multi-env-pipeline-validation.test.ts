@@ -200,20 +200,36 @@ describe('pipeline props', () => {
 });
 
 describe('IAM limits', () => {
-  test('a wave whose environments\' names would make a build role\'s path longer than IAM allows is an error naming the wave, the length and what to do, and nothing is written', () => {
+  test('a wave of more environments than the IAM path of its build roles can name is an error naming the wave, the length, the most a wave can hold and what to do, and nothing is written', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'role-path-'));
     const app = new cdk.App({ outdir });
-    // Sixteen Dev environments with names of 32 characters, the longest allowed: their names and plus signs alone are 529 characters.
-    const wide = Array.from({ length: 16 }, (_, i) => environment(app, EnvironmentTier.DEV, {
-      environmentName: `dev-${String(i).padStart(2, '0')}-${'x'.repeat(25)}`,
+    // 54 Dev environments: /cdk-multi-env/shop/review/ (27 characters), then + and a token of 8 for each, a + and a /: 515.
+    const wide = Array.from({ length: 54 }, (_, i) => environment(app, EnvironmentTier.DEV, {
+      environmentName: `dev-${i}`,
       // Each in an account of its own: a wave's environments deploy side by side.
       account: String(100000000000 + i),
       cidr: `10.${i}.0.0/16`,
     }));
     const pipeline = newPipeline(app);
     pipeline.addWave('Dev', wide);
-    expect(() => app.synth()).toThrow(/environments of wave Dev \(16\) are named in the IAM path of the roles of the builds that review, deploy and test them, which makes a path of 557 characters; IAM allows 512\. Give the environments shorter names, or spread them over more waves/);
+    expect(() => app.synth()).toThrow(new RegExp('environments of wave Dev \\(54\\) are named, by a token of 8 characters each, in the IAM path of the roles of the builds that review, deploy and test them, '
+      + 'which makes a path of 515 characters; IAM allows 512\\. Spread them over more waves \\(at most 53 to a wave\\), or split the app'));
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+    expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('two environments whose names have the same token, which stands for each in the IAM path its roles trust, are an error naming both and the token, and nothing is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'role-token-'));
+    const app = new cdk.App({ outdir });
+    // printf %s env-30114 | sha256sum and printf %s env-57629 | sha256sum both start with 6a8b6934.
+    const dev = environment(app, EnvironmentTier.DEV, { environmentName: 'env-30114' });
+    const qa = environment(app, EnvironmentTier.QA, { environmentName: 'env-57629', cidr: '10.1.0.0/16' });
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(dev);
+    pipeline.addEnvironment(qa);
+    expect(() => app.synth()).toThrow("MultiEnvPipeline 'Delivery': environments 'env-30114' and 'env-57629' have the same token (6a8b6934, the first 8 hexadecimal digits of the name's SHA-256), "
+      + "which stands for an environment in the IAM path the environments' roles trust; rename one of them");
     expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
     fs.rmSync(outdir, { recursive: true, force: true });
   });

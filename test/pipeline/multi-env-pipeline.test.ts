@@ -11,7 +11,7 @@ import { EnvironmentTier, IsolatedEnvironment } from '../../src';
 import { FETCH_BUNDLE } from '../../src/pipeline/private/checked-bundle';
 import { awaitBeside, inSubshell, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { ONLY_AWS_SERVICES_CREATE_GRANTS } from '../support/compliance';
-import { environment } from '../support/environments';
+import { environment, TOKEN_OF_TIER } from '../support/environments';
 import { shippedDigest } from '../support/gate-scripts';
 import { actionOf, actionVariablesOf, buildSpecOf, CONNECTION_ARN, newPipeline, projectStatementsOf, stagesOf } from '../support/pipelines';
 
@@ -598,25 +598,25 @@ describe('the roles that reach into the environments', () => {
     const cleanup = rolesAssuming('-stack-cleanup');
     expect(deployment.length).toBeGreaterThan(2);
     expect(cleanup.length).toBeGreaterThan(2);
-    // A test or deploy build names in its path every environment whose role it may assume; the pipelines (the bake of Prod) are on their own path.
+    // A test or deploy build names in its path (by token) every environment whose role it may assume; the pipelines (the bake of Prod) are on their own path.
     for (const { paths, environments } of deployment) {
       for (const rolePath of paths.filter((p: string) => p !== '/cdk-multi-env/shop/pipeline/')) {
-        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/tests\/\+[a-z0-9+-]+\+\/$/);
-        for (const env of environments) expect(rolePath).toContain(`+${env}+`);
+        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/tests\/(\+[0-9a-f]{8})+\+\/$/);
+        for (const env of environments) expect(rolePath).toContain(`+${TOKEN_OF_TIER[env]}+`);
       }
     }
     for (const { paths, environments } of cleanup) {
       for (const rolePath of paths) {
-        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/deploy\/\+[a-z0-9+-]+\+\/$/);
-        for (const env of environments) expect(rolePath).toContain(`+${env}+`);
+        expect(rolePath).toMatch(/^\/cdk-multi-env\/shop\/deploy\/(\+[0-9a-f]{8})+\+\/$/);
+        for (const env of environments) expect(rolePath).toContain(`+${TOKEN_OF_TIER[env]}+`);
       }
     }
     // And the environments' roles trust exactly those: the test and deploy builds that name them.
     const trust = (name: string) => Object.values<any>(Template.fromStack(setup.envs.prod.foundation).toJSON().Resources)
       .find(r => r.Properties?.RoleName === name).Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:PrincipalArn']
       .map((arn: any) => arn['Fn::Join'][1][2].replace(/^:iam::999999999999:role/, ''));
-    expect(trust('shop-prod-deployment')).toEqual(['/cdk-multi-env/shop/tests/*+prod+*', '/cdk-multi-env/shop/pipeline/*']);
-    expect(trust('shop-prod-stack-cleanup')).toEqual(['/cdk-multi-env/shop/deploy/*+prod+*']);
+    expect(trust('shop-prod-deployment')).toEqual([`/cdk-multi-env/shop/tests/*+${TOKEN_OF_TIER.prod}+*`, '/cdk-multi-env/shop/pipeline/*']);
+    expect(trust('shop-prod-stack-cleanup')).toEqual([`/cdk-multi-env/shop/deploy/*+${TOKEN_OF_TIER.prod}+*`]);
   });
 });
 

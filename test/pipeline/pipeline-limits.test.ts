@@ -123,7 +123,7 @@ describe('the limits AWS enforces on the pipeline', () => {
 
   test('a QA wave\'s sign-off names its environments while they fit in an approval\'s comment, and counts them when they do not', () => {
     const app = new cdk.App();
-    // Names of 28 characters: short enough for the IAM path of the wave's build roles (512), long enough together for the comment.
+    // Names of 28 characters: long enough together for the comment.
     const names = Array.from({ length: 16 }, (_, i) => `quality-assurance-environ-${String(i).padStart(2, '0')}`);
     // Side by side in a wave: each in an account of its own.
     const qa = names.map((environmentName, i) => environment(app, EnvironmentTier.QA, { environmentName, account: String(222222222200 + i), cidr: `10.${i}.0.0/16` }));

@@ -12,6 +12,15 @@ const ACCOUNT_OF_TIER: Record<string, string> = {
   dev: '111111111111', qa: '222222222222', staging: '333333333333', prod: '444444444444', demo: '555555555555', hotfix: '666666666666',
 };
 
+/**
+ * What stands for each built-in tier's environment in the IAM path of the roles that serve it, and
+ * in its roles' trust: the first 8 hexadecimal digits of the SHA-256 of its name, as
+ * `printf %s <name> | sha256sum | cut -c1-8` prints them.
+ */
+export const TOKEN_OF_TIER: Record<string, string> = {
+  dev: 'ef260e9a', qa: '3f3ef786', staging: 'e919a753', prod: '6754af96', demo: '2a97516c', hotfix: 'eda660b8',
+};
+
 /** An environment with valid defaults for everything the test does not care about. */
 export function environment(scope: Construct, tier: EnvironmentTier, overrides: Partial<IsolatedEnvironmentProps> = {}): IsolatedEnvironment {
   return new IsolatedEnvironment(scope, overrides.environmentName ?? tier.name, {
