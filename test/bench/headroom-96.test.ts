@@ -7,6 +7,7 @@ import { buildReferenceApp } from '../../examples/reference-app';
 import { APPROVAL_COMMENT_LIMIT } from '../../src/pipeline/approval-limits';
 import { PROJECT_DESCRIPTION_LIMIT } from '../../src/pipeline/codebuild-job';
 import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT } from '../../src/pipeline/private/pipeline-limits';
+import { MAX_ROLE_PATH } from '../../src/private/pipeline-role-paths';
 
 /**
  * The bench's app at its largest size, 96 environments (the reference app's six tiers in 16
@@ -14,9 +15,7 @@ import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT } from '../../src/pi
  * and version reporting; no limit measured past): the limits AWS enforces on the tooling stack
  * that grow with the environments, measured as the bench measures them, at or below half, and its
  * template (written without indentation, as the reference app does) at or below 40% of
- * CloudFormation's 1 MB. One is not: the IAM path of the roles of the builds that review, deploy
- * and test a wave names its environments, above half of IAM's 512 characters for a wave of 16
- * (the bench's headroom table measures it; synthesis refuses a path past 512).
+ * CloudFormation's 1 MB.
  */
 describe('the bench\'s app at 96 environments', () => {
   const app = new cdk.App({ context: { ...FEATURE_FLAGS, ...CLI_DEFAULT_CONTEXT } });
@@ -43,6 +42,14 @@ describe('the bench\'s app at 96 environments', () => {
     const descriptions = Object.values<any>(tooling.template.Resources).filter(r => r.Type === 'AWS::CodeBuild::Project').map(r => r.Properties.Description);
     expect(descriptions).toContain('Reviews the change of 16 environments before its approval');
     expect(descriptions).toContain('Deploys prod, one build each');
+  });
+
+  test('each role\'s IAM path, which names the environments its builds serve (a wave of 16), is at most half of IAM\'s 512 characters', () => {
+    const { rolePath } = buildHeadroom(tooling.template);
+    expect(rolePath.characters).toBeLessThanOrEqual(MAX_ROLE_PATH / 2);
+    // The longest serves a wave: 16 tokens.
+    expect(Object.values<any>(tooling.template.Resources).map(r => r.Properties?.Path).filter(p => typeof p === 'string' && p.length === rolePath.characters)
+      .map((p: string) => p.match(/\+[0-9a-f]{8}(?=\+)/g)?.length)).toEqual(expect.arrayContaining([16]));
   });
 
   test('each role\'s inline policies and each managed policy is at most half of its IAM quota', () => {
@@ -83,8 +90,9 @@ describe('the bench\'s app at 96 environments, each in an account of its own', (
     expect(new Set(environments.filter(s => !s.stackName.includes('-baseline-')).map(s => s.environment.account)).size).toBe(96);
   });
 
-  test('each build spec, action value, pipeline and IAM policy within half of its limit; each approval comment and project description within its limit', () => {
-    const { buildSpec, actionValue, approvalComment, description } = buildHeadroom(tooling.template);
+  test('each build spec, action value, pipeline, IAM policy and role path within half of its limit; each approval comment and project description within its limit', () => {
+    const { buildSpec, actionValue, approvalComment, description, rolePath } = buildHeadroom(tooling.template);
+    expect(rolePath.characters).toBeLessThanOrEqual(MAX_ROLE_PATH / 2);
     expect(buildSpec.characters).toBeLessThanOrEqual(BUILD_SPEC_LIMIT / 2);
     expect(actionValue.characters).toBeLessThanOrEqual(ACTION_CONFIGURATION_VALUE_LIMIT / 2);
     expect(approvalComment.characters).toBeLessThanOrEqual(APPROVAL_COMMENT_LIMIT);

@@ -33,7 +33,7 @@ export function reviewRoleOf(stack: Stack): string {
  * One name per environment rather than one ARN: with the ARNs written out, the tooling template
  * at 96 environments was 43% of CloudFormation's 1 MB, and a deploy job's policy above half of
  * IAM's limit with an account per environment. Each role's trust policy still names the pipeline
- * roles that serve its environment, by the app's and the environment's names in their path: that
+ * roles that serve its environment, by the app's name and the environment's token in their path: that
  * trust, not this statement, keeps another app's role of the same pattern and tag (an app named
  * `<app>-web`) out of reach.
  */
