@@ -3,8 +3,8 @@ import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { hasPlan, planOf } from './job-plans';
 import {
-  awaitedBy, awaitsReadiness, batchBuildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction, PipelineStage,
-  projectOf,
+  awaitedBy, awaitsReadiness, batchBuildsOf, buildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction,
+  PipelineStage, projectOf,
 } from '../examples/pipeline-path';
 import { SIGNAL_READY } from '../src/pipeline/awaited-actions';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from '../src/pipeline/private/list-prices';
@@ -140,6 +140,53 @@ export interface PipelineEstimate extends PathToProduction {
   readonly actionUsdPerCommit: number;
   /** Every CodeBuild action of a commit, with its builds and their billed minutes. */
   readonly jobs: ModelledAction[];
+  /** CodeBuild's concurrent builds: what this pipeline, and the template's other pipelines, start and hold at once (`buildConcurrency`). */
+  readonly concurrency: BuildConcurrency;
+}
+
+/**
+ * What CodeBuild's concurrent-build quota for the builds' compute type must hold. CodeBuild queues
+ * a build past the quota and starts queued builds in no predictable order (AWS CodeBuild User
+ * Guide, "Builds in AWS CodeBuild", docs.aws.amazon.com/codebuild/latest/userguide/builds-working.html),
+ * and a build that waits in its build for another action of its stage (`await_actions`,
+ * `await_ready`) holds its place while it waits: with no more places than waiting builds, the
+ * waiting ones can hold them all while the builds they wait for are queued, until they time out.
+ */
+export interface BuildConcurrency {
+  /** The most builds one stage of the main pipeline starts together (its actions of one run order, a batch's builds side by side). */
+  readonly mostBuildsStartedTogether: number;
+  /** The builds of the main pipeline's busiest stage that wait in their build for another action of the stage. */
+  readonly mostWaitingBuildsInAStage: number;
+  /** The builds that wait so over a whole run of every pipeline of the template (the hotfix lane's with the main pipeline's). */
+  readonly waitingBuildsInAllPipelines: number;
+}
+
+/** `BuildConcurrency`, read from each CodeBuild action's project and build spec in the template. */
+export function buildConcurrency(template: any): BuildConcurrency {
+  type Group = Array<{ stage: PipelineStage; action: PipelineAction }>;
+  const runOrders = (stage: PipelineStage) => [...new Set(stage.Actions.map(a => a.RunOrder ?? 1))];
+  const groups = (pipeline: { Stages: PipelineStage[] }): Group[] => pipeline.Stages.flatMap(stage => runOrders(stage)
+    .map(order => stage.Actions.filter(a => (a.RunOrder ?? 1) === order).map(action => ({ stage, action }))));
+  const builds = (group: Group) => group.reduce((sum, { stage, action }) => sum + buildsOf(template, stage, action), 0);
+  const waiting = (group: Group) => builds(group.filter(({ stage, action }) => awaitedBy(template, stage, action).length > 0));
+  const main = groups(mainPipeline(template));
+  const every = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline').flatMap(r => groups(r.Properties));
+  return {
+    mostBuildsStartedTogether: Math.max(...main.map(builds)),
+    mostWaitingBuildsInAStage: Math.max(...main.map(waiting)),
+    waitingBuildsInAllPipelines: every.reduce((sum, group) => sum + waiting(group), 0),
+  };
+}
+
+/**
+ * The least concurrent-build quota under which the builds that wait for another of their stage
+ * cannot hold every place, so that a build they wait for can always start: one more than the waiting
+ * builds of the main pipeline's busiest stage (one commit at a time, no hotfix running), or of a
+ * whole run of every pipeline (every stage busy with another commit); 1 where no build waits. It
+ * rules out the deadlock, not the waits: past it, builds still queue.
+ */
+export function leastBuildQuota(c: BuildConcurrency, everyStageBusy: boolean): number {
+  return (everyStageBusy ? c.waitingBuildsInAllPipelines : c.mostWaitingBuildsInAStage) + 1;
 }
 
 /** A stack of the cloud assembly by its path in the app (`Prod/Workload`), if there is one. */
@@ -199,6 +246,7 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
     billedActionMinutesPerCommit: billedActionMinutes,
     actionUsdPerCommit: billedActionMinutes * PIPELINE_MODEL.pricePerActionMinute,
     jobs,
+    concurrency: buildConcurrency(template),
   };
 }
 

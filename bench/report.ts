@@ -1,6 +1,6 @@
 import { DeliveryRunningCost } from './delivery-cost';
 import { BuildHeadroom, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
-import { ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
+import { leastBuildQuota, ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE, USAGE_PRICES } from '../examples/list-prices';
 
@@ -276,6 +276,26 @@ export function renderMarkdown(r: BenchResults): string {
     r.pipelineAtScale.flatMap(s => [waveRow('cdk-multi-env', s.environments, s.library), waveRow('plain CDK Pipelines', s.environments, s.plain)]),
   ));
 
+  out.push('CodeBuild runs at once as many builds of a compute type as the account\'s quota for it allows in the region ("Concurrently running builds for '
+    + 'Linux/Small environment" for BUILD_GENERAL1_SMALL, in Service Quotas): "For some platforms and compute types, the default is 20. For a new account, '
+    + 'the quota can be as low as 5" (AWS CodeBuild User Guide, "Quotas for AWS CodeBuild", docs.aws.amazon.com/codebuild/latest/userguide/limits.html; '
+    + 'and at 1 for many, as Flightcontrol\'s guide to CodeBuild\'s concurrency tells, www.flightcontrol.dev/docs/troubleshooting/codebuild-concurrency). Past it, builds are queued, and queued builds start in no predictable order. A build that waits in its build for '
+    + 'another action of its stage (a test build for its deploy\'s signal, Staging\'s deploy for its tests before) holds its place while it waits: with no more '
+    + 'places than waiting builds, they can hold them all while the builds they wait for are queued, until they time out (60 minutes, CodeBuild\'s default). '
+    + 'The least quota that rules this out (not the queueing) is one more than the waiting builds of the main pipeline\'s busiest stage while one commit '
+    + 'goes through and no hotfix, and one more than a whole run\'s of every pipeline (the hotfix lane\'s with the main one\'s) when every stage is busy with '
+    + 'another commit. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' builds wait for nothing, and '
+    + 'a quota of 1 only slows them:\n');
+  const quotaRow = (label: string, environments: number, { concurrency: c }: PipelineEstimate) => [label, environments,
+    c.mostBuildsStartedTogether, c.mostWaitingBuildsInAStage, c.waitingBuildsInAllPipelines, leastBuildQuota(c, false), leastBuildQuota(c, true)];
+  out.push(table(
+    ['', 'environments', 'most builds a stage starts together', 'waiting builds in a stage, at most', 'waiting builds in a run of every pipeline',
+      'least quota, one commit at a time', 'least quota, every stage busy'],
+    [{ environments: 6, ...r.pipeline }, ...r.pipelineAtScale].flatMap(s => [
+      quotaRow('cdk-multi-env', s.environments, s.library), quotaRow('plain CDK Pipelines', s.environments, s.plain),
+    ]),
+  ));
+
   out.push('## Fixed monthly cost\n');
   out.push(`What each environment's foundation and each app's tooling account cost per month before any traffic, at ${LIST_PRICES.region} list prices `
     + `read ${LIST_PRICES.read} (${LIST_PRICES.hoursPerMonth} hours a month; the price table is examples/list-prices.ts: `
@@ -385,6 +405,11 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     + costFloor(lib, base);
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
   check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
+  check('least CodeBuild concurrent-build quota, one commit at a time', leastBuildQuota(lib.concurrency, false), leastBuildQuota(base.concurrency, false), String,
+    'The builds a stage starts together wait in their build for the ones they follow (the same choice as the cost\'s), and hold their place '
+    + 'in CodeBuild\'s concurrent-build quota while they wait: below this quota they can take every place while the builds they wait for are '
+    + `queued (the table under the path at scale: ${r.pipelineAtScale.map(x => `${leastBuildQuota(x.library.concurrency, false)} at ${x.environments} environments`).join(', ')}). `
+    + 'The plain pipeline\'s builds wait for nothing.');
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
     costDifference(r.cost.pipeline.library.lines, r.cost.pipeline.plain.lines));
   const tooling = (stacks: StackHeadroom[]) => stacks.find(h => h.stack === 'Tooling');

@@ -728,7 +728,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       if (path.length > MAX_ROLE_PATH) {
         errors.add('environments', `of wave ${wave.name ?? wave.stageNames[0]} (${plans.length}) are named, by a token of ${ENVIRONMENT_TOKEN_LENGTH} characters each, `
           + `in the IAM path of the roles of the builds that review, deploy and test them, which makes a path of ${path.length} characters; IAM allows ${MAX_ROLE_PATH}. `
-          + `Spread them over more waves (at most ${maxEnvironmentsPerWave(plans[0].environment.appName)} to a wave), or split the app`);
+          + `Spread them over more waves (at most ${maxEnvironmentsPerWave(plans[0].environment.appName)} to a wave), or split the app into several apps with a pipeline each`);
       }
     }
     // A token stands for one environment in the trust of every other: two environments with the same one would trust each other's builds.

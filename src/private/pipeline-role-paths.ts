@@ -27,9 +27,13 @@ export const ENVIRONMENT_TOKEN_LENGTH = 8;
  * hexadecimal digits of the SHA-256 of its name (`printf %s prod | sha256sum | cut -c1-8` gives
  * `6754af96` for `prod`). A wave's roles name all of its environments in their path, which IAM
  * limits to 512 characters: by name, a wave of 16 environments named like `staging-ap-southeast-1`
- * took 331; by token, each environment takes 9 characters, whatever its name. Known on both sides at synth from the name alone,
- * so an environment's trust needs nothing from the pipeline; `MultiEnvPipeline` refuses two
- * environments of an app with the same token.
+ * would take 331; by token, each environment takes 9 characters, whatever its name. Known on both
+ * sides at synth from the name alone, so an environment's trust needs nothing from the pipeline.
+ * `MultiEnvPipeline` refuses two environments of a pipeline with the same token. 32 bits are enough
+ * because a token only narrows a trust that is not the only guard: the names come from the app's
+ * code, whose main branch can change the pipeline anyway; the roles that carry tokens are the
+ * tooling stack's, which only that branch deploys; and each build's own policy names the roles it
+ * may assume by their name pattern and their `Environment` tag (`assumeEnvironmentRoles`).
  */
 export function environmentToken(environmentName: string): string {
   return createHash('sha256').update(environmentName).digest('hex').slice(0, ENVIRONMENT_TOKEN_LENGTH);

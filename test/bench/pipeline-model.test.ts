@@ -4,14 +4,25 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { estimatePipeline, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
-import { pathToProduction } from '../../examples/pipeline-path';
+import { buildConcurrency, estimatePipeline, leastBuildQuota, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
+import { FEATURE_FLAGS } from '../../examples/feature-flags';
+import { buildSpecOf, buildsOf, mainPipeline, pathToProduction, PipelineAction, PipelineStage } from '../../examples/pipeline-path';
+import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier } from '../../src';
 import { awaitCommand, awaitReadyCommand, SIGNAL_READY } from '../../src/pipeline/awaited-actions';
 import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { stepAnnouncement } from '../../src/pipeline/test-builds';
 import { environment } from '../support/environments';
 import { newPipeline } from '../support/pipelines';
+
+/** Every CodeBuild action of every pipeline of a template whose build spec calls await_actions or await_ready, read from the build spec. */
+function waitingActions(tooling: any): Array<{ pipeline: any; stage: PipelineStage; action: PipelineAction; builds: number }> {
+  const waits = (stage: PipelineStage, action: PipelineAction) => action.ActionTypeId.Provider === 'CodeBuild'
+    && /await_(actions|ready) "/.test(JSON.stringify(buildSpecOf(tooling, stage, action)).replace(/\\"/g, '"'));
+  return Object.values<any>(tooling.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline').flatMap(({ Properties: pipeline }) => pipeline.Stages
+    .flatMap((stage: PipelineStage) => stage.Actions.filter(action => waits(stage, action))
+      .map(action => ({ pipeline, stage, action, builds: buildsOf(tooling, stage, action) }))));
+}
 
 const codeBuild = (name: string, project: string, runOrder = 1) => ({
   Name: name, RunOrder: runOrder, ActionTypeId: { Category: 'Build', Provider: 'CodeBuild' }, Configuration: { ProjectName: { Ref: project } },
@@ -353,6 +364,22 @@ describe('estimatePipeline of a pipeline synthesized by the library', () => {
       ['ChangeReview', expect.any(Number)], ['Review', 0], ['Deploy', deploys[2].seconds - m.orphanSearchSeconds], ['TestsAfter', m.awaitPollSeconds + m.shellStepSeconds],
     ]);
   });
+
+  test('counts the builds a stage starts together, and those that wait in their build for another action of the stage, as their build specs do', () => {
+    // Read from the template: the builds of each project whose build spec calls await_actions or await_ready (the stage's own waits).
+    const tooling = assembly.getStackByName('Tooling').template;
+    const waits = waitingActions(tooling).filter(w => w.pipeline === mainPipeline(tooling));
+    // Dev's and each Prod environment's tests wait for their deploy.
+    expect(waits.map(w => `${w.stage.Name}/${w.action.Name}`)).toEqual(['dev/TestsAfter', 'Prod/TestsAfter']);
+    const { concurrency } = estimate;
+    expect(concurrency.mostWaitingBuildsInAStage).toBe(2);
+    // Prod's stage starts its two deploy builds and its two test builds together (its review runs in the run order before).
+    expect(concurrency.mostBuildsStartedTogether).toBe(4);
+    // A run of every pipeline: the main pipeline's three, and nothing more (this app has no hotfix lane).
+    expect(concurrency.waitingBuildsInAllPipelines).toBe(3);
+    expect(leastBuildQuota(concurrency, false)).toBe(3);
+    expect(leastBuildQuota(concurrency, true)).toBe(4);
+  });
 });
 
 describe('estimatePipeline of a stage whose builds start together and wait for each other', () => {
@@ -436,5 +463,23 @@ describe('estimatePipeline of a stage whose builds start together and wait for e
     expect(TestsBefore.seconds).toBe(m.codeBuildProvisioningSeconds + m.shellStepSeconds);
     expect(Deploy.seconds).toBe(TestsBefore.seconds + m.awaitPollSeconds + chain + m.orphanSearchSeconds + stack(1));
     expect(e.criticalPath.filter(a => a.stage === 'Shop').map(a => a.action)).toEqual(['TestsBefore', 'Deploy']);
+  });
+});
+
+describe('buildConcurrency of the reference app, whose hotfix lane repeats production', () => {
+  const app = new cdk.App({ outdir: newOutdir(), context: FEATURE_FLAGS });
+  buildReferenceApp(app);
+  const tooling = app.synth().getStackByName('Tooling').template;
+
+  test('counts the waiting builds of every pipeline, the hotfix lane\'s with the main one\'s, as their build specs call await_actions or await_ready', () => {
+    const waits = waitingActions(tooling);
+    const main = waits.filter(w => w.pipeline === mainPipeline(tooling));
+    // Each environment's tests in the main pipeline, and Staging's deploy (after its tests before); the hotfix lane's Hotfix and production tests.
+    expect(main.map(w => `${w.stage.Name}/${w.action.Name}`)).toEqual(expect.arrayContaining(['Staging/Deploy', 'Staging/TestsAfter', 'Prod/TestsAfter']));
+    expect(waits.length).toBeGreaterThan(main.length);
+    const concurrency = buildConcurrency(tooling);
+    expect(concurrency.waitingBuildsInAllPipelines).toBe(waits.reduce((sum, w) => sum + w.builds, 0));
+    expect(concurrency.mostWaitingBuildsInAStage).toBe(2);
+    expect(leastBuildQuota(concurrency, true)).toBe(concurrency.waitingBuildsInAllPipelines + 1);
   });
 });

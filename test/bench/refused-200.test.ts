@@ -49,7 +49,7 @@ test('a pipeline of 200 environments whose Dev wave holds 120 is refused at synt
     const length = `/cdk-multi-env/${APP_NAME}/review/`.length + 120 * 9 + 2;
     expect(message).toBe('[Tooling/Delivery] MultiEnvPipeline \'Delivery\': environments of wave Dev-wave (120) are named, by a token of 8 characters each, '
       + `in the IAM path of the roles of the builds that review, deploy and test them, which makes a path of ${length} characters; IAM allows 512. `
-      + 'Spread them over more waves (at most 53 to a wave), or split the app');
+      + 'Spread them over more waves (at most 53 to a wave), or split the app into several apps with a pipeline each');
     expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

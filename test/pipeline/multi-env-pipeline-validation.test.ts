@@ -213,7 +213,7 @@ describe('IAM limits', () => {
     const pipeline = newPipeline(app);
     pipeline.addWave('Dev', wide);
     expect(() => app.synth()).toThrow(new RegExp('environments of wave Dev \\(54\\) are named, by a token of 8 characters each, in the IAM path of the roles of the builds that review, deploy and test them, '
-      + 'which makes a path of 515 characters; IAM allows 512\\. Spread them over more waves \\(at most 53 to a wave\\), or split the app'));
+      + 'which makes a path of 515 characters; IAM allows 512\\. Spread them over more waves \\(at most 53 to a wave\\), or split the app into several apps with a pipeline each'));
     expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
     expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.template.json'))).toEqual([]);
     fs.rmSync(outdir, { recursive: true, force: true });
