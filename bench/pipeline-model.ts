@@ -3,8 +3,8 @@ import * as path from 'path';
 import { AssetManifestArtifact, CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { hasPlan, planOf } from './job-plans';
 import {
-  awaitedBy, awaitsReadiness, batchBuildsOf, buildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction, PipelineAction,
-  PipelineStage, projectOf,
+  actionsByRunOrder, awaitedBy, awaitsReadiness, batchBuildsOf, buildsOf, buildSpecOf, isBatch, mainPipeline, PathToProduction, pathToProduction,
+  PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
 import { SIGNAL_READY } from '../src/pipeline/awaited-actions';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from '../src/pipeline/private/list-prices';
@@ -164,9 +164,8 @@ export interface BuildConcurrency {
 /** `BuildConcurrency`, read from each CodeBuild action's project and build spec in the template. */
 export function buildConcurrency(template: any): BuildConcurrency {
   type Group = Array<{ stage: PipelineStage; action: PipelineAction }>;
-  const runOrders = (stage: PipelineStage) => [...new Set(stage.Actions.map(a => a.RunOrder ?? 1))];
-  const groups = (pipeline: { Stages: PipelineStage[] }): Group[] => pipeline.Stages.flatMap(stage => runOrders(stage)
-    .map(order => stage.Actions.filter(a => (a.RunOrder ?? 1) === order).map(action => ({ stage, action }))));
+  const groups = (pipeline: { Stages: PipelineStage[] }): Group[] => pipeline.Stages.flatMap(stage => actionsByRunOrder(stage)
+    .map(group => group.map(action => ({ stage, action }))));
   const builds = (group: Group) => group.reduce((sum, { stage, action }) => sum + buildsOf(template, stage, action), 0);
   const waiting = (group: Group) => builds(group.filter(({ stage, action }) => awaitedBy(template, stage, action).length > 0));
   const main = groups(mainPipeline(template));
@@ -207,9 +206,8 @@ export function estimatePipeline(template: any, assemblyDir: string, production:
 
   const criticalPath: ModelledAction[] = [];
   for (const stage of toProd) {
-    const orders = [...new Set(stage.Actions.map(a => a.RunOrder ?? 1))].sort((a, b) => a - b);
-    for (const order of orders) {
-      const group = timed(stage.Actions.filter(a => (a.RunOrder ?? 1) === order).map(a => model(stage, a)));
+    for (const actions of actionsByRunOrder(stage)) {
+      const group = timed(actions.map(a => model(stage, a)));
       // The action that ends last, after the actions it waited for, each counted from the end of the one before.
       const chain: ModelledAction[] = [];
       for (let last: ModelledAction | undefined = group.reduce((a, b) => (b.seconds > a.seconds ? b : a)); last;) {

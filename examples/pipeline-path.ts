@@ -52,6 +52,12 @@ export function isBatch(action: PipelineAction): boolean {
   return action.ActionTypeId.Provider === 'CodeBuild' && String(action.Configuration?.BatchEnabled) === 'true';
 }
 
+/** A stage's actions by run order, first to last: the actions of each start together, after the run order before has ended. */
+export function actionsByRunOrder(stage: PipelineStage): PipelineAction[][] {
+  const orders = [...new Set(stage.Actions.map(a => a.RunOrder ?? 1))].sort((a, b) => a - b);
+  return orders.map(order => stage.Actions.filter(a => (a.RunOrder ?? 1) === order));
+}
+
 /** The CodeBuild builds an action starts: one per entry of a batch's build list, one for any other CodeBuild action, none for the rest. */
 export function buildsOf(template: any, stage: PipelineStage, action: PipelineAction): number {
   if (isBatch(action)) return batchBuildsOf(template, stage, action).length;
@@ -120,8 +126,8 @@ export function pathToProduction(template: any, production: string): PathToProdu
   return {
     stages: stages.map(s => s.Name),
     codeBuildJobs: stages.reduce((sum, s) => sum + s.Actions.reduce((n, a) => n + buildsOf(template, s, a), 0), 0),
-    sequentialActions: stages.reduce((sum, s) => sum + [...new Set(s.Actions.map(a => a.RunOrder ?? 1))]
-      .reduce((n, order) => n + 1 + Math.max(...placesInRunOrder(template, s, s.Actions.filter(a => (a.RunOrder ?? 1) === order)).values()), 0), 0),
+    sequentialActions: stages.reduce((sum, s) => sum + actionsByRunOrder(s)
+      .reduce((n, group) => n + 1 + Math.max(...placesInRunOrder(template, s, group).values()), 0), 0),
     approvals: actions.filter(a => a.ActionTypeId.Category === 'Approval').length,
   };
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { FixedCost, fixedMonthlyCost, LIST_PRICES, PRICE_TABLE, unitsOf } from './list-prices';
-import { buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage, placesInRunOrder } from './pipeline-path';
+import { actionsByRunOrder, buildSpecOf, buildsOf, isBatch, PathToProduction, PipelineAction, PipelineStage, placesInRunOrder } from './pipeline-path';
 import { ReferenceApp } from './reference-app';
 import { ApprovalGate, TierProfile } from '../src';
 import { DELIVERY_METRIC_SOURCES, DELIVERY_WINDOWS_DAYS } from '../src/pipeline/metrics/metric-names';
@@ -76,9 +76,7 @@ function lanes(template: any): string {
     const trigger = push ? `pushes to ${push}` : pullRequest ? `pull requests into ${pullRequest} closed` : 'commits to main';
     lines.push(`${lane} (${trigger}):`);
     for (const stage of r.Properties.Stages) {
-      const byOrder = new Map<number, PipelineAction[]>();
-      for (const a of stage.Actions) byOrder.set(a.RunOrder ?? 1, [...(byOrder.get(a.RunOrder ?? 1) ?? []), a]);
-      const steps = [...byOrder.keys()].sort((a, b) => a - b).map(k => runOrderOf(template, stage, byOrder.get(k)!));
+      const steps = actionsByRunOrder(stage).map(group => runOrderOf(template, stage, group));
       const extras = [stage.OnSuccess ? 'alarm-watched bake' : '', stage.OnFailure ? 'retried on failure' : ''].filter(Boolean);
       lines.push(`  ${stage.Name.padEnd(14)} ${steps.join(' > ')}${extras.length ? `  [${extras.join(', ')}]` : ''}`);
     }

@@ -734,12 +734,13 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
     // A token stands for one environment in the trust of every other: two environments with the same one would trust each other's builds.
     const byToken = new Map<string, string>();
     for (const name of new Set(this.waves.flatMap(w => w.groups.flat().map(plan => plan.environment.environmentName)))) {
-      const other = byToken.get(environmentToken(name));
+      const token = environmentToken(name);
+      const other = byToken.get(token);
       if (other !== undefined) {
-        errors.add('environments', `'${other}' and '${name}' have the same token (${environmentToken(name)}, the first ${ENVIRONMENT_TOKEN_LENGTH} hexadecimal digits of the name's SHA-256), `
+        errors.add('environments', `'${other}' and '${name}' have the same token (${token}, the first ${ENVIRONMENT_TOKEN_LENGTH} hexadecimal digits of the name's SHA-256), `
           + 'which stands for an environment in the IAM path the environments\' roles trust; rename one of them');
       }
-      byToken.set(environmentToken(name), name);
+      byToken.set(token, name);
     }
     const hotfix = this.waves.find(w => w.lane === 'hotfix');
     if (hotfix && !this.waves.some(w => w.lane === 'main' && w.groups[0][0].environment.profile.production)) {
