@@ -7,6 +7,7 @@ import {
   PipelineAction, PipelineStage, projectOf,
 } from '../examples/pipeline-path';
 import { SIGNAL_READY } from '../src/pipeline/awaited-actions';
+import { leastBuildQuota } from '../src/pipeline/build-concurrency';
 import { CODEBUILD_PRICES, CODEPIPELINE_PRICES } from '../src/pipeline/private/list-prices';
 import { STEP_ANNOUNCEMENT } from '../src/pipeline/test-builds';
 
@@ -179,13 +180,12 @@ export function buildConcurrency(template: any): BuildConcurrency {
 
 /**
  * The least concurrent-build quota under which the builds that wait for another of their stage
- * cannot hold every place, so that a build they wait for can always start: one more than the waiting
- * builds of the main pipeline's busiest stage (one commit at a time, no hotfix running), or of a
- * whole run of every pipeline (every stage busy with another commit); 1 where no build waits. It
- * rules out the deadlock, not the waits: past it, builds still queue.
+ * cannot hold every place (src/pipeline/build-concurrency.ts), for the waiting builds of the main
+ * pipeline's busiest stage (one commit at a time, no hotfix running), or of a whole run of every
+ * pipeline (every stage busy with another commit); 1 where no build waits.
  */
-export function leastBuildQuota(c: BuildConcurrency, everyStageBusy: boolean): number {
-  return (everyStageBusy ? c.waitingBuildsInAllPipelines : c.mostWaitingBuildsInAStage) + 1;
+export function leastQuotaOf(c: BuildConcurrency, everyStageBusy: boolean): number {
+  return leastBuildQuota(everyStageBusy ? c.waitingBuildsInAllPipelines : c.mostWaitingBuildsInAStage);
 }
 
 /** A stack of the cloud assembly by its path in the app (`Prod/Workload`), if there is one. */

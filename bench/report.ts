@@ -1,6 +1,6 @@
 import { DeliveryRunningCost } from './delivery-cost';
 import { BuildHeadroom, CLOUDFORMATION_LIMITS, CODEPIPELINE_LIMITS, IAM_LIMITS, PipelineHeadroom, PolicyHeadroom, StackHeadroom } from './headroom';
-import { leastBuildQuota, ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
+import { leastQuotaOf, ModelledAction, PIPELINE_MODEL, PipelineEstimate } from './pipeline-model';
 import { Growth, Spread } from './stats';
 import { CostLine, LIST_PRICES, PRICE_TABLE, USAGE_PRICES } from '../examples/list-prices';
 
@@ -287,7 +287,7 @@ export function renderMarkdown(r: BenchResults): string {
     + 'another commit. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' builds wait for nothing, and '
     + 'a quota of 1 only slows them:\n');
   const quotaRow = (label: string, environments: number, { concurrency: c }: PipelineEstimate) => [label, environments,
-    c.mostBuildsStartedTogether, c.mostWaitingBuildsInAStage, c.waitingBuildsInAllPipelines, leastBuildQuota(c, false), leastBuildQuota(c, true)];
+    c.mostBuildsStartedTogether, c.mostWaitingBuildsInAStage, c.waitingBuildsInAllPipelines, leastQuotaOf(c, false), leastQuotaOf(c, true)];
   out.push(table(
     ['', 'environments', 'most builds a stage starts together', 'waiting builds in a stage, at most', 'waiting builds in a run of every pipeline',
       'least quota, one commit at a time', 'least quota, every stage busy'],
@@ -405,10 +405,10 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
     + costFloor(lib, base);
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);
   check('billed build-minutes per commit', lib.billedBuildMinutesPerCommit, base.billedBuildMinutesPerCommit, String, costWhy);
-  check('least CodeBuild concurrent-build quota, one commit at a time', leastBuildQuota(lib.concurrency, false), leastBuildQuota(base.concurrency, false), String,
+  check('least CodeBuild concurrent-build quota, one commit at a time', leastQuotaOf(lib.concurrency, false), leastQuotaOf(base.concurrency, false), String,
     'The builds a stage starts together wait in their build for the ones they follow (the same choice as the cost\'s), and hold their place '
     + 'in CodeBuild\'s concurrent-build quota while they wait: below this quota they can take every place while the builds they wait for are '
-    + `queued (the table under the path at scale: ${r.pipelineAtScale.map(x => `${leastBuildQuota(x.library.concurrency, false)} at ${x.environments} environments`).join(', ')}). `
+    + `queued (the table under the path at scale: ${r.pipelineAtScale.map(x => `${leastQuotaOf(x.library.concurrency, false)} at ${x.environments} environments`).join(', ')}). `
     + 'The plain pipeline\'s builds wait for nothing.');
   check('Tooling fixed monthly cost', r.cost.pipeline.library.monthly, r.cost.pipeline.plain.monthly, usd,
     costDifference(r.cost.pipeline.library.lines, r.cost.pipeline.plain.lines));

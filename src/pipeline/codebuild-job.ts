@@ -116,6 +116,8 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   private gateScripts?: GateScripts;
   /** The scripts its builds fetch (`gateScript`, `source`). */
   private readonly fetched = new Set<GateScript>();
+  /** The builds its action starts: one, or one per environment (`buildPerEnvironment`). */
+  private builds = 1;
 
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
@@ -147,6 +149,16 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
     this.readyOf = deploy;
     deploy.awaitedForReadiness = true;
     return this;
+  }
+
+  /**
+   * The job's builds that wait in their build for another action of its stage
+   * (`startBesideAndAwait`, `startBesideAndAwaitReady`): each of its builds where it waits, none
+   * otherwise. A waiting build holds its place in CodeBuild's concurrent-build quota while it waits.
+   * Known once CDK Pipelines has turned the step into an action.
+   */
+  public get waitingBuilds(): number {
+    return this.awaited.length > 0 || this.readyOf ? this.builds : 0;
   }
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
@@ -322,6 +334,7 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected buildPerEnvironment(environments: IsolatedEnvironment[], variablesOf: (env: IsolatedEnvironment) => PlanVariables):
   { batch: Record<string, unknown>; readPlan: string } {
     const files = environments.map(env => [buildIdentifierOf(env), { ENVIRONMENT_NAME: env.environmentName, ...variablesOf(env) }]);
+    this.builds = environments.length;
     return {
       batch: { 'fast-fail': false, 'build-list': environments.map(env => ({ identifier: buildIdentifierOf(env) })) },
       readPlan: this.writePlan(Object.fromEntries(files), BATCH_BUILD_IDENTIFIER),

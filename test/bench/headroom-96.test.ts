@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { CLI_DEFAULT_CONTEXT } from '../../bench/cli-context';
 import { allStacks, buildHeadroom, CLOUDFORMATION_LIMITS, pipelineHeadroom, policyHeadroom, stackHeadroom } from '../../bench/headroom';
+import { buildConcurrency, leastQuotaOf } from '../../bench/pipeline-model';
 import { scaledEnvironments, withAccountPerEnvironment } from '../../bench/scaled-environments';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
@@ -62,6 +63,15 @@ describe('the bench\'s app at 96 environments', () => {
       expect(pipeline.stages).toBeLessThanOrEqual(25);
       expect(pipeline.mostActionsInAStage).toBeLessThanOrEqual(25);
     }
+  });
+
+  test('synthesis states the CodeBuild concurrent-build quota the pipelines need, as the bench reads it from the build specs: above AWS\'s default of 20', () => {
+    const concurrency = buildConcurrency(tooling.template);
+    const needed = [leastQuotaOf(concurrency, false), leastQuotaOf(concurrency, true)];
+    const notices = tooling.messages.filter(m => m.level === 'info' && String(m.entry.data).includes('Concurrently running builds'));
+    expect(notices.map(m => m.entry.data)).toEqual([expect.stringContaining(`to be at least ${needed[0]} for one commit at a time, and ${needed[1]} for commits in quick succession`)]);
+    // A Staging or Prod wave of 16: each environment's deploy waits for its tests before, or its tests after for its deploy.
+    expect(needed[0]).toBeGreaterThan(20);
   });
 
   test('the tooling template is within 40% of CloudFormation\'s 1 MB and half of its 500 resources; every environment stack within half of each limit', () => {

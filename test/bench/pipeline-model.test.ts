@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { buildConcurrency, estimatePipeline, leastBuildQuota, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
+import { buildConcurrency, estimatePipeline, leastQuotaOf, PIPELINE_MODEL, PipelineEstimate } from '../../bench/pipeline-model';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildSpecOf, buildsOf, mainPipeline, pathToProduction, PipelineAction, PipelineStage } from '../../examples/pipeline-path';
 import { buildReferenceApp } from '../../examples/reference-app';
@@ -377,8 +378,8 @@ describe('estimatePipeline of a pipeline synthesized by the library', () => {
     expect(concurrency.mostBuildsStartedTogether).toBe(4);
     // A run of every pipeline: the main pipeline's three, and nothing more (this app has no hotfix lane).
     expect(concurrency.waitingBuildsInAllPipelines).toBe(3);
-    expect(leastBuildQuota(concurrency, false)).toBe(3);
-    expect(leastBuildQuota(concurrency, true)).toBe(4);
+    expect(leastQuotaOf(concurrency, false)).toBe(3);
+    expect(leastQuotaOf(concurrency, true)).toBe(4);
   });
 });
 
@@ -470,6 +471,7 @@ describe('buildConcurrency of the reference app, whose hotfix lane repeats produ
   const app = new cdk.App({ outdir: newOutdir(), context: FEATURE_FLAGS });
   buildReferenceApp(app);
   const tooling = app.synth().getStackByName('Tooling').template;
+  const toolingStack = app.node.findAll().find((c): c is cdk.Stack => c instanceof cdk.Stack && c.stackName === 'Tooling')!;
 
   test('counts the waiting builds of every pipeline, the hotfix lane\'s with the main one\'s, as their build specs call await_actions or await_ready', () => {
     const waits = waitingActions(tooling);
@@ -480,6 +482,15 @@ describe('buildConcurrency of the reference app, whose hotfix lane repeats produ
     const concurrency = buildConcurrency(tooling);
     expect(concurrency.waitingBuildsInAllPipelines).toBe(waits.reduce((sum, w) => sum + w.builds, 0));
     expect(concurrency.mostWaitingBuildsInAStage).toBe(2);
-    expect(leastBuildQuota(concurrency, true)).toBe(concurrency.waitingBuildsInAllPipelines + 1);
+    expect(leastQuotaOf(concurrency, true)).toBe(concurrency.waitingBuildsInAllPipelines + 1);
+  });
+
+  test('is what synthesis tells the app\'s developer of the quota its pipelines need, in the tooling stack\'s region', () => {
+    const concurrency = buildConcurrency(tooling);
+    const [notice, ...more] = Annotations.fromStack(toolingStack).findInfo('*', Match.stringLikeRegexp('Concurrently running builds')).map(i => i.entry.data);
+    expect(more).toEqual([]);
+    expect(notice).toContain('"Concurrently running builds for Linux/Small environment" (BUILD_GENERAL1_SMALL, quota code L-9D07B6EF) in eu-west-1 to be at least '
+      + `${leastQuotaOf(concurrency, false)} for one commit at a time, and ${leastQuotaOf(concurrency, true)} for commits in quick succession`);
+    expect([leastQuotaOf(concurrency, false), leastQuotaOf(concurrency, true)]).toEqual([3, 11]);
   });
 });
