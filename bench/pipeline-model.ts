@@ -156,7 +156,7 @@ export interface PipelineEstimate extends PathToProduction {
 export interface BuildConcurrency {
   /** The most builds one stage of the main pipeline starts together (its actions of one run order, a batch's builds side by side). */
   readonly mostBuildsStartedTogether: number;
-  /** The builds of the main pipeline's busiest stage that wait in their build for another action of the stage. */
+  /** The builds of the busiest stage of any pipeline (one commit at a time, in either lane) that wait in their build for another action of the stage. */
   readonly mostWaitingBuildsInAStage: number;
   /** The builds that wait so over a whole run of every pipeline of the template (the hotfix lane's with the main pipeline's). */
   readonly waitingBuildsInAllPipelines: number;
@@ -173,16 +173,16 @@ export function buildConcurrency(template: any): BuildConcurrency {
   const every = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::CodePipeline::Pipeline').flatMap(r => groups(r.Properties));
   return {
     mostBuildsStartedTogether: Math.max(...main.map(builds)),
-    mostWaitingBuildsInAStage: Math.max(...main.map(waiting)),
+    mostWaitingBuildsInAStage: Math.max(...every.map(waiting)),
     waitingBuildsInAllPipelines: every.reduce((sum, group) => sum + waiting(group), 0),
   };
 }
 
 /**
  * The least concurrent-build quota under which the builds that wait for another of their stage
- * cannot hold every place (src/pipeline/build-concurrency.ts), for the waiting builds of the main
- * pipeline's busiest stage (one commit at a time, no hotfix running), or of a whole run of every
- * pipeline (every stage busy with another commit); 1 where no build waits.
+ * cannot hold every place (src/pipeline/build-concurrency.ts), for the waiting builds of the
+ * busiest stage of any pipeline (one commit at a time), or of a whole run of every pipeline (every
+ * stage busy with another commit); 1 where no build waits.
  */
 export function leastQuotaOf(c: BuildConcurrency, everyStageBusy: boolean): number {
   return leastBuildQuota(everyStageBusy ? c.waitingBuildsInAllPipelines : c.mostWaitingBuildsInAStage);

@@ -282,10 +282,10 @@ export function renderMarkdown(r: BenchResults): string {
     + 'and at 1 for many, as Flightcontrol\'s guide to CodeBuild\'s concurrency tells, www.flightcontrol.dev/docs/troubleshooting/codebuild-concurrency). Past it, builds are queued, and queued builds start in no predictable order. A build that waits in its build for '
     + 'another action of its stage (a test build for its deploy\'s signal, Staging\'s deploy for its tests before) holds its place while it waits: with no more '
     + 'places than waiting builds, they can hold them all while the builds they wait for are queued, until they time out (60 minutes, CodeBuild\'s default). '
-    + 'The least quota that rules this out (not the queueing) is one more than the waiting builds of the main pipeline\'s busiest stage while one commit '
-    + 'goes through and no hotfix, and one more than a whole run\'s of every pipeline (the hotfix lane\'s with the main one\'s) when every stage is busy with '
-    + 'another commit. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' builds wait for nothing, and '
-    + 'a quota of 1 only slows them:\n');
+    + 'The least quota that rules this out (not the queueing) is one more than the waiting builds of the busiest stage of either lane while one commit '
+    + 'goes through, and one more than a whole run\'s of every pipeline (the hotfix lane\'s with the main one\'s) when every stage is busy with '
+    + 'another commit; synthesis warns of both. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' '
+    + 'builds wait for nothing, and a quota of 1 only slows them:\n');
   const quotaRow = (label: string, environments: number, { concurrency: c }: PipelineEstimate) => [label, environments,
     c.mostBuildsStartedTogether, c.mostWaitingBuildsInAStage, c.waitingBuildsInAllPipelines, leastQuotaOf(c, false), leastQuotaOf(c, true)];
   out.push(table(

@@ -1,14 +1,21 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { CodeBuildJob } from './codebuild-job';
+
 /**
  * CodeBuild runs at once as many builds of a platform and compute type as the account's quota for
  * it allows in the region, shared with every other build there, and queues the others: "It is not
  * possible to predict the order in which queued builds start" (AWS CodeBuild User Guide, "Builds
  * in AWS CodeBuild", https://docs.aws.amazon.com/codebuild/latest/userguide/builds-working.html);
  * "For some platforms and compute types, the default is 20. For a new account, the quota can be as
- * low as 5" ("Quotas for AWS CodeBuild", https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html).
- * A build that waits in its build for another action of its stage holds its place while it waits:
- * with no more places than waiting builds, they can hold them all while the builds they wait for
- * stay queued, until they time out. Synthesis cannot read the quota; it can say what the pipelines
- * need of it.
+ * low as 5" ("Quotas for AWS CodeBuild", https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html),
+ * and public reports of new accounts show 1, even 0 ("Cannot have more than 0 builds in queue for
+ * the account"). A build that waits in its build for another action of its stage holds its place
+ * while it waits: with no more places than waiting builds, they can hold them all while the builds
+ * they wait for stay queued, until they time out. Synthesis cannot read the quota; it can say what
+ * the pipelines need of it, quota by quota: where every quota has a place beyond its waiting builds,
+ * any build waited for can start, whatever its quota.
  */
 
 /**
@@ -19,31 +26,78 @@ export function leastBuildQuota(waitingBuilds: number): number {
   return waitingBuilds + 1;
 }
 
-/** What the builds that wait need of the quota: the most of a stage of the main pipeline, and of a run of every lane. */
+/**
+ * The quotas of the build environments a job can have, by environment type and compute type (each
+ * job has aws-cdk-lib's default compute type, BUILD_GENERAL1_SMALL; a test's `buildImage` may be an
+ * ARM image): their names and codes in Service Quotas, as public quota requests and listings give
+ * them (`aws service-quotas list-service-quotas --service-code codebuild`).
+ */
+const QUOTAS: Record<string, { name: string; code: string }> = {
+  'LINUX_CONTAINER/BUILD_GENERAL1_SMALL': { name: 'Concurrently running builds for Linux/Small environment', code: 'L-9D07B6EF' },
+  'LINUX_CONTAINER/BUILD_GENERAL1_MEDIUM': { name: 'Concurrently running builds for Linux/Medium environment', code: 'L-2DC20C30' },
+  'LINUX_CONTAINER/BUILD_GENERAL1_LARGE': { name: 'Concurrently running builds for Linux/Large environment', code: 'L-4DDC4A99' },
+  'ARM_CONTAINER/BUILD_GENERAL1_SMALL': { name: 'Concurrently running builds for ARM/Small environment', code: 'L-5ED1D25B' },
+  'ARM_CONTAINER/BUILD_GENERAL1_LARGE': { name: 'Concurrently running builds for ARM/Large environment', code: 'L-596BEAB4' },
+};
+
+/** The builds that wait, of one quota: the most of one stage of any lane, and those of every stage of every lane together. */
 export interface WaitingBuilds {
-  /** The builds of the main pipeline's busiest stage that wait, while one commit goes through and no hotfix. */
+  /** The quota's key: environment type and compute type (`LINUX_CONTAINER/BUILD_GENERAL1_SMALL`). */
+  readonly quota: string;
+  /** The most that wait in one stage: one commit at a time, in either lane. */
   readonly mostInAStage: number;
-  /** Those of every stage of every lane together, when each stage is busy with another commit. */
+  /** Those of every stage of every lane: each stage busy with another commit. */
   readonly inEveryLane: number;
 }
 
 /**
- * The quota of BUILD_GENERAL1_SMALL on Linux, aws-cdk-lib's default compute type, which every job's
- * project has: its name and code in Service Quotas, as public quota requests give them (the
- * response of `aws service-quotas request-service-quota-increase --service-code codebuild
- * --quota-code L-9D07B6EF` names it "Concurrently running builds for Linux/Small environment").
+ * The builds that wait in the stages of a MultiEnvPipeline's lanes (`lanes`: each lane's stages,
+ * each a list of steps), by quota; once CDK Pipelines has turned the steps into actions.
  */
-const SMALL_BUILDS_QUOTA = { name: 'Concurrently running builds for Linux/Small environment', code: 'L-9D07B6EF' };
+export function waitingBuildsOf(lanes: pipelines.Step[][][]): WaitingBuilds[] {
+  const byQuota = new Map<string, { mostInAStage: number; inEveryLane: number }>();
+  for (const stage of lanes.flat()) {
+    const inStage = new Map<string, number>();
+    for (const job of stage.filter((s): s is CodeBuildJob => s instanceof CodeBuildJob && s.waitingBuilds > 0)) {
+      inStage.set(job.quota, (inStage.get(job.quota) ?? 0) + job.waitingBuilds);
+    }
+    for (const [quota, builds] of inStage) {
+      const seen = byQuota.get(quota) ?? { mostInAStage: 0, inEveryLane: 0 };
+      byQuota.set(quota, { mostInAStage: Math.max(seen.mostInAStage, builds), inEveryLane: seen.inEveryLane + builds });
+    }
+  }
+  return [...byQuota].map(([quota, counts]) => ({ quota, ...counts }));
+}
+
+/** The id of the warning by which a pipeline whose builds wait states the quotas it needs; acknowledged once they are raised. */
+export const BUILD_CONCURRENCY_WARNING = 'cdk-multi-env:buildConcurrencyQuota';
 
 /**
- * The notice a pipeline whose builds wait gives at synth: the quota it needs in the tooling
- * account (`region`: the tooling stack's, or undefined where it is known only at deploy time).
+ * Warns, on the main CodePipeline pipeline (`scope`), of the quotas the lanes' waiting builds need
+ * in the tooling account, each quota named with its code and the commands that read and raise it.
+ * Nothing where no build waits. A warning, not a note: below the quota a stage stalls, and a team
+ * that has raised it acknowledges the warning on the MultiEnvPipeline, its parent
+ * (`Annotations.of(pipeline).acknowledgeWarning(...)`): aws-cdk-lib honours an acknowledgement made
+ * before a warning is added on the acknowledged construct's children, not on the construct itself
+ * (`Acknowledgements.searchPaths` in aws-cdk-lib's core/lib/annotations), and this one is added at synth.
  */
-export function concurrencyNotice(waiting: WaitingBuilds, region: string | undefined): string {
-  return `The pipelines need the tooling account's CodeBuild quota "${SMALL_BUILDS_QUOTA.name}" (BUILD_GENERAL1_SMALL, quota code ${SMALL_BUILDS_QUOTA.code}) `
-    + `in ${region ?? 'the tooling stack\'s region'} to be at least ${leastBuildQuota(waiting.mostInAStage)} `
-    + `for one commit at a time, and ${leastBuildQuota(waiting.inEveryLane)} for commits in quick succession: `
-    + `${waiting.mostInAStage} builds of a stage (${waiting.inEveryLane} over a run of every lane) wait in their build for another `
-    + 'action of their stage, holding their place, and below that quota the builds they wait for can stay queued until the waiting ones time out. '
-    + 'AWS\'s default can be as low as 5 in a new account: request an increase in Service Quotas before the first run';
+export function warnOfBuildConcurrency(scope: Construct, lanes: pipelines.Step[][][]): void {
+  const waiting = waitingBuildsOf(lanes);
+  if (waiting.length === 0) return;
+  const region = Stack.of(scope).region;
+  const where = Token.isUnresolved(region) ? 'the tooling stack\'s region' : region;
+  const regionOption = Token.isUnresolved(region) ? '' : ` --region ${region}`;
+  const needs = waiting.map(w => {
+    const known = QUOTAS[w.quota];
+    const quota = known ? `"${known.name}" (${w.quota}, quota code ${known.code})` : `of concurrent builds for ${w.quota}`;
+    const commands = known ? ` (read it: aws service-quotas get-service-quota --service-code codebuild --quota-code ${known.code}${regionOption}; `
+      + `raise it: aws service-quotas request-service-quota-increase --service-code codebuild --quota-code ${known.code} --desired-value ${leastBuildQuota(w.inEveryLane)}${regionOption})` : '';
+    const builds = (n: number) => `${n} build${n === 1 ? '' : 's'}`;
+    return `the quota ${quota} at least ${leastBuildQuota(w.mostInAStage)} for one commit at a time and ${leastBuildQuota(w.inEveryLane)} for commits in quick succession: `
+      + `up to ${builds(w.mostInAStage)} of a stage (${builds(w.inEveryLane)} over a run of every lane) wait in their build for another action of their stage${commands}`;
+  });
+  Annotations.of(scope).addWarningV2(BUILD_CONCURRENCY_WARNING, `This app's pipelines need, of the tooling account's CodeBuild quotas in ${where}, ${needs.join('; and ')}. `
+    + 'A waiting build holds its place, and with a lower quota the builds it waits for can stay queued until the waiting ones time out. '
+    + 'The quota is shared with every other build of the account in the region, which adds to the need; a new account\'s can be 5, 1 or even 0. '
+    + `Raise it before the first run, then acknowledge this warning (${BUILD_CONCURRENCY_WARNING}) on the MultiEnvPipeline`);
 }

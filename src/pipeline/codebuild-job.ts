@@ -116,8 +116,6 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   private gateScripts?: GateScripts;
   /** The scripts its builds fetch (`gateScript`, `source`). */
   private readonly fetched = new Set<GateScript>();
-  /** The builds its action starts: one, or one per environment (`buildPerEnvironment`). */
-  private builds = 1;
 
   /**
    * @param input what the job runs on (the cloud assembly, or the repository)
@@ -158,7 +156,19 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    * Known once CDK Pipelines has turned the step into an action.
    */
   public get waitingBuilds(): number {
-    return this.awaited.length > 0 || this.readyOf ? this.builds : 0;
+    return this.awaited.length > 0 || this.readyOf ? this.buildCount : 0;
+  }
+
+  /**
+   * The CodeBuild quota its builds count against: its project's environment type and compute type
+   * (`LINUX_CONTAINER/BUILD_GENERAL1_SMALL`), as the project's template gives them. Known once CDK
+   * Pipelines has turned the step into an action.
+   */
+  public get quota(): string {
+    const project = this.project?.node.defaultChild as codebuild.CfnProject | undefined;
+    const environment = project?.environment as codebuild.CfnProject.EnvironmentProperty | undefined;
+    if (!environment) throw new Error(`${this.id} has no project yet: its quota is known once CDK Pipelines has turned it into an action`);
+    return `${environment.type}/${environment.computeType}`;
   }
 
   public produceAction(stage: codepipeline.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
@@ -334,7 +344,6 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
   protected buildPerEnvironment(environments: IsolatedEnvironment[], variablesOf: (env: IsolatedEnvironment) => PlanVariables):
   { batch: Record<string, unknown>; readPlan: string } {
     const files = environments.map(env => [buildIdentifierOf(env), { ENVIRONMENT_NAME: env.environmentName, ...variablesOf(env) }]);
-    this.builds = environments.length;
     return {
       batch: { 'fast-fail': false, 'build-list': environments.map(env => ({ identifier: buildIdentifierOf(env) })) },
       readPlan: this.writePlan(Object.fromEntries(files), BATCH_BUILD_IDENTIFIER),
@@ -373,6 +382,11 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
    */
   protected rolePath(): string | undefined {
     return undefined;
+  }
+
+  /** The builds its action starts: one, or for a batch one per environment (`buildPerEnvironment`). */
+  protected get buildCount(): number {
+    return 1;
   }
 
   /** The project's description. */

@@ -85,6 +85,10 @@ export class EnvironmentBuilds extends CodeBuildJob {
     this.beside = new Map(environments.map(env => [env, besideTests(env, steps)]));
   }
 
+  protected get buildCount(): number {
+    return this.environments.length;
+  }
+
   protected get description(): string {
     return describingEnvironments(this.environments, names => `Deploys ${names}, one build each`);
   }

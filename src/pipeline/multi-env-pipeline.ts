@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
-import { concurrencyNotice } from './build-concurrency';
+import { warnOfBuildConcurrency } from './build-concurrency';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
-import { CodeBuildJob, jobProjectPrefix } from './codebuild-job';
+import { jobProjectPrefix } from './codebuild-job';
 import { DeliveryAlarmOptions } from './delivery-alarms';
 import { DeliveryEvents } from './delivery-events';
 import { DeliveryMetrics, validateDeliveryAlarms } from './delivery-metrics';
@@ -778,16 +778,8 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       lane.buildPipeline();
       for (const stage of stages) this.addStageConditions(lane.pipeline, stage);
     }
-    // CodeBuild's concurrent-build quota is the account's, which synthesis cannot read: say what the builds that wait need of it.
-    const waitingIn = (stage: PlacedStage) => stage.steps.reduce((sum, step) => sum + (step instanceof CodeBuildJob ? step.waitingBuilds : 0), 0);
-    const waiting = {
-      mostInAStage: Math.max(...mainStages.map(waitingIn)),
-      inEveryLane: lanes.flatMap(([, stages]) => stages).reduce((sum, s) => sum + waitingIn(s), 0),
-    };
-    if (waiting.inEveryLane > 0) {
-      const region = Stack.of(this).region;
-      Annotations.of(this).addInfo(concurrencyNotice(waiting, Token.isUnresolved(region) ? undefined : region));
-    }
+    // CodeBuild's concurrent-build quotas are the account's, which synthesis cannot read: say what the builds that wait need of them.
+    warnOfBuildConcurrency(this.pipeline.pipeline, lanes.map(([, stages]) => stages.map(stage => stage.steps)));
     // The artifact buckets CodePipeline created: each lane's own, and the replication bucket of each
     // cross-region support stack (CodePipeline shares one per region between the lanes; only the
     // pipelines themselves, never a job, read and write it).

@@ -97,6 +97,10 @@ export class TestBuilds extends CodeBuildJob {
     super(id, source);
   }
 
+  protected get buildCount(): number {
+    return this.environments.length;
+  }
+
   protected get description(): string {
     return describingEnvironments(this.environments, names => `${this.groups.flat().map(s => s.name).join(', ')} of ${names}, one build each`);
   }

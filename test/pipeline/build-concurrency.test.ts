@@ -1,43 +1,100 @@
 import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { EnvironmentTier, MultiEnvPipeline } from '../../src';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildConcurrency } from '../../bench/pipeline-model';
+import { EnvironmentTier, MultiEnvPipeline, TestKind } from '../../src';
+import { BUILD_CONCURRENCY_WARNING } from '../../src/pipeline/build-concurrency';
 import { environment } from '../support/environments';
-import { newPipeline } from '../support/pipelines';
+import { ALL_TESTS, newPipeline } from '../support/pipelines';
 
 /**
- * What synthesis says of CodeBuild's concurrent-build quota, which it cannot read: a build that waits
- * in its build for another action of its stage holds its place in the quota. The numbers are held
- * against the bench's own reading of the build specs in test/bench (the reference app's and the
- * 96-environment app's); here, what a small pipeline's waits make of them.
+ * What synthesis says of CodeBuild's concurrent-build quotas, which it cannot read: a build that
+ * waits in its build for another action of its stage holds its place in its quota. Each case holds
+ * the warning's numbers against the bench's own reading of the synthesized build specs
+ * (`buildConcurrency`), where every build has one quota; the reference app's and the
+ * 96-environment app's are held in test/bench.
  */
-const QUOTA = 'Concurrently running builds for Linux/Small environment';
+const LINUX_SMALL = 'Concurrently running builds for Linux/Small environment';
 
-function noticesOf(pipeline: MultiEnvPipeline): string[] {
-  cdk.App.of(pipeline)!.synth();
-  return Annotations.fromStack(cdk.Stack.of(pipeline)).findInfo('*', Match.stringLikeRegexp(QUOTA)).map(m => String(m.entry.data));
+function synthesized(pipeline: MultiEnvPipeline): { warnings: string[]; template: any } {
+  const assembly = cdk.App.of(pipeline)!.synth();
+  const stack = cdk.Stack.of(pipeline);
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(BUILD_CONCURRENCY_WARNING)).map(m => String(m.entry.data));
+  return { warnings, template: assembly.getStackByName(stack.stackName).template };
 }
 
-describe('the concurrent-build quota the pipelines need', () => {
+/** The numbers a warning gives for one quota: the least quota for one commit at a time, and for commits in quick succession. */
+function needsOf(warning: string, quotaName: string): number[] {
+  const match = new RegExp(`"${quotaName}" \\([A-Z_/0-9]+, quota code L-[0-9A-F]+\\) at least (\\d+) for one commit at a time and (\\d+) for commits in quick succession`).exec(warning);
+  if (!match) throw new Error(`no need of ${quotaName} in: ${warning}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+describe('the concurrent-build quotas the pipelines need', () => {
   test('a wave of three QA environments, whose tests after deploy each wait for their environment\'s deploy: three builds wait, so at least 4', () => {
     const app = new cdk.App();
     const qa = [0, 1, 2].map(i => environment(app, EnvironmentTier.QA, { environmentName: `qa-${i}`, account: String(200000000000 + i), cidr: `10.${i}.0.0/16` }));
     const pipeline = newPipeline(app);
     pipeline.addWave('QA', qa);
-    expect(noticesOf(pipeline)).toEqual([expect.stringContaining(`"${QUOTA}" (BUILD_GENERAL1_SMALL, quota code L-9D07B6EF) in eu-west-1 to be at least 4 for one commit at a time, `
-      + 'and 4 for commits in quick succession: 3 builds of a stage (3 over a run of every lane) wait in their build')]);
+    const { warnings, template } = synthesized(pipeline);
+    expect(warnings).toHaveLength(1);
+    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([4, 4]);
+    expect(warnings[0]).toContain('aws service-quotas request-service-quota-increase --service-code codebuild --quota-code L-9D07B6EF --desired-value 4 --region eu-west-1');
+    const bench = buildConcurrency(template);
+    expect([bench.mostWaitingBuildsInAStage + 1, bench.waitingBuildsInAllPipelines + 1]).toEqual([4, 4]);
   });
 
-  test('a tooling stack whose region is known only at deploy time: the notice says so', () => {
+  test('builds that wait only in the hotfix lane count for one commit at a time too: a hotfix commit goes through alone', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app);
+    const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'Approver', 'approver')];
+    pipeline.addEnvironment(environment(app, EnvironmentTier.PROD), { approvers, bakeAlarmNames: ['errors'], testsAfterDeploy: [] });
+    // The hotfix environment's deploy waits for its tests before, and its tests after for its deploy.
+    pipeline.addEnvironment(environment(app, EnvironmentTier.HOTFIX, { cidr: '10.9.0.0/16' }), { approvers, testsBeforeDeploy: [TestKind.DATA_MIGRATION] });
+    const { warnings, template } = synthesized(pipeline);
+    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([3, 3]);
+    const bench = buildConcurrency(template);
+    expect([bench.mostWaitingBuildsInAStage + 1, bench.waitingBuildsInAllPipelines + 1]).toEqual([3, 3]);
+  });
+
+  test('tests on an ARM image wait in an ARM quota, Staging\'s deploys in Linux\'s: each quota is named with what its own waiting builds need', () => {
+    const app = new cdk.App();
+    const staging = [0, 1].map(i => environment(app, EnvironmentTier.STAGING,
+      { environmentName: `staging-${i}`, account: String(300000000000 + i), cidr: `10.${i}.0.0/16` }));
+    const arm = codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0;
+    const pipeline = newPipeline(app, { tests: ALL_TESTS.map(t => ({ ...t, buildImage: arm })) });
+    pipeline.addWave('Staging', staging);
+    const { warnings } = synthesized(pipeline);
+    // Two deploys wait for their tests before (Linux/Small); two test builds wait for their deploys (ARM/Small).
+    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([3, 3]);
+    // aws-cdk-lib gives an ARM image the compute type BUILD_GENERAL1_LARGE: the quota is read from the test projects as synthesized.
+    expect(needsOf(warnings[0], 'Concurrently running builds for ARM/Large environment')).toEqual([3, 3]);
+    expect(warnings[0]).toContain('(ARM_CONTAINER/BUILD_GENERAL1_LARGE, quota code L-596BEAB4)');
+  });
+
+  test('a tooling stack whose region is known only at deploy time: the warning says so, and its commands name no region', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app, {}, { env: { account: '999999999999', region: cdk.Aws.REGION } });
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
-    expect(noticesOf(pipeline)).toEqual([expect.stringContaining('(BUILD_GENERAL1_SMALL, quota code L-9D07B6EF) in the tooling stack\'s region to be at least 2 for one commit at a time')]);
+    const { warnings } = synthesized(pipeline);
+    expect(warnings[0]).toContain('of the tooling account\'s CodeBuild quotas in the tooling stack\'s region, the quota');
+    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([2, 2]);
+    expect(warnings[0]).not.toContain('--region');
   });
 
-  test('no build waits where no tests run beside a deploy: no notice', () => {
+  test('no build waits where no tests run beside a deploy: no warning', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV), { testsAfterDeploy: [] });
-    expect(noticesOf(pipeline)).toEqual([]);
+    expect(synthesized(pipeline).warnings).toEqual([]);
+  });
+
+  test('a team that has raised the quota acknowledges the warning by its id', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app);
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
+    cdk.Annotations.of(pipeline).acknowledgeWarning(BUILD_CONCURRENCY_WARNING, 'raised to 20 in the tooling account');
+    expect(synthesized(pipeline).warnings).toEqual([]);
   });
 });
