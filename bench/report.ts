@@ -400,7 +400,7 @@ function behindPlain(r: BenchResults, plain: SynthesisFigures, library: Synthesi
   }
   const costWhy = 'The deploys run in CodeBuild (`cdk deploy`, one build per environment), billed while CloudFormation deploys, where '
     + 'CDK Pipelines\' CloudFormation actions cost nothing in CodeBuild: the price of stages that stay a few actions at any number of '
-    + 'environments. And the builds of a stage start together, each waiting (billed) for the one it follows, which keeps their '
+    + 'environments. And the builds of a stage on the way to Prod start together, each waiting (billed) for the one it follows, which keeps their '
     + 'provisioning off the path to Prod. CodePipeline V2 bills both pipelines\' action minutes on top, in the table above. '
     + costFloor(lib, base);
   check('CodeBuild cost per commit', lib.codeBuildUsdPerCommit, base.codeBuildUsdPerCommit, n => `$${n.toFixed(3)}`, costWhy);

@@ -11,7 +11,7 @@ import { BuildSteps, checkOneBuild, everyStep, NamedCommands, TestBuilds } from 
 import { IsolatedEnvironment } from '../environment';
 import { firstWithin } from '../private/first-within';
 import { ValidationErrors } from '../private/validation-errors';
-import { ApprovalGate, DeploymentWindow, TestKind } from '../tiers';
+import { ApprovalGate, DeploymentMode, DeploymentWindow, TestKind } from '../tiers';
 import { validateTierProfile } from '../tiers/profile-validation';
 
 /** What the pipeline does around one environment's deploy, after the tier's defaults and the options are merged. */
@@ -117,10 +117,10 @@ export interface WaveGateJobs {
  * approval); where the wave's deploys wait
  * for a deployment window (`windowed`), the approval is a stage of its own. Then batches of
  * builds, one build per environment of the group: the tests before deploy (`TestsBefore`), the
- * deploy (`Deploy`), then the data seed and the tests after deploy (`TestsAfter`), all started
- * together, each waiting in its build for the one it follows: the tests after deploy, for their
- * environment's deploy build to have deployed the stacks they need (it goes on with the stacks no
- * test needs while they run). The user's commands run only in the test batches, whose role cannot deploy;
+ * deploy (`Deploy`), then the data seed and the tests after deploy (`TestsAfter`); on the way to
+ * production all started together, each waiting in its build for the one it follows (the tests
+ * after deploy, for their environment's deploy build to have deployed the stacks they need: it goes
+ * on with the stacks no test needs while they run); after production, one after another. The user's commands run only in the test batches, whose role cannot deploy;
  * the deploy batches run only the library's commands. Beside the last
  * group's deploy, the next wave's change review or orphan listing. In the wave's last group, the one sign-off once
  * every environment has passed its tests. Whatever the number of environments, a stage has at most
@@ -173,14 +173,20 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const deployInputs = { assembly: inputs.assembly, cdkCliVersion: inputs.cdkCliVersion, review, orphanMode: wave[0].orphanMode, orphanListing };
     // The user's commands run in builds of their own, which cannot deploy: the tests before deploy,
     // then the deploy, then the data seed and the tests after deploy, while the deploy goes on with
-    // the stacks no test needs. Each starts with the stage, and waits in its build for the one
-    // before it: its provisioning and installs overlap the one before.
+    // the stacks no test needs. On the way to production, each starts with the stage and waits in
+    // its build for the one before it: its provisioning and installs overlap the one before, off
+    // the path to production. After production there is no such path to shorten, and a build that
+    // waits is billed and holds its place in CodeBuild's concurrent-build quota while it waits: each
+    // starts once the one before it has ended.
+    const beside = wave[0].environment.profile.deployment !== DeploymentMode.AFTER_PRODUCTION;
     const testedBefore = build.before.length > 0 ? after(steps, new TestBuilds('TestsBefore', environments, inputs.source, [build.before]), waitsFor) : undefined;
-    const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOB, environments, build, deployInputs), waitsFor);
-    if (testedBefore) deployed.startBesideAndAwait(testedBefore);
+    const deployedAfter = testedBefore && !beside ? [testedBefore] : waitsFor;
+    const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOB, environments, build, deployInputs), deployedAfter);
+    if (testedBefore && beside) deployed.startBesideAndAwait(testedBefore);
     const afterGroups = [...build.seed ? [[build.seed]] : [], ...build.after.length > 0 ? [build.after] : []];
-    const tested = afterGroups.length > 0
-      ? [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), waitsFor).startBesideAndAwaitReady(deployed)] : [];
+    const testsAfter = () => new TestBuilds('TestsAfter', environments, inputs.source, afterGroups);
+    const tested = afterGroups.length === 0 ? []
+      : [beside ? after(steps, testsAfter(), waitsFor).startBesideAndAwaitReady(deployed) : after(steps, testsAfter(), [deployed])];
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {

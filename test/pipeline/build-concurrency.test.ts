@@ -6,7 +6,7 @@ import { buildConcurrency } from '../../bench/pipeline-model';
 import { EnvironmentTier, MultiEnvPipeline, TestKind } from '../../src';
 import { BUILD_CONCURRENCY_WARNING } from '../../src/pipeline/build-concurrency';
 import { environment } from '../support/environments';
-import { ALL_TESTS, newPipeline } from '../support/pipelines';
+import { ALL_TESTS, newPipeline, stagesOf } from '../support/pipelines';
 
 /**
  * What synthesis says of CodeBuild's concurrent-build quotas, which it cannot read: a build that
@@ -88,6 +88,19 @@ describe('the concurrent-build quotas the pipelines need', () => {
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV), { testsAfterDeploy: [] });
     expect(synthesized(pipeline).warnings).toEqual([]);
+  });
+
+  test('after production no build waits: a tier after production with tests before and after deploy runs them one after another, and adds nothing to the quota', () => {
+    const app = new cdk.App();
+    const pipeline = newPipeline(app);
+    const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'Approver', 'approver')];
+    pipeline.addEnvironment(environment(app, EnvironmentTier.PROD), { approvers, bakeAlarmNames: ['errors'], testsAfterDeploy: [] });
+    pipeline.addEnvironment(environment(app, EnvironmentTier.DEMO, { cidr: '10.5.0.0/16' }), { testsBeforeDeploy: [TestKind.DATA_MIGRATION] });
+    const { warnings, template } = synthesized(pipeline);
+    const [, main] = Object.entries(stagesOf(template)).find(([id]) => id.startsWith('DeliveryPipelineDefinition'))!;
+    expect(main.demo).toEqual(['TestsBefore[Build/1]', 'Deploy[Build/2]', 'TestsAfter[Build/3]']);
+    expect(warnings).toEqual([]);
+    expect(buildConcurrency(template).waitingBuildsInAllPipelines).toBe(0);
   });
 
   test('a team that has raised the quota acknowledges the warning by its id', () => {

@@ -169,8 +169,11 @@ describe('the signal that an environment\'s tests may start, as IAM decides it',
     expect(await may(synth, 's3:PutObject', signal)).toBe('ExplicitlyDenied');
     expect(await may(synth, 's3:PutObject', 'Tooling-Delivery/Synth_Outp/abc123')).toBe('Allowed');
     const claims = await signalClaims(synthesized);
-    // Both lanes, each with its deploy builds' roles allowed: every stage of the main lane, every group of the hotfix lane.
-    expect(claims.filter(c => c.expected === 'Allowed').length).toBe(new Set([main, hotfix].flatMap(l => l.jobs.filter(j => j.action === 'Deploy').map(j => j.roleId))).size);
+    // Both lanes, each with its deploy builds' roles allowed: every stage of the main lane but Demo's, after production, whose tests
+    // start once its deploy has ended, not on its signal; every group of the hotfix lane.
+    const signalling = [main, hotfix].flatMap(l => l.jobs.filter(j => j.action === 'Deploy' && j.stage !== 'Demo').map(j => j.roleId));
+    expect(claims.filter(c => c.expected === 'Allowed').length).toBe(new Set(signalling).size);
+    expect(await may(jobRole(main, 'Demo', 'Deploy'), 's3:PutObject', signal)).toBe('ImplicitlyDenied');
     // Denied by the bucket's policy in each lane: the synth and an administrator, whose own policies allow the write.
     const explicit = claims.filter(c => c.expected === 'ExplicitlyDenied').map(c => c.request);
     expect(explicit).toEqual(expect.arrayContaining([expect.stringContaining(`${synth.arn}: s3:PutObject ${bucketOf(main).arn}/`),
