@@ -284,7 +284,7 @@ export function renderMarkdown(r: BenchResults): string {
     + 'places than waiting builds, they can hold them all while the builds they wait for are queued, until they time out (60 minutes, CodeBuild\'s default). '
     + 'The least quota that rules this out (not the queueing) is one more than the waiting builds of the busiest stage of either lane while one commit '
     + 'goes through, and one more than a whole run\'s of every pipeline (the hotfix lane\'s with the main one\'s) when every stage is busy with '
-    + 'another commit; synthesis warns of both. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' '
+    + 'another commit; synthesis states both. The quota is the account\'s in the region, shared with every other build there. Plain CDK Pipelines\' '
     + 'builds wait for nothing, and a quota of 1 only slows them:\n');
   const quotaRow = (label: string, environments: number, { concurrency: c }: PipelineEstimate) => [label, environments,
     c.mostBuildsStartedTogether, c.mostWaitingBuildsInAStage, c.waitingBuildsInAllPipelines, leastQuotaOf(c, false), leastQuotaOf(c, true)];

@@ -69,19 +69,22 @@ export function waitingBuildsOf(lanes: pipelines.Step[][][]): WaitingBuilds[] {
   return [...byQuota].map(([quota, counts]) => ({ quota, ...counts }));
 }
 
-/** The id of the warning by which a pipeline whose builds wait states the quotas it needs; acknowledged once they are raised. */
-export const BUILD_CONCURRENCY_WARNING = 'cdk-multi-env:buildConcurrencyQuota';
+/** The id of the note by which a pipeline whose builds wait states the quotas it needs; acknowledged once they are raised. */
+export const BUILD_CONCURRENCY_NOTICE = 'cdk-multi-env:buildConcurrencyQuota';
 
 /**
- * Warns, on the main CodePipeline pipeline (`scope`), of the quotas the lanes' waiting builds need
- * in the tooling account, each quota named with its code and the commands that read and raise it.
- * Nothing where no build waits. A warning, not a note: below the quota a stage stalls, and a team
- * that has raised it acknowledges the warning on the MultiEnvPipeline, its parent
- * (`Annotations.of(pipeline).acknowledgeWarning(...)`): aws-cdk-lib honours an acknowledgement made
- * before a warning is added on the acknowledged construct's children, not on the construct itself
- * (`Acknowledgements.searchPaths` in aws-cdk-lib's core/lib/annotations), and this one is added at synth.
+ * Tells, on the main CodePipeline pipeline (`scope`), the quotas the lanes' waiting builds need in
+ * the tooling account, each quota named with its code and the commands that read and raise it; the
+ * CDK CLI prints it on every synth (INFO) until it is acknowledged. Nothing where no build waits.
+ * A note with an id, not a warning: aws-cdk-lib (2.27x) reports warnings as findings of the app's
+ * validation report, which fail a strict synth, and a new app made from the README must have no
+ * finding on what the library makes (test/consumer/run.sh). A team that has raised the quota
+ * acknowledges the note on the MultiEnvPipeline, its parent (`Annotations.of(pipeline).acknowledgeInfo(...)`):
+ * aws-cdk-lib honours an acknowledgement made before a message is added on the acknowledged
+ * construct's children, not on the construct itself (`Acknowledgements.searchPaths` in aws-cdk-lib's
+ * core/lib/annotations), and this one is added at synth.
  */
-export function warnOfBuildConcurrency(scope: Construct, lanes: pipelines.Step[][][]): void {
+export function noteBuildConcurrency(scope: Construct, lanes: pipelines.Step[][][]): void {
   const waiting = waitingBuildsOf(lanes);
   if (waiting.length === 0) return;
   const region = Stack.of(scope).region;
@@ -96,8 +99,8 @@ export function warnOfBuildConcurrency(scope: Construct, lanes: pipelines.Step[]
     return `the quota ${quota} at least ${leastBuildQuota(w.mostInAStage)} for one commit at a time and ${leastBuildQuota(w.inEveryLane)} for commits in quick succession: `
       + `up to ${builds(w.mostInAStage)} of a stage (${builds(w.inEveryLane)} over a run of every lane) wait in their build for another action of their stage${commands}`;
   });
-  Annotations.of(scope).addWarningV2(BUILD_CONCURRENCY_WARNING, `This app's pipelines need, of the tooling account's CodeBuild quotas in ${where}, ${needs.join('; and ')}. `
+  Annotations.of(scope).addInfoV2(BUILD_CONCURRENCY_NOTICE, `This app's pipelines need, of the tooling account's CodeBuild quotas in ${where}, ${needs.join('; and ')}. `
     + 'A waiting build holds its place, and with a lower quota the builds it waits for can stay queued until the waiting ones time out. '
     + 'The quota is shared with every other build of the account in the region, which adds to the need; a new account\'s can be 5, 1 or even 0. '
-    + `Raise it before the first run, then acknowledge this warning (${BUILD_CONCURRENCY_WARNING}) on the MultiEnvPipeline`);
+    + `Raise it before the first run, then acknowledge this note (${BUILD_CONCURRENCY_NOTICE}) on the MultiEnvPipeline`);
 }

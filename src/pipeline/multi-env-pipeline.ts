@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
-import { warnOfBuildConcurrency } from './build-concurrency';
+import { noteBuildConcurrency } from './build-concurrency';
 import { checkPinnedVersion, DEFAULT_CDK_CLI_VERSION } from './cli-versions';
 import { jobProjectPrefix } from './codebuild-job';
 import { DeliveryAlarmOptions } from './delivery-alarms';
@@ -779,7 +779,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
       for (const stage of stages) this.addStageConditions(lane.pipeline, stage);
     }
     // CodeBuild's concurrent-build quotas are the account's, which synthesis cannot read: say what the builds that wait need of them.
-    warnOfBuildConcurrency(this.pipeline.pipeline, lanes.map(([, stages]) => stages.map(stage => stage.steps)));
+    noteBuildConcurrency(this.pipeline.pipeline, lanes.map(([, stages]) => stages.map(stage => stage.steps)));
     // The artifact buckets CodePipeline created: each lane's own, and the replication bucket of each
     // cross-region support stack (CodePipeline shares one per region between the lanes; only the
     // pipelines themselves, never a job, read and write it).

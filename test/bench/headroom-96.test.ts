@@ -6,7 +6,7 @@ import { scaledEnvironments, withAccountPerEnvironment } from '../../bench/scale
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { APPROVAL_COMMENT_LIMIT } from '../../src/pipeline/approval-limits';
-import { BUILD_CONCURRENCY_WARNING } from '../../src/pipeline/build-concurrency';
+import { BUILD_CONCURRENCY_NOTICE } from '../../src/pipeline/build-concurrency';
 import { PROJECT_DESCRIPTION_LIMIT } from '../../src/pipeline/codebuild-job';
 import { ACTION_CONFIGURATION_VALUE_LIMIT, BUILD_SPEC_LIMIT } from '../../src/pipeline/private/pipeline-limits';
 import { MAX_ROLE_PATH } from '../../src/private/pipeline-role-paths';
@@ -66,11 +66,11 @@ describe('the bench\'s app at 96 environments', () => {
     }
   });
 
-  test('synthesis warns of the CodeBuild concurrent-build quota the pipelines need, as the bench reads it from the build specs: above AWS\'s default of 20', () => {
+  test('synthesis tells the CodeBuild concurrent-build quota the pipelines need, as the bench reads it from the build specs: above AWS\'s default of 20', () => {
     const concurrency = buildConcurrency(tooling.template);
     const needed = [leastQuotaOf(concurrency, false), leastQuotaOf(concurrency, true)];
-    const warnings = tooling.messages.filter(m => m.level === 'warning' && String(m.entry.data).includes(BUILD_CONCURRENCY_WARNING));
-    expect(warnings.map(m => m.entry.data)).toEqual([expect.stringContaining(`at least ${needed[0]} for one commit at a time and ${needed[1]} for commits in quick succession`)]);
+    const notes = tooling.messages.filter(m => m.level === 'info' && String(m.entry.data).includes(BUILD_CONCURRENCY_NOTICE));
+    expect(notes.map(m => m.entry.data)).toEqual([expect.stringContaining(`at least ${needed[0]} for one commit at a time and ${needed[1]} for commits in quick succession`)]);
     // A Staging or Prod wave of 16: each environment's deploy waits for its tests before, or its tests after for its deploy.
     expect(needed[0]).toBeGreaterThan(20);
   });

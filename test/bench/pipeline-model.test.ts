@@ -11,7 +11,7 @@ import { buildSpecOf, buildsOf, mainPipeline, pathToProduction, PipelineAction, 
 import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier } from '../../src';
 import { awaitCommand, awaitReadyCommand, SIGNAL_READY } from '../../src/pipeline/awaited-actions';
-import { BUILD_CONCURRENCY_WARNING } from '../../src/pipeline/build-concurrency';
+import { BUILD_CONCURRENCY_NOTICE } from '../../src/pipeline/build-concurrency';
 import { awaitBeside, startBeside } from '../../src/pipeline/side-by-side-shell';
 import { stepAnnouncement } from '../../src/pipeline/test-builds';
 import { environment } from '../support/environments';
@@ -486,11 +486,11 @@ describe('buildConcurrency of the reference app, whose hotfix lane repeats produ
     expect(leastQuotaOf(concurrency, true)).toBe(concurrency.waitingBuildsInAllPipelines + 1);
   });
 
-  test('is what synthesis warns the app\'s developer of, in the tooling stack\'s region', () => {
+  test('is what synthesis tells the app\'s developer, in the tooling stack\'s region', () => {
     const concurrency = buildConcurrency(tooling);
-    const [warning, ...more] = Annotations.fromStack(toolingStack).findWarning('*', Match.stringLikeRegexp(BUILD_CONCURRENCY_WARNING)).map(i => i.entry.data);
+    const [note, ...more] = Annotations.fromStack(toolingStack).findInfo('*', Match.stringLikeRegexp(BUILD_CONCURRENCY_NOTICE)).map(i => i.entry.data);
     expect(more).toEqual([]);
-    expect(warning).toContain('of the tooling account\'s CodeBuild quotas in eu-west-1, the quota "Concurrently running builds for Linux/Small environment" '
+    expect(note).toContain('of the tooling account\'s CodeBuild quotas in eu-west-1, the quota "Concurrently running builds for Linux/Small environment" '
       + `(LINUX_CONTAINER/BUILD_GENERAL1_SMALL, quota code L-9D07B6EF) at least ${leastQuotaOf(concurrency, false)} for one commit at a time `
       + `and ${leastQuotaOf(concurrency, true)} for commits in quick succession`);
     // Staging's deploy and tests after in a stage; Dev's, QA's, Staging's (2), Prod's and prod-us-east-1's tests, and the hotfix lane's 3, in a run.

@@ -4,30 +4,30 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildConcurrency } from '../../bench/pipeline-model';
 import { EnvironmentTier, MultiEnvPipeline, TestKind } from '../../src';
-import { BUILD_CONCURRENCY_WARNING } from '../../src/pipeline/build-concurrency';
+import { BUILD_CONCURRENCY_NOTICE } from '../../src/pipeline/build-concurrency';
 import { environment } from '../support/environments';
 import { ALL_TESTS, newPipeline, stagesOf } from '../support/pipelines';
 
 /**
  * What synthesis says of CodeBuild's concurrent-build quotas, which it cannot read: a build that
  * waits in its build for another action of its stage holds its place in its quota. Each case holds
- * the warning's numbers against the bench's own reading of the synthesized build specs
+ * the note's numbers against the bench's own reading of the synthesized build specs
  * (`buildConcurrency`), where every build has one quota; the reference app's and the
  * 96-environment app's are held in test/bench.
  */
 const LINUX_SMALL = 'Concurrently running builds for Linux/Small environment';
 
-function synthesized(pipeline: MultiEnvPipeline): { warnings: string[]; template: any } {
+function synthesized(pipeline: MultiEnvPipeline): { notes: string[]; template: any } {
   const assembly = cdk.App.of(pipeline)!.synth();
   const stack = cdk.Stack.of(pipeline);
-  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(BUILD_CONCURRENCY_WARNING)).map(m => String(m.entry.data));
-  return { warnings, template: assembly.getStackByName(stack.stackName).template };
+  const notes = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp(BUILD_CONCURRENCY_NOTICE)).map(m => String(m.entry.data));
+  return { notes, template: assembly.getStackByName(stack.stackName).template };
 }
 
-/** The numbers a warning gives for one quota: the least quota for one commit at a time, and for commits in quick succession. */
-function needsOf(warning: string, quotaName: string): number[] {
-  const match = new RegExp(`"${quotaName}" \\([A-Z_/0-9]+, quota code L-[0-9A-F]+\\) at least (\\d+) for one commit at a time and (\\d+) for commits in quick succession`).exec(warning);
-  if (!match) throw new Error(`no need of ${quotaName} in: ${warning}`);
+/** The numbers the note gives for one quota: the least quota for one commit at a time, and for commits in quick succession. */
+function needsOf(note: string, quotaName: string): number[] {
+  const match = new RegExp(`"${quotaName}" \\([A-Z_/0-9]+, quota code L-[0-9A-F]+\\) at least (\\d+) for one commit at a time and (\\d+) for commits in quick succession`).exec(note);
+  if (!match) throw new Error(`no need of ${quotaName} in: ${note}`);
   return [Number(match[1]), Number(match[2])];
 }
 
@@ -37,10 +37,10 @@ describe('the concurrent-build quotas the pipelines need', () => {
     const qa = [0, 1, 2].map(i => environment(app, EnvironmentTier.QA, { environmentName: `qa-${i}`, account: String(200000000000 + i), cidr: `10.${i}.0.0/16` }));
     const pipeline = newPipeline(app);
     pipeline.addWave('QA', qa);
-    const { warnings, template } = synthesized(pipeline);
-    expect(warnings).toHaveLength(1);
-    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([4, 4]);
-    expect(warnings[0]).toContain('aws service-quotas request-service-quota-increase --service-code codebuild --quota-code L-9D07B6EF --desired-value 4 --region eu-west-1');
+    const { notes, template } = synthesized(pipeline);
+    expect(notes).toHaveLength(1);
+    expect(needsOf(notes[0], LINUX_SMALL)).toEqual([4, 4]);
+    expect(notes[0]).toContain('aws service-quotas request-service-quota-increase --service-code codebuild --quota-code L-9D07B6EF --desired-value 4 --region eu-west-1');
     const bench = buildConcurrency(template);
     expect([bench.mostWaitingBuildsInAStage + 1, bench.waitingBuildsInAllPipelines + 1]).toEqual([4, 4]);
   });
@@ -52,8 +52,8 @@ describe('the concurrent-build quotas the pipelines need', () => {
     pipeline.addEnvironment(environment(app, EnvironmentTier.PROD), { approvers, bakeAlarmNames: ['errors'], testsAfterDeploy: [] });
     // The hotfix environment's deploy waits for its tests before, and its tests after for its deploy.
     pipeline.addEnvironment(environment(app, EnvironmentTier.HOTFIX, { cidr: '10.9.0.0/16' }), { approvers, testsBeforeDeploy: [TestKind.DATA_MIGRATION] });
-    const { warnings, template } = synthesized(pipeline);
-    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([3, 3]);
+    const { notes, template } = synthesized(pipeline);
+    expect(needsOf(notes[0], LINUX_SMALL)).toEqual([3, 3]);
     const bench = buildConcurrency(template);
     expect([bench.mostWaitingBuildsInAStage + 1, bench.waitingBuildsInAllPipelines + 1]).toEqual([3, 3]);
   });
@@ -65,29 +65,29 @@ describe('the concurrent-build quotas the pipelines need', () => {
     const arm = codebuild.LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0;
     const pipeline = newPipeline(app, { tests: ALL_TESTS.map(t => ({ ...t, buildImage: arm })) });
     pipeline.addWave('Staging', staging);
-    const { warnings } = synthesized(pipeline);
+    const { notes } = synthesized(pipeline);
     // Two deploys wait for their tests before (Linux/Small); two test builds wait for their deploys (ARM/Small).
-    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([3, 3]);
+    expect(needsOf(notes[0], LINUX_SMALL)).toEqual([3, 3]);
     // aws-cdk-lib gives an ARM image the compute type BUILD_GENERAL1_LARGE: the quota is read from the test projects as synthesized.
-    expect(needsOf(warnings[0], 'Concurrently running builds for ARM/Large environment')).toEqual([3, 3]);
-    expect(warnings[0]).toContain('(ARM_CONTAINER/BUILD_GENERAL1_LARGE, quota code L-596BEAB4)');
+    expect(needsOf(notes[0], 'Concurrently running builds for ARM/Large environment')).toEqual([3, 3]);
+    expect(notes[0]).toContain('(ARM_CONTAINER/BUILD_GENERAL1_LARGE, quota code L-596BEAB4)');
   });
 
-  test('a tooling stack whose region is known only at deploy time: the warning says so, and its commands name no region', () => {
+  test('a tooling stack whose region is known only at deploy time: the note says so, and its commands name no region', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app, {}, { env: { account: '999999999999', region: cdk.Aws.REGION } });
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
-    const { warnings } = synthesized(pipeline);
-    expect(warnings[0]).toContain('of the tooling account\'s CodeBuild quotas in the tooling stack\'s region, the quota');
-    expect(needsOf(warnings[0], LINUX_SMALL)).toEqual([2, 2]);
-    expect(warnings[0]).not.toContain('--region');
+    const { notes } = synthesized(pipeline);
+    expect(notes[0]).toContain('of the tooling account\'s CodeBuild quotas in the tooling stack\'s region, the quota');
+    expect(needsOf(notes[0], LINUX_SMALL)).toEqual([2, 2]);
+    expect(notes[0]).not.toContain('--region');
   });
 
-  test('no build waits where no tests run beside a deploy: no warning', () => {
+  test('no build waits where no tests run beside a deploy: no note', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV), { testsAfterDeploy: [] });
-    expect(synthesized(pipeline).warnings).toEqual([]);
+    expect(synthesized(pipeline).notes).toEqual([]);
   });
 
   test('after production no build waits: a tier after production with tests before and after deploy runs them one after another, and adds nothing to the quota', () => {
@@ -96,18 +96,18 @@ describe('the concurrent-build quotas the pipelines need', () => {
     const approvers = [iam.Role.fromRoleName(cdk.Stack.of(pipeline), 'Approver', 'approver')];
     pipeline.addEnvironment(environment(app, EnvironmentTier.PROD), { approvers, bakeAlarmNames: ['errors'], testsAfterDeploy: [] });
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEMO, { cidr: '10.5.0.0/16' }), { testsBeforeDeploy: [TestKind.DATA_MIGRATION] });
-    const { warnings, template } = synthesized(pipeline);
+    const { notes, template } = synthesized(pipeline);
     const [, main] = Object.entries(stagesOf(template)).find(([id]) => id.startsWith('DeliveryPipelineDefinition'))!;
     expect(main.demo).toEqual(['TestsBefore[Build/1]', 'Deploy[Build/2]', 'TestsAfter[Build/3]']);
-    expect(warnings).toEqual([]);
+    expect(notes).toEqual([]);
     expect(buildConcurrency(template).waitingBuildsInAllPipelines).toBe(0);
   });
 
-  test('a team that has raised the quota acknowledges the warning by its id', () => {
+  test('a team that has raised the quota acknowledges the note by its id', () => {
     const app = new cdk.App();
     const pipeline = newPipeline(app);
     pipeline.addEnvironment(environment(app, EnvironmentTier.DEV));
-    cdk.Annotations.of(pipeline).acknowledgeWarning(BUILD_CONCURRENCY_WARNING, 'raised to 20 in the tooling account');
-    expect(synthesized(pipeline).warnings).toEqual([]);
+    cdk.Annotations.of(pipeline).acknowledgeInfo(BUILD_CONCURRENCY_NOTICE, 'raised to 20 in the tooling account');
+    expect(synthesized(pipeline).notes).toEqual([]);
   });
 });
