@@ -36,10 +36,15 @@ export const SIGNAL_READY = 'signal_ready';
 
 /**
  * Where in the pipeline's artifact bucket the deploy builds signal (`signal_ready`, in
- * src/pipeline/jobs/await-actions.sh), under the execution's id: one empty object per environment,
- * named by its builds' identifier.
+ * src/pipeline/jobs/await-actions.sh, which reads it as `$READY_PREFIX`), under the execution's id:
+ * one empty object per environment, named by its builds' identifier. Longer than 20 characters, so
+ * that no pipeline's own folder of artifacts in the bucket can be it: CodePipeline names that folder
+ * after the pipeline ("A folder to contain the pipeline artifacts is created for you based on the
+ * name of the pipeline", CodePipeline API reference, ArtifactStore), by its first 20 characters
+ * (awsdocs/aws-cloudformation-user-guide#733), and the bucket's policy lets only the deploy builds
+ * put objects under this prefix: a pipeline named like it could not write its artifacts.
  */
-export const READY_PREFIX = 'deploys-ready';
+export const READY_PREFIX = 'deploys-ready-for-tests';
 
 /**
  * A build command that waits for actions (`await_actions`) or for its environment's deploy to be

@@ -283,16 +283,16 @@ export abstract class CodeBuildJob extends pipelines.Step implements pipelines.I
 
   /**
    * The spec with, where its builds signal that their environment is ready for the tests or wait
-   * for that signal, where the signals go: the pipeline's artifact bucket (`bucket`), in the build
-   * spec's variables (an action's variables are limited to 1,000 characters, shared by all its
-   * variables), and the execution's id.
+   * for that signal, where the signals go: the pipeline's artifact bucket (`bucket`) and the prefix
+   * of the signals in it, in the build spec's variables (an action's variables are limited to 1,000
+   * characters, shared by all its variables), and the execution's id.
    */
   private withReadiness(spec: JobSpec, bucket: string): JobSpec {
     if (!this.signers && !this.readyOf) return spec;
     const buildSpec = spec.buildSpec as { env?: { variables?: Record<string, string> } };
     return {
       ...spec,
-      buildSpec: { ...spec.buildSpec, env: { ...buildSpec.env, variables: { ...buildSpec.env?.variables, READY_BUCKET: bucket } } },
+      buildSpec: { ...spec.buildSpec, env: { ...buildSpec.env, variables: { ...buildSpec.env?.variables, READY_BUCKET: bucket, READY_PREFIX } } },
       actionVariables: { ...spec.actionVariables, ...EXECUTION_VARIABLE },
     };
   }

@@ -173,9 +173,9 @@ describe('an environment\'s stage', () => {
     expect(succeeded).toBe(true);
     const at = (line: string) => log.indexOf(line);
     // The signal, under this execution's id and the build's identifier, once the stacks the tests need are deployed.
-    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('put deploys-ready/exec-1/dev'));
-    expect(at('put deploys-ready/exec-1/dev')).toBeLessThan(at('start dev/Monitoring'));
-    expect(at('put deploys-ready/exec-1/dev')).toBeLessThan(at('test SMOKE start'));
+    expect(at('end dev/Foundation dev/AccountBaseline dev/Workload')).toBeLessThan(at('put deploys-ready-for-tests/exec-1/dev'));
+    expect(at('put deploys-ready-for-tests/exec-1/dev')).toBeLessThan(at('start dev/Monitoring'));
+    expect(at('put deploys-ready-for-tests/exec-1/dev')).toBeLessThan(at('test SMOKE start'));
     // The tests start on the signal, while the deploy action still runs: the monitoring stack's deploy overlaps them.
     expect(at('test SMOKE start')).toBeLessThan(at('end dev/Monitoring'));
     expect(at('start dev/Monitoring')).toBeLessThan(at('test SMOKE end'));
@@ -190,11 +190,11 @@ describe('an environment\'s stage', () => {
   });
 
   test('a signal an earlier run of the stage left in this execution (before a retry) does not start the tests: this run\'s does', async () => {
-    const { succeeded, log } = await runStage(dev, { signalledBefore: ['deploys-ready/exec-1/dev'] });
+    const { succeeded, log } = await runStage(dev, { signalledBefore: ['deploys-ready-for-tests/exec-1/dev'] });
     expect(succeeded).toBe(true);
-    expect(log.indexOf('put deploys-ready/exec-1/dev')).toBeGreaterThan(-1);
-    expect(log.indexOf('put deploys-ready/exec-1/dev')).toBeLessThan(log.indexOf('test SMOKE start'));
-    const failed = await runStage(dev, { signalledBefore: ['deploys-ready/exec-1/dev'], failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
+    expect(log.indexOf('put deploys-ready-for-tests/exec-1/dev')).toBeGreaterThan(-1);
+    expect(log.indexOf('put deploys-ready-for-tests/exec-1/dev')).toBeLessThan(log.indexOf('test SMOKE start'));
+    const failed = await runStage(dev, { signalledBefore: ['deploys-ready-for-tests/exec-1/dev'], failStack: 'dev/Foundation dev/AccountBaseline dev/Workload' });
     expect(failed.log.filter(l => l.startsWith('test '))).toEqual([]);
     expect(failed.byName.TestsAfter.stdout).toContain('Deploy: Failed in this execution; nothing runs');
   }, 20_000);
@@ -282,7 +282,7 @@ describe('the tests of an environment', () => {
     const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
     const spec = buildSpecOf(template, actionOf(template, 'dev', 'TestsAfter'));
     // The step's variable, and where the deploy signals that the tests may start.
-    expect(spec.env.variables).toEqual({ TARGET_REGION: 'us-east-1', READY_BUCKET: '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}' });
+    expect(spec.env.variables).toEqual({ TARGET_REGION: 'us-east-1', READY_BUCKET: '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}', READY_PREFIX: 'deploys-ready-for-tests' });
     expect(planOf(spec, app.outdir, 'dev')).toEqual({
       ENVIRONMENT_NAME: 'dev', TIER: 'dev', TARGET_ACCOUNT: '111111111111', DEPLOYMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/shop-dev-deployment',
     });

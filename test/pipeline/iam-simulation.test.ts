@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../../examples/feature-flags';
 import { buildReferenceApp } from '../../examples/reference-app';
 import { EnvironmentTier, PipelineSource } from '../../src';
+import { READY_PREFIX } from '../../src/pipeline/awaited-actions';
 import {
   AssumableRole, assumableRole, bootstrapRoleArn, bootstrapTrust, decide, deployedRole, DeployedRole, mayAssume, readAssembly, resolve,
 } from '../support/deployed-policies';
@@ -143,9 +144,9 @@ describe('who may assume what, as IAM decides it', () => {
 });
 
 describe('the signal that an environment\'s tests may start, as IAM decides it', () => {
-  // A lane's artifact bucket, as deployed, and its bucket policy: the signals are objects under deploys-ready/<execution>/<build identifier>.
+  // A lane's artifact bucket, as deployed, and its bucket policy: the signals are objects under deploys-ready-for-tests/<execution>/<build identifier>.
   const bucketOf = (lane: typeof main) => artifactBucketOf(tooling, lane.pipelineId, { account: TOOLING, region: 'eu-west-1' });
-  const signal = 'deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
+  const signal = 'deploys-ready-for-tests/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/prod';
   const may = (role: DeployedRole, action: string, key: string, bucket = bucketOf(main)) =>
     decide({ principal: role.arn, action, resource: `${bucket.arn}/${key}`, resourceAccount: TOOLING }, role.policies, bucket.policy);
 
@@ -179,6 +180,23 @@ describe('the signal that an environment\'s tests may start, as IAM decides it',
     expect(explicit).toEqual(expect.arrayContaining([expect.stringContaining(`${synth.arn}: s3:PutObject ${bucketOf(main).arn}/`),
       expect.stringContaining(':role/Administrator: s3:PutObject ' + bucketOf(main).arn), expect.stringContaining(':role/Administrator: s3:PutObject ' + bucketOf(hotfix).arn)]));
     expect(unmet(claims)).toEqual([]);
+  }, 60_000);
+});
+
+describe('the signals\' prefix and the pipeline\'s own artifacts', () => {
+  test('a pipeline named like the prefix still writes its artifacts: CodePipeline keeps them under the first 20 characters of its name, shorter than the prefix', async () => {
+    for (const pipelineName of [READY_PREFIX, 'deploys-ready']) {
+      const small = new cdk.App({ context: FEATURE_FLAGS });
+      const pipeline = newPipeline(small, { pipelineName });
+      pipeline.addEnvironment(environment(small, EnvironmentTier.DEV));
+      const template = Template.fromStack(cdk.Stack.of(pipeline)).toJSON();
+      const lane = lanesOf(template).find(l => l.lane === 'main')!;
+      const where = { account: TOOLING, region: 'eu-west-1' };
+      const synth = deployedRole(template, lane.jobs.find(j => j.stage === 'Build' && j.action === 'Synth')!.roleId, where);
+      const bucket = artifactBucketOf(template, lane.pipelineId, where);
+      const artifact = `${bucket.arn}/${pipelineName.slice(0, 20)}/Synth_Outp/abc123`;
+      expect(await decide({ principal: synth.arn, action: 's3:PutObject', resource: artifact, resourceAccount: TOOLING }, synth.policies, bucket.policy)).toBe('Allowed');
+    }
   }, 60_000);
 });
 

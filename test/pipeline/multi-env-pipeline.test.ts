@@ -137,12 +137,12 @@ describe('the main pipeline', () => {
     // the execution's id (an action variable); the deploy's role may put objects under that prefix, and nothing else of the bucket.
     const bucket = '${DeliveryPipelineDefinitionArtifactsBucket1FDB993C}';
     const execution = { name: 'EXECUTION_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' };
-    expect(spec.env.variables).toEqual({ READY_BUCKET: bucket });
-    expect(buildSpecOf(json, actionOf(json, 'dev', 'TestsAfter')).env.variables).toEqual({ READY_BUCKET: bucket });
+    expect(spec.env.variables).toEqual({ READY_BUCKET: bucket, READY_PREFIX: 'deploys-ready-for-tests' });
+    expect(buildSpecOf(json, actionOf(json, 'dev', 'TestsAfter')).env.variables).toEqual({ READY_BUCKET: bucket, READY_PREFIX: 'deploys-ready-for-tests' });
     expect(actionVariablesOf(deploy)).toEqual([execution]);
     expect(actionVariablesOf(actionOf(json, 'dev', 'TestsAfter'))).toEqual([execution, { name: 'PIPELINE_NAME', type: 'PLAINTEXT', value: 'Tooling-Delivery' }]);
     const writes = projectStatementsOf(json, deploy).filter(st => [st.Action].flat().includes('s3:PutObject'));
-    expect(writes.map(st => st.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['DeliveryPipelineDefinitionArtifactsBucket1FDB993C', 'Arn'] }, '/deploys-ready/*']] }]);
+    expect(writes.map(st => st.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['DeliveryPipelineDefinitionArtifactsBucket1FDB993C', 'Arn'] }, '/deploys-ready-for-tests/*']] }]);
     expect(projectStatementsOf(json, actionOf(json, 'dev', 'TestsAfter')).filter(st => [st.Action].flat().some((a: string) => a.startsWith('s3:Put')))).toEqual([]);
     // The cloud assembly is what is deployed; the repository is where the tests run.
     expect(deploy.InputArtifacts).toEqual([{ Name: 'Synth_Output' }]);

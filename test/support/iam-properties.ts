@@ -220,7 +220,7 @@ export async function testBuildClaims(app: SynthesizedApp): Promise<Claim[]> {
 
 /**
  * In each lane whose deploy builds signal its tests (`signal_ready`), no principal of the tooling
- * account but those deploy builds puts a signal (an object under `deploys-ready/` of the lane's
+ * account but those deploy builds puts a signal (an object under `deploys-ready-for-tests/` of the lane's
  * artifact bucket), whatever its own policies allow: every role of the tooling stack (the synth,
  * which writes the bucket's artifacts, another lane's jobs, the pipelines' own roles) and an
  * administrator. A principal whose own policies allow the write must be denied explicitly, by the
@@ -239,7 +239,7 @@ export async function signalClaims(app: SynthesizedApp): Promise<Claim[]> {
     const deploys = lane.jobs.filter(j => JSON.stringify(template.Resources[j.projectId].Properties.Source).includes('signal_ready'));
     if (deploys.length === 0) continue;
     const bucket = artifactBucketOf(template, lane.pipelineId, tooling);
-    const signal = `${bucket.arn}/deploys-ready/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
+    const signal = `${bucket.arn}/deploys-ready-for-tests/0f3c2a10-7b1e-11ef-9a4d-0a1b2c3d4e5f/${lane.lane}`;
     const signers = new Set(deploys.map(j => j.roleId));
     for (const { id, role } of principals) {
       const put = (resourcePolicy?: any) => decide({

@@ -9,7 +9,7 @@
 # execution (a retry), its latest run counts.
 #
 # signal_ready: in a deploy build, once the stacks its environment's tests need are deployed, puts
-# the empty object deploys-ready/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER in the pipeline's
+# the empty object $READY_PREFIX/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER in the pipeline's
 # artifact bucket ($READY_BUCKET): the build of the same environment (the same identifier) in the
 # tests' batch may start, while this build deploys the stacks no test needs. Where the object cannot
 # be written, the tests start once the deploy has succeeded.
@@ -59,7 +59,7 @@ await_actions() {
 }
 
 signal_ready() {
-  if aws s3api put-object --bucket "$READY_BUCKET" --key "deploys-ready/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER" > /dev/null; then
+  if aws s3api put-object --bucket "$READY_BUCKET" --key "$READY_PREFIX/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER" > /dev/null; then
     echo "The stacks the tests need are deployed: the tests may start"
   else
     echo "Could not tell the tests that the stacks they need are deployed: they start once this deploy has succeeded"
@@ -78,7 +78,7 @@ await_ready() {
       Failed|Abandoned) echo "$action: $status in this execution; nothing runs"; return 1;;
     esac
     if [ -n "$started" ]; then
-      if signal=$(aws s3api head-object --bucket "$READY_BUCKET" --key "deploys-ready/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER" \
+      if signal=$(aws s3api head-object --bucket "$READY_BUCKET" --key "$READY_PREFIX/$EXECUTION_ID/$CODEBUILD_BATCH_BUILD_IDENTIFIER" \
         --query LastModified --output text 2>&1); then
         if [ "$(date -d "$signal" +%s)" -ge "$(date -d "$started" +%s)" ]; then
           echo "$action deployed the stacks the tests need"; return 0
