@@ -191,7 +191,9 @@ const cliSynth = project.addTask('reference:cli', {
   description: 'Synthesize the reference app with the CDK CLI from examples/cdk.json (no AWS credentials needed)',
   cwd: 'examples',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
-  exec: 'cdk synth --quiet --no-notices --output ../cdk.out',
+  // Into an empty cdk.out/: aws-cdk-lib writes validation-report.json only when a validation has something
+  // to report and never removes an earlier one, which the CLI then prints as this synth's findings.
+  exec: 'rm -rf ../cdk.out && cdk synth --quiet --no-notices --output ../cdk.out',
 });
 
 // The reference app with every validator registered as a CDK validation plugin (examples/validators.ts):
