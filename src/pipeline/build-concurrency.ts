@@ -27,16 +27,16 @@ export function leastBuildQuota(waitingBuilds: number): number {
 }
 
 /**
- * The quotas of the build environments a job can have, by environment type and compute type (each
- * job has aws-cdk-lib's default compute type, BUILD_GENERAL1_SMALL; a test's `buildImage` may be an
- * ARM image): their names and codes in Service Quotas, as public quota requests and listings give
- * them (`aws service-quotas list-service-quotas --service-code codebuild`).
+ * The quotas of the build environments a job's project can have, by environment type and compute
+ * type: aws-cdk-lib's default compute type for a Linux image, BUILD_GENERAL1_SMALL, and for an ARM
+ * image (a test's `buildImage`), BUILD_GENERAL1_LARGE; another image's quota is named by its type.
+ * Their names and codes in Service Quotas, as public quota requests and listings give them (`aws
+ * service-quotas list-service-quotas --service-code codebuild`). The commands of the note take the
+ * parameters botocore's service-quotas model defines: GetServiceQuota requires ServiceCode and
+ * QuotaCode, RequestServiceQuotaIncrease those and DesiredValue.
  */
 const QUOTAS: Record<string, { name: string; code: string }> = {
   'LINUX_CONTAINER/BUILD_GENERAL1_SMALL': { name: 'Concurrently running builds for Linux/Small environment', code: 'L-9D07B6EF' },
-  'LINUX_CONTAINER/BUILD_GENERAL1_MEDIUM': { name: 'Concurrently running builds for Linux/Medium environment', code: 'L-2DC20C30' },
-  'LINUX_CONTAINER/BUILD_GENERAL1_LARGE': { name: 'Concurrently running builds for Linux/Large environment', code: 'L-4DDC4A99' },
-  'ARM_CONTAINER/BUILD_GENERAL1_SMALL': { name: 'Concurrently running builds for ARM/Small environment', code: 'L-5ED1D25B' },
   'ARM_CONTAINER/BUILD_GENERAL1_LARGE': { name: 'Concurrently running builds for ARM/Large environment', code: 'L-596BEAB4' },
 };
 

@@ -184,9 +184,9 @@ export function stepsForWave(groups: EnvironmentPlan[][], inputs: LaneInputs, wi
     const deployed = after(steps, new EnvironmentBuilds(DEPLOY_JOB, environments, build, deployInputs), deployedAfter);
     if (testedBefore && beside) deployed.startBesideAndAwait(testedBefore);
     const afterGroups = [...build.seed ? [[build.seed]] : [], ...build.after.length > 0 ? [build.after] : []];
-    const testsAfter = () => new TestBuilds('TestsAfter', environments, inputs.source, afterGroups);
     const tested = afterGroups.length === 0 ? []
-      : [beside ? after(steps, testsAfter(), waitsFor).startBesideAndAwaitReady(deployed) : after(steps, testsAfter(), [deployed])];
+      : [after(steps, new TestBuilds('TestsAfter', environments, inputs.source, afterGroups), beside ? waitsFor : [deployed])];
+    if (beside) tested.forEach(t => t.startBesideAndAwaitReady(deployed));
     if (index === groups.length - 1 && reviews.next) after(steps, reviews.next, waitsFor);
     if (index === groups.length - 1 && approvalAfterDeploy === ApprovalGate.MANUAL_APPROVAL) {
       after(steps, new pipelines.ManualApprovalStep('SignOff', {
